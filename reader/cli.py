@@ -1,0 +1,90 @@
+"""Command line: `corpus-reader [DIR]` opens the GUI; subcommands print text or stable JSON."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+# Modules under reader/commands/ that each add subcommands through `register(subparsers)`.
+COMMAND_MODULES = ("corpus",)
+
+
+class UsageError(Exception):
+    """Bad arguments or input named on the command line: exit 2 with one line."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one clear line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def print_json(data: Any) -> None:
+    """Write `data` as UTF-8 JSON to stdout (non-ASCII kept readable)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
+    """Write a plain aligned table."""
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    for row in cells:
+        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        sys.stdout.write("\n")
+
+
+def existing_dir(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"not a folder: {value}")
+    return path
+
+
+def existing_file(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"not a file: {value}")
+    return path
+
+
+def build_parser() -> tuple[ArgumentParser, argparse._SubParsersAction]:
+    parser = ArgumentParser(
+        prog="corpus-reader",
+        description="Read one story across languages. Without a command, opens the app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"reader.commands.{name}").register(sub)
+    return parser, sub
+
+
+def gui_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="corpus-reader", description="Open the reading app.")
+    parser.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
+    parser.add_argument("--db", help="annotation store file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `corpus-reader` script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser, sub = build_parser()
+    if not argv or (argv[0] not in sub.choices and argv[0] not in ("-h", "--help")):
+        args = gui_parser().parse_args(argv)
+        from reader.ui.app import run_app
+
+        return run_app(args.dir, db=args.db)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except UsageError as exc:
+        sys.stderr.write(f"corpus-reader: error: {exc}\n")
+        return 2
+    except BrokenPipeError:
+        return 0

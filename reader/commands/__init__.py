@@ -1,0 +1,1 @@
+"""Subcommands of the CLI, one module a group; each has `register(subparsers)`."""

@@ -1,0 +1,90 @@
+"""Bytes -> text: BOMs, UTF-8, ICU charset detection, binary refusal, normalisation."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass
+
+import icu
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+MIN_DETECT_CONFIDENCE = 10
+_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+
+
+class DecodeError(ValueError):
+    """The bytes are not text this app can read; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    warning: str | None = None
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when `data` (without a UTF-16/32 BOM) holds NUL bytes or many control bytes."""
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13, 11, 27))
+    return bool(sample) and controls / len(sample) > 0.05
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode file bytes to text; raise DecodeError for binary or undecodable data."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom) :].decode(name), name.split("-le")[0].split("-be")[0])
+            except UnicodeDecodeError as exc:
+                raise DecodeError(
+                    f"invalid {name} after its byte order mark: {exc.reason}"
+                ) from exc
+    if looks_binary(data):
+        raise DecodeError("binary file (NUL or control bytes)")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _detect(data)
+
+
+def _detect(data: bytes) -> Decoded:
+    detector = icu.CharsetDetector(data)
+    for match in detector.detectAll():
+        name = match.getName()
+        confidence = match.getConfidence()
+        if confidence < MIN_DETECT_CONFIDENCE or name.upper().startswith("UTF"):
+            continue
+        try:
+            text = _decode_with(data, name)
+        except (LookupError, UnicodeDecodeError, icu.ICUError):
+            continue
+        warning = f"not UTF-8: decoded as {name} (ICU detection, confidence {confidence}%)"
+        return Decoded(text, name, warning)
+    raise DecodeError("not UTF-8 and no known encoding fits")
+
+
+def _decode_with(data: bytes, name: str) -> str:
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        return str(icu.UnicodeString(data, name))
+    return data.decode(codec.name)
+
+
+def normalise_text(text: str) -> str:
+    """Reading-text normal form: no BOM, LF line ends, NFC, no stray control characters."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in _CONTROL_OK or unicodedata.category(ch) != "Cc")
+    text = text.replace("\f", "\n").replace("\v", "\n")
+    return unicodedata.normalize("NFC", text)

@@ -1,0 +1,101 @@
+"""Language identification: script first, then a choice among languages sharing the script.
+
+The choice scores each candidate by how many tokens are its function words
+(`resources/languages/function_words.json`) and how many of the text's non-ASCII
+letters fall outside its CLDR exemplar characters (ICU `LocaleData`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+import icu
+
+from reader.corpus.text import dominant_script, script_of_char
+from reader.paths import resource
+
+# Script -> the language assumed when only one language writes it here.
+SCRIPT_LANGUAGE = {
+    "Khmr": "km",
+    "Thai": "th",
+    "Laoo": "lo",
+    "Mymr": "my",
+    "Hani": "zh",
+    "Jpan": "ja",
+    "Kore": "ko",
+    "Hang": "ko",
+    "Grek": "el",
+    "Hebr": "he",
+    "Deva": "hi",
+    "Beng": "bn",
+    "Taml": "ta",
+    "Telu": "te",
+    "Knda": "kn",
+    "Mlym": "ml",
+    "Gujr": "gu",
+    "Guru": "pa",
+    "Geor": "ka",
+    "Armn": "hy",
+    "Ethi": "am",
+    "Sinh": "si",
+    "Tibt": "bo",
+    "Orya": "or",
+}
+# Scripts shared by several languages this module can tell apart (first is the fallback).
+SHARED_SCRIPTS = {"Latn": "en", "Cyrl": "ru", "Arab": "ar"}
+
+_TOKEN = re.compile(r"[^\W\d_]+")
+OOV_WEIGHT = 3.0
+SAMPLE_CHARS = 6000
+
+
+@cache
+def _function_words() -> dict[str, frozenset[str]]:
+    data = json.loads(resource("languages", "function_words.json").read_text("utf-8"))
+    return {lang: frozenset(words) for lang, words in data.items() if not lang.startswith("_")}
+
+
+@cache
+def _exemplars(lang: str) -> icu.UnicodeSet:
+    return icu.LocaleData(lang).getExemplarSet(0, 0)
+
+
+@cache
+def _candidates(script: str) -> tuple[str, ...]:
+    out = []
+    for lang, words in _function_words().items():
+        sample = next(iter(words))
+        if script_of_char(sample[0]) == script:
+            out.append(lang)
+    return tuple(out)
+
+
+def score_languages(text: str, script: str) -> dict[str, float]:
+    """Score each candidate language of `script` for `text`; higher is likelier."""
+    sample = text[:SAMPLE_CHARS].casefold()
+    tokens = _TOKEN.findall(sample)
+    letters = [ch for ch in sample if ch.isalpha() and script_of_char(ch) == script]
+    non_ascii = [ch for ch in letters if ord(ch) > 0x7F]
+    scores: dict[str, float] = {}
+    for lang in _candidates(script):
+        words = _function_words()[lang]
+        fw = sum(1 for t in tokens if t in words) / len(tokens) if tokens else 0.0
+        ex = _exemplars(lang)
+        oov = sum(1 for ch in non_ascii if not ex.contains(ch)) / len(letters) if letters else 0.0
+        scores[lang] = fw - OOV_WEIGHT * oov
+    return scores
+
+
+def detect_language(text: str, script: str | None = None) -> tuple[str, str]:
+    """Return (BCP 47 language, ISO 15924 script) of `text`; `und` when unknown."""
+    script = script or dominant_script(text)
+    if script in SCRIPT_LANGUAGE:
+        return SCRIPT_LANGUAGE[script], script
+    if script in SHARED_SCRIPTS:
+        scores = score_languages(text, script)
+        if scores and max(scores.values()) > 0:
+            return max(scores.items(), key=lambda kv: kv[1])[0], script
+        return SHARED_SCRIPTS[script], script
+    return "und", script

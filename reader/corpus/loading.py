@@ -1,0 +1,133 @@
+"""Find the text files of a folder and turn each into a Document; bad files are skipped."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from reader.corpus.decoding import DecodeError, decode_bytes, normalise_text
+from reader.corpus.language import detect_language
+from reader.corpus.markdown import parse_markdown
+from reader.corpus.model import Corpus, Document, Skipped
+from reader.corpus.passages import plain_passages
+
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES
+MAX_FILE_BYTES = 32 * 1024 * 1024
+TITLE_MAX = 120
+
+
+class LoadError(Exception):
+    """A file could not be loaded; the message is the reason shown to the user."""
+
+
+def document_id(rel_path: str) -> str:
+    """Stable short id of a document, derived from its corpus-relative path."""
+    return hashlib.blake2s(rel_path.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def is_hidden(name: str) -> bool:
+    return name.startswith(".") or name.startswith("~$")
+
+
+def find_files(root: Path) -> Iterator[Path]:
+    """Text and Markdown files below `root`, in path order, skipping hidden files and folders."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not is_hidden(d))
+        for name in sorted(filenames):
+            if not is_hidden(name) and Path(name).suffix.lower() in SUFFIXES:
+                yield Path(dirpath) / name
+
+
+def make_title(text: str) -> str:
+    """First non-empty line, trimmed to a readable length at a word boundary."""
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if line:
+            if len(line) <= TITLE_MAX:
+                return line
+            cut = line.rfind(" ", 0, TITLE_MAX)
+            return line[: cut if cut > TITLE_MAX // 2 else TITLE_MAX].rstrip(" ,;:") + "…"
+    return ""
+
+
+def load_document(
+    path: Path, root: Path | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> Document:
+    """Read one file into a Document; raise LoadError with the reason it cannot be read."""
+    root = root or path.parent
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(f"too large: {size / 1e6:.1f} MB (limit {max_bytes / 1e6:.0f} MB)")
+        if size == 0:
+            raise LoadError("empty file")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"unreadable: {exc.strerror or exc}") from exc
+    return document_from_bytes(rel, data, abs_path=path)
+
+
+def document_from_bytes(rel: str, data: bytes, abs_path: Path | None = None) -> Document:
+    """Build a Document from a file's bytes; raise LoadError when they are not usable text."""
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as exc:
+        raise LoadError(str(exc)) from exc
+    source = normalise_text(decoded.text)
+    if not source.strip():
+        raise LoadError("empty file (only white space)")
+    is_md = Path(rel).suffix.lower() in MARKDOWN_SUFFIXES
+    if is_md:
+        md = parse_markdown(source)
+        text, passages, links = md.text, md.passages, md.links
+        title = md.title or make_title(text)
+    else:
+        text, links = source, []
+        passages = plain_passages(text)
+        title = make_title(text)
+    if not text.strip():
+        raise LoadError("no readable text")
+    language, script = detect_language(text)
+    return Document(
+        id=document_id(rel),
+        path=rel,
+        title=title,
+        language=language,
+        script=script,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+        passages=passages,
+        format="markdown" if is_md else "text",
+        encoding=decoded.encoding,
+        warnings=[decoded.warning] if decoded.warning else [],
+        links=links,
+        abs_path=abs_path,
+    )
+
+
+def load_corpus(
+    root: Path,
+    max_bytes: int = MAX_FILE_BYTES,
+    progress: Callable[[int, Path], None] | None = None,
+) -> Corpus:
+    """Load every text and Markdown file below `root`; one bad file never stops the load."""
+    root = Path(root)
+    if not root.is_dir():
+        raise NotADirectoryError(f"not a folder: {root}")
+    corpus = Corpus(root=root.resolve())
+    for i, path in enumerate(find_files(root)):
+        if progress:
+            progress(i, path)
+        rel = path.relative_to(root).as_posix()
+        try:
+            corpus.documents.append(load_document(path, root, max_bytes))
+        except LoadError as exc:
+            corpus.skipped.append(Skipped(rel, str(exc)))
+        except Exception as exc:
+            corpus.skipped.append(Skipped(rel, f"could not be read: {type(exc).__name__}: {exc}"))
+    return corpus
