@@ -1,0 +1,347 @@
+"""The store's SQLite file: where it lives, how it is opened, checked and migrated.
+
+Every connection runs in WAL mode with `foreign_keys=ON` and a busy timeout, in autocommit
+mode: writers open their own transaction with `transaction()` (`BEGIN IMMEDIATE`), so a second
+process waits for the first instead of failing half-way.
+
+Opening is careful. Before anything is written, the file is checked read-only: a file that is
+not SQLite, a corrupt file, or a schema newer than this app is refused with a `StoreError`
+whose message is one line, and the file is left byte-identical. Schema changes are
+`MIGRATIONS`, an ordered list; step *n* takes `PRAGMA user_version` from *n-1* to *n*. Other
+parts of the app append their steps to this list; never edit or reorder a released step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+ENV_VAR = "CORPUS_READER_DB"
+APP_NAME = "corpus-reader"
+DEFAULT_FILE_NAME = "store.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024  # above this, opening runs quick_check, not integrity_check
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """The store cannot be used or written; the message is one line meant for the user."""
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+# Step 1: documents seen, annotations (with tombstones) and their tags.
+STEP1_ANNOTATIONS = """
+        CREATE TABLE documents (
+            path      TEXT PRIMARY KEY,            -- corpus-relative, POSIX separators
+            sha256    TEXT NOT NULL,               -- hash of the file's bytes last seen
+            length    INTEGER CHECK (length >= 0), -- reading text in code points; NULL: unknown
+            location  TEXT,                        -- absolute path last opened by the user
+            seen      TEXT NOT NULL                -- UTC ISO 8601
+        );
+        CREATE TABLE annotations (
+            id        TEXT PRIMARY KEY,            -- UUID, lower-case, no urn: prefix
+            document  TEXT NOT NULL REFERENCES documents(path) ON UPDATE CASCADE,
+            sha256    TEXT NOT NULL,               -- version of the document the span refers to
+            start     INTEGER NOT NULL CHECK (start >= 0),
+            "end"     INTEGER NOT NULL CHECK ("end" >= start),
+            quote     TEXT NOT NULL,
+            prefix    TEXT NOT NULL DEFAULT '',
+            suffix    TEXT NOT NULL DEFAULT '',
+            note      TEXT NOT NULL DEFAULT '',
+            color     TEXT NOT NULL DEFAULT '',
+            status    TEXT NOT NULL DEFAULT 'anchored'
+                      CHECK (status IN ('anchored', 'moved', 'orphaned')),
+            created   TEXT NOT NULL,
+            modified  TEXT NOT NULL,
+            deleted   TEXT                         -- tombstone: time of deletion, else NULL
+        );
+        CREATE INDEX annotations_document ON annotations(document, start);
+        CREATE TABLE annotation_tags (
+            annotation TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            tag        TEXT NOT NULL,
+            position   INTEGER NOT NULL,
+            PRIMARY KEY (annotation, tag)
+        );
+        CREATE INDEX annotation_tags_tag ON annotation_tags(tag);
+"""
+
+
+# Step 2: the user's entity links and topic edits.
+STEP2_USER_EDITS = """
+CREATE TABLE entity_links (
+    key_a    TEXT NOT NULL,                    -- entity keys, key_a < key_b
+    key_b    TEXT NOT NULL,
+    action   TEXT NOT NULL CHECK (action IN ('link', 'unlink')),
+    modified TEXT NOT NULL,
+    PRIMARY KEY (key_a, key_b),
+    CHECK (key_a < key_b)
+);
+CREATE TABLE topic_edits (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT, -- order of application
+    kind     TEXT NOT NULL CHECK (kind IN ('move', 'rename', 'merge')),
+    document TEXT,                              -- move: corpus-relative path
+    topic    TEXT NOT NULL,                     -- move: target topic; rename/merge: the topic
+    value    TEXT,                              -- rename: new label; merge: topic merged into
+    created  TEXT NOT NULL,
+    CHECK (kind != 'move' OR document IS NOT NULL),
+    CHECK (kind = 'move' OR value IS NOT NULL)
+);
+"""
+
+# Step 3: caches of derived data keyed by document hash (filled by the index).
+STEP3_DOC_CACHE = """
+CREATE TABLE doc_cache (
+    sha256   TEXT NOT NULL,                     -- document version the data was derived from
+    kind     TEXT NOT NULL,                     -- e.g. 'passages', 'entities'
+    version  INTEGER NOT NULL DEFAULT 1,        -- format version of `data` for this kind
+    data     BLOB NOT NULL,
+    created  TEXT NOT NULL,
+    PRIMARY KEY (sha256, kind)
+);
+"""
+
+# Ordered schema steps: MIGRATIONS[i] takes user_version i to i + 1. Append only.
+MIGRATIONS: list[Migration] = [STEP1_ANNOTATIONS, STEP2_USER_EDITS, STEP3_DOC_CACHE]
+
+
+def schema_version() -> int:
+    """The schema version this app writes (the number of migration steps)."""
+    return len(MIGRATIONS)
+
+
+def _apply(conn: sqlite3.Connection, step: Migration) -> None:
+    if isinstance(step, str):
+        for statement in _split_sql(step):
+            conn.execute(statement)
+    else:
+        step(conn)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a script of plain SQL into statements (executescript would commit)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return [s for s in statements if s]
+
+
+# --- location --------------------------------------------------------------------------------
+
+
+def default_path() -> Path:
+    """`$CORPUS_READER_DB` if set, else `store.sqlite3` in the user data directory."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / DEFAULT_FILE_NAME
+
+
+def resolve_path(path: str | os.PathLike[str] | None) -> Path:
+    """The store file to use: `path` (from `--db`) when given, else `default_path()`."""
+    return Path(path).expanduser() if path else default_path()
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+
+def describe(exc: BaseException) -> str:
+    """A short reason for an sqlite3 or OS error, for one-line messages."""
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return "the disk is full"
+        return (exc.strerror or str(exc)).lower()
+    text = str(exc)
+    lowered = text.lower()
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return "the disk is full"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the location is read-only"
+    if "locked" in lowered or "busy" in lowered:
+        return "another program kept the store busy too long"
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _uri(path: Path, mode: str) -> str:
+    return f"file:{quote(str(path.absolute()))}?mode={mode}"
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a non-empty file that does not start with SQLite's magic string."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except IsADirectoryError as exc:
+        raise StoreError(f"{path}: is a folder, not a store file") from exc
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the store: {describe(exc)}") from exc
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(f"{path}: not a SQLite file; refusing to touch it")
+
+
+def _inspect(path: Path, check: str) -> int:
+    """Read-only look at an existing file: its user_version, after an integrity check."""
+    try:
+        conn = sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the store: {describe(exc)}") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        rows = [r[0] for r in conn.execute(f"PRAGMA {check}")]
+    except sqlite3.DatabaseError as exc:
+        reason = describe(exc)
+        if "not a database" in reason or "malformed" in reason:
+            message = f"{path}: the store file is corrupt ({reason}); left untouched"
+            raise StoreError(message) from exc
+        raise StoreError(f"{path}: cannot read the store: {reason}") from exc
+    finally:
+        conn.close()
+    if rows != ["ok"]:
+        first = rows[0] if rows else "no answer"
+        raise StoreError(f"{path}: the store file is corrupt ({first}); left untouched")
+    if version > schema_version():
+        raise StoreError(
+            f"{path}: the store was written by a newer version of corpus-reader "
+            f"(schema {version}, this app knows {schema_version()}); please upgrade"
+        )
+    return version
+
+
+def _prepare_location(path: Path) -> None:
+    """Make the parent folder of a new store, or explain why it cannot be made."""
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the store here: {describe(exc)}") from exc
+    if not parent.is_dir():
+        raise StoreError(f"{path}: cannot create the store here: not a folder")
+
+
+def connect(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    check: str | None = None,
+    migrate: bool = True,
+    mode: str = "rwc",
+) -> sqlite3.Connection:
+    """Open (creating if needed), check and migrate the store; raise StoreError when refused.
+
+    `check` is the integrity pragma run on an existing file: `integrity_check` by default,
+    `quick_check` for files above FULL_CHECK_MAX_BYTES (caches can make them big).
+    `mode` is SQLite's URI open mode: `rwc` normally, `ro` to read only.
+    """
+    path = resolve_path(path)
+    exists = path.exists()
+    if exists:
+        _check_header(path)
+        if check is None:
+            big = path.stat().st_size > FULL_CHECK_MAX_BYTES
+            check = "quick_check" if big else "integrity_check"
+        version = _inspect(path, check)
+    else:
+        if mode == "ro":
+            raise StoreError(f"{path}: no store file here")
+        _prepare_location(path)
+        version = 0
+    try:
+        conn = sqlite3.connect(
+            _uri(path, mode), uri=True, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the store: {describe(exc)}") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if mode != "ro" and (not exists or version < schema_version() or not _is_wal(conn)):
+            _set_wal(conn)
+        conn.execute("PRAGMA synchronous = NORMAL" if mode != "ro" else "PRAGMA query_only = 1")
+        if migrate and mode != "ro":
+            migrate_to(conn, schema_version())
+    except StoreError:
+        conn.close()
+        raise
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(f"{path}: cannot prepare the store: {describe(exc)}") from exc
+    return conn
+
+
+def _is_wal(conn: sqlite3.Connection) -> bool:
+    return conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL; another process switching at the same moment may hold the lock briefly."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def migrate_to(conn: sqlite3.Connection, target: int) -> int:
+    """Apply migration steps up to `target` in one transaction; return the version reached."""
+    with transaction(conn):
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"store schema {version} is newer than this app's {len(MIGRATIONS)}")
+        for number in range(version, target):
+            _apply(conn, MIGRATIONS[number])
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        reached = max(version, target)
+        problems = list(conn.execute("PRAGMA foreign_key_check"))
+        if problems:
+            raise StoreError(f"migration left broken references: {problems[0]}")
+    return reached
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (`BEGIN IMMEDIATE`): commit on success, roll back on any error.
+
+    sqlite3 errors are turned into StoreError with a one-line reason (e.g. the disk is full).
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot write to the store: {describe(exc)}") from exc
+    try:
+        yield conn
+    except BaseException as exc:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(
+                f"could not save to the store: {describe(exc)}; nothing was changed"
+            ) from exc
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise StoreError(
+            f"could not save to the store: {describe(exc)}; nothing was changed"
+        ) from exc
