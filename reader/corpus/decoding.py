@@ -59,8 +59,11 @@ def decode_bytes(data: bytes) -> Decoded:
 
 
 def _detect(data: bytes) -> Decoded:
-    detector = icu.CharsetDetector(data)
-    for match in detector.detectAll():
+    try:
+        matches = list(icu.CharsetDetector(data).detectAll())
+    except icu.ICUError as exc:
+        raise DecodeError("not UTF-8 and its encoding could not be detected") from exc
+    for match in matches:
         name = match.getName()
         confidence = match.getConfidence()
         if confidence < MIN_DETECT_CONFIDENCE or name.upper().startswith("UTF"):

@@ -12,6 +12,7 @@ from reader.corpus.language import detect_language
 from reader.corpus.markdown import parse_markdown
 from reader.corpus.model import Corpus, Document, Skipped
 from reader.corpus.passages import plain_passages
+from reader.corpus.text import sentence_spans
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -35,20 +36,27 @@ def is_hidden(name: str) -> bool:
 
 def find_files(root: Path) -> Iterator[Path]:
     """Text and Markdown files below `root`, in path order, skipping hidden files and folders."""
+    found = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not is_hidden(d))
-        for name in sorted(filenames):
+        dirnames[:] = [d for d in dirnames if not is_hidden(d)]
+        for name in filenames:
             if not is_hidden(name) and Path(name).suffix.lower() in SUFFIXES:
-                yield Path(dirpath) / name
+                path = Path(dirpath) / name
+                found.append((path.relative_to(root).as_posix(), path))
+    for _, path in sorted(found):
+        yield path
 
 
-def make_title(text: str) -> str:
-    """First non-empty line, trimmed to a readable length at a word boundary."""
+def make_title(text: str, language: str = "") -> str:
+    """First non-empty line; when long, its first sentence or a cut at a word boundary."""
     for line in text.split("\n"):
         line = " ".join(line.split())
         if line:
             if len(line) <= TITLE_MAX:
                 return line
+            first = sentence_spans(line[: TITLE_MAX * 4], language)
+            if first and first[0][1] - first[0][0] <= TITLE_MAX:
+                return line[first[0][0] : first[0][1]]
             cut = line.rfind(" ", 0, TITLE_MAX)
             return line[: cut if cut > TITLE_MAX // 2 else TITLE_MAX].rstrip(" ,;:") + "…"
     return ""
@@ -85,14 +93,13 @@ def document_from_bytes(rel: str, data: bytes, abs_path: Path | None = None) -> 
     if is_md:
         md = parse_markdown(source)
         text, passages, links = md.text, md.passages, md.links
-        title = md.title or make_title(text)
     else:
         text, links = source, []
         passages = plain_passages(text)
-        title = make_title(text)
     if not text.strip():
         raise LoadError("no readable text")
     language, script = detect_language(text)
+    title = (md.title if is_md else None) or make_title(text, language)
     return Document(
         id=document_id(rel),
         path=rel,
