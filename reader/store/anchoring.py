@@ -1,26 +1,234 @@
-"""Find an annotation's text again after its document changed (placeholder: exact only)."""
+"""Find an annotation's text again after its document changed.
+
+An annotation remembers its quote, 32 characters of context each side and its old start. In the
+new reading text we look for candidates, exact occurrences of the quote first, then (only when
+no exact one is credible) approximate ones within an edit distance of a quarter of the quote,
+found with Myers' bit-parallel algorithm. Each candidate is scored by quote similarity, prefix
+and suffix similarity and distance from the old place. A candidate is only *credible* when the
+evidence is more than a look-alike: its context agrees, or the quote is long and unmistakable.
+When nothing is credible the annotation is orphaned rather than put on the wrong words.
+
+All offsets are code points of the reading text (Python `str` indices), so astral characters
+count one and NFC text keeps a Vietnamese letter with its marks as one code point; a candidate
+that would cut a base letter from its combining marks is not used.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+MIN_QUOTE_SIMILARITY = 0.75  # approximate matches: at most one edit per four characters
+MIN_CONTEXT_SIMILARITY = 0.5  # context must agree at least this much ...
+LONG_QUOTE = 32  # ... unless the quote is at least this long and unmistakable
+LONG_QUOTE_SIMILARITY = 0.9  # an approximate long quote stands alone from this similarity
+MAX_EXACT_CANDIDATES = 2000  # nearest occurrences of a very common quote that are scored
+MAX_APPROX_CANDIDATES = 50
+MAX_APPROX_QUOTE = 10_000  # longer quotes are only looked for exactly
+WEIGHT_QUOTE, WEIGHT_CONTEXT, WEIGHT_PROXIMITY = 0.5, 0.35, 0.15
 
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """Where a quote was found: `[start, end)` in code points, and how sure we are (0..1)."""
+    """Where a quote was found again: `[start, end)` in code points, and the evidence."""
 
     start: int
     end: int
     score: float
+    quote_similarity: float
+    context_similarity: float | None
+    exact: bool
+
+
+# --- similarity ------------------------------------------------------------------------------
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two strings are, 0..1 (difflib's ratio; two empty strings are equal)."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def context_similarity(text: str, start: int, end: int, prefix: str, suffix: str) -> float | None:
+    """Similarity of the stored prefix and suffix with the text around `[start, end)`.
+
+    Weighted by the stored lengths; None when nothing was stored (the quote was the whole text).
+    """
+    parts = []
+    if prefix:
+        parts.append((len(prefix), similarity(prefix, text[max(0, start - len(prefix)) : start])))
+    if suffix:
+        parts.append((len(suffix), similarity(suffix, text[end : end + len(suffix)])))
+    if not parts:
+        return None
+    return sum(n * s for n, s in parts) / sum(n for n, _ in parts)
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def _cuts_cluster(text: str, start: int, end: int, quote: str, suffix: str) -> bool:
+    """True when `[start, end)` separates a letter from its combining marks where the
+    original selection did not."""
+    if start < len(text) and _is_mark(text[start]) and not (quote and _is_mark(quote[0])):
+        return True
+    return end < len(text) and _is_mark(text[end]) and not (suffix and _is_mark(suffix[0]))
+
+
+# --- candidates ------------------------------------------------------------------------------
+
+
+def exact_positions(
+    text: str, quote: str, around: int, limit: int = MAX_EXACT_CANDIDATES
+) -> list[int]:
+    """Start offsets of `quote` in `text` (overlaps included), the `limit` nearest to `around`."""
+    found = []
+    pos = text.find(quote)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(quote, pos + 1)
+    if len(found) > limit:
+        found.sort(key=lambda p: abs(p - around))
+        found = sorted(found[:limit])
+    return found
+
+
+def _myers_scores(pattern: str, text: str, free_start: bool) -> Iterator[int]:
+    """For j = 1..len(text): edit distance of `pattern` to the best substring of `text` ending
+    at j (`free_start`), or to `text[:j]`. Myers' bit-parallel algorithm, one int per column."""
+    m = len(pattern)
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(pattern):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    mask = (1 << m) - 1
+    high = 1 << (m - 1)
+    pv, mv, score = mask, 0, m
+    carry = 0 if free_start else 1
+    for ch in text:
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = ((((eq & pv) + pv) & mask) ^ pv) | eq
+        ph = mv | (~(xh | pv) & mask)
+        mh = pv & xh
+        if ph & high:
+            score += 1
+        elif mh & high:
+            score -= 1
+        ph = ((ph << 1) | carry) & mask
+        mh = (mh << 1) & mask
+        pv = mh | (~(xv | ph) & mask)
+        mv = ph & xv
+        yield score
+
+
+def approximate_matches(text: str, quote: str, max_edits: int) -> list[tuple[int, int, int]]:
+    """Spans `(start, end, edits)` of `text` within `max_edits` edits of `quote`.
+
+    One span per run of neighbouring end positions (its best end); the start is where the
+    substring ending there is closest to the quote.
+    """
+    if not quote or max_edits < 0:
+        return []
+    ends: list[tuple[int, int]] = []
+    run_best: tuple[int, int] | None = None
+    last = -2
+    for j, score in enumerate(_myers_scores(quote, text, free_start=True), start=1):
+        if score <= max_edits:
+            if j != last + 1 and run_best is not None:
+                ends.append(run_best)
+                run_best = None
+            if run_best is None or score < run_best[1]:
+                run_best = (j, score)
+            last = j
+    if run_best is not None:
+        ends.append(run_best)
+    ends.sort(key=lambda e: e[1])
+    spans = []
+    reversed_quote = quote[::-1]
+    for end, _edits in ends[: MAX_APPROX_CANDIDATES * 4]:
+        lo = max(0, end - len(quote) - max_edits)
+        window = text[lo:end][::-1]
+        best_len, best = 0, len(quote)
+        for length, score in enumerate(_myers_scores(reversed_quote, window, False), start=1):
+            if score < best or (
+                score == best and abs(length - len(quote)) < abs(best_len - len(quote))
+            ):
+                best_len, best = length, score
+        if best_len and best <= max_edits:
+            spans.append((end - best_len, end, best))
+    return spans
+
+
+# --- the decision ----------------------------------------------------------------------------
+
+
+def _proximity(start: int, old_start: int, length: int) -> float:
+    return 1.0 - min(abs(start - old_start), length) / max(length, 1)
 
 
 def find_anchor(text: str, quote: str, prefix: str, suffix: str, old_start: int) -> Anchor | None:
-    """The best place for `quote` in `text`, or None when it cannot be found safely."""
-    if not quote:
+    """The best credible place for `quote` in `text`, or None (the annotation is orphaned)."""
+    if not quote or not text:
         return None
-    if text[old_start : old_start + len(quote)] == quote:
-        return Anchor(old_start, old_start + len(quote), 1.0)
-    pos = text.find(prefix + quote + suffix)
-    if pos >= 0:
-        return Anchor(pos + len(prefix), pos + len(prefix) + len(quote), 1.0)
-    return None
+    exact = [
+        p
+        for p in exact_positions(text, quote, old_start)
+        if not _cuts_cluster(text, p, p + len(quote), quote, suffix)
+    ]
+    unique = len(exact) == 1
+    best: Anchor | None = None
+    for start in exact:
+        end = start + len(quote)
+        ctx = context_similarity(text, start, end, prefix, suffix)
+        credible = (
+            ctx is None
+            or ctx >= MIN_CONTEXT_SIMILARITY
+            or (len(quote) >= LONG_QUOTE and (unique or start == old_start))
+        )
+        if credible:
+            anchor = _scored(text, start, end, 1.0, ctx, old_start, exact=True)
+            if best is None or anchor.score > best.score:
+                best = anchor
+    if best is not None:
+        return best
+    max_edits = int(len(quote) * (1 - MIN_QUOTE_SIMILARITY))
+    if max_edits < 1 or len(quote) > MAX_APPROX_QUOTE:
+        return None
+    for start, end, edits in approximate_matches(text, quote, max_edits):
+        if _cuts_cluster(text, start, end, quote, suffix):
+            continue
+        quote_sim = 1.0 - edits / len(quote)
+        ctx = context_similarity(text, start, end, prefix, suffix)
+        long_and_close = len(quote) >= LONG_QUOTE and quote_sim >= LONG_QUOTE_SIMILARITY
+        if quote_sim < MIN_QUOTE_SIMILARITY:
+            continue
+        if not (long_and_close or (ctx is not None and ctx >= MIN_CONTEXT_SIMILARITY)):
+            continue
+        anchor = _scored(text, start, end, quote_sim, ctx, old_start, exact=False)
+        if best is None or anchor.score > best.score:
+            best = anchor
+    return best
+
+
+def _scored(
+    text: str,
+    start: int,
+    end: int,
+    quote_sim: float,
+    ctx: float | None,
+    old_start: int,
+    *,
+    exact: bool,
+) -> Anchor:
+    score = (
+        WEIGHT_QUOTE * quote_sim
+        + WEIGHT_CONTEXT * (quote_sim if ctx is None else ctx)
+        + WEIGHT_PROXIMITY * _proximity(start, old_start, len(text))
+    )
+    return Anchor(start, end, round(score, 6), quote_sim, ctx, exact)

@@ -203,8 +203,8 @@ class Annotation:
             raise AnnotationError(
                 f"quote has {len(self.quote)} characters but the span has {self.end - self.start}"
             )
-        if not _SHA256.fullmatch(self.sha256):
-            raise AnnotationError("sha256 must be 64 lower-case hex digits")
+        if self.sha256 and not _SHA256.fullmatch(self.sha256):
+            raise AnnotationError("sha256 must be 64 lower-case hex digits (or empty: unknown)")
         if self.status not in STATUSES:
             raise AnnotationError(f"status must be one of {', '.join(STATUSES)}")
         if len(self.note) > MAX_NOTE_CHARS:
