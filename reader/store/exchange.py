@@ -17,6 +17,7 @@ the reader matches against its own corpus; it is never opened, fetched or resolv
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
@@ -46,7 +47,7 @@ COLOR_KEY = "schema:color"
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 _EXPORT_NAMESPACE = uuid.UUID("0f6e1c52-7f1a-4a57-9a0e-6c0b7e4cbd11")
 _IRI_SAFE = "/!$&'()*+,;=:@-._~"
-_MARKDOWN_SPECIAL = set("\\`*_{}[]<>()#+-.!|~")
+_MARKDOWN_SPECIAL = set("\\`*_[]<>|~")
 
 
 class ExchangeError(Exception):
@@ -154,7 +155,13 @@ def export_w3c_json(store: Store) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+    """Plain text that Markdown shows as written (inline marks and line-start blocks)."""
+    out = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+    head = re.match(r"\s*(#|=|\+|-|\d+[.)])", out)
+    if head:
+        cut = head.end() - 1
+        out = out[:cut] + "\\" + out[cut:]
+    return out
 
 
 def export_markdown(annotations: Iterable[Annotation], title: str = "Annotations") -> str:

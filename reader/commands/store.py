@@ -1,0 +1,251 @@
+"""`annotate`, `annotations`, `export`, `import`: the annotation store from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from reader.cli import UsageError, existing_dir, existing_file, print_json, print_table
+from reader.corpus.loading import LoadError, document_from_bytes, load_corpus, load_document
+from reader.corpus.model import Document
+from reader.store.annotations import Annotation, AnnotationError, Store
+from reader.store.db import StoreError
+from reader.store.exchange import ExchangeError, export_markdown, export_w3c_json, import_file
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        help="store file (default: $CORPUS_READER_DB, else the user data directory)",
+    )
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("annotate", help="add one annotation to a file; prints its id last")
+    p.add_argument("file", type=existing_file)
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--start", type=int, help="first code point of the span")
+    where.add_argument("--quote", help="the text to annotate (its first occurrence)")
+    p.add_argument("--end", type=int, help="code point after the span (with --start)")
+    p.add_argument("--occurrence", type=int, default=1, help="with --quote: take the Nth (1-)")
+    p.add_argument("--note", default="", help="the note, in Markdown")
+    p.add_argument("--tag", action="append", default=[], help="a tag (repeat for more)")
+    p.add_argument("--color", default="", help="#rgb, #rrggbb or a colour name")
+    p.add_argument(
+        "--corpus",
+        type=existing_dir,
+        help="corpus folder the file belongs to (default: the file's folder)",
+    )
+    _add_db(p)
+    p.set_defaults(run=run_annotate)
+
+    p = sub.add_parser(
+        "annotations", help="list annotations (re-anchored to the files as they are)"
+    )
+    p.add_argument("--corpus", type=existing_dir, help="re-anchor against this corpus folder")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_db(p)
+    p.set_defaults(run=run_annotations)
+
+    p = sub.add_parser("export", help="export annotations (W3C Web Annotation JSON or Markdown)")
+    p.add_argument("--format", choices=("w3c", "markdown"), default="w3c")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    _add_db(p)
+    p.set_defaults(run=run_export)
+
+    p = sub.add_parser("import", help="import a W3C Web Annotation JSON file (all or nothing)")
+    p.add_argument("file", type=existing_file)
+    _add_db(p)
+    p.set_defaults(run=run_import)
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"corpus-reader: error: {message}\n")
+    return 1
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return Store(args.db)
+
+
+# --- annotate --------------------------------------------------------------------------------
+
+
+def _load(file: Path, corpus: Path | None) -> Document:
+    path = file.resolve()
+    root = corpus.resolve() if corpus else path.parent
+    if not path.is_relative_to(root):
+        raise UsageError(f"{file} is not inside the corpus folder {corpus}")
+    try:
+        return load_document(path, root)
+    except LoadError as exc:
+        raise UsageError(f"{file}: {exc}") from exc
+
+
+def _span(doc: Document, args: argparse.Namespace) -> tuple[int, int]:
+    if args.quote is not None:
+        if args.end is not None:
+            raise UsageError("--end goes with --start, not with --quote")
+        needle = unicodedata.normalize("NFC", args.quote)
+        if not needle:
+            raise UsageError("--quote must not be empty")
+        if args.occurrence < 1:
+            raise UsageError("--occurrence counts from 1")
+        found, pos = 0, doc.text.find(needle)
+        while pos >= 0:
+            found += 1
+            if found == args.occurrence:
+                return pos, pos + len(needle)
+            pos = doc.text.find(needle, pos + 1)
+        if found == 0:
+            raise UsageError(f"{doc.path}: the quote does not occur in the reading text")
+        raise UsageError(f"{doc.path}: the quote occurs {found} time(s), not {args.occurrence}")
+    if args.end is None:
+        raise UsageError("--start needs --end")
+    if not 0 <= args.start < args.end <= len(doc.text):
+        raise UsageError(
+            f"span {args.start}-{args.end} is not inside the reading text (0-{len(doc.text)}, "
+            "code points)"
+        )
+    return args.start, args.end
+
+
+def run_annotate(args: argparse.Namespace) -> int:
+    doc = _load(args.file, args.corpus)
+    start, end = _span(doc, args)
+    try:
+        with _open(args) as store:
+            ann = store.annotate(
+                doc,
+                start,
+                end,
+                note=args.note,
+                tags=args.tag,
+                color=args.color,
+                location=doc.abs_path,
+            )
+    except AnnotationError as exc:
+        raise UsageError(str(exc)) from exc
+    except StoreError as exc:
+        return _fail(str(exc))
+    print(f"{ann.document} {ann.start}-{ann.end}: {_short(ann.quote, 60)}")
+    print(ann.id)
+    return 0
+
+
+# --- annotations -----------------------------------------------------------------------------
+
+
+def _short(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def reanchor_known(store: Store, corpus_dir: Path | None) -> list[str]:
+    """Re-anchor annotations against the files as they are now; return warnings.
+
+    With a corpus folder, its documents are used. Otherwise each document is read from the
+    location where the user last opened it, if a file is still there (imports never set one).
+    """
+    warnings: list[str] = []
+    wanted = {a.document for a in store.list()}
+    if corpus_dir is not None:
+        corpus = load_corpus(corpus_dir)
+        for doc in corpus.documents:
+            if doc.path in wanted:
+                store.reanchor(doc, location=doc.abs_path)
+        return warnings
+    for record in store.documents():
+        if record.path not in wanted or not record.location:
+            continue
+        location = Path(record.location)
+        if not location.is_file():
+            continue
+        try:
+            doc = document_from_bytes(record.path, location.read_bytes(), abs_path=location)
+        except (OSError, LoadError) as exc:
+            warnings.append(f"{record.path}: not re-anchored: {exc}")
+            continue
+        store.reanchor(doc, location=location)
+    return warnings
+
+
+def run_annotations(args: argparse.Namespace) -> int:
+    try:
+        with _open(args) as store:
+            warnings = reanchor_known(store, args.corpus)
+            annotations = store.list()
+    except StoreError as exc:
+        return _fail(str(exc))
+    for warning in warnings:
+        sys.stderr.write(f"corpus-reader: {warning}\n")
+    if args.json:
+        print_json({"annotations": [a.to_json() for a in annotations]})
+        return 0
+    rows = [_row(a) for a in annotations]
+    print_table(rows, ("id", "document", "span", "status", "tags", "quote"))
+    return 0
+
+
+def _row(ann: Annotation) -> tuple[str, ...]:
+    return (
+        ann.id[:8],
+        ann.document,
+        f"{ann.start}-{ann.end}",
+        ann.status,
+        ",".join(ann.tags),
+        _short(ann.quote, 50),
+    )
+
+
+# --- export / import -------------------------------------------------------------------------
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file in the same folder, then rename."""
+    path = path.expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        with _open(args) as store:
+            if args.format == "markdown":
+                text = export_markdown(store.list())
+            else:
+                text = export_w3c_json(store)
+    except StoreError as exc:
+        return _fail(str(exc))
+    if args.output:
+        try:
+            _write_atomically(Path(args.output), text)
+        except OSError as exc:
+            return _fail(f"{args.output}: cannot write: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        with _open(args) as store:
+            result = import_file(store, args.file)
+    except (ExchangeError, StoreError) as exc:
+        return _fail(f"{exc}; nothing was imported")
+    print_json(result.to_json())
+    return 0
