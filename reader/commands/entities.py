@@ -1,0 +1,48 @@
+"""`entities`: names, places, numbers and dates that documents of a corpus share."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from reader.cli import existing_dir, print_json, print_table
+from reader.corpus.entities import find_entities
+from reader.corpus.loading import load_corpus
+from reader.paths import seeds_dir
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("entities", help="list the entities documents share")
+    p.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--all", action="store_true", help="every candidate, not only shared ones")
+    p.set_defaults(run=run_entities)
+
+
+def run_entities(args: argparse.Namespace) -> int:
+    corpus = load_corpus(Path(args.dir or seeds_dir()))
+    index = find_entities(corpus.documents)
+    entities = index.every_entity() if args.all else index.entities
+    if args.json:
+        print_json(
+            {
+                "documents": [
+                    {"id": d.id, "path": d.path, "language": d.language} for d in corpus.documents
+                ],
+                "entities": [e.to_json() for e in entities],
+            }
+        )
+        return 0
+    rows = [
+        (
+            e.kind,
+            e.label[:40],
+            e.key[:40],
+            ",".join(e.languages),
+            len(e.documents),
+            len(e.occurrences),
+        )
+        for e in entities
+    ]
+    print_table(rows, ("kind", "label", "key", "languages", "docs", "mentions"))
+    return 0

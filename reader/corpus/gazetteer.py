@@ -1,0 +1,366 @@
+"""A multilingual gazetteer from CLDR (through PyICU) plus the alias tables in resources/aliases.
+
+For each language of a corpus (and English) it collects region names (full, short and variant
+forms), time-zone exemplar cities, language names and month names. Every name points to one
+entry id: `region:CN`, `city:beijing`, `lang:zh`, `month:02`. Names are matched in text on ICU
+word-break boundaries, so they are found inside unspaced scripts (Khmer, Thai, Chinese) too.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import icu
+
+from reader.corpus.text import match_key
+from reader.paths import resource
+
+# When two entries share a name, the lower rank wins (a country before a city of that name).
+KIND_RANK = {"region": 0, "city": 1, "lang": 2}
+ENTRY_KINDS = {"region": "place", "city": "place", "lang": "other", "month": "date"}
+MIN_LANGUAGE_NAME = 4  # shorter language names ("ga", "lo", "mi") are ordinary words elsewhere
+MAX_NAME_CHARS = 64
+_TZ_AREAS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/")
+_TZ_AREAS += ("Pacific/",)
+# UN M.49 areas with CLDR names (continents and sub-regions; not 001 "World", an ordinary word).
+_M49 = "002 003 005 009 011 013 014 015 017 018 019 021 029 030 034 035 039 053 054 057 061"
+M49_AREAS = tuple(f"{_M49} 142 143 145 150 151 154 155 419".split(" "))
+
+
+# --------------------------------------------------------------------------- folding
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Per-character folding that keeps string length: lower case, no Latin diacritics."""
+    table: dict[int, str] = {}
+    ranges = [(0x00C0, 0x024F), (0x1E00, 0x1EFF), (0x0370, 0x03FF), (0x0400, 0x04FF)]
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            low = ch.lower()
+            if len(low) != 1:
+                low = ch
+            dec = unicodedata.normalize("NFD", low)
+            if len(dec) > 1 and all(unicodedata.combining(c) for c in dec[1:]):
+                low = dec[0]
+            if low != ch:
+                table[cp] = low
+    table[ord("đ")] = "d"
+    table[ord("Đ")] = "d"
+    for cp in (0x2019, 0x2018, 0x02BC):
+        table[cp] = "'"
+    for cp in (0x2010, 0x2011, 0x2012, 0x2013):
+        table[cp] = "-"
+    for ch in "\t\n\r\u00a0\u2009\u200a\u202f\u3000":
+        table[ord(ch)] = " "
+    for cp in (0x200B, 0x200C, 0x200D):  # zero-width characters in Khmer text
+        table[cp] = "\u200b"
+    return table
+
+
+_FOLD = _build_fold_table()
+
+
+def fold(text: str) -> str:
+    """Case- and (Latin, Greek, Cyrillic) accent-insensitive form of the same length."""
+    out = text.translate(_FOLD).lower()
+    if len(out) != len(text):  # rare characters whose lower case is longer
+        out = "".join(c.lower() if len(c.lower()) == 1 else c for c in text.translate(_FOLD))
+    return out
+
+
+def _fold_name(name: str) -> str:
+    return re.sub(r" {2,}", " ", fold(unicodedata.normalize("NFC", name)).strip())
+
+
+# --------------------------------------------------------------------------- entries
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    """One thing with names: a region, a city, a language or a month."""
+
+    id: str  # "region:CN", "city:beijing", "lang:zh", "month:02"
+    kind: str  # entity kind: place | other | date
+    label: str  # English name
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerHit:
+    """A gazetteer name found in a text: `[start, end)` in code points."""
+
+    start: int
+    end: int
+    entry: GazetteerEntry
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    entry: GazetteerEntry
+    capital: bool  # written with a capital in its language: must be capitalised in the text
+    language: str
+    rank: int
+
+
+def city_id(english_name: str) -> str:
+    """The entry id of a city from its English name: `city:new-york`."""
+    return "city:" + re.sub(r"[^a-z0-9]+", "-", match_key(english_name)).strip("-")
+
+
+@cache
+def _locale(lang: str) -> icu.Locale:
+    return icu.Locale(lang)
+
+
+@cache
+def _english_labels() -> dict[str, str]:
+    """English labels of every region, language, city and month id."""
+    en = _locale("en")
+    labels: dict[str, str] = {}
+    for code in (*icu.Locale.getISOCountries(), *M49_AREAS):
+        labels[f"region:{code}"] = icu.Locale("und", code).getDisplayCountry(en)
+    ldn = icu.LocaleDisplayNames.createInstance(en)
+    for code in icu.Locale.getISOLanguages():
+        labels[f"lang:{code}"] = ldn.languageDisplayName(code)
+    for i, name in enumerate(icu.DateFormatSymbols(en).getMonths(), start=1):
+        labels[f"month:{i:02d}"] = name
+    return labels
+
+
+def _region_names(lang: str) -> Iterable[tuple[str, str]]:
+    """(region id, name) pairs: full names, then CLDR short and variant forms."""
+    loc = _locale(lang)
+    ldn = icu.LocaleDisplayNames.createInstance(loc)
+    for code in (*icu.Locale.getISOCountries(), *M49_AREAS):
+        for name in (ldn.regionDisplayName(code), icu.Locale("und", code).getDisplayCountry(loc)):
+            if name and name != code:
+                yield f"region:{code}", name
+    try:
+        bundle = icu.ResourceBundle("ICUDATA-region", loc)
+    except icu.ICUError:
+        return
+    for table in ("Countries%short", "Countries%variant"):
+        try:
+            forms = bundle.getWithFallback(table)
+        except icu.ICUError:
+            continue
+        for i in range(forms.getSize()):
+            item = forms.get(i)
+            code = item.getKey()
+            if (len(code) == 2 and code.isalpha()) or code in M49_AREAS:
+                yield f"region:{code}", item.getString()
+
+
+@cache
+def _zone_ids() -> tuple[str, ...]:
+    ids = [z for z in icu.TimeZone.createEnumeration() if z.startswith(_TZ_AREAS)]
+    return tuple(sorted(ids))
+
+
+@cache
+def _city_ids() -> dict[str, str]:
+    """Time-zone id -> city entry id (from the English exemplar city)."""
+    tzn = icu.TimeZoneNames.createInstance(_locale("en"))
+    out = {}
+    for zone in _zone_ids():
+        name = tzn.getExemplarLocationName(zone)
+        if name and "," not in name:
+            out[zone] = city_id(name)
+    return out
+
+
+def _city_names(lang: str) -> Iterable[tuple[str, str]]:
+    tzn = icu.TimeZoneNames.createInstance(_locale(lang))
+    for zone, cid in _city_ids().items():
+        name = tzn.getExemplarLocationName(zone)
+        if name and "," not in name:
+            yield cid, name
+
+
+def _language_names(lang: str) -> Iterable[tuple[str, str]]:
+    ldn = icu.LocaleDisplayNames.createInstance(_locale(lang))
+    for code in icu.Locale.getISOLanguages():
+        name = ldn.languageDisplayName(code)
+        if name and name != code and len(name) >= MIN_LANGUAGE_NAME and "(" not in name:
+            yield f"lang:{code}", name
+
+
+@lru_cache(maxsize=64)
+def month_names(lang: str) -> tuple[tuple[str, int], ...]:
+    """(name, month number) for the wide and abbreviated month names of `lang` (CLDR)."""
+    sym = icu.DateFormatSymbols(_locale(lang))
+    names: dict[str, int] = {}
+    for context in (icu.DateFormatSymbols.FORMAT, icu.DateFormatSymbols.STANDALONE):
+        for width in (icu.DateFormatSymbols.WIDE, icu.DateFormatSymbols.ABBREVIATED):
+            for i, name in enumerate(sym.getMonths(context, width), start=1):
+                name = name.strip()
+                if name and not name.isdigit():
+                    names.setdefault(name, i)
+    return tuple(sorted(names.items(), key=lambda kv: -len(kv[0])))
+
+
+@cache
+def alias_rows() -> tuple[tuple[str, str, str], ...]:
+    """(id, language, name) rows of every table in resources/aliases (TSV, `#` comments)."""
+    folder = resource("aliases")
+    rows: list[tuple[str, str, str]] = []
+    if not folder.is_dir():
+        return ()
+    for path in sorted(folder.glob("*.tsv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.reader(fh, delimiter="\t"):
+                if not row or row[0].startswith("#") or len(row) < 3:
+                    continue
+                entry_id, lang, name = (c.strip() for c in row[:3])
+                if entry_id and name:
+                    rows.append((entry_id, lang, unicodedata.normalize("NFC", name)))
+    return tuple(rows)
+
+
+@cache
+def _alias_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for entry_id, lang, name in alias_rows():
+        if lang == "en":
+            labels.setdefault(entry_id, name)
+    return labels
+
+
+def _label(entry_id: str, fallback: str) -> str:
+    return label_of(entry_id) or fallback
+
+
+def label_of(entry_id: str) -> str:
+    """English label of a gazetteer id (`region:CN` -> `China`); empty when unknown."""
+    if entry_id.startswith("city:"):
+        return _city_labels().get(entry_id) or _alias_labels().get(entry_id, "")
+    return _english_labels().get(entry_id) or _alias_labels().get(entry_id, "")
+
+
+@cache
+def _city_labels() -> dict[str, str]:
+    tzn = icu.TimeZoneNames.createInstance(_locale("en"))
+    out: dict[str, str] = {}
+    for zone, cid in _city_ids().items():
+        out.setdefault(cid, tzn.getExemplarLocationName(zone))
+    return out
+
+
+@cache
+def _entry(entry_id: str, fallback_label: str) -> GazetteerEntry:
+    kind = ENTRY_KINDS.get(entry_id.split(":", 1)[0], "other")
+    return GazetteerEntry(entry_id, kind, _label(entry_id, fallback_label))
+
+
+def _names_of(lang: str) -> list[tuple[str, str]]:
+    """Every (entry id, name) of one language, CLDR first, then aliases."""
+    out: list[tuple[str, str]] = []
+    out.extend(_region_names(lang))
+    out.extend(_city_names(lang))
+    out.extend(_language_names(lang))
+    out.extend((eid, name) for eid, alang, name in alias_rows() if alang == lang)
+    return out
+
+
+# --------------------------------------------------------------------------- the gazetteer
+
+
+def _capitalised(surface: str) -> bool:
+    """Written with a capital (`China`, `châu Á`), or in a script without case."""
+    first = surface[:1]
+    if first.isupper() or not first.islower():
+        return True
+    return any(c.isupper() for c in surface)
+
+
+class Gazetteer:
+    """Names of regions, cities and languages for a set of languages, with fast lookup."""
+
+    def __init__(self, languages: Sequence[str]) -> None:
+        self.languages = tuple(sorted({lang for lang in languages if lang} | {"en"}))
+        self._names: dict[str, _Name] = {}
+        for lang in self.languages:
+            for entry_id, name in _names_of(lang):
+                self._add(entry_id, name, lang)
+        self._prefixes = {key[:i] for key in self._names for i in range(1, len(key) + 1)}
+
+    def _add(self, entry_id: str, name: str, lang: str) -> None:
+        key = _fold_name(name)
+        if not key or len(key) > MAX_NAME_CHARS:
+            return
+        rank = KIND_RANK.get(entry_id.split(":", 1)[0], 3)
+        capital = name[:1].isupper()
+        new = _Name(_entry(entry_id, name), capital, lang, rank)
+        old = self._names.get(key)
+        if old is None or rank < old.rank:
+            self._names[key] = new
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def lookup(self, surface: str, language: str | None = None) -> GazetteerEntry | None:
+        """The entry a name refers to, or None; capitalised names need a capital."""
+        name = self._names.get(_fold_name(surface))
+        if name is None or (name.capital and not _capitalised(surface)):
+            return None
+        if language is not None and not name.capital and name.language != language:
+            return None
+        return name.entry
+
+    def find(
+        self,
+        text: str,
+        word_starts: Sequence[int],
+        word_ends: Sequence[int],
+        language: str = "",
+        folded: str | None = None,
+    ) -> list[GazetteerHit]:
+        """Longest gazetteer names starting and ending on word boundaries of `text`.
+
+        `word_starts` and `word_ends` are sorted code point offsets from ICU's word breaker.
+        Lower-case names (pt `chinês`) only match in their own language.
+        """
+        folded = fold(text) if folded is None else folded
+        ends = sorted(set(word_ends))
+        hits: list[GazetteerHit] = []
+        taken_until = -1
+        names = self._names
+        prefixes = self._prefixes
+        for start in word_starts:
+            if start < taken_until:
+                continue
+            best: tuple[int, _Name] | None = None
+            i = bisect_right(ends, start)
+            while i < len(ends):
+                end = ends[i]
+                if end - start > MAX_NAME_CHARS:
+                    break
+                piece = folded[start:end]
+                if piece not in prefixes:
+                    break
+                name = names.get(piece)
+                if name is not None and self._fits(text[start:end], name, language):
+                    best = (end, name)
+                i += 1
+            if best is not None:
+                hits.append(GazetteerHit(start, best[0], best[1].entry))
+                taken_until = best[0]
+        return hits
+
+    @staticmethod
+    def _fits(surface: str, name: _Name, language: str) -> bool:
+        if name.capital:
+            return _capitalised(surface)
+        return not language or name.language == language
+
+
+@lru_cache(maxsize=8)
+def gazetteer_for(languages: frozenset[str]) -> Gazetteer:
+    """The gazetteer for a set of languages, built once and cached."""
+    return Gazetteer(sorted(languages))

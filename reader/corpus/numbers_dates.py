@@ -1,0 +1,235 @@
+"""Numbers and dates in running text, with keys that are the same in every language.
+
+`1.677` (vi, pt) and `1,677` (en, km) are both `num:1677`; Khmer and Thai digits count as digits.
+Dates use the document language's month names from CLDR (`16 de fevereiro`, `ថ្ងៃទី 16
+ខែកុម្ភៈ`, `tháng 10.2023`) and give `date:02-16`, `date:2023-10` or `date:2024-02-16`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache, lru_cache
+
+import icu
+
+from reader.corpus.gazetteer import month_names
+
+MIN_PLAIN_NUMBER = 10  # single-digit integers are too common to link documents
+_LATIN_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+_SPACE_GROUPS = "\u00a0\u202f\u2009 "
+_WORDISH = r"[^\s\d.,;:!?()\[\]\"“”«»]"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A number or date found in a text: `[start, end)` and its key."""
+
+    start: int
+    end: int
+    key: str
+
+
+@cache
+def _locale(lang: str) -> icu.Locale:
+    return icu.Locale(lang or "en")
+
+
+@lru_cache(maxsize=64)
+def separators(lang: str) -> tuple[str, str]:
+    """(grouping, decimal) separators of a language from CLDR."""
+    sym = icu.DecimalFormatSymbols(_locale(lang))
+    group = sym.getSymbol(icu.DecimalFormatSymbols.kGroupingSeparatorSymbol)
+    decimal = sym.getSymbol(icu.DecimalFormatSymbols.kDecimalSeparatorSymbol)
+    return group, decimal
+
+
+@lru_cache(maxsize=64)
+def _script(lang: str) -> str:
+    return icu.Locale.addLikelySubtags(_locale(lang)).getScript() or "Latn"
+
+
+@lru_cache(maxsize=64)
+def _number_re(lang: str) -> re.Pattern[str]:
+    group, _ = separators(lang)
+    extra = "".join(c for c in group if c in _SPACE_GROUPS or c in "'’")
+    seps = re.escape(".," + extra)
+    return re.compile(
+        rf"(?<![{_LATIN_LETTER}\d])(?<!\d[.,])\d+(?:[{seps}]\d+)*(?![{_LATIN_LETTER}\d])"
+    )
+
+
+def _ascii_digits(raw: str) -> str:
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in raw)
+
+
+def number_value(raw: str, lang: str = "en") -> Decimal | None:
+    """The value of a number as written in `lang` (None when it is not a plain number).
+
+    Several separators of one kind, or a pair like `1.234,5`, decide by themselves. One
+    separator followed by exactly three digits is a group separator when the language groups
+    with it (CLDR), or in scripts whose texts write Western digits the English way (Khmer, Thai).
+    """
+    s = _ascii_digits(raw)
+    groups = re.findall(r"\d+", s)
+    seps = re.findall(r"[^\d]", s)
+    if not seps:
+        return Decimal(groups[0])
+    group_sep, decimal_sep = separators(lang)
+    kinds = set(seps)
+    decimal_part = ""
+    if len(kinds) == 2 and kinds <= {".", ","}:
+        dec = seps[-1]
+        if seps.count(dec) != 1:
+            return None
+        whole, decimal_part = groups[:-1], groups[-1]
+        if any(len(g) != 3 for g in whole[1:]):
+            return None
+    elif len(kinds) == 1:
+        sep = seps[0]
+        three = all(len(g) == 3 for g in groups[1:])
+        if len(seps) > 1 or sep not in ".,":
+            if not three:
+                return None
+            whole = groups
+        elif three and groups[0] != "0" and _groups_with(sep, lang, group_sep, decimal_sep):
+            whole = groups
+        else:
+            whole, decimal_part = groups[:1], groups[1]
+    else:
+        return None
+    try:
+        text = "".join(whole) + ("." + decimal_part if decimal_part else "")
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _groups_with(sep: str, lang: str, group_sep: str, decimal_sep: str) -> bool:
+    """Whether `sep` before three digits groups thousands in texts of `lang`."""
+    if sep == group_sep or sep != decimal_sep:
+        return True
+    return _script(lang) != "Latn"
+
+
+def number_key(value: Decimal) -> str:
+    """`num:1677`, `num:1.5`."""
+    if value == value.to_integral_value():
+        return f"num:{int(value)}"
+    return "num:" + format(value.normalize(), "f")
+
+
+def number_matches(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Match]:
+    """Numbers in `text[start:end]` worth linking (not single-digit integers)."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _number_re(lang).finditer(text, start, end):
+        raw = m.group()
+        while raw and not raw[-1].isdigit():
+            raw = raw[:-1]
+        value = number_value(raw, lang)
+        if value is None:
+            continue
+        if value == value.to_integral_value() and value < MIN_PLAIN_NUMBER:
+            continue
+        out.append(Match(m.start(), m.start() + len(raw), number_key(value)))
+    return out
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True, slots=True)
+class _DatePatterns:
+    patterns: tuple[re.Pattern[str], ...]
+    months: dict[str, tuple[int, bool]]  # casefolded name -> (month, written with a capital)
+    day_first: bool
+
+
+@lru_cache(maxsize=64)
+def _date_patterns(lang: str) -> _DatePatterns:
+    loc = _locale(lang)
+    names = month_names(lang or "en")
+    months: dict[str, tuple[int, bool]] = {}
+    for n, m in names:  # capitalised only if every CLDR form of the name is
+        old = months.get(n.casefold(), (m, True))
+        months[n.casefold()] = (m, old[1] and n[:1].isupper())
+    alt = "|".join(re.escape(n) for n, _ in names) or "(?!)"
+    month = rf"(?P<m>{alt})(?!\d)(?![{_LATIN_LETTER}])"
+    conn = rf"\s+(?:{_WORDISH}{{1,6}}\s*)?"
+    yconn = rf"(?:\s*[,.]?\s*(?:{_WORDISH}{{1,6}}\s*)?)"
+    day = r"(?<![\d.,])(?P<d>\d{1,2})"
+    year = r"(?P<y>\d{4})(?!\d)"
+    gen = icu.DateTimePatternGenerator.createInstance(loc)
+    day_word = gen.getAppendItemName(icu.UDateTimePatternField.DAY_FIELD)
+    short = icu.DateFormat.createDateInstance(icu.DateFormat.SHORT, loc).toPattern()
+    day_first = short.find("d") < short.find("M") if "d" in short and "M" in short else True
+    flags = re.IGNORECASE
+    patterns = [
+        re.compile(rf"{day}\.?{conn}{month}(?:{yconn}{year})?", flags),
+        re.compile(rf"{month}\s+(?P<d>\d{{1,2}})(?!\d)(?:,?\s+{year})?", flags),
+        re.compile(rf"{month}{yconn}{year}", flags),
+        re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<mm>\d{2})-(?P<d>\d{2})(?!\d)"),
+        re.compile(r"(?<![\d.,/])(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})(?!\d)"),
+    ]
+    if day_word and not day_word.isdigit():
+        patterns.append(
+            re.compile(
+                rf"(?<![{_LATIN_LETTER}]){re.escape(day_word)}\s+"
+                r"(?P<a>\d{1,2})[./](?P<b>\d{1,2})(?:[./](?P<y>\d{4}))?(?![\d.,]\d)",
+                flags,
+            )
+        )
+    return _DatePatterns(tuple(patterns), months, day_first)
+
+
+def _date_key(year: int | None, month: int, day: int | None) -> str | None:
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    if year is not None and not 1800 <= year <= 2100:
+        return None
+    if year is not None and day is not None:
+        return f"date:{year:04d}-{month:02d}-{day:02d}"
+    if year is not None:
+        return f"date:{year:04d}-{month:02d}"
+    if day is not None:
+        return f"date:{month:02d}-{day:02d}"
+    return None
+
+
+def _num(s: str | None) -> int | None:
+    return int(_ascii_digits(s)) if s else None
+
+
+def date_matches(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Match]:
+    """Dates in `text[start:end]`: longest match wins where patterns overlap."""
+    end = len(text) if end is None else end
+    dp = _date_patterns(lang)
+    found: list[Match] = []
+    for pattern in dp.patterns:
+        for m in pattern.finditer(text, start, end):
+            groups = m.groupdict()
+            day = _num(groups.get("d"))
+            year = _num(groups.get("y"))
+            if groups.get("m"):
+                month_no, capital = dp.months.get(groups["m"].casefold(), (0, False))
+                if capital and groups["m"][:1].islower():
+                    continue
+            elif groups.get("mm"):
+                month_no = int(groups["mm"])
+            else:
+                a, b = _num(groups.get("a")), _num(groups.get("b"))
+                day, month_no = (a, b) if dp.day_first else (b, a)
+                assert month_no is not None
+            key = _date_key(year, month_no, day)
+            if key:
+                found.append(Match(m.start(), m.end(), key))
+    found.sort(key=lambda x: (x.start, x.start - x.end))
+    out: list[Match] = []
+    for match in found:
+        if out and match.start < out[-1].end:
+            continue
+        out.append(match)
+    return out
