@@ -233,6 +233,16 @@ def _prepare_location(path: Path) -> None:
         raise StoreError(f"{path}: cannot create the store here: {describe(exc)}") from exc
     if not parent.is_dir():
         raise StoreError(f"{path}: cannot create the store here: not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StoreError(f"{path}: cannot create the store here: the folder is read-only")
+
+
+def _check_writable(path: Path) -> None:
+    """SQLite writes the store and, in WAL mode, two files beside it: all must be writable."""
+    if not os.access(path, os.W_OK):
+        raise StoreError(f"{path}: the store file is read-only; left untouched")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"{path}: the store's folder is read-only; left untouched")
 
 
 def connect(
@@ -252,6 +262,8 @@ def connect(
     exists = path.exists()
     if exists:
         _check_header(path)
+        if mode != "ro":
+            _check_writable(path)
         if check is None:
             big = path.stat().st_size > FULL_CHECK_MAX_BYTES
             check = "quick_check" if big else "integrity_check"
@@ -272,7 +284,8 @@ def connect(
         conn.execute("PRAGMA foreign_keys = ON")
         if mode != "ro" and (not exists or version < schema_version() or not _is_wal(conn)):
             _set_wal(conn)
-        conn.execute("PRAGMA synchronous = NORMAL" if mode != "ro" else "PRAGMA query_only = 1")
+        # FULL: a commit is on disk before it returns, so a power cut cannot lose it either.
+        conn.execute("PRAGMA synchronous = FULL" if mode != "ro" else "PRAGMA query_only = 1")
         if migrate and mode != "ro":
             migrate_to(conn, schema_version())
     except StoreError:
