@@ -110,8 +110,40 @@ CREATE TABLE doc_cache (
 );
 """
 
+# Step 4: the corpus index (reader/store/index.py): files seen per corpus folder, and the
+# search shadow text of every passage in an FTS5 table (rowid = index_passages.id).
+STEP4_SEARCH_INDEX = """
+CREATE TABLE index_files (
+    root      TEXT NOT NULL,                    -- corpus folder, resolved absolute path
+    path      TEXT NOT NULL,                    -- corpus-relative, POSIX separators
+    size      INTEGER NOT NULL,
+    mtime_ns  INTEGER NOT NULL,                 -- -1: changed while read, look again
+    sha256    TEXT NOT NULL,                    -- '' when the file could not be read
+    format    TEXT NOT NULL CHECK (format IN ('text', 'markdown')),
+    pipeline  INTEGER NOT NULL,                 -- version of the processing that saw it
+    error     TEXT,                             -- why the file is skipped; NULL: indexed
+    PRIMARY KEY (root, path)
+);
+CREATE INDEX index_files_content ON index_files(sha256, format);
+CREATE TABLE index_passages (
+    id        INTEGER PRIMARY KEY,              -- rowid in index_fts
+    sha256    TEXT NOT NULL,
+    format    TEXT NOT NULL,
+    passage   INTEGER NOT NULL,                 -- index of the passage in the document
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    spans     BLOB NOT NULL                     -- int32 (start, end) of each shadow word
+);
+CREATE INDEX index_passages_content ON index_passages(sha256, format);
+CREATE VIRTUAL TABLE index_fts USING fts5(
+    words, lang,
+    tokenize = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co'"
+);
+"""
+
 # Ordered schema steps: MIGRATIONS[i] takes user_version i to i + 1. Append only.
 MIGRATIONS: list[Migration] = [STEP1_ANNOTATIONS, STEP2_USER_EDITS, STEP3_DOC_CACHE]
+MIGRATIONS.append(STEP4_SEARCH_INDEX)
 
 
 def schema_version() -> int:

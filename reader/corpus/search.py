@@ -1,0 +1,445 @@
+"""Search text preparation, query parsing, hit finding, snippets and an in-memory search.
+
+Full-text search works on a *shadow text* per passage: the passage's ICU words, each folded to a
+search key, joined by single spaces. Scripts written without spaces (Khmer, Thai, Lao, Burmese,
+Chinese, Japanese) are segmented by ICU's dictionary break iterators, so their words become
+separate tokens too. A query goes through the same segmentation and folding, which is what lets
+`trung quoc` find `Trung Quốc` and a Khmer word be found inside running Khmer text.
+
+The k-th token of a shadow text belongs to the k-th span of its passage (code points of the
+reading text); that list is the offset map from shadow text back to the document.
+
+Query syntax: words separated by spaces must all occur in one passage; `"two words"` is a phrase
+(words next to each other, in order); a trailing `*` matches a word prefix (`quo*`). A word of
+an unspaced script that ICU segments into several words is matched as a phrase of them. Matching
+is case- and diacritic-insensitive unless `exact` is asked for.
+
+This module knows nothing of SQLite: `reader.store.index` keeps shadow texts in an FTS5 table and
+uses the same query and hit functions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from reader.corpus.model import Document, Passage
+from reader.corpus.text import script_of_char, word_spans
+
+# Scripts whose combining marks are accents to ignore; elsewhere (Khmer coeng, Thai tone marks,
+# Japanese dakuten) marks change the letter and are kept.
+_ACCENTED_SCRIPTS = frozenset({"Latn", "Grek", "Cyrl"})
+# Letters with a stroke that Unicode does not decompose into letter + mark.
+_STROKE_LETTERS = str.maketrans(
+    {"đ": "d", "ø": "o", "ł": "l", "ħ": "h", "ŧ": "t", "ı": "i", "ƀ": "b", "ɨ": "i", "ʉ": "u"}
+)
+# Characters dropped from tokens: controls, format characters (ZWSP, ZWJ), separators.
+_NOT_TOKEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp"})
+
+#: The FTS5 tokenizer for shadow texts: split on spaces only, keep marks and punctuation inside
+#: a token, so each shadow token is exactly one FTS5 token.
+FTS_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co'"
+
+CONTEXT_CHARS = 60
+MAX_JOIN_GAP = 1  # matched words this close (in characters) form one hit
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched (nothing but spaces and punctuation, unbalanced quotes)."""
+
+
+def _clean(token: str) -> str:
+    """`token` without control, format and separator characters."""
+    if token.isprintable() and " " not in token:
+        return token
+    return "".join(ch for ch in token if unicodedata.category(ch) not in _NOT_TOKEN_CATEGORIES)
+
+
+@lru_cache(maxsize=262144)
+def fold_token(token: str) -> str:
+    """Search key of one word: NFKC, case-folded, accents of Latin, Greek and Cyrillic removed.
+
+    `Quốc` -> `quoc`, `Đà` -> `da`, `ÁGUA` -> `agua`; `ឆ្នាំ` and `が` keep their marks.
+    """
+    decomposed = unicodedata.normalize("NFKD", token.casefold())
+    if decomposed.isascii():
+        return _clean(decomposed)
+    out: list[str] = []
+    base_script = ""
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            if base_script in _ACCENTED_SCRIPTS:
+                continue
+        else:
+            base_script = script_of_char(ch)
+        out.append(ch)
+    return _clean(unicodedata.normalize("NFC", "".join(out)).translate(_STROKE_LETTERS))
+
+
+@lru_cache(maxsize=65536)
+def exact_token(token: str) -> str:
+    """Key of one word for exact matching: NFC, control and format characters removed."""
+    return _clean(unicodedata.normalize("NFC", token))
+
+
+@dataclass(slots=True)
+class Shadow:
+    """The searchable form of one passage: folded tokens and their spans in the reading text."""
+
+    passage: int
+    tokens: list[str]
+    spans: list[tuple[int, int]]
+
+    @property
+    def text(self) -> str:
+        """Tokens joined by single spaces (what the FTS5 table indexes)."""
+        return " ".join(self.tokens)
+
+
+def text_tokens(text: str, language: str = "", offset: int = 0) -> list[tuple[str, int, int]]:
+    """Folded tokens of `text` with their spans (shifted by `offset`); empty tokens dropped."""
+    out = []
+    for s, e in word_spans(text, language):
+        key = fold_token(text[s:e])
+        if key:
+            out.append((key, s + offset, e + offset))
+    return out
+
+
+def document_shadows(doc: Document) -> list[Shadow]:
+    """One Shadow per passage of `doc` (same order), from one word-break pass over its text."""
+    return passage_shadows(doc.text, doc.passages, doc.language)
+
+
+def passage_shadows(text: str, passages: Sequence[Passage], language: str) -> list[Shadow]:
+    """Shadows of `passages` of `text`; words outside every passage are not searchable."""
+    shadows = [Shadow(p.index, [], []) for p in passages]
+    if not passages:
+        return shadows
+    order = sorted(range(len(passages)), key=lambda i: passages[i].start)
+    k = 0
+    for key, s, e in text_tokens(text, language):
+        while k < len(order) and passages[order[k]].end <= s:
+            k += 1
+        if k == len(order):
+            break
+        p = passages[order[k]]
+        if p.start <= s and e <= p.end:
+            shadow = shadows[order[k]]
+            shadow.tokens.append(key)
+            shadow.spans.append((s, e))
+    return shadows
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One required part of a query: a word, a word prefix, or a phrase of words."""
+
+    tokens: tuple[str, ...]  # folded
+    exact: tuple[str, ...]  # NFC, for exact matching
+    prefix: bool = False  # the last token matches as a prefix
+
+    def fts(self) -> str:
+        """The term as an FTS5 query string."""
+        quoted = '"' + " ".join(t.replace('"', '""') for t in self.tokens) + '"'
+        return quoted + ("*" if self.prefix else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: every term must occur in a passage."""
+
+    text: str
+    terms: tuple[Term, ...]
+    exact: bool = False
+
+    def fts(self) -> str:
+        """FTS5 MATCH expression over the shadow column (exact mode filters afterwards)."""
+        return " AND ".join(t.fts() for t in self.terms)
+
+
+_QUERY_PART = re.compile(r'"([^"]*)"(\*?)|(\S+)')
+
+
+def parse_query(text: str, language: str = "", exact: bool = False) -> Query:
+    """Parse a user query; raise QueryError when it has nothing to search for."""
+    if text.count('"') % 2:
+        raise QueryError("unbalanced quote in query")
+    terms: list[Term] = []
+    for m in _QUERY_PART.finditer(text):
+        if m.group(3) is not None:
+            word = m.group(3)
+            prefix = word.endswith("*") and len(word.rstrip("*")) > 0
+            term = _term(word.rstrip("*") if prefix else word, language, prefix)
+        else:
+            term = _term(m.group(1), language, bool(m.group(2)))
+        if term is not None and term not in terms:
+            terms.append(term)
+    if not terms:
+        raise QueryError(f"nothing to search for in {text!r}")
+    return Query(text, tuple(terms), exact)
+
+
+def _term(text: str, language: str, prefix: bool) -> Term | None:
+    words = [text[s:e] for s, e in word_spans(text, language)]
+    pairs = [(fold_token(w), exact_token(w)) for w in words]
+    pairs = [(f, x) for f, x in pairs if f]
+    if not pairs:
+        return None
+    return Term(tuple(f for f, _ in pairs), tuple(x for _, x in pairs), prefix)
+
+
+# --- hits ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One match: `[start, end)` in code points of the document's reading text."""
+
+    doc: str  # document id
+    path: str
+    language: str
+    passage: int
+    start: int
+    end: int
+    score: float = 0.0
+
+
+def _term_runs(
+    term: Term, tokens: Sequence[str], spans: Sequence[tuple[int, int]], text: str | None
+) -> list[tuple[int, int]]:
+    """Token ranges `[i, j)` where `term` occurs; with `text`, only exact (case/accent) matches."""
+    n = len(term.tokens)
+    first, last = term.tokens[0], len(term.tokens) - 1
+    runs = []
+    for i in range(len(tokens) - n + 1):
+        tok = tokens[i]
+        if not (tok.startswith(first) if term.prefix and n == 1 else tok == first):
+            continue
+        ok = True
+        for j in range(1, n):
+            want = term.tokens[j]
+            have = tokens[i + j]
+            if not (have.startswith(want) if term.prefix and j == last else have == want):
+                ok = False
+                break
+        if ok and text is not None:
+            for j in range(n):
+                s, e = spans[i + j]
+                have = exact_token(text[s:e])
+                want = term.exact[j]
+                if not (have.startswith(want) if term.prefix and j == last else have == want):
+                    ok = False
+                    break
+        if ok:
+            runs.append((i, i + n))
+    return runs
+
+
+def find_in_shadow(
+    query: Query,
+    tokens: Sequence[str],
+    spans: Sequence[tuple[int, int]],
+    text: str | None = None,
+) -> list[tuple[int, int]]:
+    """Spans of the hits of `query` in one passage; [] unless every term occurs.
+
+    Runs of matched words next to each other (at most one character, e.g. a space, between
+    them) merge into one hit, so `trung quoc` gives one hit on `Trung Quốc`. `text` (the reading
+    text) is needed for exact queries only.
+    """
+    if query.exact and text is None:
+        raise ValueError("exact matching needs the reading text")
+    runs: list[tuple[int, int]] = []
+    for term in query.terms:
+        found = _term_runs(term, tokens, spans, text if query.exact else None)
+        if not found:
+            return []
+        runs.extend(found)
+    runs.sort()
+    merged: list[list[int]] = []
+    for i, j in runs:
+        if merged and (
+            i < merged[-1][1]
+            or (i == merged[-1][1] and spans[i][0] - spans[i - 1][1] <= MAX_JOIN_GAP)
+        ):
+            merged[-1][1] = max(merged[-1][1], j)
+        else:
+            merged.append([i, j])
+    return [(spans[i][0], spans[j - 1][1]) for i, j in merged]
+
+
+# --- snippets ------------------------------------------------------------------------------
+
+
+def kwic(
+    text: str,
+    start: int,
+    end: int,
+    width: int = CONTEXT_CHARS,
+    bounds: tuple[int, int] | None = None,
+) -> tuple[str, str, str]:
+    """Left context, match, right context of a hit, each on one line.
+
+    Context stays within `bounds` (e.g. the passage) and is cut at a space when one is near.
+    """
+    lo, hi = bounds if bounds else (0, len(text))
+    left_from = _cluster_edge(text, max(lo, start - width), start)
+    right_to = _cluster_edge(text, min(hi, end + width), hi)
+    left = text[left_from:start]
+    right = text[end:right_to]
+    if left_from > lo:
+        cut = left.find(" ")
+        if 0 <= cut < width // 3:
+            left = left[cut + 1 :]
+    if right_to < hi:
+        cut = right.rfind(" ")
+        if cut > 2 * width // 3:
+            right = right[:cut]
+    return _one_line(left), _one_line(text[start:end]), _one_line(right)
+
+
+_JOINERS = frozenset("\u17d2\u1039\u200d")  # Khmer coeng, Burmese virama, ZWJ
+
+
+def _cluster_edge(text: str, pos: int, limit: int) -> int:
+    """Move a cut forward (up to `limit`) so it does not split a letter from its marks."""
+    while pos < limit and (
+        unicodedata.category(text[pos]).startswith("M") or (pos and text[pos - 1] in _JOINERS)
+    ):
+        pos += 1
+    return pos
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split()) if ("\n" in s or "\t" in s or "  " in s) else s
+
+
+def snippet(text: str, start: int, end: int, bounds: tuple[int, int] | None = None) -> str:
+    """The hit with some context on one line (left + match + right of `kwic`)."""
+    left, match, right = kwic(text, start, end, CONTEXT_CHARS, bounds)
+    return left + match + right
+
+
+# --- in-memory search ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _DocShadows:
+    doc: Document
+    shadows: list[Shadow]
+
+
+@dataclass(slots=True)
+class MemorySearch:
+    """Search over loaded documents without a database (e.g. the documents of one topic).
+
+    Shadows are built on first use and kept per document. Results are ranked with BM25 over
+    passages, or given in reading order.
+    """
+
+    documents: list[Document]
+    _cache: dict[str, _DocShadows] = field(default_factory=dict)
+
+    def _shadows(self, doc: Document) -> list[Shadow]:
+        entry = self._cache.get(doc.id)
+        if entry is None or entry.doc is not doc:
+            entry = _DocShadows(doc, document_shadows(doc))
+            self._cache[doc.id] = entry
+        return entry.shadows
+
+    def search(
+        self,
+        query: str | Query,
+        language: str | None = None,
+        exact: bool = False,
+        order: str = "rank",
+    ) -> list[Hit]:
+        """All hits of `query` (`order`: "rank" by BM25, or "position" in reading order)."""
+        if order not in ("rank", "position"):
+            raise ValueError(f"unknown order {order!r}")
+        q = query if isinstance(query, Query) else parse_query(query, language or "", exact)
+        docs = [d for d in self.documents if not language or d.language == language]
+        scored: list[tuple[float, int, list[Hit]]] = []
+        total_len = 0
+        n_passages = 0
+        df = [0] * len(q.terms)
+        matched: list[tuple[Document, Shadow, list[tuple[int, int]]]] = []
+        for doc in docs:
+            for sh in self._shadows(doc):
+                n_passages += 1
+                total_len += len(sh.tokens)
+                spans = find_in_shadow(q, sh.tokens, sh.spans, doc.text)
+                if spans:
+                    matched.append((doc, sh, spans))
+                for t, term in enumerate(q.terms):
+                    if any(_token_matches(term, tok) for tok in sh.tokens):
+                        df[t] += 1
+        avg_len = total_len / n_passages if n_passages else 0.0
+        for rank_pos, (doc, sh, spans) in enumerate(matched):
+            score = _bm25(q, sh.tokens, df, n_passages, avg_len) if order == "rank" else 0.0
+            hits = [Hit(doc.id, doc.path, doc.language, sh.passage, s, e, score) for s, e in spans]
+            scored.append((score, rank_pos, hits))
+        if order == "rank":
+            scored.sort(key=lambda x: (-x[0], x[1]))
+        return [h for _, _, hits in scored for h in hits]
+
+
+def _token_matches(term: Term, token: str) -> bool:
+    """Whether `token` matches the term's first token (as a prefix for one-word prefix terms)."""
+    first = term.tokens[0]
+    return token.startswith(first) if term.prefix and len(term.tokens) == 1 else token == first
+
+
+def _bm25(
+    q: Query,
+    tokens: list[str],
+    df: list[int],
+    n: int,
+    avg_len: float,
+    k1: float = 1.2,
+    b: float = 0.75,
+) -> float:
+    """Okapi BM25 of one passage (higher is better), counting each term's first token."""
+    score = 0.0
+    length = len(tokens) or 1
+    for t, term in enumerate(q.terms):
+        tf = sum(1 for tok in tokens if _token_matches(term, tok))
+        if not tf:
+            continue
+        idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+        score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / (avg_len or 1)))
+    return score
+
+
+def hits_json(hits: Iterable[Hit], texts: dict[str, tuple[str, Sequence[Passage]]]) -> list[dict]:
+    """The JSON shape of hits (README, `search --json`); `texts`: doc id -> (text, passages)."""
+    out = []
+    for h in hits:
+        text, passages = texts[h.doc]
+        p = passages[h.passage] if h.passage < len(passages) else None
+        bounds = (p.start, p.end) if p is not None else None
+        left, match, right = kwic(text, h.start, h.end, CONTEXT_CHARS, bounds)
+        out.append(
+            {
+                "doc": h.doc,
+                "path": h.path,
+                "language": h.language,
+                "passage": h.passage,
+                "start": h.start,
+                "end": h.end,
+                "text": match,
+                "snippet": left + match + right,
+                "left": left,
+                "right": right,
+                "score": round(h.score, 4),
+            }
+        )
+    return out

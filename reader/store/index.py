@@ -1,0 +1,824 @@
+"""The persistent, incremental index of a corpus in the store's SQLite file.
+
+For each file of a corpus folder the index records size, mtime and SHA-256 (`index_files`).
+Everything derived from a file's bytes is keyed by its hash: the reading text with passages,
+sentences and entity candidates (`doc_cache`, one row per kind), and the search shadow text of
+every passage (`index_passages` + the FTS5 table `index_fts`).
+
+`refresh_index` brings the index up to date: files whose path, size and mtime are unchanged are
+not read; a changed file whose content the index already knows is not processed again; new and
+changed files are processed in worker processes (ICU objects live per process); deleted files
+drop out. Results are written in short transactions, one file at a time never half, so an
+interrupted run (Ctrl+C, a killed process, a GUI cancel) leaves a consistent index that the
+next run continues.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import sys
+import threading
+import time
+from array import array
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import icu
+
+from reader.corpus.loading import (
+    MARKDOWN_SUFFIXES,
+    MAX_FILE_BYTES,
+    LoadError,
+    document_id,
+    find_files,
+    load_document,
+)
+from reader.corpus.model import Corpus, Document, Link, Passage, Skipped
+from reader.corpus.passages import passage_sentences
+from reader.corpus.search import (
+    Hit,
+    Query,
+    Shadow,
+    document_shadows,
+    find_in_shadow,
+    parse_query,
+)
+from reader.paths import resource
+from reader.store.db import transaction
+
+#: Version of the derived data's layout; bump it when what is stored changes shape.
+PIPELINE = 1
+
+KIND_DOCUMENT = "index.document"
+KIND_SENTENCES = "index.sentences"
+KIND_CANDIDATES = "index.candidates"
+KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_CANDIDATES)
+
+CHUNK_FILES = 8  # files per worker task
+INLINE_MAX_FILES = 24  # fewer files to process than this: no worker processes
+COMMIT_SECONDS = 1.0  # longest time results wait in memory before they are committed
+COMMIT_FILES = 400
+
+ProgressFn = Callable[["IndexProgress"], None]
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class IndexProgress:
+    """How far a refresh is: files and bytes to process, done so far, elapsed seconds."""
+
+    done: int
+    total: int
+    bytes_done: int
+    bytes_total: int
+    elapsed: float
+    path: str = ""
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.bytes_done / 1e6 / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left, estimated from the bytes rate; None before anything is done."""
+        if not self.bytes_done or self.elapsed <= 0:
+            return None
+        return (self.bytes_total - self.bytes_done) * self.elapsed / self.bytes_done
+
+
+@dataclass(slots=True)
+class IndexReport:
+    """What one refresh did."""
+
+    root: str
+    files: int = 0  # files found in the folder
+    unchanged: int = 0  # same path, size and mtime: not read
+    reused: int = 0  # read, but the content was already indexed
+    processed: int = 0  # processed now
+    deleted: int = 0  # gone from the folder, dropped from the index
+    errors: int = 0  # could not be read as text (listed as skipped)
+    bytes_processed: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "files": self.files,
+            "unchanged": self.unchanged,
+            "reused": self.reused,
+            "processed": self.processed,
+            "deleted": self.deleted,
+            "errors": self.errors,
+            "bytes_processed": self.bytes_processed,
+            "seconds": round(self.seconds, 3),
+            "cancelled": self.cancelled,
+        }
+
+
+@dataclass(slots=True)
+class _FileState:
+    size: int
+    mtime_ns: int
+    sha256: str
+    format: str
+    pipeline: int
+    error: str | None
+
+
+@dataclass(slots=True)
+class _Todo:
+    rel: str
+    size: int
+    format: str
+
+
+@dataclass(slots=True)
+class _Result:
+    """A processed file, ready to write (built in a worker process)."""
+
+    rel: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    format: str
+    error: str | None = None
+    document: bytes = b""
+    sentences: bytes = b""
+    candidates: bytes | None = None
+    language: str = ""
+    shadows: list[tuple[int, int, int, str, bytes]] = field(default_factory=list)
+
+
+@cache
+def pipeline_version() -> int:
+    """Fingerprint of everything derived data depends on: PIPELINE, the ICU version, the
+    corpus code and the language and alias tables. Data of another fingerprint is redone."""
+    digest = hashlib.blake2b(f"{PIPELINE}|{icu.ICU_VERSION}".encode(), digest_size=7)
+    corpus_code = Path(__file__).resolve().parent.parent / "corpus"
+    files = sorted(corpus_code.glob("*.py"))
+    for folder in ("languages", "aliases"):
+        files.extend(sorted(resource(folder).glob("*")))
+    for path in files:
+        with contextlib.suppress(OSError):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return int.from_bytes(digest.digest(), "big")
+
+
+def file_format(rel: str) -> str:
+    """`markdown` or `text`, as the loader decides from the suffix."""
+    return "markdown" if Path(rel).suffix.lower() in MARKDOWN_SUFFIXES else "text"
+
+
+def corpus_root(root: str | os.PathLike[str]) -> str:
+    """The key of a corpus folder in the index: its resolved absolute path."""
+    return str(Path(root).expanduser().resolve())
+
+
+# --- processing (runs in worker processes) -------------------------------------------------
+
+
+def _candidates_json(doc: Document) -> bytes | None:
+    """Entity candidates of `doc` as JSON rows, or None when the entity module is missing."""
+    try:
+        from reader.corpus.entities import document_candidates
+    except ImportError:
+        return None
+    rows = [[c.start, c.end, c.text, c.key, c.kind] for c in document_candidates(doc)]
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _document_json(doc: Document) -> bytes:
+    data = {
+        "title": doc.title,
+        "language": doc.language,
+        "script": doc.script,
+        "encoding": doc.encoding,
+        "warnings": doc.warnings,
+        "links": [[link.start, link.end, link.href] for link in doc.links],
+        "passages": [
+            [p.start, p.end, p.kind, list(p.source_lines) if p.source_lines else None]
+            for p in doc.passages
+        ],
+        "text": doc.text,
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _spans_blob(spans: list[tuple[int, int]]) -> bytes:
+    flat = array("i", [x for span in spans for x in span])
+    return flat.tobytes()
+
+
+def _spans_from_blob(blob: bytes) -> list[tuple[int, int]]:
+    flat = array("i")
+    flat.frombytes(blob)
+    return list(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def process_file(root: str, rel: str, entities: bool = True) -> _Result:
+    """Read and process one file of the corpus (any error becomes a skipped-file reason)."""
+    path = Path(root) / rel
+    fmt = file_format(rel)
+    try:
+        before = path.stat()
+    except OSError as exc:
+        return _Result(rel, 0, -1, "", fmt, error=f"unreadable: {exc.strerror or exc}")
+    try:
+        doc = load_document(path, Path(root), MAX_FILE_BYTES)
+    except LoadError as exc:
+        sha = _sha256_or_empty(path) if before.st_size <= MAX_FILE_BYTES else ""
+        return _Result(rel, before.st_size, before.st_mtime_ns, sha, fmt, error=str(exc))
+    except Exception as exc:
+        reason = f"could not be read: {type(exc).__name__}: {exc}"
+        return _Result(rel, before.st_size, before.st_mtime_ns, "", fmt, error=reason)
+    mtime_ns = before.st_mtime_ns
+    with contextlib.suppress(OSError):
+        after = path.stat()
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            mtime_ns = -1  # changed while being read: the next run looks again
+    return _derive(doc, rel, fmt, before.st_size, mtime_ns, entities)
+
+
+def _sha256_or_empty(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entities: bool) -> _Result:
+    sentences = [
+        [s, e] for p in doc.passages for s, e in passage_sentences(doc.text, p, doc.language)
+    ]
+    shadows: list[Shadow] = document_shadows(doc)
+    rows = [
+        (
+            sh.passage,
+            doc.passages[sh.passage].start,
+            doc.passages[sh.passage].end,
+            sh.text,
+            _spans_blob(sh.spans),
+        )
+        for sh in shadows
+        if sh.tokens
+    ]
+    return _Result(
+        rel,
+        size,
+        mtime_ns,
+        doc.sha256,
+        fmt,
+        document=_document_json(doc),
+        sentences=json.dumps(sentences, separators=(",", ":")).encode("ascii"),
+        candidates=_candidates_json(doc) if entities else None,
+        language=doc.language,
+        shadows=rows,
+    )
+
+
+def _process_chunk(root: str, rels: list[str], entities: bool) -> list[_Result]:
+    return [process_file(root, rel, entities) for rel in rels]
+
+
+def _worker_init() -> None:
+    # Ctrl+C goes to the whole process group: the parent decides what to do, workers go on.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _drop_content(conn: sqlite3.Connection, sha256: str, fmt: str) -> None:
+    conn.execute(
+        "DELETE FROM index_fts WHERE rowid IN "
+        "(SELECT id FROM index_passages WHERE sha256 = ? AND format = ?)",
+        (sha256, fmt),
+    )
+    conn.execute("DELETE FROM index_passages WHERE sha256 = ? AND format = ?", (sha256, fmt))
+    conn.executemany(
+        "DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?",
+        [(sha256, f"{kind}.{fmt}") for kind in KINDS],
+    )
+
+
+def _write_result(conn: sqlite3.Connection, root: str, r: _Result, now: str) -> None:
+    if r.error is None:
+        _drop_content(conn, r.sha256, r.format)
+        version = pipeline_version()
+        data = [(KIND_DOCUMENT, r.document), (KIND_SENTENCES, r.sentences)]
+        if r.candidates is not None:
+            data.append((KIND_CANDIDATES, r.candidates))
+        rows = [(r.sha256, f"{kind}.{r.format}", version, blob, now) for kind, blob in data]
+        conn.executemany(
+            "INSERT INTO doc_cache (sha256, kind, version, data, created) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+        next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM index_passages").fetchone()[0]
+        ids = range(next_id, next_id + len(r.shadows))
+        conn.executemany(
+            'INSERT INTO index_passages (id, sha256, format, passage, start, "end", spans) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (i, r.sha256, r.format, p, s, e, blob)
+                for i, (p, s, e, _, blob) in zip(ids, r.shadows, strict=True)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO index_fts (rowid, words, lang) VALUES (?, ?, ?)",
+            [(i, words, r.language) for i, (_, _, _, words, _) in zip(ids, r.shadows, strict=True)],
+        )
+    _record_file(conn, root, r.rel, r.size, r.mtime_ns, r.sha256, r.format, r.error)
+
+
+def _record_file(
+    conn: sqlite3.Connection,
+    root: str,
+    rel: str,
+    size: int,
+    mtime_ns: int,
+    sha256: str,
+    fmt: str,
+    error: str | None,
+) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO index_files "
+        "(root, path, size, mtime_ns, sha256, format, pipeline, error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (root, rel, size, mtime_ns, sha256, fmt, pipeline_version(), error),
+    )
+
+
+def collect_garbage(conn: sqlite3.Connection) -> int:
+    """Drop derived data no indexed file refers to any more; return how many contents."""
+    orphans = conn.execute(
+        "SELECT DISTINCT sha256, format FROM index_passages p WHERE NOT EXISTS "
+        "(SELECT 1 FROM index_files f WHERE f.sha256 = p.sha256 AND f.format = p.format)"
+    ).fetchall()
+    cached = conn.execute(
+        "SELECT DISTINCT sha256, kind FROM doc_cache c WHERE kind LIKE 'index.%' AND NOT EXISTS "
+        "(SELECT 1 FROM index_files f WHERE f.sha256 = c.sha256 "
+        "AND c.kind LIKE '%.' || f.format)"
+    ).fetchall()
+    with transaction(conn):
+        for sha, fmt in orphans:
+            _drop_content(conn, sha, fmt)
+        conn.executemany("DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?", cached)
+    return len(orphans)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl+C until the block is done (main thread only), so a write is never cut."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda *a: caught.append(a))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            raise KeyboardInterrupt
+
+
+# --- refresh -------------------------------------------------------------------------------
+
+
+def _known_files(conn: sqlite3.Connection, root: str) -> dict[str, _FileState]:
+    rows = conn.execute(
+        "SELECT path, size, mtime_ns, sha256, format, pipeline, error FROM index_files "
+        "WHERE root = ?",
+        (root,),
+    )
+    return {r[0]: _FileState(*r[1:]) for r in rows}
+
+
+def _known_contents(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    rows = conn.execute(
+        "SELECT sha256, kind FROM doc_cache WHERE kind LIKE ? AND version = ?",
+        (f"{KIND_DOCUMENT}.%", pipeline_version()),
+    )
+    return {(sha, kind.rsplit(".", 1)[1]) for sha, kind in rows}
+
+
+def _is_current(state: _FileState | None, size: int, mtime_ns: int) -> bool:
+    return (
+        state is not None
+        and state.pipeline == pipeline_version()
+        and state.size == size
+        and state.mtime_ns == mtime_ns
+        and mtime_ns >= 0
+    )
+
+
+def refresh_index(
+    conn: sqlite3.Connection,
+    root: str | os.PathLike[str],
+    *,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    entities: bool = True,
+) -> IndexReport:
+    """Bring the index of the corpus folder `root` up to date; see the module docstring.
+
+    `progress` is called with an IndexProgress after each file (from the calling thread);
+    setting `cancel` stops the run after the files already done are committed, and so does
+    Ctrl+C (KeyboardInterrupt is re-raised once the committed state is consistent). Safe to
+    run in a worker thread of the GUI with its own connection. `entities=False` skips entity
+    candidates (they are then computed when needed).
+    """
+    started = time.monotonic()
+    key = corpus_root(root)
+    folder = Path(key)
+    if not folder.is_dir():
+        raise NotADirectoryError(f"not a folder: {root}")
+    report = IndexReport(root=key)
+    known = _known_files(conn, key)
+    contents = _known_contents(conn)
+    todo: list[_Todo] = []
+    reused: list[tuple[str, int, int, str, str]] = []
+    seen: set[str] = set()
+    for path in find_files(folder):
+        rel = path.relative_to(folder).as_posix()
+        seen.add(rel)
+        report.files += 1
+        try:
+            st = path.stat()
+        except OSError:
+            todo.append(_Todo(rel, 0, file_format(rel)))
+            continue
+        state = known.get(rel)
+        if _is_current(state, st.st_size, st.st_mtime_ns):
+            report.unchanged += 1
+            if state is not None and state.error:
+                report.errors += 1
+            continue
+        fmt = file_format(rel)
+        if 0 < st.st_size <= MAX_FILE_BYTES:
+            sha = _sha256_or_empty(path)
+            if (sha, fmt) in contents:
+                reused.append((rel, st.st_size, st.st_mtime_ns, sha, fmt))
+                continue
+        todo.append(_Todo(rel, st.st_size, fmt))
+    gone = [rel for rel in known if rel not in seen]
+    with _sigint_deferred(), transaction(conn):
+        conn.executemany(
+            "DELETE FROM index_files WHERE root = ? AND path = ?", [(key, rel) for rel in gone]
+        )
+        for rel, size, mtime_ns, sha, fmt in reused:
+            _record_file(conn, key, rel, size, mtime_ns, sha, fmt, None)
+    report.deleted = len(gone)
+    report.reused = len(reused)
+    _process_all(conn, key, todo, report, workers, progress, cancel, entities)
+    if not report.cancelled:
+        collect_garbage(conn)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _process_all(
+    conn: sqlite3.Connection,
+    root: str,
+    todo: list[_Todo],
+    report: IndexReport,
+    workers: int | None,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+    entities: bool,
+) -> None:
+    if not todo:
+        return
+    bytes_total = sum(t.size for t in todo)
+    pending: list[_Result] = []
+    last_commit = time.monotonic()
+    clock = time.monotonic()
+
+    def flush() -> None:
+        nonlocal last_commit
+        if not pending:
+            return
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with _sigint_deferred(), transaction(conn):
+            for r in pending:
+                _write_result(conn, root, r, now)
+        pending.clear()
+        last_commit = time.monotonic()
+
+    def take(results: list[_Result]) -> None:
+        for r in results:
+            pending.append(r)
+            report.processed += 1
+            report.bytes_processed += r.size
+            if r.error:
+                report.errors += 1
+            if progress:
+                progress(
+                    IndexProgress(
+                        report.processed,
+                        len(todo),
+                        report.bytes_processed,
+                        bytes_total,
+                        time.monotonic() - clock,
+                        r.rel,
+                    )
+                )
+        if len(pending) >= COMMIT_FILES or time.monotonic() - last_commit >= COMMIT_SECONDS:
+            flush()
+
+    def cancelled() -> bool:
+        return cancel is not None and cancel.is_set()
+
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    try:
+        if n_workers <= 1 or len(todo) < INLINE_MAX_FILES:
+            for t in todo:
+                if cancelled():
+                    report.cancelled = True
+                    break
+                take([process_file(root, t.rel, entities)])
+        else:
+            _run_pool(root, todo, n_workers, take, cancelled, report, entities)
+        flush()
+    except KeyboardInterrupt:
+        flush()
+        raise
+
+
+def _run_pool(
+    root: str,
+    todo: list[_Todo],
+    n_workers: int,
+    take: Callable[[list[_Result]], None],
+    cancelled: Callable[[], bool],
+    report: IndexReport,
+    entities: bool,
+) -> None:
+    """Process `todo` in `n_workers` processes; if the pool breaks, finish in this process."""
+    import multiprocessing
+
+    # Big files first keeps both workers busy to the end.
+    order = sorted(todo, key=lambda t: -t.size)
+    chunks = [
+        [t.rel for t in order[i : i + CHUNK_FILES]] for i in range(0, len(order), CHUNK_FILES)
+    ]
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(n_workers, mp_context=context, initializer=_worker_init)
+    running: dict[Future[list[_Result]], list[str]] = {}
+    queue = iter(chunks)
+    left: list[list[str]] = []
+
+    def fill() -> None:
+        for chunk in queue:
+            running[pool.submit(_process_chunk, root, chunk, entities)] = chunk
+            if len(running) >= 3 * n_workers:
+                break
+
+    try:
+        fill()
+        while running:
+            done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in done:
+                chunk = running.pop(fut)
+                try:
+                    results = fut.result()
+                except BrokenProcessPool:
+                    left.append(chunk)
+                    continue
+                take(results)
+            if cancelled():
+                report.cancelled = True
+                return
+            if left:  # e.g. workers cannot start: the caller's main module has no __main__ guard
+                left.extend(running.values())
+                left.extend(queue)
+                running.clear()
+                break
+            fill()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for chunk in left:
+        for rel in chunk:
+            if cancelled():
+                report.cancelled = True
+                return
+            take([process_file(root, rel, entities)])
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def load_indexed_corpus(
+    conn: sqlite3.Connection,
+    root: str | os.PathLike[str],
+    only: Collection[str] | None = None,
+) -> Corpus:
+    """The corpus as the index knows it (no file is read; may be stale, see `refresh_index`).
+
+    With `only`, just the documents with these corpus-relative paths.
+    """
+    key = corpus_root(root)
+    corpus = Corpus(root=Path(key))
+    sql = (
+        "SELECT f.path, f.sha256, f.format, f.error, c.data FROM index_files f "
+        "LEFT JOIN doc_cache c ON c.sha256 = f.sha256 AND c.kind = ? || '.' || f.format "
+        "WHERE f.root = ?"
+    )
+    if only is None:
+        rows = conn.execute(sql + " ORDER BY f.path", (KIND_DOCUMENT, key)).fetchall()
+    else:
+        wanted = sorted(only)
+        rows = []
+        for i in range(0, len(wanted), 500):
+            part = wanted[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows += conn.execute(
+                sql + f" AND f.path IN ({marks})", (KIND_DOCUMENT, key, *part)
+            ).fetchall()
+        rows.sort()
+    for rel, sha, fmt, error, data in rows:
+        if error is not None or data is None:
+            corpus.skipped.append(Skipped(rel, error or "not indexed yet"))
+            continue
+        corpus.documents.append(_document_from_json(rel, sha, fmt, data, Path(key) / rel))
+    return corpus
+
+
+def _document_from_json(rel: str, sha: str, fmt: str, data: bytes, abs_path: Path) -> Document:
+    d = json.loads(data)
+    passages = [
+        Passage(i, s, e, kind, tuple(lines) if lines else None)
+        for i, (s, e, kind, lines) in enumerate(d["passages"])
+    ]
+    return Document(
+        id=document_id(rel),
+        path=rel,
+        title=d["title"],
+        language=d["language"],
+        script=d["script"],
+        sha256=sha,
+        text=d["text"],
+        passages=passages,
+        format=fmt,
+        encoding=d["encoding"],
+        warnings=list(d["warnings"]),
+        links=[Link(s, e, href) for s, e, href in d["links"]],
+        abs_path=abs_path,
+    )
+
+
+def stored_sentences(conn: sqlite3.Connection, doc: Document) -> list[tuple[int, int]] | None:
+    """Sentence spans of `doc` from the index, or None when it has none for this version."""
+    row = conn.execute(
+        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+        (doc.sha256, f"{KIND_SENTENCES}.{doc.format}", pipeline_version()),
+    ).fetchone()
+    return [(s, e) for s, e in json.loads(row[0])] if row else None
+
+
+def stored_candidates(conn: sqlite3.Connection, doc: Document) -> list[list[Any]] | None:
+    """Entity candidates of `doc` from the index as `[start, end, text, key, kind]` rows."""
+    row = conn.execute(
+        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+        (doc.sha256, f"{KIND_CANDIDATES}.{doc.format}", pipeline_version()),
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def open_indexed_corpus(
+    root: str | os.PathLike[str],
+    db: str | os.PathLike[str] | sqlite3.Connection | None = None,
+    progress: ProgressFn | None = None,
+) -> Corpus:
+    """The corpus of folder `root`, loaded from the index after refreshing it.
+
+    A fresh index costs one `stat` per file; new or changed files are processed first.
+    """
+    from reader.store.db import connect
+
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
+    try:
+        refresh_index(conn, root, progress=progress)
+        return load_indexed_corpus(conn, root)
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """Hits in rank order (a page of them) and how many hits there are in all."""
+
+    hits: list[Hit]
+    total: int
+    query: Query
+
+
+def search_index(
+    conn: sqlite3.Connection,
+    root: str | os.PathLike[str],
+    query: str | Query,
+    *,
+    language: str | None = None,
+    exact: bool = False,
+    limit: int | None = 100,
+    offset: int = 0,
+) -> SearchResult:
+    """Search the indexed corpus `root`; passages ranked by BM25, hits in reading order within.
+
+    Raises reader.corpus.search.QueryError for an empty query.
+    """
+    q = query if isinstance(query, Query) else parse_query(query, language or "", exact)
+    expr = f"words : ({q.fts()})"
+    if language:
+        expr += ' AND lang : "' + language.replace('"', '""') + '"'
+    rows = conn.execute(
+        "SELECT f.path, p.sha256, p.format, p.passage, p.spans, x.words, x.lang, "
+        "bm25(index_fts, 1.0, 0.0) AS score "
+        "FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
+        "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format AND f.root = ? "
+        "WHERE index_fts MATCH ? AND f.error IS NULL ORDER BY score, f.path, p.passage",
+        (corpus_root(root), expr),
+    )
+    hits: list[Hit] = []
+    total = 0
+    stop = None if limit is None else offset + limit
+    texts: dict[tuple[str, str], str] = {}
+    for path, sha, fmt, passage, blob, words, lang, score in rows:
+        spans = _spans_from_blob(blob)
+        text = None
+        if q.exact:
+            text = texts.get((sha, fmt))
+            if text is None:
+                text = texts[(sha, fmt)] = _stored_text(conn, sha, fmt)
+        found = find_in_shadow(q, words.split(" "), spans, text)
+        for s, e in found:
+            if offset <= total and (stop is None or total < stop):
+                hits.append(Hit(document_id(path), path, lang, passage, s, e, -score))
+            total += 1
+    return SearchResult(hits, total, q)
+
+
+def _stored_text(conn: sqlite3.Connection, sha: str, fmt: str) -> str:
+    row = conn.execute(
+        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
+        (sha, f"{KIND_DOCUMENT}.{fmt}"),
+    ).fetchone()
+    return json.loads(row[0])["text"] if row else ""
+
+
+# --- command-line progress -----------------------------------------------------------------
+
+
+class StderrProgress:
+    """Prints `count/total, MB/s, ETA` on stderr, on one updated line when it is a terminal."""
+
+    def __init__(self, stream: Any = None, interval: float = 0.5) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.interval = interval if self.tty else max(interval, 5.0)
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, p: IndexProgress) -> None:
+        now = time.monotonic()
+        if p.done < p.total and now - self._last < self.interval:
+            return
+        self._last = now
+        eta = "" if p.eta is None else f"  ETA {_clock(p.eta)}"
+        line = f"indexing {p.done}/{p.total} files  {p.mb_per_s:.1f} MB/s{eta}"
+        if self.tty:
+            self.stream.write("\r" + line.ljust(60))
+        else:
+            self.stream.write(line + "\n")
+        self._shown = True
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self._shown and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds + 0.5)
+    if s >= 3600:
+        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+    return f"{s // 60}:{s % 60:02d}"
