@@ -1,0 +1,432 @@
+"""Documents -> topics: group documents by the entities, numbers and dates they share.
+
+Each document becomes a set of candidate keys (the cross-lingual keys of `entities.py`),
+each weighted by its rarity in the corpus (IDF). Two documents are similar when the keys
+they share carry much of the weight of the smaller one (a short summary of a story still
+shares most of what it names with the long version). Documents are then grouped by
+average-link agglomerative clustering, stopping at a threshold the user can change.
+
+A corpus may name its topics in `topics.toml` at its root; that overrides clustering for the
+documents it names. User edits (move a document, rename or merge topics) are replayed on
+top, in order, from plain `(op, args)` records such as the store keeps.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import heapq
+import math
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from reader.corpus.model import Document
+
+if TYPE_CHECKING:
+    from reader.corpus.entities import Candidate, EntityIndex
+
+MANIFEST_NAME = "topics.toml"
+DEFAULT_THRESHOLD = 0.3
+# How far the similarity leans on the smaller document: 1 = overlap coefficient (a short
+# version is fully "inside" a long one), 0.5 = cosine-like. Versions differ in length.
+SMALL_SIDE_WEIGHT = 0.75
+# A label names the top entities; numbers and dates only when there is nothing else.
+LABEL_ENTITIES = 3
+TOP_ENTITIES = 8
+# Keys in more documents than this share of the corpus are too common to suggest pairs
+# (they still count in the similarity of pairs found through rarer keys).
+COMMON_KEY_SHARE = 0.2
+
+
+class ManifestError(ValueError):
+    """`topics.toml` cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestTopic:
+    """A topic named in `topics.toml`: its name and the document paths (or globs) it holds."""
+
+    name: str
+    documents: tuple[str, ...]
+
+
+class TopicEdit(NamedTuple):
+    """One user edit, replayed in order. `op` is "move", "rename" or "merge".
+
+    - move:   {"document": path or id, "topic": topic id[, "label": name of a new topic]}
+    - rename: {"topic": topic id, "label": new label}
+    - merge:  {"source": topic id, "target": topic id} (the source's documents join the target)
+    """
+
+    op: str
+    args: Mapping[str, Any]
+
+
+@dataclass(slots=True)
+class Topic:
+    """A group of documents. `origin` is "clusters", "manifest" or "user"."""
+
+    id: str
+    label: str
+    documents: list[str]
+    entities: list[str] = field(default_factory=list)
+    origin: str = "clusters"
+    renamed: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "documents": list(self.documents),
+            "entities": list(self.entities),
+        }
+
+
+@dataclass(slots=True)
+class Topics:
+    """The topics of a corpus, in a stable order, plus warnings about manifest and edits."""
+
+    topics: list[Topic]
+    warnings: list[str] = field(default_factory=list)
+
+    def by_id(self, topic_id: str) -> Topic:
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        raise KeyError(topic_id)
+
+    def of_document(self, doc_id: str) -> Topic | None:
+        for topic in self.topics:
+            if doc_id in topic.documents:
+                return topic
+        return None
+
+    def to_json(self) -> dict[str, object]:
+        return {"topics": [t.to_json() for t in self.topics], "warnings": list(self.warnings)}
+
+
+# --- manifest ---------------------------------------------------------------------------
+
+
+def parse_manifest(text: str, source: str = MANIFEST_NAME) -> list[ManifestTopic]:
+    """Topics of a manifest:
+
+    ```toml
+    [[topic]]
+    name = "Sora and China's AI race"
+    documents = ["000_ec4c.txt", "vi/*.txt"]
+    ```
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{source}: not valid TOML: {exc}") from exc
+    entries = data.get("topic", [])
+    if not isinstance(entries, list):
+        raise ManifestError(f"{source}: `topic` must be an array of tables ([[topic]])")
+    topics = []
+    for n, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise ManifestError(f"{source}: topic {n} is not a table")
+        name = entry.get("name")
+        docs = entry.get("documents")
+        if not isinstance(name, str) or not name.strip():
+            raise ManifestError(f"{source}: topic {n} needs a `name` (text)")
+        if not isinstance(docs, list) or not all(isinstance(d, str) for d in docs):
+            raise ManifestError(f"{source}: topic {name!r} needs `documents`, a list of paths")
+        topics.append(ManifestTopic(name.strip(), tuple(d.strip().lstrip("./") for d in docs)))
+    return topics
+
+
+def read_manifest(root: Path) -> list[ManifestTopic]:
+    """Topics named in `root/topics.toml`; none when there is no such file."""
+    path = Path(root) / MANIFEST_NAME
+    if not path.is_file():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: unreadable: {exc}") from exc
+    return parse_manifest(text, str(path))
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.blake2s(text.encode("utf-8"), digest_size=5).hexdigest()
+
+
+def _manifest_assignments(
+    documents: Sequence[Document], manifest: Sequence[ManifestTopic], warnings: list[str]
+) -> dict[str, ManifestTopic]:
+    """doc id -> the first manifest topic that names it."""
+    assigned: dict[str, ManifestTopic] = {}
+    for mt in manifest:
+        for pattern in mt.documents:
+            hits = [
+                d for d in documents if d.path == pattern or fnmatch.fnmatchcase(d.path, pattern)
+            ]
+            if not hits:
+                warnings.append(f"topics.toml: {mt.name!r} names {pattern!r}, not in the corpus")
+            for doc in hits:
+                if doc.id in assigned and assigned[doc.id] is not mt:
+                    warnings.append(
+                        f"topics.toml: {doc.path} is in {assigned[doc.id].name!r} "
+                        f"and {mt.name!r}; kept the first"
+                    )
+                    continue
+                assigned[doc.id] = mt
+    return assigned
+
+
+# --- similarity -------------------------------------------------------------------------
+
+
+def document_keys(candidates: Iterable[Candidate]) -> dict[str, str]:
+    """Distinct candidate keys of one document -> their kind."""
+    keys: dict[str, str] = {}
+    for c in candidates:
+        if c.key:
+            keys.setdefault(c.key, c.kind)
+    return keys
+
+
+def idf_weights(key_sets: Sequence[Iterable[str]]) -> dict[str, float]:
+    """Smoothed inverse document frequency: log((N + 1) / df), > 0 even for keys in every doc."""
+    df: Counter[str] = Counter()
+    for keys in key_sets:
+        df.update(set(keys))
+    n = len(key_sets)
+    return {k: math.log((n + 1) / c) for k, c in df.items()}
+
+
+def pair_similarity(
+    a: Iterable[str], b: Iterable[str], idf: Mapping[str, float], mass_a: float, mass_b: float
+) -> float:
+    """Weight of the shared keys over a mean of both documents' weights leaning to the smaller."""
+    if mass_a <= 0 or mass_b <= 0:
+        return 0.0
+    sa = a if isinstance(a, set | frozenset) else set(a)
+    shared = sum(idf[k] for k in b if k in sa)
+    small, large = min(mass_a, mass_b), max(mass_a, mass_b)
+    return shared / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
+
+
+def similarities(
+    key_sets: Sequence[set[str]], idf: Mapping[str, float]
+) -> dict[tuple[int, int], float]:
+    """Similarity of every pair of documents that share a key that is not too common."""
+    n = len(key_sets)
+    mass = [sum(idf[k] for k in keys) for keys in key_sets]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, keys in enumerate(key_sets):
+        for k in keys:
+            postings[k].append(i)
+    limit = max(10, int(COMMON_KEY_SHARE * n))
+    pairs: set[tuple[int, int]] = set()
+    for docs in postings.values():
+        if 2 <= len(docs) <= limit:
+            for x, i in enumerate(docs):
+                for j in docs[x + 1 :]:
+                    pairs.add((i, j))
+    return {
+        (i, j): pair_similarity(key_sets[i], key_sets[j], idf, mass[i], mass[j]) for i, j in pairs
+    }
+
+
+def average_link_clusters(
+    n: int, sims: Mapping[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """Average-link agglomerative clustering of items 0..n-1; pairs not in `sims` count as 0.
+
+    Merges the two clusters with the highest mean pairwise similarity while it is at least
+    `threshold`. Deterministic: ties go to the lower item numbers.
+    """
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    links: dict[int, dict[int, float]] = {i: {} for i in range(n)}
+    for (i, j), s in sims.items():
+        if s > 0:
+            links[i][j] = links[i].get(j, 0.0) + s
+            links[j][i] = links[j].get(i, 0.0) + s
+    heap = [(-s, i, j) for (i, j), s in sims.items() if s >= threshold and s > 0]
+    heapq.heapify(heap)
+    next_id = n
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue
+        total = links[a].get(b, 0.0)
+        if abs(-neg - total / (len(members[a]) * len(members[b]))) > 1e-12:
+            continue  # stale entry
+        c = next_id
+        next_id += 1
+        members[c] = sorted(members.pop(a) + members.pop(b))
+        merged: dict[int, float] = {}
+        for old in (a, b):
+            for other, s in links.pop(old).items():
+                if other in (a, b):
+                    continue
+                merged[other] = merged.get(other, 0.0) + s
+                del links[other][old]
+        links[c] = merged
+        for other, s in merged.items():
+            links[other][c] = s
+            avg = s / (len(members[c]) * len(members[other]))
+            if avg >= threshold:
+                heapq.heappush(heap, (-avg, min(c, other), max(c, other)))
+    return sorted(members.values())
+
+
+# --- topics -----------------------------------------------------------------------------
+
+
+def _cluster_id(docs: Sequence[Document]) -> str:
+    """Stable id of a cluster: from its first member path, which survives members joining."""
+    return "t" + _short_hash(min(d.path for d in docs))
+
+
+def _top_keys(
+    members: Sequence[str], keys: Mapping[str, Mapping[str, str]], idf: Mapping[str, float]
+) -> list[tuple[str, str]]:
+    """(key, kind) of a topic's members, most shared and rarest first."""
+    count: Counter[str] = Counter()
+    kinds: dict[str, str] = {}
+    for doc_id in members:
+        for k, kind in keys.get(doc_id, {}).items():
+            count[k] += 1
+            kinds.setdefault(k, kind)
+    need = 2 if len(members) > 1 else 1
+    ranked = [k for k in count if count[k] >= need]
+    ranked.sort(key=lambda k: (-count[k] * idf.get(k, 0.0), k))
+    return [(k, kinds[k]) for k in ranked]
+
+
+def _describe(
+    topic: Topic,
+    docs: Mapping[str, Document],
+    keys: Mapping[str, Mapping[str, str]],
+    idf: Mapping[str, float],
+    index: EntityIndex,
+) -> None:
+    """Fill a topic's top entities and, unless it was named, its label."""
+    top = _top_keys(topic.documents, keys, idf)
+    entities = [index.by_key(k) for k, _ in top]
+    topic.entities = [e.id for e in entities if e is not None][:TOP_ENTITIES]
+    if topic.origin == "manifest" or topic.renamed:
+        return
+    labelled = [(k, kind, e) for (k, kind), e in zip(top, entities, strict=True) if e]
+    good = [x for x in labelled if x[1] not in ("number", "date")] or labelled
+    names: list[str] = []
+    for _, _, e in good:
+        if e.label not in names:
+            names.append(e.label)
+        if len(names) == LABEL_ENTITIES:
+            break
+    if names:
+        topic.label = " · ".join(names)
+    else:
+        first = min((docs[d] for d in topic.documents), key=lambda d: d.path)
+        topic.label = first.title or first.path
+
+
+def find_topics(
+    documents: Sequence[Document],
+    index: EntityIndex,
+    threshold: float = DEFAULT_THRESHOLD,
+    manifest: Sequence[ManifestTopic] = (),
+    edits: Iterable[TopicEdit | tuple[str, Mapping[str, Any]]] = (),
+) -> Topics:
+    """Group `documents` into topics (every document in exactly one).
+
+    `threshold` (0..1): higher keeps only close versions together, lower groups more.
+    """
+    warnings: list[str] = []
+    docs = {d.id: d for d in documents}
+    keys = {d.id: document_keys(index.candidates.get(d.id, ())) for d in documents}
+    idf = idf_weights([keys[d.id] for d in documents])
+    assigned = _manifest_assignments(documents, manifest, warnings)
+
+    topics: list[Topic] = []
+    by_manifest: dict[str, Topic] = {}
+    for doc in documents:
+        mt = assigned.get(doc.id)
+        if mt is None:
+            continue
+        if mt.name not in by_manifest:
+            by_manifest[mt.name] = Topic("m" + _short_hash(mt.name), mt.name, [], origin="manifest")
+            topics.append(by_manifest[mt.name])
+        by_manifest[mt.name].documents.append(doc.id)
+
+    free = [d for d in documents if d.id not in assigned]
+    key_sets = [set(keys[d.id]) for d in free]
+    clusters = average_link_clusters(len(free), similarities(key_sets, idf), threshold)
+    for cluster in clusters:
+        members = [free[i] for i in cluster]
+        topics.append(Topic(_cluster_id(members), "", [d.id for d in members]))
+
+    topics = apply_edits(topics, edits, documents, warnings)
+    order = {d.id: n for n, d in enumerate(documents)}
+    for topic in topics:
+        topic.documents.sort(key=order.__getitem__)
+        _describe(topic, docs, keys, idf, index)
+    topics.sort(key=lambda t: (t.origin != "manifest", -len(t.documents), order[t.documents[0]]))
+    return Topics(topics, warnings)
+
+
+def _edit_parts(edit: Any) -> tuple[str, Mapping[str, Any]]:
+    op, args = edit
+    if not isinstance(op, str) or not isinstance(args, Mapping):
+        raise TypeError
+    return op, args
+
+
+def apply_edits(
+    topics: list[Topic],
+    edits: Iterable[TopicEdit | tuple[str, Mapping[str, Any]]],
+    documents: Sequence[Document],
+    warnings: list[str],
+) -> list[Topic]:
+    """Replay user edits in order; an edit that no longer fits is skipped with a warning."""
+    by_id = {t.id: t for t in topics}
+    by_path = {d.path: d.id for d in documents}
+    ids = {d.id for d in documents}
+    for n, edit in enumerate(edits, 1):
+        try:
+            op, args = _edit_parts(edit)
+        except (TypeError, ValueError):
+            warnings.append(f"edit {n}: not an (op, args) record; skipped")
+            continue
+        if op == "move":
+            ref, target = str(args.get("document", "")), str(args.get("topic", ""))
+            doc_id = by_path.get(ref, ref if ref in ids else None)
+            if doc_id is None or not target:
+                warnings.append(f"edit {n}: move needs a known document and a topic; skipped")
+                continue
+            for t in by_id.values():
+                if doc_id in t.documents:
+                    t.documents.remove(doc_id)
+            if target not in by_id:
+                label = str(args.get("label") or "")
+                by_id[target] = Topic(target, label, [], origin="user", renamed=bool(label))
+            by_id[target].documents.append(doc_id)
+        elif op == "rename":
+            topic, label = by_id.get(str(args.get("topic", ""))), str(args.get("label", "")).strip()
+            if topic is None or not label:
+                warnings.append(f"edit {n}: rename of an unknown topic or to no name; skipped")
+                continue
+            topic.label, topic.renamed = label, True
+        elif op == "merge":
+            source = by_id.get(str(args.get("source", "")))
+            target = by_id.get(str(args.get("target", "")))
+            if source is None or target is None or source is target:
+                warnings.append(f"edit {n}: merge needs two known topics; skipped")
+                continue
+            target.documents.extend(source.documents)
+            source.documents.clear()
+        else:
+            warnings.append(f"edit {n}: unknown operation {op!r}; skipped")
+            continue
+        by_id = {i: t for i, t in by_id.items() if t.documents}
+    return list(by_id.values())
