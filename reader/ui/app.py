@@ -1,16 +1,20 @@
-"""Start the Qt application: fonts, corpus, main window."""
+"""Start the Qt application: fonts, theme, store, the window, and the corpus loaded in a worker."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from reader.corpus.loading import load_corpus
 from reader.paths import seeds_dir
 from reader.ui.fonts import register_bundled_fonts
-from reader.ui.window import MainWindow
+from reader.ui.state import load_state
+from reader.ui.theme import apply_theme, resolve_theme
+
+log = logging.getLogger(__name__)
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -18,20 +22,42 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Corpus Reader")
     app.setOrganizationName("corpus-reader")
+    app.setStyle("Fusion")  # palettes and stylesheets look the same on every platform
     register_bundled_fonts()
     return app  # type: ignore[return-value]
 
 
-def run_app(directory: Path | None = None, db: str | None = None) -> int:
-    """Open the reading window on `directory` (default: the bundled seeds) and run."""
-    app = make_app()
-    root = Path(directory or seeds_dir())
+def open_store(db: str | None) -> tuple[Any, str | None]:
+    """The annotation store (None and the reason when it cannot be opened)."""
     try:
-        corpus = load_corpus(root)
-    except OSError as exc:
-        QMessageBox.critical(None, "Corpus Reader", f"Cannot open {root}: {exc}")
-        return 1
-    window = MainWindow(corpus)
-    window.resize(1400, 900)
+        from reader.store.annotations import Store
+    except ImportError as exc:
+        return None, f"Notes are off: the store is not available ({exc})"
+    try:
+        return Store(db), None
+    except Exception as exc:  # refused file: say why, keep reading without notes
+        return None, f"Notes are off: {exc}"
+
+
+def run_app(directory: Path | None = None, db: str | None = None) -> int:
+    """Open the reading window on `directory` (default: the last corpus, else the seeds)."""
+    from reader.ui.window import MainWindow
+
+    app = make_app()
+    state = load_state()
+    apply_theme(app, resolve_theme(state.theme))
+    store, problem = open_store(db)
+    window = MainWindow(store=store)
+    if not state.geometry:
+        window.resize(1400, 900)
     window.show()
-    return app.exec()
+    if problem:
+        window.show_error(problem)
+    root = Path(directory) if directory else None
+    if root is None and state.corpus and Path(state.corpus).is_dir():
+        root = Path(state.corpus)
+    window.load_corpus(root or seeds_dir())
+    code = app.exec()
+    if store is not None:
+        store.close()
+    return code

@@ -1,0 +1,502 @@
+"""A read-only view of one document's reading text: one passage per block, with highlights.
+
+The text is set once; highlights (current passage, aligned partners, boilerplate, entities,
+annotations, search hits, the visual selection, links) are drawn as extra selections built only
+for the passages on screen, so a 10 MB document costs no more to decorate than a short one.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextOption,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from reader.corpus.model import Document
+from reader.ui.fonts import font_for_script
+from reader.ui.qt_text import DisplayText
+from reader.ui.theme import LIGHT, Theme
+
+BASE_POINT_SIZE = 12.0
+PASSAGE_SPACING = 0.75  # of a line, between passages
+MAX_LINE_EM = 42  # readable line length when a column is wide
+BAR_WIDTH = 4
+VISIBLE_MARGIN = 2  # passages decorated beyond the visible ones
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpan:
+    """One occurrence of a shared entity in this document."""
+
+    start: int
+    end: int
+    colour: int
+    entity: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSpan:
+    """The text an annotation is attached to."""
+
+    start: int
+    end: int
+    colour: str
+    annotation: str
+
+
+@dataclass
+class Decorations:
+    """Everything drawn over the text (spans in code points of the reading text)."""
+
+    entities: list[EntitySpan] = field(default_factory=list)
+    notes: list[NoteSpan] = field(default_factory=list)
+    hits: list[tuple[int, int]] = field(default_factory=list)
+    current_hit: int = -1
+    partners: set[int] = field(default_factory=set)
+    focus_entity: str | None = None
+    selection: tuple[int, int] | None = None
+
+
+class _SpanList:
+    """Spans sorted by start with a running maximum end, for fast visible-range queries."""
+
+    def __init__(self, spans: Iterable) -> None:
+        self.items = sorted(spans, key=lambda s: s[0] if isinstance(s, tuple) else s.start)
+        self.starts = [s[0] if isinstance(s, tuple) else s.start for s in self.items]
+        self.max_end: list[int] = []
+        m = 0
+        for s in self.items:
+            m = max(m, s[1] if isinstance(s, tuple) else s.end)
+            self.max_end.append(m)
+
+    def overlapping(self, start: int, end: int) -> list:
+        hi = bisect_left(self.starts, end)
+        lo = bisect_right(self.max_end, start)
+        return self.items[lo:hi]
+
+
+class DocumentView(QTextEdit):
+    """One document, read-only; the window moves the current passage and sets decorations."""
+
+    passage_clicked = Signal(int)
+    hovered = Signal(int, QPoint)  # reading offset under the mouse (-1: none), global position
+    link_activated = Signal(str)  # Ctrl+click on a link: the window asks before opening it
+    user_scrolled = Signal()
+
+    def __init__(
+        self,
+        doc: Document,
+        theme: Theme = LIGHT,
+        zoom: float = 0.0,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.theme = theme
+        self.zoom = zoom
+        self.current = 0
+        self.active = True  # the focused column shows its current passage
+        self.deco = Decorations()
+        self._entity_spans = _SpanList([])
+        self._note_spans = _SpanList([])
+        self._hit_spans = _SpanList([])
+        self._links = _SpanList([(lk.start, lk.end, lk.href) for lk in doc.links])
+        self._gap: tuple[int, float] | None = None  # (block before which the gap sits, height)
+        self._programmatic_scroll = 0
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.viewport().setMouseTracking(True)
+        self.display = DisplayText(doc)
+        self.setDocument(self._build_document())
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.verticalScrollBar().valueChanged.connect(self._on_scroll)
+        self.refresh()
+
+    # ----- building -----------------------------------------------------------------------
+
+    def reading_font(self) -> QFont:
+        return font_for_script(self.doc.script, BASE_POINT_SIZE + self.zoom)
+
+    def _build_document(self) -> QTextDocument:
+        qdoc = QTextDocument(self)
+        qdoc.setUndoRedoEnabled(False)
+        qdoc.setDefaultFont(self.reading_font())
+        qdoc.setDocumentMargin(10)
+        qdoc.setPlainText(self.display.text)
+        cursor = QTextCursor(qdoc)
+        cursor.select(QTextCursor.SelectionType.Document)
+        fmt = QTextBlockFormat()
+        fmt.setBottomMargin(self._spacing())
+        fmt.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor.mergeBlockFormat(fmt)
+        heading = QTextCharFormat()
+        heading.setFontWeight(QFont.Weight.DemiBold)
+        heading.setFontPointSize(BASE_POINT_SIZE + self.zoom + 2)
+        for i, p in enumerate(self.display.passages):
+            if p.kind == "heading":
+                start, end = self.display.passage_qt_range(i)
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                cursor.mergeCharFormat(heading)
+        return qdoc
+
+    def _spacing(self) -> float:
+        return (BASE_POINT_SIZE + self.zoom) * 1.33 * PASSAGE_SPACING
+
+    def set_zoom(self, zoom: float) -> None:
+        """Change the reading size (points added to the base size); keeps the current passage."""
+        if zoom == self.zoom:
+            return
+        self.zoom = zoom
+        self.setDocument(self._build_document())
+        self._gap = None
+        self.refresh()
+        self.scroll_to_passage(self.current)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.refresh()
+
+    # ----- passages and scrolling ---------------------------------------------------------
+
+    @property
+    def passage_count(self) -> int:
+        return len(self.display.passages)
+
+    def set_current(self, index: int, scroll: bool = True) -> None:
+        """Make passage `index` current (clamped) and bring it into view."""
+        self.current = max(0, min(index, self.passage_count - 1))
+        if scroll:
+            self.scroll_to_passage(self.current)
+        self.schedule_refresh()
+
+    def block_rect(self, index: int) -> QRectF:
+        """The passage's block in document coordinates (margins included)."""
+        block = self.document().findBlockByNumber(index)
+        return self.document().documentLayout().blockBoundingRect(block)
+
+    def passage_top(self, index: int) -> float:
+        """Top of passage `index`'s text in viewport coordinates."""
+        rect = self.block_rect(index)
+        top_margin = self._gap[1] if self._gap and self._gap[0] == index else 0.0
+        return rect.top() + top_margin - self.verticalScrollBar().value()
+
+    def passage_height(self, index: int) -> float:
+        rect = self.block_rect(index)
+        gap = self._gap[1] if self._gap and self._gap[0] == index else 0.0
+        return rect.height() - gap
+
+    def scroll_passage_to(self, index: int, y: float) -> None:
+        """Scroll so that passage `index` starts at viewport height `y`."""
+        bar = self.verticalScrollBar()
+        target = round(bar.value() + self.passage_top(index) - y)
+        self._programmatic_scroll += 1
+        try:
+            bar.setValue(target)
+        finally:
+            self._programmatic_scroll -= 1
+
+    def scroll_to_passage(self, index: int) -> None:
+        """Bring passage `index` into view, a little below the top when it must move."""
+        if not 0 <= index < self.passage_count:
+            return
+        top = self.passage_top(index)
+        height = self.passage_height(index)
+        view_h = self.viewport().height()
+        if top >= 0 and top + height <= view_h:
+            return
+        if height > view_h or top < 0 or top + height > view_h:
+            self.scroll_passage_to(index, min(view_h * 0.2, max(0.0, view_h - height)))
+
+    def passage_at_y(self, y: float) -> int:
+        """The passage at viewport height `y`."""
+        pos = (
+            self.document()
+            .documentLayout()
+            .hitTest(QPointF(10, y + self.verticalScrollBar().value()), Qt.HitTestAccuracy.FuzzyHit)
+        )
+        if pos < 0:
+            return self.current
+        return self.document().findBlock(pos).blockNumber()
+
+    def passage_at_offset(self, cp: int) -> int:
+        return self.display.passage_at(cp)
+
+    def first_visible_passage(self) -> int:
+        return self.passage_at_y(1)
+
+    def half_page_passages(self, direction: int) -> int:
+        """The passage about half a screen away from the current one."""
+        target_y = self.passage_top(self.current) + direction * self.viewport().height() / 2
+        bar = self.verticalScrollBar()
+        doc_y = target_y + bar.value()
+        pos = (
+            self.document()
+            .documentLayout()
+            .hitTest(QPointF(10, max(0.0, doc_y)), Qt.HitTestAccuracy.FuzzyHit)
+        )
+        index = self.document().findBlock(max(0, pos)).blockNumber()
+        if index == self.current:
+            index += direction
+        return max(0, min(index, self.passage_count - 1))
+
+    def _on_scroll(self) -> None:
+        self.schedule_refresh()
+        if not self._programmatic_scroll:
+            self.user_scrolled.emit()
+
+    # ----- gaps (a passage of another column with no partner here) -------------------------
+
+    def set_gap(self, before: int | None, height: float = 0.0) -> None:
+        """Open a blank band of `height` before passage `before` (None: no gap)."""
+        new = None if before is None else (max(0, min(before, self.passage_count)), height)
+        if new == self._gap:
+            return
+        if self._gap is not None:
+            self._set_top_margin(self._gap[0], 0.0)
+        self._gap = new
+        if new is not None:
+            self._set_top_margin(new[0], new[1])
+        self.viewport().update()
+
+    @property
+    def gap(self) -> tuple[int, float] | None:
+        return self._gap
+
+    def _set_top_margin(self, index: int, margin: float) -> None:
+        if index >= self.passage_count:  # after the last passage: grow its bottom margin
+            block = self.document().lastBlock()
+            fmt = QTextBlockFormat()
+            fmt.setBottomMargin(self._spacing() + margin)
+        else:
+            block = self.document().findBlockByNumber(index)
+            fmt = QTextBlockFormat()
+            fmt.setTopMargin(margin)
+        QTextCursor(block).mergeBlockFormat(fmt)
+
+    def gap_rect(self) -> QRectF | None:
+        """The gap band in viewport coordinates."""
+        if self._gap is None:
+            return None
+        index, height = self._gap
+        if index >= self.passage_count:
+            rect = self.block_rect(self.passage_count - 1)
+            top = rect.bottom() - height
+        else:
+            top = self.block_rect(index).top()
+        top -= self.verticalScrollBar().value()
+        return QRectF(6, top + 2, self.viewport().width() - 12, max(0.0, height - 6))
+
+    # ----- decorations --------------------------------------------------------------------
+
+    def set_decorations(self, deco: Decorations) -> None:
+        """Replace what is drawn over the text."""
+        self.deco = deco
+        self._entity_spans = _SpanList(deco.entities)
+        self._note_spans = _SpanList(deco.notes)
+        self._hit_spans = _SpanList(deco.hits)
+        self.schedule_refresh()
+
+    def update_decorations(self, **changes: object) -> None:
+        """Change some fields of the decorations (e.g. `partners=...`)."""
+        for name, value in changes.items():
+            setattr(self.deco, name, value)
+        if "entities" in changes:
+            self._entity_spans = _SpanList(self.deco.entities)
+        if "notes" in changes:
+            self._note_spans = _SpanList(self.deco.notes)
+        if "hits" in changes:
+            self._hit_spans = _SpanList(self.deco.hits)
+        self.schedule_refresh()
+
+    def schedule_refresh(self) -> None:
+        self._refresh_timer.start()
+
+    def visible_passages(self) -> tuple[int, int]:
+        """First and last passage (inclusive) on screen, with a small margin."""
+        first = self.passage_at_y(0)
+        last = self.passage_at_y(self.viewport().height())
+        return max(0, first - VISIBLE_MARGIN), min(self.passage_count - 1, last + VISIBLE_MARGIN)
+
+    def visible_span(self) -> tuple[int, int]:
+        """Reading offsets covered by the visible passages."""
+        first, last = self.visible_passages()
+        return self.display.passages[first].start, self.display.passages[last].end
+
+    def refresh(self) -> None:
+        """Rebuild the extra selections for the passages on screen."""
+        if self.passage_count == 0:
+            return
+        first, last = self.visible_passages()
+        start = self.display.passages[first].start
+        end = self.display.passages[last].end
+        t = self.theme
+        sels: list[QTextEdit.ExtraSelection] = []
+
+        def add(s: int, e: int, fmt: QTextCharFormat) -> None:
+            if e <= s:
+                return
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            qs, qe = self.display.qt_range(s, e)
+            cursor.setPosition(qs)
+            cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor
+            sel.format = fmt
+            sels.append(sel)
+
+        def block_fmt(colour: str) -> QTextCharFormat:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(colour))
+            fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            return fmt
+
+        for i in range(first, last + 1):
+            p = self.display.passages[i]
+            if i == self.current and self.active:
+                add(p.start, p.end, block_fmt(t.current))
+            elif i in self.deco.partners:
+                add(p.start, p.end, block_fmt(t.partner))
+            if p.kind == "boilerplate":
+                dim = QTextCharFormat()
+                dim.setForeground(QColor(t.dim))
+                add(p.start, p.end, dim)
+        for lk in self._links.overlapping(start, end):
+            fmt = QTextCharFormat()
+            fmt.setForeground(QColor(t.link))
+            fmt.setFontUnderline(True)
+            add(lk[0], lk[1], fmt)
+        for span in self._entity_spans.overlapping(start, end):
+            fmt = QTextCharFormat()
+            fmt.setBackground(t.entity_colour(span.colour))
+            fmt.setForeground(QColor(t.text))
+            if span.entity == self.deco.focus_entity:
+                fmt.setFontWeight(QFont.Weight.Bold)
+                fmt.setFontOverline(True)
+            add(span.start, span.end, fmt)
+        for note in self._note_spans.overlapping(start, end):
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(t.note_colour(note.colour))
+            add(note.start, note.end, fmt)
+        current_hit = (
+            self.deco.hits[self.deco.current_hit]
+            if 0 <= self.deco.current_hit < len(self.deco.hits)
+            else None
+        )
+        for hit in self._hit_spans.overlapping(start, end):
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(t.search_current if hit == current_hit else t.search))
+            fmt.setForeground(QColor(t.text))
+            add(hit[0], hit[1], fmt)
+        if self.deco.selection:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(t.selection))
+            fmt.setForeground(QColor(t.text))
+            add(*self.deco.selection, fmt)
+        self.setExtraSelections(sels)
+
+    # ----- painting and mouse -------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        if self.active and 0 <= self.current < self.passage_count:
+            top = self.passage_top(self.current)
+            height = self.passage_height(self.current) - self._spacing()
+            painter.fillRect(QRectF(0, top, BAR_WIDTH, max(height, 4)), QColor(self.theme.accent))
+        rect = self.gap_rect()
+        if rect is not None and rect.height() > 4:
+            painter.fillRect(rect, QColor(self.theme.gap))
+            pen = QPen(QColor(self.theme.muted))
+            pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawRect(rect)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "no matching passage here")
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        em = self.fontMetrics().averageCharWidth() * 2
+        max_width = MAX_LINE_EM * em
+        spare = self.viewport().width() + self.viewportMargins().left() - max_width
+        side = int(max(0, spare) / 2)
+        self.setViewportMargins(side, 0, 0, 0)
+        self.schedule_refresh()
+
+    def offset_at(self, pos: QPoint, exact: bool = True) -> int:
+        """Reading offset under a viewport point, or -1 when not over text."""
+        accuracy = Qt.HitTestAccuracy.ExactHit if exact else Qt.HitTestAccuracy.FuzzyHit
+        doc_pos = QPointF(pos.x(), pos.y() + self.verticalScrollBar().value())
+        qt_pos = self.document().documentLayout().hitTest(doc_pos, accuracy)
+        if qt_pos < 0:
+            return -1
+        return self.display.cp_at(qt_pos)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        offset = self.offset_at(event.position().toPoint())
+        self.hovered.emit(offset, event.globalPosition().toPoint())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        offset = self.offset_at(event.position().toPoint(), exact=False)
+        if offset < 0:
+            return
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            for lk in self._links.overlapping(offset, offset + 1):
+                self.link_activated.emit(lk[2])
+                return
+        if not self.textCursor().hasSelection():
+            index = self.display.passage_at(offset)
+            self.current = index
+            self.passage_clicked.emit(index)
+            self.schedule_refresh()
+
+    def mouse_selection(self) -> tuple[int, int] | None:
+        """The span the user selected with the mouse, if any."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self.display.cp_at(cursor.selectionStart())
+        end = self.display.cp_at(cursor.selectionEnd())
+        return (start, end) if end > start else None
+
+    def clear_mouse_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def link_at(self, offset: int) -> str | None:
+        for lk in self._links.overlapping(offset, offset + 1):
+            return lk[2]
+        return None
+
+    def links_in_passage(self, index: int) -> list[str]:
+        p = self.display.passages[index]
+        return [lk[2] for lk in self._links.overlapping(p.start, p.end)]

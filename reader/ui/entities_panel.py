@@ -1,0 +1,72 @@
+"""The entities panel: the topic's shared entities with a count per document."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from reader.corpus.model import Document
+from reader.ui.analysis import EntityInfo
+from reader.ui.theme import Theme
+
+ENTITY_ROLE = Qt.ItemDataRole.UserRole
+
+
+class EntitiesPanel(QTreeWidget):
+    """Activating an entity (Enter, double click) steps through its occurrences across columns."""
+
+    entity_chosen = Signal(str)
+    leave = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("entitiesPanel")
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setSortingEnabled(False)
+        self.itemActivated.connect(self._activated)
+        self._ids: list[str] = []
+
+    def set_entities(
+        self, entities: list[EntityInfo], documents: list[Document], theme: Theme
+    ) -> None:
+        self.clear()
+        self._ids = [e.id for e in entities]
+        headers = ["Entity", "Kind"] + [f"{d.language}" for d in documents]
+        self.setHeaderLabels(headers)
+        for col, doc in enumerate(documents, 2):
+            self.headerItem().setToolTip(col, doc.title)
+        for ent in entities:
+            counts = ent.counts()
+            item = QTreeWidgetItem(
+                [ent.label, ent.kind] + [str(counts.get(d.id, 0) or "·") for d in documents]
+            )
+            item.setData(0, ENTITY_ROLE, ent.id)
+            item.setBackground(0, QBrush(theme.entity_colour(ent.colour)))
+            item.setForeground(0, QBrush(QColor(theme.text)))
+            where = ", ".join(f"{d.language} {counts.get(d.id, 0)}" for d in documents)
+            item.setToolTip(0, f"{ent.label} ({ent.kind}) — {where}")
+            for col in range(2, 2 + len(documents)):
+                item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight)
+            self.addTopLevelItem(item)
+        self.resizeColumnToContents(0)
+        self.setColumnWidth(0, min(self.columnWidth(0), 180))
+
+    def select_entity(self, entity_id: str | None) -> None:
+        if entity_id in self._ids:
+            self.setCurrentItem(self.topLevelItem(self._ids.index(entity_id)))
+
+    def _activated(self, item: QTreeWidgetItem) -> None:
+        entity_id = item.data(0, ENTITY_ROLE)
+        if entity_id:
+            self.entity_chosen.emit(str(entity_id))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.leave.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
+            self._activated(self.currentItem())
+            return
+        super().keyPressEvent(event)

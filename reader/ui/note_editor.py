@@ -1,0 +1,183 @@
+"""The note editor: Markdown with a live preview, tags with completion, a colour.
+
+Notes may come from strangers (imports), so the preview renders with raw HTML off, loads no
+image or other resource, and opens no link by itself: a click asks the window, which shows the
+address and opens only http(s).
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.ui.theme import DEFAULT_NOTE_COLOUR, NOTE_COLOURS
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+QUOTE_PREVIEW = 160
+
+
+def render_markdown(text: str) -> str:
+    """HTML of a Markdown note, raw HTML off (it shows as text)."""
+    return _markdown.render(text)
+
+
+class SafeBrowser(QTextBrowser):
+    """A QTextBrowser that fetches nothing: no images, no style sheets, no link navigation."""
+
+    link_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(lambda url: self.link_clicked.emit(url.toString()))
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        return None  # never read files or the network for a note's images
+
+
+class TagsEdit(QLineEdit):
+    """Comma-separated tags, completing the word being typed from the tags in use."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("tags, separated by commas")
+        self._model = QStringListModel([], self)
+        self._completer = QCompleter(self._model, self)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setWidget(self)
+        self._completer.activated.connect(self._insert_completion)
+        self.textEdited.connect(self._complete)
+
+    def set_known_tags(self, tags: list[str]) -> None:
+        self._model.setStringList(tags)
+
+    def tags(self) -> list[str]:
+        return [t.strip() for t in self.text().split(",") if t.strip()]
+
+    def set_tags(self, tags: list[str] | tuple[str, ...]) -> None:
+        self.setText(", ".join(tags))
+
+    def current_word(self) -> str:
+        return self.text()[: self.cursorPosition()].rsplit(",", 1)[-1].strip()
+
+    def _complete(self) -> None:
+        word = self.current_word()
+        if not word:
+            self._completer.popup().hide()
+            return
+        self._completer.setCompletionPrefix(word)
+        if self._completer.completionCount():
+            self._completer.complete()
+        else:
+            self._completer.popup().hide()
+
+    def _insert_completion(self, completion: str) -> None:
+        text = self.text()
+        pos = self.cursorPosition()
+        head = text[:pos].rsplit(",", 1)
+        before = (head[0] + ", ") if len(head) == 2 else ""
+        self.setText(before + completion + ", " + text[pos:].lstrip(", "))
+        self.setCursorPosition(len(before + completion) + 2)
+
+
+class NoteEditor(QWidget):
+    """Edit one note; the window saves it (Ctrl+Return) or cancels (Escape)."""
+
+    save_requested = Signal()
+    cancel_requested = Signal()
+    link_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noteEditor")
+        self.target: tuple[str, int, int] | None = None  # (doc id, start, end)
+        self.annotation_id: str | None = None
+        self.quote = QLabel()
+        self.quote.setWordWrap(True)
+        self.quote.setObjectName("noteQuote")
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("noteText")
+        self.editor.setPlaceholderText("Note (Markdown). Ctrl+Return saves, Escape cancels.")
+        self.editor.setTabChangesFocus(True)
+        self.preview = SafeBrowser()
+        self.preview.setObjectName("notePreview")
+        self.preview.link_clicked.connect(self.link_clicked)
+        self.tags = TagsEdit()
+        self.colour = QComboBox()
+        for name in NOTE_COLOURS:
+            self.colour.addItem(name, name)
+        self.save_button = QPushButton("Save (Ctrl+Return)")
+        self.cancel_button = QPushButton("Cancel (Esc)")
+        self.save_button.clicked.connect(self.save_requested)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.editor)
+        split.addWidget(self.preview)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Tags"))
+        row.addWidget(self.tags, 1)
+        row.addWidget(QLabel("Colour"))
+        row.addWidget(self.colour)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.quote)
+        layout.addWidget(split, 1)
+        layout.addLayout(row)
+        layout.addLayout(buttons)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(150)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self.editor.textChanged.connect(self._preview_timer.start)
+
+    def open(
+        self,
+        target: tuple[str, int, int],
+        quote: str,
+        note: str = "",
+        tags: tuple[str, ...] | list[str] = (),
+        colour: str = DEFAULT_NOTE_COLOUR,
+        annotation_id: str | None = None,
+        known_tags: list[str] | None = None,
+        font: QFont | None = None,
+    ) -> None:
+        """Start editing a note on `target` and take the keyboard focus."""
+        self.target = target
+        self.annotation_id = annotation_id
+        short = quote if len(quote) <= QUOTE_PREVIEW else quote[:QUOTE_PREVIEW] + "…"
+        self.quote.setText(("Editing note on: " if annotation_id else "New note on: ") + short)
+        if font is not None:
+            self.quote.setFont(font)
+        self.editor.setPlainText(note)
+        self.tags.set_tags(list(tags))
+        self.tags.set_known_tags(known_tags or [])
+        index = self.colour.findData(colour or DEFAULT_NOTE_COLOUR)
+        self.colour.setCurrentIndex(max(0, index))
+        self.update_preview()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def values(self) -> tuple[str, list[str], str]:
+        """(note, tags, colour) as typed."""
+        return self.editor.toPlainText(), self.tags.tags(), str(self.colour.currentData())
+
+    def update_preview(self) -> None:
+        self.preview.setHtml(render_markdown(self.editor.toPlainText()))
