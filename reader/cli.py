@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 # Modules under reader/commands/ that each add subcommands through `register(subparsers)`.
-COMMAND_MODULES = ("corpus", "store", "entities", "index")
+COMMAND_MODULES = ("corpus", "store", "entities", "index", "analysis")
 
 
 class UsageError(Exception):

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from reader.corpus.entities import Candidate, EntityIndex
 
 MANIFEST_NAME = "topics.toml"
-DEFAULT_THRESHOLD = 0.3
+DEFAULT_THRESHOLD = 0.25
 # How far the similarity leans on the smaller document: 1 = overlap coefficient (a short
 # version is fully "inside" a long one), 0.5 = cosine-like. Versions differ in length.
 SMALL_SIDE_WEIGHT = 0.75
@@ -288,30 +288,38 @@ def _cluster_id(docs: Sequence[Document]) -> str:
 
 
 def _top_keys(
-    members: Sequence[str], keys: Mapping[str, Mapping[str, str]], idf: Mapping[str, float]
+    members: Sequence[str], index: EntityIndex, idf: Mapping[str, float]
 ) -> list[tuple[str, str]]:
-    """(key, kind) of a topic's members, most shared and rarest first."""
-    count: Counter[str] = Counter()
+    """(key, kind) of a topic's members: in most members, rarest in the corpus and most
+    often mentioned first."""
+    docs: Counter[str] = Counter()
+    mentions: Counter[str] = Counter()
     kinds: dict[str, str] = {}
     for doc_id in members:
-        for k, kind in keys.get(doc_id, {}).items():
-            count[k] += 1
-            kinds.setdefault(k, kind)
+        seen = set()
+        for c in index.candidates.get(doc_id, ()):
+            if c.key:
+                mentions[c.key] += 1
+                kinds.setdefault(c.key, c.kind)
+                seen.add(c.key)
+        docs.update(seen)
     need = 2 if len(members) > 1 else 1
-    ranked = [k for k in count if count[k] >= need]
-    ranked.sort(key=lambda k: (-count[k] * idf.get(k, 0.0), k))
+
+    def weight(k: str) -> float:
+        return docs[k] * idf.get(k, 0.0) * (1 + math.log(mentions[k] / docs[k]))
+
+    ranked = sorted((k for k in docs if docs[k] >= need), key=lambda k: (-weight(k), k))
     return [(k, kinds[k]) for k in ranked]
 
 
 def _describe(
     topic: Topic,
     docs: Mapping[str, Document],
-    keys: Mapping[str, Mapping[str, str]],
     idf: Mapping[str, float],
     index: EntityIndex,
 ) -> None:
     """Fill a topic's top entities and, unless it was named, its label."""
-    top = _top_keys(topic.documents, keys, idf)
+    top = _top_keys(topic.documents, index, idf)
     entities = [index.by_key(k) for k, _ in top]
     topic.entities = [e.id for e in entities if e is not None][:TOP_ENTITIES]
     if topic.origin == "manifest" or topic.renamed:
@@ -320,15 +328,23 @@ def _describe(
     good = [x for x in labelled if x[1] not in ("number", "date")] or labelled
     names: list[str] = []
     for _, _, e in good:
-        if e.label not in names:
-            names.append(e.label)
+        folded = e.label.casefold()
+        if not any(folded in n.casefold() or n.casefold() in folded for n in names):
+            names.append(e.label)  # "Halvorsen" adds nothing to "Magnus Halvorsen"
         if len(names) == LABEL_ENTITIES:
             break
-    if names:
+    first = min((docs[d] for d in topic.documents), key=lambda d: d.path)
+    if names and len(topic.documents) > 1:
         topic.label = " · ".join(names)
-    else:
-        first = min((docs[d] for d in topic.documents), key=lambda d: d.path)
-        topic.label = first.title or first.path
+    else:  # one document: its own title says more than its names
+        topic.label = _shorten(first.title) or " · ".join(names) or first.path
+
+
+def _shorten(title: str, limit: int = 60) -> str:
+    if len(title) <= limit:
+        return title
+    cut = title.rfind(" ", 0, limit)
+    return title[: cut if cut > limit // 2 else limit].rstrip(" ,;:…") + "…"
 
 
 def find_topics(
@@ -370,7 +386,7 @@ def find_topics(
     order = {d.id: n for n, d in enumerate(documents)}
     for topic in topics:
         topic.documents.sort(key=order.__getitem__)
-        _describe(topic, docs, keys, idf, index)
+        _describe(topic, docs, idf, index)
     topics.sort(key=lambda t: (t.origin != "manifest", -len(t.documents), order[t.documents[0]]))
     return Topics(topics, warnings)
 
