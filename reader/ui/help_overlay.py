@@ -108,7 +108,9 @@ class HelpOverlay(QFrame):
 
     def register_commands(self) -> None:
         """Add the `help` command to the registry."""
-        self.registry.register("help", self.toggle, "Show or hide the keys", modes=("normal",))
+        self.registry.register(
+            "help", self.toggle, "Show or hide the keys", modes=("normal", "visual")
+        )
 
     def rows(self) -> list[tuple[str, list[HelpRow]]]:
         """What the overlay lists (see `help_rows`)."""

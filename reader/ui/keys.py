@@ -374,11 +374,12 @@ class KeyDispatcher(QObject):
     def install(self, widget: QWidget) -> None:
         """Read the keys of `widget`'s window and its children (an application event filter)."""
         self._root = widget
+        widget.destroyed.connect(self.uninstall)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
 
-    def uninstall(self) -> None:
+    def uninstall(self, *_args: object) -> None:
         """Stop reading keys."""
         app = QApplication.instance()
         if app is not None:

@@ -35,10 +35,12 @@ def fuzzy_score(query: str, text: str) -> int | None:
         if found < 0:
             return None
         score += 10
-        if found == 0 or text[found - 1] in "- _":
+        if found == 0:
             score += 15
+        elif text[found - 1] in "- _":
+            score += 10
         if found == last + 1:
-            score += 8
+            score += 15
         score -= min(found - pos, 5)
         last, pos = found, found + 1
     return score

@@ -84,7 +84,13 @@ def feed_text(dispatcher: KeyDispatcher, text: str) -> list[bool]:
 
 def test_single_keys_run_their_commands(dispatcher, rec) -> None:
     feed_text(dispatcher, "jkhlG")
-    assert rec.names() == ["passage-next", "passage-prev", "column-prev", "column-next", "passage-last"]
+    assert rec.names() == [
+        "passage-next",
+        "passage-prev",
+        "column-prev",
+        "column-next",
+        "passage-last",
+    ]
     assert all(count is None for _n, _a, count in rec.calls)
 
 
