@@ -27,7 +27,7 @@ LONG_QUOTE_SIMILARITY = 0.9  # an approximate long quote stands alone from this 
 MAX_EXACT_CANDIDATES = 2000  # nearest occurrences of a very common quote that are scored
 MAX_APPROX_CANDIDATES = 50
 MAX_APPROX_QUOTE = 10_000  # longer quotes are only looked for exactly
-WEIGHT_QUOTE, WEIGHT_CONTEXT, WEIGHT_PROXIMITY = 0.5, 0.35, 0.15
+WEIGHT_QUOTE, WEIGHT_CONTEXT, WEIGHT_PROXIMITY = 0.5, 0.45, 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +55,32 @@ def similarity(a: str, b: str) -> float:
 
 
 def context_similarity(text: str, start: int, end: int, prefix: str, suffix: str) -> float | None:
-    """Similarity of the stored prefix and suffix with the text around `[start, end)`.
+    """How well the stored prefix and suffix agree with the text around `[start, end)`, 0..1.
 
-    Weighted by the stored lengths; None when nothing was stored (the quote was the whole text).
+    Half is difflib similarity of the context strings, half the share of characters that match
+    without a break right next to the span (near context tells two look-alike places apart
+    better than far context). None when nothing was stored (the quote was the whole text).
     """
-    parts = []
-    if prefix:
-        parts.append((len(prefix), similarity(prefix, text[max(0, start - len(prefix)) : start])))
-    if suffix:
-        parts.append((len(suffix), similarity(suffix, text[end : end + len(suffix)])))
-    if not parts:
+    if not prefix and not suffix:
         return None
-    return sum(n * s for n, s in parts) / sum(n for n, _ in parts)
+    before = text[max(0, start - len(prefix)) : start]
+    after = text[end : end + len(suffix)]
+    stored = len(prefix) + len(suffix)
+    loose = (
+        len(prefix) * similarity(prefix, before) + len(suffix) * similarity(suffix, after)
+    ) / stored
+    adjacent = (_common_head(before[::-1], prefix[::-1]) + _common_head(after, suffix)) / stored
+    return (loose + adjacent) / 2
+
+
+def _common_head(a: str, b: str) -> int:
+    """Length of the common beginning of two strings."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _is_mark(ch: str) -> bool:
@@ -165,6 +179,38 @@ def approximate_matches(text: str, quote: str, max_edits: int) -> list[tuple[int
     return spans
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance of two strings."""
+    if not a:
+        return len(b)
+    score = len(a)
+    for score in _myers_scores(a, b, free_start=False):
+        pass
+    return score
+
+
+def _fit_boundaries(
+    text: str, start: int, end: int, prefix: str, suffix: str, slack: int
+) -> tuple[int, int]:
+    """Move an approximate span's ends (by at most `slack`) to where the stored context
+    continues best: several ends are often equally close to the quote, the context is not."""
+    if suffix:
+        options = range(max(start + 1, end - slack), min(len(text), end + slack) + 1)
+        end = max(
+            options, key=lambda e: (_common_head(text[e : e + len(suffix)], suffix), -abs(e - end))
+        )
+    if prefix:
+        options = range(max(0, start - slack), min(end - 1, start + slack) + 1)
+        start = max(
+            options,
+            key=lambda b: (
+                _common_head(text[max(0, b - len(prefix)) : b][::-1], prefix[::-1]),
+                -abs(b - start),
+            ),
+        )
+    return start, end
+
+
 # --- the decision ----------------------------------------------------------------------------
 
 
@@ -200,9 +246,11 @@ def find_anchor(text: str, quote: str, prefix: str, suffix: str, old_start: int)
     max_edits = int(len(quote) * (1 - MIN_QUOTE_SIMILARITY))
     if max_edits < 1 or len(quote) > MAX_APPROX_QUOTE:
         return None
-    for start, end, edits in approximate_matches(text, quote, max_edits):
+    for found_start, found_end, _ in approximate_matches(text, quote, max_edits):
+        start, end = _fit_boundaries(text, found_start, found_end, prefix, suffix, max_edits)
         if _cuts_cluster(text, start, end, quote, suffix):
             continue
+        edits = edit_distance(quote, text[start:end])
         quote_sim = 1.0 - edits / len(quote)
         ctx = context_similarity(text, start, end, prefix, suffix)
         long_and_close = len(quote) >= LONG_QUOTE and quote_sim >= LONG_QUOTE_SIMILARITY

@@ -702,6 +702,8 @@ class Store:
         for ann in self.list(document=doc.path):
             holds = ann.end <= len(text) and text[ann.start : ann.end] == ann.quote
             if ann.sha256 == doc.sha256 and holds:
+                if ann.status == "orphaned":  # its text came back as it was
+                    changed.append(replace(ann, status="anchored"))
                 continue
             anchor = find_anchor(text, ann.quote, ann.prefix, ann.suffix, ann.start)
             if anchor is None:

@@ -1,0 +1,300 @@
+"""The store file: pragmas, migrations step by step, location, and refusals that touch nothing."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import pytest
+from store_helpers import integrity
+
+from reader.store import db
+from reader.store.annotations import Store
+from reader.store.db import MIGRATIONS, StoreError, migrate_to, schema_version
+
+SHA = "ab" * 32
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")
+    return {r[0] for r in rows if not r[0].startswith("sqlite_")}
+
+
+def _store_at_version(path: Path, version: int) -> None:
+    """A store file as an older app would have left it: migrated up to `version` only."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate_to(conn, version)
+    if version >= 1:
+        conn.execute(
+            "INSERT INTO documents(path, sha256, length, location, seen) "
+            "VALUES ('news/a.txt', ?, 11, NULL, '2024-01-01T00:00:00.000000Z')",
+            (SHA,),
+        )
+        conn.execute(
+            'INSERT INTO annotations(id, document, sha256, start, "end", quote, created, '
+            "modified) VALUES ('6f1b1d3c-8a43-4a8e-9a55-0d4c7a3d2b11', 'news/a.txt', ?, 0, 5,"
+            " 'Hello', '2024-01-01T00:00:00.000000Z', '2024-01-01T00:00:00.000000Z')",
+            (SHA,),
+        )
+        conn.execute(
+            "INSERT INTO annotation_tags VALUES ('6f1b1d3c-8a43-4a8e-9a55-0d4c7a3d2b11', 'old', 0)"
+        )
+    conn.close()
+
+
+def test_new_store_is_wal_with_foreign_keys_busy_timeout_and_latest_schema(store: Store):
+    conn = store.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version() == len(MIGRATIONS)
+
+
+# The tables each of this helper's steps adds; later steps (other issues) are checked generically.
+STEP_TABLES = {
+    1: {"documents", "annotations", "annotation_tags"},
+    2: {"entity_links", "topic_edits"},
+    3: {"doc_cache"},
+}
+
+
+@pytest.mark.parametrize("step", range(1, len(MIGRATIONS) + 1))
+def test_each_migration_step_changes_the_schema_and_keeps_it_sound(tmp_path: Path, step: int):
+    path = tmp_path / "s.sqlite3"
+    _store_at_version(path, step - 1)
+    conn = sqlite3.connect(path, isolation_level=None)
+    before = _tables(conn)
+    assert migrate_to(conn, step) == step
+    after = _tables(conn)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == step
+    assert after > before, "a step must add to the schema"
+    assert STEP_TABLES.get(step, set()) <= after - before
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert list(conn.execute("PRAGMA foreign_key_check")) == []
+    conn.close()
+
+
+@pytest.mark.parametrize("version", range(len(MIGRATIONS)))
+def test_opening_an_older_store_migrates_it_and_keeps_its_annotations(
+    tmp_path: Path, version: int
+):
+    path = tmp_path / "s.sqlite3"
+    _store_at_version(path, version)
+    with Store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
+        annotations = store.list()
+        if version >= 1:
+            assert [(a.quote, a.tags) for a in annotations] == [("Hello", ("old",))]
+        else:
+            assert annotations == []
+        # and the migrated store takes new writes
+        store.add("news/b.txt", SHA, 0, 2, "Hi", note="new")
+    assert integrity(path) == "ok"
+
+
+def test_a_failing_migration_step_changes_nothing(tmp_path: Path, monkeypatch):
+    path = tmp_path / "s.sqlite3"
+    with Store(path):
+        pass
+    before = path.read_bytes()
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    monkeypatch.setattr(db, "MIGRATIONS", [*MIGRATIONS, broken])
+    with pytest.raises(StoreError) as err:
+        Store(path)
+    assert "\n" not in str(err.value)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert "half_done" not in _tables(conn)
+    conn.close()
+    assert integrity(path) == "ok"
+    assert len(path.read_bytes()) == len(before)
+
+
+def test_default_path_env_and_db_option(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv(db.ENV_VAR, raising=False)
+    default = db.default_path()
+    assert "corpus-reader" in str(default) and default.name == db.DEFAULT_FILE_NAME
+    monkeypatch.setenv(db.ENV_VAR, str(tmp_path / "env.sqlite3"))
+    assert db.resolve_path(None) == tmp_path / "env.sqlite3"
+    assert db.resolve_path(tmp_path / "opt.sqlite3") == tmp_path / "opt.sqlite3"
+    with Store() as store:
+        assert store.path == tmp_path / "env.sqlite3"
+    assert (tmp_path / "env.sqlite3").is_file()
+
+
+# --- refusals: one line, and the file is byte-identical afterwards ---------------------------
+
+
+def _refused(path: Path, *words: str) -> str:
+    before = path.read_bytes() if path.is_file() else None
+    with pytest.raises(StoreError) as err:
+        Store(path)
+    message = str(err.value)
+    assert "\n" not in message
+    for word in words:
+        assert word in message.lower()
+    if before is not None:
+        assert path.read_bytes() == before, "a refused file must be left byte-identical"
+    for suffix in ("-wal", "-journal"):
+        side = Path(str(path) + suffix)
+        assert not side.exists() or side.stat().st_size == 0
+    return message
+
+
+def _filled_store(path: Path) -> None:
+    with Store(path) as store:
+        for i in range(40):
+            store.add("news/a.txt", SHA, i, i + 5, "Hello", note=f"note {i} " * 40)
+    # closing the last connection checkpoints the WAL into the main file
+    assert not Path(str(path) + "-wal").exists()
+
+
+def test_refuses_a_file_that_is_not_sqlite(tmp_path: Path):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("These are my notes, not a database.\n" * 50)
+    _refused(path, "not a sqlite file")
+
+
+def test_refuses_a_corrupt_store(tmp_path: Path):
+    path = tmp_path / "s.sqlite3"
+    _filled_store(path)
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'annotations'").fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    # scribble over the cells at the end of the annotations table's root page; the file
+    # header and schema stay intact, so SQLite opens it and only a check can tell
+    end = root[0] * page_size
+    data[end - 1500 : end] = b"\xff\x00\x13" * 500
+    path.write_bytes(bytes(data))
+    _refused(path, "corrupt")
+
+
+def test_refuses_a_truncated_store(tmp_path: Path):
+    path = tmp_path / "s.sqlite3"
+    _filled_store(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2 + 100])
+    _refused(path, "corrupt")
+
+
+def test_refuses_a_newer_schema(tmp_path: Path):
+    path = tmp_path / "s.sqlite3"
+    _filled_store(path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {schema_version() + 5}")
+    conn.commit()
+    conn.close()
+    message = _refused(path, "newer")
+    assert str(schema_version() + 5) in message
+
+
+def test_refuses_a_location_under_a_file_and_changes_that_file(tmp_path: Path):
+    blocker = tmp_path / "plain.txt"
+    blocker.write_text("I am a file, not a folder")
+    _refused(blocker / "store.sqlite3", "cannot create")
+    assert blocker.read_text() == "I am a file, not a folder"
+
+
+def _as_unprivileged(func) -> tuple[int, str]:
+    """Run `func()` (returns a message) as an unprivileged user: root ignores file modes, so
+    when we are root a forked child drops to `nobody` first. Returns (exit code, message)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 0
+        try:
+            os.close(read)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            message = func()
+        except BaseException as exc:
+            message, code = f"{type(exc).__name__}: {exc}", 3
+        os.write(write, message.encode("utf-8", "replace"))
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        out = fh.read().decode()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_refuses_a_read_only_folder_and_leaves_the_store_byte_identical():
+    # A real read-only location: a folder with mode 555 and a store with mode 444, opened by a
+    # user who does not own them (when the test runs as root, a child process drops to nobody).
+    base = Path(tempfile.mkdtemp(prefix="cr-ro-"))
+    try:
+        base.chmod(0o755)
+        folder = base / "ro"
+        folder.mkdir()
+        path = folder / "store.sqlite3"
+        _filled_store(path)
+        before = path.read_bytes()
+        path.chmod(0o444)
+        folder.chmod(0o555)
+
+        def open_it() -> str:
+            try:
+                Store(path)
+            except StoreError as exc:
+                return str(exc)
+            return "opened"
+
+        code, message = _as_unprivileged(open_it)
+        assert code == 0, message
+        assert "read-only" in message and "\n" not in message
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in folder.iterdir()) == ["store.sqlite3"]
+
+        def create_new() -> str:
+            try:
+                Store(folder / "new.sqlite3")
+            except StoreError as exc:
+                return str(exc)
+            return "created"
+
+        code, message = _as_unprivileged(create_new)
+        assert code == 0, message
+        assert "read-only" in message and not (folder / "new.sqlite3").exists()
+    finally:
+        for p in (base / "ro", base):
+            if p.exists():
+                p.chmod(0o755)
+        for p in sorted(base.rglob("*"), reverse=True):
+            p.chmod(0o755)
+            p.unlink() if p.is_file() else p.rmdir()
+        base.rmdir()
+
+
+def test_a_full_disk_is_one_clear_line_and_loses_nothing(store: Store, store_path: Path):
+    kept = [store.add("news/a.txt", SHA, 0, 5, "Hello", note=f"kept {i}") for i in range(5)]
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    main_before = store_path.read_bytes()
+    # SQLite's page limit makes it answer SQLITE_FULL exactly as a full disk does
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StoreError) as err:
+        store.add("news/a.txt", SHA, 0, 5, "Hello", note="x" * 200_000)
+    assert "disk is full" in str(err.value) and "\n" not in str(err.value)
+    assert "nothing was changed" in str(err.value)
+    with pytest.raises(StoreError):
+        store.update(kept[0].id, note="y" * 200_000)
+    assert store_path.read_bytes() == main_before
+    assert [a.note for a in store.list()] == [a.note for a in kept]
+    # once there is room again the store works on
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    store.add("news/a.txt", SHA, 0, 5, "Hello", note="after")
+    assert len(store.list()) == 6
+    assert integrity(store_path) == "ok"
