@@ -422,22 +422,37 @@ class TopicAlignment:
 
     def partners(self, doc_id: str, passage: int) -> dict[str, list[int]]:
         """For one passage, its partner passages in every other document of the topic."""
-        found: dict[str, list[int]] = {}
-        frontier = {doc_id: {passage}}
-        seen = {doc_id}
+        reached = self._reach(doc_id, passage)
+        return {d: sorted(reached.get(d, {})) for d in self.documents if d != doc_id}
+
+    def _reach(self, doc_id: str, passage: int) -> dict[str, dict[int, tuple[float, str]]]:
+        """Passages linked to one passage through the tree: doc -> index -> (score, method).
+
+        A link through other documents scores as its weakest step.
+        """
+        reached: dict[str, dict[int, tuple[float, str]]] = {doc_id: {passage: (1.0, "path")}}
         queue = deque([doc_id])
         while queue:
             here = queue.popleft()
             for nxt in self.neighbours(here):
-                if nxt in seen:
+                if nxt in reached:
                     continue
-                seen.add(nxt)
-                alignment = self.edges[(here, nxt)]
-                linked = {j for i in frontier[here] for j in alignment.partners_in_b(i)}
-                frontier[nxt] = linked
-                found[nxt] = sorted(linked)
+                found: dict[int, tuple[float, str]] = {}
+                for pair in self.edges[(here, nxt)].pairs:
+                    for i in pair.a:
+                        if i not in reached[here]:
+                            continue
+                        score, method = reached[here][i]
+                        step = (
+                            min(score, pair.score),
+                            "best" if "best" in (method, pair.method) else "path",
+                        )
+                        for j in pair.b:
+                            if j not in found or found[j][0] < step[0]:
+                                found[j] = step
+                reached[nxt] = found
                 queue.append(nxt)
-        return {d: found.get(d, []) for d in self.documents if d != doc_id}
+        return reached
 
     def between(self, doc_a: str, doc_b: str) -> Alignment:
         """Alignment of two documents of the topic, composed along the tree path if needed."""
@@ -445,27 +460,29 @@ class TopicAlignment:
             return self.edges[(doc_a, doc_b)]
         first = self.edges[(doc_a, self.path(doc_a, doc_b)[1])]
         last = self.edges[(self.path(doc_b, doc_a)[1], doc_b)]
-        indexes_a = sorted({i for p in first.pairs for i in p.a} | set(first.unlinked_a))
-        links: dict[int, list[int]] = {}
-        for i in indexes_a:
-            links[i] = self.partners(doc_a, i).get(doc_b, [])
+        content_a = sorted({i for p in first.pairs for i in p.a} | set(first.unlinked_a))
+        content_b = sorted({j for p in last.pairs for j in p.b} | set(last.unlinked_b))
+        links = {
+            (i, j): found
+            for i in content_a
+            for j, found in self._reach(doc_a, i).get(doc_b, {}).items()
+        }
         pairs = _groups(links)
         linked_a = {i for p in pairs for i in p.a}
         linked_b = {j for p in pairs for j in p.b}
-        content_b = sorted({j for p in last.pairs for j in p.b} | set(last.unlinked_b))
         return Alignment(
             doc_a,
             doc_b,
             pairs,
-            [i for i in indexes_a if i not in linked_a],
+            [i for i in content_a if i not in linked_a],
             [j for j in content_b if j not in linked_b],
             list(first.skipped_a),
             list(last.skipped_b),
         )
 
 
-def _groups(links: Mapping[int, Sequence[int]]) -> list[AlignedPair]:
-    """Connected groups of a -> b passage links as pairs (score: share of direct links)."""
+def _groups(links: Mapping[tuple[int, int], tuple[float, str]]) -> list[AlignedPair]:
+    """Connected groups of a -> b passage links as pairs, scored by their strongest link."""
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(x: tuple[str, int]) -> tuple[str, int]:
@@ -475,18 +492,19 @@ def _groups(links: Mapping[int, Sequence[int]]) -> list[AlignedPair]:
             x = parent[x]
         return x
 
-    for i, js in links.items():
-        for j in js:
-            parent[find(("a", i))] = find(("b", j))
+    for i, j in links:
+        parent[find(("a", i))] = find(("b", j))
     groups: dict[tuple[str, int], tuple[set[int], set[int]]] = {}
     for node in list(parent):
         side, n = node
         ga, gb = groups.setdefault(find(node), (set(), set()))
         (ga if side == "a" else gb).add(n)
-    pairs = [
-        AlignedPair(tuple(sorted(ga)), tuple(sorted(gb)), 1.0 / max(len(ga), len(gb)), "path")
-        for ga, gb in groups.values()
-    ]
+    pairs = []
+    for ga, gb in groups.values():
+        found = [links[(i, j)] for i in ga for j in gb if (i, j) in links]
+        score = max(f[0] for f in found)
+        method = "path" if any(f[1] == "path" for f in found) else "best"
+        pairs.append(AlignedPair(tuple(sorted(ga)), tuple(sorted(gb)), score, method))
     pairs.sort(key=lambda p: (p.a[0], p.b[0]))
     return pairs
 
