@@ -183,10 +183,8 @@ def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance of two strings."""
     if not a:
         return len(b)
-    score = len(a)
-    for score in _myers_scores(a, b, free_start=False):
-        pass
-    return score
+    *_, last = _myers_scores(a, b, free_start=False) if b else (len(a),)
+    return last
 
 
 def _fit_boundaries(

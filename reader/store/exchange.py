@@ -450,12 +450,14 @@ def annotation_from_w3c(item: Any, where: _Where | None = None) -> Annotation:
                 raise _fail(where / key, str(exc)) from None
     created = times.get("created") or times.get("modified") or now_iso()
     modified = times.get("modified") or created
-    color = item.get(COLOR_KEY, "")
     try:
-        color = check_color(color)
+        color = check_color(item.get(COLOR_KEY, ""))
+    except AnnotationError as exc:
+        raise _fail(where / COLOR_KEY, str(exc)) from None
+    try:
         tags_t = check_tags(tags)
     except AnnotationError as exc:
-        raise _fail(where, str(exc)) from None
+        raise _fail(where / "body", str(exc)) from None
     nfc = [unicodedata.normalize("NFC", s) for s in (exact, prefix, suffix)]
     status = "anchored"
     if position is None or position[1] - position[0] != len(nfc[0]):

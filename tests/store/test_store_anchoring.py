@@ -57,7 +57,7 @@ def test_moved_quote_is_found_and_marked_moved(store: Store):
 def test_paragraphs_reordered_quote_follows(store: Store):
     parts = STORY.split(". ")
     _, ann = _annotate(store, STORY, "worried about the works")
-    doc, moved = _reanchored(store, ann.id, ". ".join(reversed(parts)))
+    _, moved = _reanchored(store, ann.id, ". ".join(reversed(parts)))
     assert moved.status == "moved" and moved.quote == "worried about the works"
 
 
@@ -84,8 +84,10 @@ def test_same_place_after_a_change_elsewhere_stays_anchored(store: Store):
 
 def test_edited_quote_is_found_approximately(store: Store):
     _, ann = _annotate(store, STORY, "it approved the budget for the bridge")
-    edited = STORY.replace("it approved the budget for the bridge", "it approved a budget for the bridges")
-    doc, moved = _reanchored(store, ann.id, edited)
+    edited = STORY.replace(
+        "it approved the budget for the bridge", "it approved a budget for the bridges"
+    )
+    _, moved = _reanchored(store, ann.id, edited)
     assert moved.status == "moved"
     assert moved.quote == "it approved a budget for the bridges"
 
@@ -126,10 +128,10 @@ def test_duplicated_paragraph_keeps_the_original_occurrence(store: Store):
     text = f"{para1}\n\n{para2}"
     _, ann = _annotate(store, text, "worried about the works")
     # the first paragraph is copied to the end: the same words and context twice
-    doc, kept = _reanchored(store, ann.id, f"{para1}\n\n{para2}\n\n{para1}")
+    _, kept = _reanchored(store, ann.id, f"{para1}\n\n{para2}\n\n{para1}")
     assert (kept.start, kept.status) == (ann.start, "anchored")
     # and a copy put in front: the nearer one with the same context is the original's
-    doc, moved = _reanchored(store, ann.id, f"Intro.\n\n{para1}\n\n{para2}\n\n{para1}")
+    _, moved = _reanchored(store, ann.id, f"Intro.\n\n{para1}\n\n{para2}\n\n{para1}")
     assert moved.start == ann.start + len("Intro.\n\n")
 
 
@@ -198,7 +200,7 @@ def test_emoji_and_astral_characters_count_one(store: Store):
     assert ann.end - ann.start == 18  # code points; UTF-16 would count 19
     assert len("the bridge 🌉 opens".encode("utf-16-le")) // 2 == 19
     new = "🎉🎉🎉 " + text.replace("Good news", "Very good news")
-    doc, moved = _reanchored(store, ann.id, new)
+    _, moved = _reanchored(store, ann.id, new)
     assert moved.quote == "the bridge 🌉 opens" and moved.start == new.index("the bridge")
     assert moved.start == ann.start + len("🎉🎉🎉 Very ")
 

@@ -79,9 +79,7 @@ def test_each_migration_step_changes_the_schema_and_keeps_it_sound(tmp_path: Pat
 
 
 @pytest.mark.parametrize("version", range(len(MIGRATIONS)))
-def test_opening_an_older_store_migrates_it_and_keeps_its_annotations(
-    tmp_path: Path, version: int
-):
+def test_opening_an_older_store_migrates_it_and_keeps_its_annotations(tmp_path: Path, version: int):
     path = tmp_path / "s.sqlite3"
     _store_at_version(path, version)
     with Store(path) as store:
