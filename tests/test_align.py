@@ -14,7 +14,7 @@ from analysis_gold import (
     topic_corpus,
     version_pairs,
 )
-from conftest import seed
+from tests.conftest import seed
 
 from reader.cli import main
 from reader.corpus.align import align_pair, align_topic

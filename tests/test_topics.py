@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from analysis_gold import DATA, SPLITS, bcubed, gold_story, topic_corpus
-from conftest import seed
+from tests.conftest import seed
 
 from reader.cli import main
 from reader.corpus.entities import find_entities
