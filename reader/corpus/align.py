@@ -264,9 +264,25 @@ def _clear_best(options: Sequence[tuple[float, int]]) -> int | None:
     return n
 
 
+def _groups_of(side: _Side, weight: Mapping[str, float]) -> list[list[tuple]]:
+    """For each position, its 1- and 2-passage groups: (keys, key weight, length)."""
+    out = []
+    for i, keys in enumerate(side.keys):
+        groups = [(keys, sum(weight[k] for k in keys), side.lengths[i])]
+        if i + 1 < len(side.keys):
+            both = keys | side.keys[i + 1]
+            groups.append(
+                (both, sum(weight[k] for k in both), side.lengths[i] + side.lengths[i + 1])
+            )
+        out.append(groups)
+    return out
+
+
 def _monotonic_path(a: _Side, b: _Side, scorer: _Scorer) -> list[tuple[int, int, int, int]]:
     """Best monotonic path as steps (i0, i1, j0, j1) over content positions."""
     na, nb = len(a.passages), len(b.passages)
+    weight = scorer.weight
+    ga, gb = _groups_of(a, weight), _groups_of(b, weight)
     neg = -math.inf
     best = [[neg] * (nb + 1) for _ in range(na + 1)]
     back: list[list[tuple[int, int] | None]] = [[None] * (nb + 1) for _ in range(na + 1)]
@@ -282,10 +298,13 @@ def _monotonic_path(a: _Side, b: _Side, scorer: _Scorer) -> list[tuple[int, int,
                     continue
                 score = here + prior
                 if di and dj:
-                    ka = a.keys[i] if di == 1 else a.keys[i] | a.keys[i + 1]
-                    kb = b.keys[j] if dj == 1 else b.keys[j] | b.keys[j + 1]
-                    score += scorer.evidence(ka, kb)
-                    score += scorer.length_logp(sum(a.lengths[i:i1]), sum(b.lengths[j:j1]))
+                    ka, wa, la = ga[i][di - 1]
+                    kb, wb, lb = gb[j][dj - 1]
+                    if wa + wb > 0:  # the same evidence as _Scorer.evidence, inlined for speed
+                        shared = sum(weight[k] for k in ka & kb) if ka and kb else 0.0
+                        d = 2 * shared / (wa + wb)
+                        score += SHARED_GAIN * d - MISMATCH_COST * (1 - d)
+                    score += scorer.length_logp(la, lb)
                 if score > best[i1][j1]:
                     best[i1][j1] = score
                     back[i1][j1] = (di, dj)
@@ -344,29 +363,46 @@ def align_pair(doc_a: Document, doc_b: Document, index: EntityIndex) -> Alignmen
     linked_a: set[int] = set()
     linked_b: set[int] = set()
 
+    partners_a: dict[int, set[int]] = defaultdict(set)  # a position -> linked b positions
+    partners_b: dict[int, set[int]] = defaultdict(set)
+
     def link(ia: Sequence[int], ib: Sequence[int], d: float | None, method: str) -> None:
         la = sum(a.lengths[i] for i in ia)
         lb = sum(b.lengths[j] for j in ib)
         pairs.append((list(ia), list(ib), scorer.pair_score(la, lb, d), method))
         linked_a.update(ia)
         linked_b.update(ib)
+        for i in ia:
+            partners_a[i].update(ib)
+        for j in ib:
+            partners_b[j].update(ia)
 
     for i0, i1, j0, j1 in _monotonic_path(a, b, scorer):
         if i0 < i1 and j0 < j1:
             keep, d = _keep_path_pair(range(i0, i1), range(j0, j1), a, b, scorer)
             if keep:
                 link(range(i0, i1), range(j0, j1), d, "path")
-    # Reordered passages: clear mutual matches first, then any clear best match.
+
+    # Reordered passages: clear mutual matches first, then any clear best match. A passage
+    # joins a partner that is linked already only when it names something of that partner
+    # its present partners do not (two sentences merged into one), not when it merely
+    # repeats what they name.
+    def adds_to(
+        keys: frozenset[str], partner: frozenset[str], present: Iterable[int], side
+    ) -> bool:
+        covered = frozenset().union(*(side.keys[n] for n in present))
+        return not keys.isdisjoint(partner - covered)
+
     for (i, j), d in sorted(scorer.mutual.items()):
         if d >= STRONG_DICE and i not in linked_a and j not in linked_b:
             link([i], [j], d, "best")
     for i in range(len(a.keys)):
         j = scorer.best_for_a(i) if i not in linked_a else None
-        if j is not None:
+        if j is not None and (j not in linked_b or adds_to(a.keys[i], b.keys[j], partners_b[j], a)):
             link([i], [j], scorer.single[(i, j)], "best")
     for j in range(len(b.keys)):
         i = scorer.best_for_b(j) if j not in linked_b else None
-        if i is not None:
+        if i is not None and (i not in linked_a or adds_to(b.keys[j], a.keys[i], partners_a[i], b)):
             link([i], [j], scorer.single[(i, j)], "best")
     pairs.sort(key=lambda p: (min(p[0]), min(p[1])))
     return Alignment(

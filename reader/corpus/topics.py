@@ -37,9 +37,9 @@ SMALL_SIDE_WEIGHT = 0.75
 # A label names the top entities; numbers and dates only when there is nothing else.
 LABEL_ENTITIES = 3
 TOP_ENTITIES = 8
-# Keys in more documents than this share of the corpus are too common to suggest pairs
-# (they still count in the similarity of pairs found through rarer keys).
-COMMON_KEY_SHARE = 0.2
+# Keys in more documents than this (or 2 * sqrt(corpus size)) are too common to suggest
+# pairs of documents by themselves; they still count in the similarity of pairs found.
+RARE_KEY_DOCS = 10
 
 
 class ManifestError(ValueError):
@@ -202,38 +202,36 @@ def idf_weights(key_sets: Sequence[Iterable[str]]) -> dict[str, float]:
     return {k: math.log((n + 1) / c) for k, c in df.items()}
 
 
-def pair_similarity(
-    a: Iterable[str], b: Iterable[str], idf: Mapping[str, float], mass_a: float, mass_b: float
-) -> float:
-    """Weight of the shared keys over a mean of both documents' weights leaning to the smaller."""
-    if mass_a <= 0 or mass_b <= 0:
-        return 0.0
-    sa = a if isinstance(a, set | frozenset) else set(a)
-    shared = sum(idf[k] for k in b if k in sa)
-    small, large = min(mass_a, mass_b), max(mass_a, mass_b)
-    return shared / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
-
-
 def similarities(
     key_sets: Sequence[set[str]], idf: Mapping[str, float]
 ) -> dict[tuple[int, int], float]:
-    """Similarity of every pair of documents that share a key that is not too common."""
+    """Similarity of every pair of documents that share a key found in few documents.
+
+    Keys in many documents (a country every story names) do not make pairs by themselves,
+    which keeps large corpora fast; they still count in the similarity of the pairs found.
+    """
     n = len(key_sets)
     mass = [sum(idf[k] for k in keys) for keys in key_sets]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, keys in enumerate(key_sets):
         for k in keys:
             postings[k].append(i)
-    limit = max(10, int(COMMON_KEY_SHARE * n))
-    pairs: set[tuple[int, int]] = set()
-    for docs in postings.values():
+    limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(n)))
+    shared: dict[tuple[int, int], float] = defaultdict(float)
+    for k, docs in postings.items():
         if 2 <= len(docs) <= limit:
+            w = idf[k]
             for x, i in enumerate(docs):
                 for j in docs[x + 1 :]:
-                    pairs.add((i, j))
-    return {
-        (i, j): pair_similarity(key_sets[i], key_sets[j], idf, mass[i], mass[j]) for i, j in pairs
-    }
+                    shared[(i, j)] += w
+    common = [{k for k in keys if len(postings[k]) > limit} for keys in key_sets]
+    sims = {}
+    for (i, j), s in shared.items():
+        if common[i] and common[j]:
+            s += sum(idf[k] for k in common[i] & common[j])
+        small, large = sorted((mass[i], mass[j]))
+        sims[(i, j)] = s / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
+    return sims
 
 
 def average_link_clusters(
