@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 from analysis_gold import DATA, SPLITS, bcubed, gold_story, topic_corpus
-from tests.conftest import seed
 
 from reader.cli import main
 from reader.corpus.entities import find_entities
@@ -19,7 +18,9 @@ from reader.corpus.topics import (
     find_topics,
     parse_manifest,
     read_manifest,
+    topics_for_corpus,
 )
+from tests.conftest import seed
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +220,20 @@ def test_topics_cli_threshold_and_manifest(tmp_path, capsys):
 def test_manifest_topic_records_are_plain_data():
     topic = ManifestTopic("A", ("a.txt",))
     assert parse_manifest('[[topic]]\nname = "A"\ndocuments = ["./a.txt"]\n') == [topic]
+
+
+def test_a_corpus_with_a_manifest_gets_its_named_topics_and_a_broken_one_only_a_warning(tmp_path):
+    for story in ("football-transfer", "rice-exports"):
+        shutil.copytree(DATA / "topics/tuned" / story, tmp_path / story)
+    (tmp_path / "topics.toml").write_text(
+        '[[topic]]\nname = "Futebol"\ndocuments = ["football-transfer/pt.txt"]\n'
+    )
+    corpus = load_corpus(tmp_path)
+    index = find_entities(corpus.documents)
+    topics = topics_for_corpus(corpus, index)
+    assert topics.topics[0].label == "Futebol"
+    assert topics.topics[0].documents == [corpus.by_path("football-transfer/pt.txt").id]
+    (tmp_path / "topics.toml").write_text("[[topic]]\nname = \n")
+    topics = topics_for_corpus(corpus, index)
+    assert "topics.toml" in topics.warnings[0] and "Futebol" not in [t.label for t in topics.topics]
+    assert_partition(topics, corpus)

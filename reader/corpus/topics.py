@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from reader.corpus.model import Document
+from reader.corpus.model import Corpus, Document
 
 if TYPE_CHECKING:
     from reader.corpus.entities import Candidate, EntityIndex
@@ -444,3 +444,25 @@ def apply_edits(
             continue
         by_id = {i: t for i, t in by_id.items() if t.documents}
     return list(by_id.values())
+
+
+def topics_for_corpus(
+    corpus: Corpus,
+    index: EntityIndex,
+    threshold: float = DEFAULT_THRESHOLD,
+    edits: Iterable[TopicEdit | tuple[str, Mapping[str, Any]]] = (),
+) -> Topics:
+    """Topics of a loaded corpus, with its `topics.toml` if it has one.
+
+    A manifest that cannot be used is reported in the warnings and ignored (the file is left
+    as it is); `read_manifest` raises instead, for callers that want to stop.
+    """
+    warnings: list[str] = []
+    try:
+        manifest = read_manifest(corpus.root)
+    except ManifestError as exc:
+        manifest = []
+        warnings.append(f"{exc} (ignored)")
+    topics = find_topics(corpus.documents, index, threshold, manifest, edits)
+    topics.warnings[:0] = warnings
+    return topics
