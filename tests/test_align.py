@@ -14,12 +14,12 @@ from analysis_gold import (
     topic_corpus,
     version_pairs,
 )
-from tests.conftest import seed
 
 from reader.cli import main
 from reader.corpus.align import align_pair, align_topic
 from reader.corpus.entities import find_entities
 from reader.corpus.loading import document_from_bytes
+from tests.conftest import seed
 
 
 def docs_from(texts: dict[str, str]):
