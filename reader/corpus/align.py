@@ -48,6 +48,7 @@ BEST_MARGIN = 0.15  # ... and this much closer than the next best
 UNSHARED_WEIGHT = 0.5  # weight of a name only one document has, relative to a shared one
 RARE_PASSAGES = 4  # ... sharing at least one key as rare as one found in this many passages
 MIN_LOGP = -30.0
+SWAP_MIN_LOGP = math.log(0.1)  # a swapped pair must not differ much in length
 STRONG_DICE = 0.5  # passages this close, each the other's best, belong together
 RATIO_PAIRS = 3  # strong pairs needed to measure the length ratio of two documents
 MAX_PAIRWISE = 8  # topics with more documents align each to one pivot document
@@ -344,6 +345,14 @@ def _keep_path_pair(
     return True, d
 
 
+def _swap_fits(i: int, j: int, a: _Side, b: _Side, scorer: _Scorer) -> bool:
+    """Whether two passages left alone next to the same link may be a swapped pair."""
+    ka, kb = a.keys[i], b.keys[j]
+    if (ka or kb) and (scorer.dice(ka, kb) or 0.0) < BAD_DICE:
+        return False  # one names what the other document has elsewhere
+    return scorer.length_logp(a.lengths[i], b.lengths[j]) >= SWAP_MIN_LOGP
+
+
 def align_pair(doc_a: Document, doc_b: Document, index: EntityIndex) -> Alignment:
     """Align the passages of two documents (see the module docstring)."""
     pa, ka = _side(doc_a, index)
@@ -404,6 +413,19 @@ def align_pair(doc_a: Document, doc_b: Document, index: EntityIndex) -> Alignmen
         i = scorer.best_for_b(j) if j not in linked_b else None
         if i is not None and (i not in linked_a or adds_to(b.keys[j], a.keys[i], partners_a[i], b)):
             link([i], [j], scorer.single[(i, j)], "best")
+    # Two neighbouring passages that changed places: x y in a, y' x' in b, with y - y'
+    # linked and x, x' left alone (the monotonic path cannot cross) link when nothing in
+    # them disagrees.
+    for ia, ib, _, _ in list(pairs):
+        for i, j in ((min(ia) - 1, max(ib) + 1), (max(ia) + 1, min(ib) - 1)):
+            inside = 0 <= i < len(a.keys) and 0 <= j < len(b.keys)
+            if (
+                inside
+                and i not in linked_a
+                and j not in linked_b
+                and _swap_fits(i, j, a, b, scorer)
+            ):
+                link([i], [j], scorer.dice(a.keys[i], b.keys[j]), "best")
     pairs.sort(key=lambda p: (min(p[0]), min(p[1])))
     return Alignment(
         doc_a.id,
