@@ -12,7 +12,7 @@ from reader.corpus.loading import load_corpus
 from reader.corpus.model import Corpus, Document
 
 DATA = Path(__file__).parent / "data"
-SPLITS = ("tuned", "held-out")
+SPLITS = ("tuned", "held-out", "held-out-2")
 
 
 def topic_corpus(split: str) -> Corpus:
