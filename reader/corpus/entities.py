@@ -10,34 +10,37 @@ documents. All offsets are code points of `Document.text`.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
 import zlib
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import pairwise
 
-from reader.corpus.gazetteer import Gazetteer, fold, gazetteer_for, label_of
+import icu
+
+from reader.corpus.gazetteer import Gazetteer, gazetteer_for, label_of
 from reader.corpus.model import Document
+from reader.corpus.names import (
+    CONNECTORS,
+    Unit,
+    Vocabulary,
+    is_initial,
+    name_runs,
+    name_units,
+    word_spans,
+)
 from reader.corpus.numbers_dates import date_matches, number_matches
-from reader.corpus.text import match_key, script_of_char, sentence_spans, word_spans_with_kind
+from reader.corpus.text import UNSPACED_SCRIPTS, Utf16Map, match_key
 from reader.paths import resource
 
 ENTITY_KINDS = ("person_org", "place", "number", "date", "other")
 COLOUR_COUNT = 12  # entity colours are indexes 0..COLOUR_COUNT-1, stable per key
 MAX_RUN_UNITS = 8  # longer capitalised runs are not split into sub-runs
-
-# Lower-case words that may join two capitalised words into one name ("Bank of China").
-_CONNECTOR_WORDS = "of de da do dos das del della di du des van von der den la le y e al bin"
-CONNECTORS = frozenset(_CONNECTOR_WORDS.split(" "))
-# Characters after which a word starts a clause as if it began a sentence.
-_OPENERS = frozenset("“\"«‘'([:—–•*")
-_PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
-_POSSESSIVE = ("'s", "’s")
 
 
 # --------------------------------------------------------------------------- public data
@@ -147,42 +150,34 @@ def function_words(language: str) -> frozenset[str]:
     return _function_words().get(language, frozenset())
 
 
-@lru_cache(maxsize=4096)
-def _is_latin(ch: str) -> bool:
-    return script_of_char(ch) == "Latn"
+@lru_cache(maxsize=64)
+def _word_breaker(language: str) -> icu.BreakIterator:
+    return icu.BreakIterator.createWordInstance(icu.Locale(language or "und"))
 
 
-def _namey(word: str) -> bool:
-    """A Latin word that can be part of a name: capitalised, CamelCase, acronym, `iFlyTek`."""
-    first = word[0]
-    if not first.isalpha() or not _is_latin(first):
-        return False
-    if first.isupper():
-        return True
-    has_upper = any(c.isupper() for c in word[1:])
-    has_digit = any(c.isdigit() for c in word)
-    return has_upper or has_digit
+def _icu_bounds(text: str, language: str, start: int, end: int) -> list[int]:
+    """Word-break positions of `text[start:end]` from ICU (dictionary-based for Khmer, Thai)."""
+    piece = text[start:end]
+    bi = _word_breaker(language)
+    bi.setText(piece)
+    bounds = [0, *bi]
+    if len(piece.encode("utf-16-le")) != 2 * len(piece):  # astral characters: convert offsets
+        conv = Utf16Map(piece)
+        bounds = [conv.to_cp(b) for b in bounds]
+    return [start + b for b in bounds]
 
 
 # --------------------------------------------------------------------------- document analysis
 
 
 @dataclass(slots=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    number: bool
-    initial: bool  # starts a sentence or clause
-
-
-@dataclass(slots=True)
 class _Analysis:
-    """Words of a document's reading passages (boilerplate skipped), with sentence starts."""
+    """The reading (non-boilerplate) ranges of a document, its name units and word bounds."""
 
     doc: Document
-    tokens: list[_Token]
-    ranges: list[tuple[int, int]]  # reading (non-boilerplate) ranges
+    ranges: list[tuple[int, int]]
+    units: list[Unit]
+    words: list[tuple[int, int]]  # segments between word breaks, for gazetteer matching
 
 
 def _reading_ranges(doc: Document) -> list[tuple[int, int]]:
@@ -191,75 +186,23 @@ def _reading_ranges(doc: Document) -> list[tuple[int, int]]:
     return [(p.start, p.end) for p in doc.passages if p.kind != "boilerplate"]
 
 
-def _analyse(doc: Document) -> _Analysis:
+def _analyse(doc: Document, vocab: Vocabulary) -> _Analysis:
+    """Find name units and word bounds; count the document's words into `vocab`."""
     text = doc.text
     ranges = _reading_ranges(doc)
-    sentence_starts = {s for s, _ in sentence_spans(text, doc.language)}
-    sentence_starts.update(s for s, _ in ranges)
-    tokens: list[_Token] = []
-    ri = 0
-    pending_initial = False
-    sentence_iter = sorted(sentence_starts)
-    si = 0
-    for start, end, kind in word_spans_with_kind(text, doc.language):
-        while ri < len(ranges) and ranges[ri][1] <= start:
-            ri += 1
-        if ri >= len(ranges) or start < ranges[ri][0]:
-            continue
-        while si < len(sentence_iter) and sentence_iter[si] <= start:
-            pending_initial = True
-            si += 1
-        word = text[start:end]
-        if word.endswith(_POSSESSIVE) and len(word) > 2:
-            end -= 2
-            word = word[:-2]
-        prev = text[start - 1] if start else " "
-        j = start - 1
-        while j >= 0 and text[j] == " ":
-            j -= 1
-        opener = j < 0 or text[j] in _OPENERS or text[j] == "\n"
-        initial = pending_initial or opener or prev == "\n"
-        if word[:1].isalpha() or kind == "number":
-            pending_initial = False
-        tokens.append(_Token(start, end, word, kind == "number", initial))
-    return _Analysis(doc, tokens, ranges)
-
-
-@dataclass(slots=True)
-class _Vocabulary:
-    """How often words are written in lower case, and capitalised inside a sentence."""
-
-    lower: Counter[str] = field(default_factory=Counter)
-    capital: Counter[str] = field(default_factory=Counter)
-    mid_keys: set[str] = field(default_factory=set)  # name keys seen inside a sentence
-    lower_pairs: set[tuple[str, str]] = field(default_factory=set)  # "đại học", "giám đốc"
-    initial_alone: set[str] = field(default_factory=set)  # "Dù", "Tuy": start, then lower case
-
-    def add(self, analysis: _Analysis) -> None:
-        text = analysis.doc.text
-        tokens = analysis.tokens
-        for i, tok in enumerate(tokens):
-            if tok.number or not tok.text[:1].isalpha():
-                continue
-            first = tok.text[0]
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt is not None and (text[tok.end : nxt.start] != " " or not nxt.text[:1].islower()):
-                nxt = None
-            if first.islower():
-                self.lower[tok.text.lower()] += 1
-                if nxt is not None:
-                    self.lower_pairs.add((tok.text.lower(), nxt.text))
-            elif first.isupper() and not tok.initial:
-                self.capital[tok.text.lower()] += 1
-                self.mid_keys.add(match_key(tok.text))
-            elif first.isupper() and nxt is not None:
-                self.initial_alone.add(tok.text)
-
-    def ordinary(self, word: str) -> bool:
-        """A word more often written in lower case than capitalised mid-sentence."""
-        low = word.lower()
-        n = self.lower.get(low, 0)
-        return n > 0 and n >= self.capital.get(low, 0)
+    unspaced = doc.script in UNSPACED_SCRIPTS
+    units: list[Unit] = []
+    words: list[tuple[int, int]] = []
+    for s, e in ranges:
+        found = name_units(text, s, e)
+        vocab.add_text(text, s, e, found)
+        units.extend(found)
+        if unspaced:
+            bounds = _icu_bounds(text, doc.language, s, e)
+            words.extend(pairwise(bounds))
+        else:
+            words.extend(word_spans(text, s, e))
+    return _Analysis(doc, ranges, units, words)
 
 
 # --------------------------------------------------------------------------- options
@@ -273,226 +216,178 @@ class _Option:
     kind: str
     surface_key: str
     fallback: bool  # a part of a longer run: used only when its key is shared
-    parts: tuple[str, ...] = ()  # keys of the units of a multi-unit run
+    parts: tuple[str, ...] = ()  # keys of the pieces of a multi-unit run
+
+
+_PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
 
 
 def _name_key(surface: str) -> str:
     return match_key(_PLURAL_ACRONYM.sub(r"\1", surface))
 
 
-def _units(tokens: list[_Token], text: str) -> list[list[_Token]]:
-    """Tokens joined into units: words glued by a hyphen (`GPT-4`, `Gen-2`)."""
-    units: list[list[_Token]] = []
-    for tok in tokens:
-        if units:
-            last = units[-1][-1]
-            gap = text[last.end : tok.start]
-            glued = gap == "-" and not tok.initial and (_namey(units[-1][0].text) or last.number)
-            if glued and (tok.number or _namey(tok.text)):
-                units[-1].append(tok)
-                continue
-        units.append([tok])
-    return units
-
-
-def _runs(analysis: _Analysis) -> list[list[list[_Token]]]:
-    """Runs of name units separated by single spaces (and connector words)."""
-    text = analysis.doc.text
-    units = _units(analysis.tokens, text)
-    runs: list[list[list[_Token]]] = []
-    current: list[list[_Token]] = []
-    i = 0
-    while i < len(units):
-        unit = units[i]
-        head = unit[0]
-        if not head.number and _namey(head.text):
-            if current:
-                gap = text[current[-1][-1].end : head.start]
-                if gap == " " and not head.initial:
-                    current.append(unit)
-                    i += 1
-                    continue
-                runs.append(current)
-            current = [unit]
-        elif (
-            current
-            and len(unit) == 1
-            and head.text in CONNECTORS
-            and i + 1 < len(units)
-            and text[current[-1][-1].end : head.start] == " "
-            and text[head.end : units[i + 1][0].start] == " "
-            and _namey(units[i + 1][0].text)
-            and not units[i + 1][0].number
-        ):
-            current.append(unit)
-        else:
-            if current:
-                runs.append(current)
-            current = []
-        i += 1
-    if current:
-        runs.append(current)
-    return runs
-
-
 class _DocumentOptions:
     """Builds the candidate options of one document."""
 
-    def __init__(self, gaz: Gazetteer, vocab: _Vocabulary, language: str) -> None:
+    def __init__(
+        self,
+        gaz: Gazetteer,
+        vocab: Vocabulary,
+        language: str,
+        text: str,
+        keys: dict[str, tuple[str, str, tuple[str, ...]]] | None = None,
+    ) -> None:
         self.gaz = gaz
+        self._keys = {} if keys is None else keys  # run surface -> key, kind, pieces
         self.vocab = vocab
         self.language = language
+        self.text = text
         self.function = function_words(language)
-        self._next: dict[int, str] = {}  # word end -> the lower-case word after one space
 
-    def _weak(self, unit: list[_Token]) -> bool:
-        """A unit that is not a name on its own: a function word or connector."""
-        if len(unit) > 1:
-            return False
-        low = unit[0].text.lower()
+    def _weak(self, unit: Unit) -> bool:
+        """A function word or connector: never a name on its own."""
+        low = unit.text.lower()
         return low in self.function or low in CONNECTORS
 
-    def _ordinary(self, unit: list[_Token]) -> bool:
+    def _ordinary(self, unit: Unit) -> bool:
         """A capitalised ordinary word: lower case elsewhere, or the start of a common phrase."""
-        if len(unit) > 1:
+        if unit.distinctive:
             return False
-        tok = unit[0]
-        word = tok.text
-        if any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word):
-            return False
-        if self.vocab.ordinary(word):
-            return True
-        nxt = self._next.get(tok.end)
-        return nxt is not None and (word.lower(), nxt) in self.vocab.lower_pairs
+        return self.vocab.ordinary(unit.text) or self.vocab.starts_phrase(self.text, unit)
 
-    def _drop_initial(self, unit: list[_Token], alone: bool = True) -> bool:
+    def _drop_initial(self, unit: Unit, alone: bool, weak: bool, ordinary: bool) -> bool:
         """A sentence-initial capital that is an ordinary word, not a name.
 
-        A word alone is also dropped when the corpus never capitalises it mid-sentence.
+        A word that starts sentences followed by lower-case words, and that the corpus never
+        capitalises mid-sentence (`Dù`, `Tuy`), is dropped too; alone, it only needs the latter.
         """
-        tok = unit[0]
-        if len(unit) > 1 or not tok.initial:
+        if not unit.initial:
             return False
-        word = tok.text
-        if self._weak(unit) or self._ordinary(unit):
+        if weak or ordinary:
             return True
-        if not alone:
-            return word in self.vocab.initial_alone and match_key(word) not in self.vocab.mid_keys
-        if any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word):
+        if unit.distinctive or match_key(unit.text) in self.vocab.mid_keys:
             return False
-        return match_key(word) not in self.vocab.mid_keys and self.gaz.lookup(word) is None
+        if alone:
+            return self.gaz.lookup(unit.text) is None
+        return unit.text in self.vocab.initial_alone
 
-    def run_options(self, text: str, run: list[list[_Token]]) -> list[_Option]:
-        # Trim: leading function words and sentence-initial ordinary words; edge connectors.
-        while run and (self._weak(run[0]) or self._drop_initial(run[0], alone=len(run) == 1)):
-            run = run[1:]
-        while run and self._weak(run[-1]):
-            run = run[:-1]
-        if not run:
+    def run_options(self, run: list[Unit]) -> list[_Option]:
+        """The run itself, and its parts as fallbacks (used when their key is shared)."""
+        text = self.text
+        weak = [self._weak(u) for u in run]
+        plain = [w or self._ordinary(u) for u, w in zip(run, weak, strict=True)]
+        lo, hi = 0, len(run)
+        while lo < hi and (
+            weak[lo] or self._drop_initial(run[lo], hi - lo == 1, weak[lo], plain[lo])
+        ):
+            lo += 1
+        while hi > lo and weak[hi - 1]:
+            hi -= 1
+        if lo == hi:
             return []
-        if all(self._ordinary(u) or self._weak(u) for u in run):
-            start, end = run[0][0].start, run[-1][-1].end
-            entry = self.gaz.lookup(text[start:end])
-            if entry is None:
-                return []
+        if all(plain[lo:hi]) and self.gaz.lookup(text[run[lo].start : run[hi - 1].end]) is None:
+            return []
         out: list[_Option] = []
-        n = len(run)
-        spans = [(0, n)]
-        if 1 < n <= MAX_RUN_UNITS:
-            spans += [(i, j) for i in range(n) for j in range(i + 1, n + 1) if (i, j) != (0, n)]
+        spans = [(lo, hi)]
+        if 1 < hi - lo <= MAX_RUN_UNITS:
+            spans += [
+                (i, j)
+                for i in range(lo, hi)
+                for j in range(i + 1, hi + 1)
+                if (i, j) != (lo, hi)
+                and not weak[i]
+                and not weak[j - 1]
+                and (j - i > 1 or not plain[i])
+            ]
         for i, j in spans:
             part = run[i:j]
-            if self._weak(part[0]) or self._weak(part[-1]):
-                continue
-            if j - i == 1 and self._ordinary(part[0]) and (i, j) != (0, n):
-                continue
-            start, end = part[0][0].start, part[-1][-1].end
-            surface = text[start:end]
-            key, kind, parts = self._run_key(text, part)
-            fallback = (i, j) != (0, n)
-            out.append(_Option(start, end, key, kind, _name_key(surface), fallback, parts))
+            start, end = part[0].start, part[-1].end
+            key, kind, parts = self._run_key(part)
+            fallback = (i, j) != (lo, hi)
+            out.append(_Option(start, end, key, kind, _name_key(text[start:end]), fallback, parts))
         return out
 
-    def _run_key(self, text: str, part: list[list[_Token]]) -> tuple[str, str, tuple[str, ...]]:
-        """Key, kind and unit keys of a run; gazetteer names inside it become their ids."""
-        start, end = part[0][0].start, part[-1][-1].end
-        entry = self.gaz.lookup(text[start:end])
+    def _run_key(self, part: list[Unit]) -> tuple[str, str, tuple[str, ...]]:
+        """Key, kind and piece keys of a run; gazetteer places inside it become their ids."""
+        surface = self.text[part[0].start : part[-1].end]
+        found = self._keys.get(surface)
+        if found is None:
+            found = self._keys[surface] = self._compute_run_key(part, surface)
+        return found
+
+    def _compute_run_key(self, part: list[Unit], surface: str) -> tuple[str, str, tuple[str, ...]]:
+        text = self.text
+        entry = self.gaz.lookup(surface)
         if entry is not None:
             return entry.id, entry.kind, ()
         n = len(part)
         pieces: list[str] = []
-        i = 0
         replaced = False
+        i = 0
         while i < n:
             for j in range(n, i, -1):
-                if (i, j) == (0, n):
+                if j - i == n:
                     continue
-                s, e = part[i][0].start, part[j - 1][-1].end
-                entry = self.gaz.lookup(text[s:e]) if j - i < n else None
+                entry = self.gaz.lookup(text[part[i].start : part[j - 1].end])
                 if entry is not None and entry.kind == "place":
                     pieces.append(entry.id)
                     replaced = True
                     i = j
                     break
             else:
-                s, e = part[i][0].start, part[i][-1].end
-                pieces.append(_name_key(text[s:e]))
+                pieces.append(_name_key(part[i].text))
                 i += 1
-        kind = _guess_kind(text[start:end])
         parts = tuple(pieces) if len(pieces) > 1 else ()
-        if replaced:
-            return " ".join(pieces), kind, parts
-        return _name_key(text[start:end]), kind, parts
+        key = " ".join(pieces) if replaced else _name_key(surface)
+        return key, _guess_kind(surface), parts
 
     def options(self, analysis: _Analysis) -> list[_Option]:
-        doc = analysis.doc
-        text = doc.text
-        toks = analysis.tokens
-        self._next = {
-            a.end: b.text
-            for a, b in pairwise(toks)
-            if text[a.end : b.start] == " " and b.text[:1].islower()
-        }
+        text = self.text
         out: list[_Option] = []
-        for run in _runs(analysis):
-            out.extend(self.run_options(text, run))
+        for run in name_runs(text, analysis.units):
+            out.extend(self.run_options(run))
         # Gazetteer names on word boundaries (also in unspaced scripts and lower case).
-        starts = [t.start for t in analysis.tokens if not t.number]
-        ends = [t.end for t in analysis.tokens if not t.number]
-        initial = {t.start for t in analysis.tokens if t.initial}
-        words = {t.start: t for t in analysis.tokens}
-        for hit in self.gaz.find(text, starts, ends, self.language):
+        for hit in self.gaz.find(text, analysis.words, self.language):
             surface = text[hit.start : hit.end]
-            tok = words.get(hit.start)
-            single = hit.start in initial and tok is not None and tok.end == hit.end
-            if single and self._drop_initial([tok]) and self.vocab.ordinary(tok.text):
-                continue
-            out.append(
-                _Option(hit.start, hit.end, hit.entry.id, hit.entry.kind, fold(surface), False)
-            )
-        # Dates, then numbers not inside a date or a name.
-        for ranges_start, ranges_end in analysis.ranges:
-            for m in date_matches(text, doc.language, ranges_start, ranges_end):
+            if " " not in surface and is_initial(text, hit.start) and surface[:1].isupper():
+                unit = Unit(hit.start, hit.end, surface, True)
+                if self._ordinary(unit) or self._weak(unit):
+                    continue
+            out.append(_Option(hit.start, hit.end, hit.entry.id, hit.entry.kind, "", False))
+        # Dates, then numbers that are not inside a date or a name.
+        lang = self.language
+        for s, e in analysis.ranges:
+            for m in date_matches(text, lang, s, e):
                 out.append(_Option(m.start, m.end, m.key, "date", m.key, False))
-        blocked = [(o.start, o.end) for o in out if o.kind == "date" or not o.fallback]
-        blocked.sort()
-        for ranges_start, ranges_end in analysis.ranges:
-            for m in number_matches(text, doc.language, ranges_start, ranges_end):
-                if not _overlaps_any(blocked, m.start, m.end):
+        taken = bytearray(len(text) + 1)
+        for o in out:
+            if not o.fallback:
+                taken[o.start : o.end] = b"\x01" * (o.end - o.start)
+        for s, e in analysis.ranges:
+            for m in number_matches(text, lang, s, e):
+                if 1 not in taken[m.start : m.end]:
                     out.append(_Option(m.start, m.end, m.key, "number", m.key, False))
+        out.extend(self._number_names(out))
         return out
 
-
-def _overlaps_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether `[start, end)` overlaps one of the sorted, non-nested-ish `spans`."""
-    i = bisect_left(spans, (end, end))
-    return any(s < end and start < e for s, e in spans[max(0, i - 16) : i])
+    def _number_names(self, options: list[_Option]) -> list[_Option]:
+        """A number right before a name (`360 Security Technology`), used when shared."""
+        names = {o.start: o for o in options if o.kind in ("person_org", "other") and o.key}
+        out = []
+        for o in options:
+            if o.kind == "number" and self.text[o.end : o.end + 1] == " ":
+                name = names.get(o.end + 1)
+                if name is not None and not name.fallback:
+                    key = f"{o.key[4:]} {name.key}"
+                    surface_key = key
+                    out.append(_Option(o.start, name.end, key, name.kind, surface_key, True))
+        return out
 
 
 def _guess_kind(surface: str) -> str:
     letters = [c for c in surface if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and len(letters) <= 5:
-        return "other" if len(letters) <= 3 else "person_org"
+    if letters and all(c.isupper() for c in letters) and len(letters) <= 3:
+        return "other"
     if surface[:1].islower() or any(c.isdigit() for c in surface):
         return "other"
     return "person_org"
@@ -509,21 +404,24 @@ def _select(
     Parts of a run (`fallback`) are used only when their key is shared. A run whose every
     unit is found in more documents than the run itself (`GPU Nvidia`) gives way to its units.
     """
-    if df:
-        options = [o for o in options if not _juxtaposed(o, df)]
+    options = [
+        o
+        for o in options
+        if (o.key in shared or not o.fallback) and not (o.parts and df and _juxtaposed(o, df))
+    ]
     order = sorted(
         options,
         key=lambda o: (o.key not in shared, o.start - o.end, o.fallback, o.start, o.key),
     )
     taken: list[_Option] = []
-    occupied: list[tuple[int, int]] = []
+    occupied = bytearray(max((o.end for o in options), default=0) + 1)
     for opt in order:
         if opt.fallback and opt.key not in shared:
             continue
-        if any(s < opt.end and opt.start < e for s, e in occupied):
+        if 1 in occupied[opt.start : opt.end]:
             continue
         taken.append(opt)
-        occupied.append((opt.start, opt.end))
+        occupied[opt.start : opt.end] = b"\x01" * (opt.end - opt.start)
     return sorted(taken, key=lambda o: o.start)
 
 
@@ -576,10 +474,10 @@ class _KeyMap:
 
 def document_candidates(doc: Document) -> list[Candidate]:
     """All candidates of one document on its own: non-overlapping, longest first, sorted."""
-    analysis = _analyse(doc)
-    vocab = _Vocabulary()
-    vocab.add(analysis)
-    builder = _DocumentOptions(gazetteer_for(frozenset({doc.language})), vocab, doc.language)
+    vocab = Vocabulary()
+    analysis = _analyse(doc, vocab)
+    gaz = gazetteer_for(frozenset({doc.language}))
+    builder = _DocumentOptions(gaz, vocab, doc.language, doc.text)
     chosen = _select(builder.options(analysis), set())
     return [_candidate(doc.text, o) for o in chosen]
 
@@ -596,10 +494,21 @@ def find_entities(
     `links` are user decisions from the store: `(key_a, key_b, True)` merges two keys,
     `(key_a, key_b, False)` splits a wrong match (a name no longer takes that key).
     """
-    analyses = [_analyse(doc) for doc in documents]
-    vocabs: dict[str, _Vocabulary] = defaultdict(_Vocabulary)
-    for a in analyses:
-        vocabs[a.doc.language].add(a)
+    # Many small objects and no cycles: the cyclic collector would only rescan them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _find_entities(documents, links)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _find_entities(
+    documents: Sequence[Document], links: Sequence[tuple[str, str, bool]]
+) -> EntityIndex:
+    vocabs: dict[str, Vocabulary] = defaultdict(Vocabulary)
+    analyses = [_analyse(doc, vocabs[doc.language]) for doc in documents]
     # Names seen inside a sentence in any language count for every language.
     mid = set().union(*(v.mid_keys for v in vocabs.values())) if vocabs else set()
     for v in vocabs.values():
@@ -607,8 +516,9 @@ def find_entities(
     gaz = gazetteer_for(frozenset(d.language for d in documents))
     keymap = _KeyMap(links)
     options: dict[str, list[_Option]] = {}
+    keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     for a in analyses:
-        builder = _DocumentOptions(gaz, vocabs[a.doc.language], a.doc.language)
+        builder = _DocumentOptions(gaz, vocabs[a.doc.language], a.doc.language, a.doc.text, keys)
         options[a.doc.id] = [keymap.apply(o) for o in builder.options(a)]
     # Pass 1: shared by any option; pass 2: shared by what pass 1 chose.
     df = _document_frequency(options.values())
@@ -670,4 +580,4 @@ def _label(key: str, surfaces: Counter[str]) -> str:
     label = label_of(key)
     if label:
         return label
-    return max(surfaces.items(), key=lambda kv: (kv[1], _is_latin(kv[0][:1] or " "), kv[0]))[0]
+    return max(surfaces.items(), key=lambda kv: (kv[1], kv[0].isascii(), kv[0]))[0]

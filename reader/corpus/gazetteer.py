@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -289,6 +288,7 @@ class Gazetteer:
             for entry_id, name in _names_of(lang):
                 self._add(entry_id, name, lang)
         self._prefixes = {key[:i] for key in self._names for i in range(1, len(key) + 1)}
+        self._memo: dict[tuple[str, str | None], GazetteerEntry | None] = {}
 
     def _add(self, entry_id: str, name: str, lang: str) -> None:
         key = _fold_name(name)
@@ -306,6 +306,14 @@ class Gazetteer:
 
     def lookup(self, surface: str, language: str | None = None) -> GazetteerEntry | None:
         """The entry a name refers to, or None; capitalised names need a capital."""
+        memo_key = (surface, language)
+        try:
+            return self._memo[memo_key]
+        except KeyError:
+            entry = self._memo[memo_key] = self._lookup(surface, language)
+            return entry
+
+    def _lookup(self, surface: str, language: str | None) -> GazetteerEntry | None:
         name = self._names.get(_fold_name(surface))
         if name is None or (name.capital and not _capitalised(surface)):
             return None
@@ -316,29 +324,31 @@ class Gazetteer:
     def find(
         self,
         text: str,
-        word_starts: Sequence[int],
-        word_ends: Sequence[int],
+        words: Sequence[tuple[int, int]],
         language: str = "",
         folded: str | None = None,
     ) -> list[GazetteerHit]:
-        """Longest gazetteer names starting and ending on word boundaries of `text`.
+        """Longest gazetteer names that start and end on word boundaries of `text`.
 
-        `word_starts` and `word_ends` are sorted code point offsets from ICU's word breaker.
-        Lower-case names (pt `chinês`) only match in their own language.
+        `words` are the `[start, end)` segments between word breaks, in order (from ICU's word
+        breaker in unspaced scripts). Lower-case names (pt `chinês`) only match in their own
+        language; capitalised ones need a capital.
         """
         folded = fold(text) if folded is None else folded
-        ends = sorted(set(word_ends))
         hits: list[GazetteerHit] = []
-        taken_until = -1
         names = self._names
         prefixes = self._prefixes
-        for start in word_starts:
-            if start < taken_until:
+        n = len(words)
+        i = 0
+        while i < n:
+            start, end = words[i]
+            if folded[start:end] not in prefixes:
+                i += 1
                 continue
-            best: tuple[int, _Name] | None = None
-            i = bisect_right(ends, start)
-            while i < len(ends):
-                end = ends[i]
+            best: tuple[int, int, _Name] | None = None
+            j = i
+            while j < n:
+                end = words[j][1]
                 if end - start > MAX_NAME_CHARS:
                     break
                 piece = folded[start:end]
@@ -346,11 +356,13 @@ class Gazetteer:
                     break
                 name = names.get(piece)
                 if name is not None and self._fits(text[start:end], name, language):
-                    best = (end, name)
+                    best = (j, end, name)
+                j += 1
+            if best is None:
                 i += 1
-            if best is not None:
-                hits.append(GazetteerHit(start, best[0], best[1].entry))
-                taken_until = best[0]
+                continue
+            hits.append(GazetteerHit(start, best[1], best[2].entry))
+            i = best[0] + 1
         return hits
 
     @staticmethod

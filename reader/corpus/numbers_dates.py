@@ -143,9 +143,11 @@ def number_matches(text: str, lang: str, start: int = 0, end: int | None = None)
 
 @dataclass(frozen=True, slots=True)
 class _DatePatterns:
-    patterns: tuple[re.Pattern[str], ...]
+    at_digits: tuple[re.Pattern[str], ...]  # patterns that start with the day or year digits
+    before_digits: tuple[re.Pattern[str], ...]  # patterns that start with a word (month, "day")
     months: dict[str, tuple[int, bool]]  # casefolded name -> (month, written with a capital)
     day_first: bool
+    reach: int  # how far before its first digit a date may start
 
 
 @lru_cache(maxsize=64)
@@ -167,22 +169,27 @@ def _date_patterns(lang: str) -> _DatePatterns:
     short = icu.DateFormat.createDateInstance(icu.DateFormat.SHORT, loc).toPattern()
     day_first = short.find("d") < short.find("M") if "d" in short and "M" in short else True
     flags = re.IGNORECASE
-    patterns = [
+    at_digits = (
         re.compile(rf"{day}\.?{conn}{month}(?:{yconn}{year})?", flags),
-        re.compile(rf"{month}\s+(?P<d>\d{{1,2}})(?!\d)(?:,?\s+{year})?", flags),
-        re.compile(rf"{month}{yconn}{year}", flags),
         re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<mm>\d{2})-(?P<d>\d{2})(?!\d)"),
         re.compile(r"(?<![\d.,/])(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})(?!\d)"),
+    )
+    before = [
+        re.compile(
+            rf"(?<![{_LATIN_LETTER}]){month}\s+(?P<d>\d{{1,2}})(?!\d)(?:,?\s+{year})?", flags
+        ),
+        re.compile(rf"(?<![{_LATIN_LETTER}]){month}{yconn}{year}", flags),
     ]
     if day_word and not day_word.isdigit():
-        patterns.append(
+        before.append(
             re.compile(
                 rf"(?<![{_LATIN_LETTER}]){re.escape(day_word)}\s+"
                 r"(?P<a>\d{1,2})[./](?P<b>\d{1,2})(?:[./](?P<y>\d{4}))?(?![\d.,]\d)",
                 flags,
             )
         )
-    return _DatePatterns(tuple(patterns), months, day_first)
+    longest = max([len(n) for n, _ in names] + [len(day_word or "")])
+    return _DatePatterns(at_digits, tuple(before), months, day_first, longest + 16)
 
 
 def _date_key(year: int | None, month: int, day: int | None) -> str | None:
@@ -203,29 +210,47 @@ def _num(s: str | None) -> int | None:
     return int(_ascii_digits(s)) if s else None
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _candidate_matches(text: str, dp: _DatePatterns, start: int, end: int) -> list[re.Match[str]]:
+    """Pattern matches around each run of digits (dates always contain one)."""
+    seen: dict[tuple[int, int], re.Match[str]] = {}
+    for digits in _DIGITS.finditer(text, start, end):
+        pos = digits.start()
+        for pattern in dp.at_digits:
+            m = pattern.match(text, pos, end)
+            if m:
+                seen.setdefault(m.span(), m)
+        window = (max(start, pos - dp.reach), min(end, digits.end() + 12))
+        for pattern in dp.before_digits:
+            for m in pattern.finditer(text, *window):
+                seen.setdefault(m.span(), m)
+    return list(seen.values())
+
+
 def date_matches(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Match]:
     """Dates in `text[start:end]`: longest match wins where patterns overlap."""
     end = len(text) if end is None else end
     dp = _date_patterns(lang)
     found: list[Match] = []
-    for pattern in dp.patterns:
-        for m in pattern.finditer(text, start, end):
-            groups = m.groupdict()
-            day = _num(groups.get("d"))
-            year = _num(groups.get("y"))
-            if groups.get("m"):
-                month_no, capital = dp.months.get(groups["m"].casefold(), (0, False))
-                if capital and groups["m"][:1].islower():
-                    continue
-            elif groups.get("mm"):
-                month_no = int(groups["mm"])
-            else:
-                a, b = _num(groups.get("a")), _num(groups.get("b"))
-                day, month_no = (a, b) if dp.day_first else (b, a)
-                assert month_no is not None
-            key = _date_key(year, month_no, day)
-            if key:
-                found.append(Match(m.start(), m.end(), key))
+    for m in _candidate_matches(text, dp, start, end):
+        groups = m.groupdict()
+        day = _num(groups.get("d"))
+        year = _num(groups.get("y"))
+        if groups.get("m"):
+            month_no, capital = dp.months.get(groups["m"].casefold(), (0, False))
+            if capital and groups["m"][:1].islower():
+                continue
+        elif groups.get("mm"):
+            month_no = int(groups["mm"])
+        else:
+            a, b = _num(groups.get("a")), _num(groups.get("b"))
+            day, month_no = (a, b) if dp.day_first else (b, a)
+            assert month_no is not None
+        key = _date_key(year, month_no, day)
+        if key:
+            found.append(Match(m.start(), m.end(), key))
     found.sort(key=lambda x: (x.start, x.start - x.end))
     out: list[Match] = []
     for match in found:

@@ -1,0 +1,170 @@
+"""Latin-script names in running text (in any script around them) and how a corpus writes words.
+
+A name unit is a capitalised word, an acronym, CamelCase or a name with a lower-case start
+(`iFlyTek`), optionally glued by hyphens (`GPT-4`, `Jae-yong`). Units separated by single
+spaces or connector words (`of`, `de`) form runs. Regular expressions do the scanning, so a
+document costs a few passes in C rather than a Python loop per word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from reader.corpus.text import match_key
+
+
+def _ranges_class(predicate) -> str:  # type: ignore[no-untyped-def]
+    """A regex character class body for the BMP characters that satisfy `predicate`."""
+    out: list[str] = []
+    start = prev = None
+    for cp in range(0x80, 0x10000):
+        if predicate(chr(cp)):
+            if start is None:
+                start = cp
+            prev = cp
+            continue
+        if start is not None:
+            out.append(f"\\u{start:04x}" if start == prev else f"\\u{start:04x}-\\u{prev:04x}")
+            start = None
+    if start is not None:
+        out.append(f"\\u{start:04x}-\\u{prev:04x}")
+    return "".join(out)
+
+
+@cache
+def _classes() -> dict[str, str]:
+    def latin(ch: str) -> bool:
+        return "LATIN" in unicodedata.name(ch, "")
+
+    def upper(ch: str) -> bool:
+        return unicodedata.category(ch) in ("Lu", "Lt") and latin(ch)
+
+    def lower(ch: str) -> bool:
+        return unicodedata.category(ch) == "Ll" and latin(ch)
+
+    def mark(ch: str) -> bool:
+        return unicodedata.category(ch) in ("Mn", "Mc", "Me")
+
+    return {
+        "LU": "A-Z" + _ranges_class(upper),
+        "LL": "a-z" + _ranges_class(lower),
+        "M": _ranges_class(mark),
+    }
+
+
+_C = _classes()
+LU, LL, MARKS = _C["LU"], _C["LL"], _C["M"]
+WORD = rf"\w{MARKS}"  # letters, digits and combining marks of any script
+LATIN = LU + LL
+
+# A word that can be (part of) a name, then hyphen-glued parts: GPT-4, Gen-2, Jae-yong, GPT-3.5.
+_NAMEY = (
+    rf"[{LU}][{WORD}]*"  # Capitalised, ACRONYM, CamelCase
+    rf"|[{LL}]+[{LU}\d][{WORD}]*"  # iFlyTek, eBay, o1
+    rf"|\d+[{LATIN}]*[{LU}][{WORD}]*"  # 36Kr, 5G
+)
+_UNIT = re.compile(
+    rf"(?<![{WORD}])(?:{_NAMEY})(?:['’][{LU}][{WORD}]*)?(?:-[{WORD}]+(?:\.\d+)?)*(?![{WORD}])"
+)
+_DIGIT = re.compile(r"\d")
+_WORDS = re.compile(rf"[{WORD}]+")
+_LOWER_WORD = re.compile(rf"(?<![{WORD}])[{LL}][{WORD}]*")
+_LOWER_PAIR = re.compile(rf"(?<![{WORD}])([{LL}][{WORD}]*) (?=([{LL}][{WORD}]*))")
+_NEXT_LOWER = re.compile(rf" ([{LL}][{WORD}]*)")
+
+# Lower-case words that may join two capitalised words into one name ("Bank of China").
+_CONNECTOR_WORDS = "of de da do dos das del della di du des van von der den la le y al bin"
+CONNECTORS = frozenset(_CONNECTOR_WORDS.split(" "))
+_CONNECTOR_GAPS = frozenset(f" {w} " for w in CONNECTORS)
+_SKIP_BACK = frozenset(" \t\"“”„«»‘’'([{—–-*•·")
+SENTENCE_END = frozenset(".!?…:;។៕।॥။።。！？\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One name word (with hyphen-glued parts): `[start, end)` and whether it starts a clause."""
+
+    start: int
+    end: int
+    text: str
+    initial: bool
+    distinctive: bool = False  # inner capitals or digits, unlike ordinary words: iFlyTek, o1
+
+
+def is_distinctive(word: str) -> bool:
+    """Written in a way ordinary words are not: inner capitals or digits (`iFlyTek`, `o1`)."""
+    rest = word[1:]
+    return rest != rest.lower() or _DIGIT.search(word) is not None
+
+
+def is_initial(text: str, pos: int, floor: int = 0) -> bool:
+    """Whether `pos` starts a sentence or clause (after `.`, `:`, a line break, or nothing)."""
+    j = pos - 1
+    while j >= floor and text[j] in _SKIP_BACK:
+        j -= 1
+    return j < floor or text[j] in SENTENCE_END
+
+
+def name_units(text: str, start: int, end: int) -> list[Unit]:
+    """Name units of `text[start:end]`; a possessive `'s` is left out."""
+    out = []
+    for m in _UNIT.finditer(text, start, end):
+        s, e = m.span()
+        word = m.group()
+        out.append(Unit(s, e, word, is_initial(text, s, start), is_distinctive(word)))
+    return out
+
+
+def name_runs(text: str, units: list[Unit]) -> list[list[Unit]]:
+    """Units joined into runs by single spaces or connector words, never across a clause start."""
+    runs: list[list[Unit]] = []
+    for unit in units:
+        if runs and not unit.initial:
+            gap = text[runs[-1][-1].end : unit.start]
+            if gap == " " or gap in _CONNECTOR_GAPS:
+                runs[-1].append(unit)
+                continue
+        runs.append([unit])
+    return runs
+
+
+def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`[start, end)` of the words of `text[start:end]` in a script written with spaces."""
+    return [m.span() for m in _WORDS.finditer(text, start, end)]
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    """How a set of documents (one language) writes words: lower case, or capitalised."""
+
+    lower: Counter[str] = field(default_factory=Counter)
+    capital: Counter[str] = field(default_factory=Counter)
+    lower_pairs: set[tuple[str, str]] = field(default_factory=set)  # ("đại", "học")
+    mid_keys: set[str] = field(default_factory=set)  # name keys seen capitalised mid-sentence
+    initial_alone: set[str] = field(default_factory=set)  # "Dù", "Tuy": start, then lower case
+
+    def add_text(self, text: str, start: int, end: int, units: list[Unit]) -> None:
+        """Count the words of `text[start:end]`, whose name units are `units`."""
+        self.lower.update(w.lower() for w in _LOWER_WORD.findall(text, start, end))
+        self.lower_pairs.update(_LOWER_PAIR.findall(text, start, end))
+        for u in units:
+            if not u.initial:
+                self.capital[u.text.lower()] += 1
+                self.mid_keys.add(match_key(u.text))
+            elif _NEXT_LOWER.match(text, u.end):
+                self.initial_alone.add(u.text)
+
+    def ordinary(self, word: str) -> bool:
+        """A word more often written in lower case than capitalised mid-sentence."""
+        low = word.lower()
+        n = self.lower.get(low, 0)
+        return n > 0 and n >= self.capital.get(low, 0)
+
+    def starts_phrase(self, text: str, unit: Unit) -> bool:
+        """A capitalised first word of a common phrase: `Đại học` where `đại học` occurs."""
+        m = _NEXT_LOWER.match(text, unit.end)
+        return m is not None and (unit.text.lower(), m.group(1)) in self.lower_pairs

@@ -1,0 +1,179 @@
+"""Print shared-entity quality on the hand-made gold sets, and speed on 1,000 documents.
+
+    uv run python tests/bench/bench_entities.py [--seeds-only] [--docs 1000] [--verbose]
+
+Quality (see tests/data/entities/README.md for the gold and the matching rule):
+- recall of gold entities shared across languages: a predicted entity links documents of two
+  or more languages with the gold surface forms;
+- precision of predicted shared entities (cross-language ones, and all of them).
+Speed: 1,000 synthetic news-length documents made by recombining the seeds' sentences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+from reader.corpus.entities import Entity, find_entities
+from reader.corpus.gazetteer import fold, gazetteer_for
+from reader.corpus.loading import document_from_bytes, load_corpus
+from reader.corpus.model import Document
+from reader.corpus.text import sentence_spans
+from reader.paths import seeds_dir
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "entities"
+
+
+def _norm(s: str) -> str:
+    return " ".join(fold(s).split())
+
+
+def surface_matches(found: str, gold: str) -> bool:
+    """Equal after folding, or a whole-word part covering at least half of the gold form."""
+    f, g = _norm(found), _norm(gold)
+    if f == g:
+        return True
+    if not f or len(f) < 0.5 * len(g):
+        return False
+    i = g.find(f)
+    while i >= 0:
+        before = g[i - 1] if i else " "
+        after = g[i + len(f)] if i + len(f) < len(g) else " "
+        if not before.isalnum() and not after.isalnum():
+            return True
+        i = g.find(f, i + 1)
+    return False
+
+
+def matched_docs(entity: Entity, gold: dict, paths: dict[str, str]) -> set[str]:
+    """Documents (paths) where the entity has an occurrence that is one of the gold forms."""
+    out = set()
+    for occ in entity.occurrences:
+        path = paths[occ.doc]
+        forms = gold["surfaces"].get(path, ())
+        if any(surface_matches(occ.text, g) for g in forms):
+            out.add(path)
+    return out
+
+
+def evaluate(name: str, docs: list[Document], gold_file: Path, verbose: bool) -> None:
+    gold = json.loads(gold_file.read_text("utf-8"))["entities"]
+    paths = {d.id: d.path for d in docs}
+    lang_of = {d.path: d.language for d in docs}
+    start = time.perf_counter()
+    index = find_entities(docs)
+    elapsed = time.perf_counter() - start
+    predicted = index.entities
+
+    def languages(doc_paths: set[str]) -> set[str]:
+        return {lang_of[p] for p in doc_paths}
+
+    # Precision: a predicted entity is right when, in two or more of its documents (and at
+    # least half of them), it occurs with the forms of one gold entity.
+    right_all = right_cross = n_cross = 0
+    wrong: list[str] = []
+    for ent in predicted:
+        cross = len(ent.languages) >= 2
+        n_cross += cross
+        best = max((matched_docs(ent, g, paths) for g in gold), key=len, default=set())
+        ok = len(best) >= 2 and len(best) * 2 >= len(ent.documents)
+        right_all += ok
+        if cross and ok and len(languages(best)) >= 2:
+            right_cross += 1
+        if not ok or (cross and len(languages(best)) < 2):
+            forms = sorted({o.text for o in ent.occurrences})[:4]
+            wrong.append(f"{ent.key!r} {ent.languages} {forms}")
+    # Recall: a gold entity is found when one predicted entity links its forms in 2+ documents
+    # (for the cross-language figure: documents of 2+ languages).
+    cross_gold = [g for g in gold if len(languages(set(g["surfaces"]))) >= 2]
+    found_cross = found_all = 0
+    coverage = 0.0
+    missed: list[str] = []
+    for g in gold:
+        best = max((matched_docs(e, g, paths) for e in predicted), key=len, default=set())
+        is_cross = g in cross_gold
+        found_all += len(best) >= 2
+        if is_cross and len(languages(best)) >= 2:
+            found_cross += 1
+        elif is_cross or len(best) < 2:
+            missed.append(g["name"])
+        coverage += len(best) / len(g["surfaces"]) if len(best) >= 2 else 0.0
+
+    def ratio(a: int, b: int) -> str:
+        return f"{a / b:.3f} ({a}/{b})" if b else "n/a"
+
+    print(f"{name}: {len(docs)} documents, {len(predicted)} shared entities, {elapsed:.2f} s")
+    print(f"  recall, entities shared across languages: {ratio(found_cross, len(cross_gold))}")
+    print(f"  recall, all shared entities:              {ratio(found_all, len(gold))}")
+    print(f"  precision, cross-language entities:       {ratio(right_cross, n_cross)}")
+    print(f"  precision, all shared entities:           {ratio(right_all, len(predicted))}")
+    print(f"  mean share of a gold entity's documents linked: {coverage / len(gold):.3f}")
+    if verbose:
+        for line in missed:
+            print("  missed:", line)
+        for line in wrong:
+            print("  wrong: ", line)
+
+
+def synthetic_documents(n: int, seed: int = 7) -> list[Document]:
+    """`n` news-length documents recombined from the seeds' sentences, per language."""
+    corpus = load_corpus(seeds_dir())
+    pools: dict[str, list[str]] = {}
+    for doc in corpus.documents:
+        for p in doc.passages:
+            if p.kind == "boilerplate":
+                continue
+            text = doc.passage_text(p)
+            pools.setdefault(doc.language, []).extend(
+                text[s:e] for s, e in sentence_spans(text, doc.language)
+            )
+    rng = random.Random(seed)
+    langs = sorted(pools)
+    docs = []
+    for i in range(n):
+        pool = pools[langs[i % len(langs)]]
+        paras = []
+        for _ in range(rng.randint(6, 12)):
+            paras.append(" ".join(rng.choice(pool) for _ in range(rng.randint(2, 4))))
+        data = "\n\n".join(paras).encode("utf-8")
+        docs.append(document_from_bytes(f"synthetic/{i:05d}.txt", data))
+    return docs
+
+
+def speed(n: int) -> None:
+    docs = synthetic_documents(n)
+    chars = sum(len(d.text) for d in docs)
+    gazetteer_for.cache_clear()
+    start = time.perf_counter()
+    gazetteer_for(frozenset(d.language for d in docs))
+    gaz_time = time.perf_counter() - start
+    start = time.perf_counter()
+    index = find_entities(docs)
+    elapsed = time.perf_counter() - start
+    print(
+        f"speed: {n} synthetic documents ({chars / n:.0f} characters each on average): "
+        f"{elapsed:.2f} s for entities ({n / elapsed:.0f} documents/s), "
+        f"{len(index.entities)} shared entities; gazetteer build {gaz_time:.2f} s (cached after)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds-only", action="store_true", help="skip the held-out set")
+    parser.add_argument("--docs", type=int, default=1000, help="synthetic documents for speed")
+    parser.add_argument("--verbose", action="store_true", help="list misses and wrong entities")
+    args = parser.parse_args()
+    seeds = load_corpus(seeds_dir()).documents
+    evaluate("seeds", seeds, DATA / "seeds_gold.json", args.verbose)
+    if not args.seeds_only:
+        heldout = load_corpus(DATA / "heldout").documents
+        evaluate("held-out", heldout, DATA / "heldout_gold.json", args.verbose)
+    if args.docs:
+        speed(args.docs)
+
+
+if __name__ == "__main__":
+    main()
