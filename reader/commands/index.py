@@ -6,6 +6,7 @@ import argparse
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 from reader.cli import UsageError, existing_dir, print_json, print_table
 from reader.corpus.search import QueryError, hits_json
@@ -162,16 +163,22 @@ def _kwic_line(hit: dict, width: int = 35) -> str:
 
 def run_tmx(args: argparse.Namespace) -> int:
     from reader.corpus.tmx import TmxError, topic_tmx
+    from reader.store.annotations import Store
 
     root = Path(args.dir or seeds_dir())
-    conn = _open(args.db)
     try:
-        _refresh(conn, root, quiet=True)
-        corpus = load_indexed_corpus(conn, root)
+        store = Store(args.db)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        _refresh(store.conn, root, quiet=True)
+        corpus = load_indexed_corpus(store.conn, root)
+        links = [(k.key_a, k.key_b, k.action == "link") for k in store.entity_links()]
+        edits = [_edit_record(e) for e in store.topic_edits()]
     finally:
-        conn.close()
+        store.close()
     try:
-        data = topic_tmx(corpus, args.topic, all_groups=args.all_passages)
+        data = topic_tmx(corpus, args.topic, links=links, edits=edits, all_groups=args.all_passages)
     except TmxError as exc:
         raise UsageError(str(exc)) from exc
     if args.output:
@@ -187,3 +194,12 @@ def run_tmx(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0
+
+
+def _edit_record(edit: Any) -> tuple[str, dict[str, Any]]:
+    """A stored topic edit as the (op, args) record `find_topics` replays."""
+    if edit.kind == "move":
+        return "move", {"document": edit.document, "topic": edit.topic}
+    if edit.kind == "rename":
+        return "rename", {"topic": edit.topic, "label": edit.value}
+    return "merge", {"source": edit.topic, "target": edit.value}

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reader.corpus.model import Document, Passage
-from reader.corpus.text import script_of_char, word_spans
+from reader.corpus.text import UNSPACED_SCRIPTS, script_of_char, word_spans
 
 # Scripts whose combining marks are accents to ignore; elsewhere (Khmer coeng, Thai tone marks,
 # Japanese dakuten) marks change the letter and are kept.
@@ -45,6 +45,7 @@ _NOT_TOKEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp"})
 FTS_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co'"
 
 CONTEXT_CHARS = 60
+_JOINERS = frozenset("\u17d2\u1039\u200d")  # Khmer coeng, Burmese virama, ZWJ
 MAX_JOIN_GAP = 1  # matched words this close (in characters) form one hit
 
 
@@ -99,6 +100,32 @@ class Shadow:
         """Tokens joined by single spaces (what the FTS5 table indexes)."""
         return " ".join(self.tokens)
 
+    @property
+    def inner_text(self) -> str:
+        """Inner suffixes of the unspaced-script words, space-separated (see `inner_suffixes`)."""
+        return " ".join(x for tok in self.tokens if is_unspaced(tok) for x in inner_suffixes(tok))
+
+
+def is_unspaced(token: str) -> bool:
+    """Whether `token` is a word of a script written without spaces (Khmer, Thai, CJK...)."""
+    return bool(token) and script_of_char(token[0]) in UNSPACED_SCRIPTS
+
+
+def is_cluster_boundary(token: str, i: int) -> bool:
+    """Whether position `i` of `token` starts a letter cluster (not a mark, not after a coeng)."""
+    if i <= 0 or i >= len(token):
+        return True
+    return not unicodedata.category(token[i]).startswith("M") and token[i - 1] not in _JOINERS
+
+
+def inner_suffixes(token: str) -> list[str]:
+    """The suffixes of `token` that start at a letter cluster inside it.
+
+    ICU's dictionaries keep compounds such as `ទន្លេមេគង្គ` (Mekong river) as one word; with its
+    inner suffixes in the index, a search for `មេគង្គ` finds it too.
+    """
+    return [token[i:] for i in range(1, len(token)) if is_cluster_boundary(token, i)]
+
 
 def text_tokens(text: str, language: str = "", offset: int = 0) -> list[tuple[str, int, int]]:
     """Folded tokens of `text` with their spans (shifted by `offset`); empty tokens dropped."""
@@ -146,10 +173,23 @@ class Term:
     exact: tuple[str, ...]  # NFC, for exact matching
     prefix: bool = False  # the last token matches as a prefix
 
+    @property
+    def inside_words(self) -> bool:
+        """Unspaced-script terms also match inside a longer word (at a letter cluster)."""
+        return all(is_unspaced(t) for t in self.tokens)
+
     def fts(self) -> str:
-        """The term as an FTS5 query string."""
-        quoted = '"' + " ".join(t.replace('"', '""') for t in self.tokens) + '"'
-        return quoted + ("*" if self.prefix else "")
+        """The term as an FTS5 query over the `words` (and `inner`) columns."""
+        phrase = '"' + " ".join(_fts_quote(t) for t in self.tokens) + '"'
+        phrase += "*" if self.prefix else ""
+        if not self.inside_words:
+            return f"words : {phrase}"
+        joined = '"' + _fts_quote("".join(self.tokens)) + '"*'
+        return f"(words : {phrase} OR words : {joined} OR inner : {joined})"
+
+
+def _fts_quote(token: str) -> str:
+    return token.replace('"', '""')
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +201,11 @@ class Query:
     exact: bool = False
 
     def fts(self) -> str:
-        """FTS5 MATCH expression over the shadow column (exact mode filters afterwards)."""
+        """FTS5 MATCH expression (exact mode filters the rows it finds afterwards)."""
         return " AND ".join(t.fts() for t in self.terms)
 
 
+_SPACES = re.compile(r"\s+")
 _QUERY_PART = re.compile(r'"([^"]*)"(\*?)|(\S+)')
 
 
@@ -243,6 +284,34 @@ def _term_runs(
     return runs
 
 
+def _inside_word_hits(
+    term: Term, tokens: Sequence[str], spans: Sequence[tuple[int, int]], text: str | None
+) -> list[tuple[int, int]]:
+    """Spans where an unspaced-script term occurs inside a longer word, at letter clusters."""
+    want = "".join(term.tokens)
+    exact = "".join(term.exact)
+    whole_word_is_run = len(term.tokens) == 1
+    out = []
+    for i, tok in enumerate(tokens):
+        if len(tok) < len(want):
+            continue
+        pos = tok.find(want)
+        while pos >= 0:
+            end = pos + len(want)
+            whole = pos == 0 and end == len(tok)
+            if (
+                not (whole and whole_word_is_run)
+                and is_cluster_boundary(tok, pos)
+                and (term.prefix or is_cluster_boundary(tok, end))
+            ):
+                s, e = spans[i]
+                hit = (s + pos, s + end) if e - s == len(tok) else (s, e)
+                if text is None or exact_token(text[hit[0] : hit[1]]).startswith(exact):
+                    out.append(hit)
+            pos = tok.find(want, pos + 1)
+    return out
+
+
 def find_in_shadow(
     query: Query,
     tokens: Sequence[str],
@@ -252,17 +321,21 @@ def find_in_shadow(
     """Spans of the hits of `query` in one passage; [] unless every term occurs.
 
     Runs of matched words next to each other (at most one character, e.g. a space, between
-    them) merge into one hit, so `trung quoc` gives one hit on `Trung Quốc`. `text` (the reading
-    text) is needed for exact queries only.
+    them) merge into one hit, so `trung quoc` gives one hit on `Trung Quốc`. Unspaced-script
+    terms also match inside longer words. `text` (the reading text) is needed for exact queries.
     """
     if query.exact and text is None:
         raise ValueError("exact matching needs the reading text")
+    check = text if query.exact else None
     runs: list[tuple[int, int]] = []
+    inside: list[tuple[int, int]] = []
     for term in query.terms:
-        found = _term_runs(term, tokens, spans, text if query.exact else None)
-        if not found:
+        found = _term_runs(term, tokens, spans, check)
+        partial = _inside_word_hits(term, tokens, spans, check) if term.inside_words else []
+        if not found and not partial:
             return []
         runs.extend(found)
+        inside.extend(partial)
     runs.sort()
     merged: list[list[int]] = []
     for i, j in runs:
@@ -273,7 +346,22 @@ def find_in_shadow(
             merged[-1][1] = max(merged[-1][1], j)
         else:
             merged.append([i, j])
-    return [(spans[i][0], spans[j - 1][1]) for i, j in merged]
+    hits = [(spans[i][0], spans[j - 1][1]) for i, j in merged]
+    if inside:
+        hits = _drop_contained(sorted(set(hits + inside)))
+    return hits
+
+
+def _drop_contained(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans without those lying inside an earlier one."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s < out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+            continue
+        out.append((s, e))
+    return out
 
 
 # --- snippets ------------------------------------------------------------------------------
@@ -306,9 +394,6 @@ def kwic(
     return _one_line(left), _one_line(text[start:end]), _one_line(right)
 
 
-_JOINERS = frozenset("\u17d2\u1039\u200d")  # Khmer coeng, Burmese virama, ZWJ
-
-
 def _cluster_edge(text: str, pos: int, limit: int) -> int:
     """Move a cut forward (up to `limit`) so it does not split a letter from its marks."""
     while pos < limit and (
@@ -319,7 +404,7 @@ def _cluster_edge(text: str, pos: int, limit: int) -> int:
 
 
 def _one_line(s: str) -> str:
-    return " ".join(s.split()) if ("\n" in s or "\t" in s or "  " in s) else s
+    return _SPACES.sub(" ", s)
 
 
 def snippet(text: str, start: int, end: int, bounds: tuple[int, int] | None = None) -> str:
@@ -394,6 +479,8 @@ class MemorySearch:
 
 def _token_matches(term: Term, token: str) -> bool:
     """Whether `token` matches the term's first token (as a prefix for one-word prefix terms)."""
+    if term.inside_words:
+        return "".join(term.tokens) in token
     first = term.tokens[0]
     return token.startswith(first) if term.prefix and len(term.tokens) == 1 else token == first
 

@@ -136,7 +136,7 @@ CREATE TABLE index_passages (
 );
 CREATE INDEX index_passages_content ON index_passages(sha256, format);
 CREATE VIRTUAL TABLE index_fts USING fts5(
-    words, lang,
+    words, inner, lang,                         -- shadow words, inner suffixes, language
     tokenize = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co'"
 );
 """

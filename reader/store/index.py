@@ -159,7 +159,7 @@ class _Result:
     sentences: bytes = b""
     candidates: bytes | None = None
     language: str = ""
-    shadows: list[tuple[int, int, int, str, bytes]] = field(default_factory=list)
+    shadows: list[tuple[int, int, int, str, str, bytes]] = field(default_factory=list)
 
 
 @cache
@@ -194,9 +194,11 @@ def _candidates_json(doc: Document) -> bytes | None:
     """Entity candidates of `doc` as JSON rows, or None when the entity module is missing."""
     try:
         from reader.corpus.entities import document_candidates
-    except ImportError:
+
+        found = document_candidates(doc)
+    except Exception:  # entities are optional here: the analysis computes them when missing
         return None
-    rows = [[c.start, c.end, c.text, c.key, c.kind] for c in document_candidates(doc)]
+    rows = [[c.start, c.end, c.text, c.key, c.kind] for c in found]
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -270,6 +272,7 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
             doc.passages[sh.passage].start,
             doc.passages[sh.passage].end,
             sh.text,
+            sh.inner_text,
             _spans_blob(sh.spans),
         )
         for sh in shadows
@@ -296,6 +299,18 @@ def _process_chunk(root: str, rels: list[str], entities: bool) -> list[_Result]:
 def _worker_init() -> None:
     # Ctrl+C goes to the whole process group: the parent decides what to do, workers go on.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent that is killed cannot stop its workers: they stop when it is gone.
+    import multiprocessing
+    from multiprocessing.connection import wait as wait_for
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+
+        def watch() -> None:
+            wait_for([parent.sentinel])
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -333,12 +348,15 @@ def _write_result(conn: sqlite3.Connection, root: str, r: _Result, now: str) -> 
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 (i, r.sha256, r.format, p, s, e, blob)
-                for i, (p, s, e, _, blob) in zip(ids, r.shadows, strict=True)
+                for i, (p, s, e, _, _, blob) in zip(ids, r.shadows, strict=True)
             ],
         )
         conn.executemany(
-            "INSERT INTO index_fts (rowid, words, lang) VALUES (?, ?, ?)",
-            [(i, words, r.language) for i, (_, _, _, words, _) in zip(ids, r.shadows, strict=True)],
+            "INSERT INTO index_fts (rowid, words, inner, lang) VALUES (?, ?, ?, ?)",
+            [
+                (i, words, inner, r.language)
+                for i, (_, _, _, words, inner, _) in zip(ids, r.shadows, strict=True)
+            ],
         )
     _record_file(conn, root, r.rel, r.size, r.mtime_ns, r.sha256, r.format, r.error)
 
@@ -746,12 +764,12 @@ def search_index(
     Raises reader.corpus.search.QueryError for an empty query.
     """
     q = query if isinstance(query, Query) else parse_query(query, language or "", exact)
-    expr = f"words : ({q.fts()})"
+    expr = q.fts()
     if language:
         expr += ' AND lang : "' + language.replace('"', '""') + '"'
     rows = conn.execute(
         "SELECT f.path, p.sha256, p.format, p.passage, p.spans, x.words, x.lang, "
-        "bm25(index_fts, 1.0, 0.0) AS score "
+        "bm25(index_fts, 1.0, 0.5, 0.0) AS score "
         "FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
         "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format AND f.root = ? "
         "WHERE index_fts MATCH ? AND f.error IS NULL ORDER BY score, f.path, p.passage",
