@@ -26,12 +26,21 @@ class Command:
     help: str
     modes: tuple[str, ...]
 
+    def signature(self) -> inspect.Signature | None:
+        """The function's signature (None for builtins that have none), computed once."""
+        if not hasattr(self, "_signature"):
+            try:
+                self._signature: inspect.Signature | None = inspect.signature(self.func)
+            except (TypeError, ValueError):
+                self._signature = None
+        return self._signature
+
     def accepts_count(self) -> bool:
         """True when the function takes a `count` keyword (for `3j`)."""
-        try:
-            params = inspect.signature(self.func).parameters
-        except (TypeError, ValueError):
+        sig = self.signature()
+        if sig is None:
             return False
+        params = sig.parameters
         return "count" in params or any(
             p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
         )
@@ -44,14 +53,16 @@ def _first_doc_line(func: Callable[..., object]) -> str:
 
 def _convert(command: Command, args: list[str]) -> list[object]:
     """Convert text arguments to the int/float/bool annotations of the function."""
-    try:
-        params = [
-            p
-            for p in inspect.signature(command.func).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "count"
-        ]
-    except (TypeError, ValueError):
+    if not args:
+        return []
+    sig = command.signature()
+    if sig is None:
         return list(args)
+    params = [
+        p
+        for p in sig.parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "count"
+    ]
     out: list[object] = []
     for i, arg in enumerate(args):
         kind = params[i].annotation if i < len(params) else str
@@ -131,7 +142,7 @@ class CommandRegistry(QObject):
         int/float/bool annotations of the function.
         """
         try:
-            words = shlex.split(line)
+            words = shlex.split(line) if any(c in line for c in "\"'\\") else line.split()
         except ValueError as exc:
             self.error.emit(f"Cannot read command {line!r}: {exc}")
             return False
@@ -146,12 +157,12 @@ class CommandRegistry(QObject):
         try:
             values = _convert(command, args)
             kwargs = {"count": count} if count is not None and command.accepts_count() else {}
-            try:
-                inspect.signature(command.func).bind(*values, **kwargs)
-            except TypeError as exc:
-                raise CommandError(f"{name}: {exc}") from None
-            except ValueError:
-                pass  # builtins without a signature: just call them
+            sig = command.signature()
+            if sig is not None:  # builtins without a signature are just called
+                try:
+                    sig.bind(*values, **kwargs)
+                except TypeError as exc:
+                    raise CommandError(f"{name}: {exc}") from None
             command.func(*values, **kwargs)
         except CommandError as exc:
             self.error.emit(str(exc))
