@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 from reader.cli import UsageError, existing_dir, existing_file, print_json, print_table
-from reader.corpus.loading import LoadError, document_from_bytes, load_corpus, load_document
+from reader.corpus.loading import LoadError, document_from_bytes, find_files, load_document
 from reader.corpus.model import Document
 from reader.store.annotations import Annotation, AnnotationError, Store
 from reader.store.db import StoreError
@@ -156,10 +156,18 @@ def reanchor_known(store: Store, corpus_dir: Path | None) -> list[str]:
     warnings: list[str] = []
     wanted = {a.document for a in store.list()}
     if corpus_dir is not None:
-        corpus = load_corpus(corpus_dir)
-        for doc in corpus.documents:
-            if doc.path in wanted:
-                store.reanchor(doc, location=doc.abs_path)
+        root = corpus_dir.resolve()
+        # stored paths are only compared with the files the corpus lists, never joined to it
+        for path in find_files(root):
+            rel = path.relative_to(root).as_posix()
+            if rel not in wanted:
+                continue
+            try:
+                doc = load_document(path, root)
+            except LoadError as exc:
+                warnings.append(f"{rel}: not re-anchored: {exc}")
+                continue
+            store.reanchor(doc, location=path)
         return warnings
     for record in store.documents():
         if record.path not in wanted or not record.location:

@@ -1,12 +1,14 @@
 """Find an annotation's text again after its document changed.
 
 An annotation remembers its quote, 32 characters of context each side and its old start. In the
-new reading text we look for candidates, exact occurrences of the quote first, then (only when
-no exact one is credible) approximate ones within an edit distance of a quarter of the quote,
-found with Myers' bit-parallel algorithm. Each candidate is scored by quote similarity, prefix
-and suffix similarity and distance from the old place. A candidate is only *credible* when the
-evidence is more than a look-alike: its context agrees, or the quote is long and unmistakable.
-When nothing is credible the annotation is orphaned rather than put on the wrong words.
+new reading text we look for candidates, exact occurrences of the quote anywhere first, then
+(only when no exact one is credible) approximate ones found with Myers' bit-parallel algorithm:
+within a quarter of the quote's length in edits around the place the quote is expected, and,
+for quotes of LONG_QUOTE characters or more, within a tenth anywhere in the text. Each
+candidate is scored by quote similarity, prefix and suffix similarity and distance from the
+old place. A candidate is only *credible* when the evidence is more than a look-alike: its
+context agrees, or the quote is long and unmistakable. When nothing is credible the annotation
+is orphaned rather than put on the wrong words.
 
 All offsets are code points of the reading text (Python `str` indices), so astral characters
 count one and NFC text keeps a Vietnamese letter with its marks as one code point; a candidate
@@ -27,6 +29,9 @@ LONG_QUOTE_SIMILARITY = 0.9  # an approximate long quote stands alone from this 
 MAX_EXACT_CANDIDATES = 2000  # nearest occurrences of a very common quote that are scored
 MAX_APPROX_CANDIDATES = 50
 MAX_APPROX_QUOTE = 10_000  # longer quotes are only looked for exactly
+APPROX_WINDOW = 4000  # an edited quote is looked for this far around its expected place ...
+MAX_FULL_SCAN = 50_000  # ... and a long one anywhere (scanned whole up to this many characters)
+MIN_SEED = 5  # shortest quote piece worth a pigeonhole filter
 WEIGHT_QUOTE, WEIGHT_CONTEXT, WEIGHT_PROXIMITY = 0.5, 0.45, 0.05
 
 
@@ -216,8 +221,80 @@ def _proximity(start: int, old_start: int, length: int) -> float:
     return 1.0 - min(abs(start - old_start), length) / max(length, 1)
 
 
-def find_anchor(text: str, quote: str, prefix: str, suffix: str, old_start: int) -> Anchor | None:
-    """The best credible place for `quote` in `text`, or None (the annotation is orphaned)."""
+def _shifted(spans: list[tuple[int, int, int]], offset: int) -> list[tuple[int, int, int]]:
+    return [(s + offset, e + offset, d) for s, e, d in spans]
+
+
+def seed_windows(text: str, quote: str, max_edits: int) -> list[tuple[int, int]] | None:
+    """Stretches of `text` that can hold a match of `quote` within `max_edits` edits.
+
+    Pigeonhole filter: cut the quote into `max_edits + 1` pieces; any such match keeps at least
+    one piece unchanged, so only the surroundings of exact piece hits (C-speed `str.find`) need
+    the slow search. None when the pieces are too short or too common to narrow anything.
+    """
+    m = len(quote)
+    size = m // (max_edits + 1)
+    if size < MIN_SEED:
+        return None
+    windows: list[tuple[int, int]] = []
+    covered = 0
+    for i in range(max_edits + 1):
+        at = i * size
+        piece = quote[at : at + size] if i < max_edits else quote[at:]
+        pos = text.find(piece)
+        while pos >= 0:
+            windows.append((max(0, pos - at - max_edits), min(len(text), pos - at + m + max_edits)))
+            covered += m + 2 * max_edits
+            if covered > len(text):
+                return None  # as much work as scanning everything
+            pos = text.find(piece, pos + 1)
+    windows.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in windows:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def approximate_candidates(text: str, quote: str, expected: int) -> list[tuple[int, int, int]]:
+    """Approximate matches worth scoring: near the expected place within MIN_QUOTE_SIMILARITY,
+    and, for long quotes, anywhere within LONG_QUOTE_SIMILARITY (found through seed windows).
+
+    The slow bit-parallel search thus reads at most a few thousand characters for a typical
+    annotation, whatever the document's length.
+    """
+    m = len(quote)
+    near = int(m * (1 - MIN_QUOTE_SIMILARITY))
+    spans: list[tuple[int, int, int]] = []
+    if near >= 1:
+        lo = max(0, expected - APPROX_WINDOW - m - near)
+        hi = min(len(text), expected + APPROX_WINDOW + m + near)
+        spans += _shifted(approximate_matches(text[lo:hi], quote, near), lo)
+    far = int(m * (1 - LONG_QUOTE_SIMILARITY))
+    if m >= LONG_QUOTE and far >= 1:
+        windows = seed_windows(text, quote, far)
+        if windows is None and len(text) <= MAX_FULL_SCAN:
+            windows = [(0, len(text))]
+        for lo, hi in windows or []:
+            spans += _shifted(approximate_matches(text[lo:hi], quote, far), lo)
+    return sorted(set(spans))
+
+
+def find_anchor(
+    text: str,
+    quote: str,
+    prefix: str,
+    suffix: str,
+    old_start: int,
+    old_length: int | None = None,
+) -> Anchor | None:
+    """The best credible place for `quote` in `text`, or None (the annotation is orphaned).
+
+    `old_length` (of the text the annotation was made on) scales the old start to where the
+    quote is expected now, which centres the approximate search.
+    """
     if not quote or not text:
         return None
     exact = [
@@ -239,12 +316,13 @@ def find_anchor(text: str, quote: str, prefix: str, suffix: str, old_start: int)
             anchor = _scored(text, start, end, 1.0, ctx, old_start, exact=True)
             if best is None or anchor.score > best.score:
                 best = anchor
-    if best is not None:
+    if best is not None or len(quote) > MAX_APPROX_QUOTE:
         return best
+    expected = old_start
+    if old_length:
+        expected = round(old_start * len(text) / old_length)
     max_edits = int(len(quote) * (1 - MIN_QUOTE_SIMILARITY))
-    if max_edits < 1 or len(quote) > MAX_APPROX_QUOTE:
-        return None
-    for found_start, found_end, _ in approximate_matches(text, quote, max_edits):
+    for found_start, found_end, _ in approximate_candidates(text, quote, expected):
         start, end = _fit_boundaries(text, found_start, found_end, prefix, suffix, max_edits)
         if _cuts_cluster(text, start, end, quote, suffix):
             continue

@@ -323,20 +323,9 @@ class Store:
 
     # documents --------------------------------------------------------------------------------
 
-    def record_document(
-        self,
-        path: str,
-        sha256: str,
-        length: int | None,
-        location: str | os.PathLike[str] | None = None,
-    ) -> DocumentRecord:
-        """Remember a document's current version (and where the user opened it from)."""
-        with transaction(self.conn):
-            self._record_document(path, sha256, length, location)
-        self._notify(Change("document", "updated", (path,)))
-        record = self.document(path)
-        assert record is not None
-        return record
+    # A documents row holds the version (hash and reading-text length) that the document's
+    # annotations were last re-anchored against: only `reanchor` moves it forward, so orphans
+    # are looked for once per version of a text, and again whenever the text changes.
 
     def _record_document(
         self,
@@ -344,14 +333,19 @@ class Store:
         sha256: str,
         length: int | None,
         location: str | os.PathLike[str] | None = None,
+        *,
+        version: bool = True,
     ) -> None:
+        """Insert or update a documents row; `version=False` keeps a known row's version."""
         check_document_path(path)
         if not _SHA256.fullmatch(sha256):
             raise AnnotationError("sha256 must be 64 lower-case hex digits")
         loc = str(Path(location).absolute()) if location is not None else None
+        keep = "" if version else "documents."
         self.conn.execute(
             "INSERT INTO documents(path, sha256, length, location, seen) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(path) DO UPDATE SET sha256 = excluded.sha256, length = excluded.length, "
+            f"ON CONFLICT(path) DO UPDATE SET sha256 = {keep or 'excluded.'}sha256, "
+            f"length = {keep or 'excluded.'}length, "
             "location = coalesce(excluded.location, documents.location), seen = excluded.seen",
             (path, sha256, length, loc, now_iso()),
         )
@@ -575,7 +569,7 @@ class Store:
             modified=stamp,
         ).validated()
         with transaction(self.conn):
-            self._record_document(doc.path, doc.sha256, len(doc.text), location)
+            self._record_document(doc.path, doc.sha256, len(doc.text), location, version=False)
             self._write(ann)
         self._notify(Change("annotation", "added", (ann.id,)))
         return ann
@@ -627,7 +621,7 @@ class Store:
                 status="anchored",
                 modified=later_than(old.modified),
             ).validated()
-            self._record_document(doc.path, doc.sha256, len(doc.text))
+            self._record_document(doc.path, doc.sha256, len(doc.text), version=False)
             self._write(new)
         self._notify(Change("annotation", "updated", (new.id,)))
         return new
@@ -670,6 +664,11 @@ class Store:
         checked = [a.validated() for a in incoming]
         result = MergeResult()
         with transaction(self.conn):
+            # the next re-anchoring of these documents looks at every annotation again
+            self.conn.executemany(
+                "UPDATE documents SET length = NULL WHERE path = ?",
+                [(p,) for p in sorted({a.document for a in checked})],
+            )
             for ann in checked:
                 row = self.conn.execute(
                     "SELECT modified FROM annotations WHERE id = ?", (ann.id,)
@@ -696,16 +695,22 @@ class Store:
         An annotation whose version and quote still hold is left alone. Otherwise it is found
         again (`anchored` at the same place, `moved` elsewhere) or marked `orphaned`, keeping
         its old quote, context and version so a later text (or the user) can place it again.
+        Orphans are not searched again in a text they were already searched in.
         """
         changed = []
         text = doc.text
+        record = self.document(doc.path)
+        searched = record is not None and record.sha256 == doc.sha256 and record.length == len(text)
         for ann in self.list(document=doc.path):
             holds = ann.end <= len(text) and text[ann.start : ann.end] == ann.quote
             if ann.sha256 == doc.sha256 and holds:
                 if ann.status == "orphaned":  # its text came back as it was
                     changed.append(replace(ann, status="anchored"))
                 continue
-            anchor = find_anchor(text, ann.quote, ann.prefix, ann.suffix, ann.start)
+            if ann.status == "orphaned" and searched:
+                continue
+            old_length = record.length if record and record.sha256 == ann.sha256 else None
+            anchor = find_anchor(text, ann.quote, ann.prefix, ann.suffix, ann.start, old_length)
             if anchor is None:
                 new = replace(ann, status="orphaned")
             else:
@@ -723,14 +728,10 @@ class Store:
                 )
             if new != ann:
                 changed.append(new)
-        record = self.document(doc.path)
-        known = (
-            record is not None
-            and record.sha256 == doc.sha256
-            and record.length == len(text)
-            and (location is None or record.location == str(Path(location).absolute()))
+        location_known = location is None or (
+            record is not None and record.location == str(Path(location).absolute())
         )
-        if changed or not known:
+        if changed or not searched or not location_known:
             with transaction(self.conn):
                 self._record_document(doc.path, doc.sha256, len(text), location)
                 for ann in changed:

@@ -244,3 +244,27 @@ def test_quote_context_uses_32_characters_each_side():
     text = "x" * 50 + "QUOTE" + "y" * 50
     quote, prefix, suffix = quote_context(text, 50, 55)
     assert (quote, len(prefix), len(suffix)) == ("QUOTE", 32, 32)
+
+
+def test_orphans_are_searched_once_per_version_of_the_text(store: Store, monkeypatch):
+    import reader.store.annotations as annotations_module
+
+    _, ann = _annotate(store, STORY, "Fishermen on the river")
+    calls = []
+    real = annotations_module.find_anchor
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(annotations_module, "find_anchor", counting)
+    other = make_doc("A different story about elections in the north.", "a.txt")
+    store.reanchor(other)
+    assert store.get(ann.id).status == "orphaned" and len(calls) == 1
+    store.reanchor(other)  # the same text: nothing new to find
+    assert len(calls) == 1
+    # a new annotation made on this text does not hide the orphan from the next version
+    store.annotate(other, 0, 10)
+    changed = make_doc("Elections. " + STORY, "a.txt")
+    store.reanchor(changed)
+    assert calls.count(ann.quote) == 2 and store.get(ann.id).status == "moved"
