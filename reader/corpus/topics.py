@@ -211,9 +211,10 @@ def similarities(
     which keeps large corpora fast; they still count in the similarity of the pairs found.
     """
     n = len(key_sets)
-    mass = [sum(idf[k] for k in keys) for keys in key_sets]
+    ordered = [sorted(keys) for keys in key_sets]  # the same float sums whatever the hash seed
+    mass = [sum(idf[k] for k in keys) for keys in ordered]
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, keys in enumerate(key_sets):
+    for i, keys in enumerate(ordered):
         for k in keys:
             postings[k].append(i)
     limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(n)))
@@ -228,7 +229,7 @@ def similarities(
     sims = {}
     for (i, j), s in shared.items():
         if common[i] and common[j]:
-            s += sum(idf[k] for k in common[i] & common[j])
+            s += sum(idf[k] for k in sorted(common[i] & common[j]))
         small, large = sorted((mass[i], mass[j]))
         sims[(i, j)] = s / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
     return sims
