@@ -18,6 +18,7 @@ links match the stories they were generated from.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import sys
@@ -175,8 +176,11 @@ def synthetic_stories(n_docs: int, seed: int = 7):
     return docs[:n_docs], story_of, paragraph_ids
 
 
-def _align_topics(job: tuple[list[Document], EntityIndex]):
-    docs, index = job
+_JOBS: list[tuple[list[Document], EntityIndex]] = []  # inherited by forked workers
+
+
+def _align_topics(n: int):
+    docs, index = _JOBS[n]
     return align_topic(docs, index)
 
 
@@ -195,11 +199,14 @@ def speed(n_docs: int, workers: int) -> None:
         ids = {d.id for d in group}
         sub = EntityIndex([], {k: v for k, v in index.candidates.items() if k in ids})
         jobs.append((group, sub))
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            aligned = list(pool.map(_align_topics, jobs, chunksize=16))
+    _JOBS[:] = jobs
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")  # workers share the documents
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            aligned = list(pool.map(_align_topics, range(len(jobs)), chunksize=32))
     else:
-        aligned = [_align_topics(job) for job in jobs]
+        workers = 1
+        aligned = [_align_topics(n) for n in range(len(jobs))]
     t3 = time.perf_counter()
     print(
         f"speed: {len(docs)} synthetic documents ({chars:.0f} characters each), "
