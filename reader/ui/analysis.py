@@ -69,7 +69,9 @@ class Analysis:
     entities: dict[str, EntityInfo] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     index: Any = None  # the core's EntityIndex, for alignment
-    _partners: dict[tuple[str, ...], dict[tuple[str, int], dict[str, list[int]]]] = field(
+    _spans_by_doc: dict[str, list[tuple[int, int, int, str]]] | None = None
+    _alignments: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    _partner_cache: dict[tuple[tuple[str, ...], str, int], dict[str, list[int]]] = field(
         default_factory=dict
     )
 
@@ -82,13 +84,15 @@ class Analysis:
 
     def entity_spans(self, doc_id: str) -> list[tuple[int, int, int, str]]:
         """(start, end, colour, entity id) of the shared entities in one document."""
-        spans = []
-        for ent in self.entities.values():
-            for o in ent.occurrences:
-                if o.doc == doc_id:
-                    spans.append((o.start, o.end, ent.colour, ent.id))
-        spans.sort()
-        return spans
+        if self._spans_by_doc is None:
+            by_doc: dict[str, list[tuple[int, int, int, str]]] = {}
+            for ent in self.entities.values():
+                for o in ent.occurrences:
+                    by_doc.setdefault(o.doc, []).append((o.start, o.end, ent.colour, ent.id))
+            for spans in by_doc.values():
+                spans.sort()
+            self._spans_by_doc = by_doc
+        return self._spans_by_doc.get(doc_id, [])
 
     def topic_entities(self, doc_ids: Sequence[str]) -> list[EntityInfo]:
         """Entities found in two or more of `doc_ids` (most frequent first)."""
@@ -101,12 +105,24 @@ class Analysis:
         found.sort(key=lambda e: (-sum(e.counts()[d] for d in wanted), e.label.casefold()))
         return found
 
-    def partners(self, doc_ids: Sequence[str]) -> dict[tuple[str, int], dict[str, list[int]]]:
-        """For each (document, passage) of these documents, its aligned passages in the others."""
+    def partners(self, doc_ids: Sequence[str], doc_id: str, passage: int) -> dict[str, list[int]]:
+        """Passages of the other documents aligned with `passage` of `doc_id` (cached)."""
         key = tuple(doc_ids)
-        if key not in self._partners:
-            self._partners[key] = align_documents(self, doc_ids)
-        return self._partners[key]
+        if key not in self._alignments:
+            self._alignments[key] = align_documents(self, doc_ids)
+        alignment = self._alignments[key]
+        if alignment is None:
+            return {}
+        cache_key = (key, doc_id, passage)
+        found = self._partner_cache.get(cache_key)
+        if found is None:
+            try:
+                raw = alignment.partners(doc_id, passage)
+            except (KeyError, IndexError):
+                raw = {}
+            found = {d: sorted(v) for d, v in raw.items() if v and d in key}
+            self._partner_cache[cache_key] = found
+        return found
 
 
 def _module(name: str, warnings: list[str]) -> Any:
@@ -211,7 +227,8 @@ def analyse(
 def _find_entities(module: Any, corpus: Corpus, links: list[Any]) -> Any:
     """Call the core's find_entities with the user's links when it takes them."""
     pairs = [
-        (_get(link, "key_a"), _get(link, "key_b"), _get(link, "action", "link")) for link in links
+        (_get(link, "key_a"), _get(link, "key_b"), _get(link, "action", "link") == "link")
+        for link in links
     ]
     try:
         return module.find_entities(corpus.documents, links=pairs)
@@ -219,59 +236,21 @@ def _find_entities(module: Any, corpus: Corpus, links: list[Any]) -> Any:
         return module.find_entities(corpus.documents)
 
 
-def align_documents(
-    analysis: Analysis, doc_ids: Sequence[str]
-) -> dict[tuple[str, int], dict[str, list[int]]]:
-    """Aligned partners of every passage of these documents (empty when alignment is missing)."""
-    result: dict[tuple[str, int], dict[str, list[int]]] = {}
-    if len(doc_ids) < 2:
-        return result
+def align_documents(analysis: Analysis, doc_ids: Sequence[str]) -> Any:
+    """The core's alignment of these documents (None when alignment is missing or fails)."""
+    if len(doc_ids) < 2 or analysis.index is None:
+        return None
     warnings: list[str] = []
     mod = _module("align", warnings)
     if mod is None:
         analysis.warnings.extend(warnings)
-        return result
+        return None
     docs = [analysis.corpus.by_id(i) for i in doc_ids]
     try:
-        groups = mod.align_topic(docs, analysis.index)
+        return mod.align_topic(docs, analysis.index)
     except Exception as exc:
         analysis.warnings.append(f"alignment failed: {type(exc).__name__}: {exc}")
-        return result
-    return partners_from_alignment(groups, doc_ids)
-
-
-def partners_from_alignment(
-    alignment: Any, doc_ids: Sequence[str]
-) -> dict[tuple[str, int], dict[str, list[int]]]:
-    """Normalise the core's alignment into {(doc, passage): {other doc: [passages]}}.
-
-    Accepts a mapping {(doc, passage): {doc: [passages]}} or pair lists
-    {(doc_a, doc_b): [{"a": [...], "b": [...]}, ...]}.
-    """
-    result: dict[tuple[str, int], dict[str, list[int]]] = {}
-    partners = _get(alignment, "partners", None)
-    if callable(partners):
-        for doc_id in doc_ids:
-            passages = _get(alignment, "passage_counts", {}).get(doc_id, 0)
-            for i in range(passages):
-                found = partners(doc_id, i)
-                if found:
-                    result[(doc_id, i)] = {d: sorted(v) for d, v in found.items() if v}
-        return result
-    pairs = _get(alignment, "pairs", alignment)
-    if not isinstance(pairs, dict):
-        return result
-    for (a, b), links in pairs.items():
-        for link in links:
-            pa, pb = list(_get(link, "a", [])), list(_get(link, "b", []))
-            for i in pa:
-                result.setdefault((a, i), {}).setdefault(b, []).extend(pb)
-            for j in pb:
-                result.setdefault((b, j), {}).setdefault(a, []).extend(pa)
-    for entry in result.values():
-        for d in entry:
-            entry[d] = sorted(set(entry[d]))
-    return result
+        return None
 
 
 def load_and_analyse(

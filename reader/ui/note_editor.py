@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -143,6 +143,10 @@ class NoteEditor(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(row)
         layout.addLayout(buttons)
+        self.preview.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        QWidget.setTabOrder(self.editor, self.tags)
+        QWidget.setTabOrder(self.tags, self.colour)
+        QWidget.setTabOrder(self.colour, self.save_button)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(150)
@@ -168,6 +172,7 @@ class NoteEditor(QWidget):
         if font is not None:
             self.quote.setFont(font)
         self.editor.setPlainText(note)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
         self.tags.set_tags(list(tags))
         self.tags.set_known_tags(known_tags or [])
         index = self.colour.findData(colour or DEFAULT_NOTE_COLOUR)

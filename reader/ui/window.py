@@ -445,6 +445,7 @@ class MainWindow(QMainWindow):
             self.empty.setText(f"No readable documents in {corpus.root}")
             return
         topic_ids = [t.id for t in analysis.topics]
+        focus_doc = self.state.document
         if (
             self.state.topic
             and self.state.topic.startswith("doc:")
@@ -455,10 +456,9 @@ class MainWindow(QMainWindow):
             self.open_topic(topic_ids.index(self.state.topic))
         else:
             self.open_topic(0)
-        if self.state.document:
-            ids = [c.doc.id for c in self.columns]
-            if self.state.document in ids:
-                self._set_focus(ids.index(self.state.document))
+        ids = [c.doc.id for c in self.columns]
+        if focus_doc in ids:
+            self._set_focus(ids.index(focus_doc))
         self.analysis_changed.emit()
 
     @property
@@ -536,8 +536,9 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([1000] * len(docs))
         self.focus = 0
         visible = self.visible_columns()
-        if visible:
-            self.focus = self.columns.index(visible[0])
+        remembered = [c for c in visible if c.doc.id == self.state.document]
+        if remembered or visible:
+            self.focus = self.columns.index((remembered or visible)[0])
         for column in self.columns:
             start = self.state.positions.get(column.doc.id, 0)
             column.view.set_current(start, scroll=False)
@@ -614,7 +615,7 @@ class MainWindow(QMainWindow):
                 continue
             found = partners.get(column.doc.id, [])
             column.view.update_decorations(partners=set(found))
-            if found:
+            if found and column.view.current not in found:
                 column.view.current = found[0]
         if self.sync:
             self._level_columns(focused, partners)
@@ -628,8 +629,7 @@ class MainWindow(QMainWindow):
         if self.analysis is None or len(self.visible_columns()) < 2:
             return {}
         ids = [c.doc.id for c in self.columns]
-        table = self.analysis.partners(ids)
-        return table.get((doc_id, passage), {})
+        return self.analysis.partners(ids, doc_id, passage)
 
     def _level_columns(self, focused: DocumentColumn, partners: dict[str, list[int]]) -> None:
         """Scroll the other columns so aligned passages sit level with the current one."""
@@ -1043,7 +1043,7 @@ class MainWindow(QMainWindow):
         self._leave_visual()
         if key_a == key:
             raise CommandError(f"“{label_a}” and “{label}” are already the same entity")
-        self._entity_link_change("link", key_a, key)
+        self._entity_link_change("link", [(key_a, key)])
         self.show_message(f"Linked “{label_a}” ↔ “{label}”")
 
     def cmd_unlink_entity(self) -> None:
@@ -1062,31 +1062,44 @@ class MainWindow(QMainWindow):
         if entity is None or occurrence is None:
             raise CommandError("No entity here")
         surface = match_key(occurrence.text)
-        existing = [
-            link
-            for link in self.store.entity_links()
-            if {link.key_a, link.key_b} == {entity.key, surface} and link.action == "link"
-        ]
-        if surface == entity.key and not existing:
-            raise CommandError(f"“{occurrence.text}” is this entity's own name")
-        self._entity_link_change("unlink", entity.key, surface)
-        self.show_message(f"“{occurrence.text}” is no longer matched with {entity.label}")
+        if surface != entity.key:
+            pairs = [(entity.key, surface)]
+        else:  # on the entity's own name: undo the user's links to it
+            pairs = [
+                (link.key_a, link.key_b)
+                for link in self.store.entity_links()
+                if link.action == "link" and entity.key in (link.key_a, link.key_b)
+            ]
+            if not pairs:
+                raise CommandError(
+                    f"“{occurrence.text}” is this entity's own name: move onto the wrong match"
+                )
+        self._entity_link_change("unlink", pairs)
+        self.show_message(f"Names no longer matched with {entity.label}: undo with u")
 
-    def _entity_link_change(self, action: str, key_a: str, key_b: str) -> None:
+    def _entity_link_change(self, action: str, pairs: list[tuple[str, str]]) -> None:
+        """Link or unlink key pairs in the store (one undo step), then re-highlight."""
         store = self.store
-        previous = [
-            link for link in store.entity_links() if {link.key_a, link.key_b} == {key_a, key_b}
-        ]
+        before = {
+            frozenset((a, b)): [
+                link for link in store.entity_links() if {link.key_a, link.key_b} == {a, b}
+            ]
+            for a, b in pairs
+        }
 
         def do() -> None:
-            store.set_entity_link(key_a, key_b, action)
+            for a, b in pairs:
+                store.set_entity_link(a, b, action)
             self.reanalyse()
 
         def undo() -> None:
-            if previous:
-                store.set_entity_link(previous[-1].key_a, previous[-1].key_b, previous[-1].action)
-            else:
-                store.forget_entity_link(key_a, key_b)
+            for a, b in pairs:
+                previous = before[frozenset((a, b))]
+                if previous:
+                    last = previous[-1]
+                    store.set_entity_link(last.key_a, last.key_b, last.action)
+                else:
+                    store.forget_entity_link(a, b)
             self.reanalyse()
 
         self._do(f"{action} entities", do, undo)
@@ -2078,43 +2091,22 @@ class MainWindow(QMainWindow):
 
 def build_registry_for_tests() -> CommandRegistry:
     """A window's command registry (with every command the keymap binds), for tests."""
-    return MainWindow(restore=False).registry
+    if QApplication.instance() is None:
+        QApplication([])
+    window = MainWindow(restore=False)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    return window.registry
 
 
 def _call_export(exchange: Any, store: Any, markdown: bool) -> str:
     """Text of an export through the store's exchange module (W3C JSON or Markdown)."""
-    import json
-
-    names = (
-        ("export_markdown", "to_markdown", "markdown_digest")
-        if markdown
-        else ("export_w3c", "export_collection", "to_w3c", "export_json")
-    )
-    for name in names:
-        func = getattr(exchange, name, None)
-        if callable(func):
-            result = func(store)
-            return (
-                result
-                if isinstance(result, str)
-                else json.dumps(result, ensure_ascii=False, indent=2)
-            )
-    raise CommandError("This export format is not available")
+    if markdown:
+        return exchange.export_markdown(store.list())
+    return exchange.export_w3c_json(store)
 
 
 def _call_import(exchange: Any, store: Any, data: str) -> str:
-    import json
-
-    for name in ("import_w3c", "import_collection", "import_json", "import_annotations"):
-        func = getattr(exchange, name, None)
-        if callable(func):
-            try:
-                result = func(store, data)
-            except TypeError:
-                result = func(store, json.loads(data))
-            to_json = getattr(result, "to_json", None)
-            if callable(to_json):
-                summary = to_json()
-                return ", ".join(f"{len(v)} {k}" for k, v in summary.items())
-            return "done"
-    raise CommandError("Import is not available")
+    """Validate and merge an import (all or nothing); a summary of what changed."""
+    result = exchange.import_w3c(store, data)
+    summary = result.to_json()
+    return ", ".join(f"{len(v)} {k}" for k, v in summary.items())

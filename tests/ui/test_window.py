@@ -1,0 +1,242 @@
+"""The reading window driven by keys: topics, columns, movement, alignment, entities, look."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
+
+from reader.corpus.loading import load_corpus
+from reader.paths import seeds_dir
+from reader.ui.analysis import Analysis, analyse
+from reader.ui.fonts import register_bundled_fonts
+from reader.ui.keymap import load_keymap
+from reader.ui.window import MainWindow, build_registry_for_tests
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _dispose(w: MainWindow) -> None:
+    """Delete a test's window now, so later tests do not pay for it."""
+    w.close()
+    w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@cache
+def seeds_analysis() -> Analysis:
+    return analyse(load_corpus(seeds_dir()))
+
+
+def sora_topic(analysis: Analysis) -> int:
+    """Index of the topic holding the Khmer seed (the Sora story)."""
+    km = next(d for d in analysis.corpus.documents if d.path.startswith("003"))
+    topic = analysis.topic_of(km.id)
+    assert topic is not None
+    return analysis.topics.index(topic)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    register_bundled_fonts()
+    w = MainWindow(
+        state_path=tmp_path / "state.json", keymap_path=tmp_path / "keymap.toml", restore=False
+    )
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_analysis(seeds_analysis())
+    w.open_topic(sora_topic(w.analysis))
+    QApplication.processEvents()
+    yield w
+    _dispose(w)
+
+
+def press(qtbot, w: MainWindow, keys: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """Type keys at whatever has the keyboard in the window."""
+    target = w.focusWidget() or w
+    for key in keys:
+        qtbot.keyClick(target, key, modifier)
+        target = w.focusWidget() or w
+
+
+def test_every_bound_command_exists():
+    registry = build_registry_for_tests()
+    keymap = load_keymap()
+    bound = {line.split()[0] for section in keymap.values() for line in section.values() if line}
+    missing = sorted(bound - set(registry.names()))
+    assert not missing, f"keys bound to unknown commands: {missing}"
+
+
+def test_topic_shows_its_documents_side_by_side(window):
+    docs = [c.doc for c in window.columns]
+    assert sorted(d.path[:3] for d in docs) == ["000", "003", "004"]
+    badges = {c.doc.path[:3]: c.badge.text() for c in window.columns}
+    assert badges["003"] == "km · Khmr"
+    assert badges["004"] == "pt · Latn"
+    topic_item = window.topics_panel.topLevelItem(window.topic_index)
+    assert topic_item.text(1) == "3"
+
+
+def test_passage_keys_move_and_count(qtbot, window):
+    view = window.view
+    press(qtbot, window, "j")
+    assert view.current == 1
+    press(qtbot, window, "3j")
+    assert view.current == 4
+    press(qtbot, window, "k")
+    assert view.current == 3
+    press(qtbot, window, "G")
+    assert view.current == view.passage_count - 1
+    press(qtbot, window, "gg")
+    assert view.current == 0
+    press(qtbot, window, "d", CTRL)
+    assert view.current > 0
+    assert f"¶ {view.current + 1}/{view.passage_count}" in window.passage_label.text()
+
+
+def test_columns_h_l_hide_show_and_reorder(qtbot, window):
+    first = window.column.doc.id
+    press(qtbot, window, "l")
+    assert window.column.doc.id != first
+    press(qtbot, window, "h")
+    assert window.column.doc.id == first
+    press(qtbot, window, "x")
+    assert len(window.visible_columns()) == 2
+    assert first in window.hidden
+    press(qtbot, window, "X")
+    assert len(window.visible_columns()) == 3
+    press(qtbot, window, "hh")
+    assert window.column.doc.id == first
+    press(qtbot, window, ">")
+    assert [c.doc.id for c in window.columns].index(first) == 1
+    assert window.state.order[window.topic.id][1] == first
+    assert window.splitter.indexOf(window.column) == 1
+
+
+def test_brackets_switch_topics(qtbot, window):
+    start = window.topic_index
+    press(qtbot, window, "]")
+    assert window.topic_index == (start + 1) % len(window.analysis.topics)
+    press(qtbot, window, "[")
+    assert window.topic_index == start
+
+
+def _focus_doc(window: MainWindow, prefix: str) -> None:
+    ids = [c.doc.path[:3] for c in window.columns]
+    window._set_focus(ids.index(prefix))
+
+
+def test_aligned_partners_light_up_and_sit_level(qtbot, window):
+    _focus_doc(window, "003")
+    km = window.column
+    pt = next(c for c in window.columns if c.doc.path.startswith("004"))
+    press(qtbot, window, "4j")
+    partners = window._partners(km.doc.id, km.view.current)
+    assert partners.get(pt.doc.id), "the Khmer and Portuguese seeds are translations"
+    QApplication.processEvents()
+    assert pt.view.deco.partners == set(partners[pt.doc.id])
+    first = partners[pt.doc.id][0]
+    line = km.view.fontMetrics().lineSpacing()
+    assert abs(pt.view.passage_top(first) - km.view.passage_top(km.view.current)) < line
+    press(qtbot, window, "s")  # sync off: columns no longer follow
+    assert not window.sync
+
+
+def test_passage_without_partner_shows_a_gap(qtbot, window):
+    _focus_doc(window, "000")
+    vi = window.column
+    others = [c for c in window.columns if c is not vi]
+    lonely = next(
+        i
+        for i, p in enumerate(vi.doc.passages)
+        if p.kind != "boilerplate" and not window._partners(vi.doc.id, i).get(others[0].doc.id)
+    )
+    press(qtbot, window, "gg")
+    if lonely:
+        press(qtbot, window, f"{lonely}j")
+    assert vi.view.current == lonely
+    assert others[0].view.gap is not None
+    press(qtbot, window, "s")
+    assert others[0].view.gap is None
+
+
+def test_shared_entities_highlighted_in_every_column_same_colour(window):
+    colours: dict[str, set[int]] = {}
+    for column in window.columns:
+        spans = column.view.deco.entities
+        assert spans, f"no entity highlighted in {column.doc.path}"
+        for span in spans:
+            colours.setdefault(span.entity, set()).add(span.colour)
+            assert column.doc.text[span.start : span.end].strip()
+    assert all(len(c) == 1 for c in colours.values())
+    in_all = [
+        e
+        for e in colours
+        if all(any(s.entity == e for s in c.view.deco.entities) for c in window.columns)
+    ]
+    assert in_all, "some entity (Sora, China...) occurs in all three versions"
+
+
+def test_entity_keys_step_and_tell_where_else(qtbot, window):
+    _focus_doc(window, "003")
+    press(qtbot, window, "e")
+    assert window.focus_entity is not None
+    doc_id, start = window.entity_cursor
+    assert doc_id == window.column.doc.id
+    message = window.message_label.text()
+    assert "km" in message and "×" in message
+    press(qtbot, window, "e")
+    assert window.entity_cursor[1] > start
+    press(qtbot, window, "E")
+    assert window.entity_cursor[1] == start
+
+
+def test_entities_panel_counts_and_cycles(qtbot, window):
+    panel = window.entities_panel
+    assert panel.topLevelItemCount() > 0
+    assert panel.headerItem().text(2) in {"vi", "km", "pt"}
+    press(qtbot, window, "e", CTRL)
+    assert QApplication.focusWidget() is panel or window.focusWidget() is panel
+    item = panel.topLevelItem(0)
+    panel.setCurrentItem(item)
+    qtbot.keyClick(panel, Qt.Key.Key_Return)
+    first = window.entity_cursor
+    qtbot.keyClick(panel, Qt.Key.Key_Return)
+    assert window.entity_cursor != first
+    entity = window.analysis.entities[window.focus_entity]
+    assert entity.label == item.text(0)
+
+
+def test_open_a_document_alone(qtbot, window):
+    press(qtbot, window, "o")
+    assert window.chooser.isVisible()
+    qtbot.keyClicks(window.chooser.line, "003")
+    qtbot.keyClick(window.chooser.line, Qt.Key.Key_Return)
+    assert len(window.columns) == 1
+    assert window.columns[0].doc.path.startswith("003")
+    assert "alone" in window.topic_label.text()
+
+
+def test_zoom_and_theme_keys(qtbot, window):
+    size = window.view.reading_font().pointSizeF()
+    press(qtbot, window, "=", CTRL)
+    assert window.view.reading_font().pointSizeF() == size + 1
+    press(qtbot, window, "0", CTRL)
+    assert window.view.reading_font().pointSizeF() == size
+    dark = window.theme.dark
+    press(qtbot, window, "t", CTRL)
+    assert window.theme.dark != dark
+    assert window.view.theme is window.theme
+
+
+def test_command_errors_show_in_the_status_bar(qtbot, window):
+    press(qtbot, window, "n")  # no search yet
+    assert "No search hits" in window.message_label.text()
+
+
+def test_khmer_column_uses_the_bundled_font(window):
+    km = next(c for c in window.columns if c.doc.script == "Khmr")
+    assert "Noto Sans Khmer" in km.view.reading_font().families()
