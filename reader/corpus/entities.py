@@ -217,6 +217,7 @@ class _Option:
     surface_key: str
     fallback: bool  # a part of a longer run: used only when its key is shared
     parts: tuple[str, ...] = ()  # keys of the pieces of a multi-unit run
+    part: bool = False  # a part of a run: linked only to a key that stands alone somewhere
 
 
 _PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
@@ -303,8 +304,9 @@ class _DocumentOptions:
             part = run[i:j]
             start, end = part[0].start, part[-1].end
             key, kind, parts = self._run_key(part)
-            fallback = (i, j) != (lo, hi)
-            out.append(_Option(start, end, key, kind, _name_key(text[start:end]), fallback, parts))
+            sub = (i, j) != (lo, hi)
+            surface_key = _name_key(text[start:end])
+            out.append(_Option(start, end, key, kind, surface_key, sub, parts, sub))
         return out
 
     def _run_key(self, part: list[Unit]) -> tuple[str, str, tuple[str, ...]]:
@@ -372,12 +374,14 @@ class _DocumentOptions:
 
     def _number_names(self, options: list[_Option]) -> list[_Option]:
         """A number right before a name (`360 Security Technology`), used when shared."""
-        names = {o.start: o for o in options if o.kind in ("person_org", "other") and o.key}
+        names = {
+            o.start: o for o in options if o.kind in ("person_org", "other") and not o.fallback
+        }
         out = []
         for o in options:
             if o.kind == "number" and self.text[o.end : o.end + 1] == " ":
                 name = names.get(o.end + 1)
-                if name is not None and not name.fallback:
+                if name is not None:
                     key = f"{o.key[4:]} {name.key}"
                     surface_key = key
                     out.append(_Option(o.start, name.end, key, name.kind, surface_key, True))
@@ -401,7 +405,7 @@ def _select(
 ) -> list[_Option]:
     """Non-overlapping options: shared before unshared, then longer, then earlier.
 
-    Parts of a run (`fallback`) are used only when their key is shared. A run whose every
+    Fallbacks (parts of a run) are used only when their key is shared. A run whose every
     unit is found in more documents than the run itself (`GPU Nvidia`) gives way to its units.
     """
     options = [
@@ -520,7 +524,12 @@ def _find_entities(
     for a in analyses:
         builder = _DocumentOptions(gaz, vocabs[a.doc.language], a.doc.language, a.doc.text, keys)
         options[a.doc.id] = [keymap.apply(o) for o in builder.options(a)]
-    # Pass 1: shared by any option; pass 2: shared by what pass 1 chose.
+    # Pass 1: shared by any option; pass 2: shared by what pass 1 chose. A part of a run
+    # (`Liang` of `Liang Rubo`) counts only if the key stands alone somewhere (`Lu` in `Sr. Lu`).
+    df = _document_frequency(options.values())
+    alone = {o.key for opts in options.values() for o in opts if not o.part}
+    for opts in options.values():
+        opts[:] = [o for o in opts if not o.part or o.key in alone]
     df = _document_frequency(options.values())
     shared = {k for k, n in df.items() if n >= 2}
     chosen = {doc_id: _select(opts, shared, df) for doc_id, opts in options.items()}

@@ -182,11 +182,21 @@ def _city_names(lang: str) -> Iterable[tuple[str, str]]:
             yield cid, name
 
 
+# Languages whose texts name a language with the word "language" before CLDR's name
+# (Khmer ភាសាខ្មែរ, Thai ภาษาไทย, Lao ພາສາລາວ, Burmese ဘာသာ); general knowledge, not CLDR data.
+LANGUAGE_WORD = {"km": "ភាសា", "th": "ภาษา", "lo": "ພາສາ", "my": "ဘာသာ"}
+
+
 def _language_names(lang: str) -> Iterable[tuple[str, str]]:
     ldn = icu.LocaleDisplayNames.createInstance(_locale(lang))
+    prefix = LANGUAGE_WORD.get(lang, "")
     for code in icu.Locale.getISOLanguages():
         name = ldn.languageDisplayName(code)
-        if name and name != code and len(name) >= MIN_LANGUAGE_NAME and "(" not in name:
+        if not name or name == code or "(" in name:
+            continue
+        if prefix and not name.startswith(prefix):
+            yield f"lang:{code}", prefix + name
+        if len(name) >= MIN_LANGUAGE_NAME:
             yield f"lang:{code}", name
 
 
@@ -270,6 +280,10 @@ def _names_of(lang: str) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- the gazetteer
 
 
+def _plain_lower(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).lower().split())
+
+
 def _capitalised(surface: str) -> bool:
     """Written with a capital (`China`, `châu Á`), or in a script without case."""
     first = surface[:1]
@@ -284,6 +298,7 @@ class Gazetteer:
     def __init__(self, languages: Sequence[str]) -> None:
         self.languages = tuple(sorted({lang for lang in languages if lang} | {"en"}))
         self._names: dict[str, _Name] = {}
+        self._forms: dict[str, set[str]] = {}  # folded name -> its exact lower-case forms
         for lang in self.languages:
             for entry_id, name in _names_of(lang):
                 self._add(entry_id, name, lang)
@@ -291,12 +306,15 @@ class Gazetteer:
         self._memo: dict[tuple[str, str | None], GazetteerEntry | None] = {}
 
     def _add(self, entry_id: str, name: str, lang: str) -> None:
+        if "\u200b" in name:  # Khmer CLDR names mark word breaks; texts often do not
+            self._add(entry_id, name.replace("\u200b", ""), lang)
         key = _fold_name(name)
         if not key or len(key) > MAX_NAME_CHARS:
             return
         rank = KIND_RANK.get(entry_id.split(":", 1)[0], 3)
         capital = name[:1].isupper()
         new = _Name(_entry(entry_id, name), capital, lang, rank)
+        self._forms.setdefault(key, set()).add(_plain_lower(name))
         old = self._names.get(key)
         if old is None or rank < old.rank:
             self._names[key] = new
@@ -314,10 +332,9 @@ class Gazetteer:
             return entry
 
     def _lookup(self, surface: str, language: str | None) -> GazetteerEntry | None:
-        name = self._names.get(_fold_name(surface))
-        if name is None or (name.capital and not _capitalised(surface)):
-            return None
-        if language is not None and not name.capital and name.language != language:
+        key = _fold_name(surface)
+        name = self._names.get(key)
+        if name is None or not self._fits(surface, key, name, language or ""):
             return None
         return name.entry
 
@@ -355,7 +372,7 @@ class Gazetteer:
                 if piece not in prefixes:
                     break
                 name = names.get(piece)
-                if name is not None and self._fits(text[start:end], name, language):
+                if name is not None and self._fits(text[start:end], piece, name, language):
                     best = (j, end, name)
                 j += 1
             if best is None:
@@ -365,11 +382,16 @@ class Gazetteer:
             i = best[0] + 1
         return hits
 
-    @staticmethod
-    def _fits(surface: str, name: _Name, language: str) -> bool:
+    def _fits(self, surface: str, key: str, name: _Name, language: str) -> bool:
+        """Capitalised where the name is; lower-case names only in their own language; the
+        same accents as the name unless the text writes it without any (`Sao Paulo`)."""
         if name.capital:
-            return _capitalised(surface)
-        return not language or name.language == language
+            if not _capitalised(surface):
+                return False
+        elif language and name.language != language:
+            return False
+        plain = _plain_lower(surface)
+        return plain == fold(plain) or plain in self._forms.get(key, ())
 
 
 @lru_cache(maxsize=8)

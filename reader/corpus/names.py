@@ -79,7 +79,16 @@ _NEXT_LOWER = re.compile(rf" ([{LL}][{WORD}]*)")
 # Lower-case words that may join two capitalised words into one name ("Bank of China").
 _CONNECTOR_WORDS = "of de da do dos das del della di du des van von der den la le y al bin"
 CONNECTORS = frozenset(_CONNECTOR_WORDS.split(" "))
-_CONNECTOR_GAPS = frozenset(f" {w} " for w in CONNECTORS)
+
+
+def _connects(gap: str) -> bool:
+    """One to three connector words between single spaces: ` de `, ` von der `."""
+    if len(gap) > 16 or gap[:1] != " " or gap[-1:] != " ":
+        return False
+    words = gap[1:-1].split(" ")
+    return len(words) <= 3 and all(w in CONNECTORS for w in words)
+
+
 _SKIP_BACK = frozenset(" \t\"“”„«»‘’'([{—–-*•·")
 SENTENCE_END = frozenset(".!?…:;។៕।॥။።。！？\n")
 
@@ -125,7 +134,7 @@ def name_runs(text: str, units: list[Unit]) -> list[list[Unit]]:
     for unit in units:
         if runs and not unit.initial:
             gap = text[runs[-1][-1].end : unit.start]
-            if gap == " " or gap in _CONNECTOR_GAPS:
+            if gap == " " or _connects(gap):
                 runs[-1].append(unit)
                 continue
         runs.append([unit])

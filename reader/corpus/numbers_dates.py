@@ -184,7 +184,7 @@ def _date_patterns(lang: str) -> _DatePatterns:
         before.append(
             re.compile(
                 rf"(?<![{_LATIN_LETTER}]){re.escape(day_word)}\s+"
-                r"(?P<a>\d{1,2})[./](?P<b>\d{1,2})(?:[./](?P<y>\d{4}))?(?![\d.,]\d)",
+                r"(?P<span>(?P<a>\d{1,2})[./](?P<b>\d{1,2})(?:[./](?P<y>\d{4}))?)(?![\d.,]\d)",
                 flags,
             )
         )
@@ -249,8 +249,9 @@ def date_matches(text: str, lang: str, start: int = 0, end: int | None = None) -
             day, month_no = (a, b) if dp.day_first else (b, a)
             assert month_no is not None
         key = _date_key(year, month_no, day)
-        if key:
-            found.append(Match(m.start(), m.end(), key))
+        if key:  # the span leaves out a leading "day" word: `ngày 15.2` -> `15.2`
+            s, e = m.span("span") if groups.get("span") else m.span()
+            found.append(Match(s, e, key))
     found.sort(key=lambda x: (x.start, x.start - x.end))
     out: list[Match] = []
     for match in found:

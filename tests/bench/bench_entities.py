@@ -21,7 +21,7 @@ from reader.corpus.entities import Entity, find_entities
 from reader.corpus.gazetteer import fold, gazetteer_for
 from reader.corpus.loading import document_from_bytes, load_corpus
 from reader.corpus.model import Document
-from reader.corpus.text import sentence_spans
+from reader.corpus.text import UNSPACED_SCRIPTS, script_of_char, sentence_spans
 from reader.paths import seeds_dir
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "entities"
@@ -29,6 +29,13 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "entities"
 
 def _norm(s: str) -> str:
     return " ".join(fold(s).split())
+
+
+def _boundary(left: str, right: str) -> bool:
+    """A word boundary between two characters; always one in scripts written without spaces."""
+    if not left.isalnum() or not right.isalnum():
+        return True
+    return script_of_char(left) in UNSPACED_SCRIPTS or script_of_char(right) in UNSPACED_SCRIPTS
 
 
 def surface_matches(found: str, gold: str) -> bool:
@@ -42,7 +49,7 @@ def surface_matches(found: str, gold: str) -> bool:
     while i >= 0:
         before = g[i - 1] if i else " "
         after = g[i + len(f)] if i + len(f) < len(g) else " "
-        if not before.isalnum() and not after.isalnum():
+        if _boundary(before, f[0]) and _boundary(f[-1], after):
             return True
         i = g.find(f, i + 1)
     return False
