@@ -18,10 +18,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from itertools import pairwise
-
-import icu
+from functools import cache
 
 from reader.corpus.gazetteer import Gazetteer, gazetteer_for, label_of
 from reader.corpus.model import Document
@@ -32,10 +29,10 @@ from reader.corpus.names import (
     is_initial,
     name_runs,
     name_units,
-    word_spans,
+    word_segments,
 )
 from reader.corpus.numbers_dates import date_matches, number_matches
-from reader.corpus.text import UNSPACED_SCRIPTS, Utf16Map, match_key
+from reader.corpus.text import match_key
 from reader.paths import resource
 
 ENTITY_KINDS = ("person_org", "place", "number", "date", "other")
@@ -150,23 +147,6 @@ def function_words(language: str) -> frozenset[str]:
     return _function_words().get(language, frozenset())
 
 
-@lru_cache(maxsize=64)
-def _word_breaker(language: str) -> icu.BreakIterator:
-    return icu.BreakIterator.createWordInstance(icu.Locale(language or "und"))
-
-
-def _icu_bounds(text: str, language: str, start: int, end: int) -> list[int]:
-    """Word-break positions of `text[start:end]` from ICU (dictionary-based for Khmer, Thai)."""
-    piece = text[start:end]
-    bi = _word_breaker(language)
-    bi.setText(piece)
-    bounds = [0, *bi]
-    if len(piece.encode("utf-16-le")) != 2 * len(piece):  # astral characters: convert offsets
-        conv = Utf16Map(piece)
-        bounds = [conv.to_cp(b) for b in bounds]
-    return [start + b for b in bounds]
-
-
 # --------------------------------------------------------------------------- document analysis
 
 
@@ -190,18 +170,13 @@ def _analyse(doc: Document, vocab: Vocabulary) -> _Analysis:
     """Find name units and word bounds; count the document's words into `vocab`."""
     text = doc.text
     ranges = _reading_ranges(doc)
-    unspaced = doc.script in UNSPACED_SCRIPTS
     units: list[Unit] = []
     words: list[tuple[int, int]] = []
     for s, e in ranges:
         found = name_units(text, s, e)
         vocab.add_text(text, s, e, found)
         units.extend(found)
-        if unspaced:
-            bounds = _icu_bounds(text, doc.language, s, e)
-            words.extend(pairwise(bounds))
-        else:
-            words.extend(word_spans(text, s, e))
+        words.extend(word_segments(text, doc.language, doc.script, s, e))
     return _Analysis(doc, ranges, units, words)
 
 
@@ -355,7 +330,9 @@ class _DocumentOptions:
                 unit = Unit(hit.start, hit.end, surface, True)
                 if self._ordinary(unit) or self._weak(unit):
                     continue
-            out.append(_Option(hit.start, hit.end, hit.entry.id, hit.entry.kind, "", False))
+            out.append(
+                _Option(hit.start, hit.end, hit.entry.id, hit.entry.kind, _name_key(surface), False)
+            )
         # Dates, then numbers that are not inside a date or a name.
         lang = self.language
         for s, e in analysis.ranges:

@@ -12,9 +12,12 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from itertools import pairwise
 
-from reader.corpus.text import match_key
+import icu
+
+from reader.corpus.text import UNSPACED_SCRIPTS, Utf16Map, match_key
 
 
 def _ranges_class(predicate) -> str:  # type: ignore[no-untyped-def]
@@ -141,9 +144,30 @@ def name_runs(text: str, units: list[Unit]) -> list[list[Unit]]:
     return runs
 
 
-def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """`[start, end)` of the words of `text[start:end]` in a script written with spaces."""
-    return [m.span() for m in _WORDS.finditer(text, start, end)]
+@lru_cache(maxsize=64)
+def _word_breaker(language: str) -> icu.BreakIterator:
+    return icu.BreakIterator.createWordInstance(icu.Locale(language or "und"))
+
+
+def word_segments(
+    text: str, language: str, script: str, start: int = 0, end: int | None = None
+) -> list[tuple[int, int]]:
+    """Segments of `text[start:end]` between word breaks, as `[start, end)` pairs.
+
+    Scripts written without spaces (Khmer, Thai, Chinese...) use ICU's dictionary-based word
+    breaker, so the segments include spaces and punctuation; others get their words only.
+    """
+    end = len(text) if end is None else end
+    if script not in UNSPACED_SCRIPTS:
+        return [m.span() for m in _WORDS.finditer(text, start, end)]
+    piece = text[start:end]
+    bi = _word_breaker(language)
+    bi.setText(piece)
+    bounds = [0, *bi]
+    if len(piece.encode("utf-16-le")) != 2 * len(piece):  # astral characters: convert offsets
+        conv = Utf16Map(piece)
+        bounds = [conv.to_cp(b) for b in bounds]
+    return [(start + a, start + b) for a, b in pairwise(bounds)]
 
 
 @dataclass(slots=True)
