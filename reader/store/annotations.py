@@ -30,8 +30,11 @@ CONTEXT_CHARS = 32
 STATUSES = ("anchored", "moved", "orphaned")
 MAX_TAG_CHARS = 100
 MAX_NOTE_CHARS = 1_000_000
+MAX_OFFSET = 2**31 - 1  # far beyond any reading text (files are capped at 32 MB)
 _COLOR = re.compile(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{1,20}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON can carry them; UTF-8 (and SQLite) cannot
+_FIELDS = ("document", "quote", "prefix", "suffix", "note", "color")
 
 
 class AnnotationError(ValueError):
@@ -197,6 +200,14 @@ class Annotation:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise AnnotationError(f"{name} must be a non-negative integer")
+            if value > MAX_OFFSET:
+                raise AnnotationError(f"{name} is too large ({value})")
+        for name in ("document", "quote", "prefix", "suffix", "note", "color", *self.tags):
+            value = getattr(self, name, name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                raise AnnotationError(
+                    f"{name if name in _FIELDS else 'a tag'} has a lone surrogate"
+                )
         if self.end < self.start:
             raise AnnotationError(f"end ({self.end}) is before start ({self.start})")
         if self.end - self.start != len(self.quote):

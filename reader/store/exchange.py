@@ -28,6 +28,7 @@ from urllib.parse import quote, unquote
 
 from reader.store.annotations import (
     CONTEXT_CHARS,
+    MAX_OFFSET,
     Annotation,
     AnnotationError,
     MergeResult,
@@ -363,6 +364,8 @@ def _selector_parts(selectors: Any, where: _Where) -> tuple[str, str, str, tuple
                 value = sel.get(key)
                 if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                     raise _fail(at / key, "must be a non-negative integer")
+                if value > MAX_OFFSET:
+                    raise _fail(at / key, f"is too large ({value})")
                 values.append(value)
             if values[1] < values[0]:
                 raise _fail(at, f"end ({values[1]}) is before start ({values[0]})")

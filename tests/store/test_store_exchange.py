@@ -259,6 +259,11 @@ ITEM_EDITS = {
     "negative start": (lambda i: _sel(i, 1).update(start=-3), "items[1].target.selector[1].start"),
     "start is text": (lambda i: _sel(i, 1).update(start="0"), "selector[1].start"),
     "start is bool": (lambda i: _sel(i, 1).update(start=True), "selector[1].start"),
+    "lone surrogate": (
+        lambda i: i.update(body={"type": "TextualBody", "value": "a\ud800b"}),
+        "surrogate",
+    ),
+    "huge offsets": (lambda i: _sel(i, 1).update(start=10**30, end=10**30 + 5), "too large"),
     "end before start": (lambda i: _sel(i, 1).update(start=4, end=2), "before start"),
     "span vs quote": (lambda i: _sel(i, 1).update(end=9), "spans 9"),
     "no exact": (lambda i: _sel(i, 0).pop("exact"), "exact"),
@@ -332,7 +337,12 @@ KEYS = ["@context", "id", "type", "first", "items", "target", "source", "selecto
 KEYS += ["start", "end", "body", "value", "purpose", "created", "modified", "bodyValue", "x"]
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.text(st.characters(categories=["Cs", "Mn", "So"]), max_size=5),
     lambda children: (
         st.lists(children, max_size=4)
         | st.dictionaries(
