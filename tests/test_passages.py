@@ -43,6 +43,17 @@ def test_hard_wrapped_paragraphs_join_their_lines() -> None:
     assert got[1].endswith("ends here.")
 
 
+def test_one_sentence_a_line_is_one_passage_a_line() -> None:
+    text = (
+        "The council approved the new budget on Monday.\n"
+        "Spending on schools will rise by four percent.\n"
+        "The mayor said the plan was fair to everyone.\n"
+        "Opposition members voted against the measure.\n"
+    )
+    assert len(texts(text)) == 4
+    assert len(texts(text.replace(".\n", ".\n\n", 1) + "\nLast one.")) == 5
+
+
 def test_file_name_line_next_to_caption_stays_separate() -> None:
     text = "Body paragraph one.\n\nriver-flood-2024.jpg\nThe flooded river seen from the bridge.\n"
     plain = plain_passages(text)

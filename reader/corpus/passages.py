@@ -10,6 +10,7 @@ from reader.corpus.model import Passage
 from reader.corpus.text import sentence_spans
 
 _BLOCK_SEP = re.compile(r"\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"[.!?。！？។៕။।…:;\"'”’»)\]]\s*$")
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -38,17 +39,22 @@ def is_hard_wrapped(lines: list[str]) -> bool:
     width = max(body)
     if width > 120 or width < 30:
         return False
+    # Lines that mostly end sentences are one sentence a line, not a wrapped paragraph.
+    if sum(bool(_SENTENCE_END.search(line)) for line in lines[:-1]) > (len(lines) - 1) / 2:
+        return False
     # Wrapped lines fill the width closely; separate short paragraphs vary a lot.
     return min(body) >= 0.6 * width and len(lines[-1]) <= width + 5
 
 
-def _block_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+def _block_paragraphs(
+    text: str, start: int, end: int, wrapping: bool
+) -> list[tuple[int, int, int]]:
     """Paragraph spans with first source line numbers in one blank-line-separated block."""
     lines = _lines(text, start, end)
     if not lines:
         return []
     texts = [text[s:e] for s, e in lines]
-    if is_hard_wrapped(texts) and not any(is_boilerplate(t) for t in texts):
+    if wrapping and is_hard_wrapped(texts) and not any(is_boilerplate(t) for t in texts):
         return [(lines[0][0], lines[-1][1], text.count("\n", 0, lines[0][0]))]
     return [(s, e, text.count("\n", 0, s)) for s, e in lines]
 
@@ -61,10 +67,13 @@ def split_paragraphs(text: str) -> list[tuple[int, int, int]]:
     """
     spans: list[tuple[int, int, int]] = []
     pos = 0
+    seps = list(_BLOCK_SEP.finditer(text.strip("\n")))
+    # Without blank lines between paragraphs, each line is a paragraph.
+    wrapping = bool(seps)
     for sep in _BLOCK_SEP.finditer(text):
-        spans.extend(_block_paragraphs(text, pos, sep.start()))
+        spans.extend(_block_paragraphs(text, pos, sep.start(), wrapping))
         pos = sep.end()
-    spans.extend(_block_paragraphs(text, pos, len(text)))
+    spans.extend(_block_paragraphs(text, pos, len(text), wrapping))
     return spans
 
 
