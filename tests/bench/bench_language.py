@@ -29,7 +29,8 @@ def main() -> None:
         else:
             confusions.append(f"{path.name}: {want} -> {got} ({script})")
     elapsed = time.perf_counter() - start
-    print(f"language id on {len(samples)} samples: accuracy {sum(right.values()) / len(samples):.3f}")
+    accuracy = sum(right.values()) / len(samples)
+    print(f"language id on {len(samples)} samples: accuracy {accuracy:.3f}")
     for lang in sorted(total):
         print(f"  {lang}: {right[lang]}/{total[lang]}")
     for line in confusions:
