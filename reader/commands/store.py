@@ -30,16 +30,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("annotate", help="add one annotation to a file; prints its id last")
     p.add_argument("file", type=existing_file)
     where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--start", type=int, help="first code point of the span")
-    where.add_argument("--quote", help="the text to annotate (its first occurrence)")
-    p.add_argument("--end", type=int, help="code point after the span (with --start)")
-    p.add_argument("--occurrence", type=int, default=1, help="with --quote: take the Nth (1-)")
-    p.add_argument("--note", default="", help="the note, in Markdown")
-    p.add_argument("--tag", action="append", default=[], help="a tag (repeat for more)")
-    p.add_argument("--color", default="", help="#rgb, #rrggbb or a colour name")
+    where.add_argument("--start", type=int, metavar="S", help="first code point of the span")
+    where.add_argument("--quote", metavar="TEXT", help="the text to annotate")
+    p.add_argument("--end", type=int, metavar="E", help="code point after the span")
+    p.add_argument(
+        "--occurrence", type=int, default=1, metavar="N", help="with --quote: the Nth one (from 1)"
+    )
+    p.add_argument("--note", default="", metavar="MD", help="the note, in Markdown")
+    p.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
+    p.add_argument("--color", default="", metavar="C", help="#rgb, #rrggbb or a colour name")
     p.add_argument(
         "--corpus",
         type=existing_dir,
+        metavar="DIR",
         help="corpus folder the file belongs to (default: the file's folder)",
     )
     _add_db(p)
@@ -48,7 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "annotations", help="list annotations (re-anchored to the files as they are)"
     )
-    p.add_argument("--corpus", type=existing_dir, help="re-anchor against this corpus folder")
+    p.add_argument(
+        "--corpus", type=existing_dir, metavar="DIR", help="re-anchor against this corpus folder"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     _add_db(p)
     p.set_defaults(run=run_annotations)
