@@ -232,15 +232,34 @@ class DocumentView(QTextEdit):
             self.scroll_passage_to(index, min(view_h * 0.2, max(0.0, view_h - height)))
 
     def passage_at_y(self, y: float) -> int:
-        """The passage at viewport height `y`."""
+        """The passage at viewport height `y`.
+
+        Qt lays long documents out lazily and its hit test can answer wrongly for a part not
+        laid out yet, so the answer is checked against the block's rectangle (which forces the
+        layout up to it) and searched for by rectangles when it does not hold.
+        """
+        n = self.passage_count
+        if n == 0:
+            return 0
+        doc_y = y + self.verticalScrollBar().value()
         pos = (
             self.document()
             .documentLayout()
-            .hitTest(QPointF(10, y + self.verticalScrollBar().value()), Qt.HitTestAccuracy.FuzzyHit)
+            .hitTest(QPointF(10, doc_y), Qt.HitTestAccuracy.FuzzyHit)
         )
-        if pos < 0:
-            return self.current
-        return self.document().findBlock(pos).blockNumber()
+        guess = self.document().findBlock(max(0, pos)).blockNumber() if pos >= 0 else -1
+        if 0 <= guess < n:
+            rect = self.block_rect(guess)
+            if rect.top() <= doc_y < rect.bottom() or (guess == n - 1 and doc_y >= rect.top()):
+                return guess
+        lo, hi = 0, n - 1
+        while lo < hi:  # last block whose top is at or above doc_y
+            mid = (lo + hi + 1) // 2
+            if self.block_rect(mid).top() <= doc_y:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
 
     def passage_at_offset(self, cp: int) -> int:
         return self.display.passage_at(cp)
@@ -251,14 +270,7 @@ class DocumentView(QTextEdit):
     def half_page_passages(self, direction: int) -> int:
         """The passage about half a screen away from the current one."""
         target_y = self.passage_top(self.current) + direction * self.viewport().height() / 2
-        bar = self.verticalScrollBar()
-        doc_y = target_y + bar.value()
-        pos = (
-            self.document()
-            .documentLayout()
-            .hitTest(QPointF(10, max(0.0, doc_y)), Qt.HitTestAccuracy.FuzzyHit)
-        )
-        index = self.document().findBlock(max(0, pos)).blockNumber()
+        index = self.passage_at_y(target_y)
         if index == self.current:
             index += direction
         return max(0, min(index, self.passage_count - 1))

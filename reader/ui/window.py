@@ -1238,6 +1238,7 @@ class MainWindow(QMainWindow):
             column.view.update_decorations(selection=None)
         if self.modes.mode == Mode.VISUAL:
             self.modes.leave()
+        self._update_status()
 
     def _target_span(self, allow_passage: bool = True) -> tuple[str, int, int] | None:
         """The span to act on: visual selection, mouse selection, entity, or current passage."""
@@ -2005,6 +2006,7 @@ class MainWindow(QMainWindow):
             self.selection = None
             for column in self.columns:
                 column.view.update_decorations(selection=None)
+        self._update_status()
 
     def _pending_changed(self, keys: str) -> None:
         self.pending_label.setText(keys)
