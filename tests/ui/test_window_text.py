@@ -43,7 +43,7 @@ def test_qt_cursor_selects_exactly_the_span_after_emoji():
 
 
 def test_one_block_per_passage():
-    doc = document_from_bytes("p.txt", "First line\nstill first.\n\nSecond.\n\n\nThird.\n".encode())
+    doc = document_from_bytes("p.txt", b"First line\nstill first.\n\nSecond.\n\n\nThird.\n")
     display = DisplayText(doc)
     qdoc = QTextDocument()
     qdoc.setPlainText(display.text)
