@@ -15,6 +15,7 @@ from reader.store.db import StoreError, connect
 from reader.store.index import (
     IndexReport,
     StderrProgress,
+    forget_corpus,
     load_indexed_corpus,
     refresh_index,
     search_index,
@@ -36,6 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
     p.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument(
+        "--rebuild", action="store_true", help="forget what the index knows of DIR and redo it"
+    )
+    p.add_argument(
+        "--no-entities",
+        action="store_true",
+        help="skip entity candidates (the analysis computes them when it needs them)",
+    )
     p.add_argument("--json", action="store_true", help="print what was done as JSON")
     _add_db(p)
     p.set_defaults(run=run_index)
@@ -71,10 +80,16 @@ def _open(db: str | None) -> sqlite3.Connection:
         raise UsageError(str(exc)) from exc
 
 
-def _refresh(conn: sqlite3.Connection, root: Path, quiet: bool, workers: int | None = None):
+def _refresh(
+    conn: sqlite3.Connection,
+    root: Path,
+    quiet: bool,
+    workers: int | None = None,
+    entities: bool = True,
+) -> IndexReport:
     progress = None if quiet else StderrProgress()
     try:
-        return refresh_index(conn, root, workers=workers, progress=progress)
+        return refresh_index(conn, root, workers=workers, progress=progress, entities=entities)
     except KeyboardInterrupt:
         if progress:
             progress.finish()
@@ -96,7 +111,9 @@ def run_index(args: argparse.Namespace) -> int:
     root = Path(args.dir or seeds_dir())
     conn = _open(args.db)
     try:
-        report = _refresh(conn, root, args.quiet, args.workers)
+        if args.rebuild:
+            forget_corpus(conn, root)
+        report = _refresh(conn, root, args.quiet, args.workers, not args.no_entities)
     finally:
         conn.close()
     if args.json:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -173,10 +173,11 @@ class Term:
     exact: tuple[str, ...]  # NFC, for exact matching
     prefix: bool = False  # the last token matches as a prefix
 
-    @property
-    def inside_words(self) -> bool:
-        """Unspaced-script terms also match inside a longer word (at a letter cluster)."""
-        return all(is_unspaced(t) for t in self.tokens)
+    inside_words: bool = field(init=False, compare=False)
+    """Unspaced-script terms also match inside a longer word (at a letter cluster)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inside_words", all(is_unspaced(t) for t in self.tokens))
 
     def fts(self) -> str:
         """The term as an FTS5 query over the `words` (and `inner`) columns."""
@@ -253,115 +254,153 @@ class Hit:
     score: float = 0.0
 
 
-def _term_runs(
-    term: Term, tokens: Sequence[str], spans: Sequence[tuple[int, int]], text: str | None
-) -> list[tuple[int, int]]:
-    """Token ranges `[i, j)` where `term` occurs; with `text`, only exact (case/accent) matches."""
-    n = len(term.tokens)
-    first, last = term.tokens[0], len(term.tokens) - 1
-    runs = []
-    for i in range(len(tokens) - n + 1):
-        tok = tokens[i]
-        if not (tok.startswith(first) if term.prefix and n == 1 else tok == first):
-            continue
-        ok = True
-        for j in range(1, n):
-            want = term.tokens[j]
-            have = tokens[i + j]
-            if not (have.startswith(want) if term.prefix and j == last else have == want):
-                ok = False
-                break
-        if ok and text is not None:
-            for j in range(n):
-                s, e = spans[i + j]
-                have = exact_token(text[s:e])
-                want = term.exact[j]
-                if not (have.startswith(want) if term.prefix and j == last else have == want):
-                    ok = False
-                    break
-        if ok:
-            runs.append((i, i + n))
-    return runs
+Spans = Sequence[tuple[int, int]]
+SpansArg = Spans | Callable[[], Spans]
 
 
-def _inside_word_hits(
-    term: Term, tokens: Sequence[str], spans: Sequence[tuple[int, int]], text: str | None
-) -> list[tuple[int, int]]:
-    """Spans where an unspaced-script term occurs inside a longer word, at letter clusters."""
-    want = "".join(term.tokens)
-    exact = "".join(term.exact)
-    whole_word_is_run = len(term.tokens) == 1
+@lru_cache(maxsize=512)
+def _term_pattern(term: Term) -> re.Pattern[str]:
+    """Where `term` starts in a shadow text (all positions, overlapping ones too)."""
+    body = " ".join(re.escape(t) for t in term.tokens)
+    tail = r"\S*" if term.prefix else ""
+    return re.compile(rf"(?<![^ ])(?=({body}{tail})(?![^ ]))")
+
+
+@lru_cache(maxsize=512)
+def _inside_pattern(term: Term) -> re.Pattern[str]:
+    return re.compile(rf"(?=({re.escape(''.join(term.tokens))}))")
+
+
+def _exact_run(term: Term, k: int, spans: Spans, text: str) -> bool:
+    last = len(term.tokens) - 1
+    for j, want in enumerate(term.exact):
+        s, e = spans[k + j]
+        have = exact_token(text[s:e])
+        if not (have.startswith(want) if term.prefix and j == last else have == want):
+            return False
+    return True
+
+
+def _inside_hits(
+    term: Term, words: str, get_spans: Callable[[], Spans], text: str | None
+) -> list[tuple[int, int, int, int]]:
+    """(token index, offset, length, token length) where an unspaced-script term occurs
+    inside a longer word, at letter clusters."""
+    single = len(term.tokens) == 1
     out = []
-    for i, tok in enumerate(tokens):
-        if len(tok) < len(want):
+    for m in _inside_pattern(term).finditer(words):
+        pos, length = m.start(), len(m.group(1))
+        ts = words.rfind(" ", 0, pos) + 1
+        te = words.find(" ", pos)
+        tok = words[ts : te if te >= 0 else len(words)]
+        offset = pos - ts
+        if (single and offset == 0 and length == len(tok)) or not is_cluster_boundary(tok, offset):
             continue
-        pos = tok.find(want)
-        while pos >= 0:
-            end = pos + len(want)
-            whole = pos == 0 and end == len(tok)
-            if (
-                not (whole and whole_word_is_run)
-                and is_cluster_boundary(tok, pos)
-                and (term.prefix or is_cluster_boundary(tok, end))
-            ):
-                s, e = spans[i]
-                hit = (s + pos, s + end) if e - s == len(tok) else (s, e)
-                if text is None or exact_token(text[hit[0] : hit[1]]).startswith(exact):
-                    out.append(hit)
-            pos = tok.find(want, pos + 1)
+        if not term.prefix and not is_cluster_boundary(tok, offset + length):
+            continue
+        k = words.count(" ", 0, ts)
+        if text is not None:
+            s, e = get_spans()[k]
+            hs, he = (s + offset, s + offset + length) if e - s == len(tok) else (s, e)
+            if not exact_token(text[hs:he]).startswith("".join(term.exact)):
+                continue
+        out.append((k, offset, length, len(tok)))
     return out
 
 
-def find_in_shadow(
-    query: Query,
-    tokens: Sequence[str],
-    spans: Sequence[tuple[int, int]],
-    text: str | None = None,
-) -> list[tuple[int, int]]:
-    """Spans of the hits of `query` in one passage; [] unless every term occurs.
+def _passage_matches(
+    query: Query, words: str, spans: SpansArg, text: str | None
+) -> tuple[list[list[int]], list[tuple[int, int, int, int]], Callable[[], Spans]] | None:
+    """Merged token runs and in-word hits of `query` in one shadow text; None if a term is
+    missing. Spans are only decoded when needed (exact checks, joining neighbours)."""
+    cache: list[Spans] = []
 
+    def get_spans() -> Spans:
+        if not cache:
+            cache.append(spans() if callable(spans) else spans)
+        return cache[0]
+
+    check = text if query.exact else None
+    runs: list[tuple[int, int]] = []
+    inside: list[tuple[int, int, int, int]] = []
+    for term in query.terms:
+        n = len(term.tokens)
+        found = [
+            (k, k + n)
+            for k in (words.count(" ", 0, m.start()) for m in _term_pattern(term).finditer(words))
+        ]
+        if check is not None:
+            found = [r for r in found if _exact_run(term, r[0], get_spans(), check)]
+        part = _inside_hits(term, words, get_spans, check) if term.inside_words else []
+        if not found and not part:
+            return None
+        runs.extend(found)
+        inside.extend(part)
+    runs.sort()
+    merged: list[list[int]] = []
+    for i, j in runs:
+        if merged and (
+            i < merged[-1][1]
+            or (i == merged[-1][1] and get_spans()[i][0] - get_spans()[i - 1][1] <= MAX_JOIN_GAP)
+        ):
+            merged[-1][1] = max(merged[-1][1], j)
+        else:
+            merged.append([i, j])
+    if inside and merged:
+        covered = {k for i, j in merged for k in range(i, j)}
+        inside = [h for h in inside if h[0] not in covered]
+    return merged, sorted(set(inside)), get_spans
+
+
+def find_in_shadow(
+    query: Query, words: str, spans: SpansArg, text: str | None = None
+) -> list[tuple[int, int]]:
+    """Spans of the hits of `query` in one passage's shadow text `words`; [] unless every
+    term occurs.
+
+    `spans` are the code point spans of the shadow's tokens (or a function giving them).
     Runs of matched words next to each other (at most one character, e.g. a space, between
     them) merge into one hit, so `trung quoc` gives one hit on `Trung Quốc`. Unspaced-script
     terms also match inside longer words. `text` (the reading text) is needed for exact queries.
     """
     if query.exact and text is None:
         raise ValueError("exact matching needs the reading text")
-    check = text if query.exact else None
-    runs: list[tuple[int, int]] = []
-    inside: list[tuple[int, int]] = []
-    for term in query.terms:
-        found = _term_runs(term, tokens, spans, check)
-        partial = _inside_word_hits(term, tokens, spans, check) if term.inside_words else []
-        if not found and not partial:
-            return []
-        runs.extend(found)
-        inside.extend(partial)
-    runs.sort()
-    merged: list[list[int]] = []
-    for i, j in runs:
-        if merged and (
-            i < merged[-1][1]
-            or (i == merged[-1][1] and spans[i][0] - spans[i - 1][1] <= MAX_JOIN_GAP)
-        ):
-            merged[-1][1] = max(merged[-1][1], j)
-        else:
-            merged.append([i, j])
-    hits = [(spans[i][0], spans[j - 1][1]) for i, j in merged]
-    if inside:
-        hits = _drop_contained(sorted(set(hits + inside)))
-    return hits
+    found = _passage_matches(query, words, spans, text)
+    if found is None:
+        return []
+    merged, inside, get_spans = found
+    sp = get_spans()
+    hits = [(sp[i][0], sp[j - 1][1]) for i, j in merged]
+    for k, offset, length, token_length in inside:
+        s, e = sp[k]
+        hits.append((s + offset, s + offset + length) if e - s == token_length else (s, e))
+    return sorted(set(hits))
 
 
-def _drop_contained(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted spans without those lying inside an earlier one."""
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s < out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-            continue
-        out.append((s, e))
-    return out
+def count_in_shadow(query: Query, words: str, spans: SpansArg, text: str | None = None) -> int:
+    """How many hits `find_in_shadow` would give, mostly without decoding the spans."""
+    if query.exact and text is None:
+        raise ValueError("exact matching needs the reading text")
+    if not query.exact and len(query.terms) == 1:
+        fast = _count_one_word(query.terms[0], words)
+        if fast is not None:
+            return fast
+    found = _passage_matches(query, words, spans, text)
+    return 0 if found is None else len(found[0]) + len(found[1])
+
+
+def _count_one_word(term: Term, words: str) -> int | None:
+    """Hits of a one-word term by plain string counting; None when that cannot be sure."""
+    if len(term.tokens) != 1 or term.prefix:
+        return None
+    token = term.tokens[0]
+    padded = f" {words} "
+    n = padded.count(f" {token} ")
+    if f" {token} {token} " in padded:  # neighbours that join into one hit
+        return None
+    if term.inside_words and words.count(token) != n:  # also inside longer words
+        return None
+    return n
 
 
 # --- snippets ------------------------------------------------------------------------------
@@ -461,7 +500,7 @@ class MemorySearch:
             for sh in self._shadows(doc):
                 n_passages += 1
                 total_len += len(sh.tokens)
-                spans = find_in_shadow(q, sh.tokens, sh.spans, doc.text)
+                spans = find_in_shadow(q, sh.text, sh.spans, doc.text)
                 if spans:
                     matched.append((doc, sh, spans))
                 for t, term in enumerate(q.terms):

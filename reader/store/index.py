@@ -25,16 +25,17 @@ import sys
 import threading
 import time
 from array import array
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 import icu
 
+from reader import __version__
 from reader.corpus.loading import (
     MARKDOWN_SUFFIXES,
     MAX_FILE_BYTES,
@@ -49,6 +50,7 @@ from reader.corpus.search import (
     Hit,
     Query,
     Shadow,
+    count_in_shadow,
     document_shadows,
     find_in_shadow,
     parse_query,
@@ -56,7 +58,8 @@ from reader.corpus.search import (
 from reader.paths import resource
 from reader.store.db import transaction
 
-#: Version of the derived data's layout; bump it when what is stored changes shape.
+#: Version of the processing; bump it when a change of the corpus code (reading text, passages,
+#: sentences, search words, entity candidates) changes what the index stores.
 PIPELINE = 1
 
 KIND_DOCUMENT = "index.document"
@@ -164,16 +167,13 @@ class _Result:
 
 @cache
 def pipeline_version() -> int:
-    """Fingerprint of everything derived data depends on: PIPELINE, the ICU version, the
-    corpus code and the language and alias tables. Data of another fingerprint is redone."""
-    digest = hashlib.blake2b(f"{PIPELINE}|{icu.ICU_VERSION}".encode(), digest_size=7)
-    corpus_code = Path(__file__).resolve().parent.parent / "corpus"
-    files = sorted(corpus_code.glob("*.py"))
+    """Fingerprint of what derived data depends on: PIPELINE, the app version, the ICU version
+    and the language and alias tables. Data of another fingerprint is processed again."""
+    digest = hashlib.blake2b(f"{PIPELINE}|{__version__}|{icu.ICU_VERSION}".encode(), digest_size=7)
     for folder in ("languages", "aliases"):
-        files.extend(sorted(resource(folder).glob("*")))
-    for path in files:
-        with contextlib.suppress(OSError):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        for path in sorted(resource(folder).glob("*")):
+            with contextlib.suppress(OSError):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return int.from_bytes(digest.digest(), "big")
 
 
@@ -224,10 +224,28 @@ def _spans_blob(spans: list[tuple[int, int]]) -> bytes:
     return flat.tobytes()
 
 
+class BlobSpans(Sequence[tuple[int, int]]):
+    """The token spans of one passage, read from its blob only as far as they are used."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, blob: bytes) -> None:
+        self._flat = array("i")
+        self._flat.frombytes(blob)
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        return self._flat[2 * k], self._flat[2 * k + 1]
+
+
 def _spans_from_blob(blob: bytes) -> list[tuple[int, int]]:
-    flat = array("i")
-    flat.frombytes(blob)
-    return list(zip(flat[0::2], flat[1::2], strict=True))
+    return list(BlobSpans(blob))
 
 
 def process_file(root: str, rel: str, entities: bool = True) -> _Result:
@@ -414,6 +432,19 @@ def _sigint_deferred() -> Iterator[None]:
 
 
 # --- refresh -------------------------------------------------------------------------------
+
+
+def forget_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> None:
+    """Drop a folder from the index (its derived data goes unless another folder shares it)."""
+    with transaction(conn):
+        conn.execute("DELETE FROM index_files WHERE root = ?", (corpus_root(root),))
+    collect_garbage(conn)
+
+
+def known_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> bool:
+    """Whether the index has seen this folder (the GUI can show it from the index at once)."""
+    row = conn.execute("SELECT 1 FROM index_files WHERE root = ? LIMIT 1", (corpus_root(root),))
+    return row.fetchone() is not None
 
 
 def _known_files(conn: sqlite3.Connection, root: str) -> dict[str, _FileState]:
@@ -780,17 +811,18 @@ def search_index(
     stop = None if limit is None else offset + limit
     texts: dict[tuple[str, str], str] = {}
     for path, sha, fmt, passage, blob, words, lang, score in rows:
-        spans = _spans_from_blob(blob)
         text = None
         if q.exact:
             text = texts.get((sha, fmt))
             if text is None:
                 text = texts[(sha, fmt)] = _stored_text(conn, sha, fmt)
-        found = find_in_shadow(q, words.split(" "), spans, text)
-        for s, e in found:
-            if offset <= total and (stop is None or total < stop):
-                hits.append(Hit(document_id(path), path, lang, passage, s, e, -score))
-            total += 1
+        spans = partial(BlobSpans, blob)
+        n = count_in_shadow(q, words, spans, text)
+        if n and total + n > offset and (stop is None or total < stop):
+            for i, (s, e) in enumerate(find_in_shadow(q, words, spans, text)):
+                if offset <= total + i and (stop is None or total + i < stop):
+                    hits.append(Hit(document_id(path), path, lang, passage, s, e, -score))
+        total += n
     return SearchResult(hits, total, q)
 
 
