@@ -193,8 +193,10 @@ class _Option:
     fallback: bool  # a part of a longer run: used only when its key is shared
     parts: tuple[str, ...] = ()  # keys of the pieces of a multi-unit run
     part: bool = False  # a part of a run: linked only to a key that stands alone somewhere
+    parent: str = ""  # for a part: the key of the whole run
 
 
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u31f0-\u31ff][\u30a1-\u30ff\u31f0-\u31ff]+")
 _PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
 
 
@@ -264,6 +266,7 @@ class _DocumentOptions:
         if all(plain[lo:hi]) and self.gaz.lookup(text[run[lo].start : run[hi - 1].end]) is None:
             return []
         out: list[_Option] = []
+        whole = self._run_key(run[lo:hi])[0]
         spans = [(lo, hi)]
         if 1 < hi - lo <= MAX_RUN_UNITS:
             spans += [
@@ -281,7 +284,8 @@ class _DocumentOptions:
             key, kind, parts = self._run_key(part)
             sub = (i, j) != (lo, hi)
             surface_key = _name_key(text[start:end])
-            out.append(_Option(start, end, key, kind, surface_key, sub, parts, sub))
+            parent = whole if sub else ""
+            out.append(_Option(start, end, key, kind, surface_key, sub, parts, sub, parent))
         return out
 
     def _run_key(self, part: list[Unit]) -> tuple[str, str, tuple[str, ...]]:
@@ -333,6 +337,13 @@ class _DocumentOptions:
             out.append(
                 _Option(hit.start, hit.end, hit.entry.id, hit.entry.kind, _name_key(surface), False)
             )
+        # Katakana words (foreign names in Japanese) are keyed by their transliteration
+        # (`トヨタ` -> `toyota`); as parts, they count only when that key stands alone elsewhere,
+        # so common loanwords shared between Japanese texts do not become entities.
+        for s, e in analysis.ranges:
+            for m in _KATAKANA.finditer(text, s, e):
+                key = match_key(m.group())
+                out.append(_Option(m.start(), m.end(), key, "person_org", key, True, (), True))
         # Dates, then numbers that are not inside a date or a name.
         lang = self.language
         for s, e in analysis.ranges:
@@ -447,7 +458,17 @@ class _KeyMap:
         key = self._canon.get(key, key)
         if key == opt.key:
             return opt
-        return _Option(opt.start, opt.end, key, opt.kind, opt.surface_key, opt.fallback, opt.parts)
+        return _Option(
+            opt.start,
+            opt.end,
+            key,
+            opt.kind,
+            opt.surface_key,
+            opt.fallback,
+            opt.parts,
+            opt.part,
+            opt.parent,
+        )
 
 
 # --------------------------------------------------------------------------- public functions
@@ -502,11 +523,20 @@ def _find_entities(
         builder = _DocumentOptions(gaz, vocabs[a.doc.language], a.doc.language, a.doc.text, keys)
         options[a.doc.id] = [keymap.apply(o) for o in builder.options(a)]
     # Pass 1: shared by any option; pass 2: shared by what pass 1 chose. A part of a run
-    # (`Liang` of `Liang Rubo`) counts only if the key stands alone somewhere (`Lu` in `Sr. Lu`).
-    df = _document_frequency(options.values())
+    # counts only if the key stands alone somewhere (`Lu` in `Sr. Lu`) or comes from names in
+    # two languages (`Bandung` of a translated institute); `Liang` of `Liang Rubo` and of
+    # `Liang Wenfeng` in one language are likely different people.
     alone = {o.key for opts in options.values() for o in opts if not o.part}
+    whole_df = _document_frequency(options.values())
+    part_languages: dict[str, set[str]] = defaultdict(set)
+    for d in documents:
+        for o in options[d.id]:
+            if o.part and whole_df[o.parent] < 2:  # the run itself is not shared
+                part_languages[o.key].add(d.language)
     for opts in options.values():
-        opts[:] = [o for o in opts if not o.part or o.key in alone]
+        opts[:] = [
+            o for o in opts if not o.part or o.key in alone or len(part_languages[o.key]) > 1
+        ]
     df = _document_frequency(options.values())
     shared = {k for k, n in df.items() if n >= 2}
     chosen = {doc_id: _select(opts, shared, df) for doc_id, opts in options.items()}

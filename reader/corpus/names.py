@@ -1,4 +1,5 @@
-"""Latin-script names in running text (in any script around them) and how a corpus writes words.
+"""Names in cased scripts (Latin, also Cyrillic and Greek) in running text of any script, and
+how a corpus writes its words.
 
 A name unit is a capitalised word, an acronym, CamelCase or a name with a lower-case start
 (`iFlyTek`), optionally glued by hyphens (`GPT-4`, `Jae-yong`). Units separated by single
@@ -40,14 +41,13 @@ def _ranges_class(predicate) -> str:  # type: ignore[no-untyped-def]
 
 @cache
 def _classes() -> dict[str, str]:
-    def latin(ch: str) -> bool:
-        return "LATIN" in unicodedata.name(ch, "")
+    """Upper- and lower-case letters of the cased scripts (Latin, Cyrillic, Greek...), marks."""
 
     def upper(ch: str) -> bool:
-        return unicodedata.category(ch) in ("Lu", "Lt") and latin(ch)
+        return unicodedata.category(ch) in ("Lu", "Lt")
 
     def lower(ch: str) -> bool:
-        return unicodedata.category(ch) == "Ll" and latin(ch)
+        return unicodedata.category(ch) == "Ll"
 
     def mark(ch: str) -> bool:
         return unicodedata.category(ch) in ("Mn", "Mc", "Me")
@@ -62,16 +62,19 @@ def _classes() -> dict[str, str]:
 _C = _classes()
 LU, LL, MARKS = _C["LU"], _C["LL"], _C["M"]
 WORD = rf"\w{MARKS}"  # letters, digits and combining marks of any script
-LATIN = LU + LL
+CASED = LU + LL
 
 # A word that can be (part of) a name, then hyphen-glued parts: GPT-4, Gen-2, Jae-yong, GPT-3.5.
 _NAMEY = (
-    rf"[{LU}][{WORD}]*"  # Capitalised, ACRONYM, CamelCase
-    rf"|[{LL}]+[{LU}\d][{WORD}]*"  # iFlyTek, eBay, o1
-    rf"|\d+[{LATIN}]*[{LU}][{WORD}]*"  # 36Kr, 5G
+    rf"[{LU}][{CASED}\d{MARKS}]*"  # Capitalised, ACRONYM, CamelCase
+    rf"|[{LL}]+[{LU}\d][{CASED}\d{MARKS}]*"  # iFlyTek, eBay, o1
+    rf"|\d+[{CASED}]*[{LU}][{CASED}\d{MARKS}]*"  # 36Kr, 5G
 )
+# Only cased letters, digits and marks continue a name: `CamryやRAV4` holds two names.
+_LATIN_WORD = rf"{CASED}\d{MARKS}"
 _UNIT = re.compile(
-    rf"(?<![{WORD}])(?:{_NAMEY})(?:['’][{LU}][{WORD}]*)?(?:-[{WORD}]+(?:\.\d+)?)*(?![{WORD}])"
+    rf"(?<![{_LATIN_WORD}])(?:{_NAMEY})(?:['’][{LU}][{_LATIN_WORD}]*)?"
+    rf"(?:-[{_LATIN_WORD}]+(?:\.\d+)?)*(?![{_LATIN_WORD}])"
 )
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(rf"[{WORD}]+")

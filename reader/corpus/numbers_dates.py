@@ -121,8 +121,60 @@ def number_key(value: Decimal) -> str:
     return "num:" + format(value.normalize(), "f")
 
 
+@lru_cache(maxsize=64)
+def scale_words(lang: str) -> dict[str, int]:
+    """Words that multiply a number (`million`, `triệu`, `万`, `លាន`), from CLDR compact forms."""
+    words: dict[str, int] = {}
+    try:
+        table = icu.ResourceBundle("ICUDATA", _locale(lang)).getWithFallback(
+            "NumberElements/latn/patternsLong/decimalFormat"
+        )
+    except icu.ICUError:
+        return words
+    for i in range(table.getSize()):
+        item = table.get(i)
+        magnitude = int(item.getKey())
+        for j in range(item.getSize()):
+            form = item.get(j).getString()
+            zeros = re.search(r"0+", form)
+            if zeros is None:
+                continue
+            word = (form[: zeros.start()] + form[zeros.end() :]).strip().casefold()
+            if word and not any(c.isdigit() or c in "'¤%" for c in word):
+                words.setdefault(word, magnitude // 10 ** (len(zeros.group()) - 1))
+    return words
+
+
+@lru_cache(maxsize=64)
+def _scale_re(lang: str) -> re.Pattern[str] | None:
+    words = sorted(scale_words(lang), key=len, reverse=True)
+    if not words:
+        return None
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"\s?(?P<w>{alt})(?![{_LATIN_LETTER}])", re.IGNORECASE)
+
+
+def _scaled(text: str, lang: str, end: int, value: Decimal) -> Decimal:
+    """The value times the scale words right after it (`1,8 tỷ`, `466 mila miliardi`)."""
+    pattern = _scale_re(lang)
+    if pattern is None:
+        return value
+    words = scale_words(lang)
+    for _ in range(2):
+        m = pattern.match(text, end)
+        if m is None:
+            break
+        value *= words[m.group("w").casefold()]
+        end = m.end()
+    return value
+
+
 def number_matches(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Match]:
-    """Numbers in `text[start:end]` worth linking (not single-digit integers)."""
+    """Numbers in `text[start:end]` worth linking (not single-digit integers).
+
+    A scale word after the number counts in its key: `1.8 billion` and `1,8 tỷ` are both
+    `num:1800000000`; the span stays on the digits.
+    """
     end = len(text) if end is None else end
     out = []
     for m in _number_re(lang).finditer(text, start, end):
@@ -132,9 +184,11 @@ def number_matches(text: str, lang: str, start: int = 0, end: int | None = None)
         value = number_value(raw, lang)
         if value is None:
             continue
-        if value == value.to_integral_value() and value < MIN_PLAIN_NUMBER:
+        stop = m.start() + len(raw)
+        scaled = _scaled(text, lang, stop, value)
+        if scaled == value and value == value.to_integral_value() and value < MIN_PLAIN_NUMBER:
             continue
-        out.append(Match(m.start(), m.start() + len(raw), number_key(value)))
+        out.append(Match(m.start(), stop, number_key(scaled)))
     return out
 
 
@@ -188,8 +242,58 @@ def _date_patterns(lang: str) -> _DatePatterns:
                 flags,
             )
         )
+    for style in (icu.DateFormat.LONG, icu.DateFormat.MEDIUM):
+        cldr = _pattern_regex(icu.DateFormat.createDateInstance(style, loc).toPattern(), alt)
+        if cldr is not None:
+            compiled = re.compile(cldr, flags)
+            if cldr.startswith("(?P<m>"):
+                before.append(compiled)
+            else:
+                at_digits += (compiled,)
     longest = max([len(n) for n, _ in names] + [len(day_word or "")])
     return _DatePatterns(at_digits, tuple(before), months, day_first, longest + 16)
+
+
+_PATTERN_PART = re.compile(r"'([^']*)'|([A-Za-z])\2*|(\s+)|(.)")
+
+
+def _pattern_regex(pattern: str, month_alt: str) -> str | None:
+    """A regex for dates written in a CLDR date pattern (`y年M月d日`, `d 'de' MMMM 'de' y`).
+
+    Patterns with fields other than day, month and four-digit year (weekday, era) are skipped.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for m in _PATTERN_PART.finditer(pattern):
+        literal, letter, space, other = m.groups()
+        field = m.group() if letter else ""
+        if literal is not None:
+            out.append(r"\s*" + re.escape(literal) + r"\s*" if literal else "'")
+        elif space:
+            out.append(r"\s+")
+        elif other:
+            if other == ",":
+                out.append(r"\s*,?\s*")
+            elif other in ".年月日년월일/-":
+                out.append(r"\s*" + re.escape(other) + r"\s*")
+        elif letter in "yu" and len(field) in (1, 4) and "y" not in seen:
+            out.append(r"(?P<y>\d{4})(?!\d)")
+            seen.add("y")
+        elif letter in "ML" and len(field) <= 2 and "m" not in seen:
+            out.append(r"(?P<mm>\d{1,2})(?!\d)")
+            seen.add("m")
+        elif letter in "ML" and "m" not in seen:
+            out.append(rf"(?P<m>{month_alt})(?!\d)(?![{_LATIN_LETTER}])")
+            seen.add("m")
+        elif letter == "d" and "d" not in seen:
+            out.append(r"(?<![\d.,])(?P<d>\d{1,2})(?!\d)")
+            seen.add("d")
+        else:
+            return None
+    if not {"y", "m", "d"} <= seen:
+        return None
+    regex = "".join(out)
+    return regex.removeprefix(r"\s*").removeprefix(r"\s+").removesuffix(r"\s*")
 
 
 def _date_key(year: int | None, month: int, day: int | None) -> str | None:
@@ -243,7 +347,7 @@ def date_matches(text: str, lang: str, start: int = 0, end: int | None = None) -
             if capital and groups["m"][:1].islower():
                 continue
         elif groups.get("mm"):
-            month_no = int(groups["mm"])
+            month_no = int(_ascii_digits(groups["mm"]))
         else:
             a, b = _num(groups.get("a")), _num(groups.get("b"))
             day, month_no = (a, b) if dp.day_first else (b, a)

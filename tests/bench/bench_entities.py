@@ -176,8 +176,9 @@ def main() -> None:
     seeds = load_corpus(seeds_dir()).documents
     evaluate("seeds", seeds, DATA / "seeds_gold.json", args.verbose)
     if not args.seeds_only:
-        heldout = load_corpus(DATA / "heldout").documents
-        evaluate("held-out", heldout, DATA / "heldout_gold.json", args.verbose)
+        for name in ("heldout", "heldout2"):
+            docs = load_corpus(DATA / name).documents
+            evaluate(name, docs, DATA / f"{name}_gold.json", args.verbose)
     if args.docs:
         speed(args.docs)
 
