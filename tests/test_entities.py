@@ -68,6 +68,19 @@ def test_number_values(raw, lang, value):
     assert str(number_value(raw, lang)) == value
 
 
+def test_scale_words_count_in_the_key():
+    en = doc("en", "en", "Samsung will invest $1.8 billion; Toyota recalls 1.2 million cars.")
+    vi = doc("vi", "vi", "Samsung sẽ đầu tư thêm 1,8 tỷ USD.")
+    ja = doc("ja", "ja", "トヨタは約120万台をリコールする。", "Jpan")
+    it = doc("it", "it", "Il progetto costa 466 mila miliardi di rupie.")
+    id_ = doc("id", "id", "Proyek ini menelan biaya 466 triliun rupiah.")
+    assert keys(document_candidates(en))["1.8"] == "num:1800000000"
+    assert keys(document_candidates(vi))["1,8"] == "num:1800000000"
+    assert keys(document_candidates(en))["1.2"] == "num:1200000"
+    assert keys(document_candidates(ja))["120"] == "num:1200000"
+    assert keys(document_candidates(it))["466"] == keys(document_candidates(id_))["466"]
+
+
 def test_single_digits_are_not_entities():
     d = doc("en", "en", "He has 3 cats and 2 dogs.")
     assert not [c for c in document_candidates(d) if c.kind == "number"]
@@ -256,7 +269,14 @@ def test_cli_entities_json_contract(tmp_path, capsys):
     fields = {"id", "key", "label", "kind", "languages", "documents", "occurrences"}
     assert data["entities"] and all(set(e) == fields for e in data["entities"])
     by_key = {e["key"]: e for e in data["entities"]}
-    for key in ("samsung", "region:KR", "region:VN", "num:1.8", "lee jae-yong", "city:hanoi"):
+    for key in (
+        "samsung",
+        "region:KR",
+        "region:VN",
+        "num:1800000000",
+        "lee jae-yong",
+        "city:hanoi",
+    ):
         assert key in by_key, key
         assert len(by_key[key]["documents"]) == 2
     occ = by_key["pham minh chinh"]["occurrences"][0]
