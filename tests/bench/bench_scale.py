@@ -234,6 +234,10 @@ def bench_size(n: int, workdir: Path) -> None:
     print(f"  bare ICU word-break pass: {bare_s:.2f} s ({mb / bare_s:.1f} MB/s)", flush=True)
 
     db = workdir / f"store{n}.sqlite3"
+    lean_db = workdir / f"lean{n}.sqlite3"
+    for old in (db, lean_db):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{old}{suffix}").unlink(missing_ok=True)
     cold_s, cold_mem = run_index(root, db)
     print(
         f"  cold index: {cold_s:.2f} s ({mb / cold_s:.2f} MB/s) = {cold_s / bare_s:.1f}x bare "
@@ -248,7 +252,6 @@ def bench_size(n: int, workdir: Path) -> None:
         f"max {worst:.1f} ms (target p95 < 50 ms); {avg_hits} hits per query on average",
         flush=True,
     )
-    lean_db = workdir / f"lean{n}.sqlite3"
     lean_s, _ = run_index(root, lean_db, "--no-entities")
     print(
         f"  cold index without entity candidates: {lean_s:.2f} s ({mb / lean_s:.2f} MB/s) "
