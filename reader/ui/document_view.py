@@ -235,27 +235,34 @@ class DocumentView(QTextEdit):
         """The passage at viewport height `y`.
 
         Qt lays long documents out lazily and its hit test can answer wrongly for a part not
-        laid out yet, so the answer is checked against the block's rectangle (which forces the
-        layout up to it) and searched for by rectangles when it does not hold.
+        laid out yet, so this searches block rectangles instead (each forces the layout only up
+        to its block), galloping out from the current passage, which is usually on screen.
         """
         n = self.passage_count
         if n == 0:
             return 0
         doc_y = y + self.verticalScrollBar().value()
-        pos = (
-            self.document()
-            .documentLayout()
-            .hitTest(QPointF(10, doc_y), Qt.HitTestAccuracy.FuzzyHit)
-        )
-        guess = self.document().findBlock(max(0, pos)).blockNumber() if pos >= 0 else -1
-        if 0 <= guess < n:
-            rect = self.block_rect(guess)
-            if rect.top() <= doc_y < rect.bottom() or (guess == n - 1 and doc_y >= rect.top()):
-                return guess
-        lo, hi = 0, n - 1
+
+        def top(i: int) -> float:
+            return self.block_rect(i).top()
+
+        start = max(0, min(self.current, n - 1))
+        step = 1
+        if top(start) <= doc_y:  # the answer is at or after `start`
+            lo = start
+            while lo + step < n and top(lo + step) <= doc_y:
+                lo += step
+                step *= 2
+            hi = min(n - 1, lo + step)
+        else:
+            hi = start
+            while hi - step > 0 and top(hi - step) > doc_y:
+                hi -= step
+                step *= 2
+            lo = max(0, hi - step)
         while lo < hi:  # last block whose top is at or above doc_y
             mid = (lo + hi + 1) // 2
-            if self.block_rect(mid).top() <= doc_y:
+            if top(mid) <= doc_y:
                 lo = mid
             else:
                 hi = mid - 1

@@ -16,7 +16,6 @@ from reader.corpus.text import (
     UNSPACED_SCRIPTS,
     cp_to_utf16,
     script_of_char,
-    utf16_len,
     word_spans,
 )
 
@@ -45,6 +44,11 @@ class Utf16Index:
         for k, m in enumerate(_ASTRAL.finditer(text)):
             self._astral_cp.append(m.start())
             self._astral_u16.append(m.start() + k + 1)
+
+    @property
+    def astral_count(self) -> int:
+        """How many characters need two UTF-16 units."""
+        return len(self._astral_cp)
 
     def to_utf16(self, cp: int) -> int:
         """UTF-16 offset of code point offset `cp` (clamped to the string)."""
@@ -103,7 +107,7 @@ class DisplayText:
             pos += len(part) + 1
         self.text = BLOCK_SEPARATOR.join(parts)
         self._u16 = Utf16Index(self.text)
-        self.utf16_length = utf16_len(self.text)
+        self.utf16_length = self._u16.length + self._u16.astral_count
 
     def passage_at(self, cp: int) -> int:
         """Index of the passage holding reading offset `cp` (the previous one between passages)."""
