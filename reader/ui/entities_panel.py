@@ -50,8 +50,10 @@ class EntitiesPanel(QTreeWidget):
             for col in range(2, 2 + len(documents)):
                 item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight)
             self.addTopLevelItem(item)
-        self.resizeColumnToContents(0)
-        self.setColumnWidth(0, min(self.columnWidth(0), 180))
+        self.setColumnWidth(0, 130)
+        self.setColumnWidth(1, 72)
+        for col in range(2, 2 + len(documents)):
+            self.setColumnWidth(col, 34)
 
     def select_entity(self, entity_id: str | None) -> None:
         if entity_id in self._ids:
