@@ -27,8 +27,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import icu
+
 from reader.corpus.model import Document, Passage
-from reader.corpus.text import UNSPACED_SCRIPTS, script_of_char, word_spans
+from reader.corpus.text import (
+    UNSPACED_SCRIPTS,
+    WORD_NONE_LIMIT,
+    Utf16Map,
+    script_of_char,
+    word_spans,
+)
 
 # Scripts whose combining marks are accents to ignore; elsewhere (Khmer coeng, Thai tone marks,
 # Japanese dakuten) marks change the letter and are kept.
@@ -111,30 +119,73 @@ def is_unspaced(token: str) -> bool:
     return bool(token) and script_of_char(token[0]) in UNSPACED_SCRIPTS
 
 
+_MARK_CACHE: dict[str, bool] = {}
+
+
+def _is_mark(ch: str) -> bool:
+    mark = _MARK_CACHE.get(ch)
+    if mark is None:
+        mark = _MARK_CACHE[ch] = unicodedata.category(ch).startswith("M")
+    return mark
+
+
 def is_cluster_boundary(token: str, i: int) -> bool:
     """Whether position `i` of `token` starts a letter cluster (not a mark, not after a coeng)."""
     if i <= 0 or i >= len(token):
         return True
-    return not unicodedata.category(token[i]).startswith("M") and token[i - 1] not in _JOINERS
+    return not _is_mark(token[i]) and token[i - 1] not in _JOINERS
 
 
-def inner_suffixes(token: str) -> list[str]:
+@lru_cache(maxsize=131072)
+def inner_suffixes(token: str) -> tuple[str, ...]:
     """The suffixes of `token` that start at a letter cluster inside it.
 
     ICU's dictionaries keep compounds such as `ទន្លេមេគង្គ` (Mekong river) as one word; with its
     inner suffixes in the index, a search for `មេគង្គ` finds it too.
     """
-    return [token[i:] for i in range(1, len(token)) if is_cluster_boundary(token, i)]
+    joiners, cache = _JOINERS, _MARK_CACHE
+    out = []
+    previous = token[0] if token else ""
+    for i in range(1, len(token)):
+        ch = token[i]
+        mark = cache.get(ch)
+        if mark is None:
+            mark = _is_mark(ch)
+        if not mark and previous not in joiners:
+            out.append(token[i:])
+        previous = ch
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def _word_iterator(language: str) -> icu.BreakIterator:
+    return icu.BreakIterator.createWordInstance(icu.Locale(language or "und"))
 
 
 def text_tokens(text: str, language: str = "", offset: int = 0) -> list[tuple[str, int, int]]:
-    """Folded tokens of `text` with their spans (shifted by `offset`); empty tokens dropped."""
+    """Folded tokens of `text` with their spans (shifted by `offset`); empty tokens dropped.
+
+    The words are those of `reader.corpus.text.word_spans` (ICU rule status: words and
+    numbers), found here in one pass without per-word overhead.
+    """
+    bi = _word_iterator(language)
+    bi.setText(text)
+    to_cp = Utf16Map(text).to_cp if utf16_len_differs(text) else None
     out = []
-    for s, e in word_spans(text, language):
-        key = fold_token(text[s:e])
-        if key:
-            out.append((key, s + offset, e + offset))
+    start = bi.first()
+    for end in bi:
+        if bi.getRuleStatus() >= WORD_NONE_LIMIT:
+            s, e = (to_cp(start), to_cp(end)) if to_cp else (start, end)
+            key = fold_token(text[s:e])
+            if key:
+                out.append((key, s + offset, e + offset))
+        start = end
     return out
+
+
+def utf16_len_differs(text: str) -> bool:
+    """Whether `text` has characters outside the BMP (ICU offsets then differ from Python's)."""
+    return not text.isascii() and max(text) > "\uffff"
 
 
 def document_shadows(doc: Document) -> list[Shadow]:
