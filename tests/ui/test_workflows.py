@@ -348,3 +348,40 @@ def test_note_preview_is_safe():
     assert "<img" not in html.replace("&lt;img", "")
     assert "<script" not in html
     assert "<strong>bold</strong>" in html
+
+
+def test_orphaned_note_is_flagged_and_reattached(qtbot, tmp_path, store):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    path = folder / "story.txt"
+    path.write_text("The mayor opened the bridge.\n\nTraffic resumed on Monday.\n", "utf-8")
+    before = load_corpus(folder).documents[0]
+    old = store.annotate(before, 4, 9, note="who?")  # "mayor"
+    path.write_text("A new first line.\n\nTraffic resumed on Tuesday.\n", "utf-8")
+    w = make_window(qtbot, tmp_path, store, analyse(load_corpus(folder)))
+    assert store.get(old.id).status == "orphaned"
+    panel = w.annotations_panel
+    assert panel.visible_ids() == [old.id]
+    assert "orphaned" in panel.tree.topLevelItem(0).text(0)
+    assert w.view.deco.notes == []  # not drawn on text that merely looks alike
+    press(qtbot, w, "j")
+    panel.select(old.id)
+    assert w.registry.run("reattach-annotation")
+    again = store.get(old.id)
+    assert again.status == "anchored" and again.quote == "Traffic resumed on Tuesday."
+    assert [n.annotation for n in w.view.deco.notes] == [old.id]
+
+
+def test_loading_can_be_cancelled(tmp_path):
+    from reader.ui.analysis import Cancelled, load_and_analyse
+
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_text(f"Document {n} about Lisbon.\n", "utf-8")
+    seen: list[int] = []
+    with pytest.raises(Cancelled):
+        load_and_analyse(
+            tmp_path, progress=lambda i, total, _: seen.append(i), cancelled=lambda: len(seen) >= 1
+        )
+    assert seen == [0]
+    analysis = load_and_analyse(tmp_path)
+    assert len(analysis.corpus.documents) == 3
