@@ -11,8 +11,10 @@ reading text); that list is the offset map from shadow text back to the document
 
 Query syntax: words separated by spaces must all occur in one passage; `"two words"` is a phrase
 (words next to each other, in order); a trailing `*` matches a word prefix (`quo*`). A word of
-an unspaced script that ICU segments into several words is matched as a phrase of them. Matching
-is case- and diacritic-insensitive unless `exact` is asked for.
+an unspaced script that ICU segments into several words is matched as a phrase of them, and
+also inside a longer word at a letter-cluster boundary (ICU keeps compounds such as
+`ទន្លេមេគង្គ` whole; `មេគង្គ` still finds it). Matching is case- and diacritic-insensitive
+(accents of Latin, Greek and Cyrillic; `đ` -> `d`) unless `exact` is asked for.
 
 This module knows nothing of SQLite: `reader.store.index` keeps shadow texts in an FTS5 table and
 uses the same query and hit functions.

@@ -748,6 +748,28 @@ def stored_candidates(conn: sqlite3.Connection, doc: Document) -> list[list[Any]
     return json.loads(row[0]) if row else None
 
 
+def refresh_corpus(
+    root: str | os.PathLike[str],
+    db: str | os.PathLike[str] | None = None,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    workers: int | None = None,
+) -> IndexReport:
+    """`refresh_index` on its own connection: what a GUI worker thread runs.
+
+    `progress` is called from that thread (emit a Qt signal from it); set `cancel` to stop
+    after the files already done are committed. Raises StoreError when the store is refused.
+    """
+    from reader.store.db import connect
+
+    conn = connect(db)
+    try:
+        return refresh_index(conn, root, workers=workers, progress=progress, cancel=cancel)
+    finally:
+        conn.close()
+
+
 def open_indexed_corpus(
     root: str | os.PathLike[str],
     db: str | os.PathLike[str] | sqlite3.Connection | None = None,
