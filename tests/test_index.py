@@ -396,3 +396,30 @@ def test_cli_search_refuses_an_empty_query(corpus_dir, tmp_path, capsys):
     code = main(["search", "  !! ", str(corpus_dir), "--db", str(tmp_path / "s.db"), "--json"])
     assert code == 2
     assert "nothing to search for" in capsys.readouterr().err
+
+
+def test_cli_index_reports_progress_on_stderr(corpus_dir, tmp_path, capsys):
+    assert main(["index", str(corpus_dir), "--db", str(tmp_path / "p.sqlite3")]) == 0
+    captured = capsys.readouterr()
+    assert "indexing 3/3 files" in captured.err and "MB/s" in captured.err
+    assert "3 processed" in captured.out
+
+
+def test_refresh_corpus_runs_in_a_worker_thread_with_progress(corpus_dir, tmp_path):
+    from reader.store.index import refresh_corpus
+
+    seen: list[tuple[int, int]] = []
+    result: list = []
+    thread = threading.Thread(
+        target=lambda: result.append(
+            refresh_corpus(
+                corpus_dir,
+                tmp_path / "t.sqlite3",
+                progress=lambda p: seen.append((p.done, p.total)),
+            )
+        )
+    )
+    thread.start()
+    thread.join(60)
+    assert result and result[0].processed == 3
+    assert seen[-1] == (3, 3)
