@@ -463,7 +463,8 @@ class DocumentView(QTextEdit):
         max_width = MAX_LINE_EM * em
         spare = self.viewport().width() + self.viewportMargins().left() - max_width
         side = int(max(0, spare) / 2)
-        self.setViewportMargins(side, 0, 0, 0)
+        if side != self.viewportMargins().left():
+            self.setViewportMargins(side, 0, 0, 0)
         self.schedule_refresh()
 
     def offset_at(self, pos: QPoint, exact: bool = True) -> int:
