@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -16,7 +17,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 MIN_DETECT_CONFIDENCE = 10
-_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+# C0/C1 controls other than tab, line feed, vertical tab, form feed and carriage return.
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 class DecodeError(ValueError):
@@ -88,6 +90,6 @@ def _decode_with(data: bytes, name: str) -> str:
 def normalise_text(text: str) -> str:
     """Reading-text normal form: no BOM, LF line ends, NFC, no stray control characters."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in _CONTROL_OK or unicodedata.category(ch) != "Cc")
+    text = _STRAY_CONTROLS.sub("", text)
     text = text.replace("\f", "\n").replace("\v", "\n")
     return unicodedata.normalize("NFC", text)

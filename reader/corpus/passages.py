@@ -46,17 +46,15 @@ def is_hard_wrapped(lines: list[str]) -> bool:
     return min(body) >= 0.6 * width and len(lines[-1]) <= width + 5
 
 
-def _block_paragraphs(
-    text: str, start: int, end: int, wrapping: bool
-) -> list[tuple[int, int, int]]:
-    """Paragraph spans with first source line numbers in one blank-line-separated block."""
+def _block_paragraphs(text: str, start: int, end: int, wrapping: bool) -> list[tuple[int, int]]:
+    """Paragraph spans in one blank-line-separated block."""
     lines = _lines(text, start, end)
     if not lines:
         return []
     texts = [text[s:e] for s, e in lines]
     if wrapping and is_hard_wrapped(texts) and not any(is_boilerplate(t) for t in texts):
-        return [(lines[0][0], lines[-1][1], text.count("\n", 0, lines[0][0]))]
-    return [(s, e, text.count("\n", 0, s)) for s, e in lines]
+        return [(lines[0][0], lines[-1][1])]
+    return lines
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int, int]]:
@@ -65,16 +63,22 @@ def split_paragraphs(text: str) -> list[tuple[int, int, int]]:
     One paragraph a line, blank lines between paragraphs, and hard-wrapped paragraphs
     separated by blank lines all come out as one span per paragraph.
     """
-    spans: list[tuple[int, int, int]] = []
+    spans: list[tuple[int, int]] = []
     pos = 0
-    seps = list(_BLOCK_SEP.finditer(text.strip("\n")))
     # Without blank lines between paragraphs, each line is a paragraph.
-    wrapping = bool(seps)
+    wrapping = _BLOCK_SEP.search(text.strip("\n")) is not None
     for sep in _BLOCK_SEP.finditer(text):
         spans.extend(_block_paragraphs(text, pos, sep.start(), wrapping))
         pos = sep.end()
     spans.extend(_block_paragraphs(text, pos, len(text), wrapping))
-    return spans
+    # First source line of each span, counted in one pass.
+    out: list[tuple[int, int, int]] = []
+    line, counted = 0, 0
+    for s, e in spans:
+        line += text.count("\n", counted, s)
+        counted = s
+        out.append((s, e, line))
+    return out
 
 
 def plain_passages(text: str) -> list[Passage]:
