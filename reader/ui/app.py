@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,25 @@ def open_store(db: str | None) -> tuple[Any, str | None]:
         return None, f"Notes are off: {exc}"
 
 
+def missing_display() -> str | None:
+    """Why Qt cannot open a window here (Linux without X11 or Wayland), or None."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no screen to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+        "run it under a desktop session, or headless with QT_QPA_PLATFORM=offscreen, "
+        "or on a virtual screen: Xvfb :99 & DISPLAY=:99 corpus-reader"
+    )
+
+
 def run_app(directory: Path | None = None, db: str | None = None) -> int:
     """Open the reading window on `directory` (default: the last corpus, else the seeds)."""
+    problem = missing_display()
+    if problem:
+        sys.stderr.write(f"corpus-reader: {problem}\n")
+        return 1
     from reader.ui.window import MainWindow
 
     app = make_app()
