@@ -12,6 +12,8 @@ from reader.corpus.entities import find_entities
 from reader.corpus.loading import LoadError, load_corpus, load_document
 from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, find_topics, read_manifest
 from reader.paths import seeds_dir
+from reader.store.db import StoreError
+from reader.store.user_edits import stored_user_edits
 
 
 def threshold(value: str) -> float:
@@ -33,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_THRESHOLD,
         help=f"0..1, higher keeps only close versions together (default {DEFAULT_THRESHOLD})",
     )
+    p.add_argument("--db", help="annotation store whose topic edits and entity links apply")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run_topics)
 
@@ -49,9 +52,13 @@ def run_topics(args: argparse.Namespace) -> int:
         manifest = read_manifest(root)
     except ManifestError as exc:
         raise UsageError(str(exc)) from exc
+    try:
+        links, edits = stored_user_edits(args.db)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
     corpus = load_corpus(root)
-    index = find_entities(corpus.documents)
-    topics = find_topics(corpus.documents, index, args.threshold, manifest)
+    index = find_entities(corpus.documents, links=links)
+    topics = find_topics(corpus.documents, index, args.threshold, manifest, edits)
     if args.json:
         print_json(topics.to_json())
         return 0

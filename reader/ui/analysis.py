@@ -17,6 +17,7 @@ from typing import Any
 
 from reader.corpus.loading import load_corpus
 from reader.corpus.model import Corpus, Document
+from reader.store.user_edits import entity_link_records, topic_edit_records
 
 ALL_TOPIC = "all"
 N_COLOURS = 12
@@ -169,20 +170,6 @@ def _entities_from_index(index: Any) -> dict[str, EntityInfo]:
     return out
 
 
-def topic_edit_records(edits: Iterable[Any]) -> list[tuple[str, dict[str, Any]]]:
-    """The store's topic edits as the (op, args) records `find_topics` replays."""
-    records: list[tuple[str, dict[str, Any]]] = []
-    for e in edits:
-        kind = _get(e, "kind")
-        if kind == "move":
-            records.append(("move", {"document": _get(e, "document"), "topic": _get(e, "topic")}))
-        elif kind == "rename":
-            records.append(("rename", {"topic": _get(e, "topic"), "label": _get(e, "value")}))
-        elif kind == "merge":
-            records.append(("merge", {"source": _get(e, "topic"), "target": _get(e, "value")}))
-    return records
-
-
 def analyse(
     corpus: Corpus,
     links: Iterable[Any] = (),
@@ -209,8 +196,8 @@ def analyse(
     if top_mod is not None and corpus.documents:
         say("topics")
         try:
-            found = top_mod.find_topics(
-                corpus.documents, index, edits=topic_edit_records(topic_edits)
+            found = top_mod.topics_for_corpus(
+                corpus, index, edits=topic_edit_records(topic_edits)
             )
             warnings.extend(found.warnings)
             topics = [
@@ -226,14 +213,7 @@ def analyse(
 
 def _find_entities(module: Any, corpus: Corpus, links: list[Any]) -> Any:
     """Call the core's find_entities with the user's links when it takes them."""
-    pairs = [
-        (_get(link, "key_a"), _get(link, "key_b"), _get(link, "action", "link") == "link")
-        for link in links
-    ]
-    try:
-        return module.find_entities(corpus.documents, links=pairs)
-    except TypeError:
-        return module.find_entities(corpus.documents)
+    return module.find_entities(corpus.documents, links=entity_link_records(links))
 
 
 def align_documents(analysis: Analysis, doc_ids: Sequence[str]) -> Any:
