@@ -18,7 +18,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from reader.corpus.gazetteer import Gazetteer, gazetteer_for, label_of
 from reader.corpus.model import Document
@@ -32,7 +32,7 @@ from reader.corpus.names import (
     word_segments,
 )
 from reader.corpus.numbers_dates import date_matches, number_matches
-from reader.corpus.text import match_key
+from reader.corpus.text import UNSPACED_SCRIPTS, match_key
 from reader.paths import resource
 
 ENTITY_KINDS = ("person_org", "place", "number", "date", "other")
@@ -157,13 +157,22 @@ class _Analysis:
     doc: Document
     ranges: list[tuple[int, int]]
     units: list[Unit]
-    words: list[tuple[int, int]]  # segments between word breaks, for gazetteer matching
+    words: list[tuple[int, int]] | None  # ICU word segments (unspaced scripts only)
 
 
 def _reading_ranges(doc: Document) -> list[tuple[int, int]]:
+    """The spans of the passages that are not boilerplate, neighbours merged."""
     if not doc.passages:
         return [(0, len(doc.text))]
-    return [(p.start, p.end) for p in doc.passages if p.kind != "boilerplate"]
+    ranges: list[tuple[int, int]] = []
+    for p in doc.passages:
+        if p.kind == "boilerplate":
+            continue
+        if ranges and not doc.text[ranges[-1][1] : p.start].strip():
+            ranges[-1] = (ranges[-1][0], p.end)
+        else:
+            ranges.append((p.start, p.end))
+    return ranges
 
 
 def _analyse(doc: Document, vocab: Vocabulary) -> _Analysis:
@@ -171,12 +180,15 @@ def _analyse(doc: Document, vocab: Vocabulary) -> _Analysis:
     text = doc.text
     ranges = _reading_ranges(doc)
     units: list[Unit] = []
-    words: list[tuple[int, int]] = []
+    words: list[tuple[int, int]] | None = None
+    if doc.script in UNSPACED_SCRIPTS:
+        words = []
     for s, e in ranges:
         found = name_units(text, s, e)
         vocab.add_text(text, s, e, found)
         units.extend(found)
-        words.extend(word_segments(text, doc.language, doc.script, s, e))
+        if words is not None:
+            words.extend(word_segments(text, doc.language, doc.script, s, e))
     return _Analysis(doc, ranges, units, words)
 
 
@@ -196,10 +208,12 @@ class _Option:
     parent: str = ""  # for a part: the key of the whole run
 
 
+_NEXT_WORD = re.compile(r" ?[^\s]{0,24}")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u31f0-\u31ff][\u30a1-\u30ff\u31f0-\u31ff]+")
 _PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
 
 
+@lru_cache(maxsize=65536)
 def _name_key(surface: str) -> str:
     return match_key(_PLURAL_ACRONYM.sub(r"\1", surface))
 
@@ -214,9 +228,11 @@ class _DocumentOptions:
         language: str,
         text: str,
         keys: dict[str, tuple[str, str, tuple[str, ...]]] | None = None,
+        runs: dict[tuple[str, bool, str], tuple[tuple[int, int, _Option], ...]] | None = None,
     ) -> None:
         self.gaz = gaz
         self._keys = {} if keys is None else keys  # run surface -> key, kind, pieces
+        self._runs = {} if runs is None else runs  # (surface, initial, next word) -> options
         self.vocab = vocab
         self.language = language
         self.text = text
@@ -250,7 +266,26 @@ class _DocumentOptions:
         return unit.text in self.vocab.initial_alone
 
     def run_options(self, run: list[Unit]) -> list[_Option]:
-        """The run itself, and its parts as fallbacks (used when their key is shared)."""
+        """The run itself, and its parts as fallbacks (used when their key is shared).
+
+        Options depend only on the run's text, whether it starts a sentence and the word after
+        it, so they are computed once per language for a repeated name.
+        """
+        first, last = run[0].start, run[-1].end
+        nxt = _NEXT_WORD.match(self.text, last)
+        memo_key = (self.text[first:last], run[0].initial, nxt.group() if nxt else "")
+        found = self._runs.get(memo_key)
+        if found is None:
+            found = self._runs[memo_key] = tuple(
+                (o.start - first, o.end - first, o) for o in self._run_options(run)
+            )
+        return [
+            _Option(first + s, first + e, o.key, o.kind, o.surface_key, o.fallback, o.parts,
+                    o.part, o.parent)
+            for s, e, o in found
+        ]  # fmt: skip
+
+    def _run_options(self, run: list[Unit]) -> list[_Option]:
         text = self.text
         weak = [self._weak(u) for u in run]
         plain = [w or self._ordinary(u) for u, w in zip(run, weak, strict=True)]
@@ -328,7 +363,11 @@ class _DocumentOptions:
         for run in name_runs(text, analysis.units):
             out.extend(self.run_options(run))
         # Gazetteer names on word boundaries (also in unspaced scripts and lower case).
-        for hit in self.gaz.find(text, analysis.words, self.language):
+        if analysis.words is None:
+            hits = self.gaz.find_spaced(text, analysis.ranges, self.language)
+        else:
+            hits = self.gaz.find(text, analysis.words, self.language)
+        for hit in hits:
             surface = text[hit.start : hit.end]
             if " " not in surface and is_initial(text, hit.start) and surface[:1].isupper():
                 unit = Unit(hit.start, hit.end, surface, True)
@@ -519,8 +558,10 @@ def _find_entities(
     keymap = _KeyMap(links)
     options: dict[str, list[_Option]] = {}
     keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    runs: dict[str, dict] = defaultdict(dict)  # per language: its vocabulary decides
     for a in analyses:
-        builder = _DocumentOptions(gaz, vocabs[a.doc.language], a.doc.language, a.doc.text, keys)
+        lang = a.doc.language
+        builder = _DocumentOptions(gaz, vocabs[lang], lang, a.doc.text, keys, runs[lang])
         options[a.doc.id] = [keymap.apply(o) for o in builder.options(a)]
     # Pass 1: shared by any option; pass 2: shared by what pass 1 chose. A part of a run
     # counts only if the key stands alone somewhere (`Lu` in `Sr. Lu`) or comes from names in

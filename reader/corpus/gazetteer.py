@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import icu
 
+from reader.corpus.names import WORD
 from reader.corpus.text import match_key
 from reader.paths import resource
 
@@ -31,6 +33,9 @@ _TZ_AREAS += ("Pacific/",)
 _M49 = "002 003 005 009 011 013 014 015 017 018 019 021 029 030 034 035 039 053 054 057 061"
 M49_AREAS = tuple(f"{_M49} 142 143 145 150 151 154 155 419".split(" "))
 
+
+_WORD = re.compile(rf"[{WORD}]+")
+_WORD_CHAR = re.compile(rf"[{WORD}]")
 
 # --------------------------------------------------------------------------- folding
 
@@ -304,6 +309,12 @@ class Gazetteer:
                 self._add(entry_id, name, lang)
         self._prefixes = {key[:i] for key in self._names for i in range(1, len(key) + 1)}
         self._memo: dict[tuple[str, str | None], GazetteerEntry | None] = {}
+        # First words of the names, exactly (accents kept) and folded (for unaccented text).
+        self._first_exact = {
+            m.group() for forms in self._forms.values() for f in forms if (m := _WORD.match(f))
+        }
+        self._first_folded = {m.group() for key in self._names if (m := _WORD.match(key))}
+        self._ends: dict[str, re.Pattern[str]] = {}
 
     def _add(self, entry_id: str, name: str, lang: str) -> None:
         if "\u200b" in name:  # Khmer CLDR names mark word breaks; texts often do not
@@ -382,16 +393,77 @@ class Gazetteer:
             i = best[0] + 1
         return hits
 
+    def find_spaced(
+        self,
+        text: str,
+        ranges: Sequence[tuple[int, int]],
+        language: str = "",
+        folded: str | None = None,
+    ) -> list[GazetteerHit]:
+        """Like `find`, for scripts written with spaces: words are runs of letters and marks.
+
+        Only the places where a name's first word occurs are tried: the document's distinct
+        words are intersected with the names' first words first.
+        """
+        folded = fold(text) if folded is None else folded
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = folded
+        names = self._names
+        prefixes = self._prefixes
+        found: list[tuple[int, int, _Name]] = []
+        words = set(_WORD.findall(lowered))
+        firsts = {fold(w) for w in words & self._first_exact}
+        firsts.update(w for w in words & self._first_folded if w.isascii())
+        starts = [lo for lo, _ in ranges]
+        is_word = _WORD_CHAR.match
+        for first in firsts:
+            pattern = self._ends.get(first)
+            if pattern is None:  # the literal first lets `re` search fast
+                pattern = self._ends[first] = re.compile(re.escape(first) + r"\b")
+            for m in pattern.finditer(folded):
+                here = m.start()
+                if (here and is_word(folded, here - 1)) or is_word(folded, m.end()):
+                    continue  # inside a longer word
+                k = bisect_right(starts, here) - 1
+                if k < 0 or here >= ranges[k][1]:
+                    continue  # not in a reading range
+                hi = ranges[k][1]
+                best: tuple[int, _Name] | None = None
+                for w in _WORD.finditer(folded, here, min(hi, here + MAX_NAME_CHARS)):
+                    piece = folded[here : w.end()]
+                    if piece not in prefixes:
+                        break
+                    name = names.get(piece)
+                    if name is not None and self._fits(text[here : w.end()], piece, name, language):
+                        best = (w.end(), name)
+                if best is not None:
+                    found.append((here, best[0], best[1]))
+        found.sort(key=lambda f: (f[0], -f[1]))
+        hits: list[GazetteerHit] = []
+        for start, end, name in found:
+            if hits and start < hits[-1].end:
+                continue
+            hits.append(GazetteerHit(start, end, name.entry))
+        return hits
+
     def _fits(self, surface: str, key: str, name: _Name, language: str) -> bool:
         """Capitalised where the name is; lower-case names only in their own language; the
-        same accents as the name unless the text writes it without any (`Sao Paulo`)."""
+        same accents as the name unless the text or the name has none (`Sao Paulo`)."""
         if name.capital:
             if not _capitalised(surface):
                 return False
         elif language and name.language != language:
             return False
+        if surface.isascii():  # written without accents (`Sao Paulo`): any form fits
+            return True
         plain = _plain_lower(surface)
-        return plain == fold(plain) or plain in self._forms.get(key, ())
+        forms = self._forms.get(key, ())
+        if plain in forms or plain == fold(plain):
+            return True
+        # A name CLDR writes without accents (vi `Ho Chi Minh`) may be accented in the text;
+        # short words differ by their accents alone (vi `Ảnh` "photo" is not `Anh`).
+        return " " in plain and any(f == fold(f) for f in forms)
 
 
 @lru_cache(maxsize=8)

@@ -78,8 +78,9 @@ _UNIT = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(rf"[{WORD}]+")
-_LOWER_WORD = re.compile(rf"(?<![{WORD}])[{LL}][{WORD}]*")
-_LOWER_PAIR = re.compile(rf"(?<![{WORD}])([{LL}][{WORD}]*) (?=([{LL}][{WORD}]*))")
+# The word-start check comes after the first letter so that `re` can skip ahead fast.
+_LOWER_WORD = re.compile(rf"[{LL}](?<![{WORD}].)[{WORD}]*")
+_LOWER_PAIR = re.compile(rf"([{LL}](?<![{WORD}].)[{WORD}]*) (?=([{LL}][{WORD}]*))")
 _NEXT_LOWER = re.compile(rf" ([{LL}][{WORD}]*)")
 
 # Lower-case words that may join two capitalised words into one name ("Bank of China").
@@ -185,7 +186,7 @@ class Vocabulary:
 
     def add_text(self, text: str, start: int, end: int, units: list[Unit]) -> None:
         """Count the words of `text[start:end]`, whose name units are `units`."""
-        self.lower.update(w.lower() for w in _LOWER_WORD.findall(text, start, end))
+        self.lower.update(_LOWER_WORD.findall(text, start, end))
         self.lower_pairs.update(_LOWER_PAIR.findall(text, start, end))
         for u in units:
             if not u.initial:
