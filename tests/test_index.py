@@ -423,3 +423,24 @@ def test_refresh_corpus_runs_in_a_worker_thread_with_progress(corpus_dir, tmp_pa
     thread.join(60)
     assert result and result[0].processed == 3
     assert seen[-1] == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "query", ["nguyen", "ភ្នំពេញ", "lisboa porto", '"aurea bank"', "sa*", "មេគង្គ", "2024"]
+)
+def test_quick_search_path_agrees_with_looking_at_every_row(generated, tmp_path, query):
+    conn = connect(tmp_path / "q.sqlite3")
+    try:
+        refresh_index(conn, generated, workers=1, entities=False)
+        key = index_mod.corpus_root(generated)
+        assert index_mod._plain_corpus(conn, key)
+        for limit, offset in ((20, 0), (7, 5), (None, 0)):
+            quick = search_index(conn, generated, query, limit=limit, offset=offset)
+            q = quick.query
+            slow = index_mod._search_all_rows(conn, key, q, q.fts(), limit, offset)
+            assert quick.total == slow.total
+            assert [(h.path, h.start, h.end) for h in quick.hits] == [
+                (h.path, h.start, h.end) for h in slow.hits
+            ]
+    finally:
+        conn.close()

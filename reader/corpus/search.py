@@ -56,7 +56,6 @@ FTS_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co'"
 
 CONTEXT_CHARS = 60
 _JOINERS = frozenset("\u17d2\u1039\u200d")  # Khmer coeng, Burmese virama, ZWJ
-MAX_JOIN_GAP = 1  # matched words this close (in characters) form one hit
 
 
 class QueryError(ValueError):
@@ -374,12 +373,12 @@ def _passage_matches(
         return cache[0]
 
     check = text if query.exact else None
-    runs: list[tuple[int, int]] = []
+    runs: list[tuple[int, int, int]] = []
     inside: list[tuple[int, int, int, int]] = []
-    for term in query.terms:
+    for t, term in enumerate(query.terms):
         n = len(term.tokens)
         found = [
-            (k, k + n)
+            (k, k + n, t)
             for k in (words.count(" ", 0, m.start()) for m in _term_pattern(term).finditer(words))
         ]
         if check is not None:
@@ -390,17 +389,15 @@ def _passage_matches(
         runs.extend(found)
         inside.extend(part)
     runs.sort()
-    merged: list[list[int]] = []
-    for i, j in runs:
-        if merged and (
-            i < merged[-1][1]
-            or (i == merged[-1][1] and get_spans()[i][0] - get_spans()[i - 1][1] <= MAX_JOIN_GAP)
-        ):
+    merged: list[list[int]] = []  # [first token, end token, term of the last run]
+    for i, j, t in runs:
+        if merged and (i < merged[-1][1] or (i == merged[-1][1] and t != merged[-1][2])):
             merged[-1][1] = max(merged[-1][1], j)
+            merged[-1][2] = t
         else:
-            merged.append([i, j])
+            merged.append([i, j, t])
     if inside and merged:
-        covered = {k for i, j in merged for k in range(i, j)}
+        covered = {k for i, j, _ in merged for k in range(i, j)}
         inside = [h for h in inside if h[0] not in covered]
     return merged, sorted(set(inside)), get_spans
 
@@ -412,9 +409,10 @@ def find_in_shadow(
     term occurs.
 
     `spans` are the code point spans of the shadow's tokens (or a function giving them).
-    Runs of matched words next to each other (at most one character, e.g. a space, between
-    them) merge into one hit, so `trung quoc` gives one hit on `Trung Quốc`. Unspaced-script
-    terms also match inside longer words. `text` (the reading text) is needed for exact queries.
+    Matches of different words of the query that follow each other merge into one hit, so
+    `trung quoc` gives one hit on `Trung Quốc`; a word repeated (`ha ha`) stays two hits.
+    Unspaced-script terms also match inside longer words. `text` (the reading text) is needed
+    for exact queries.
     """
     if query.exact and text is None:
         raise ValueError("exact matching needs the reading text")
@@ -423,7 +421,7 @@ def find_in_shadow(
         return []
     merged, inside, get_spans = found
     sp = get_spans()
-    hits = [(sp[i][0], sp[j - 1][1]) for i, j in merged]
+    hits = [(sp[i][0], sp[j - 1][1]) for i, j, _ in merged]
     for k, offset, length, token_length in inside:
         s, e = sp[k]
         hits.append((s + offset, s + offset + length) if e - s == token_length else (s, e))
@@ -434,25 +432,69 @@ def count_in_shadow(query: Query, words: str, spans: SpansArg, text: str | None 
     """How many hits `find_in_shadow` would give, mostly without decoding the spans."""
     if query.exact and text is None:
         raise ValueError("exact matching needs the reading text")
-    if not query.exact and len(query.terms) == 1:
-        fast = _count_one_word(query.terms[0], words)
+    if not query.exact:
+        fast = _count_plain(query, words, spans)
         if fast is not None:
             return fast
     found = _passage_matches(query, words, spans, text)
     return 0 if found is None else len(found[0]) + len(found[1])
 
 
-def _count_one_word(term: Term, words: str) -> int | None:
-    """Hits of a one-word term by plain string counting; None when that cannot be sure."""
-    if len(term.tokens) != 1 or term.prefix:
+@lru_cache(maxsize=256)
+def _plain_plan(
+    query: Query,
+) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+    """What `_count_plain` looks for: (kind, words, in-word words, neighbour pairs)."""
+    terms = query.terms
+    if query.exact or any(t.prefix for t in terms):
         return None
-    token = term.tokens[0]
+    if len(terms) == 1 and len(terms[0].tokens) > 1:
+        tokens = terms[0].tokens
+        n = len(tokens)
+        if terms[0].inside_words or any(tokens[k:] == tokens[: n - k] for k in range(1, n)):
+            return None  # in-word matches, or occurrences that could overlap
+        return "phrase", (" " + " ".join(tokens) + " ",), (), ()
+    if any(len(t.tokens) != 1 for t in terms):
+        return None
+    wanted = [t.tokens[0] for t in terms]
+    inside = tuple(t.tokens[0] for t in terms if t.inside_words)
+    pairs = tuple(f" {a} {b} " for a in wanted for b in wanted if a != b)
+    return "words", tuple(f" {w} " for w in wanted), inside, pairs
+
+
+def _count_plain(query: Query, words: str, spans: SpansArg) -> int | None:
+    """Hits by plain string counting when that is sure to agree with `find_in_shadow`: one
+    phrase, or words that are each a whole word; None otherwise."""
+    plan = _plain_plan(query)
+    if plan is None:
+        return None
+    kind, padded_words, inside, pairs = plan
     padded = f" {words} "
-    n = padded.count(f" {token} ")
-    if f" {token} {token} " in padded:  # neighbours that join into one hit
-        return None
-    if term.inside_words and words.count(token) != n:  # also inside longer words
-        return None
+    if kind == "phrase":
+        return padded.count(padded_words[0])
+    total = 0
+    for w in padded_words:
+        n = padded.count(w)
+        if not n:
+            return 0
+        if w + w[1:] in padded:  # str.count misses the second of two neighbours
+            return None
+        total += n
+    for token in inside:  # also inside longer words?
+        if words.count(token) != padded.count(f" {token} "):
+            return None
+    for pair in pairs:  # different words side by side join into one hit
+        if pair in padded:
+            total -= _count_overlapping(padded, pair)
+    return total
+
+
+def _count_overlapping(text: str, part: str) -> int:
+    n = 0
+    pos = text.find(part)
+    while pos >= 0:
+        n += 1
+        pos = text.find(part, pos + 1)
     return n
 
 

@@ -50,6 +50,7 @@ from reader.corpus.search import (
     Hit,
     Query,
     Shadow,
+    _inside_hits,
     count_in_shadow,
     document_shadows,
     find_in_shadow,
@@ -66,6 +67,7 @@ KIND_DOCUMENT = "index.document"
 KIND_SENTENCES = "index.sentences"
 KIND_CANDIDATES = "index.candidates"
 KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_CANDIDATES)
+KIND_DIRTY = "index-dirty"  # a refresh wrote and has not collected garbage yet
 
 CHUNK_FILES = 8  # files per worker task
 INLINE_MAX_FILES = 24  # fewer files to process than this: no worker processes
@@ -412,7 +414,17 @@ def collect_garbage(conn: sqlite3.Connection) -> int:
         for sha, fmt in orphans:
             _drop_content(conn, sha, fmt)
         conn.executemany("DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?", cached)
+        conn.execute("DELETE FROM doc_cache WHERE sha256 = '' AND kind = ?", (KIND_DIRTY,))
     return len(orphans)
+
+
+def _mark_dirty(conn: sqlite3.Connection) -> None:
+    """Note (inside a write) that derived data may have orphans until `collect_garbage`."""
+    conn.execute(
+        "INSERT OR IGNORE INTO doc_cache (sha256, kind, version, data, created) "
+        "VALUES ('', ?, 0, x'', '')",
+        (KIND_DIRTY,),
+    )
 
 
 @contextlib.contextmanager
@@ -526,6 +538,8 @@ def refresh_index(
         todo.append(_Todo(rel, st.st_size, fmt))
     gone = [rel for rel in known if rel not in seen]
     with _sigint_deferred(), transaction(conn):
+        if gone or reused or todo:
+            _mark_dirty(conn)
         conn.executemany(
             "DELETE FROM index_files WHERE root = ? AND path = ?", [(key, rel) for rel in gone]
         )
@@ -534,7 +548,7 @@ def refresh_index(
     report.deleted = len(gone)
     report.reused = len(reused)
     _process_all(conn, key, todo, report, workers, progress, cancel, entities)
-    if not report.cancelled:
+    if not report.cancelled and (gone or reused or todo):
         collect_garbage(conn)
     report.seconds = time.monotonic() - started
     return report
@@ -817,16 +831,140 @@ def search_index(
     Raises reader.corpus.search.QueryError for an empty query.
     """
     q = query if isinstance(query, Query) else parse_query(query, language or "", exact)
+    key = corpus_root(root)
     expr = q.fts()
     if language:
         expr += ' AND lang : "' + language.replace('"', '""') + '"'
+    if q.exact or not _plain_corpus(conn, key):
+        return _search_all_rows(conn, key, q, expr, limit, offset)
+    hits = _page(conn, key, q, expr, limit, offset)
+    total = None if language else _vocabulary_total(conn, q)
+    if total is None:
+        total = 0
+        for rowid, words in conn.execute(
+            "SELECT rowid, words FROM index_fts WHERE index_fts MATCH ?", (expr,)
+        ):
+            total += count_in_shadow(q, words, partial(_spans_of, conn, rowid))
+    return SearchResult(hits, total, q)
+
+
+def _spans_of(conn: sqlite3.Connection, passage_id: int) -> BlobSpans:
+    row = conn.execute("SELECT spans FROM index_passages WHERE id = ?", (passage_id,)).fetchone()
+    return BlobSpans(row[0] if row else b"")
+
+
+_PLAIN_CACHE: dict[int, tuple[tuple[int, int, str], bool]] = {}
+
+
+def _plain_corpus(conn: sqlite3.Connection, key: str) -> bool:
+    """Whether every passage in the FTS table is this folder's, once (one folder indexed, no
+    leftovers of an interrupted refresh, no two files with the same content). Remembered per
+    connection until the database changes."""
+    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes, key)
+    cached = _PLAIN_CACHE.get(id(conn))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    plain = _plain_corpus_now(conn, key)
+    _PLAIN_CACHE[id(conn)] = (stamp, plain)
+    return plain
+
+
+def _plain_corpus_now(conn: sqlite3.Connection, key: str) -> bool:
+    roots = conn.execute("SELECT DISTINCT root FROM index_files LIMIT 2").fetchall()
+    if roots != [(key,)]:
+        return False
+    if conn.execute(
+        "SELECT 1 FROM doc_cache WHERE sha256 = '' AND kind = ?", (KIND_DIRTY,)
+    ).fetchone():
+        return False
+    twice = conn.execute(
+        "SELECT 1 FROM index_files WHERE error IS NULL "
+        "GROUP BY sha256, format HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
+    return twice is None
+
+
+def _page(
+    conn: sqlite3.Connection, key: str, q: Query, expr: str, limit: int | None, offset: int
+) -> list[Hit]:
+    """The hits `offset` to `offset + limit`: the best rows first (ties by path and passage)."""
+    stop = None if limit is None else offset + limit
+    want = None if stop is None else stop + 10
+    while True:
+        sql = "SELECT rowid, bm25(index_fts, 1.0, 0.5, 0.0) AS score FROM index_fts "
+        sql += "WHERE index_fts MATCH ? ORDER BY score"
+        ranked = conn.execute(sql + (f" LIMIT {want}" if want else ""), (expr,)).fetchall()
+        rows: list[tuple[float, str, int, list[Hit]]] = []
+        seen = 0
+        boundary = None
+        complete = want is None or len(ranked) < want
+        for rowid, score in ranked:
+            if boundary is not None and score != boundary:
+                complete = True
+                break
+            row = conn.execute(
+                "SELECT f.path, p.passage, p.spans, x.words, x.lang FROM index_passages p "
+                "JOIN index_fts x ON x.rowid = p.id "
+                "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format "
+                "WHERE p.id = ? AND f.root = ?",
+                (rowid, key),
+            ).fetchone()
+            if row is None:
+                continue
+            path, passage, blob, words, lang = row
+            found = find_in_shadow(q, words, BlobSpans(blob))
+            hits = [Hit(document_id(path), path, lang, passage, s, e, -score) for s, e in found]
+            rows.append((score, path, passage, hits))
+            seen += len(hits)
+            if stop is not None and seen >= stop and boundary is None:
+                boundary = score  # rows tied with this one may still sort before it
+        if complete:
+            rows.sort(key=lambda r: r[:3])
+            ordered = [h for r in rows for h in r[3]]
+            return ordered[offset:stop]
+        assert want is not None
+        want *= 4
+
+
+def _vocabulary_total(conn: sqlite3.Connection, q: Query) -> int | None:
+    """Hits of a one-word query counted by FTS5's own vocabulary (None: cannot)."""
+    if len(q.terms) != 1:
+        return None
+    term = q.terms[0]
+    if len(term.tokens) != 1 or term.prefix:
+        return None
+    try:
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_vocab "
+            "USING fts5vocab(main, 'index_fts', 'instance')"
+        )
+    except sqlite3.Error:
+        return None
+    token = term.tokens[0]
+    total = conn.execute(
+        "SELECT count(*) FROM temp.index_vocab WHERE term = ? AND col = 'words'", (token,)
+    ).fetchone()[0]
+    if term.inside_words:  # plus the places inside longer words
+        quoted = '"' + token.replace('"', '""') + '"*'
+        for rowid, words in conn.execute(
+            "SELECT rowid, words FROM index_fts WHERE index_fts MATCH ?", (f"inner : {quoted}",)
+        ):
+            spans = partial(_spans_of, conn, rowid)
+            total += len(_inside_hits(term, words, spans, None))
+    return total
+
+
+def _search_all_rows(
+    conn: sqlite3.Connection, key: str, q: Query, expr: str, limit: int | None, offset: int
+) -> SearchResult:
+    """Search looking at every matching row (exact mode, several folders, leftovers)."""
     rows = conn.execute(
         "SELECT f.path, p.sha256, p.format, p.passage, p.spans, x.words, x.lang, "
         "bm25(index_fts, 1.0, 0.5, 0.0) AS score "
         "FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
         "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format AND f.root = ? "
         "WHERE index_fts MATCH ? AND f.error IS NULL ORDER BY score, f.path, p.passage",
-        (corpus_root(root), expr),
+        (key, expr),
     )
     hits: list[Hit] = []
     total = 0
