@@ -444,3 +444,16 @@ def test_quick_search_path_agrees_with_looking_at_every_row(generated, tmp_path,
             ]
     finally:
         conn.close()
+
+
+def test_two_files_with_the_same_content_both_give_hits(conn, tmp_path):
+    root = tmp_path / "dups"
+    write(root, {"a.txt": FILES["vi/cang.txt"], "b/copy.txt": FILES["vi/cang.txt"]})
+    refresh_index(conn, root)
+    result = search_index(conn, root, "da nang", limit=None)
+    assert result.total == 4 == len(result.hits)
+    assert sorted({h.path for h in result.hits}) == ["a.txt", "b/copy.txt"]
+    (root / "b/copy.txt").unlink()
+    refresh_index(conn, root)
+    assert search_index(conn, root, "da nang").total == 2
+    assert index_mod._plain_corpus(conn, index_mod.corpus_root(root))

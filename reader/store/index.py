@@ -68,6 +68,7 @@ KIND_SENTENCES = "index.sentences"
 KIND_CANDIDATES = "index.candidates"
 KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_CANDIDATES)
 KIND_DIRTY = "index-dirty"  # a refresh wrote and has not collected garbage yet
+KIND_MIXED = "index-mixed"  # several folders, or files with the same content
 
 CHUNK_FILES = 8  # files per worker task
 INLINE_MAX_FILES = 24  # fewer files to process than this: no worker processes
@@ -415,6 +416,7 @@ def collect_garbage(conn: sqlite3.Connection) -> int:
             _drop_content(conn, sha, fmt)
         conn.executemany("DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?", cached)
         conn.execute("DELETE FROM doc_cache WHERE sha256 = '' AND kind = ?", (KIND_DIRTY,))
+        _mark_mixed(conn)
     return len(orphans)
 
 
@@ -853,35 +855,33 @@ def _spans_of(conn: sqlite3.Connection, passage_id: int) -> BlobSpans:
     return BlobSpans(row[0] if row else b"")
 
 
-_PLAIN_CACHE: dict[int, tuple[tuple[int, int, str], bool]] = {}
-
-
 def _plain_corpus(conn: sqlite3.Connection, key: str) -> bool:
-    """Whether every passage in the FTS table is this folder's, once (one folder indexed, no
-    leftovers of an interrupted refresh, no two files with the same content). Remembered per
-    connection until the database changes."""
-    stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes, key)
-    cached = _PLAIN_CACHE.get(id(conn))
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    plain = _plain_corpus_now(conn, key)
-    _PLAIN_CACHE[id(conn)] = (stamp, plain)
-    return plain
+    """Whether every passage in the FTS table is this folder's, once: one folder indexed, no
+    leftovers of an interrupted refresh, no two files with the same content (markers kept by
+    `collect_garbage`)."""
+    marked = conn.execute(
+        "SELECT 1 FROM doc_cache WHERE sha256 = '' AND kind IN (?, ?) LIMIT 1",
+        (KIND_DIRTY, KIND_MIXED),
+    ).fetchone()
+    if marked:
+        return False
+    return conn.execute("SELECT root FROM index_files LIMIT 1").fetchone() == (key,)
 
 
-def _plain_corpus_now(conn: sqlite3.Connection, key: str) -> bool:
+def _mark_mixed(conn: sqlite3.Connection) -> None:
+    """Keep the marker of a store whose FTS rows are not one folder's, once each."""
+    conn.execute("DELETE FROM doc_cache WHERE sha256 = '' AND kind = ?", (KIND_MIXED,))
     roots = conn.execute("SELECT DISTINCT root FROM index_files LIMIT 2").fetchall()
-    if roots != [(key,)]:
-        return False
-    if conn.execute(
-        "SELECT 1 FROM doc_cache WHERE sha256 = '' AND kind = ?", (KIND_DIRTY,)
-    ).fetchone():
-        return False
     twice = conn.execute(
         "SELECT 1 FROM index_files WHERE error IS NULL "
         "GROUP BY sha256, format HAVING count(*) > 1 LIMIT 1"
     ).fetchone()
-    return twice is None
+    if len(roots) > 1 or twice:
+        conn.execute(
+            "INSERT INTO doc_cache (sha256, kind, version, data, created) "
+            "VALUES ('', ?, 0, x'', '')",
+            (KIND_MIXED,),
+        )
 
 
 def _page(
