@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,10 @@ def run_search(args: argparse.Namespace) -> int:
 
 def _kwic_line(hit: dict, width: int = 35) -> str:
     left, match, right = hit["left"][-width:], hit["text"], hit["right"][:width]
+    while left and unicodedata.category(left[0]).startswith("M"):
+        left = left[1:]  # do not start on a vowel sign torn from its letter
+    while right and right[-1] in "\u17d2\u1039":
+        right = right[:-1]  # nor end on a Khmer or Burmese subscript sign
     return f"{left:>{width}}[{match}]{right}"
 
 
