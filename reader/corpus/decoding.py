@@ -72,7 +72,7 @@ def _detect(data: bytes) -> Decoded:
             continue
         try:
             text = _decode_with(data, name)
-        except (LookupError, UnicodeDecodeError, icu.ICUError):
+        except (LookupError, ValueError, icu.ICUError):
             continue
         warning = f"not UTF-8: decoded as {name} (ICU detection, confidence {confidence}%)"
         return Decoded(text, name, warning)
