@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests never read or write the user's own store, state or keymap.
+_SANDBOX = tempfile.mkdtemp(prefix="corpus-reader-tests-")
+os.environ["CORPUS_READER_DB"] = os.path.join(_SANDBOX, "store.sqlite3")
+os.environ["CORPUS_READER_STATE"] = os.path.join(_SANDBOX, "state.json")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_SANDBOX, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "data")
 
 from reader.corpus.loading import load_corpus
 from reader.corpus.model import Corpus

@@ -48,3 +48,19 @@ def test_a_refused_store_is_one_clear_line(tmp_path: Path, capsys) -> None:
 def _docs(capsys) -> str:
     assert main(["docs", "--json"]) == 0
     return capsys.readouterr().out
+
+
+def test_stored_entity_unlink_shows_in_entities_command(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "store.sqlite3"
+
+    def us_mentions(*extra: str) -> set[str]:
+        assert main(["entities", "--json", *extra]) == 0
+        data = json.loads(capsys.readouterr().out)
+        [us] = [e for e in data["entities"] if e["key"] == "region:US"]
+        return {o["text"] for o in us["occurrences"]}
+
+    assert "Mỹ" in us_mentions()
+    with Store(db) as store:
+        store.unlink_entities("region:US", "my")  # the reader says Mỹ is not the US here
+    after = us_mentions("--db", str(db))
+    assert "Mỹ" not in after and {"EUA", "Estados Unidos"} & after

@@ -35,7 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_THRESHOLD,
         help=f"0..1, higher keeps only close versions together (default {DEFAULT_THRESHOLD})",
     )
-    p.add_argument("--db", help="annotation store whose topic edits and entity links apply")
+    p.add_argument(
+        "--db", help="annotation store whose topic edits and entity links apply (default: yours)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run_topics)
 
