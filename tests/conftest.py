@@ -16,9 +16,9 @@ os.environ["CORPUS_READER_STATE"] = os.path.join(_SANDBOX, "state.json")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_SANDBOX, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "data")
 
-from reader.corpus.loading import load_corpus
-from reader.corpus.model import Corpus
-from reader.paths import seeds_dir
+from reader.corpus.loading import load_corpus  # noqa: E402
+from reader.corpus.model import Corpus  # noqa: E402
+from reader.paths import seeds_dir  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 
