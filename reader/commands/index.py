@@ -7,7 +7,6 @@ import sqlite3
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 from reader.cli import UsageError, existing_dir, print_json, print_table
 from reader.corpus.search import QueryError, hits_json
@@ -186,6 +185,7 @@ def _kwic_line(hit: dict, width: int = 35) -> str:
 def run_tmx(args: argparse.Namespace) -> int:
     from reader.corpus.tmx import TmxError, topic_tmx
     from reader.store.annotations import Store
+    from reader.store.user_edits import entity_link_records, topic_edit_records
 
     root = Path(args.dir or seeds_dir())
     try:
@@ -195,8 +195,8 @@ def run_tmx(args: argparse.Namespace) -> int:
     try:
         _refresh(store.conn, root, quiet=True)
         corpus = load_indexed_corpus(store.conn, root)
-        links = [(k.key_a, k.key_b, k.action == "link") for k in store.entity_links()]
-        edits = [_edit_record(e) for e in store.topic_edits()]
+        links = entity_link_records(store.entity_links())
+        edits = topic_edit_records(store.topic_edits())
     finally:
         store.close()
     try:
@@ -216,12 +216,3 @@ def run_tmx(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0
-
-
-def _edit_record(edit: Any) -> tuple[str, dict[str, Any]]:
-    """A stored topic edit as the (op, args) record `find_topics` replays."""
-    if edit.kind == "move":
-        return "move", {"document": edit.document, "topic": edit.topic}
-    if edit.kind == "rename":
-        return "rename", {"topic": edit.topic, "label": edit.value}
-    return "merge", {"source": edit.topic, "target": edit.value}
