@@ -25,7 +25,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -184,6 +186,7 @@ class ConcordanceView(QWidget):
         layout.addWidget(split, 1)
 
         self.query_box.returnPressed.connect(lambda: self.search(self.query_box.text()))
+        self.query_box.installEventFilter(self)
         self.table.activated_row.connect(self._activate)
         self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
         self.table.escape.connect(self.closed.emit)
@@ -285,6 +288,18 @@ class ConcordanceView(QWidget):
         return out
 
     # --- internals -------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Escape in the query box closes the view, as it does in the table."""
+        if (
+            watched is self.query_box
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.closed.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def _hit_at(self, proxy_row: int) -> Hit:
         return self.model.hit(self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row())

@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
         self._syncing = False
         self.undo_stack = QUndoStack(self)
         self.loader: Any = None
+        self.concordance: Any = None  # the concordance view, made on first use
+        self.concordance_dock: QDockWidget | None = None
 
         self.registry = CommandRegistry(self)
         self.modes = ModeManager(self)
@@ -411,6 +413,7 @@ class MainWindow(QMainWindow):
             ("topic-rename", self.cmd_topic_rename, normal),
             ("topic-merge", self.cmd_topic_merge, normal),
             ("document-move", self.cmd_document_move, normal),
+            ("concordance", self.cmd_concordance, normal),
         ]
         for name, func, modes in table:
             r.register(name, func, modes=modes)
@@ -1794,6 +1797,87 @@ class MainWindow(QMainWindow):
         if self.modes.mode == Mode.COMMAND:
             self.modes.leave()
         self.focus_columns()
+
+    # ----- concordance ---------------------------------------------------------------------
+
+    def cmd_concordance(self, *query: str) -> None:
+        """Concordance (KWIC) of this topic, with the aligned passages of the others"""
+        if self.analysis is None or not self.columns:
+            raise CommandError("No document open")
+        docs = [c.doc for c in self.columns]
+        ids = [d.id for d in docs]
+        analysis = self.analysis
+
+        def align(doc_id: str, passage: int) -> dict[str, list[int]]:
+            return analysis.partners(ids, doc_id, passage)
+
+        view = self._concordance_view()
+        view.set_documents(docs, align_fn=align if len(ids) > 1 else None)
+        assert self.concordance_dock is not None
+        label = self.topic.label if self.topic and not self.single_doc else docs[0].title
+        self.concordance_dock.setWindowTitle(f"Concordance — {label[:40]}")
+        self.concordance_dock.show()
+        self.concordance_dock.raise_()
+        seed = " ".join(query) or self.search_bar.line.text().strip()
+        if seed:
+            view.search(seed)
+        if not seed or not view.hits():
+            view.query_box.setText(seed)
+            view.query_box.selectAll()
+            view.query_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _concordance_view(self) -> Any:
+        """The concordance view in its dock (bottom), made the first time it is asked for."""
+        if self.concordance is None:
+            from reader.ui.concordance import ConcordanceView
+
+            view = ConcordanceView()
+            view.owns_keyboard = True  # its table and query box read their own keys
+            view.hit_activated.connect(self.goto_span)
+            view.closed.connect(self._concordance_closed)
+            self.concordance = view
+            self.concordance_dock = self._dock(
+                "Concordance", view, Qt.DockWidgetArea.BottomDockWidgetArea
+            )
+            self.resizeDocks([self.concordance_dock], [280], Qt.Orientation.Vertical)
+        return self.concordance
+
+    def _concordance_closed(self) -> None:
+        if self.concordance_dock is not None:
+            self.concordance_dock.hide()
+        self.focus_columns()
+
+    def goto_span(self, doc_id: str, start: int, end: int) -> None:
+        """Show `[start, end)` of a document: its column gets the focus, the passage is current."""
+        if self.analysis is None:
+            return
+        ids = [c.doc.id for c in self.columns]
+        if doc_id not in ids:
+            topic = self.analysis.topic_of(doc_id)
+            if topic is not None:
+                self.open_topic(self.analysis.topics.index(topic))
+            else:
+                self.open_document(doc_id)
+            ids = [c.doc.id for c in self.columns]
+        if doc_id not in ids:
+            self.show_error(f"No document {doc_id}")
+            return
+        if doc_id in self.hidden:
+            self.hidden.discard(doc_id)
+            self.columns[ids.index(doc_id)].show()
+        self.focus = ids.index(doc_id)
+        self._mark_focus()
+        self._move_to(self.view.passage_at_offset(start))
+        shown = self.concordance.hits() if self.concordance is not None else []
+        self.hits = [SearchHit(h.doc, h.start, h.end) for h in shown]
+        target = SearchHit(doc_id, start, end)
+        if target not in self.hits:
+            self.hits.append(target)
+        self.hit_index = self.hits.index(target)  # n / N step through the concordance's hits
+        self._refresh_hits()
+        self.focus_columns()
+        doc = self.column.doc
+        self.show_message(f"{doc.title[:40]}: “{doc.text[start:end][:40]}”")
 
     # ----- focus, look, misc --------------------------------------------------------------
 
