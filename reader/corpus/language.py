@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from functools import cache
 
 import icu
@@ -75,15 +76,21 @@ def _candidates(script: str) -> tuple[str, ...]:
 def score_languages(text: str, script: str) -> dict[str, float]:
     """Score each candidate language of `script` for `text`; higher is likelier."""
     sample = text[:SAMPLE_CHARS].casefold()
-    tokens = _TOKEN.findall(sample)
-    letters = [ch for ch in sample if ch.isalpha() and script_of_char(ch) == script]
-    non_ascii = [ch for ch in letters if ord(ch) > 0x7F]
+    tokens = Counter(_TOKEN.findall(sample))
+    n_tokens = sum(tokens.values())
+    # Letters of `script` counted per distinct character (each is then tested once).
+    letters = {
+        ch: n for ch, n in Counter(sample).items() if ch.isalpha() and script_of_char(ch) == script
+    }
+    n_letters = sum(letters.values())
+    non_ascii = {ch: n for ch, n in letters.items() if ord(ch) > 0x7F}
     scores: dict[str, float] = {}
     for lang in _candidates(script):
         words = _function_words()[lang]
-        fw = sum(1 for t in tokens if t in words) / len(tokens) if tokens else 0.0
+        fw = sum(n for t, n in tokens.items() if t in words) / n_tokens if n_tokens else 0.0
         ex = _exemplars(lang)
-        oov = sum(1 for ch in non_ascii if not ex.contains(ch)) / len(letters) if letters else 0.0
+        outside = sum(n for ch, n in non_ascii.items() if not ex.contains(ch))
+        oov = outside / n_letters if n_letters else 0.0
         scores[lang] = fw - OOV_WEIGHT * oov
     return scores
 

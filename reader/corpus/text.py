@@ -25,6 +25,9 @@ _EXTRA_SENTENCE_END = re.compile(rf"[{_EXTRA_TERMINATORS}]+[\s\u200b]*")
 UNSPACED_SCRIPTS = frozenset({"Khmr", "Thai", "Laoo", "Mymr", "Hani", "Hira", "Kana", "Jpan"})
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 class Utf16Map:
     """Converts ICU UTF-16 offsets of one string to Python code point offsets."""
 
@@ -32,13 +35,10 @@ class Utf16Map:
 
     def __init__(self, text: str) -> None:
         # UTF-16 offsets just after each astral character; empty for BMP-only text.
-        astral: list[int] = []
-        extra = 0
-        for i, ch in enumerate(text):
-            if ord(ch) > 0xFFFF:
-                extra += 1
-                astral.append(i + extra)
-        self._astral = astral
+        if text.isascii() or not _ASTRAL.search(text):
+            self._astral: list[int] = []
+        else:
+            self._astral = [m.start() + k for k, m in enumerate(_ASTRAL.finditer(text), 1)]
 
     def to_cp(self, u16: int) -> int:
         """Code point offset of a UTF-16 offset (which must fall on a character boundary)."""
@@ -49,12 +49,12 @@ class Utf16Map:
 
 def utf16_len(text: str) -> int:
     """Length of `text` in UTF-16 code units (what Qt and ICU count)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text) + len(_ASTRAL.findall(text))
 
 
 def cp_to_utf16(text: str, offset: int) -> int:
     """UTF-16 offset of code point `offset` of `text`."""
-    return offset + sum(1 for ch in text[:offset] if ord(ch) > 0xFFFF)
+    return offset + len(_ASTRAL.findall(text, 0, offset))
 
 
 def utf16_to_cp(text: str, offset: int) -> int:
@@ -140,11 +140,12 @@ def script_of_char(ch: str) -> str:
 def script_counts(text: str, limit: int = 20000) -> Counter[str]:
     """How many letters of each script `text` has (first `limit` characters)."""
     counts: Counter[str] = Counter()
-    for ch in text[:limit]:
+    # Distinct characters in order of first occurrence, so scripts keep that order too.
+    for ch, n in Counter(text[:limit]).items():
         if ch.isalpha():
             sc = script_of_char(ch)
             if sc not in ("Zyyy", "Zinh", "Zzzz"):
-                counts[sc] += 1
+                counts[sc] += n
     return counts
 
 
