@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
         self._syncing = False
         self.undo_stack = QUndoStack(self)
         self.loader: Any = None
+        self.indexer: Any = None  # the background index refresh, while it runs
+        self.index_fresh = False  # the store's index matches the files of this corpus
         self.concordance: Any = None  # the concordance view, made on first use
         self.concordance_dock: QDockWidget | None = None
 
@@ -1728,11 +1730,28 @@ class MainWindow(QMainWindow):
         if scope == "topic" and self.columns:
             focus_doc = self.column.doc
             docs = [focus_doc] + [d for d in docs if d is not focus_doc]
-        self.hits = find_hits(docs, query)
+        indexed = self._search_index(query) if scope == "all" else None
+        self.hits = indexed if indexed is not None else find_hits(docs, query)
         self.state.search_scope = scope
         self.hit_index = -1
         self._refresh_hits()
         return self.hits
+
+    def _search_index(self, query: str) -> list[SearchHit] | None:
+        """Hits of `query` in the whole corpus from the store's full-text index, ranked; None
+        when the index is not fresh or cannot answer (the caller searches in memory)."""
+        conn = getattr(self.store, "conn", None)
+        if not self.index_fresh or conn is None or self.analysis is None or not query.strip():
+            return None
+        try:
+            from reader.store.index import search_index
+
+            found = search_index(conn, self.analysis.corpus.root, query, limit=None)
+        except Exception as exc:  # e.g. a query FTS cannot take: the memory search decides
+            log.info("index search failed, searching in memory: %s", exc)
+            return None
+        known = {d.id for d in self.analysis.corpus.documents}
+        return [SearchHit(h.doc, h.start, h.end) for h in found.hits if h.doc in known]
 
     def _search_submitted(self, query: str, scope: str) -> None:
         try:
@@ -2020,32 +2039,48 @@ class MainWindow(QMainWindow):
 
     # ----- loading ------------------------------------------------------------------------
 
-    def load_corpus(self, root: Path) -> None:
-        """Load and analyse a corpus in a worker thread; the window stays responsive."""
+    def load_corpus(self, root: Path, refresh: bool = True) -> None:
+        """Load and analyse a corpus in a worker thread; the window stays responsive.
+
+        With a store, a folder its index knows opens from the index at once; then the index
+        is refreshed in the background (`refresh=False`: not again) and, if files changed,
+        the corpus is shown again from the refreshed index.
+        """
         from reader.ui.loader import CorpusLoader
 
         if self.loader is not None:
             self.loader.cancel()
+        self._stop_indexing()
+        self.index_fresh = False
         links = self.store.entity_links() if self.store is not None else []
         edits = self.store.topic_edits() if self.store is not None else []
-        loader = CorpusLoader(Path(root), links, edits, self)
+        db = self._index_db()
+        loader = CorpusLoader(Path(root), links, edits, self, db=db)
         loader.progress.connect(self._load_progress)
-        loader.loaded.connect(self._loaded)
-        loader.failed.connect(self._load_failed)
+        loader.loaded.connect(lambda analysis, ld=loader: self._loaded(analysis, ld, refresh))
+        loader.failed.connect(lambda message, ld=loader: self._load_failed(message, ld))
         self.loader = loader
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
-        self.empty.setText(f"Loading {root}…")
+        if self.analysis is None or self.analysis.corpus.root != Path(root):
+            self.empty.setText(f"Loading {root}…")
         self.show_message(f"Loading {root}…", 0)
         loader.start()
+
+    def _index_db(self) -> Path | None:
+        """The store's file, which holds the corpus index (None without a store on disk)."""
+        path = getattr(self.store, "path", None)
+        return Path(path) if path is not None and str(path) != ":memory:" else None
 
     def _load_progress(self, done: int, total: int, what: str) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done}/{total} {what[:20]}")
 
-    def _loaded(self, analysis: Analysis) -> None:
+    def _loaded(self, analysis: Analysis, loader: Any = None, refresh: bool = True) -> None:
+        if loader is not None and loader is not self.loader:
+            return  # a load that was replaced by a newer one
         self.loader = None
         self.progress.hide()
         self.cancel_button.hide()
@@ -2053,8 +2088,62 @@ class MainWindow(QMainWindow):
         self.set_analysis(analysis)
         for warning in analysis.warnings[:1]:
             self.show_message(warning, 8000)
+        db = self._index_db()
+        if db is not None and refresh:
+            self._start_indexing(analysis.corpus.root, db, bool(loader and loader.from_index))
+        elif db is not None:
+            self.index_fresh = True
 
-    def _load_failed(self, message: str) -> None:
+    def _start_indexing(self, root: Path, db: Path, from_index: bool) -> None:
+        """Refresh the index of `root` in the background, with progress and Cancel."""
+        from reader.ui.loader import IndexRefresher
+
+        indexer = IndexRefresher(Path(root), db, self)
+        indexer.progress.connect(self._load_progress)
+        indexer.refreshed.connect(lambda report, ix=indexer: self._indexed(report, ix, from_index))
+        indexer.failed.connect(self._index_failed)
+        self.indexer = indexer
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("indexing")
+        self.progress.show()
+        self.cancel_button.show()
+        indexer.start()
+
+    def _indexed(self, report: Any, indexer: Any, from_index: bool) -> None:
+        if indexer is not self.indexer:
+            return
+        self.indexer = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        if report.cancelled:
+            self.show_message("Indexing cancelled; the next start continues it", 8000)
+            return
+        self.index_fresh = True
+        changed = report.processed + report.reused + report.deleted
+        if not changed:
+            return
+        self.show_message(
+            f"Index updated: {report.processed + report.reused} new or changed, "
+            f"{report.deleted} removed",
+            8000,
+        )
+        if from_index and self.analysis is not None:
+            self.load_corpus(self.analysis.corpus.root, refresh=False)
+
+    def _index_failed(self, message: str) -> None:
+        self.indexer = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.show_error(message)
+
+    def _stop_indexing(self) -> None:
+        if self.indexer is not None:
+            self.indexer.cancel()
+            self.indexer = None
+
+    def _load_failed(self, message: str, loader: Any = None) -> None:
+        if loader is not None and loader is not self.loader:
+            return  # a replaced load (cancelled by the newer one)
         self.loader = None
         self.progress.hide()
         self.cancel_button.hide()
@@ -2064,10 +2153,12 @@ class MainWindow(QMainWindow):
     def cancel_loading(self) -> None:
         if self.loader is not None:
             self.loader.cancel()
+        if self.indexer is not None:
+            self.indexer.cancel()
 
     def cmd_cancel_loading(self) -> None:
-        """Stop loading the corpus"""
-        if self.loader is None:
+        """Stop loading or indexing the corpus"""
+        if self.loader is None and self.indexer is None:
             raise CommandError("Nothing is loading")
         self.cancel_loading()
 
@@ -2165,9 +2256,10 @@ class MainWindow(QMainWindow):
         self.note_dock.hide()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.loader is not None:
-            self.loader.cancel()
-            self.loader.wait(3000)
+        for worker in (self.loader, self.indexer):
+            if worker is not None:
+                worker.cancel()
+                worker.wait(3000)
         self.save_state()
         super().closeEvent(event)
 

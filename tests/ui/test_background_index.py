@@ -1,0 +1,119 @@
+"""The window opens a known corpus from the store's index at once, then refreshes the index in
+the background; changed files show up after the refresh, search everywhere uses the index."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from reader.store.annotations import Store
+from reader.store.index import refresh_corpus
+from reader.ui.window import MainWindow
+from tests.ui.test_workflows import _dispose_windows, _open_windows
+
+__all__ = ["_dispose_windows"]  # the autouse fixture deletes each test's window
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+WAIT_MS = 60_000
+
+
+def write_corpus(root):
+    root.mkdir()
+    (root / "harbour.txt").write_text(
+        "The harbour of Da Nang.\n\nShips arrive every morning.\n", encoding="utf-8"
+    )
+    (root / "porto.txt").write_text(
+        "O porto de Da Nang.\n\nOs navios chegam todas as manhãs.\n", encoding="utf-8"
+    )
+    return root
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "store.db")
+    yield s
+    s.close()
+
+
+def open_window(qtbot, tmp_path, store) -> MainWindow:
+    w = MainWindow(
+        store=store,
+        state_path=tmp_path / "state.json",
+        keymap_path=tmp_path / "keymap.toml",
+        restore=False,
+    )
+    _open_windows.append(w)
+    w.resize(1000, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def text_of(w: MainWindow, name: str) -> str:
+    return next(d.text for d in w.analysis.corpus.documents if d.path == name)
+
+
+def test_a_known_corpus_opens_from_the_index_and_shows_changes_after_the_refresh(
+    qtbot, tmp_path, store
+):
+    root = write_corpus(tmp_path / "corpus")
+    refresh_corpus(root, store.path)
+    (root / "harbour.txt").write_text(
+        "The harbour of Da Nang.\n\nA zeppelin landed on the quay today.\n", encoding="utf-8"
+    )
+    w = open_window(qtbot, tmp_path, store)
+    with qtbot.waitSignal(w.analysis_changed, timeout=WAIT_MS):
+        w.load_corpus(root)
+    assert w.indexer is not None, "the refresh runs in the background after the first showing"
+    assert "Ships arrive" in text_of(w, "harbour.txt"), "shown from the index, before the refresh"
+    assert w.progress.isVisible() and w.cancel_button.isVisible()
+
+    with qtbot.waitSignal(w.analysis_changed, timeout=WAIT_MS):
+        pass  # the refresh found the changed file and showed the corpus again
+    assert "zeppelin" in text_of(w, "harbour.txt")
+    qtbot.waitUntil(lambda: w.loader is None and w.indexer is None, timeout=WAIT_MS)
+    assert w.index_fresh
+    assert not w.progress.isVisible()
+
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(w.search_bar.line, "ZEPPELIN")
+    qtbot.keyClick(w.search_bar.line, Qt.Key.Key_Return)
+    assert w._search_index("zeppelin") is not None, "a fresh index answers search everywhere"
+    assert len(w.hits) == 1
+    hit = w.hits[0]
+    doc = w.analysis.corpus.by_id(hit.doc)
+    assert doc.path == "harbour.txt" and doc.text[hit.start : hit.end] == "zeppelin"
+    assert w.column.doc.id == hit.doc
+
+
+def test_a_new_corpus_reads_the_files_and_builds_the_index_in_the_background(
+    qtbot, tmp_path, store
+):
+    root = write_corpus(tmp_path / "corpus")
+    w = open_window(qtbot, tmp_path, store)
+    with qtbot.waitSignal(w.analysis_changed, timeout=WAIT_MS):
+        w.load_corpus(root)
+    assert not w.index_fresh
+    qtbot.waitUntil(lambda: w.indexer is None, timeout=WAIT_MS)
+    assert w.index_fresh
+    assert w._search_index("navios") is not None
+    assert refresh_corpus(root, store.path).processed == 0, "the background run built it"
+
+
+def test_cancel_stops_the_background_refresh_and_the_window_keeps_the_corpus(
+    qtbot, tmp_path, store
+):
+    root = write_corpus(tmp_path / "corpus")
+    refresh_corpus(root, store.path)
+    for n in range(40):  # new files for the refresh to process
+        (root / f"extra{n:02d}.txt").write_text(f"Extra page {n} about Da Nang.\n")
+    w = open_window(qtbot, tmp_path, store)
+    with qtbot.waitSignal(w.analysis_changed, timeout=WAIT_MS):
+        w.load_corpus(root)
+    shown = len(w.analysis.corpus.documents)
+    assert shown == 2, "the index knew two files"
+    qtbot.mouseClick(w.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.indexer is None and w.loader is None, timeout=WAIT_MS)
+    assert not w.cancel_button.isVisible()
+    assert w.analysis is not None and len(w.analysis.corpus.documents) >= shown
+    assert w.message_label.text()
