@@ -9,10 +9,11 @@ from pathlib import Path
 from reader.cli import UsageError, existing_dir, existing_file, print_json, print_table
 from reader.corpus.align import align_pair
 from reader.corpus.entities import find_entities
-from reader.corpus.loading import LoadError, load_corpus, load_document
+from reader.corpus.loading import LoadError
 from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, find_topics, read_manifest
 from reader.paths import seeds_dir
 from reader.store.db import StoreError
+from reader.store.indexed import read_corpus, read_documents
 from reader.store.user_edits import stored_user_edits
 
 
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"0..1, higher keeps only close versions together (default {DEFAULT_THRESHOLD})",
     )
     p.add_argument(
-        "--db", help="annotation store whose topic edits and entity links apply (default: yours)"
+        "--db", help="store whose topic edits, entity links and index apply (default: yours)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run_topics)
@@ -45,6 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file_a", type=existing_file)
     p.add_argument("file_b", type=existing_file)
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--db", help="store whose index is used where fresh (default: yours, if any)")
     p.set_defaults(run=run_align)
 
 
@@ -56,9 +58,9 @@ def run_topics(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     try:
         links, edits = stored_user_edits(args.db)
+        corpus = read_corpus(root, args.db)
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
-    corpus = load_corpus(root)
     index = find_entities(corpus.documents, links=links)
     topics = find_topics(corpus.documents, index, args.threshold, manifest, edits)
     if args.json:
@@ -78,8 +80,8 @@ def run_align(args: argparse.Namespace) -> int:
     paths = [args.file_a.resolve(), args.file_b.resolve()]
     root = Path(os.path.commonpath([p.parent for p in paths]))
     try:
-        doc_a, doc_b = (load_document(p, root) for p in paths)
-    except LoadError as exc:
+        doc_a, doc_b = read_documents(paths, root, args.db)
+    except (LoadError, StoreError) as exc:
         raise UsageError(str(exc)) from exc
     index = find_entities([doc_a, doc_b] if doc_a.id != doc_b.id else [doc_a])
     alignment = align_pair(doc_a, doc_b, index)

@@ -6,15 +6,18 @@ import argparse
 from pathlib import Path
 
 from reader.cli import UsageError, existing_dir, existing_file, print_json, print_table
-from reader.corpus.loading import LoadError, load_corpus, load_document
+from reader.corpus.loading import LoadError, load_document
 from reader.corpus.passages import passage_sentences
 from reader.paths import seeds_dir
+from reader.store.db import StoreError
+from reader.store.indexed import read_corpus
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("docs", help="list the documents of a corpus")
     p.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--db", help="store whose index is used and refreshed (default: yours, if any)")
     p.set_defaults(run=run_docs)
 
     p = sub.add_parser("passages", help="show the passages of one file")
@@ -26,7 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_docs(args: argparse.Namespace) -> int:
     root = Path(args.dir or seeds_dir())
-    corpus = load_corpus(root)
+    try:
+        corpus = read_corpus(root, args.db)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
     if args.json:
         print_json(
             {

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from reader.cli import UsageError, existing_dir, print_json, print_table
 from reader.corpus.entities import find_entities
-from reader.corpus.loading import load_corpus
 from reader.paths import seeds_dir
 from reader.store.db import StoreError
+from reader.store.indexed import read_corpus
 from reader.store.user_edits import stored_user_edits
 
 
@@ -18,16 +18,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--all", action="store_true", help="every candidate, not only shared ones")
-    p.add_argument("--db", help="annotation store whose entity links apply (default: yours)")
+    p.add_argument("--db", help="store whose entity links and index apply (default: yours, if any)")
     p.set_defaults(run=run_entities)
 
 
 def run_entities(args: argparse.Namespace) -> int:
     try:
         links, _ = stored_user_edits(args.db)
+        corpus = read_corpus(Path(args.dir or seeds_dir()), args.db)
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
-    corpus = load_corpus(Path(args.dir or seeds_dir()))
     index = find_entities(corpus.documents, links=links)
     entities = index.every_entity() if args.all else index.entities
     if args.json:
