@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.corpus.loading import load_corpus
 from reader.corpus.model import Corpus, Document
-from reader.store.user_edits import entity_link_records, topic_edit_records
 
 ALL_TOPIC = "all"
 N_COLOURS = 12
@@ -192,13 +190,13 @@ def analyse(
         except Exception as exc:
             warnings.append(f"entities failed: {type(exc).__name__}: {exc}")
     topics: list[TopicInfo] = []
+    from reader.store.user_edits import topic_edit_records
+
     top_mod = _module("topics", warnings) if index is not None else None
     if top_mod is not None and corpus.documents:
         say("topics")
         try:
-            found = top_mod.topics_for_corpus(
-                corpus, index, edits=topic_edit_records(topic_edits)
-            )
+            found = top_mod.topics_for_corpus(corpus, index, edits=topic_edit_records(topic_edits))
             warnings.extend(found.warnings)
             topics = [
                 TopicInfo(t.id, t.label or t.id, list(t.documents), list(t.entities))
@@ -213,6 +211,8 @@ def analyse(
 
 def _find_entities(module: Any, corpus: Corpus, links: list[Any]) -> Any:
     """Call the core's find_entities with the user's links when it takes them."""
+    from reader.store.user_edits import entity_link_records
+
     return module.find_entities(corpus.documents, links=entity_link_records(links))
 
 
@@ -241,7 +241,7 @@ def load_and_analyse(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> Analysis:
     """Load the corpus at `root` and analyse it; `cancelled()` is polled between files."""
-    from reader.corpus.loading import find_files
+    from reader.corpus.loading import find_files, load_corpus
 
     root = Path(root)
     total = sum(1 for _ in find_files(root)) if root.is_dir() else 0

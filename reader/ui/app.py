@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from reader.paths import seeds_dir
 from reader.ui.fonts import register_bundled_fonts
@@ -64,18 +66,62 @@ def run_app(directory: Path | None = None, db: str | None = None) -> int:
     app = make_app()
     state = load_state()
     apply_theme(app, resolve_theme(state.theme))
-    store, problem = open_store(db)
-    window = MainWindow(store=store)
+    window = MainWindow()
     if not state.geometry:
         window.resize(1400, 900)
-    window.show()
-    if problem:
-        window.show_error(problem)
     root = Path(directory) if directory else None
     if root is None and state.corpus and Path(state.corpus).is_dir():
         root = Path(state.corpus)
-    window.load_corpus(root or seeds_dir())
+    opened: dict[str, Any] = {}
+
+    def start() -> None:
+        """After the first paint: open the store, then load the corpus in the background."""
+        store, problem = open_store(db)
+        opened["store"] = store
+        if store is not None:
+            window.attach_store(store)
+        if problem:
+            window.show_error(problem)
+        window.load_corpus(root or seeds_dir())
+
+    after_first_paint(window, start)
+    window.show()
     code = app.exec()
-    if store is not None:
-        store.close()
+    if opened.get("store") is not None:
+        opened["store"].close()
     return code
+
+
+class _FirstPaint(QObject):
+    """Runs a callback once, just after the first paint of a window (or after `limit_ms`)."""
+
+    def __init__(self, window: QWidget, callback: Callable[[], None], limit_ms: int) -> None:
+        super().__init__(window)
+        self.window = window
+        self.callback: Callable[[], None] | None = callback
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        QTimer.singleShot(limit_ms, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            self.callback is not None
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self.window
+        ):
+            QTimer.singleShot(0, self._run)  # once this paint is on the screen
+        return False
+
+    def _run(self) -> None:
+        callback, self.callback = self.callback, None
+        if callback is None:
+            return
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        callback()
+
+
+def after_first_paint(window: QWidget, callback: Callable[[], None], limit_ms: int = 1000) -> None:
+    """Call `callback` once the window has first been painted, so slow work never delays it."""
+    _FirstPaint(window, callback, limit_ms)

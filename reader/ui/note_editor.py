@@ -7,7 +7,9 @@ address and opens only http(s).
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
+from functools import cache
+from typing import Any
+
 from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
@@ -26,13 +28,20 @@ from PySide6.QtWidgets import (
 
 from reader.ui.theme import DEFAULT_NOTE_COLOUR, NOTE_COLOURS
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 QUOTE_PREVIEW = 160
+
+
+@cache
+def _markdown() -> Any:
+    """The Markdown renderer, made on first use (markdown-it is not needed to open the window)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
 def render_markdown(text: str) -> str:
     """HTML of a Markdown note, raw HTML off (it shows as text)."""
-    return _markdown.render(text)
+    return _markdown().render(text)
 
 
 class SafeBrowser(QTextBrowser):

@@ -11,7 +11,7 @@ import base64
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -44,8 +44,6 @@ from PySide6.QtWidgets import (
 )
 
 from reader.corpus.model import Document
-from reader.corpus.text import match_key
-from reader.ui.analysis import Analysis, EntityInfo, TopicInfo
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.chooser import Chooser
 from reader.ui.commands import CommandError, CommandRegistry
@@ -55,10 +53,13 @@ from reader.ui.fonts import font_for_script
 from reader.ui.modes import Mode, ModeManager
 from reader.ui.note_editor import NoteEditor
 from reader.ui.search_bar import SearchBar, SearchHit, find_hits
-from reader.ui.selection import Units
 from reader.ui.state import ReaderState, load_state, save_state
 from reader.ui.theme import DEFAULT_NOTE_COLOUR, THEME_CHOICES, apply_theme, resolve_theme
 from reader.ui.topics_panel import TopicsPanel
+
+if TYPE_CHECKING:  # imported where used: the window paints before the core is loaded
+    from reader.ui.analysis import Analysis, EntityInfo, TopicInfo
+    from reader.ui.selection import Units
 
 log = logging.getLogger(__name__)
 
@@ -209,14 +210,23 @@ class MainWindow(QMainWindow):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_state)
-        if self.store is not None and hasattr(self.store, "subscribe"):
-            self.store.subscribe(self._store_changed)
+        if self.store is not None:
+            self.attach_store(self.store)
         if restore:
             self._restore_window()
         if analysis is not None:
             self.set_analysis(analysis)
 
     # ----- construction -------------------------------------------------------------------
+
+    def attach_store(self, store: Any) -> None:
+        """Use `store` for notes, links, topic edits and the corpus index (the app opens it
+        after the first paint)."""
+        self.store = store
+        if hasattr(store, "subscribe"):
+            store.subscribe(self._store_changed)
+        if self.analysis is not None:
+            self.reload_annotations()
 
     def _load_keymap(self, path: Path | None) -> dict[str, dict[str, str]]:
         try:
@@ -1029,7 +1039,7 @@ class MainWindow(QMainWindow):
                 return cand.key, cand.text, doc_id
         if not text:
             raise CommandError("Nothing selected")
-        return match_key(text), text, doc_id
+        return _match_key(text), text, doc_id
 
     def cmd_link_entity(self) -> None:
         """Link two names as one entity: press on the first, then on the second"""
@@ -1066,7 +1076,7 @@ class MainWindow(QMainWindow):
         )
         if entity is None or occurrence is None:
             raise CommandError("No entity here")
-        surface = match_key(occurrence.text)
+        surface = _match_key(occurrence.text)
         if surface != entity.key:
             pairs = [(entity.key, surface)]
         else:  # on the entity's own name: undo the user's links to it
@@ -1148,6 +1158,8 @@ class MainWindow(QMainWindow):
 
     def units(self, doc: Document) -> Units:
         if doc.id not in self._units:
+            from reader.ui.selection import Units
+
             self._units[doc.id] = Units(doc)
         return self._units[doc.id]
 
@@ -2265,6 +2277,13 @@ class MainWindow(QMainWindow):
 
     def reading_font(self) -> QFont:
         return self.view.reading_font() if self.columns else QFont()
+
+
+def _match_key(surface: str) -> str:
+    """`reader.corpus.text.match_key`, imported on first use (ICU is not needed to paint)."""
+    from reader.corpus.text import match_key
+
+    return match_key(surface)
 
 
 def build_registry_for_tests() -> CommandRegistry:
