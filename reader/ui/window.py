@@ -13,52 +13,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDesktopServices,
-    QFont,
-    QGuiApplication,
-    QResizeEvent,
-    QUndoCommand,
-    QUndoStack,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QFileDialog,
-    QFrame,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
-    QSplitter,
-    QToolButton,
-    QToolTip,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
 
-from reader.corpus.model import Document
-from reader.ui.annotations_panel import AnnotationsPanel
-from reader.ui.chooser import Chooser
 from reader.ui.commands import CommandError, CommandRegistry
-from reader.ui.document_view import DocumentView, EntitySpan, NoteSpan
-from reader.ui.entities_panel import EntitiesPanel
-from reader.ui.fonts import font_for_script
 from reader.ui.modes import Mode, ModeManager
-from reader.ui.note_editor import NoteEditor
-from reader.ui.search_bar import SearchBar, SearchHit, find_hits
 from reader.ui.state import ReaderState, load_state, save_state
 from reader.ui.theme import DEFAULT_NOTE_COLOUR, THEME_CHOICES, apply_theme, resolve_theme
-from reader.ui.topics_panel import TopicsPanel
 
-if TYPE_CHECKING:  # imported where used: the window paints before the core is loaded
+if TYPE_CHECKING:  # imported where used: the window paints before these are loaded
+    from PySide6.QtGui import QCloseEvent, QFont
+    from PySide6.QtWidgets import QDockWidget
+
+    from reader.corpus.model import Document
     from reader.ui.analysis import Analysis, EntityInfo, TopicInfo
+    from reader.ui.columns import DocumentColumn
+    from reader.ui.document_view import DocumentView
+    from reader.ui.search_bar import SearchHit
     from reader.ui.selection import Units
 
 log = logging.getLogger(__name__)
@@ -66,92 +37,6 @@ log = logging.getLogger(__name__)
 ZOOM_STEP = 1.0
 ZOOM_LIMITS = (-6.0, 24.0)
 SAVE_DELAY_MS = 800
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that shortens its text with … to fit its width."""
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.full_text = text
-        self.setMinimumWidth(40)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.width()))
-
-
-class DocumentColumn(QFrame):
-    """One document: title, language and script badge, buttons, and the reading view."""
-
-    hide_requested = Signal()
-    move_requested = Signal(int)
-    focus_requested = Signal()
-
-    def __init__(self, doc: Document, view: DocumentView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("column")
-        self.doc = doc
-        self.view = view
-        header = QHBoxLayout()
-        header.setContentsMargins(8, 4, 4, 2)
-        self.title = ElidedLabel(doc.title)
-        self.title.setObjectName("columnTitle")
-        self.title.setFont(font_for_script(doc.script, 11))
-        self.title.setToolTip(f"{doc.title}\n{doc.path}")
-        self.badge = QLabel(f"{doc.language} · {doc.script}")
-        self.badge.setObjectName("badge")
-        self.badge.setToolTip(f"language {doc.language}, script {doc.script}")
-        header.addWidget(self.title, 1)
-        header.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
-        for text, tip, slot in (
-            ("◀", "Move column left (<)", lambda: self.move_requested.emit(-1)),
-            ("▶", "Move column right (>)", lambda: self.move_requested.emit(1)),
-            ("✕", "Hide column (x); X shows all", self.hide_requested.emit),
-        ):
-            button = QToolButton()
-            button.setObjectName("columnButton")
-            button.setText(text)
-            button.setToolTip(tip)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(slot)
-            header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(1, 1, 1, 1)
-        layout.setSpacing(0)
-        layout.addLayout(header)
-        layout.addWidget(view, 1)
-        view.viewport().installEventFilter(self)
-
-    def set_focused(self, focused: bool) -> None:
-        self.setProperty("focused", "true" if focused else "false")
-        self.style().unpolish(self)
-        self.style().polish(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseButtonPress:
-            self.focus_requested.emit()
-        return False
-
-
-class _Undo(QUndoCommand):
-    """An undoable step whose first `redo` was already done by the window."""
-
-    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
-        super().__init__(text)
-        self._redo, self._undo = redo, undo
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._redo()
-
-    def undo(self) -> None:
-        self._undo()
 
 
 class MainWindow(QMainWindow):
@@ -191,6 +76,8 @@ class MainWindow(QMainWindow):
         self.annotations: list[Any] = []
         self._units: dict[str, Units] = {}
         self._syncing = False
+        from PySide6.QtGui import QUndoStack
+
         self.undo_stack = QUndoStack(self)
         self.loader: Any = None
         self.indexer: Any = None  # the background index refresh, while it runs
@@ -257,6 +144,15 @@ class MainWindow(QMainWindow):
         return keyboard.dispatcher
 
     def _build_ui(self) -> None:
+        from PySide6.QtWidgets import QProgressBar, QPushButton, QSplitter
+
+        from reader.ui.annotations_panel import AnnotationsPanel
+        from reader.ui.chooser import Chooser
+        from reader.ui.entities_panel import EntitiesPanel
+        from reader.ui.note_editor import NoteEditor
+        from reader.ui.search_bar import SearchBar
+        from reader.ui.topics_panel import TopicsPanel
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(6)
@@ -346,6 +242,8 @@ class MainWindow(QMainWindow):
         self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        from PySide6.QtWidgets import QDockWidget
+
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{title.lower()}Dock")
         dock.setWidget(widget)
@@ -530,6 +428,9 @@ class MainWindow(QMainWindow):
         self.selection = None
         self.hits = [h for h in self.hits if self.state.search_scope == "all"]
         for doc in docs:
+            from reader.ui.columns import DocumentColumn
+            from reader.ui.document_view import DocumentView
+
             view = DocumentView(doc, self.theme, self.zoom)
             column = DocumentColumn(doc, view)
             view.passage_clicked.connect(lambda i, c=column: self._clicked(c, i))
@@ -906,6 +807,8 @@ class MainWindow(QMainWindow):
     # ----- entities -----------------------------------------------------------------------
 
     def _refresh_entities(self) -> None:
+        from reader.ui.document_view import EntitySpan
+
         if self.analysis is None:
             return
         for column in self.columns:
@@ -946,6 +849,8 @@ class MainWindow(QMainWindow):
         return f"{entity.label} ({entity.kind}) — " + "; ".join(parts)
 
     def _hovered(self, column: DocumentColumn, offset: int, pos: Any) -> None:
+        from PySide6.QtWidgets import QToolTip
+
         entity = self.entity_at(column.doc.id, offset) if offset >= 0 else None
         if entity is None:
             QToolTip.hideText()
@@ -1242,6 +1147,8 @@ class MainWindow(QMainWindow):
 
     def cmd_copy(self) -> None:
         """Copy the selected text"""
+        from PySide6.QtGui import QGuiApplication
+
         text = self.selected_text()
         if not text:
             raise CommandError("Nothing selected")
@@ -1312,6 +1219,8 @@ class MainWindow(QMainWindow):
                     self.show_error(f"Could not re-anchor notes of {doc.path}: {exc}")
 
     def _refresh_notes(self) -> None:
+        from reader.ui.document_view import NoteSpan
+
         by_path: dict[str, list[NoteSpan]] = {}
         for ann in self.annotations:
             if ann.status != "orphaned":
@@ -1345,7 +1254,7 @@ class MainWindow(QMainWindow):
             (doc_id, start, end),
             doc.text[start:end],
             known_tags=known,
-            font=font_for_script(doc.script, 11),
+            font=_font_for_script(doc.script, 11),
         )
 
     def edit_annotation(self, annotation_id: str) -> None:
@@ -1564,13 +1473,15 @@ class MainWindow(QMainWindow):
 
     def _do(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
         """Run one undoable change; errors from the store become status bar errors."""
+        from reader.ui.columns import UndoStep
+
         try:
             do()
         except CommandError:
             raise
         except Exception as exc:
             raise CommandError(f"Could not {text}: {exc}") from exc
-        self.undo_stack.push(_Undo(text, self._guarded(do), self._guarded(undo)))
+        self.undo_stack.push(UndoStep(text, self._guarded(do), self._guarded(undo)))
 
     def _guarded(self, func: Callable[[], None]) -> Callable[[], None]:
         def run() -> None:
@@ -1600,6 +1511,8 @@ class MainWindow(QMainWindow):
 
     def cmd_export(self, path: str = "") -> None:
         """Export notes: W3C Web Annotation JSON, or Markdown when the file ends in .md"""
+        from PySide6.QtWidgets import QFileDialog
+
         store = self._require_store()
         if not path:
             path, _ = QFileDialog.getSaveFileName(
@@ -1624,6 +1537,8 @@ class MainWindow(QMainWindow):
 
     def cmd_import(self, path: str = "") -> None:
         """Import notes from a W3C Web Annotation JSON file"""
+        from PySide6.QtWidgets import QFileDialog
+
         store = self._require_store()
         if not path:
             path, _ = QFileDialog.getOpenFileName(
@@ -1667,6 +1582,8 @@ class MainWindow(QMainWindow):
 
     def cmd_topic_rename(self, *name: str) -> None:
         """Rename the current topic"""
+        from PySide6.QtWidgets import QInputDialog
+
         topic = self.topic
         if topic is None:
             raise CommandError("No topic open")
@@ -1732,6 +1649,8 @@ class MainWindow(QMainWindow):
         self.search_bar.open("all")
 
     def run_search(self, query: str, scope: str = "topic") -> list[SearchHit]:
+        from reader.ui.search_bar import find_hits
+
         if self.analysis is None:
             raise CommandError("No corpus loaded")
         docs = (
@@ -1752,6 +1671,8 @@ class MainWindow(QMainWindow):
     def _search_index(self, query: str) -> list[SearchHit] | None:
         """Hits of `query` in the whole corpus from the store's full-text index, ranked; None
         when the index is not fresh or cannot answer (the caller searches in memory)."""
+        from reader.ui.search_bar import SearchHit
+
         conn = getattr(self.store, "conn", None)
         if not self.index_fresh or conn is None or self.analysis is None or not query.strip():
             return None
@@ -1880,6 +1801,8 @@ class MainWindow(QMainWindow):
 
     def goto_span(self, doc_id: str, start: int, end: int) -> None:
         """Show `[start, end)` of a document: its column gets the focus, the passage is current."""
+        from reader.ui.search_bar import SearchHit
+
         if self.analysis is None:
             return
         ids = [c.doc.id for c in self.columns]
@@ -2029,6 +1952,10 @@ class MainWindow(QMainWindow):
 
     def confirm_open_link(self, href: str) -> None:
         """Open a link only after showing its address, and only http(s)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+        from PySide6.QtWidgets import QMessageBox
+
         url = QUrl(href)
         if url.scheme().lower() not in ("http", "https"):
             self.show_error(f"Not opened: only http(s) links open ({href[:80]})")
@@ -2176,6 +2103,8 @@ class MainWindow(QMainWindow):
 
     def cmd_open_corpus(self, path: str = "") -> None:
         """Open another corpus folder"""
+        from PySide6.QtWidgets import QFileDialog
+
         if not path:
             path = QFileDialog.getExistingDirectory(self, "Open a corpus folder")
             if not path:
@@ -2258,6 +2187,8 @@ class MainWindow(QMainWindow):
             self.show_error(f"Could not save the window state: {exc}")
 
     def _restore_window(self) -> None:
+        from PySide6.QtCore import QByteArray
+
         try:
             if self.state.geometry:
                 self.restoreGeometry(QByteArray(base64.b64decode(self.state.geometry)))
@@ -2276,7 +2207,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def reading_font(self) -> QFont:
+        from PySide6.QtGui import QFont
+
         return self.view.reading_font() if self.columns else QFont()
+
+
+def _font_for_script(script: str, size: float) -> Any:
+    """`reader.ui.fonts.font_for_script`, imported on first use."""
+    from reader.ui.fonts import font_for_script
+
+    return font_for_script(script, size)
 
 
 def _match_key(surface: str) -> str:

@@ -1,0 +1,111 @@
+"""A document column of the reading window (title, language and script badge, buttons, the
+reading view) and the window's undo step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QUndoCommand
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.corpus.model import Document
+from reader.ui.fonts import font_for_script
+
+if TYPE_CHECKING:
+    from reader.ui.document_view import DocumentView
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with … to fit its width."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full_text = text
+        self.setMinimumWidth(40)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.width()))
+
+
+class DocumentColumn(QFrame):
+    """One document: title, language and script badge, buttons, and the reading view."""
+
+    hide_requested = Signal()
+    move_requested = Signal(int)
+    focus_requested = Signal()
+
+    def __init__(self, doc: Document, view: DocumentView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("column")
+        self.doc = doc
+        self.view = view
+        header = QHBoxLayout()
+        header.setContentsMargins(8, 4, 4, 2)
+        self.title = ElidedLabel(doc.title)
+        self.title.setObjectName("columnTitle")
+        self.title.setFont(font_for_script(doc.script, 11))
+        self.title.setToolTip(f"{doc.title}\n{doc.path}")
+        self.badge = QLabel(f"{doc.language} · {doc.script}")
+        self.badge.setObjectName("badge")
+        self.badge.setToolTip(f"language {doc.language}, script {doc.script}")
+        header.addWidget(self.title, 1)
+        header.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        for text, tip, slot in (
+            ("◀", "Move column left (<)", lambda: self.move_requested.emit(-1)),
+            ("▶", "Move column right (>)", lambda: self.move_requested.emit(1)),
+            ("✕", "Hide column (x); X shows all", self.hide_requested.emit),
+        ):
+            button = QToolButton()
+            button.setObjectName("columnButton")
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(slot)
+            header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(1, 1, 1, 1)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(view, 1)
+        view.viewport().installEventFilter(self)
+
+    def set_focused(self, focused: bool) -> None:
+        self.setProperty("focused", "true" if focused else "false")
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self.focus_requested.emit()
+        return False
+
+
+class UndoStep(QUndoCommand):
+    """An undoable step whose first `redo` was already done by the window."""
+
+    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._redo, self._undo = redo, undo
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._redo()
+
+    def undo(self) -> None:
+        self._undo()
