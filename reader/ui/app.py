@@ -20,13 +20,15 @@ from reader.ui.theme import apply_theme, resolve_theme
 log = logging.getLogger(__name__)
 
 
-def make_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication (created once), with the bundled fonts registered."""
+def make_app(argv: list[str] | None = None, fonts: bool = True) -> QApplication:
+    """The QApplication (created once), with the bundled fonts registered (unless `fonts` is
+    False: `run_app` registers them after the first paint)."""
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Corpus Reader")
     app.setOrganizationName("corpus-reader")
     app.setStyle("Fusion")  # palettes and stylesheets look the same on every platform
-    register_bundled_fonts()
+    if fonts:
+        register_bundled_fonts()
     return app  # type: ignore[return-value]
 
 
@@ -63,10 +65,10 @@ def run_app(directory: Path | None = None, db: str | None = None) -> int:
         return 1
     from reader.ui.window import MainWindow
 
-    app = make_app()
+    app = make_app(fonts=False)
     state = load_state()
     apply_theme(app, resolve_theme(state.theme))
-    window = MainWindow()
+    window = MainWindow(defer=True)  # a light frame first: it paints at once
     if not state.geometry:
         window.resize(1400, 900)
     root = Path(directory) if directory else None
@@ -75,7 +77,10 @@ def run_app(directory: Path | None = None, db: str | None = None) -> int:
     opened: dict[str, Any] = {}
 
     def start() -> None:
-        """After the first paint: open the store, then load the corpus in the background."""
+        """After the first paint: the rest of the window, the store, then the corpus (loaded
+        in the background)."""
+        register_bundled_fonts()
+        window.finish_build()
         store, problem = open_store(db)
         opened["store"] = store
         if store is not None:

@@ -8,6 +8,7 @@ command show in the status bar, never as a traceback.
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -52,7 +53,10 @@ class MainWindow(QMainWindow):
         state_path: Path | None = None,
         keymap_path: Path | None = None,
         restore: bool = True,
+        defer: bool = False,
     ) -> None:
+        """With `defer`, only a light frame is built (so it paints at once): call
+        `finish_build()` soon after showing it, before anything else."""
         super().__init__()
         self.setWindowTitle("Corpus Reader")
         self.store = store
@@ -76,15 +80,39 @@ class MainWindow(QMainWindow):
         self.annotations: list[Any] = []
         self._units: dict[str, Units] = {}
         self._syncing = False
-        from PySide6.QtGui import QUndoStack
-
-        self.undo_stack = QUndoStack(self)
         self.loader: Any = None
         self.indexer: Any = None  # the background index refresh, while it runs
         self.index_fresh = False  # the store's index matches the files of this corpus
         self.concordance: Any = None  # the concordance view, made on first use
         self.concordance_dock: QDockWidget | None = None
+        self._pending = (analysis, keymap_path, restore)
+        if defer:
+            self._build_frame(restore)
+        else:
+            self.finish_build()
 
+    def _build_frame(self, restore: bool) -> None:
+        """What shows before `finish_build`: the window at its remembered size, “Loading…”."""
+        frame = QLabel("Loading…")
+        frame.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(frame)
+        self.statusBar().showMessage("Starting…")
+        if restore and self.state.geometry:
+            from PySide6.QtCore import QByteArray
+
+            with contextlib.suppress(ValueError):
+                self.restoreGeometry(QByteArray(base64.b64decode(self.state.geometry)))
+
+    def finish_build(self) -> None:
+        """Commands, keys, panels and docks (once; `MainWindow(defer=True)` leaves this)."""
+        if self._pending is None:
+            return
+        from PySide6.QtGui import QUndoStack
+
+        analysis, keymap_path, restore = self._pending
+        self._pending = None
+        self.statusBar().clearMessage()
+        self.undo_stack = QUndoStack(self)
         self.registry = CommandRegistry(self)
         self.modes = ModeManager(self)
         self.registry.error.connect(self.show_error)

@@ -50,7 +50,7 @@ def bare() -> None:
 def app(directory: str | None, db: str | None) -> None:
     from reader.ui.app import make_app, run_app
 
-    qt_app = make_app()
+    qt_app = make_app(fonts=False)  # as run_app: fonts are registered after the first paint
     probe = FirstPaint(quit_after=False)
     qt_app.installEventFilter(probe)
 
