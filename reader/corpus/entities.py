@@ -415,6 +415,7 @@ class _DocumentOptions:
         return out
 
 
+@lru_cache(maxsize=65536)
 def _guess_kind(surface: str) -> str:
     letters = [c for c in surface if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) <= 3:

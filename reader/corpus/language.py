@@ -87,7 +87,7 @@ def score_languages(text: str, script: str) -> dict[str, float]:
     scores: dict[str, float] = {}
     for lang in _candidates(script):
         words = _function_words()[lang]
-        fw = sum(n for t, n in tokens.items() if t in words) / n_tokens if n_tokens else 0.0
+        fw = sum(tokens[t] for t in words.intersection(tokens)) / n_tokens if n_tokens else 0.0
         ex = _exemplars(lang)
         outside = sum(n for ch, n in non_ascii.items() if not ex.contains(ch))
         oov = outside / n_letters if n_letters else 0.0

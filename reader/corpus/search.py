@@ -117,7 +117,8 @@ class Shadow:
 
 def is_unspaced(token: str) -> bool:
     """Whether `token` is a word of a script written without spaces (Khmer, Thai, CJK...)."""
-    return bool(token) and script_of_char(token[0]) in UNSPACED_SCRIPTS
+    # Every unspaced script lies above U+0E00 (Thai); most tokens are answered by that test.
+    return bool(token) and token[0] >= "\u0e00" and script_of_char(token[0]) in UNSPACED_SCRIPTS
 
 
 _MARK_CACHE: dict[str, bool] = {}
