@@ -12,8 +12,6 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from platformdirs import user_config_dir
-
 from reader.paths import resource
 
 MODES = ("normal", "visual", "insert", "command")
@@ -140,7 +138,9 @@ def default_keymap_path() -> Path:
 
 def user_keymap_path() -> Path:
     """The user's overrides: keymap.toml in the corpus-reader config directory."""
-    return Path(user_config_dir("corpus-reader")) / "keymap.toml"
+    from reader.ui.state import config_dir
+
+    return config_dir() / "keymap.toml"
 
 
 def _read_toml(path: Path) -> dict[str, object]:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
-
-from platformdirs import user_config_dir
 
 STATE_ENV = "CORPUS_READER_STATE"
 
@@ -22,7 +21,21 @@ def default_state_path() -> Path:
     env = os.environ.get(STATE_ENV)
     if env:
         return Path(env).expanduser()
-    return Path(user_config_dir("corpus-reader")) / "state.json"
+    return config_dir() / "state.json"
+
+
+def config_dir() -> Path:
+    """The corpus-reader config directory (platformdirs' user_config_dir).
+
+    On Linux and the BSDs it is worked out here from XDG_CONFIG_HOME, as platformdirs does:
+    importing platformdirs costs tens of milliseconds before the window can first paint.
+    """
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        base = os.environ.get("XDG_CONFIG_HOME", "").strip()
+        return Path(base or os.path.expanduser("~/.config")) / "corpus-reader"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("corpus-reader"))
 
 
 @dataclass
