@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from reader.paths import resource
+from reader.ui.state import config_dir
 
 MODES = ("normal", "visual", "insert", "command")
 MODIFIERS = ("Ctrl", "Alt", "Meta", "Shift")
@@ -138,8 +139,6 @@ def default_keymap_path() -> Path:
 
 def user_keymap_path() -> Path:
     """The user's overrides: keymap.toml in the corpus-reader config directory."""
-    from reader.ui.state import config_dir
-
     return config_dir() / "keymap.toml"
 
 

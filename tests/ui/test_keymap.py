@@ -86,7 +86,7 @@ def test_default_file_is_found_without_the_working_directory(monkeypatch, tmp_pa
 def test_user_file_lives_in_the_config_directory(monkeypatch, tmp_path) -> None:
     assert user_keymap_path().name == "keymap.toml"
     assert user_keymap_path().parent.name.lower().replace(" ", "-") == "corpus-reader"
-    monkeypatch.setattr(keymap_module, "user_config_dir", lambda app: str(tmp_path / app))
+    monkeypatch.setattr(keymap_module, "config_dir", lambda: tmp_path / "corpus-reader")
     (tmp_path / "corpus-reader").mkdir()
     (tmp_path / "corpus-reader" / "keymap.toml").write_text('[normal]\nj = "help"\n')
     assert load_keymap()["normal"]["j"] == "help"  # no path given: the config directory
