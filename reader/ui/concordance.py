@@ -180,6 +180,7 @@ class ConcordanceView(QWidget):
         split.addWidget(self.parallel)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        self.splitter = split  # a wide, low dock turns it horizontal
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)

@@ -1819,7 +1819,10 @@ class MainWindow(QMainWindow):
             self.concordance_dock = self._dock(
                 "Concordance", view, Qt.DockWidgetArea.BottomDockWidgetArea
             )
-            self.resizeDocks([self.concordance_dock], [280], Qt.Orientation.Vertical)
+            view.splitter.setOrientation(Qt.Orientation.Horizontal)  # hits | aligned passages
+            view.splitter.setSizes([3000, 2000])
+            height = max(300, self.height() * 2 // 5)
+            self.resizeDocks([self.concordance_dock], [height], Qt.Orientation.Vertical)
         return self.concordance
 
     def _concordance_closed(self) -> None:
