@@ -79,8 +79,11 @@ def fold(text: str) -> str:
     return out
 
 
+_SPACES = re.compile(r" {2,}")
+
+
 def _fold_name(name: str) -> str:
-    return re.sub(r" {2,}", " ", fold(unicodedata.normalize("NFC", name)).strip())
+    return _SPACES.sub(" ", fold(unicodedata.normalize("NFC", name)).strip())
 
 
 # --------------------------------------------------------------------------- entries

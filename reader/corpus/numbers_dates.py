@@ -62,9 +62,16 @@ def _number_re(lang: str) -> re.Pattern[str]:
 
 
 def _ascii_digits(raw: str) -> str:
+    if raw.isascii():
+        return raw
     return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in raw)
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+_NON_DIGIT = re.compile(r"[^\d]")
+
+
+@lru_cache(maxsize=65536)
 def number_value(raw: str, lang: str = "en") -> Decimal | None:
     """The value of a number as written in `lang` (None when it is not a plain number).
 
@@ -73,8 +80,8 @@ def number_value(raw: str, lang: str = "en") -> Decimal | None:
     with it (CLDR), or in scripts whose texts write Western digits the English way (Khmer, Thai).
     """
     s = _ascii_digits(raw)
-    groups = re.findall(r"\d+", s)
-    seps = re.findall(r"[^\d]", s)
+    groups = _DIGIT_RUN.findall(s)
+    seps = _NON_DIGIT.findall(s)
     if not seps:
         return Decimal(groups[0])
     group_sep, decimal_sep = separators(lang)
