@@ -514,12 +514,21 @@ class _KeyMap:
 # --------------------------------------------------------------------------- public functions
 
 
+# Run surface -> (key, kind, pieces) per language, kept across `document_candidates` calls: a
+# run's key depends only on its text and the language's gazetteer (not on the vocabulary).
+_RUN_KEYS: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {}
+_RUN_KEYS_MAX = 200_000
+
+
 def document_candidates(doc: Document) -> list[Candidate]:
     """All candidates of one document on its own: non-overlapping, longest first, sorted."""
     vocab = Vocabulary()
     analysis = _analyse(doc, vocab)
     gaz = gazetteer_for(frozenset({doc.language}))
-    builder = _DocumentOptions(gaz, vocab, doc.language, doc.text)
+    keys = _RUN_KEYS.setdefault(doc.language, {})
+    if len(keys) > _RUN_KEYS_MAX:
+        keys.clear()
+    builder = _DocumentOptions(gaz, vocab, doc.language, doc.text, keys)
     chosen = _select(builder.options(analysis), set())
     return [_candidate(doc.text, o) for o in chosen]
 
