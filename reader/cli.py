@@ -39,6 +39,15 @@ def print_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> Non
         sys.stdout.write("\n")
 
 
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """The `--db PATH` option every store-using command shares."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="store file (default: $CORPUS_READER_DB, else the user data directory)",
+    )
+
+
 def existing_dir(value: str) -> Path:
     path = Path(value).expanduser()
     if not path.is_dir():

@@ -8,7 +8,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from reader.cli import UsageError, existing_dir, print_json, print_table
+from reader.cli import UsageError, add_db_option, existing_dir, print_json, print_table
 from reader.corpus.search import QueryError, hits_json
 from reader.paths import seeds_dir
 from reader.store.db import StoreError, connect
@@ -20,14 +20,6 @@ from reader.store.index import (
     refresh_index,
     search_index,
 )
-
-
-def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--db",
-        metavar="PATH",
-        help="store file (default: $CORPUS_READER_DB, else the user data directory)",
-    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="skip entity candidates (the analysis computes them when it needs them)",
     )
     p.add_argument("--json", action="store_true", help="print what was done as JSON")
-    _add_db(p)
+    add_db_option(p)
     p.set_defaults(run=run_index)
 
     p = sub.add_parser("search", help="full-text search in a corpus (refreshes its index first)")
@@ -57,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=50, help="hits to show (default 50; 0: all)")
     p.add_argument("--offset", type=int, default=0, help="skip this many hits first")
     p.add_argument("--json", action="store_true", help="print JSON")
-    _add_db(p)
+    add_db_option(p)
     p.set_defaults(run=run_search)
 
     p = sub.add_parser("tmx", help="export the alignment of a topic as TMX 1.4")
@@ -69,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also export groups where only one language has text",
     )
-    _add_db(p)
+    add_db_option(p)
     p.set_defaults(run=run_tmx)
 
 

@@ -10,20 +10,19 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from reader.cli import UsageError, existing_dir, existing_file, print_json, print_table
+from reader.cli import (
+    UsageError,
+    add_db_option,
+    existing_dir,
+    existing_file,
+    print_json,
+    print_table,
+)
 from reader.corpus.loading import LoadError, document_from_bytes, find_files, load_document
 from reader.corpus.model import Document
 from reader.store.annotations import Annotation, AnnotationError, Store
 from reader.store.db import StoreError
 from reader.store.exchange import ExchangeError, export_markdown, export_w3c_json, import_file
-
-
-def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--db",
-        metavar="PATH",
-        help="store file (default: $CORPUS_READER_DB, else the user data directory)",
-    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="corpus folder the file belongs to (default: the file's folder)",
     )
-    _add_db(p)
+    add_db_option(p)
     p.set_defaults(run=run_annotate)
 
     p = sub.add_parser(
@@ -55,18 +54,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--corpus", type=existing_dir, metavar="DIR", help="re-anchor against this corpus folder"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    _add_db(p)
+    add_db_option(p)
     p.set_defaults(run=run_annotations)
 
     p = sub.add_parser("export", help="export annotations (W3C Web Annotation JSON or Markdown)")
     p.add_argument("--format", choices=("w3c", "markdown"), default="w3c")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    _add_db(p)
+    add_db_option(p)
     p.set_defaults(run=run_export)
 
     p = sub.add_parser("import", help="import a W3C Web Annotation JSON file (all or nothing)")
     p.add_argument("file", type=existing_file)
-    _add_db(p)
+    add_db_option(p)
     p.set_defaults(run=run_import)
 
 
