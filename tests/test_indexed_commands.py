@@ -84,3 +84,13 @@ def test_align_is_the_same_from_files_and_from_the_index(
     from_files = run_json(capsys, "align", a, b, "--json")
     run_json(capsys, "docs", str(corpus), "--json", "--db", db)  # indexes the folder
     assert run_json(capsys, "align", a, b, "--json", "--db", db) == from_files
+
+
+def test_align_error_names_the_unreadable_file(capsys, tmp_path, no_default_store) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Москва — столица России.\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02 not text")
+    assert main(["align", str(good), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.txt" in err and "binary" in err and len(err.strip().splitlines()) == 1

@@ -77,7 +77,10 @@ def read_documents(
     for path in paths:
         doc = docs.get(path)
         if doc is None:
-            doc = load_document(path, root, MAX_FILE_BYTES)
+            try:
+                doc = load_document(path, root, MAX_FILE_BYTES)
+            except LoadError as exc:
+                raise LoadError(f"{path}: {exc}") from exc
         out.append(doc)
     return out
 
