@@ -72,3 +72,16 @@ def test_spans_are_exact_slices_of_the_reading_text() -> None:
 def test_markdown_table_is_one_block() -> None:
     doc = document_from_bytes("t.md", b"| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert blocks(doc) == [("table", "a | b\n1 | 2")]
+
+
+def test_yaml_front_matter_is_not_reading_text() -> None:
+    source = "---\ntitle: Notas\ntags: [a, b]\n---\n\n# Eleições\n\nO prefeito falou.\n"
+    doc = document_from_bytes("a.md", source.encode())
+    assert doc.title == "Eleições"
+    assert blocks(doc) == [("heading", "Eleições"), ("paragraph", "O prefeito falou.")]
+    assert source.split("\n")[doc.passages[1].source_lines[0]] == "O prefeito falou."
+
+
+def test_a_rule_then_a_setext_heading_is_not_front_matter() -> None:
+    doc = document_from_bytes("a.md", b"---\n\nTexto comum\n---\n")
+    assert blocks(doc) == [("heading", "Texto comum")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -11,6 +12,10 @@ from reader.corpus.model import Link, Passage
 from reader.corpus.passages import mark_boilerplate
 
 BLOCK_SEPARATOR = "\n\n"
+# YAML front matter (Jekyll, Hugo, Pandoc): `---` on the first line, `key:` lines, `---` or `...`
+FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:.*\n(?:.*\n)*?(?:---|\.\.\.)[ \t]*$", re.M
+)
 
 
 def parser() -> MarkdownIt:
@@ -55,6 +60,9 @@ def _inline_text(children: list[Token], base: int, links: list[Link]) -> str:
 
 def parse_markdown(source: str) -> MarkdownText:
     """Turn Markdown source into a reading text with one passage per block."""
+    front = FRONT_MATTER.match(source)
+    if front:  # metadata, not reading text; blank lines keep the source line numbers
+        source = "\n" * front.group().count("\n") + source[front.end() :]
     tokens = parser().parse(source)
     parts: list[str] = []
     passages: list[Passage] = []

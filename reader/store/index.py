@@ -61,7 +61,7 @@ from reader.store.db import transaction
 
 #: Version of the processing; bump it when a change of the corpus code (reading text, passages,
 #: sentences, search words, entity candidates) changes what the index stores.
-PIPELINE = 1
+PIPELINE = 2
 
 KIND_DOCUMENT = "index.document"
 KIND_SENTENCES = "index.sentences"
