@@ -457,3 +457,19 @@ def test_two_files_with_the_same_content_both_give_hits(conn, tmp_path):
     refresh_index(conn, root)
     assert search_index(conn, root, "da nang").total == 2
     assert index_mod._plain_corpus(conn, index_mod.corpus_root(root))
+
+
+def test_word_inside_a_compound_is_found_when_the_store_holds_two_folders(tmp_path, capsys):
+    # a second indexed folder (or two identical files) sends search down the every-row path
+    thai = "ประเทศไทยมีกรุงเทพมหานครเป็นเมืองหลวง\n"  # ICU keeps ประเทศไทย, กรุงเทพมหานคร whole
+    db = str(tmp_path / "two.sqlite3")
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "th.txt").write_text(thai + name, encoding="utf-8")
+        assert main(["index", str(folder), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    for word in ("ไทย", "มหานคร"):
+        assert main(["search", word, str(tmp_path / "one"), "--db", db, "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["total"] == 1 and [h["text"] for h in data["hits"]] == [word]

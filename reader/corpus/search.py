@@ -476,8 +476,8 @@ def _count_plain(query: Query, words: str, spans: SpansArg) -> int | None:
     total = 0
     for w in padded_words:
         n = padded.count(w)
-        if not n:
-            return 0
+        if not n:  # a word that only occurs inside longer words is for `find_in_shadow`
+            return None if w[1:-1] in inside and w[1:-1] in words else 0
         if w + w[1:] in padded:  # str.count misses the second of two neighbours
             return None
         total += n
