@@ -473,3 +473,13 @@ def test_word_inside_a_compound_is_found_when_the_store_holds_two_folders(tmp_pa
         assert main(["search", word, str(tmp_path / "one"), "--db", db, "--json"]) == 0
         data = json.loads(capsys.readouterr().out)
         assert data["total"] == 1 and [h["text"] for h in data["hits"]] == [word]
+
+
+def test_total_counts_a_word_at_the_start_of_a_compound(tmp_path, capsys):
+    folder = tmp_path / "th"
+    folder.mkdir()
+    (folder / "th.txt").write_text("ประเทศไทยมีกรุงเทพมหานครเป็นเมืองหลวง\n", encoding="utf-8")
+    db = str(tmp_path / "one.sqlite3")
+    assert main(["search", "กรุงเทพ", str(folder), "--db", db, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [h["text"] for h in data["hits"]] == ["กรุงเทพ"] and data["total"] == 1

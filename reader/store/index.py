@@ -947,7 +947,8 @@ def _vocabulary_total(conn: sqlite3.Connection, q: Query) -> int | None:
     if term.inside_words:  # plus the places inside longer words
         quoted = '"' + token.replace('"', '""') + '"*'
         for rowid, words in conn.execute(
-            "SELECT rowid, words FROM index_fts WHERE index_fts MATCH ?", (f"inner : {quoted}",)
+            "SELECT rowid, words FROM index_fts WHERE index_fts MATCH ?",
+            (f"words : {quoted} OR inner : {quoted}",),  # at the start or inside a longer word
         ):
             spans = partial(_spans_of, conn, rowid)
             total += len(_inside_hits(term, words, spans, None))
