@@ -144,3 +144,9 @@ def test_any_text_in_any_utf_encoding_reads_back_exactly(text: str) -> None:
                 document_from_bytes("t.txt", data)
             continue
         assert document_from_bytes("t.txt", data).text == expected
+
+
+def test_too_large_names_the_limit_the_readme_gives(tmp_path: Path) -> None:
+    with open(tmp_path / "big.txt", "wb") as f:
+        f.truncate(33 * 1024 * 1024)  # sparse: the size is refused before anything is read
+    assert [s.reason for s in load_corpus(tmp_path).skipped] == ["too large: 33.0 MB (limit 32 MB)"]

@@ -71,7 +71,7 @@ def load_document(
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise LoadError(f"too large: {size / 1e6:.1f} MB (limit {max_bytes / 1e6:.0f} MB)")
+            raise LoadError(f"too large: {size / 2**20:.1f} MB (limit {max_bytes / 2**20:g} MB)")
         if size == 0:
             raise LoadError("empty file")
         data = path.read_bytes()
