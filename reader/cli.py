@@ -18,6 +18,10 @@ class UsageError(Exception):
     """Bad arguments or input named on the command line: exit 2 with one line."""
 
 
+class Refused(Exception):
+    """A file the command needs (a store, an import) was refused: exit 1 with one line."""
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a usage error as one clear line and exit code 2."""
 
@@ -95,5 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         sys.stderr.write(f"corpus-reader: error: {exc}\n")
         return 2
+    except Refused as exc:
+        sys.stderr.write(f"corpus-reader: {exc}\n")
+        return 1
     except BrokenPipeError:
         return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from reader.cli import main
 from reader.store.annotations import Store
 from reader.store.user_edits import stored_user_edits
@@ -37,10 +39,14 @@ def test_reading_edits_never_creates_a_store(tmp_path: Path) -> None:
     assert not db.exists()
 
 
-def test_a_refused_store_is_one_clear_line(tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [["topics", "--json"], ["entities", "--json"], ["docs", "--json"], ["search", "x", "--json"]],
+)
+def test_a_refused_store_is_one_clear_line_and_exit_1(tmp_path: Path, capsys, argv) -> None:
     bad = tmp_path / "not-a-store.sqlite3"
     bad.write_text("hello", "utf-8")
-    assert main(["topics", "--json", "--db", str(bad)]) == 2
+    assert main([*argv, "--db", str(bad)]) == 1
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and bad.read_text("utf-8") == "hello"
 

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from reader.cli import UsageError, existing_dir, existing_file, print_json, print_table
+from reader.cli import Refused, UsageError, existing_dir, existing_file, print_json, print_table
 from reader.corpus.align import align_pair
 from reader.corpus.entities import find_entities
 from reader.corpus.loading import LoadError
@@ -60,7 +60,7 @@ def run_topics(args: argparse.Namespace) -> int:
         links, edits = stored_user_edits(args.db)
         corpus = read_corpus(root, args.db)
     except StoreError as exc:
-        raise UsageError(str(exc)) from exc
+        raise Refused(str(exc)) from exc
     index = find_entities(corpus.documents, links=links)
     topics = find_topics(corpus.documents, index, args.threshold, manifest, edits)
     if args.json:

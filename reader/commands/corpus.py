@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reader.cli import UsageError, existing_dir, existing_file, print_json, print_table
+from reader.cli import Refused, UsageError, existing_dir, existing_file, print_json, print_table
 from reader.corpus.loading import LoadError, load_document
 from reader.corpus.passages import passage_sentences
 from reader.paths import seeds_dir
@@ -32,7 +32,7 @@ def run_docs(args: argparse.Namespace) -> int:
     try:
         corpus = read_corpus(root, args.db)
     except StoreError as exc:
-        raise UsageError(str(exc)) from exc
+        raise Refused(str(exc)) from exc
     if args.json:
         print_json(
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reader.cli import UsageError, existing_dir, print_json, print_table
+from reader.cli import Refused, existing_dir, print_json, print_table
 from reader.corpus.entities import find_entities
 from reader.paths import seeds_dir
 from reader.store.db import StoreError
@@ -27,7 +27,7 @@ def run_entities(args: argparse.Namespace) -> int:
         links, _ = stored_user_edits(args.db)
         corpus = read_corpus(Path(args.dir or seeds_dir()), args.db)
     except StoreError as exc:
-        raise UsageError(str(exc)) from exc
+        raise Refused(str(exc)) from exc
     index = find_entities(corpus.documents, links=links)
     entities = index.every_entity() if args.all else index.entities
     if args.json:

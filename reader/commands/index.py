@@ -8,7 +8,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from reader.cli import UsageError, add_db_option, existing_dir, print_json, print_table
+from reader.cli import Refused, UsageError, add_db_option, existing_dir, print_json, print_table
 from reader.corpus.search import QueryError, hits_json
 from reader.paths import seeds_dir
 from reader.store.db import StoreError, connect
@@ -69,7 +69,7 @@ def _open(db: str | None) -> sqlite3.Connection:
     try:
         return connect(db)
     except StoreError as exc:
-        raise UsageError(str(exc)) from exc
+        raise Refused(str(exc)) from exc
 
 
 def _refresh(
@@ -91,7 +91,7 @@ def _refresh(
         )
         raise SystemExit(130) from None
     except StoreError as exc:
-        raise UsageError(str(exc)) from exc
+        raise Refused(str(exc)) from exc
     finally:
         if progress:
             progress.finish()
@@ -183,7 +183,7 @@ def run_tmx(args: argparse.Namespace) -> int:
     try:
         store = Store(args.db)
     except StoreError as exc:
-        raise UsageError(str(exc)) from exc
+        raise Refused(str(exc)) from exc
     try:
         _refresh(store.conn, root, quiet=True)
         corpus = load_indexed_corpus(store.conn, root)
