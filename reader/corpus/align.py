@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from reader.corpus.disjoint import DisjointSets
 from reader.corpus.model import Document, Passage
 
 if TYPE_CHECKING:
@@ -541,19 +542,12 @@ class TopicAlignment:
 
 def _groups(links: Mapping[tuple[int, int], tuple[float, str]]) -> list[AlignedPair]:
     """Connected groups of a -> b passage links as pairs, scored by their strongest link."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: DisjointSets[tuple[str, int]] = DisjointSets()
+    find = sets.find
     for i, j in links:
-        parent[find(("a", i))] = find(("b", j))
+        sets.union(("b", j), ("a", i))
     groups: dict[tuple[str, int], tuple[set[int], set[int]]] = {}
-    for node in list(parent):
+    for node in sets:
         side, n = node
         ga, gb = groups.setdefault(find(node), (set(), set()))
         (ga if side == "a" else gb).add(n)
@@ -571,20 +565,11 @@ def _spanning_tree(
     ids: Sequence[str], weights: Mapping[tuple[str, str], float]
 ) -> list[tuple[str, str]]:
     """Maximum spanning tree (Kruskal) over the given weighted pairs."""
-    parent = {d: d for d in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(ids)
     tree = []
     order = {d: n for n, d in enumerate(ids)}
     for (a, b), _ in sorted(weights.items(), key=lambda x: (-x[1], order[x[0][0]], order[x[0][1]])):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
+        if sets.union(b, a):
             tree.append((a, b))
     return tree
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader import __version__
+from reader.corpus.disjoint import DisjointSets
 from reader.corpus.model import Corpus, Document
 
 TMX_VERSION = "1.4"
@@ -47,14 +48,8 @@ def aligned_groups(
     With `singletons`, every non-boilerplate passage without a partner is a group of its own.
     Groups come in reading order of the first document that has them.
     """
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    sets: DisjointSets[tuple[str, int]] = DisjointSets()
+    find = sets.find
 
     if singletons:
         for doc in documents:
@@ -65,11 +60,9 @@ def aligned_groups(
         for pair in alignment.pairs:
             nodes = [(a, i) for i in pair.a] + [(b, j) for j in pair.b]
             for node in nodes[1:]:
-                ra, rb = find(nodes[0]), find(node)
-                if ra != rb:
-                    parent[rb] = ra
+                sets.union(nodes[0], node)
     members: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for node in list(parent):
+    for node in sets:
         members.setdefault(find(node), []).append(node)
     order = {d.id: n for n, d in enumerate(documents)}
     groups = []
