@@ -9,9 +9,7 @@ from PySide6.QtCore import Qt
 from reader.store.annotations import Store
 from reader.store.index import refresh_corpus
 from reader.ui.window import MainWindow
-from tests.ui.test_workflows import _dispose_windows, _open_windows
-
-__all__ = ["_dispose_windows"]  # the autouse fixture deletes each test's window
+from tests.ui.helpers import open_windows as _open_windows
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 WAIT_MS = 60_000

@@ -6,11 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.test_workflows import _dispose_windows, make_window, press, sora_topic
+from tests.ui.helpers import make_window, press, sora_topic
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-__all__ = ["_dispose_windows"]  # the autouse fixture deletes each test's window
 
 
 @pytest.fixture

@@ -2,64 +2,21 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from reader.corpus.loading import load_corpus
-from reader.paths import seeds_dir
-from reader.ui.analysis import Analysis, analyse
-from reader.ui.fonts import register_bundled_fonts
 from reader.ui.keymap import load_keymap
 from reader.ui.window import MainWindow, build_registry_for_tests
-
-CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def _dispose(w: MainWindow) -> None:
-    """Delete a test's window now, so later tests do not pay for it."""
-    w.close()
-    w.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-@cache
-def seeds_analysis() -> Analysis:
-    return analyse(load_corpus(seeds_dir()))
-
-
-def sora_topic(analysis: Analysis) -> int:
-    """Index of the topic holding the Khmer seed (the Sora story)."""
-    km = next(d for d in analysis.corpus.documents if d.path.startswith("003"))
-    topic = analysis.topic_of(km.id)
-    assert topic is not None
-    return analysis.topics.index(topic)
+from tests.ui.helpers import CTRL, make_window, press, sora_topic
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    register_bundled_fonts()
-    w = MainWindow(
-        state_path=tmp_path / "state.json", keymap_path=tmp_path / "keymap.toml", restore=False
-    )
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    w.set_analysis(seeds_analysis())
+    w = make_window(qtbot, tmp_path)
     w.open_topic(sora_topic(w.analysis))
     QApplication.processEvents()
-    yield w
-    _dispose(w)
-
-
-def press(qtbot, w: MainWindow, keys: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    """Type keys at whatever has the keyboard in the window."""
-    target = w.focusWidget() or w
-    for key in keys:
-        qtbot.keyClick(target, key, modifier)
-        target = w.focusWidget() or w
+    return w
 
 
 def test_every_bound_command_exists():

@@ -3,69 +3,18 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from reader.corpus.loading import load_corpus
 from reader.corpus.passages import passage_sentences
-from reader.paths import seeds_dir
 from reader.store.annotations import Store
-from reader.ui.analysis import Analysis, analyse
-from reader.ui.fonts import register_bundled_fonts
+from reader.ui.analysis import analyse
 from reader.ui.modes import Mode
 from reader.ui.note_editor import render_markdown
 from reader.ui.window import MainWindow
-
-CTRL = Qt.KeyboardModifier.ControlModifier
-SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-def _dispose(w: MainWindow) -> None:
-    """Delete a test's window now, so later tests do not pay for it."""
-    w.close()
-    w.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-@cache
-def seeds_analysis() -> Analysis:
-    return analyse(load_corpus(seeds_dir()))
-
-
-def sora_topic(analysis: Analysis) -> int:
-    km = next(d for d in analysis.corpus.documents if d.path.startswith("003"))
-    return analysis.topics.index(analysis.topic_of(km.id))
-
-
-_open_windows: list[MainWindow] = []
-
-
-@pytest.fixture(autouse=True)
-def _dispose_windows():
-    yield
-    while _open_windows:
-        _dispose(_open_windows.pop())
-
-
-def make_window(qtbot, tmp_path, store, analysis=None, restore=False) -> MainWindow:
-    """A shown window on the seeds (or `analysis`); deleted when the test ends."""
-    register_bundled_fonts()
-    w = MainWindow(
-        store=store,
-        state_path=tmp_path / "state.json",
-        keymap_path=tmp_path / "keymap.toml",
-        restore=restore,
-    )
-    _open_windows.append(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    w.set_analysis(analysis or seeds_analysis())
-    QApplication.processEvents()
-    return w
+from tests.ui.helpers import CTRL, SHIFT, make_window, press, sora_topic
 
 
 @pytest.fixture
@@ -80,12 +29,6 @@ def window(qtbot, tmp_path, store):
     w = make_window(qtbot, tmp_path, store)
     w.open_topic(sora_topic(w.analysis))
     return w
-
-
-def press(qtbot, w: MainWindow, keys: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    """Type keys at whatever has the keyboard in the window."""
-    for key in keys:
-        qtbot.keyClick(w.focusWidget() or w, key, modifier)
 
 
 def focus_doc(qtbot, w: MainWindow, prefix: str) -> None:
