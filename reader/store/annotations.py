@@ -522,23 +522,9 @@ class Store:
         annotation_id: str | None = None,
     ) -> Annotation:
         """Add an annotation from its raw parts; the caller vouches that the quote is right."""
-        stamp = now_iso()
-        ann = Annotation(
-            id=annotation_id or str(uuid.uuid4()),
-            document=document,
-            sha256=sha256,
-            start=start,
-            end=end,
-            quote=quote,
-            prefix=prefix,
-            suffix=suffix,
-            note=note,
-            tags=tuple(tags),
-            color=color or "",
-            status="anchored",
-            created=stamp,
-            modified=stamp,
-        ).validated()
+        ann = _new_annotation(
+            document, sha256, start, end, quote, prefix, suffix, note, tags, color, annotation_id
+        )
         with transaction(self.conn):
             if self.conn.execute("SELECT 1 FROM annotations WHERE id = ?", (ann.id,)).fetchone():
                 raise AnnotationError(f"an annotation with id {ann.id} already exists")
@@ -563,22 +549,9 @@ class Store:
                 f"span {start}-{end} is not a non-empty range inside the text (0-{len(doc.text)})"
             )
         quote, prefix, suffix = quote_context(doc.text, start, end)
-        stamp = now_iso()
-        ann = Annotation(
-            id=str(uuid.uuid4()),
-            document=doc.path,
-            sha256=doc.sha256,
-            start=start,
-            end=end,
-            quote=quote,
-            prefix=prefix,
-            suffix=suffix,
-            note=note,
-            tags=tuple(tags),
-            color=color or "",
-            created=stamp,
-            modified=stamp,
-        ).validated()
+        ann = _new_annotation(
+            doc.path, doc.sha256, start, end, quote, prefix, suffix, note, tags, color
+        )
         with transaction(self.conn):
             self._record_document(doc.path, doc.sha256, len(doc.text), location, version=False)
             self._write(ann)
@@ -885,3 +858,36 @@ __all__ = [
     "TopicEdit",
     "quote_context",
 ]
+
+
+def _new_annotation(
+    document: str,
+    sha256: str,
+    start: int,
+    end: int,
+    quote: str,
+    prefix: str,
+    suffix: str,
+    note: str,
+    tags: Iterable[str],
+    color: str,
+    annotation_id: str | None = None,
+) -> Annotation:
+    """A new, validated, anchored annotation stamped now."""
+    stamp = now_iso()
+    return Annotation(
+        id=annotation_id or str(uuid.uuid4()),
+        document=document,
+        sha256=sha256,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        note=note,
+        tags=tuple(tags),
+        color=color or "",
+        status="anchored",
+        created=stamp,
+        modified=stamp,
+    ).validated()
