@@ -10,8 +10,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-# Modules under reader/commands/ that each add subcommands through `register(subparsers)`.
-COMMAND_MODULES = ("corpus", "store", "entities", "index", "analysis")
+# Modules under reader/commands/ that each add subcommands through `register(subparsers)`, and
+# the subcommands each adds: a command imports only its own module (the GUI none of them).
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "corpus": ("docs", "passages"),
+    "store": ("annotate", "annotations", "export", "import"),
+    "entities": ("entities",),
+    "index": ("index", "search", "tmx"),
+    "analysis": ("topics", "align"),
+}
+COMMAND_MODULES = tuple(COMMANDS)
 
 
 class UsageError(Exception):
@@ -66,13 +74,21 @@ def existing_file(value: str) -> Path:
     return path
 
 
-def build_parser() -> tuple[ArgumentParser, argparse._SubParsersAction]:
+def command_module(command: str) -> str | None:
+    """The module under reader/commands/ that adds `command`, or None."""
+    return next((m for m, names in COMMANDS.items() if command in names), None)
+
+
+def build_parser(
+    modules: Sequence[str] = COMMAND_MODULES,
+) -> tuple[ArgumentParser, argparse._SubParsersAction]:
+    """The command-line parser with the subcommands of `modules` (default: all)."""
     parser = ArgumentParser(
         prog="corpus-reader",
         description="Read one story across languages. Without a command, opens the app.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(f"reader.commands.{name}").register(sub)
     return parser, sub
 
@@ -87,12 +103,13 @@ def gui_parser() -> ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `corpus-reader` script."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser, sub = build_parser()
-    if not argv or (argv[0] not in sub.choices and argv[0] not in ("-h", "--help")):
+    module = command_module(argv[0]) if argv else None
+    if module is None and (not argv or argv[0] not in ("-h", "--help")):
         args = gui_parser().parse_args(argv)
         from reader.ui.app import run_app
 
         return run_app(args.dir, db=args.db)
+    parser, _ = build_parser(COMMAND_MODULES if module is None else (module,))
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)

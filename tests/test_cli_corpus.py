@@ -81,3 +81,28 @@ def test_passages_of_a_binary_file_is_a_clear_error(tmp_path: Path, capsys) -> N
     bad.write_bytes(b"\x00\xff\x00")
     assert main(["passages", str(bad), "--json"]) == 2
     assert "binary" in capsys.readouterr().err
+
+
+def test_help_lists_every_command_and_each_command_loads_only_its_module(capsys) -> None:
+    from reader.cli import COMMANDS, build_parser
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    listing = capsys.readouterr().out
+    for module, names in COMMANDS.items():
+        _, sub = build_parser((module,))
+        assert set(sub.choices) == set(names)  # the map says what each module really adds
+        for name in names:
+            assert name in listing
+
+
+def test_a_command_does_not_load_the_gui_or_other_commands() -> None:
+    code = (
+        "import sys; from reader.cli import main; main(['docs', '--json']);"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'reader.commands'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "['reader.commands', 'reader.commands.corpus']"
