@@ -206,9 +206,9 @@ def number_matches(text: str, lang: str, start: int = 0, end: int | None = None)
 class _DatePatterns:
     at_digits: tuple[re.Pattern[str], ...]  # patterns that start with the day or year digits
     before_digits: tuple[re.Pattern[str], ...]  # patterns that start with a word (month, "day")
+    starts: re.Pattern[str]  # the words `before_digits` patterns start with
     months: dict[str, tuple[int, bool]]  # casefolded name -> (month, written with a capital)
     day_first: bool
-    reach: int  # how far before its first digit a date may start
 
 
 @lru_cache(maxsize=64)
@@ -257,8 +257,14 @@ def _date_patterns(lang: str) -> _DatePatterns:
                 before.append(compiled)
             else:
                 at_digits += (compiled,)
-    longest = max([len(n) for n, _ in names] + [len(day_word or "")])
-    return _DatePatterns(at_digits, tuple(before), months, day_first, longest + 16)
+    words = [n for n, _ in names]
+    if day_word and not day_word.isdigit():
+        words.append(day_word)
+    # Case variants spelled out: `re` skips ahead far faster than with IGNORECASE.
+    variants = {v for w in words for v in (w, w.lower(), w.upper(), w[:1].upper() + w[1:])}
+    alt = "|".join(re.escape(v) for v in sorted(variants, key=lambda v: (-len(v), v)))
+    starts = re.compile(alt or "(?!)")
+    return _DatePatterns(at_digits, tuple(before), starts, months, day_first)
 
 
 _PATTERN_PART = re.compile(r"'([^']*)'|([A-Za-z])\2*|(\s+)|(.)")
@@ -325,18 +331,26 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _candidate_matches(text: str, dp: _DatePatterns, start: int, end: int) -> list[re.Match[str]]:
-    """Pattern matches around each run of digits (dates always contain one)."""
+    """Pattern matches at each run of digits and at each month name or "day" word.
+
+    A date always holds a run of one, two or four digits; the patterns that start with a word
+    are tried only where such a word is.
+    """
     seen: dict[tuple[int, int], re.Match[str]] = {}
     for digits in _DIGITS.finditer(text, start, end):
+        if digits.end() - digits.start() not in (1, 2, 4):
+            continue  # every digit-first pattern starts with 1-2 (day, month) or 4 (year)
         pos = digits.start()
         for pattern in dp.at_digits:
             m = pattern.match(text, pos, end)
             if m:
                 seen.setdefault(m.span(), m)
-        window = (max(start, pos - dp.reach), min(end, digits.end() + 12))
-        for pattern in dp.before_digits:
-            for m in pattern.finditer(text, *window):
-                seen.setdefault(m.span(), m)
+    if dp.before_digits and _DIGITS.search(text, start, end):
+        for word in dp.starts.finditer(text, start, end):
+            for pattern in dp.before_digits:
+                m = pattern.match(text, word.start(), end)
+                if m:
+                    seen.setdefault(m.span(), m)
     return list(seen.values())
 
 
