@@ -10,7 +10,6 @@ document costs a few passes in C rather than a Python loop per word.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -21,41 +20,26 @@ import icu
 from reader.corpus.text import UNSPACED_SCRIPTS, Utf16Map, match_key
 
 
-def _ranges_class(predicate) -> str:  # type: ignore[no-untyped-def]
-    """A regex character class body for the BMP characters that satisfy `predicate`."""
+def _ranges_class(pattern: str) -> str:
+    """A regex character class body for the BMP characters above ASCII in an ICU set pattern."""
+    chars = icu.UnicodeSet(pattern)
     out: list[str] = []
-    start = prev = None
-    for cp in range(0x80, 0x10000):
-        if predicate(chr(cp)):
-            if start is None:
-                start = cp
-            prev = cp
+    for i in range(chars.getRangeCount()):
+        start, end = ord(chars.getRangeStart(i)), ord(chars.getRangeEnd(i))
+        start, end = max(start, 0x80), min(end, 0xFFFF)
+        if start > end:
             continue
-        if start is not None:
-            out.append(f"\\u{start:04x}" if start == prev else f"\\u{start:04x}-\\u{prev:04x}")
-            start = None
-    if start is not None:
-        out.append(f"\\u{start:04x}-\\u{prev:04x}")
+        out.append(f"\\u{start:04x}" if start == end else f"\\u{start:04x}-\\u{end:04x}")
     return "".join(out)
 
 
 @cache
 def _classes() -> dict[str, str]:
     """Upper- and lower-case letters of the cased scripts (Latin, Cyrillic, Greek...), marks."""
-
-    def upper(ch: str) -> bool:
-        return unicodedata.category(ch) in ("Lu", "Lt")
-
-    def lower(ch: str) -> bool:
-        return unicodedata.category(ch) == "Ll"
-
-    def mark(ch: str) -> bool:
-        return unicodedata.category(ch) in ("Mn", "Mc", "Me")
-
     return {
-        "LU": "A-Z" + _ranges_class(upper),
-        "LL": "a-z" + _ranges_class(lower),
-        "M": _ranges_class(mark),
+        "LU": "A-Z" + _ranges_class("[[:Lu:][:Lt:]]"),
+        "LL": "a-z" + _ranges_class("[:Ll:]"),
+        "M": _ranges_class("[:M:]"),
     }
 
 
