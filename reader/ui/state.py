@@ -50,6 +50,7 @@ class ReaderState:
     hidden: dict[str, list[str]] = field(default_factory=dict)  # topic id -> hidden doc ids
     sizes: dict[str, list[int]] = field(default_factory=dict)  # topic id -> column widths
     theme: str = "system"
+    system_dark: bool = False  # the desktop's colour scheme last seen (first frame of "system")
     zoom: float = 0.0  # points added to the base reading size
     sync: bool = True
     search_scope: str = "topic"

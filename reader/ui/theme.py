@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from string import Template
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -129,20 +128,28 @@ DARK = Theme(
 
 
 def system_prefers_dark() -> bool:
-    """True when the desktop asks for a dark colour scheme."""
+    """True when the desktop asks for a dark colour scheme.
+
+    The first call costs tens of milliseconds (Qt's namespace of enums is built): the window
+    paints its first frame with the scheme it saw last time and asks after that.
+    """
     app = QGuiApplication.instance()
     if app is None:
         return False
+    from PySide6.QtCore import Qt
+
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
-def resolve_theme(choice: str) -> Theme:
-    """The theme for a setting: "light", "dark", or "system" (follows the desktop)."""
+def resolve_theme(choice: str, system_dark: bool | None = None) -> Theme:
+    """The theme for a setting: "light", "dark", or "system" (follows the desktop; with
+    `system_dark` given, that answer is taken instead of asking the desktop)."""
     if choice == "dark":
         return DARK
     if choice == "light":
         return LIGHT
-    return DARK if system_prefers_dark() else LIGHT
+    dark = system_prefers_dark() if system_dark is None else system_dark
+    return DARK if dark else LIGHT
 
 
 def stylesheet(theme: Theme) -> str:

@@ -14,13 +14,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6 import QtCore  # QtCore.Qt is built on first use, after the first paint
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reader.ui.commands import CommandError, CommandRegistry
 from reader.ui.modes import Mode, ModeManager
 from reader.ui.state import ReaderState, load_state, save_state
-from reader.ui.theme import DEFAULT_NOTE_COLOUR, THEME_CHOICES, apply_theme, resolve_theme
+from reader.ui.theme import (
+    DEFAULT_NOTE_COLOUR,
+    THEME_CHOICES,
+    apply_theme,
+    resolve_theme,
+    system_prefers_dark,
+)
 
 if TYPE_CHECKING:  # imported where used: the window paints before these are loaded
     from PySide6.QtGui import QCloseEvent, QFont
@@ -62,7 +76,8 @@ class MainWindow(QMainWindow):
         self.store = store
         self.state_path = state_path
         self.state = load_state(state_path) if restore else ReaderState()
-        self.theme = resolve_theme(self.state.theme)
+        # "system" starts with the scheme seen last time; finish_build asks the desktop.
+        self.theme = resolve_theme(self.state.theme, self.state.system_dark if defer else None)
         self.zoom = self.state.zoom
         self.sync = self.state.sync
         self.analysis: Analysis | None = None
@@ -93,10 +108,15 @@ class MainWindow(QMainWindow):
 
     def _build_frame(self, restore: bool) -> None:
         """What shows before `finish_build`: the window at its remembered size, “Loading…”."""
-        frame = QLabel("Loading…")
-        frame.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        frame = QWidget()  # “Loading…” in the middle, placed by stretches (no Qt namespace yet)
+        rows, row = QVBoxLayout(frame), QHBoxLayout()
+        row.addStretch()
+        row.addWidget(QLabel("Loading…"))
+        row.addStretch()
+        rows.addStretch()
+        rows.addLayout(row)
+        rows.addStretch()
         self.setCentralWidget(frame)
-        self.statusBar().showMessage("Starting…")
         if restore and self.state.geometry:
             from PySide6.QtCore import QByteArray
 
@@ -131,6 +151,22 @@ class MainWindow(QMainWindow):
             self._restore_window()
         if analysis is not None:
             self.set_analysis(analysis)
+        self._follow_desktop_scheme()
+
+    def _follow_desktop_scheme(self) -> None:
+        """With the "system" theme: take the desktop's scheme now (the first frame used the one
+        seen last time) and whenever the desktop switches."""
+        from PySide6.QtGui import QGuiApplication
+
+        if self.state.theme == "system" and system_prefers_dark() != self.theme.dark:
+            self.apply_theme_choice("system")
+        if isinstance(QGuiApplication.instance(), QGuiApplication):
+            hints = QGuiApplication.styleHints()
+            hints.colorSchemeChanged.connect(self._desktop_scheme_changed)
+
+    def _desktop_scheme_changed(self, *_: object) -> None:
+        if self.state.theme == "system" and system_prefers_dark() != self.theme.dark:
+            self.apply_theme_choice("system")
 
     # ----- construction -------------------------------------------------------------------
 
@@ -181,7 +217,7 @@ class MainWindow(QMainWindow):
         from reader.ui.search_bar import SearchBar
         from reader.ui.topics_panel import TopicsPanel
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(QtCore.Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(6)
         self.splitter.splitterMoved.connect(lambda *_: self._schedule_save())
@@ -190,10 +226,10 @@ class MainWindow(QMainWindow):
         self.search_bar.submitted.connect(self._search_submitted)
         self.search_bar.closed.connect(self.close_search)
         self.empty = QLabel("Loading…")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         central = QWidget()
         central.setObjectName("central")
-        central.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        central.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
         layout.setSpacing(2)
@@ -225,20 +261,22 @@ class MainWindow(QMainWindow):
         self.note_editor.link_clicked.connect(self.confirm_open_link)
 
         self.topics_dock = self._dock(
-            "Topics", self.topics_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+            "Topics", self.topics_panel, QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.entities_dock = self._dock(
-            "Entities", self.entities_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+            "Entities", self.entities_panel, QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.annotations_dock = self._dock(
-            "Annotations", self.annotations_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+            "Annotations", self.annotations_panel, QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.tabifyDockWidget(self.entities_dock, self.annotations_dock)
         self.entities_dock.raise_()
-        self.note_dock = self._dock("Note", self.note_editor, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.note_dock = self._dock(
+            "Note", self.note_editor, QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.note_dock.hide()
-        self.resizeDocks([self.topics_dock], [300], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.note_dock], [380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.topics_dock], [300], QtCore.Qt.Orientation.Horizontal)
+        self.resizeDocks([self.note_dock], [380], QtCore.Qt.Orientation.Horizontal)
 
         bar = self.statusBar()
         self.mode_label = QLabel(" NORMAL ")
@@ -250,7 +288,9 @@ class MainWindow(QMainWindow):
         self.pending_label.setObjectName("pendingLabel")
         self.message_label = QLabel("")
         self.message_label.setObjectName("messageLabel")
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.setTextInteractionFlags(
+            QtCore.Qt.TextInteractionFlag.TextSelectableByMouse
+        )
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(200)
         self.progress.hide()
@@ -269,7 +309,7 @@ class MainWindow(QMainWindow):
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget, area: QtCore.Qt.DockWidgetArea) -> QDockWidget:
         from PySide6.QtWidgets import QDockWidget
 
         dock = QDockWidget(title, self)
@@ -527,7 +567,7 @@ class MainWindow(QMainWindow):
             column.set_focused(n == self.focus)
 
     def focus_columns(self) -> None:
-        self.central.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.central.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
 
     # ----- moving -------------------------------------------------------------------------
 
@@ -1804,7 +1844,7 @@ class MainWindow(QMainWindow):
         if not seed or not view.hits():
             view.query_box.setText(seed)
             view.query_box.selectAll()
-            view.query_box.setFocus(Qt.FocusReason.OtherFocusReason)
+            view.query_box.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
 
     def _concordance_view(self) -> Any:
         """The concordance view in its dock (bottom), made the first time it is asked for."""
@@ -1817,12 +1857,14 @@ class MainWindow(QMainWindow):
             view.closed.connect(self._concordance_closed)
             self.concordance = view
             self.concordance_dock = self._dock(
-                "Concordance", view, Qt.DockWidgetArea.BottomDockWidgetArea
+                "Concordance", view, QtCore.Qt.DockWidgetArea.BottomDockWidgetArea
             )
-            view.splitter.setOrientation(Qt.Orientation.Horizontal)  # hits | aligned passages
+            view.splitter.setOrientation(
+                QtCore.Qt.Orientation.Horizontal
+            )  # hits | aligned passages
             view.splitter.setSizes([3000, 2000])
             height = max(300, self.height() * 2 // 5)
-            self.resizeDocks([self.concordance_dock], [height], Qt.Orientation.Vertical)
+            self.resizeDocks([self.concordance_dock], [height], QtCore.Qt.Orientation.Vertical)
         return self.concordance
 
     def _concordance_closed(self) -> None:
@@ -1870,7 +1912,7 @@ class MainWindow(QMainWindow):
         """Go to the topics panel (Enter opens, Esc returns)"""
         self.topics_dock.show()
         self.topics_dock.raise_()
-        self.topics_panel.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.topics_panel.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
         if self.topics_panel.currentItem() is None and self.topics_panel.topLevelItemCount():
             self.topics_panel.setCurrentItem(self.topics_panel.topLevelItem(0))
 
@@ -1878,7 +1920,7 @@ class MainWindow(QMainWindow):
         """Go to the entities panel (Enter steps through occurrences)"""
         self.entities_dock.show()
         self.entities_dock.raise_()
-        self.entities_panel.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.entities_panel.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
         if self.entities_panel.currentItem() is None and self.entities_panel.topLevelItemCount():
             self.entities_panel.setCurrentItem(self.entities_panel.topLevelItem(0))
 
@@ -1913,6 +1955,8 @@ class MainWindow(QMainWindow):
             raise CommandError(f"Theme must be one of {', '.join(THEME_CHOICES)}")
         self.state.theme = choice
         self.theme = resolve_theme(choice)
+        if choice == "system":
+            self.state.system_dark = self.theme.dark  # the first frame of the next start
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, self.theme)
@@ -2262,7 +2306,7 @@ def build_registry_for_tests() -> CommandRegistry:
     if QApplication.instance() is None:
         QApplication([])
     window = MainWindow(restore=False)
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    window.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose, False)
     return window.registry
 
 
