@@ -20,7 +20,7 @@ from reader.cli import (
 )
 from reader.corpus.loading import LoadError, document_from_bytes, find_files, load_document
 from reader.corpus.model import Document
-from reader.store.annotations import Annotation, AnnotationError, Store
+from reader.store.annotations import Annotation, AnnotationError, Store, check_color
 from reader.store.db import StoreError
 from reader.store.exchange import ExchangeError, export_markdown, export_w3c_json, import_file
 
@@ -37,7 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--note", default="", metavar="MD", help="the note, in Markdown")
     p.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
-    p.add_argument("--color", default="", metavar="C", help="#rgb, #rrggbb or a colour name")
+    p.add_argument(
+        "--color", default="", metavar="C", help="#rgb, #rrggbb or a CSS colour name (yellow)"
+    )
     p.add_argument(
         "--corpus",
         type=existing_dir,
@@ -121,6 +123,10 @@ def _span(doc: Document, args: argparse.Namespace) -> tuple[int, int]:
 
 
 def run_annotate(args: argparse.Namespace) -> int:
+    try:
+        check_color(args.color, known=True)
+    except AnnotationError as exc:
+        raise UsageError(str(exc)) from exc
     doc = _load(args.file, args.corpus)
     start, end = _span(doc, args)
     try:
@@ -151,47 +157,68 @@ def _short(text: str, width: int) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def reanchor_known(store: Store, corpus_dir: Path | None) -> list[str]:
-    """Re-anchor annotations against the files as they are now; return warnings.
+def reanchor_known(store: Store, corpus_dir: Path | None) -> tuple[list[str], set[str]]:
+    """Re-anchor annotations against the files as they are now.
 
     With a corpus folder, its documents are used. Otherwise each document is read from the
     location where the user last opened it, if a file is still there (imports never set one).
+    Returns warnings and the documents whose file is gone from where it was last opened (their
+    annotations are kept as they were).
     """
     warnings: list[str] = []
+    missing: set[str] = set()
     wanted = {a.document for a in store.list()}
+    records = {r.path: r for r in store.documents()}
     if corpus_dir is not None:
         root = corpus_dir.resolve()
+        found: set[str] = set()
         # stored paths are only compared with the files the corpus lists, never joined to it
         for path in find_files(root):
             rel = path.relative_to(root).as_posix()
             if rel not in wanted:
                 continue
+            found.add(rel)
             try:
                 doc = load_document(path, root)
             except LoadError as exc:
                 warnings.append(f"{rel}: not re-anchored: {exc}")
                 continue
             store.reanchor(doc, location=path)
-        return warnings
-    for record in store.documents():
-        if record.path not in wanted or not record.location:
-            continue
-        location = Path(record.location)
-        if not location.is_file():
-            continue
-        try:
-            doc = document_from_bytes(record.path, location.read_bytes(), abs_path=location)
-        except (OSError, LoadError) as exc:
-            warnings.append(f"{record.path}: not re-anchored: {exc}")
-            continue
-        store.reanchor(doc, location=location)
-    return warnings
+        for rel in sorted(wanted - found):
+            record = records.get(rel)
+            if (
+                record is not None
+                and record.location
+                and Path(record.location).is_relative_to(root)
+            ):
+                missing.add(rel)
+    else:
+        for rel in sorted(wanted):
+            record = records.get(rel)
+            if record is None or not record.location:
+                continue
+            location = Path(record.location)
+            if not location.is_file():
+                missing.add(rel)
+                continue
+            try:
+                doc = document_from_bytes(rel, location.read_bytes(), abs_path=location)
+            except (OSError, LoadError) as exc:
+                warnings.append(f"{rel}: not re-anchored: {exc}")
+                continue
+            store.reanchor(doc, location=location)
+    for rel in sorted(missing):
+        warnings.append(
+            f"{rel}: file not found at {records[rel].location}; its annotations are kept as "
+            "they were (open the file where it is now to re-anchor them)"
+        )
+    return warnings, missing
 
 
 def run_annotations(args: argparse.Namespace) -> int:
     try:
         with _open(args) as store:
-            warnings = reanchor_known(store, args.corpus)
+            warnings, missing = reanchor_known(store, args.corpus)
             annotations = store.list()
     except StoreError as exc:
         return _fail(str(exc))
@@ -200,17 +227,17 @@ def run_annotations(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"annotations": [a.to_json() for a in annotations]})
         return 0
-    rows = [_row(a) for a in annotations]
+    rows = [_row(a, a.document in missing) for a in annotations]
     print_table(rows, ("id", "document", "span", "status", "tags", "quote"))
     return 0
 
 
-def _row(ann: Annotation) -> tuple[str, ...]:
+def _row(ann: Annotation, file_missing: bool = False) -> tuple[str, ...]:
     return (
         ann.id[:8],
         ann.document,
         f"{ann.start}-{ann.end}",
-        ann.status,
+        f"{ann.status}, file missing" if file_missing else ann.status,
         ",".join(ann.tags),
         _short(ann.quote, 50),
     )

@@ -32,6 +32,26 @@ MAX_TAG_CHARS = 100
 MAX_NOTE_CHARS = 1_000_000
 MAX_OFFSET = 2**31 - 1  # far beyond any reading text (files are capped at 32 MB)
 _COLOR = re.compile(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{1,20}")
+# The CSS (SVG 1.1) colour keywords, which the app and browsers draw.
+_CSS_COLORS = """aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue
+    blueviolet brown burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk
+    crimson cyan darkblue darkcyan darkgoldenrod darkgray darkgreen darkgrey darkkhaki
+    darkmagenta darkolivegreen darkorange darkorchid darkred darksalmon darkseagreen
+    darkslateblue darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue
+    dimgray dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite
+    gold goldenrod gray green greenyellow grey honeydew hotpink indianred indigo ivory khaki
+    lavender lavenderblush lawngreen lemonchiffon lightblue lightcoral lightcyan
+    lightgoldenrodyellow lightgray lightgreen lightgrey lightpink lightsalmon lightseagreen
+    lightskyblue lightslategray lightslategrey lightsteelblue lightyellow lime limegreen linen
+    magenta maroon mediumaquamarine mediumblue mediumorchid mediumpurple mediumseagreen
+    mediumslateblue mediumspringgreen mediumturquoise mediumvioletred midnightblue mintcream
+    mistyrose moccasin navajowhite navy oldlace olive olivedrab orange orangered orchid
+    palegoldenrod palegreen paleturquoise palevioletred papayawhip peachpuff peru pink plum
+    powderblue purple rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown
+    seagreen seashell sienna silver skyblue slateblue slategray slategrey snow springgreen
+    steelblue tan teal thistle tomato turquoise violet wheat white whitesmoke yellow
+    yellowgreen"""
+COLOR_NAMES = frozenset(_CSS_COLORS.split())
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # JSON can carry them; UTF-8 (and SQLite) cannot
 _FIELDS = ("document", "quote", "prefix", "suffix", "note", "color")
@@ -126,12 +146,20 @@ def check_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def check_color(color: str | None) -> str:
-    """'' (no colour), `#rgb`, `#rrggbb` (stored lower-case) or a plain colour name."""
+def check_color(color: str | None, *, known: bool = False) -> str:
+    """'' (no colour), `#rgb`, `#rrggbb` or a colour name, stored lower-case.
+
+    With `known` (what a person types), a name must be a CSS colour name (`yellow`); stored
+    and imported values keep any plain name, so older notes stay readable and editable.
+    """
     if color is None or color == "":
         return ""
     if not isinstance(color, str) or not _COLOR.fullmatch(color):
         raise AnnotationError(f"colour must be #rgb, #rrggbb or a colour name: {color!r}")
+    if known and not color.startswith("#") and color.lower() not in COLOR_NAMES:
+        raise AnnotationError(
+            f"unknown colour {color!r}: use #rgb, #rrggbb or a CSS colour name such as yellow"
+        )
     return color.lower()
 
 

@@ -81,6 +81,7 @@ def test_annotate_by_span_and_the_db_option(corpus: Path, tmp_path: Path, capsys
         (["--start", "5"], "--start needs --end"),
         (["--start", "5", "--end", "500"], "not inside"),
         (["--start", "5", "--end", "9", "--color", "url(x)"], "colour"),
+        (["--start", "5", "--end", "9", "--color", "bananas"], "unknown colour 'bananas'"),
     ],
 )
 def test_annotate_usage_errors_exit_2_with_one_line(corpus: Path, capsys, args, words):
@@ -103,6 +104,27 @@ def test_annotations_reanchor_against_the_file_as_it_is_now(corpus: Path, capsys
     file.unlink()
     [again] = listed(capsys)
     assert again["start"] == ann["start"] and again["status"] == "moved"
+
+
+def test_css_colour_names_are_accepted_in_any_case(corpus: Path, capsys):
+    file = corpus / "vi" / "tin.txt"
+    code, _, err = run(capsys, "annotate", str(file), "--quote", "Hà Nội", "--color", "Purple")
+    assert code == 0, err
+    assert [a["color"] for a in listed(capsys)] == ["purple"]
+
+
+def test_notes_of_a_file_gone_from_its_place_say_so_and_are_kept(corpus: Path, capsys):
+    file = corpus / "vi" / "tin.txt"
+    run(capsys, "annotate", str(file), "--quote", "Hà Nội", "--corpus", str(corpus))
+    file.rename(corpus / "vi" / "renamed.txt")
+    code, out, err = run(capsys, "annotations")
+    assert code == 0
+    assert "anchored, file missing" in out and "Hà Nội" in out
+    assert "vi/tin.txt: file not found" in err and "kept" in err
+    code, out, err = run(capsys, "annotations", "--corpus", str(corpus))
+    assert "file missing" in out and "file not found" in err
+    [ann] = listed(capsys)
+    assert ann["status"] == "anchored" and ann["quote"] == "Hà Nội"  # nothing was lost
 
 
 def test_annotations_with_corpus_option_and_orphans(corpus: Path, tmp_path: Path, capsys):
