@@ -483,3 +483,23 @@ def test_total_counts_a_word_at_the_start_of_a_compound(tmp_path, capsys):
     assert main(["search", "กรุงเทพ", str(folder), "--db", db, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [h["text"] for h in data["hits"]] == ["กรุงเทพ"] and data["total"] == 1
+
+
+@pytest.mark.parametrize(
+    "query", ["hà nội", "nội hà", "hà nội hà", "ha noi sai", "sai gon", "noi hai"]
+)
+def test_words_side_by_side_are_counted_as_the_passages_show_them(conn, tmp_path, query):
+    root = tmp_path / "side"
+    write(
+        root,
+        {
+            "a.txt": "Hà Nội Hà Nội. Nội Hà Nội, hà hà nội nội.\n\nSài Gòn, Hà Nội và Nội Bài.\n",
+            "b.txt": "Nội Bài gần Hà Nội. Sài Gòn xa Hà Nội.\n\nHà Nội Sài Gòn Hà Nội.\n",
+        },
+    )
+    refresh_index(conn, root)
+    key = index_mod.corpus_root(root)
+    quick = search_index(conn, root, query, limit=None)
+    q = quick.query
+    slow = index_mod._search_all_rows(conn, key, q, q.fts(), None, 0)
+    assert quick.total == slow.total == len(slow.hits)

@@ -50,10 +50,11 @@ from reader.corpus.search import (
     Hit,
     Query,
     Shadow,
-    _inside_hits,
     count_in_shadow,
     document_shadows,
     find_in_shadow,
+    is_cluster_boundary,
+    is_unspaced,
     parse_query,
 )
 from reader.paths import resource
@@ -842,6 +843,8 @@ def search_index(
     hits = _page(conn, key, q, expr, limit, offset)
     total = None if language else _vocabulary_total(conn, q)
     if total is None:
+        total = _instance_total(conn, q, expr)
+    if total is None:
         total = 0
         for rowid, words in conn.execute(
             "SELECT rowid, words FROM index_fts WHERE index_fts MATCH ?", (expr,)
@@ -927,7 +930,12 @@ def _page(
 
 
 def _vocabulary_total(conn: sqlite3.Connection, q: Query) -> int | None:
-    """Hits of a one-word query counted by FTS5's own vocabulary (None: cannot)."""
+    """Hits of a one-word query counted from FTS5's vocabulary (None: cannot).
+
+    For a word of an unspaced script, the places inside longer words count too: every indexed
+    word (or inner suffix, which starts at a letter cluster) that starts with the query and goes
+    on at a letter cluster is one distinct vocabulary term, checked once, whatever its count.
+    """
     if len(q.terms) != 1:
         return None
     term = q.terms[0]
@@ -935,24 +943,67 @@ def _vocabulary_total(conn: sqlite3.Connection, q: Query) -> int | None:
         return None
     try:
         conn.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_vocab "
-            "USING fts5vocab(main, 'index_fts', 'instance')"
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_vocab_col "
+            "USING fts5vocab(main, 'index_fts', 'col')"
         )
     except sqlite3.Error:
         return None
     token = term.tokens[0]
-    total = conn.execute(
-        "SELECT count(*) FROM temp.index_vocab WHERE term = ? AND col = 'words'", (token,)
-    ).fetchone()[0]
-    if term.inside_words:  # plus the places inside longer words
-        quoted = '"' + token.replace('"', '""') + '"*'
-        for rowid, words in conn.execute(
-            "SELECT rowid, words FROM index_fts WHERE index_fts MATCH ?",
-            (f"words : {quoted} OR inner : {quoted}",),  # at the start or inside a longer word
-        ):
-            spans = partial(_spans_of, conn, rowid)
-            total += len(_inside_hits(term, words, spans, None))
+    if not term.inside_words:
+        row = conn.execute(
+            "SELECT cnt FROM temp.index_vocab_col WHERE term = ? AND col = 'words'", (token,)
+        ).fetchone()
+        return row[0] if row else 0
+    total = 0
+    for found, _col, count in conn.execute(
+        "SELECT term, col, cnt FROM temp.index_vocab_col WHERE term >= ? AND term < ? "
+        "AND col IN ('words', 'inner')",
+        (token, token + "\U0010ffff"),
+    ):
+        if not found.startswith(token):
+            continue
+        if found == token:
+            total += count  # the whole word, or the end of a longer word (inner)
+        elif is_cluster_boundary(found, len(token)):
+            total += count  # the start of a longer word, or inside one (inner)
     return total
+
+
+def _instance_total(conn: sqlite3.Connection, q: Query, expr: str) -> int | None:
+    """Hits of a query of several plain words counted in SQLite (None: cannot).
+
+    Each occurrence of a query word in a matching passage is a hit, and different query words
+    side by side make one (as `count_in_shadow` counts them): FTS5's instance vocabulary has
+    every occurrence with its position, so the passages' text need not come back to Python.
+    """
+    terms = q.terms
+    if len(terms) < 2 or any(
+        len(t.tokens) != 1 or t.prefix or t.inside_words or is_unspaced(t.tokens[0]) for t in terms
+    ):
+        return None
+    tokens = sorted({t.tokens[0] for t in terms})
+    if len(tokens) != len(terms):
+        return None  # a word asked for twice: `count_in_shadow` decides
+    try:
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_vocab_instance "
+            "USING fts5vocab(main, 'index_fts', 'instance')"
+        )
+    except sqlite3.Error:
+        return None
+    marks = ",".join("?" * len(tokens))
+    try:
+        row = conn.execute(
+            "WITH matched AS (SELECT rowid AS id FROM index_fts WHERE index_fts MATCH ?), "
+            "found AS MATERIALIZED (SELECT doc, offset, term FROM temp.index_vocab_instance "
+            f"WHERE term IN ({marks}) AND col = 'words' AND doc IN (SELECT id FROM matched)) "
+            "SELECT (SELECT count(*) FROM found) - (SELECT count(*) FROM found a JOIN found b "
+            "ON b.doc = a.doc AND b.offset = a.offset + 1 AND b.term <> a.term)",
+            (expr, *tokens),
+        ).fetchone()
+    except sqlite3.Error:  # e.g. an SQLite older than 3.35 (no MATERIALIZED)
+        return None
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def _search_all_rows(
