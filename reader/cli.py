@@ -121,3 +121,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:  # Ctrl+C outside a command's own handling: no traceback
+        sys.stderr.write("corpus-reader: interrupted\n")
+        return 130

@@ -106,3 +106,14 @@ def test_a_command_does_not_load_the_gui_or_other_commands() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "['reader.commands', 'reader.commands.corpus']"
+
+
+def test_ctrl_c_in_a_command_exits_130_with_one_line(monkeypatch, capsys) -> None:
+    import reader.commands.corpus as corpus_commands
+
+    def interrupted(args):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(corpus_commands, "run_docs", interrupted)
+    assert main(["docs"]) == 130
+    assert capsys.readouterr().err == "corpus-reader: interrupted\n"

@@ -305,10 +305,19 @@ def _wait_for_rows(db: Path, proc: subprocess.Popen, at_least: int) -> int:
     raise AssertionError(f"the index process ended before it could be interrupted: {err!r}")
 
 
+@pytest.fixture(scope="module")
+def generated_large(tmp_path_factory) -> Path:
+    """Enough files that the first commit (after a second) comes well before the end."""
+    root = tmp_path_factory.mktemp("generated_large")
+    _gen_module().generate(root, 400, seed=5)
+    return root
+
+
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_interrupted_index_process_leaves_a_consistent_index_that_resumes(
-    generated, tmp_path, how, monkeypatch
+    generated_large, tmp_path, how, monkeypatch
 ):
+    generated = generated_large
     db = tmp_path / "store.sqlite3"
     proc = _index_process(generated, db)
     _wait_for_rows(db, proc, 10)
@@ -324,9 +333,9 @@ def test_interrupted_index_process_leaves_a_consistent_index_that_resumes(
     monkeypatch.setattr(index_mod, "pipeline_version", lambda: version)
     try:
         done = len(load_indexed_corpus(conn, generated).documents)
-        assert 10 <= done <= 120  # on a loaded machine the signal may land after the last file
+        assert 10 <= done <= 400  # on a loaded machine the signal may land after the last file
         report = refresh_index(conn, generated, workers=2, entities=False)
-        assert report.unchanged == done and report.processed == 120 - done
+        assert report.unchanged == done and report.processed == 400 - done
         fresh = connect(tmp_path / "fresh.sqlite3")
         refresh_index(fresh, generated, workers=1, entities=False)
         for query in ("tran", "porto", "កំពត"):
