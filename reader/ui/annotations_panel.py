@@ -6,18 +6,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from reader.ui.panel_tree import PanelTree
 from reader.ui.theme import Theme
 
 ANN_ROLE = Qt.ItemDataRole.UserRole
@@ -36,19 +36,6 @@ def matches(ann: Any, text: str, tag: str, document: str) -> bool:
         if needle not in hay:
             return False
     return True
-
-
-class _Tree(QTreeWidget):
-    leave = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.leave.emit()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
-            self.itemActivated.emit(self.currentItem(), 0)
-            return
-        super().keyPressEvent(event)
 
 
 class AnnotationsPanel(QWidget):
@@ -73,7 +60,7 @@ class AnnotationsPanel(QWidget):
         self.filter.setPlaceholderText("Filter notes")
         self.tag = QComboBox()
         self.document = QComboBox()
-        self.tree = _Tree()
+        self.tree = PanelTree()
         self.tree.setHeaderLabels(["Quote", "Note", "Tags", "Document"])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)

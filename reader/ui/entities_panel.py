@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
 from reader.corpus.model import Document
 from reader.ui.analysis import EntityInfo
+from reader.ui.panel_tree import PanelTree
 from reader.ui.theme import Theme
 
 ENTITY_ROLE = Qt.ItemDataRole.UserRole
 
 
-class EntitiesPanel(QTreeWidget):
+class EntitiesPanel(PanelTree):
     """Activating an entity (Enter, double click) steps through its occurrences across columns."""
 
     entity_chosen = Signal(str)
-    leave = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,12 +63,3 @@ class EntitiesPanel(QTreeWidget):
         entity_id = item.data(0, ENTITY_ROLE)
         if entity_id:
             self.entity_chosen.emit(str(entity_id))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.leave.emit()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
-            self._activated(self.currentItem())
-            return
-        super().keyPressEvent(event)

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
 from reader.corpus.model import Document
 from reader.ui.analysis import TopicInfo
+from reader.ui.panel_tree import PanelTree
 
 TOPIC_ROLE = Qt.ItemDataRole.UserRole
 DOC_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class TopicsPanel(QTreeWidget):
+class TopicsPanel(PanelTree):
     """Activate a topic to read its documents side by side, a document to read it alone."""
 
     topic_chosen = Signal(int)
     document_chosen = Signal(str)
-    leave = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,12 +58,3 @@ class TopicsPanel(QTreeWidget):
         index = item.data(0, TOPIC_ROLE)
         if index is not None:
             self.topic_chosen.emit(int(index))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.leave.emit()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
-            self._activated(self.currentItem())
-            return
-        super().keyPressEvent(event)

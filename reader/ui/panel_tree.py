@@ -1,0 +1,23 @@
+"""The list of a side panel (topics, entities, annotations), driven from the keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QTreeWidget
+
+
+class PanelTree(QTreeWidget):
+    """Enter activates the current row (as a double click does); Escape emits `leave`, so the
+    window gives the keys back to the reading columns."""
+
+    leave = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.leave.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
+            self.itemActivated.emit(self.currentItem(), 0)
+            return
+        super().keyPressEvent(event)
