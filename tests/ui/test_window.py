@@ -197,3 +197,13 @@ def test_command_errors_show_in_the_status_bar(qtbot, window):
 def test_khmer_column_uses_the_bundled_font(window):
     km = next(c for c in window.columns if c.doc.script == "Khmr")
     assert "Noto Sans Khmer" in km.view.reading_font().families()
+
+
+@pytest.mark.parametrize("name", ["topics_panel", "entities_panel", "annotations_panel"])
+def test_escape_in_a_side_panel_gives_the_keys_back_to_the_columns(qtbot, window, name):
+    panel = getattr(window, name)
+    tree = getattr(panel, "tree", panel)
+    tree.setFocus()
+    assert window.focusWidget() is tree
+    qtbot.keyClick(tree, Qt.Key.Key_Escape)
+    assert window.focusWidget() is window.central
