@@ -107,19 +107,34 @@ class Corpus:
     root: Path
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    _ids: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
+    _paths: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def name(self) -> str:
         return self.root.name or str(self.root)
 
+    def _lookups(self) -> None:
+        if len(self._ids) != len(self.documents) or len(self._paths) != len(self.documents):
+            self._ids = {d.id: d for d in self.documents}
+            self._paths = {d.path: d for d in self.documents}
+
     def by_id(self, doc_id: str) -> Document:
-        for doc in self.documents:
-            if doc.id == doc_id:
-                return doc
-        raise KeyError(doc_id)
+        """The document with this id (KeyError when there is none)."""
+        self._lookups()
+        doc = self._ids.get(doc_id)
+        if doc is None or doc.id != doc_id:
+            self._ids = {}
+            self._lookups()
+            doc = self._ids[doc_id]
+        return doc
 
     def by_path(self, path: str) -> Document:
-        for doc in self.documents:
-            if doc.path == path:
-                return doc
-        raise KeyError(path)
+        """The document at this corpus-relative path (KeyError when there is none)."""
+        self._lookups()
+        doc = self._paths.get(path)
+        if doc is None or doc.path != path:
+            self._paths = {}
+            self._lookups()
+            doc = self._paths[path]
+        return doc

@@ -346,19 +346,25 @@ def _shorten(title: str, limit: int = 60) -> str:
     return title[: cut if cut > limit // 2 else limit].rstrip(" ,;:…") + "…"
 
 
-def find_topics(
+@dataclass(slots=True)
+class BaseTopics:
+    """Topics before the user's edits: clusters and manifest groups, with the rarity weights
+    that describe them (edits are replayed on a copy, so a rename or a move re-clusters
+    nothing)."""
+
+    topics: list[Topic]
+    warnings: list[str]
+    idf: dict[str, float]
+
+
+def cluster_topics(
     documents: Sequence[Document],
     index: EntityIndex,
     threshold: float = DEFAULT_THRESHOLD,
     manifest: Sequence[ManifestTopic] = (),
-    edits: Iterable[TopicEdit | tuple[str, Mapping[str, Any]]] = (),
-) -> Topics:
-    """Group `documents` into topics (every document in exactly one).
-
-    `threshold` (0..1): higher keeps only close versions together, lower groups more.
-    """
+) -> BaseTopics:
+    """Group `documents` by the manifest, then by shared keys (every document in one group)."""
     warnings: list[str] = []
-    docs = {d.id: d for d in documents}
     keys = {d.id: document_keys(index.candidates.get(d.id, ())) for d in documents}
     idf = idf_weights([keys[d.id] for d in documents])
     assigned = _manifest_assignments(documents, manifest, warnings)
@@ -380,14 +386,45 @@ def find_topics(
     for cluster in clusters:
         members = [free[i] for i in cluster]
         topics.append(Topic(_cluster_id(members), "", [d.id for d in members]))
+    return BaseTopics(topics, warnings, idf)
 
-    topics = apply_edits(topics, edits, documents, warnings)
+
+def edited_topics(
+    base: BaseTopics,
+    documents: Sequence[Document],
+    index: EntityIndex,
+    edits: Iterable[TopicEdit | tuple[str, Mapping[str, Any]]] = (),
+) -> Topics:
+    """The topics the reader sees: `base` (left unchanged) with the edits replayed, described
+    and in a stable order."""
+    warnings = list(base.warnings)
+    copies = [
+        Topic(t.id, t.label, list(t.documents), list(t.entities), t.origin, t.renamed)
+        for t in base.topics
+    ]
+    topics = apply_edits(copies, edits, documents, warnings)
+    docs = {d.id: d for d in documents}
     order = {d.id: n for n, d in enumerate(documents)}
     for topic in topics:
         topic.documents.sort(key=order.__getitem__)
-        _describe(topic, docs, idf, index)
+        _describe(topic, docs, base.idf, index)
     topics.sort(key=lambda t: (t.origin != "manifest", -len(t.documents), order[t.documents[0]]))
     return Topics(topics, warnings)
+
+
+def find_topics(
+    documents: Sequence[Document],
+    index: EntityIndex,
+    threshold: float = DEFAULT_THRESHOLD,
+    manifest: Sequence[ManifestTopic] = (),
+    edits: Iterable[TopicEdit | tuple[str, Mapping[str, Any]]] = (),
+) -> Topics:
+    """Group `documents` into topics (every document in exactly one).
+
+    `threshold` (0..1): higher keeps only close versions together, lower groups more.
+    """
+    base = cluster_topics(documents, index, threshold, manifest)
+    return edited_topics(base, documents, index, edits)
 
 
 def _edit_parts(edit: Any) -> tuple[str, Mapping[str, Any]]:

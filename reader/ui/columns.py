@@ -1,13 +1,12 @@
-"""A document column of the reading window (title, language and script badge, buttons, the
-reading view) and the window's undo step."""
+"""A document column of the reading window: title, language and script badge, buttons, and the
+reading view."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QResizeEvent, QUndoCommand
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,8 +24,12 @@ if TYPE_CHECKING:
     from reader.ui.document_view import DocumentView
 
 
+TITLE_POINT_SIZE = 11.0
+
+
 class ElidedLabel(QLabel):
-    """A one-line label that shortens its text with … to fit its width."""
+    """A one-line label that shortens its text in the middle with … to fit its width (the
+    full text is its tooltip and goes to the status bar)."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,7 +40,7 @@ class ElidedLabel(QLabel):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.width()))
+        self.setText(metrics.elidedText(self.full_text, Qt.TextElideMode.ElideMiddle, self.width()))
 
 
 class DocumentColumn(QFrame):
@@ -56,7 +59,7 @@ class DocumentColumn(QFrame):
         header.setContentsMargins(8, 4, 4, 2)
         self.title = ElidedLabel(doc.title)
         self.title.setObjectName("columnTitle")
-        self.title.setFont(font_for_script(doc.script, 11))
+        self.title.setFont(font_for_script(doc.script, TITLE_POINT_SIZE))
         self.title.setToolTip(f"{doc.title}\n{doc.path}")
         self.badge = QLabel(f"{doc.language} · {doc.script}")
         self.badge.setObjectName("badge")
@@ -82,6 +85,10 @@ class DocumentColumn(QFrame):
         layout.addWidget(view, 1)
         view.viewport().installEventFilter(self)
 
+    def set_zoom(self, zoom: float) -> None:
+        """Follow the reading size in the title."""
+        self.title.setFont(font_for_script(self.doc.script, TITLE_POINT_SIZE + zoom * 0.5))
+
     def set_focused(self, focused: bool) -> None:
         self.setProperty("focused", "true" if focused else "false")
         self.style().unpolish(self)
@@ -91,21 +98,3 @@ class DocumentColumn(QFrame):
         if event.type() == QEvent.Type.MouseButtonPress:
             self.focus_requested.emit()
         return False
-
-
-class UndoStep(QUndoCommand):
-    """An undoable step whose first `redo` was already done by the window."""
-
-    def __init__(self, text: str, redo: Callable[[], None], undo: Callable[[], None]) -> None:
-        super().__init__(text)
-        self._redo, self._undo = redo, undo
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._redo()
-
-    def undo(self) -> None:
-        self._undo()

@@ -42,6 +42,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -112,6 +114,14 @@ class ConcordanceModel(QAbstractTableModel):
         return self.rows[row][0]
 
 
+class _LeftContext(QStyledItemDelegate):
+    """Left context cut at its far end, so the words next to the hit stay readable."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft
+
+
 class _Table(QTableView):
     activated_row = Signal(int)
     escape = Signal()
@@ -164,6 +174,8 @@ class ConcordanceView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self._left_delegate = _LeftContext(self.table)
+        self.table.setItemDelegateForColumn(LEFT, self._left_delegate)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(DOC, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(LEFT, QHeaderView.ResizeMode.Stretch)
@@ -271,6 +283,16 @@ class ConcordanceView(QWidget):
             cells = [self.proxy.index(r, c).data() for c in range(len(COLUMNS))]
             out.append((cells[0], cells[1], cells[2], cells[3]))
         return out
+
+    def select_hit(self, doc_id: str, start: int) -> bool:
+        """Make the row of the hit at `start` of `doc_id` current (as `n` moves on)."""
+        for row in range(self.proxy.rowCount()):
+            hit = self._hit_at(row)
+            if hit.doc == doc_id and hit.start == start:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.proxy.index(row, 0))
+                return True
+        return False
 
     def current_hit(self) -> Hit | None:
         index = self.table.currentIndex()

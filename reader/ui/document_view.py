@@ -39,6 +39,7 @@ PASSAGE_SPACING = 0.75  # of a line, between passages
 MAX_LINE_EM = 42  # readable line length when a column is wide
 BAR_WIDTH = 4
 VISIBLE_MARGIN = 2  # passages decorated beyond the visible ones
+BAR_SPACE = 16  # room kept for the vertical scroll bar
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,10 @@ class DocumentView(QTextEdit):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self.refresh)
+        self._margin_timer = QTimer(self)
+        self._margin_timer.setSingleShot(True)
+        self._margin_timer.setInterval(0)
+        self._margin_timer.timeout.connect(self._fit_line_length)
         self.verticalScrollBar().valueChanged.connect(self._on_scroll)
         self.refresh()
 
@@ -199,15 +204,13 @@ class DocumentView(QTextEdit):
         return self.document().documentLayout().blockBoundingRect(block)
 
     def passage_top(self, index: int) -> float:
-        """Top of passage `index`'s text in viewport coordinates."""
-        rect = self.block_rect(index)
-        top_margin = self._gap[1] if self._gap and self._gap[0] == index else 0.0
-        return rect.top() + top_margin - self.verticalScrollBar().value()
+        """Top of passage `index`'s text in viewport coordinates (a gap band above it, which
+        Qt lays out as the block's top margin, is not part of the passage)."""
+        return self.block_rect(index).top() - self.verticalScrollBar().value()
 
     def passage_height(self, index: int) -> float:
-        rect = self.block_rect(index)
-        gap = self._gap[1] if self._gap and self._gap[0] == index else 0.0
-        return rect.height() - gap
+        """Height of passage `index`'s text (margins excluded)."""
+        return self.block_rect(index).height()
 
     def scroll_passage_to(self, index: int, y: float) -> None:
         """Scroll so that passage `index` starts at viewport height `y`."""
@@ -317,15 +320,15 @@ class DocumentView(QTextEdit):
         QTextCursor(block).mergeBlockFormat(fmt)
 
     def gap_rect(self) -> QRectF | None:
-        """The gap band in viewport coordinates."""
+        """The gap band in viewport coordinates: the margin above passage `before` (or below
+        the last passage), never over text."""
         if self._gap is None:
             return None
         index, height = self._gap
         if index >= self.passage_count:
-            rect = self.block_rect(self.passage_count - 1)
-            top = rect.bottom() - height
+            top = self.block_rect(self.passage_count - 1).bottom() + self._spacing()
         else:
-            top = self.block_rect(index).top()
+            top = self.block_rect(index).top() - height
         top -= self.verticalScrollBar().value()
         return QRectF(6, top + 2, self.viewport().width() - 12, max(0.0, height - 6))
 
@@ -445,7 +448,7 @@ class DocumentView(QTextEdit):
         painter = QPainter(self.viewport())
         if self.active and 0 <= self.current < self.passage_count:
             top = self.passage_top(self.current)
-            height = self.passage_height(self.current) - self._spacing()
+            height = self.passage_height(self.current)
             painter.fillRect(QRectF(0, top, BAR_WIDTH, max(height, 4)), QColor(self.theme.accent))
         rect = self.gap_rect()
         if rect is not None and rect.height() > 4:
@@ -459,13 +462,18 @@ class DocumentView(QTextEdit):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._margin_timer.start()  # never change the viewport inside its own resize
+        self.schedule_refresh()
+
+    def _fit_line_length(self) -> None:
+        """Centre the text at a readable line length. The side margin is computed from the
+        widget's own width (which margins and scroll bars do not change), so applying it
+        cannot start another round of resizing."""
         em = self.fontMetrics().averageCharWidth() * 2
-        max_width = MAX_LINE_EM * em
-        spare = self.viewport().width() + self.viewportMargins().left() - max_width
+        spare = self.width() - 2 * self.frameWidth() - BAR_SPACE - MAX_LINE_EM * em
         side = int(max(0, spare) / 2)
         if side != self.viewportMargins().left():
             self.setViewportMargins(side, 0, 0, 0)
-        self.schedule_refresh()
 
     def offset_at(self, pos: QPoint, exact: bool = True) -> int:
         """Reading offset under a viewport point, or -1 when not over text."""

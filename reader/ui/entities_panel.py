@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
+from reader.corpus.entities import Entity
 from reader.corpus.model import Document
-from reader.ui.analysis import EntityInfo
 from reader.ui.panel_tree import PanelTree
 from reader.ui.theme import Theme
 
@@ -28,17 +30,16 @@ class EntitiesPanel(PanelTree):
         self.itemActivated.connect(self._activated)
         self._ids: list[str] = []
 
-    def set_entities(
-        self, entities: list[EntityInfo], documents: list[Document], theme: Theme
-    ) -> None:
+    def set_entities(self, entities: list[Entity], documents: list[Document], theme: Theme) -> None:
         self.clear()
         self._ids = [e.id for e in entities]
         headers = ["Entity", "Kind"] + [f"{d.language}" for d in documents]
+        self.setColumnCount(len(headers))  # fewer documents than before: no stale columns
         self.setHeaderLabels(headers)
         for col, doc in enumerate(documents, 2):
             self.headerItem().setToolTip(col, doc.title)
         for ent in entities:
-            counts = ent.counts()
+            counts = Counter(o.doc for o in ent.occurrences)
             item = QTreeWidgetItem(
                 [ent.label, ent.kind] + [str(counts.get(d.id, 0) or "·") for d in documents]
             )

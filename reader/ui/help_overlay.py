@@ -9,9 +9,9 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from reader.ui.commands import CommandRegistry
 from reader.ui.keymap import MODES, command_name
 from reader.ui.keys import key_names
+from reader.ui.registry import CommandRegistry
 
 MODE_TITLES = {
     "normal": "Normal mode — reading",

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.ui.commands import CommandRegistry
 from reader.ui.keymap import Keymap, KeymapError, load_keymap, parse_keyseq
 from reader.ui.modes import Mode, ModeManager
+from reader.ui.registry import CommandRegistry
 
 if TYPE_CHECKING:
     from reader.ui.help_overlay import HelpOverlay

@@ -46,7 +46,7 @@ class CorpusLoader(QThread):
         self._cancel.set()
 
     def run(self) -> None:
-        from reader.ui.analysis import Cancelled
+        from reader.corpus.pipeline import Cancelled
 
         try:
             analysis = self._load()
@@ -65,7 +65,7 @@ class CorpusLoader(QThread):
         self.progress.emit(done, total, what)
 
     def _load(self) -> Any:
-        from reader.ui.analysis import Cancelled, analyse, load_and_analyse
+        from reader.corpus.pipeline import analyse_with_progress, load_and_analyse
 
         corpus = self._indexed_corpus() if self.db is not None else None
         if corpus is None:
@@ -77,14 +77,9 @@ class CorpusLoader(QThread):
                 cancelled=self._cancel.is_set,
             )
         self.from_index = True
-        total = len(corpus.documents)
-
-        def on_stage(stage: str) -> None:
-            if self._cancel.is_set():
-                raise Cancelled
-            self._progress(total, total, stage)
-
-        return analyse(corpus, self.links, self.edits, on_stage)
+        return analyse_with_progress(
+            corpus, self.links, self.edits, self._progress, self._cancel.is_set
+        )
 
     def _indexed_corpus(self) -> Any:
         """The corpus from the index when it knows this folder (None: read the files)."""

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtGui import QFont, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -104,6 +105,36 @@ class TagsEdit(QLineEdit):
         self.setCursorPosition(len(before + completion) + 2)
 
 
+class QuoteLabel(QPlainTextEdit):
+    """The quoted text, wrapped anywhere (a long Khmer or Thai run has no spaces) in at most a
+    few lines, so it never asks the dock, or the window, for more width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noteQuote")
+        self.setReadOnly(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(60)
+        self._fit_height()
+
+    def setFont(self, font: QFont) -> None:
+        super().setFont(font)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        self.setFixedHeight(int(self.fontMetrics().lineSpacing() * 3.6) + 8)
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+
 class NoteEditor(QWidget):
     """Edit one note; the window saves it (Ctrl+Return) or cancels (Escape)."""
 
@@ -116,9 +147,9 @@ class NoteEditor(QWidget):
         self.setObjectName("noteEditor")
         self.target: tuple[str, int, int] | None = None  # (doc id, start, end)
         self.annotation_id: str | None = None
-        self.quote = QLabel()
-        self.quote.setWordWrap(True)
-        self.quote.setObjectName("noteQuote")
+        self.quote = QuoteLabel()
+        self.discard_armed = False  # Escape once warned that the note has changes
+        self._opened_with: tuple[str, list[str], str] = ("", [], "")
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("noteText")
         self.editor.setPlaceholderText("Note (Markdown). Ctrl+Return saves, Escape cancels.")
@@ -187,7 +218,13 @@ class NoteEditor(QWidget):
         index = self.colour.findData(colour or DEFAULT_NOTE_COLOUR)
         self.colour.setCurrentIndex(max(0, index))
         self.update_preview()
+        self.discard_armed = False
+        self._opened_with = self.values()
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def is_dirty(self) -> bool:
+        """True when the note, tags or colour differ from what the editor opened with."""
+        return self.target is not None and self.values() != self._opened_with
 
     def values(self) -> tuple[str, list[str], str]:
         """(note, tags, colour) as typed."""

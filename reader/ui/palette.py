@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.ui.commands import Command, CommandRegistry
 from reader.ui.keymap import keys_for
 from reader.ui.modes import Mode, ModeManager
+from reader.ui.registry import Command, CommandRegistry
 
 RECENT_LIMIT = 20
 

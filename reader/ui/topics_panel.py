@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
 from reader.corpus.model import Document
-from reader.ui.analysis import TopicInfo
+from reader.corpus.topics import Topic
 from reader.ui.panel_tree import PanelTree
 
 TOPIC_ROLE = Qt.ItemDataRole.UserRole
@@ -28,7 +28,7 @@ class TopicsPanel(PanelTree):
         self.setColumnWidth(0, 210)
         self.itemActivated.connect(self._activated)
 
-    def set_topics(self, topics: list[TopicInfo], documents: dict[str, Document]) -> None:
+    def set_topics(self, topics: list[Topic], documents: dict[str, Document]) -> None:
         self.clear()
         for n, topic in enumerate(topics):
             item = QTreeWidgetItem([topic.label, str(len(topic.documents))])

@@ -20,11 +20,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QTimer
+from reader.ui.analysis import Analysis, TopicInfo, analyse
 
 from reader.corpus.loading import load_corpus
 from reader.corpus.model import Corpus, Document, Passage
 from reader.paths import seeds_dir
-from reader.ui.analysis import Analysis, TopicInfo, analyse
 from reader.ui.app import make_app
 from reader.ui.window import MainWindow
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from reader.corpus.loading import load_corpus
+from reader.corpus.pipeline import Analysis, analyse
 from reader.paths import seeds_dir
-from reader.ui.analysis import Analysis, analyse
 from reader.ui.fonts import register_bundled_fonts
 from reader.ui.window import MainWindow
 
@@ -40,6 +40,14 @@ def sora_topic(analysis: Analysis) -> int:
     return analysis.topics.index(topic)
 
 
+def settle(qtbot, w: MainWindow) -> None:
+    """Wait until background work (alignment, re-analysis) has landed in the window."""
+    qtbot.waitUntil(
+        lambda: not w.jobs.busy("align") and not w.jobs.busy("reanalyse"), timeout=20000
+    )
+    QApplication.processEvents()
+
+
 def make_window(qtbot, tmp_path, store=None, analysis=None, restore=False) -> MainWindow:
     """A shown window on the seeds (or `analysis`); deleted when the test ends."""
     register_bundled_fonts()
@@ -55,6 +63,7 @@ def make_window(qtbot, tmp_path, store=None, analysis=None, restore=False) -> Ma
     qtbot.waitExposed(w)
     w.set_analysis(analysis or seeds_analysis())
     QApplication.processEvents()
+    settle(qtbot, w)
     return w
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from reader.store.annotations import Store
 from reader.store.index import refresh_corpus
+from reader.ui.commands.search import _index_hits
 from reader.ui.window import MainWindow
 from tests.ui.helpers import open_windows as _open_windows
 
@@ -76,12 +77,12 @@ def test_a_known_corpus_opens_from_the_index_and_shows_changes_after_the_refresh
     qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_F, CTRL)
     qtbot.keyClicks(w.search_bar.line, "ZEPPELIN")
     qtbot.keyClick(w.search_bar.line, Qt.Key.Key_Return)
-    assert w._search_index("zeppelin") is not None, "a fresh index answers search everywhere"
-    assert len(w.hits) == 1
-    hit = w.hits[0]
+    assert _index_hits(w, "zeppelin") is not None, "a fresh index answers search everywhere"
+    assert len(w.session.hits) == 1
+    hit = w.session.hits[0]
     doc = w.analysis.corpus.by_id(hit.doc)
     assert doc.path == "harbour.txt" and doc.text[hit.start : hit.end] == "zeppelin"
-    assert w.column.doc.id == hit.doc
+    assert w.area.column.doc.id == hit.doc
 
 
 def test_a_new_corpus_reads_the_files_and_builds_the_index_in_the_background(
@@ -94,7 +95,7 @@ def test_a_new_corpus_reads_the_files_and_builds_the_index_in_the_background(
     assert not w.index_fresh
     qtbot.waitUntil(lambda: w.indexer is None, timeout=WAIT_MS)
     assert w.index_fresh
-    assert w._search_index("navios") is not None
+    assert _index_hits(w, "navios") is not None
     assert refresh_corpus(root, store.path).processed == 0, "the background run built it"
 
 
@@ -114,4 +115,4 @@ def test_cancel_stops_the_background_refresh_and_the_window_keeps_the_corpus(
     qtbot.waitUntil(lambda: w.indexer is None and w.loader is None, timeout=WAIT_MS)
     assert not w.cancel_button.isVisible()
     assert w.analysis is not None and len(w.analysis.corpus.documents) >= shown
-    assert w.message_label.text()
+    assert w.message_label.text_shown()

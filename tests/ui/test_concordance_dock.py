@@ -23,7 +23,7 @@ def key(qtbot, w, k, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 
 
 def test_ctrl_k_opens_the_concordance_on_the_topic_and_enter_jumps_to_the_hit(qtbot, window):
-    topic_docs = {c.doc.id for c in window.columns}
+    topic_docs = {c.doc.id for c in window.area.columns}
     key(qtbot, window, Qt.Key.Key_K, CTRL)
     dock = window.concordance_dock
     view = window.concordance
@@ -49,16 +49,16 @@ def test_ctrl_k_opens_the_concordance_on_the_topic_and_enter_jumps_to_the_hit(qt
     assert chosen == hits[1]
     key(qtbot, window, Qt.Key.Key_Return)
     QApplication.processEvents()
-    assert window.column.doc.id == chosen.doc
-    passage = window.column.doc.passages[window.view.current]
+    assert window.area.column.doc.id == chosen.doc
+    passage = window.area.column.doc.passages[window.area.view.current]
     assert passage.start <= chosen.start < passage.end
-    assert (chosen.start, chosen.end) in window.view.deco.hits
+    assert (chosen.start, chosen.end) in window.area.view.deco.hits
     assert window.focusWidget() is window.central, "the reader is back in the columns"
 
     press(qtbot, window, "n")  # n steps on through the concordance's hits
     following = hits[2]
-    assert window.column.doc.id == following.doc
-    passage = window.column.doc.passages[window.view.current]
+    assert window.area.column.doc.id == following.doc
+    passage = window.area.column.doc.passages[window.area.view.current]
     assert passage.start <= following.start < passage.end
 
 
@@ -66,7 +66,7 @@ def test_the_concordance_is_seeded_with_the_search_and_escape_closes_it(qtbot, w
     press(qtbot, window, "/")
     qtbot.keyClicks(window.search_bar.line, "SORA")
     key(qtbot, window, Qt.Key.Key_Return)
-    assert window.hits
+    assert window.session.hits
     key(qtbot, window, Qt.Key.Key_K, CTRL)
     view = window.concordance
     assert view.query_box.text() == "SORA"

@@ -28,17 +28,17 @@ def test_every_bound_command_exists():
 
 
 def test_topic_shows_its_documents_side_by_side(window):
-    docs = [c.doc for c in window.columns]
+    docs = [c.doc for c in window.area.columns]
     assert sorted(d.path[:3] for d in docs) == ["000", "003", "004"]
-    badges = {c.doc.path[:3]: c.badge.text() for c in window.columns}
+    badges = {c.doc.path[:3]: c.badge.text() for c in window.area.columns}
     assert badges["003"] == "km · Khmr"
     assert badges["004"] == "pt · Latn"
-    topic_item = window.topics_panel.topLevelItem(window.topic_index)
+    topic_item = window.topics_panel.topLevelItem(window.session.topic_index)
     assert topic_item.text(1) == "3"
 
 
 def test_passage_keys_move_and_count(qtbot, window):
-    view = window.view
+    view = window.area.view
     press(qtbot, window, "j")
     assert view.current == 1
     press(qtbot, window, "3j")
@@ -55,43 +55,43 @@ def test_passage_keys_move_and_count(qtbot, window):
 
 
 def test_columns_h_l_hide_show_and_reorder(qtbot, window):
-    first = window.column.doc.id
+    first = window.area.column.doc.id
     press(qtbot, window, "l")
-    assert window.column.doc.id != first
+    assert window.area.column.doc.id != first
     press(qtbot, window, "h")
-    assert window.column.doc.id == first
+    assert window.area.column.doc.id == first
     press(qtbot, window, "x")
-    assert len(window.visible_columns()) == 2
-    assert first in window.hidden
+    assert len(window.area.visible_columns()) == 2
+    assert first in window.area.hidden
     press(qtbot, window, "X")
-    assert len(window.visible_columns()) == 3
+    assert len(window.area.visible_columns()) == 3
     press(qtbot, window, "hh")
-    assert window.column.doc.id == first
+    assert window.area.column.doc.id == first
     press(qtbot, window, ">")
-    assert [c.doc.id for c in window.columns].index(first) == 1
-    assert window.state.order[window.topic.id][1] == first
-    assert window.splitter.indexOf(window.column) == 1
+    assert [c.doc.id for c in window.area.columns].index(first) == 1
+    assert window.state.order[window.session.topic.id][1] == first
+    assert window.area.splitter.indexOf(window.area.column) == 1
 
 
 def test_brackets_switch_topics(qtbot, window):
-    start = window.topic_index
+    start = window.session.topic_index
     press(qtbot, window, "]")
-    assert window.topic_index == (start + 1) % len(window.analysis.topics)
+    assert window.session.topic_index == (start + 1) % len(window.analysis.topics)
     press(qtbot, window, "[")
-    assert window.topic_index == start
+    assert window.session.topic_index == start
 
 
 def _focus_doc(window: MainWindow, prefix: str) -> None:
-    ids = [c.doc.path[:3] for c in window.columns]
-    window._set_focus(ids.index(prefix))
+    ids = [c.doc.path[:3] for c in window.area.columns]
+    window.area.set_focus(ids.index(prefix))
 
 
 def test_aligned_partners_light_up_and_sit_level(qtbot, window):
     _focus_doc(window, "003")
-    km = window.column
-    pt = next(c for c in window.columns if c.doc.path.startswith("004"))
+    km = window.area.column
+    pt = next(c for c in window.area.columns if c.doc.path.startswith("004"))
     press(qtbot, window, "4j")
-    partners = window._partners(km.doc.id, km.view.current)
+    partners = window.area.partners(km.doc.id, km.view.current)
     assert partners.get(pt.doc.id), "the Khmer and Portuguese seeds are translations"
     QApplication.processEvents()
     assert pt.view.deco.partners == set(partners[pt.doc.id])
@@ -99,17 +99,17 @@ def test_aligned_partners_light_up_and_sit_level(qtbot, window):
     line = km.view.fontMetrics().lineSpacing()
     assert abs(pt.view.passage_top(first) - km.view.passage_top(km.view.current)) < line
     press(qtbot, window, "s")  # sync off: columns no longer follow
-    assert not window.sync
+    assert not window.area.sync
 
 
 def test_passage_without_partner_shows_a_gap(qtbot, window):
     _focus_doc(window, "000")
-    vi = window.column
-    others = [c for c in window.columns if c is not vi]
+    vi = window.area.column
+    others = [c for c in window.area.columns if c is not vi]
     lonely = next(
         i
         for i, p in enumerate(vi.doc.passages)
-        if p.kind != "boilerplate" and not window._partners(vi.doc.id, i).get(others[0].doc.id)
+        if p.kind != "boilerplate" and not window.area.partners(vi.doc.id, i).get(others[0].doc.id)
     )
     press(qtbot, window, "gg")
     if lonely:
@@ -122,7 +122,7 @@ def test_passage_without_partner_shows_a_gap(qtbot, window):
 
 def test_shared_entities_highlighted_in_every_column_same_colour(window):
     colours: dict[str, set[int]] = {}
-    for column in window.columns:
+    for column in window.area.columns:
         spans = column.view.deco.entities
         assert spans, f"no entity highlighted in {column.doc.path}"
         for span in spans:
@@ -132,7 +132,7 @@ def test_shared_entities_highlighted_in_every_column_same_colour(window):
     in_all = [
         e
         for e in colours
-        if all(any(s.entity == e for s in c.view.deco.entities) for c in window.columns)
+        if all(any(s.entity == e for s in c.view.deco.entities) for c in window.area.columns)
     ]
     assert in_all, "some entity (Sora, China...) occurs in all three versions"
 
@@ -140,15 +140,15 @@ def test_shared_entities_highlighted_in_every_column_same_colour(window):
 def test_entity_keys_step_and_tell_where_else(qtbot, window):
     _focus_doc(window, "003")
     press(qtbot, window, "e")
-    assert window.focus_entity is not None
-    doc_id, start = window.entity_cursor
-    assert doc_id == window.column.doc.id
-    message = window.message_label.text()
+    assert window.session.focus_entity is not None
+    doc_id, start = window.session.entity_cursor
+    assert doc_id == window.area.column.doc.id
+    message = window.message_label.text_shown()
     assert "km" in message and "×" in message
     press(qtbot, window, "e")
-    assert window.entity_cursor[1] > start
+    assert window.session.entity_cursor[1] > start
     press(qtbot, window, "E")
-    assert window.entity_cursor[1] == start
+    assert window.session.entity_cursor[1] == start
 
 
 def test_entities_panel_counts_and_cycles(qtbot, window):
@@ -160,10 +160,10 @@ def test_entities_panel_counts_and_cycles(qtbot, window):
     item = panel.topLevelItem(0)
     panel.setCurrentItem(item)
     qtbot.keyClick(panel, Qt.Key.Key_Return)
-    first = window.entity_cursor
+    first = window.session.entity_cursor
     qtbot.keyClick(panel, Qt.Key.Key_Return)
-    assert window.entity_cursor != first
-    entity = window.analysis.entities[window.focus_entity]
+    assert window.session.entity_cursor != first
+    entity = window.analysis.entities[window.session.focus_entity]
     assert entity.label == item.text(0)
 
 
@@ -172,30 +172,30 @@ def test_open_a_document_alone(qtbot, window):
     assert window.chooser.isVisible()
     qtbot.keyClicks(window.chooser.line, "003")
     qtbot.keyClick(window.chooser.line, Qt.Key.Key_Return)
-    assert len(window.columns) == 1
-    assert window.columns[0].doc.path.startswith("003")
-    assert "alone" in window.topic_label.text()
+    assert len(window.area.columns) == 1
+    assert window.area.columns[0].doc.path.startswith("003")
+    assert "alone" in window.topic_label.text_shown()
 
 
 def test_zoom_and_theme_keys(qtbot, window):
-    size = window.view.reading_font().pointSizeF()
+    size = window.area.view.reading_font().pointSizeF()
     press(qtbot, window, "=", CTRL)
-    assert window.view.reading_font().pointSizeF() == size + 1
+    assert window.area.view.reading_font().pointSizeF() == size + 1
     press(qtbot, window, "0", CTRL)
-    assert window.view.reading_font().pointSizeF() == size
+    assert window.area.view.reading_font().pointSizeF() == size
     dark = window.theme.dark
     press(qtbot, window, "t", CTRL)
     assert window.theme.dark != dark
-    assert window.view.theme is window.theme
+    assert window.area.view.theme is window.theme
 
 
 def test_command_errors_show_in_the_status_bar(qtbot, window):
     press(qtbot, window, "n")  # no search yet
-    assert "No search hits" in window.message_label.text()
+    assert "No search hits" in window.message_label.text_shown()
 
 
 def test_khmer_column_uses_the_bundled_font(window):
-    km = next(c for c in window.columns if c.doc.script == "Khmr")
+    km = next(c for c in window.area.columns if c.doc.script == "Khmr")
     assert "Noto Sans Khmer" in km.view.reading_font().families()
 
 

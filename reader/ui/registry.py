@@ -46,7 +46,7 @@ class Command:
         )
 
 
-def _first_doc_line(func: Callable[..., object]) -> str:
+def first_doc_line(func: Callable[..., object]) -> str:
     doc = inspect.getdoc(func) or ""
     return doc.strip().splitlines()[0].strip() if doc.strip() else ""
 
@@ -107,7 +107,7 @@ class CommandRegistry(QObject):
             raise ValueError(f"command name must be one word: {name!r}")
         if name in self._commands:
             raise ValueError(f"command {name!r} is already registered")
-        command = Command(name, func, help if help is not None else _first_doc_line(func), modes)
+        command = Command(name, func, help if help is not None else first_doc_line(func), modes)
         self._commands[name] = command
         return command
 

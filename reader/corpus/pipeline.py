@@ -1,0 +1,323 @@
+"""Load and analyse a corpus: the one path the CLI and the app both call (no Qt here).
+
+`analyse` finds shared entities and topics once; what the reader then changes is applied
+without starting over: a topic edit replays the edits on the stored clusters (no entity is
+recomputed), an entity link patches only the entities whose keys it names (`relinked`), and
+alignments are computed per topic on demand (`alignment`, meant for a worker thread) and
+cached by the documents' hashes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from reader.corpus.align import TopicAlignment, align_topic
+from reader.corpus.entities import Entity, EntityIndex, find_entities
+from reader.corpus.model import Corpus, Document
+from reader.corpus.topics import (
+    DEFAULT_THRESHOLD,
+    BaseTopics,
+    ManifestError,
+    Topic,
+    cluster_topics,
+    edited_topics,
+    read_manifest,
+)
+
+LinkRecord = tuple[str, str, bool]  # (key_a, key_b, linked)
+EditRecord = tuple[str, dict[str, Any]]  # (op, args)
+
+
+class Cancelled(Exception):
+    """The user cancelled the loading."""
+
+
+AlignKey = tuple[tuple[str, str], ...]
+
+
+class AlignmentCache:
+    """Topic alignments by (document id, hash) tuples; safe to fill from a worker thread."""
+
+    def __init__(self) -> None:
+        self._found: dict[AlignKey, TopicAlignment | None] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: AlignKey) -> tuple[bool, TopicAlignment | None]:
+        """(known, alignment): `known` is False while nobody has computed it."""
+        with self._lock:
+            if key in self._found:
+                return True, self._found[key]
+        return False, None
+
+    def put(self, key: AlignKey, alignment: TopicAlignment | None) -> None:
+        with self._lock:
+            self._found[key] = alignment
+
+
+@dataclass
+class Analysis:
+    """A loaded corpus and what the core found in it (core types throughout)."""
+
+    corpus: Corpus
+    index: EntityIndex
+    base: BaseTopics
+    topics: list[Topic]
+    warnings: list[str] = field(default_factory=list)
+    alignments: AlignmentCache = field(default_factory=AlignmentCache)
+    _entities: dict[str, Entity] | None = None
+    _spans: dict[str, list[tuple[int, int, int, str]]] | None = None
+    _topic_of: dict[str, Topic] | None = None
+
+    # ----- entities ---------------------------------------------------------------------
+
+    @property
+    def entities(self) -> dict[str, Entity]:
+        """Shared entities by id."""
+        if self._entities is None:
+            self._entities = {e.id: e for e in self.index.entities}
+        return self._entities
+
+    def entity_spans(self, doc_id: str) -> list[tuple[int, int, int, str]]:
+        """(start, end, colour, entity id) of the shared entities in one document, sorted."""
+        if self._spans is None:
+            by_doc: dict[str, list[tuple[int, int, int, str]]] = {}
+            for ent in self.index.entities:
+                for o in ent.occurrences:
+                    by_doc.setdefault(o.doc, []).append((o.start, o.end, ent.colour, ent.id))
+            for spans in by_doc.values():
+                spans.sort()
+            self._spans = by_doc
+        return self._spans.get(doc_id, [])
+
+    def entity_at(self, doc_id: str, offset: int) -> Entity | None:
+        """The shared entity whose occurrence covers `offset` of a document."""
+        for s, e, _, ent in self.entity_spans(doc_id):
+            if s <= offset < e:
+                return self.entities.get(ent)
+        return None
+
+    def topic_entities(self, doc_ids: Sequence[str]) -> list[Entity]:
+        """Entities found in two or more of `doc_ids` (most frequent first)."""
+        wanted = set(doc_ids)
+        found: list[tuple[int, str, Entity]] = []
+        for ent in self.index.entities:
+            mine = [o for o in ent.occurrences if o.doc in wanted]
+            if len({o.doc for o in mine}) >= min(2, len(wanted)) and mine:
+                found.append((-len(mine), ent.label.casefold(), ent))
+        found.sort(key=lambda x: (x[0], x[1]))
+        return [e for _, _, e in found]
+
+    # ----- topics -----------------------------------------------------------------------
+
+    def documents_of(self, topic: Topic) -> list[Document]:
+        """The topic's documents, in its order."""
+        out = []
+        for doc_id in topic.documents:
+            try:
+                out.append(self.corpus.by_id(doc_id))
+            except KeyError:
+                continue
+        return out
+
+    def topic_of(self, doc_id: str) -> Topic | None:
+        """The topic a document belongs to."""
+        if self._topic_of is None:
+            self._topic_of = {d: t for t in self.topics for d in t.documents}
+        return self._topic_of.get(doc_id)
+
+    def topic_index(self, topic_id: str) -> int | None:
+        """Position of a topic in `topics`."""
+        return next((n for n, t in enumerate(self.topics) if t.id == topic_id), None)
+
+    def with_topic_edits(self, edits: Iterable[EditRecord]) -> Analysis:
+        """The same analysis with the topics `edits` make (entities and alignments kept)."""
+        topics = edited_topics(self.base, self.corpus.documents, self.index, list(edits))
+        return Analysis(
+            self.corpus,
+            self.index,
+            self.base,
+            topics.topics,
+            _merge_warnings(self.warnings, topics.warnings),
+            self.alignments,
+            self._entities,
+            self._spans,
+        )
+
+    # ----- alignment --------------------------------------------------------------------
+
+    def align_key(self, doc_ids: Sequence[str]) -> AlignKey:
+        return tuple((d, self.corpus.by_id(d).sha256) for d in doc_ids)
+
+    def has_alignment(self, doc_ids: Sequence[str]) -> bool:
+        """True when `partners` can answer for these documents without computing."""
+        return len(doc_ids) < 2 or self.alignments.get(self.align_key(doc_ids))[0]
+
+    def alignment(self, doc_ids: Sequence[str]) -> TopicAlignment | None:
+        """The alignment of these documents, computed now if nobody has (slow: a worker's
+        job in the app). None for fewer than two documents or when alignment fails."""
+        if len(doc_ids) < 2:
+            return None
+        key = self.align_key(doc_ids)
+        known, found = self.alignments.get(key)
+        if known:
+            return found
+        docs = [self.corpus.by_id(d) for d in doc_ids]
+        try:
+            found = align_topic(docs, self.index)
+        except Exception as exc:  # shown as a warning; the columns scroll by position
+            self.warnings.append(f"alignment failed: {type(exc).__name__}: {exc}")
+            found = None
+        self.alignments.put(key, found)
+        return found
+
+    def partners(self, doc_ids: Sequence[str], doc_id: str, passage: int) -> dict[str, list[int]]:
+        """Passages of the other documents aligned with `passage` of `doc_id`; empty while
+        the alignment has not been computed (this never computes it)."""
+        if len(doc_ids) < 2:
+            return {}
+        known, alignment = self.alignments.get(self.align_key(doc_ids))
+        if not known or alignment is None:
+            return {}
+        try:
+            raw = alignment.partners(doc_id, passage)
+        except (KeyError, IndexError):
+            return {}
+        wanted = set(doc_ids)
+        return {d: sorted(v) for d, v in raw.items() if v and d in wanted}
+
+    # ----- entity links -----------------------------------------------------------------
+
+    def relinked(self, action: str, pairs: Sequence[tuple[str, str]]) -> Analysis:
+        """A quick patch for one link or unlink: only the entities whose keys `pairs` name
+        change (topics and other entities stay; a full `analyse` later settles the rest)."""
+        index = relink_index(self.index, action, pairs)
+        return Analysis(
+            self.corpus, index, self.base, self.topics, list(self.warnings), AlignmentCache()
+        )
+
+
+def _merge_warnings(old: list[str], new: list[str]) -> list[str]:
+    return list(dict.fromkeys([*old, *new]))
+
+
+def relink_index(index: EntityIndex, action: str, pairs: Sequence[tuple[str, str]]) -> EntityIndex:
+    """`index` with key pairs linked (one entity) or unlinked (names taking the other key of a
+    pair get their own key back); entities of untouched keys are kept as they are."""
+    from reader.corpus.entities import _build_entities
+    from reader.corpus.text import match_key
+
+    touched: set[str] = set()
+    canon: dict[str, str] = {}
+    splits: list[set[str]] = []
+    for a, b in pairs:
+        touched |= {a, b}
+        if action == "link":
+            keep, other = sorted((a, b), key=lambda k: (":" not in k, k))
+            canon[other] = keep
+        else:
+            splits.append({a, b})
+    candidates = {}
+    for doc_id, cands in index.candidates.items():
+        changed = None
+        for n, c in enumerate(cands):
+            if c.key not in touched:
+                continue
+            key = canon.get(c.key, c.key)
+            if action != "link":
+                surface = match_key(c.text)
+                if surface != c.key and any({c.key, surface} <= pair for pair in splits):
+                    key = surface
+            if key != c.key:
+                if changed is None:
+                    changed = list(cands)
+                changed[n] = replace(c, key=key)
+                touched.add(key)
+        candidates[doc_id] = changed if changed is not None else cands
+    languages = dict(index._languages)
+    subset = {d: [c for c in cs if c.key in touched] for d, cs in candidates.items()}
+    rebuilt = _build_entities(subset, languages, min_docs=2)
+    kept = [e for e in index.entities if e.key not in touched]
+    entities = sorted(
+        [*kept, *rebuilt], key=lambda e: (-len(e.documents), -len(e.occurrences), e.key)
+    )
+    out = EntityIndex(entities, candidates)
+    out._languages = languages
+    return out
+
+
+def analyse(
+    corpus: Corpus,
+    links: Iterable[LinkRecord] = (),
+    edits: Iterable[EditRecord] = (),
+    progress: Callable[[str], None] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    strict_manifest: bool = False,
+) -> Analysis:
+    """Shared entities and topics of a loaded corpus, with the user's links and edits.
+
+    `progress(stage)` is called before each stage (it may raise `Cancelled`). A manifest that
+    cannot be used is a warning, or with `strict_manifest` a `ManifestError`.
+    """
+    say = progress or (lambda _stage: None)
+    warnings: list[str] = []
+    say("entities")
+    index = find_entities(corpus.documents, links=list(links))
+    say("topics")
+    try:
+        manifest = read_manifest(corpus.root)
+    except ManifestError as exc:
+        if strict_manifest:
+            raise
+        manifest = []
+        warnings.append(f"{exc} (ignored)")
+    base = cluster_topics(corpus.documents, index, threshold, manifest)
+    topics = edited_topics(base, corpus.documents, index, list(edits))
+    return Analysis(corpus, index, base, topics.topics, _merge_warnings(warnings, topics.warnings))
+
+
+def load_and_analyse(
+    root: Path,
+    links: Iterable[LinkRecord] = (),
+    edits: Iterable[EditRecord] = (),
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Analysis:
+    """Load the corpus at `root` and analyse it; `cancelled()` is polled between files."""
+    from reader.corpus.loading import find_files, load_corpus
+
+    root = Path(root)
+    total = sum(1 for _ in find_files(root)) if root.is_dir() else 0
+
+    def on_file(i: int, path: Path) -> None:
+        if cancelled():
+            raise Cancelled
+        if progress:
+            progress(i, total, path.name)
+
+    corpus = load_corpus(root, progress=on_file)
+    return analyse_with_progress(corpus, links, edits, progress, cancelled)
+
+
+def analyse_with_progress(
+    corpus: Corpus,
+    links: Iterable[LinkRecord] = (),
+    edits: Iterable[EditRecord] = (),
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Analysis:
+    """`analyse` reporting stages as `progress(total, total, stage)`, stopping on `cancelled`."""
+    total = len(corpus.documents)
+    if cancelled():
+        raise Cancelled
+
+    def on_stage(stage: str) -> None:
+        if cancelled():
+            raise Cancelled
+        if progress:
+            progress(total, total, stage)
+
+    return analyse(corpus, links, edits, on_stage)

@@ -1,0 +1,199 @@
+"""Search: `/` in the topic (an in-memory search kept per topic), `Ctrl+f` everywhere (the
+index's full-text search when it is fresh), `n`/`N` through hits, and the concordance."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from reader.ui.commands import CommandError, command
+from reader.ui.modes import Mode
+from reader.ui.session import SearchHit
+
+if TYPE_CHECKING:
+    from reader.corpus.model import Document
+    from reader.ui.window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def memory_search(w: MainWindow, docs: list[Document]) -> Any:
+    """The in-memory search of these documents (one kept per set of documents)."""
+    from reader.corpus.search import MemorySearch
+
+    key = tuple(d.id for d in docs)
+    cached = w.search_cache
+    if cached.get("key") != key:
+        cached.clear()
+        cached.update(key=key, search=MemorySearch(list(docs)))
+    return cached["search"]
+
+
+def _ordered_hits(w: MainWindow, docs: list[Document], query: str) -> list[SearchHit]:
+    from reader.corpus.search import QueryError
+
+    try:
+        found = memory_search(w, docs).search(query, order="position")
+    except QueryError as exc:
+        raise CommandError(f"Cannot search for “{query}”: {exc}") from exc
+    order = {d.id: n for n, d in enumerate(docs)}
+    ranked = sorted({(order[h.doc], h.start, h.end, h.doc) for h in found if h.doc in order})
+    return [SearchHit(doc, s, e) for _, s, e, doc in ranked]
+
+
+def _index_hits(w: MainWindow, query: str) -> list[SearchHit] | None:
+    """Hits from the store's full-text index, ranked; None when it is not fresh."""
+    analysis = w.session.analysis
+    conn = getattr(w.store, "conn", None)
+    if not w.index_fresh or conn is None or analysis is None:
+        return None
+    from reader.corpus.search import QueryError
+    from reader.store.index import search_index
+
+    try:
+        found = search_index(conn, analysis.corpus.root, query, limit=None)
+    except QueryError as exc:
+        raise CommandError(f"Cannot search for “{query}”: {exc}") from exc
+    known = {d.id for d in analysis.corpus.documents}
+    return [SearchHit(h.doc, h.start, h.end) for h in found.hits if h.doc in known]
+
+
+def run_search(w: MainWindow, query: str, scope: str = "topic") -> list[SearchHit]:
+    analysis = w.session.analysis
+    if analysis is None:
+        raise CommandError("No corpus loaded")
+    query = query.strip()
+    if not query:
+        return []
+    if scope == "topic":
+        docs = [c.doc for c in w.area.columns]
+        if docs:
+            focused = w.area.column.doc
+            docs = [focused] + [d for d in docs if d is not focused]
+        hits = _ordered_hits(w, docs, query)
+    else:
+        indexed = _index_hits(w, query)
+        hits = (
+            indexed if indexed is not None else _ordered_hits(w, analysis.corpus.documents, query)
+        )
+    w.session.search_scope = scope
+    w.session.set_hits(hits)
+    return hits
+
+
+def submitted(w: MainWindow, query: str, scope: str) -> None:
+    """The search bar's Enter."""
+    try:
+        hits = run_search(w, query, scope)
+    except CommandError as exc:
+        w.show_error(str(exc))
+        return
+    if w.modes.mode == Mode.COMMAND:
+        w.modes.leave()
+    w.focus_columns()
+    if not hits:
+        w.search_bar.set_count(-1, 0)
+        w.show_message(f"No hits for “{query}”")
+        return
+    goto_hit(w, 0)
+
+
+def goto_hit(w: MainWindow, index: int) -> None:
+    session = w.session
+    if not session.hits:
+        raise CommandError("No search hits (/ searches)")
+    session.hit_index = index % len(session.hits)
+    hit = session.hits[session.hit_index]
+    w.reveal(hit.doc, hit.start)
+    session.hits_changed.emit()
+    w.search_bar.set_count(session.hit_index, len(session.hits))
+    if w.concordance is not None and w.concordance.isVisible():
+        w.concordance.select_hit(hit.doc, hit.start)
+    w.show_message(f"Hit {session.hit_index + 1} of {len(session.hits)}")
+
+
+@command()
+def search(w: MainWindow) -> None:
+    """Search in this topic"""
+    w.modes.enter(Mode.COMMAND)
+    w.search_bar.open("topic")
+
+
+@command()
+def search_everywhere(w: MainWindow) -> None:
+    """Search in every document of the corpus"""
+    w.modes.enter(Mode.COMMAND)
+    w.search_bar.open("all")
+
+
+@command()
+def search_next(w: MainWindow, count: int = 1) -> None:
+    """Next search hit"""
+    goto_hit(w, w.session.hit_index + max(1, count))
+
+
+@command()
+def search_prev(w: MainWindow, count: int = 1) -> None:
+    """Previous search hit"""
+    goto_hit(w, w.session.hit_index - max(1, count))
+
+
+def close_search(w: MainWindow) -> None:
+    w.search_bar.hide()
+    if w.modes.mode == Mode.COMMAND:
+        w.modes.leave()
+    w.focus_columns()
+
+
+@command()
+def concordance(w: MainWindow, *query: str) -> None:
+    """Concordance (KWIC) of this topic, with the aligned passages of the others"""
+    from PySide6.QtCore import Qt
+
+    analysis = w.session.analysis
+    if analysis is None or not w.area.columns:
+        raise CommandError("No document open")
+    docs = [c.doc for c in w.area.columns]
+    ids = [d.id for d in docs]
+    memory = memory_search(w, docs)
+
+    def search_fn(q: str, exact: bool) -> Any:
+        return memory.search(q, exact=exact)
+
+    def align(doc_id: str, passage: int) -> dict[str, list[int]]:
+        return analysis.partners(ids, doc_id, passage)
+
+    view = w.concordance_view()
+    view.set_documents(docs, search_fn, align_fn=align if len(ids) > 1 else None)
+    topic = w.session.topic
+    label = topic.label if topic and not w.session.single_doc else docs[0].title
+    assert w.concordance_dock is not None
+    w.concordance_dock.setWindowTitle(f"Concordance — {label[:40]}")
+    w.concordance_dock.show()
+    w.concordance_dock.raise_()
+    seed = " ".join(query) or w.search_bar.line.text().strip()
+    if seed:
+        view.search(seed)
+    if not seed or not view.hits():
+        view.query_box.setText(seed)
+        view.query_box.selectAll()
+        view.query_box.setFocus(Qt.FocusReason.OtherFocusReason)
+    else:
+        view.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def goto_span(w: MainWindow, doc_id: str, start: int, end: int) -> None:
+    """A concordance hit chosen: show it, and let n / N step through the concordance's hits."""
+    if not w.reveal(doc_id, start):
+        w.show_error(f"No document {doc_id}")
+        return
+    shown = w.concordance.hits() if w.concordance is not None else []
+    hits = [SearchHit(h.doc, h.start, h.end) for h in shown]
+    target = SearchHit(doc_id, start, end)
+    if target not in hits:
+        hits.append(target)
+    w.session.set_hits(hits, hits.index(target))
+    w.focus_columns()
+    doc = w.session.document(doc_id)
+    if doc is not None:
+        w.show_message(f"{doc.title[:40]}: “{doc.text[start:end][:40]}”")

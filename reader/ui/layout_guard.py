@@ -1,0 +1,55 @@
+"""Keep the window within the screen and its side panels within sane widths."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QGuiApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
+    from reader.ui.window import MainWindow
+
+
+def available(window: QMainWindow) -> QRect | None:
+    """The available area of the screen the window is on (or the primary screen)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else None
+
+
+def fit_window(window: QMainWindow) -> None:
+    """Cap the window at the available screen and move it back on screen if it is off."""
+    area = available(window)
+    if area is None or area.width() <= 0 or area.height() <= 0:
+        return
+    if window.maximumWidth() != area.width() or window.maximumHeight() != area.height():
+        window.setMaximumSize(area.width(), area.height())
+    if window.isMaximized() or window.isFullScreen():
+        return
+    geo = window.frameGeometry()
+    width = min(window.width(), area.width())
+    height = min(window.height(), area.height())
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+        geo = window.frameGeometry()
+    x = min(max(geo.x(), area.x()), area.right() - geo.width() + 1)
+    y = min(max(geo.y(), area.y()), area.bottom() - geo.height() + 1)
+    if (x, y) != (geo.x(), geo.y()):
+        window.move(max(area.x(), x), max(area.y(), y))
+
+
+def bound_docks(window: MainWindow, share: float) -> None:
+    """Side docks wider than `share` of the window go back to the usual width."""
+    from PySide6.QtCore import Qt
+
+    limit = int(window.width() * share)
+    for dock in (
+        window.topics_dock,
+        window.entities_dock,
+        window.annotations_dock,
+        window.note_dock,
+    ):
+        if dock.isVisible() and not dock.isFloating() and dock.width() > limit:
+            window.resizeDocks([dock], [min(limit, 380)], Qt.Orientation.Horizontal)
