@@ -237,7 +237,12 @@ def main() -> None:
         "(e.g. 6,24: stories of 6 and 24 documents); the last story fills --docs",
     )
     parser.add_argument("--big-doc", type=float, metavar="MB", help="add one document of ~MB")
-    parser.add_argument("--big-lang", default="vi", help="language of --big-doc (default vi)")
+    parser.add_argument(
+        "--big-lang",
+        default="vi",
+        choices=("en", "vi", "pt", "km", "th", "zh"),
+        help="language of --big-doc (default vi)",
+    )
     args = parser.parse_args()
     if args.topic_sizes or args.big_doc:
         sys.path.insert(0, str(Path(__file__).parent))
