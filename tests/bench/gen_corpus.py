@@ -1,17 +1,23 @@
 """Write a synthetic multilingual corpus (Vietnamese, Khmer, Portuguese news-like stories).
 
     uv run python tests/bench/gen_corpus.py OUT_DIR --docs 1000 [--seed 7]
+    uv run python tests/bench/gen_corpus.py OUT_DIR --docs 1000 --topic-sizes 6,24 [--big-doc 10]
 
 Each document is a title and 5-12 paragraphs of 3-6 sentences made from templates written for
 this benchmark, filled with varied people, places, organisations, products and numbers
 (locale-formatted: `1.234,5` in vi/pt, `1,234.5` in km, sometimes Khmer digits). About one file
 in ten is Markdown. Files go into sub-folders of 500. The output is deterministic for a seed.
+
+With `--topic-sizes` (gen_stories.py) the corpus is instead stories told in six languages (en,
+vi, pt, km, th, zh), each story in as many versions as the sizes say, taken in turn; `--big-doc MB`
+adds one document of about that size (in either mode). See tests/bench/README.md for recipes.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import sys
 from pathlib import Path
 
 LANGS = ("vi", "km", "pt")
@@ -206,13 +212,49 @@ def query_words(seed: int = 11) -> dict[str, list[str]]:
     return words
 
 
+def sizes_arg(text: str) -> list[int]:
+    try:
+        sizes = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected sizes like 6,24 (each at least 1), got {text!r}"
+        )
+    return sizes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--topic-sizes",
+        type=sizes_arg,
+        metavar="N,N,...",
+        help="six-language stories with these numbers of versions, taken in turn "
+        "(e.g. 6,24: stories of 6 and 24 documents); the last story fills --docs",
+    )
+    parser.add_argument("--big-doc", type=float, metavar="MB", help="add one document of ~MB")
+    parser.add_argument(
+        "--big-lang",
+        default="vi",
+        choices=("en", "vi", "pt", "km", "th", "zh"),
+        help="language of --big-doc (default vi)",
+    )
     args = parser.parse_args()
-    paths = generate(args.out, args.docs, args.seed)
+    if args.topic_sizes or args.big_doc:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import gen_stories
+    if args.topic_sizes:
+        paths = gen_stories.generate_stories(args.out, args.docs, args.topic_sizes, args.seed)
+    else:
+        paths = generate(args.out, args.docs, args.seed)
+    if args.big_doc:
+        paths.append(
+            gen_stories.write_big_document(args.out, args.big_doc, args.big_lang, args.seed)
+        )
     size = sum(p.stat().st_size for p in paths)
     print(f"wrote {len(paths)} files, {size / 1e6:.1f} MB, to {args.out}")
 
