@@ -174,6 +174,19 @@ class Analysis:
         self.alignments.put(key, found)
         return found
 
+    def sub_index(self, doc_ids: Sequence[str]) -> EntityIndex:
+        """The part of the index these documents need (small enough to send to a worker)."""
+        wanted = set(doc_ids)
+        entities = [e for e in self.index.entities if wanted.intersection(e.documents)]
+        candidates = {d: self.index.candidates.get(d, []) for d in doc_ids}
+        sub = EntityIndex(entities, candidates)
+        sub._languages = {d: lang for d, lang in self.index._languages.items() if d in wanted}
+        return sub
+
+    def store_alignment(self, doc_ids: Sequence[str], alignment: TopicAlignment | None) -> None:
+        """Keep an alignment computed elsewhere (a worker process)."""
+        self.alignments.put(self.align_key(doc_ids), alignment)
+
     def partners(self, doc_ids: Sequence[str], doc_id: str, passage: int) -> dict[str, list[int]]:
         """Passages of the other documents aligned with `passage` of `doc_id`; empty while
         the alignment has not been computed (this never computes it)."""
@@ -198,6 +211,37 @@ class Analysis:
         return Analysis(
             self.corpus, index, self.base, self.topics, list(self.warnings), AlignmentCache()
         )
+
+
+def align_documents(docs: Sequence[Document], index: EntityIndex) -> TopicAlignment | None:
+    """The alignment of a topic's documents (a worker process's job); None if it fails."""
+    if len(docs) < 2:
+        return None
+    return align_topic(docs, index)
+
+
+AnalysisParts = tuple[EntityIndex, BaseTopics, list[Topic], list[str]]
+
+
+def analysis_parts(
+    corpus: Corpus, links: Sequence[LinkRecord], edits: Sequence[EditRecord]
+) -> AnalysisParts:
+    """What `analyse` finds, without the corpus (a worker process sends back only this)."""
+    found = analyse(corpus, links, edits)
+    return found.index, found.base, found.topics, found.warnings
+
+
+def from_parts(corpus: Corpus, parts: AnalysisParts) -> Analysis:
+    """An analysis of `corpus` from what `analysis_parts` sent back."""
+    index, base, topics, warnings = parts
+    return Analysis(corpus, index, base, topics, list(warnings))
+
+
+def warm_up() -> bool:
+    """Import the analysis modules (a worker process does this before its first job)."""
+    from reader.corpus import align, entities, topics  # noqa: F401
+
+    return True
 
 
 def _merge_warnings(old: list[str], new: list[str]) -> list[str]:

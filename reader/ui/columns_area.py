@@ -46,15 +46,16 @@ class ColumnsArea(QScrollArea):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setHandleWidth(6)
-        self.splitter.splitterMoved.connect(lambda *_: self.layout_changed.emit())
         self.setWidget(self.splitter)
         self.columns: list[DocumentColumn] = []
         self.hidden: set[str] = set()
         self.focus = 0
         self.sync = True
         self._syncing = False
+        self._level_timer = QTimer(self)
+        self._level_timer.setSingleShot(True)
+        self._level_timer.setInterval(0)
+        self._level_timer.timeout.connect(self.after_move)
 
     # ----- building -----------------------------------------------------------------------
 
@@ -69,11 +70,18 @@ class ColumnsArea(QScrollArea):
         focus_doc: str | None,
     ) -> None:
         """Replace the columns with one per document (cursor passages from `positions`)."""
-        for column in self.columns:
-            column.setParent(None)
-            column.deleteLater()
-        self.columns = []
+        old = self.takeWidget()  # the old columns go with their splitter
+        if old is not None:
+            old.hide()
+            old.deleteLater()
         self.hidden = hidden & {d.id for d in docs}
+        # Built off screen and shown once: adding columns to a shown splitter one by one
+        # would lay every document out again for each column added.
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.setHandleWidth(6)
+        splitter.splitterMoved.connect(lambda *_: self.layout_changed.emit())
+        self.columns = []
         for doc in docs:
             view = DocumentView(doc, theme, zoom)
             column = DocumentColumn(doc, view)
@@ -82,17 +90,21 @@ class ColumnsArea(QScrollArea):
             view.hovered.connect(lambda off, pos, c=column: self.column_hovered.emit(c, off, pos))
             view.link_activated.connect(self.link_activated)
             view.user_scrolled.connect(lambda c=column: self._user_scrolled(c))
+            view.built.connect(self._column_built)
             column.hide_requested.connect(lambda c=column: self.hide_column(c))
             column.move_requested.connect(lambda step, c=column: self.move_column(c, step))
             column.focus_requested.connect(lambda c=column: self.set_focus(self.columns.index(c)))
             self.columns.append(column)
-            self.splitter.addWidget(column)
+            splitter.addWidget(column)
             column.setVisible(doc.id not in self.hidden)
             view.set_current(positions.get(doc.id, 0), scroll=False)
+        width = max(self.viewport().width(), MIN_COLUMN_WIDTH * max(1, len(docs)))
         if sizes and len(sizes) == len(docs):
-            self.splitter.setSizes(sizes)
+            splitter.setSizes(sizes)
         else:
-            self.splitter.setSizes([1000] * len(docs))
+            splitter.setSizes([width // max(1, len(docs))] * len(docs))
+        self.splitter = splitter
+        self.setWidget(splitter)
         visible = self.visible_columns()
         chosen = [c for c in visible if c.doc.id == focus_doc] or visible
         self.focus = self.columns.index(chosen[0]) if chosen else 0
@@ -100,9 +112,23 @@ class ColumnsArea(QScrollArea):
         QTimer.singleShot(0, self._initial_scroll)
 
     def _initial_scroll(self) -> None:
-        for column in self.columns:
+        for column in self.on_screen_columns():
             column.view.scroll_to_passage(column.view.current)
         self.after_move()
+
+    def on_screen_columns(self) -> list[DocumentColumn]:
+        """Shown columns that overlap the visible part of the area (only these are laid out
+        and levelled; the others are when they scroll into view)."""
+        left = self.horizontalScrollBar().value()
+        right = left + self.viewport().width()
+        return [
+            c
+            for c in self.visible_columns()
+            if c.geometry().right() >= left and c.geometry().left() <= right
+        ]
+
+    def _column_built(self) -> None:
+        self._level_timer.start()
 
     # ----- queries ------------------------------------------------------------------------
 
@@ -233,7 +259,7 @@ class ColumnsArea(QScrollArea):
         self._syncing = True
         try:
             for column in self.visible_columns():
-                if column is focused:
+                if column is focused or not column.view.is_built:
                     continue
                 other = column.view
                 found = partners.get(column.doc.id, [])
@@ -280,7 +306,7 @@ class ColumnsArea(QScrollArea):
         self._syncing = True
         try:
             for other in self.visible_columns():
-                if other is column:
+                if other is column or not other.view.is_built:
                     continue
                 found = partners.get(other.doc.id)
                 other.view.set_gap(None)

@@ -97,6 +97,7 @@ class DocumentView(QTextEdit):
     """One document, read-only; the window moves the current passage and sets decorations."""
 
     passage_clicked = Signal(int)
+    built = Signal()  # the document was made (first needed or first painted)
     hovered = Signal(int, QPoint)  # reading offset under the mouse (-1: none), global position
     link_activated = Signal(str)  # Ctrl+click on a link: the window asks before opening it
     user_scrolled = Signal()
@@ -128,7 +129,7 @@ class DocumentView(QTextEdit):
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.viewport().setMouseTracking(True)
         self.display = DisplayText(doc)
-        self.setDocument(self._build_document())
+        self._built = False  # the QTextDocument is made when the view is first needed or painted
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -138,12 +139,29 @@ class DocumentView(QTextEdit):
         self._margin_timer.setInterval(0)
         self._margin_timer.timeout.connect(self._fit_line_length)
         self.verticalScrollBar().valueChanged.connect(self._on_scroll)
-        self.refresh()
 
     # ----- building -----------------------------------------------------------------------
 
     def reading_font(self) -> QFont:
         return font_for_script(self.doc.script, BASE_POINT_SIZE + self.zoom)
+
+    def ensure_built(self) -> None:
+        """Make the real text document (a column off screen never pays for its layout)."""
+        if self._built:
+            return
+        self._built = True
+        self.setDocument(self._build_document())
+        if self._gap is not None:
+            self._set_top_margin(*self._gap)
+        self.built.emit()
+
+    def document(self) -> QTextDocument:
+        self.ensure_built()
+        return super().document()
+
+    @property
+    def is_built(self) -> bool:
+        return self._built
 
     def _build_document(self) -> QTextDocument:
         qdoc = QTextDocument(self)
@@ -176,8 +194,10 @@ class DocumentView(QTextEdit):
         if zoom == self.zoom:
             return
         self.zoom = zoom
-        self.setDocument(self._build_document())
         self._gap = None
+        if not self._built:
+            return
+        self.setDocument(self._build_document())
         self.refresh()
         self.scroll_to_passage(self.current)
 
@@ -370,7 +390,7 @@ class DocumentView(QTextEdit):
 
     def refresh(self) -> None:
         """Rebuild the extra selections for the passages on screen."""
-        if self.passage_count == 0:
+        if self.passage_count == 0 or not self._built:
             return
         first, last = self.visible_passages()
         start = self.display.passages[first].start
@@ -444,6 +464,9 @@ class DocumentView(QTextEdit):
     # ----- painting and mouse -------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._built:  # first time on screen: make the document, paint it next frame
+            QTimer.singleShot(0, self._build_now)
+            return
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         if self.active and 0 <= self.current < self.passage_count:
@@ -459,6 +482,13 @@ class DocumentView(QTextEdit):
             painter.drawRect(rect)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "no matching passage here")
         painter.end()
+
+    def _build_now(self) -> None:
+        if not self._built:
+            self.ensure_built()
+            self.scroll_to_passage(self.current)
+            self.schedule_refresh()
+            self.viewport().update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -53,6 +53,9 @@ class Loading(QObject):
             w.empty.setText(f"Loading {root}…")
         w.show_message(f"Loading {root}…", 0)
         loader.start()
+        from reader.corpus.pipeline import warm_up
+
+        w.jobs.submit("warm-up", warm_up, lambda _ready: None, process=True)  # while it loads
 
     def _busy(self, busy: bool, fmt: str = "") -> None:
         status = self.w.status

@@ -9,6 +9,7 @@ edit replays the edits on the stored clusters.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from reader.ui.modes import Mode
@@ -179,7 +180,7 @@ def _topics_edited(w: MainWindow) -> None:
 def _links_changed(w: MainWindow, change: ChangeSet) -> None:
     """Re-highlight at once from a patch of the named entities; then settle the whole
     analysis (topics included) with the stored links in a worker."""
-    from reader.corpus.pipeline import analyse
+    from reader.corpus.pipeline import analysis_parts, from_parts
     from reader.store.user_edits import entity_link_records, topic_edit_records
 
     analysis = w.session.analysis
@@ -195,11 +196,12 @@ def _links_changed(w: MainWindow, change: ChangeSet) -> None:
     edits = topic_edit_records(w.store.topic_edits())
     corpus = analysis.corpus
 
-    def done(result: Analysis) -> None:
+    def done(parts: Any) -> None:
         if w.session.analysis is not None and w.session.analysis.corpus is corpus:
-            w.set_analysis(result, True)
+            w.set_analysis(from_parts(corpus, parts), True)
 
-    w.jobs.submit("reanalyse", lambda: analyse(corpus, links, edits), done)
+    job = functools.partial(analysis_parts, corpus, links, edits)
+    w.jobs.submit("reanalyse", job, done, process=True)
 
 
 # ----- placing a new analysis -----------------------------------------------------------------
@@ -350,12 +352,17 @@ def ensure_alignment(w: MainWindow) -> None:
     if analysis is None or len(ids) < 2 or analysis.has_alignment(ids):
         return
 
-    def done(_result: Any) -> None:
+    from reader.corpus.pipeline import align_documents
+
+    def done(alignment: Any) -> None:
+        analysis.store_alignment(ids, alignment)
         if w.session.analysis is analysis and w.area.ids() == ids:
             w.area.after_move()
         w.status.update()
 
-    w.jobs.submit("align", lambda: analysis.alignment(ids), done)
+    docs = [analysis.corpus.by_id(i) for i in ids]
+    job = functools.partial(align_documents, docs, analysis.sub_index(ids))
+    w.jobs.submit("align", job, done, process=True)
     w.status.update()
 
 
