@@ -13,10 +13,10 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
-from collections.abc import Callable
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import (
     CancelledError,
     Executor,
