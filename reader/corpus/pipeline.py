@@ -227,7 +227,11 @@ def analysis_parts(
     corpus: Corpus, links: Sequence[LinkRecord], edits: Sequence[EditRecord]
 ) -> AnalysisParts:
     """What `analyse` finds, without the corpus (a worker process sends back only this)."""
-    found = analyse(corpus, links, edits)
+    return analysis_parts_of(analyse(corpus, links, edits))
+
+
+def analysis_parts_of(found: Analysis) -> AnalysisParts:
+    """The parts of an analysis that `from_parts` puts back together."""
     return found.index, found.base, found.topics, found.warnings
 
 

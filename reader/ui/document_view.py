@@ -153,6 +153,7 @@ class DocumentView(QTextEdit):
         self.setDocument(self._build_document())
         if self._gap is not None:
             self._set_top_margin(*self._gap)
+        self.schedule_refresh()
         self.built.emit()
 
     def document(self) -> QTextDocument:

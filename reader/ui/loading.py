@@ -152,4 +152,6 @@ class Loading(QObject):
         for worker in (self.loader, self.indexer):
             if worker is not None:
                 worker.cancel()
-                worker.wait(wait_ms)
+                if not worker.wait(wait_ms):
+                    worker.kill()
+                    worker.wait()

@@ -1,0 +1,100 @@
+"""Jobs the app runs in a child process (no Qt): load and analyse a corpus, refresh its index.
+
+`run(target, conn, cancel, *args)` sends ("progress", done, total, text) messages while it
+works and ends with one message: ("ok", result), ("cancelled", None) or ("error", text).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from reader.worker_process import watch_parent
+
+
+def run(target: str, conn: Any, cancel: Any, *args: Any) -> None:
+    """The child's entry point."""
+    import os
+
+    watch_parent(os.getppid())
+    try:
+        if target == "load":
+            result = _load(conn, cancel, *args)
+        elif target == "index":
+            result = _index(conn, cancel, *args)
+        else:
+            raise ValueError(f"unknown job {target}")
+    except _Cancelled:
+        conn.send(("cancelled", None))
+    except Exception as exc:  # shown in the window, never a traceback
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    else:
+        conn.send(("ok", result))
+    finally:
+        conn.close()
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _load(conn: Any, cancel: Any, root: str, links: list, edits: list, db: str | None) -> Any:
+    from reader.corpus.pipeline import (
+        Cancelled,
+        analyse_with_progress,
+        analysis_parts_of,
+        load_and_analyse,
+    )
+
+    def progress(done: int, total: int, text: str) -> None:
+        conn.send(("progress", done, total, text))
+
+    corpus = _indexed_corpus(Path(root), db) if db else None
+    try:
+        if corpus is None:
+            analysis = load_and_analyse(Path(root), links, edits, progress, cancel.is_set)
+            from_index = False
+        else:
+            analysis = analyse_with_progress(corpus, links, edits, progress, cancel.is_set)
+            from_index = True
+    except Cancelled:
+        raise _Cancelled from None
+    return analysis.corpus, analysis_parts_of(analysis), from_index
+
+
+def _indexed_corpus(root: Path, db: str) -> Any:
+    """The corpus from the index when it knows this folder (None: read the files)."""
+    try:
+        from reader.store.db import connect
+        from reader.store.index import known_corpus, load_indexed_corpus
+
+        conn = connect(db)
+    except Exception:  # no usable index: the files are the truth
+        return None
+    try:
+        if not known_corpus(conn, root):
+            return None
+        corpus = load_indexed_corpus(conn, root)
+        return corpus if corpus.documents else None
+    except Exception:
+        return None
+    finally:
+        conn.close()
+
+
+def _index(conn: Any, cancel: Any, root: str, db: str) -> Any:
+    from reader.store.index import IndexProgress, refresh_corpus
+
+    stop = threading.Event()
+
+    def watch_cancel() -> None:
+        cancel.wait()
+        stop.set()
+
+    threading.Thread(target=watch_cancel, daemon=True).start()
+
+    def on_progress(p: IndexProgress) -> None:
+        conn.send(("progress", p.done, p.total, f"indexing {p.mb_per_s:.1f} MB/s"))
+
+    return refresh_corpus(root, db, progress=on_progress, cancel=stop)
