@@ -238,6 +238,14 @@ class ColumnsArea(QScrollArea):
         self.ensure_column_visible(focused)
         self.cursor_moved.emit(focused.doc.id, view.current)
 
+    def keep_cursor_visible(self) -> None:
+        """The focused column and its cursor passage on screen (after any command)."""
+        if not self.columns:
+            return
+        column = self.column
+        column.view.scroll_to_passage(column.view.current)
+        self.ensure_column_visible(column)
+
     def ensure_column_visible(self, column: DocumentColumn) -> None:
         """Scroll sideways so the whole column (or as much as fits) is on screen."""
         if column.isHidden():
@@ -352,29 +360,35 @@ class ColumnsArea(QScrollArea):
         self.after_move()
 
     def resize_column(self, delta: int) -> None:
-        """Widen (or narrow) the focused column; the others give (or take) the room."""
+        """Widen (or narrow) the focused column. A column's width is its minimum width: the
+        others keep theirs and the area scrolls sideways when they no longer fit."""
+        column = self.column
+        current = column.width() if column.isVisible() else column.minimumWidth()
+        limit = max(MIN_COLUMN_WIDTH, self.viewport().width())
+        new = max(MIN_COLUMN_WIDTH, min(limit, current + delta))
+        if new == current:
+            word = "wide" if delta > 0 else "narrow"
+            raise CommandError(f"The column is as {word} as it gets")
+        column.setMinimumWidth(new)
         sizes = self.splitter.sizes()
-        n = self.focus
-        others = [i for i, s in enumerate(sizes) if i != n and s > 0]
-        if not others:
-            raise CommandError("Only one column is shown")
-        limit = max(MIN_COLUMN_WIDTH, self.viewport().width() - MIN_COLUMN_WIDTH)
-        new = max(MIN_COLUMN_WIDTH, min(limit, sizes[n] + delta))
-        if new == sizes[n]:
-            raise CommandError(
-                "The column is as " + ("wide" if delta > 0 else "narrow") + " as it gets"
-            )
-        change = new - sizes[n]
-        sizes[n] = new
-        for i in others:
-            sizes[i] = max(MIN_COLUMN_WIDTH, sizes[i] - change // len(others))
+        sizes[self.focus] = new
+        total = sum(sizes) + self.splitter.handleWidth() * max(0, len(sizes) - 1)
+        self.splitter.resize(max(total, self.viewport().width()), self.splitter.height())
         self.splitter.setSizes(sizes)
         self.layout_changed.emit()
-        QTimer.singleShot(0, self.after_move)
+        QTimer.singleShot(0, self._after_resize)
+
+    def _after_resize(self) -> None:
+        self.ensure_column_visible(self.column)
+        self.after_move()
 
     def equalise(self) -> None:
-        """Give every column the same width."""
-        self.splitter.setSizes([1000] * len(self.columns))
+        """Give every column the same width (the readable minimum, or more if there is room)."""
+        for column in self.columns:
+            column.setMinimumWidth(MIN_COLUMN_WIDTH)
+        shown = max(1, len(self.visible_columns()))
+        width = max(MIN_COLUMN_WIDTH, self.viewport().width() // shown)
+        self.splitter.setSizes([width] * len(self.columns))
         self.layout_changed.emit()
 
     # ----- look -----------------------------------------------------------------------------

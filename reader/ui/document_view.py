@@ -505,6 +505,8 @@ class DocumentView(QTextEdit):
         side = int(max(0, spare) / 2)
         if side != self.viewportMargins().left():
             self.setViewportMargins(side, 0, 0, 0)
+        if self.active and self._built:  # a new width re-wraps the text: keep the cursor in view
+            self.scroll_to_passage(self.current)
 
     def offset_at(self, pos: QPoint, exact: bool = True) -> int:
         """Reading offset under a viewport point, or -1 when not over text."""

@@ -133,5 +133,9 @@ class IndexRefresher(_ProcessJob):
         kind, value = self._run_child()
         if kind == "error":
             self.failed.emit(f"Indexing {self.root} failed: {value}")
+        elif kind == "cancelled" or value is None:
+            from reader.store.index import IndexReport
+
+            self.refreshed.emit(IndexReport(root=str(self.root), cancelled=True))
         else:
             self.refreshed.emit(value)

@@ -73,6 +73,9 @@ class TagsEdit(QLineEdit):
         self._completer.activated.connect(self._insert_completion)
         self.textEdited.connect(self._complete)
 
+    def completer_popup(self) -> Any:
+        return self._completer.popup()
+
     def set_known_tags(self, tags: list[str]) -> None:
         self._model.setStringList(tags)
 

@@ -63,6 +63,8 @@ def _convert(command: Command, args: list[str]) -> list[object]:
         for p in sig.parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "count"
     ]
+    if "count" in sig.parameters and len(args) > len(params):
+        params.append(sig.parameters["count"])  # `column-wider 3`: a number after all else
     out: list[object] = []
     for i, arg in enumerate(args):
         kind = params[i].annotation if i < len(params) else str

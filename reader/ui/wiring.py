@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
+
 from reader.ui.modes import Mode
 from reader.ui.ops import ANNOTATIONS, ENTITY_LINKS, TOPICS, ChangeSet
 from reader.ui.state import ReaderState
@@ -72,6 +74,8 @@ def connect_views(w: MainWindow) -> None:
     w.ops.changed.connect(lambda change: _changed(w, change))
     w.modes.entered.connect(lambda mode: _mode_entered(w, mode))
     w.jobs.busy_changed.connect(lambda *_: w.status.update())
+    # After every command (and once its layout has settled), the cursor is on screen.
+    w.registry.executed.connect(lambda _name: QTimer.singleShot(0, w.area.keep_cursor_visible))
 
 
 # ----- reactions ----------------------------------------------------------------------------
