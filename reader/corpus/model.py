@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PASSAGE_KINDS = ("paragraph", "heading", "list_item", "quote", "code", "table", "boilerplate")
+PASSAGE_KINDS = (
+    "paragraph",
+    "heading",
+    "list_item",
+    "quote",
+    "code",
+    "table",
+    "cue",
+    "boilerplate",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +31,31 @@ class Span:
 
 @dataclass(slots=True)
 class Passage:
-    """A paragraph-sized unit of reading text; `kind` is one of PASSAGE_KINDS."""
+    """A paragraph-sized unit of reading text; `kind` is one of PASSAGE_KINDS.
+
+    `chapter` is the title of the book chapter (EPUB) the passage belongs to, `page` the
+    PDF page it starts on (from 1), `time` a subtitle cue's `(start, end)` in seconds.
+    """
 
     index: int
     start: int
     end: int
     kind: str = "paragraph"
     source_lines: tuple[int, int] | None = None
+    chapter: str | None = None
+    page: int | None = None
+    time: tuple[float, float] | None = None
+
+    def extra(self) -> dict[str, object]:
+        """`chapter`, `page` and `time` when set: the optional keys of a passage's JSON."""
+        out: dict[str, object] = {}
+        if self.chapter is not None:
+            out["chapter"] = self.chapter
+        if self.page is not None:
+            out["page"] = self.page
+        if self.time is not None:
+            out["time"] = [self.time[0], self.time[1]]
+        return out
 
     def text(self, reading_text: str) -> str:
         """The passage's text, exactly `reading_text[start:end]`."""

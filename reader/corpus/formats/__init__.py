@@ -1,0 +1,87 @@
+"""One reader per input format: each turns a file's bytes into a reading text with passages.
+
+A reader module has `read(data: bytes) -> Extracted` and raises `FormatError` with the reason a
+file cannot be read. Modules are imported only when a file of their kind is met, so the libraries
+behind PDF, EPUB, DOCX and web pages cost nothing to a corpus of plain text.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from reader.corpus.model import Link, Passage
+
+#: File suffix -> format (the reader module of that name in this package).
+FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".epub": "epub",
+    ".docx": "docx",
+    ".srt": "subtitles",
+    ".vtt": "subtitles",
+    ".pdf": "pdf",
+}
+SUFFIXES = frozenset(FORMATS)
+
+
+class FormatError(Exception):
+    """A file of a known format cannot be read; the message is the reason shown to the user."""
+
+
+@dataclass(slots=True)
+class Extracted:
+    """What a format reader found: reading text, passages, links, and what the file declares."""
+
+    text: str
+    passages: list[Passage] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    title: str | None = None
+    language: str | None = None  # as the file declares it (lang attribute, dc:language, …)
+    encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)
+
+
+def format_of(name: str) -> str | None:
+    """The format of a file name from its suffix, or None when the app does not read it."""
+    return FORMATS.get(PurePath(name).suffix.lower())
+
+
+def read(fmt: str, data: bytes) -> Extracted:
+    """Read `data` as format `fmt` (importing its reader now); raise FormatError when unusable."""
+    if fmt not in set(FORMATS.values()):
+        raise FormatError(f"unknown format {fmt!r}")
+    module = importlib.import_module(f"{__name__}.{fmt}")
+    return module.read(data)
+
+
+_HAN = {"Hani", "Hans", "Hant"}
+
+
+def honour_declared(declared: str | None, detected: str, script: str) -> tuple[str, str | None]:
+    """The document language: what the file declares (`pt-BR` -> `pt`) when the text's script
+    is one that language writes, else what was detected; plus a warning when they disagree."""
+    if not declared:
+        return detected, None
+    import icu
+
+    tag = declared.strip().replace("_", "-")
+    locale = icu.Locale.forLanguageTag(tag)
+    lang = locale.getLanguage()
+    if not lang or lang in ("und", "mul", "zxx"):
+        return detected, None
+    likely = icu.Locale.forLanguageTag(tag)
+    likely.addLikelySubtags()
+    expected = likely.getScript()
+    same = expected == script or (expected in _HAN and script in _HAN | {"Jpan"}) or (
+        lang == "ja" and script in _HAN | {"Jpan"}
+    ) or (lang == "ko" and script in ("Kore", "Hang"))
+    if same or not script or script == "Zyyy":
+        return lang, None
+    return detected, f"declared language {tag!r} does not write {script}; using {detected}"
