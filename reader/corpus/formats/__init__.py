@@ -79,9 +79,12 @@ def honour_declared(declared: str | None, detected: str, script: str) -> tuple[s
     likely = icu.Locale.forLanguageTag(tag)
     likely.addLikelySubtags()
     expected = likely.getScript()
-    same = expected == script or (expected in _HAN and script in _HAN | {"Jpan"}) or (
-        lang == "ja" and script in _HAN | {"Jpan"}
-    ) or (lang == "ko" and script in ("Kore", "Hang"))
+    same = (
+        expected == script
+        or (expected in _HAN and script in _HAN | {"Jpan"})
+        or (lang == "ja" and script in _HAN | {"Jpan"})
+        or (lang == "ko" and script in ("Kore", "Hang"))
+    )
     if same or not script or script == "Zyyy":
         return lang, None
     return detected, f"declared language {tag!r} does not write {script}; using {detected}"

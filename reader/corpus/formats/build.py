@@ -40,8 +40,11 @@ class TextBuilder:
         nfc = unicodedata.normalize("NFC", text)
         if nfc != text and links:  # offsets move only when normalisation changed the length
             links = [
-                (len(unicodedata.normalize("NFC", text[:s])),
-                 len(unicodedata.normalize("NFC", text[:e])), href)
+                (
+                    len(unicodedata.normalize("NFC", text[:s])),
+                    len(unicodedata.normalize("NFC", text[:e])),
+                    href,
+                )
                 for s, e, href in links
             ]
         text = nfc

@@ -25,23 +25,29 @@ PAGE_FURNITURE = {"nav", "header", "footer", "aside", "form", "menu"}
 
 
 def decode_html(data: bytes) -> tuple[str, str, list[str]]:
-    """Text of an HTML file: BOM, then `<meta charset>`, then UTF-8, then ICU detection."""
+    """Text of an HTML file: BOM, then valid UTF-8 (saved pages are often re-encoded without
+    their `<meta charset>` changed), then `<meta charset>`, then ICU detection."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         decoded = decode_bytes(data)
         return decoded.text, decoded.encoding, []
     meta = _META_CHARSET.search(data[:8192])
+    declared = None
     if meta:
-        name = meta.group(1).decode("ascii").lower()
         try:
-            codec = codecs.lookup(name)
-            if not codec.name.startswith("utf-16"):  # a UTF-16 page cannot declare it in ASCII
-                return data.decode(codec.name, errors="replace"), codec.name, []
+            declared = codecs.lookup(meta.group(1).decode("ascii").lower()).name
         except LookupError:
-            pass
+            declared = None
     try:
-        return data.decode("utf-8"), "utf-8", []
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        warnings = []
+        if declared and declared != "utf-8" and not data.isascii():
+            warnings.append(f"declares {declared} but is valid UTF-8: read as UTF-8")
+        return text, "utf-8", warnings
+    if declared and not declared.startswith("utf-"):
+        return data.decode(declared, errors="replace"), declared, []
     try:
         decoded = decode_bytes(data)
     except DecodeError as exc:
@@ -110,9 +116,7 @@ def read(data: bytes) -> Extracted:
     if not result.strip():
         raise FormatError("no readable text in the web page")
     mark_boilerplate(result, builder.passages)
-    return Extracted(
-        result, builder.passages, builder.links, title, language, encoding, warnings
-    )
+    return Extracted(result, builder.passages, builder.links, title, language, encoding, warnings)
 
 
 def _main_content(text: str):

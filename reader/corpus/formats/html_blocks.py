@@ -9,14 +9,63 @@ from reader.corpus.formats.build import TextBuilder, tidy
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = HEADINGS | {
-    "p", "div", "li", "blockquote", "pre", "table", "ul", "ol", "dl", "dt", "dd", "section",
-    "article", "header", "footer", "main", "aside", "figure", "figcaption", "body", "html", "hr",
-    "address", "center", "nav", "form", "fieldset", "details", "summary", "caption", "tr", "td",
-    "th", "thead", "tbody", "tfoot", "hgroup",
+    "p",
+    "div",
+    "li",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "figure",
+    "figcaption",
+    "body",
+    "html",
+    "hr",
+    "address",
+    "center",
+    "nav",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
+    "caption",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "tfoot",
+    "hgroup",
 }
 SKIP = {
-    "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe",
-    "object", "embed", "button", "select", "input", "textarea", "video", "audio", "canvas",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "embed",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "video",
+    "audio",
+    "canvas",
 }
 _SPACE = re.compile(r"\s+")
 
@@ -122,9 +171,7 @@ class BlockWalker:
             if local_name(row) != "tr":
                 continue
             cells = [
-                tidy(" ".join(cell.itertext()))
-                for cell in row
-                if local_name(cell) in ("td", "th")
+                tidy(" ".join(cell.itertext())) for cell in row if local_name(cell) in ("td", "th")
             ]
             if any(cells):
                 rows.append(" | ".join(cells))
