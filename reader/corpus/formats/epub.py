@@ -84,7 +84,7 @@ def _toc_labels(archive, opf_dir: str, manifest: dict[str, dict[str, str]], toc_
         ncx = manifest[toc_id]["path"]
         base = posixpath.dirname(ncx)
         for point in _xml(archive, ncx).iter():
-            if local_name(point) != "navPoint":
+            if local_name(point) != "navpoint":
                 continue
             text = next((t for t in point.iter() if local_name(t) == "text"), None)
             src = next((c for c in point if local_name(c) == "content"), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -132,7 +133,12 @@ class BlockWalker:
     # --- tree ----------------------------------------------------------------------------
     def walk(self, el: Any) -> None:
         name = local_name(el)
-        if not name or name in self.skip or el.get("hidden") is not None:
+        if not name:  # comment, processing instruction, or an entity left unresolved
+            if type(el).__name__ == "_Entity":  # &nbsp; in XHTML read without its DTD
+                self._text(html.unescape(el.text or ""))
+            self._text(el.tail)
+            return
+        if name in self.skip or el.get("hidden") is not None:
             self._text(el.tail)
             return
         block = name in BLOCKS
