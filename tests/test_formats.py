@@ -277,3 +277,43 @@ def test_an_annotation_on_each_kind_round_trips_through_export_and_import(
     for a in listed:
         doc = load_document(root / a["document"], root)
         assert doc.text[a["start"] : a["end"]] == a["quote"]
+
+
+# --- the index keeps what each format found --------------------------------------------------
+
+
+def test_the_index_keeps_chapters_pages_and_cue_times(tmp_path: Path) -> None:
+    from reader.store.db import connect
+    from reader.store.index import load_indexed_corpus, refresh_index
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    write_epub3(root / "book.epub")
+    (root / "film.srt").write_bytes(SRT.encode())
+    write_pdf(root / "report.pdf")
+    conn = connect(tmp_path / "store.sqlite3")
+    try:
+        report = refresh_index(conn, root)
+        assert (report.files, report.processed, report.errors) == (3, 3, 0)
+        indexed = load_indexed_corpus(conn, root)
+    finally:
+        conn.close()
+    loaded = load_corpus(root)
+    assert [d.format for d in indexed.documents] == ["epub", "subtitles", "pdf"]
+    for a, b in zip(indexed.documents, loaded.documents, strict=True):
+        assert (a.text, a.language, a.title) == (b.text, b.language, b.title)
+        assert a.passages == b.passages
+    assert indexed.documents[1].passages[2].time == (62.0, 65.125)
+
+
+def test_cues_of_two_subtitle_files_overlap_where_they_are_on_screen_together() -> None:
+    from reader.corpus.model import time_overlap
+
+    pt = document_from_bytes("film.pt.srt", SRT.encode()).passages
+    en = document_from_bytes("film.en.vtt", VTT.encode()).passages
+    assert time_overlap([pt[0]], [en[0]]) == 1.0
+    assert time_overlap([pt[0]], [en[1]]) == 0.0
+    assert time_overlap(pt[:2], [en[1]]) == 1.0
+    assert 0.0 < time_overlap([pt[2]], [*en[2:]]) <= 1.0
+    news = document_from_bytes("a.txt", b"No times here.").passages
+    assert time_overlap(news, en) == 0.0

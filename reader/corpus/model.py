@@ -62,6 +62,22 @@ class Passage:
         return reading_text[self.start : self.end]
 
 
+def time_overlap(a: list[Passage], b: list[Passage]) -> float:
+    """How much the times of two groups of subtitle cues overlap, from 0 to 1: the shared time
+    over the shorter group's span (0 when a group has no times). For aligning two subtitle
+    files of one film, where a cue and its translation are on screen together."""
+    spans_a = [p.time for p in a if p.time is not None]
+    spans_b = [p.time for p in b if p.time is not None]
+    if not spans_a or not spans_b:
+        return 0.0
+    start_a, end_a = min(s for s, _ in spans_a), max(e for _, e in spans_a)
+    start_b, end_b = min(s for s, _ in spans_b), max(e for _, e in spans_b)
+    shorter = min(end_a - start_a, end_b - start_b)
+    if shorter <= 0:
+        return 0.0
+    return max(0.0, min(end_a, end_b) - max(start_a, start_b)) / shorter
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A hyperlink in a Markdown document's reading text (never followed automatically)."""
