@@ -56,6 +56,20 @@ def test_declared_language_that_does_not_write_the_text_is_overruled() -> None:
     assert any("'vi'" in w for w in doc.warnings)
 
 
+def test_the_page_title_heads_an_article_without_a_heading() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} of a long enough article about the river and the old bridge in "
+        "the town, written for the test of titles.</p>"
+        for n in range(1, 6)
+    )
+    page = f"<html><head><title>The old bridge | Town News</title></head><body><article>{body}"
+    doc = document_from_bytes("bridge.html", (page + "</article></body></html>").encode())
+    assert kinds(doc)[0] == ("heading", "The old bridge")
+    assert doc.title == "The old bridge"
+    assert doc.passage_text(doc.passages[1]).startswith("Paragraph 1 ")
+    assert [p.index for p in doc.passages] == list(range(len(doc.passages)))
+
+
 def test_a_page_without_an_article_is_read_whole_without_navigation() -> None:
     page = "<html><body><nav><a href='/'>Home</a></nav><p>Short note.</p></body></html>"
     doc = document_from_bytes("note.htm", page.encode())
