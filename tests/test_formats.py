@@ -56,6 +56,19 @@ def test_declared_language_that_does_not_write_the_text_is_overruled() -> None:
     assert any("'vi'" in w for w in doc.warnings)
 
 
+def test_a_template_lang_attribute_does_not_relabel_another_language() -> None:
+    text = (
+        "Hôm nay Thủ tướng đã gặp các nhà báo tại Hà Nội và nói về kế hoạch của chính phủ "
+        "cho năm tới. Ông cho biết các dự án sẽ được triển khai trong những tháng đầu năm."
+    )
+    page = f"<html lang='en-US'><body><article><p>{text}</p><p>{text}</p></article></body></html>"
+    doc = document_from_bytes("vi.html", page.encode())
+    assert doc.language == "vi"
+    assert any("'en-US'" in w and "vi" in w for w in doc.warnings)
+    odd = document_from_bytes("x.html", b"<html lang='!!'><body><p>Um texto.</p></body></html>")
+    assert odd.text == "Um texto."
+
+
 def test_the_page_title_heads_an_article_without_a_heading() -> None:
     body = "".join(
         f"<p>Paragraph {n} of a long enough article about the river and the old bridge in "

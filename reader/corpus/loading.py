@@ -92,7 +92,7 @@ def document_from_bytes(rel: str, data: bytes, abs_path: Path | None = None) -> 
     if not text.strip():
         raise LoadError("no readable text")
     detected, script = detect_language(text)
-    language, disagreement = formats.honour_declared(found.language, detected, script)
+    language, disagreement = formats.honour_declared(found.language, detected, script, text)
     warnings = [*found.warnings, *([disagreement] if disagreement else [])]
     return Document(
         id=document_id(rel),

@@ -28,6 +28,7 @@ def big_pdf(path: Path, pages: int) -> Path:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
     line = "A cidade registou o ano mais chuvoso da década, segundo o instituto de meteorologia,"
     for n in range(1, pages + 1):
         pdf.add_page()

@@ -64,27 +64,45 @@ def read(fmt: str, data: bytes) -> Extracted:
 _HAN = {"Hani", "Hans", "Hant"}
 
 
-def honour_declared(declared: str | None, detected: str, script: str) -> tuple[str, str | None]:
-    """The document language: what the file declares (`pt-BR` -> `pt`) when the text's script
-    is one that language writes, else what was detected; plus a warning when they disagree."""
+#: How much better (share of function words) the detected language must score than the declared
+#: one among languages sharing a script before a declaration is overruled (lang="en" left by a
+#: site template on a Vietnamese page).
+OVERRULE_MARGIN = 0.15
+
+
+def honour_declared(
+    declared: str | None, detected: str, script: str, text: str = ""
+) -> tuple[str, str | None]:
+    """The document language: what the file declares (`pt-BR` -> `pt`) when that language
+    writes the text's script and the text does not clearly read as another language sharing
+    the script; else what was detected, with a warning saying why."""
     if not declared:
         return detected, None
     import icu
 
+    from reader.corpus.language import score_languages
+
     tag = declared.strip().replace("_", "-")
-    locale = icu.Locale.forLanguageTag(tag)
-    lang = locale.getLanguage()
+    try:
+        locale = icu.Locale.forLanguageTag(tag)
+        lang = locale.getLanguage()
+        likely = icu.Locale.forLanguageTag(tag)
+        likely.addLikelySubtags()
+        expected = likely.getScript()
+    except icu.ICUError:
+        return detected, f"declared language {tag!r} is not a language tag; using {detected}"
     if not lang or lang in ("und", "mul", "zxx"):
         return detected, None
-    likely = icu.Locale.forLanguageTag(tag)
-    likely.addLikelySubtags()
-    expected = likely.getScript()
     same = (
         expected == script
         or (expected in _HAN and script in _HAN | {"Jpan"})
         or (lang == "ja" and script in _HAN | {"Jpan"})
         or (lang == "ko" and script in ("Kore", "Hang"))
     )
-    if same or not script or script == "Zyyy":
-        return lang, None
-    return detected, f"declared language {tag!r} does not write {script}; using {detected}"
+    if not (same or not script or script == "Zyyy"):
+        return detected, f"declared language {tag!r} does not write {script}; using {detected}"
+    if lang != detected and text:
+        scores = score_languages(text, script)
+        if lang in scores and scores.get(detected, 0.0) - scores[lang] > OVERRULE_MARGIN:
+            return detected, f"declared language {tag!r} but the text reads as {detected}"
+    return lang, None
