@@ -214,6 +214,12 @@ def _reason(name: str, data: bytes) -> str:
     return str(caught.value)
 
 
+@pytest.mark.parametrize("suffix", ["html", "epub", "docx", "srt", "vtt", "pdf"])
+def test_garbage_of_each_kind_is_skipped_with_a_reason(suffix: str) -> None:
+    for data in (b"\0" * 100, bytes(range(256)) * 8, b"PK\x03\x04" + b"\x07" * 400):
+        assert _reason(f"junk.{suffix}", data)
+
+
 def test_zip_bomb_is_refused_before_it_is_unpacked() -> None:
     bomb = zip_bytes({"mimetype": b"application/epub+zip", "OEBPS/a.xhtml": b"\0" * 80 * 2**20})
     assert len(bomb) < 200_000

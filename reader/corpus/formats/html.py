@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from reader.corpus.decoding import DecodeError, decode_bytes
+from reader.corpus.decoding import DecodeError, decode_bytes, looks_binary
 from reader.corpus.formats import Extracted, FormatError
 from reader.corpus.formats.build import TextBuilder, tidy
 from reader.corpus.formats.html_blocks import add_tree
@@ -30,6 +30,8 @@ def decode_html(data: bytes) -> tuple[str, str, list[str]]:
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         decoded = decode_bytes(data)
         return decoded.text, decoded.encoding, []
+    if looks_binary(data):
+        raise FormatError("binary file (NUL or control bytes), not a web page")
     meta = _META_CHARSET.search(data[:8192])
     declared = None
     if meta:
