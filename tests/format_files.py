@@ -104,7 +104,11 @@ XHTML11 = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def write_epub2(
-    path: Path, opf: str | None = None, lang: str = "pt", second: str | None = None
+    path: Path,
+    opf: str | None = None,
+    lang: str = "pt",
+    second: str | None = None,
+    ncx: str | None = None,
 ) -> Path:
     """A hand-packed EPUB 2 (OPF 2.0 + NCX, XHTML 1.1 with &nbsp;), spine order ≠ file order."""
     with zipfile.ZipFile(path, "w") as z:
@@ -116,7 +120,7 @@ def write_epub2(
             'media-type="application/oebps-package+xml"/></rootfiles></container>',
         )
         z.writestr("OEBPS/content.opf", opf or OPF2.format(lang=lang))
-        z.writestr("OEBPS/toc.ncx", NCX)
+        z.writestr("OEBPS/toc.ncx", ncx or NCX)
         z.writestr(
             "OEBPS/text/dois.html",
             XHTML11.format(body="<h2>O rio</h2><p>O rio corria&nbsp;devagar pela aldeia.</p>"),

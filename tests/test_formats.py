@@ -116,6 +116,23 @@ def test_epub2_follows_the_spine_order_and_names_chapters_from_the_ncx(tmp_path:
     assert [p.chapter for p in doc.passages] == ["Primeiro conto"] * 2 + ["Segundo conto"] * 2
 
 
+def test_chapters_that_start_at_anchors_inside_one_file_are_told_apart(tmp_path: Path) -> None:
+    from format_files import NCX, XHTML11
+
+    ncx = NCX.replace("text/dois.html", "text/um.html#c1").replace("um.html#top", "um.html#c2")
+    body = (
+        "<p>Prefácio antes de tudo.</p>"
+        "<div id='c1'><h2>I</h2><p>O rio corria devagar.</p></div>"
+        "<div id='c2'><h2>II</h2><p>A ponte velha caiu.</p></div>"
+    )
+    epub = write_epub2(tmp_path / "one.epub", ncx=ncx, second=XHTML11.format(body=body))
+    doc = load_document(epub, tmp_path)
+    chapters = {doc.passage_text(p): p.chapter for p in doc.passages}
+    assert chapters["Prefácio antes de tudo."] == "I"  # before the first anchor: the first heading
+    assert chapters["O rio corria devagar."] == "Primeiro conto"
+    assert chapters["A ponte velha caiu."] == "Segundo conto"
+
+
 def test_a_large_book_is_one_document_with_all_its_chapters(tmp_path: Path) -> None:
     para = "Era uma vez uma cidade à beira do rio, onde as pessoas liam livros à noite. " * 4
     chapters = [(f"Capítulo {n}", [f"{n}: {para}"] * 40) for n in range(1, 101)]

@@ -66,21 +66,23 @@ def _join(base: str, href: str) -> str:
     return posixpath.normpath(posixpath.join(base, unquote(urldefrag(href)[0])))
 
 
-def _toc_labels(archive, opf_dir: str, manifest: dict[str, dict[str, str]], toc_id: str | None):
-    """href (archive path, no fragment) -> first table-of-contents label pointing at it."""
-    labels: dict[str, str] = {}
+def _toc_labels(
+    archive, manifest: dict[str, dict[str, str]], toc_id: str | None
+) -> dict[tuple[str, str], str]:
+    """(archive path, fragment or '') -> the first table-of-contents label pointing there."""
+    found: list[tuple[str, str, str]] = []  # base folder, href, label
     nav = next((m for m in manifest.values() if "nav" in m["properties"].split()), None)
     if nav is not None:
-        root = _xml(archive, nav["path"])
         base = posixpath.dirname(nav["path"])
-        for el in root.iter():
+        for el in _xml(archive, nav["path"]).iter():
             if local_name(el) == "nav" and el.get(f"{EPUB_NS}type", "toc") == "toc":
-                for a in el.iter():
-                    if local_name(a) == "a" and a.get("href"):
-                        path = _join(base, a.get("href"))
-                        labels.setdefault(path, tidy(" ".join(a.itertext())))
+                found += [
+                    (base, a.get("href"), " ".join(a.itertext()))
+                    for a in el.iter()
+                    if local_name(a) == "a" and a.get("href")
+                ]
                 break
-    if not labels and toc_id in manifest:
+    if not found and toc_id in manifest:
         ncx = manifest[toc_id]["path"]
         base = posixpath.dirname(ncx)
         for point in _xml(archive, ncx).iter():
@@ -89,9 +91,12 @@ def _toc_labels(archive, opf_dir: str, manifest: dict[str, dict[str, str]], toc_
             text = next((t for t in point.iter() if local_name(t) == "text"), None)
             src = next((c for c in point if local_name(c) == "content"), None)
             if text is not None and src is not None and src.get("src"):
-                path = _join(base, src.get("src"))
-                labels.setdefault(path, tidy(" ".join(text.itertext())))
-    return {k: v for k, v in labels.items() if v}
+                found.append((base, src.get("src"), " ".join(text.itertext())))
+    labels: dict[tuple[str, str], str] = {}
+    for base, href, label in found:
+        if tidy(label):
+            labels.setdefault((_join(base, href), unquote(urldefrag(href)[1])), tidy(label))
+    return labels
 
 
 def read(data: bytes) -> Extracted:
@@ -131,7 +136,7 @@ def read(data: bytes) -> Extracted:
     for ref in guide if guide is not None else []:
         if (ref.get("type") or "").lower() == "cover" and ref.get("href"):
             covers.add(_join(opf_dir, ref.get("href")))
-    labels = _toc_labels(archive, opf_dir, manifest, spine.get("toc"))
+    labels = _toc_labels(archive, manifest, spine.get("toc"))
     builder = TextBuilder(MAX_TEXT_CHARS)
     refs = [el for el in spine if local_name(el) == "itemref"]
     if len(refs) > MAX_SPINE:
@@ -147,7 +152,13 @@ def read(data: bytes) -> Extracted:
             first = len(builder.passages)
             root = _chapter_tree(read_member(archive, item["path"], "EPUB"))
             body = next((el for el in root.iter() if local_name(el) == "body"), root)
-            headings = add_tree(builder, body)
+            # chapters that start at an anchor inside the file (#chap2) start there; a label
+            # pointing at the file or at an id it lacks names the whole file
+            ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+            mine = [(f, label) for (p, f), label in labels.items() if p == item["path"]]
+            anchors = {f: label for f, label in mine if f in ids}
+            file_label = next((label for f, label in mine if f not in ids), None)
+            headings = add_tree(builder, body, anchors=anchors, chapter=None)
             added = builder.passages[first:]
             chars = sum(p.end - p.start for p in added)
             is_cover = item["path"] in covers or (
@@ -156,9 +167,10 @@ def read(data: bytes) -> Extracted:
             if is_cover:
                 _drop_from(builder, first)
                 continue
-            chapter = labels.get(item["path"]) or (headings[0] if headings else None)
+            chapter = file_label or (headings[0] if headings else None)
             for p in added:
-                p.chapter = chapter
+                if p.chapter is None:
+                    p.chapter = chapter
     except OverflowError as exc:
         raise FormatError(f"EPUB refused: {exc}") from exc
     text = builder.text()

@@ -80,10 +80,20 @@ def local_name(el: Any) -> str:
 
 
 class BlockWalker:
-    """Adds the blocks of an element tree to a TextBuilder; `extra` goes on every passage."""
+    """Adds the blocks of an element tree to a TextBuilder; `extra` goes on every passage.
 
-    def __init__(self, builder: TextBuilder, skip: set[str] | None = None, **extra: object):
+    `anchors` maps element ids to chapter names: from an element with such an id on, passages
+    carry that `chapter` (a book file holding several chapters)."""
+
+    def __init__(
+        self,
+        builder: TextBuilder,
+        skip: set[str] | None = None,
+        anchors: dict[str, str] | None = None,
+        **extra: object,
+    ):
         self.builder = builder
+        self.anchors = anchors or {}
         self.skip = SKIP | (skip or set())
         self.extra = extra
         self.buf: list[str] = []
@@ -141,6 +151,9 @@ class BlockWalker:
         if name in self.skip or el.get("hidden") is not None:
             self._text(el.tail)
             return
+        if self.anchors and el.get("id") in self.anchors:
+            self.flush()
+            self.extra["chapter"] = self.anchors[el.get("id")]
         block = name in BLOCKS
         if block:
             self.flush()
@@ -184,9 +197,11 @@ class BlockWalker:
         self.builder.add("\n".join(rows), "table", **self.extra)
 
 
-def add_tree(builder: TextBuilder, root: Any, **extra: object) -> list[str]:
+def add_tree(
+    builder: TextBuilder, root: Any, anchors: dict[str, str] | None = None, **extra: object
+) -> list[str]:
     """Add the blocks under `root` to `builder`; returns the headings found, in order."""
-    walker = BlockWalker(builder, **extra)
+    walker = BlockWalker(builder, anchors=anchors, **extra)
     try:
         walker.walk(root)
     except RecursionError as exc:
