@@ -67,6 +67,7 @@ def write_epub3(path: Path, chapters: list[tuple[str, list[str]]] | None = None)
     for n, (heading, paragraphs) in enumerate(chapters, 1):
         item = epub.EpubHtml(title=heading, file_name=f"ch{n}.xhtml", lang="th")
         body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        body += f"<p><img src='i{n}.jpg' alt='Illo{n}'/></p>"  # an illustration
         item.content = f"<html><body><h1>{heading}</h1>{body}</body></html>"
         items.append(item)
     for item in (cover, *items):
@@ -226,3 +227,33 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             z.writestr(name, data)
     return buf.getvalue()
+
+
+def write_two_column_pdf(path: Path) -> Path:
+    """One page, two columns: a bold heading in body size, a paragraph that goes on from the
+    foot of the left column to the top of the right one, a ligature."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    left = [
+        ("B", "1 Introdução"),
+        ("", "O projeto de drenagem da cidade foi apresentado"),
+        ("", "aos moradores em março, numa sessão pública"),
+        ("", "onde os técnicos explicaram as obras e os"),
+    ]
+    right = [
+        ("", "prazos previstos para os próximos dois anos."),
+        ("B", "2 Custos"),
+        ("", "O orçamento total é de duzentos milhões."),
+    ]
+    for x, lines in ((15, left), (110, right)):
+        y = 40.0
+        for style, text in lines:
+            pdf.set_font("Helvetica", style, size=11)
+            pdf.set_xy(x, y)
+            pdf.cell(85, 6, text)
+            y += 12 if style else 5.5
+    pdf.output(str(path))
+    return path

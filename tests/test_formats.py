@@ -97,6 +97,7 @@ def test_epub3_reads_the_spine_with_chapters_and_skips_nav_and_cover(tmp_path: P
     assert (doc.format, doc.language, doc.script) == ("epub", "th", "Thai")
     assert doc.title == "เมืองของประเทศไทย"
     assert "ปกหนังสือ" not in doc.text  # the cover page
+    assert "Illo" not in doc.text  # image alt text is not reading text
     assert doc.text.count("บทที่ 1 กรุงเทพ") == 1  # not again from the navigation document
     headings = [(doc.passage_text(p), p.chapter) for p in doc.passages if p.kind == "heading"]
     assert headings == [("บทที่ 1 กรุงเทพ", "บทที่ 1 กรุงเทพ"), ("บทที่ 2 เชียงใหม่", "บทที่ 2 เชียงใหม่")]
@@ -197,6 +198,22 @@ def test_pdf_paragraphs_rebuilt_without_headers_footers_or_page_numbers(tmp_path
     assert "drenagem avancem antes" in found[2][1]  # one paragraph across the page break
     assert [p.page for p in doc.passages] == [1, 1, 1, 2]
     assert "Câmara Municipal" not in doc.text and "Página" not in doc.text
+
+
+def test_pdf_columns_joined_where_a_paragraph_goes_on_and_bold_lines_are_headings(
+    tmp_path: Path,
+) -> None:
+    from format_files import write_two_column_pdf
+
+    doc = load_document(write_two_column_pdf(tmp_path / "cols.pdf"), tmp_path)
+    assert kinds(doc) == [
+        ("heading", "1 Introdução"),
+        ("paragraph", "O projeto de drenagem da cidade foi apresentado aos moradores em março, "
+         "numa sessão pública onde os técnicos explicaram as obras e os prazos previstos para "
+         "os próximos dois anos."),
+        ("heading", "2 Custos"),
+        ("paragraph", "O orçamento total é de duzentos milhões."),
+    ]
 
 
 def test_pdf_without_a_text_layer_is_skipped_with_that_reason(tmp_path: Path) -> None:

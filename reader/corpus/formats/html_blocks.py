@@ -164,8 +164,8 @@ class BlockWalker:
             self.builder.add(text, "code", **self.extra)
         elif name == "br":
             self._break()
-        elif name == "img":
-            self._text(el.get("alt"))
+        elif name == "img":  # alt text ("Illo1", "photo") is not reading text
+            pass
         else:
             ctx = {"li": "list_item", "dt": "list_item", "blockquote": "quote"}.get(name)
             if name in HEADINGS:

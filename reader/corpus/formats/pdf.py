@@ -9,6 +9,7 @@ at most MAX_STREAM_BYTES each, so a compressed bomb cannot exhaust memory.
 
 from __future__ import annotations
 
+import logging
 import re
 import zlib
 from collections import Counter
@@ -21,7 +22,7 @@ from reader.corpus.formats.build import TextBuilder, tidy
 MAX_PAGES = 5_000
 MAX_TEXT_CHARS = 16_000_000
 MAX_STREAM_BYTES = 64 * 1024 * 1024
-BAND = 0.09  # top and bottom share of the page where running headers and footers live
+BAND = 0.12  # top and bottom share of the page where running headers and footers live
 HEADING_RATIO = 1.18
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(
@@ -30,6 +31,10 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?。！？។။…:;\"'”’»)]$")
+_BOLD = re.compile(r"bold|black|heavy|demi|medium|-medi\b", re.I)
+# Typographic ligatures (ﬁ, ﬂ, …) as the letters they stand for.
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                           "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 _UNSPACED = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u4E00-\u9FFF]")
 
 
@@ -74,6 +79,7 @@ class Line:
     y1: float
     size: float
     box: int
+    bold: bool = False
 
 
 def _lines(data: bytes) -> tuple[list[Line], int, list[float]]:
@@ -87,6 +93,7 @@ def _lines(data: bytes) -> tuple[list[Line], int, list[float]]:
     from pdfminer.pdfparser import PDFSyntaxError
 
     pdfminer.pdftypes.zlib = _BoundedInflate  # type: ignore[attr-defined]
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings are not the reader's
     lines: list[Line] = []
     heights: list[float] = []
     chars = 0
@@ -105,12 +112,15 @@ def _lines(data: bytes) -> tuple[list[Line], int, list[float]]:
                 for line in element:
                     if not isinstance(line, LTTextLine):
                         continue
-                    text = tidy(line.get_text())
+                    text = tidy(line.get_text()).translate(LIGATURES)
                     if not text:
                         continue
-                    sizes = [c.size for c in line if isinstance(c, LTChar)]
-                    size = median(sizes) if sizes else 0.0
-                    lines.append(Line(number, text, line.x0, line.y0, line.x1, line.y1, size, box))
+                    chars_ = [c for c in line if isinstance(c, LTChar) and c.get_text().strip()]
+                    size = median(c.size for c in chars_) if chars_ else 0.0
+                    bold = bool(chars_) and all(_BOLD.search(c.fontname) for c in chars_)
+                    lines.append(
+                        Line(number, text, line.x0, line.y0, line.x1, line.y1, size, box, bold)
+                    )
                     chars += len(text)
                     if chars > MAX_TEXT_CHARS:
                         raise FormatError(f"PDF refused: more than {MAX_TEXT_CHARS:,} characters")
@@ -139,11 +149,15 @@ def _furniture(lines: list[Line], pages: int, heights: list[float]) -> set[int]:
     for key, line_pages in _pages_by_key(lines, keys, in_band).items():
         seen[key] = len(line_pages)
     repeat = max(2, pages // 2)
+    sizes = [line.size for line in lines if line.size]
+    usual = median(sizes) if sizes else 0.0
     out = set()
     for i, line in enumerate(lines):
         if not in_band(line):
             continue
-        if _PAGE_NUMBER.match(keys[i]) or (pages > 1 and seen[keys[i]] >= repeat):
+        # a title in large type that the running header repeats in small type stays
+        small = not usual or line.size <= usual * 1.1
+        if _PAGE_NUMBER.match(keys[i]) or (pages > 1 and small and seen[keys[i]] >= repeat):
             out.add(i)
     return out
 
@@ -175,22 +189,40 @@ def join_lines(first: str, second: str) -> str:
 
 def read(data: bytes) -> Extracted:
     lines, pages, heights = _lines(data)
+    if not pages:
+        raise FormatError("broken PDF: no pages found")
     if not any(any(ch.isalnum() for ch in line.text) for line in lines):
         raise FormatError(
             f"PDF without a text layer ({pages} page{'s' if pages != 1 else ''} of images?): "
             "run OCR on it first"
         )
     drop = _furniture(lines, pages, heights)
-    body = [line for i, line in enumerate(lines) if i not in drop]
+    # bullets drawn from symbol fonts ("!", "•") and rules have no letter or digit: not text
+    body = [
+        line
+        for i, line in enumerate(lines)
+        if i not in drop and any(ch.isalnum() for ch in line.text)
+    ]
     sizes = [line.size for line in body for _ in range(len(line.text))]
     body_size = median(sizes) if sizes else 0.0
     widest: dict[int, float] = {}
     for line in body:
         widest[line.box] = max(widest.get(line.box, 0.0), line.x1 - line.x0)
+    box_lines = Counter(line.box for line in body)
+    bold_share = sum(len(line.text) for line in body if line.bold) / max(len(sizes), 1)
     blocks: list[tuple[str, str, int]] = []  # text, kind, page
     prev: Line | None = None
     for line in body:
-        kind = "heading" if body_size and line.size >= body_size * HEADING_RATIO else "paragraph"
+        larger = body_size and line.size >= body_size * HEADING_RATIO
+        # a short bold line standing alone, where the body is not bold ("3 Implementation")
+        bold_title = (
+            line.bold
+            and bold_share < 0.3
+            and box_lines[line.box] <= 2
+            and len(line.text) <= 100
+            and not _SENTENCE_END.search(line.text)
+        )
+        kind = "heading" if larger or bold_title else "paragraph"
         if prev is not None and _continues(blocks[-1], kind, prev, line, widest[prev.box]):
             text, prev_kind, page = blocks[-1]
             blocks[-1] = (join_lines(text, line.text), prev_kind, page)
@@ -210,10 +242,8 @@ def _continues(
     text, prev_kind, _page = block
     if kind != prev_kind:
         return False
-    if prev.page != line.page:  # a paragraph cut by the page break
+    if line.box != prev.box:  # a paragraph cut by a page or column break goes on in lower case
         return kind == "paragraph" and not _SENTENCE_END.search(text) and line.text[:1].islower()
-    if line.box != prev.box:
-        return False
     if kind == "heading":
         return True
     # a short line ending a sentence closes its paragraph even inside one layout box
