@@ -65,6 +65,7 @@ def run_passages(args: argparse.Namespace) -> int:
             "end": p.end,
             "kind": p.kind,
             "text": doc.passage_text(p),
+            **p.extra(),
         }
         if args.sentences:
             item["sentences"] = [[s, e] for s, e in passage_sentences(doc.text, p, doc.language)]

@@ -7,16 +7,14 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from reader.corpus.decoding import DecodeError, decode_bytes, normalise_text
+from reader.corpus import formats
 from reader.corpus.language import detect_language
-from reader.corpus.markdown import parse_markdown
 from reader.corpus.model import Corpus, Document, Skipped
-from reader.corpus.passages import plain_passages
 from reader.corpus.text import sentence_spans
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES
+SUFFIXES = formats.SUFFIXES  # every format of reader.corpus.formats
 MAX_FILE_BYTES = 32 * 1024 * 1024
 TITLE_MAX = 120
 
@@ -35,7 +33,7 @@ def is_hidden(name: str) -> bool:
 
 
 def find_files(root: Path) -> Iterator[Path]:
-    """Text and Markdown files below `root`, in path order, skipping hidden files and folders."""
+    """Readable files below `root` (see SUFFIXES), in path order, skipping hidden ones."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = [d for d in dirnames if not is_hidden(d)]
@@ -81,38 +79,34 @@ def load_document(
 
 
 def document_from_bytes(rel: str, data: bytes, abs_path: Path | None = None) -> Document:
-    """Build a Document from a file's bytes; raise LoadError when they are not usable text."""
+    """Build a Document from a file's bytes; raise LoadError when they are not usable text.
+
+    The file's suffix chooses its reader in `reader.corpus.formats` (plain text when unknown).
+    """
+    fmt = formats.format_of(rel) or "text"
     try:
-        decoded = decode_bytes(data)
-    except DecodeError as exc:
+        found = formats.read(fmt, data)
+    except formats.FormatError as exc:
         raise LoadError(str(exc)) from exc
-    source = normalise_text(decoded.text)
-    if not source.strip():
-        raise LoadError("empty file (only white space)")
-    is_md = Path(rel).suffix.lower() in MARKDOWN_SUFFIXES
-    if is_md:
-        md = parse_markdown(source)
-        text, passages, links = md.text, md.passages, md.links
-    else:
-        text, links = source, []
-        passages = plain_passages(text)
+    text = found.text
     if not text.strip():
         raise LoadError("no readable text")
-    language, script = detect_language(text)
-    title = (md.title if is_md else None) or make_title(text, language)
+    detected, script = detect_language(text)
+    language, disagreement = formats.honour_declared(found.language, detected, script, text)
+    warnings = [*found.warnings, *([disagreement] if disagreement else [])]
     return Document(
         id=document_id(rel),
         path=rel,
-        title=title,
+        title=found.title or make_title(text, language),
         language=language,
         script=script,
         sha256=hashlib.sha256(data).hexdigest(),
         text=text,
-        passages=passages,
-        format="markdown" if is_md else "text",
-        encoding=decoded.encoding,
-        warnings=[decoded.warning] if decoded.warning else [],
-        links=links,
+        passages=found.passages,
+        format=fmt,
+        encoding=found.encoding,
+        warnings=warnings,
+        links=found.links,
         abs_path=abs_path,
     )
 
@@ -122,7 +116,7 @@ def load_corpus(
     max_bytes: int = MAX_FILE_BYTES,
     progress: Callable[[int, Path], None] | None = None,
 ) -> Corpus:
-    """Load every text and Markdown file below `root`; one bad file never stops the load."""
+    """Load every readable file below `root`; one bad file never stops the load."""
     root = Path(root)
     if not root.is_dir():
         raise NotADirectoryError(f"not a folder: {root}")

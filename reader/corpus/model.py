@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PASSAGE_KINDS = ("paragraph", "heading", "list_item", "quote", "code", "table", "boilerplate")
+PASSAGE_KINDS = (
+    "paragraph",
+    "heading",
+    "list_item",
+    "quote",
+    "code",
+    "table",
+    "cue",
+    "boilerplate",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,17 +31,51 @@ class Span:
 
 @dataclass(slots=True)
 class Passage:
-    """A paragraph-sized unit of reading text; `kind` is one of PASSAGE_KINDS."""
+    """A paragraph-sized unit of reading text; `kind` is one of PASSAGE_KINDS.
+
+    `chapter` is the title of the book chapter (EPUB) the passage belongs to, `page` the
+    PDF page it starts on (from 1), `time` a subtitle cue's `(start, end)` in seconds.
+    """
 
     index: int
     start: int
     end: int
     kind: str = "paragraph"
     source_lines: tuple[int, int] | None = None
+    chapter: str | None = None
+    page: int | None = None
+    time: tuple[float, float] | None = None
+
+    def extra(self) -> dict[str, object]:
+        """`chapter`, `page` and `time` when set: the optional keys of a passage's JSON."""
+        out: dict[str, object] = {}
+        if self.chapter is not None:
+            out["chapter"] = self.chapter
+        if self.page is not None:
+            out["page"] = self.page
+        if self.time is not None:
+            out["time"] = [self.time[0], self.time[1]]
+        return out
 
     def text(self, reading_text: str) -> str:
         """The passage's text, exactly `reading_text[start:end]`."""
         return reading_text[self.start : self.end]
+
+
+def time_overlap(a: list[Passage], b: list[Passage]) -> float:
+    """How much the times of two groups of subtitle cues overlap, from 0 to 1: the shared time
+    over the shorter group's span (0 when a group has no times). For aligning two subtitle
+    files of one film, where a cue and its translation are on screen together."""
+    spans_a = [p.time for p in a if p.time is not None]
+    spans_b = [p.time for p in b if p.time is not None]
+    if not spans_a or not spans_b:
+        return 0.0
+    start_a, end_a = min(s for s, _ in spans_a), max(e for _, e in spans_a)
+    start_b, end_b = min(s for s, _ in spans_b), max(e for _, e in spans_b)
+    shorter = min(end_a - start_a, end_b - start_b)
+    if shorter <= 0:
+        return 0.0
+    return max(0.0, min(end_a, end_b) - max(start_a, start_b)) / shorter
 
 
 @dataclass(frozen=True, slots=True)

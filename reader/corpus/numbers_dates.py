@@ -132,12 +132,20 @@ def number_key(value: Decimal) -> str:
 def scale_words(lang: str) -> dict[str, int]:
     """Words that multiply a number (`million`, `triệu`, `万`, `លាន`), from CLDR compact forms."""
     words: dict[str, int] = {}
-    try:
-        table = icu.ResourceBundle("ICUDATA", _locale(lang)).getWithFallback(
-            "NumberElements/latn/patternsLong/decimalFormat"
-        )
-    except icu.ICUError:
-        return words
+    bundle = icu.ResourceBundle("ICUDATA", _locale(lang))
+    # Long forms (`million`); where CLDR keeps only short ones (ja, zh in ICU 78: `万`), those.
+    for style in ("patternsLong", "patternsShort"):
+        try:
+            table = bundle.getWithFallback(f"NumberElements/latn/{style}/decimalFormat")
+        except icu.ICUError:
+            continue
+        _add_scale_words(table, words)
+        if words:
+            break
+    return words
+
+
+def _add_scale_words(table: icu.ResourceBundle, words: dict[str, int]) -> None:
     for i in range(table.getSize()):
         item = table.get(i)
         magnitude = int(item.getKey())
@@ -149,7 +157,6 @@ def scale_words(lang: str) -> dict[str, int]:
             word = (form[: zeros.start()] + form[zeros.end() :]).strip().casefold()
             if word and not any(c.isdigit() or c in "'¤%" for c in word):
                 words.setdefault(word, magnitude // 10 ** (len(zeros.group()) - 1))
-    return words
 
 
 @lru_cache(maxsize=64)

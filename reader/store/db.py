@@ -141,9 +141,31 @@ CREATE VIRTUAL TABLE index_fts USING fts5(
 );
 """
 
+# Step 5: index_files accepts every document format (reader/corpus/formats), not only text and
+# Markdown; SQLite cannot change a CHECK, so the table is copied into its new shape.
+STEP5_INDEX_FORMATS = """
+CREATE TABLE index_files_new (
+    root      TEXT NOT NULL,
+    path      TEXT NOT NULL,
+    size      INTEGER NOT NULL,
+    mtime_ns  INTEGER NOT NULL,
+    sha256    TEXT NOT NULL,
+    format    TEXT NOT NULL CHECK (format GLOB '[a-z]*'),  -- text, markdown, html, epub, pdf, …
+    pipeline  INTEGER NOT NULL,
+    error     TEXT,
+    PRIMARY KEY (root, path)
+);
+INSERT INTO index_files_new SELECT root, path, size, mtime_ns, sha256, format, pipeline, error
+    FROM index_files;
+DROP TABLE index_files;
+ALTER TABLE index_files_new RENAME TO index_files;
+CREATE INDEX index_files_content ON index_files(sha256, format);
+"""
+
 # Ordered schema steps: MIGRATIONS[i] takes user_version i to i + 1. Append only.
 MIGRATIONS: list[Migration] = [STEP1_ANNOTATIONS, STEP2_USER_EDITS, STEP3_DOC_CACHE]
 MIGRATIONS.append(STEP4_SEARCH_INDEX)
+MIGRATIONS.append(STEP5_INDEX_FORMATS)
 
 
 def schema_version() -> int:

@@ -36,8 +36,8 @@ from typing import Any
 import icu
 
 from reader import __version__
+from reader.corpus.formats import format_of
 from reader.corpus.loading import (
-    MARKDOWN_SUFFIXES,
     MAX_FILE_BYTES,
     LoadError,
     document_id,
@@ -62,7 +62,7 @@ from reader.store.db import transaction
 
 #: Version of the processing; bump it when a change of the corpus code (reading text, passages,
 #: sentences, search words, entity candidates) changes what the index stores.
-PIPELINE = 2
+PIPELINE = 3
 
 KIND_DOCUMENT = "index.document"
 KIND_SENTENCES = "index.sentences"
@@ -182,8 +182,8 @@ def pipeline_version() -> int:
 
 
 def file_format(rel: str) -> str:
-    """`markdown` or `text`, as the loader decides from the suffix."""
-    return "markdown" if Path(rel).suffix.lower() in MARKDOWN_SUFFIXES else "text"
+    """The format the loader reads a file as, from its suffix (`text` when unknown)."""
+    return format_of(rel) or "text"
 
 
 def corpus_root(root: str | os.PathLike[str]) -> str:
@@ -216,6 +216,7 @@ def _document_json(doc: Document) -> bytes:
         "links": [[link.start, link.end, link.href] for link in doc.links],
         "passages": [
             [p.start, p.end, p.kind, list(p.source_lines) if p.source_lines else None]
+            + ([p.extra()] if p.extra() else [])
             for p in doc.passages
         ],
         "text": doc.text,
@@ -727,8 +728,8 @@ def load_indexed_corpus(
 def _document_from_json(rel: str, sha: str, fmt: str, data: bytes, abs_path: Path) -> Document:
     d = json.loads(data)
     passages = [
-        Passage(i, s, e, kind, tuple(lines) if lines else None)
-        for i, (s, e, kind, lines) in enumerate(d["passages"])
+        Passage(i, s, e, kind, tuple(lines) if lines else None, *_passage_extra(rest))
+        for i, (s, e, kind, lines, *rest) in enumerate(d["passages"])
     ]
     return Document(
         id=document_id(rel),
@@ -745,6 +746,13 @@ def _document_from_json(rel: str, sha: str, fmt: str, data: bytes, abs_path: Pat
         links=[Link(s, e, href) for s, e, href in d["links"]],
         abs_path=abs_path,
     )
+
+
+def _passage_extra(rest: list[Any]) -> tuple[str | None, int | None, tuple[float, float] | None]:
+    """`chapter`, `page` and `time` of a stored passage (absent for most formats)."""
+    extra = rest[0] if rest else {}
+    time = extra.get("time")
+    return extra.get("chapter"), extra.get("page"), (time[0], time[1]) if time else None
 
 
 def stored_sentences(conn: sqlite3.Connection, doc: Document) -> list[tuple[int, int]] | None:

@@ -22,6 +22,11 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in rows if not r[0].startswith("sqlite_")}
 
 
+def _schema(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+    return {(r[0], r[1]) for r in rows}
+
+
 def _store_at_version(path: Path, version: int) -> None:
     """A store file as an older app would have left it: migrated up to `version` only."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -62,16 +67,30 @@ STEP_TABLES = {
 }
 
 
+def test_step5_keeps_indexed_files_and_accepts_every_document_format(tmp_path: Path):
+    path = tmp_path / "s.sqlite3"
+    _store_at_version(path, 4)
+    conn = sqlite3.connect(path, isolation_level=None)
+    row = ("/c", "a.md", 3, 1, SHA, "markdown", 1, None)
+    conn.execute("INSERT INTO index_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO index_files VALUES ('/c', 'b.epub', 3, 1, '', 'epub', 1, NULL)")
+    migrate_to(conn, 5)
+    assert conn.execute("SELECT * FROM index_files").fetchall() == [row]
+    conn.execute("INSERT INTO index_files VALUES ('/c', 'b.epub', 3, 1, '', 'epub', 1, NULL)")
+    conn.close()
+
+
 @pytest.mark.parametrize("step", range(1, len(MIGRATIONS) + 1))
 def test_each_migration_step_changes_the_schema_and_keeps_it_sound(tmp_path: Path, step: int):
     path = tmp_path / "s.sqlite3"
     _store_at_version(path, step - 1)
     conn = sqlite3.connect(path, isolation_level=None)
-    before = _tables(conn)
+    before, schema_before = _tables(conn), _schema(conn)
     assert migrate_to(conn, step) == step
     after = _tables(conn)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == step
-    assert after > before, "a step must add to the schema"
+    assert after >= before and _schema(conn) != schema_before, "a step must change the schema"
     assert STEP_TABLES.get(step, set()) <= after - before
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert list(conn.execute("PRAGMA foreign_key_check")) == []
