@@ -1,0 +1,239 @@
+"""Numbers, dates and names of a passage group, and whether a partner group says the same.
+
+The entity candidates of a document (`reader.corpus.entities`) give the mentions and their
+cross-language keys (`num:1800000000`, `date:02-16`, `region:CN`, `xu liang`). Whether a
+partner *says* a value is checked more leniently than keys are built, so that a translation
+writing it in another way is not taken for a disagreement: every run of digits of the partner
+is read in every plausible way (`26 000`, `1.677` as 1677 and 1.677, `75th`, Khmer digits,
+with any scale word after it), a date matches a partner date that agrees on every part both
+give (`16 February` ~ `16.2.2016`), a year matches a partner date of that year, and a name
+matches a partner word that starts with it (`Corbyn` ~ `Corbynin`, Finnish cases).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from reader.corpus.entities import Candidate
+from reader.corpus.numbers_dates import number_value, scale_words
+from reader.corpus.text import match_key
+
+KINDS = ("number", "date", "name")
+NAME_KINDS = frozenset({"person_org", "place", "other"})
+MAX_SUFFIX = 4  # letters an inflected name may add (Finnish `-ista`, `-lle`, `'s`)
+MIN_NAME_SIMILARITY = 0.75  # two different names this close are one name misspelled
+YEARS = range(1800, 2101)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A number, date or name in one passage: span in code points, surface text and key."""
+
+    passage: int
+    start: int
+    end: int
+    text: str
+    key: str
+    kind: str  # number | date | name
+
+    def to_json(self) -> dict[str, object]:
+        return {"passage": self.passage, "start": self.start, "end": self.end, "text": self.text}
+
+
+def mention_kind(candidate: Candidate) -> str | None:
+    """`number`, `date` or `name` for a candidate worth comparing, else None.
+
+    Names are capitalised (or written in a script without case); a lower-case `other`
+    candidate is a word, not a name.
+    """
+    if candidate.kind in ("number", "date"):
+        return candidate.kind
+    if candidate.kind not in NAME_KINDS:
+        return None
+    first = next((c for c in candidate.text if c.isalpha()), "")
+    if not first or first.islower():
+        return None
+    if candidate.kind == "other" and any(c.isdigit() for c in candidate.text):
+        return None
+    return "name"
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+_RAW_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009 '’]\d+)*")
+
+
+def key_value(key: str) -> Decimal | None:
+    """The value of a `num:` key."""
+    try:
+        return Decimal(key[4:]) if key.startswith("num:") else None
+    except InvalidOperation:
+        return None
+
+
+@dataclass(slots=True)
+class Values:
+    """Every value a text may state with its digits (all readings of each run)."""
+
+    values: set[Decimal]
+    plain: set[Decimal]  # the digits alone, without a scale word after them
+
+    def says(self, value: Decimal) -> bool:
+        return value in self.values
+
+
+def _digits_value(digits: str) -> Decimal:
+    return Decimal("".join(str(int(c)) for c in digits))  # int() reads any script's digits
+
+
+def _readings(raw: str, lang: str) -> set[Decimal]:
+    """Values a run of digits and separators may mean, whichever convention wrote it."""
+    out: set[Decimal] = set()
+    for language in (lang, "en", "de"):
+        v = number_value(raw, language)
+        if v is not None:
+            out.add(v)
+    parts = [p for p in re.split(r"[^\d]+", raw) if p]
+    out.add(_digits_value("".join(parts)))  # every separator a group separator
+    out.update(_digits_value(p) for p in parts)  # `23 0000`: each group alone too
+    return out
+
+
+@lru_cache(maxsize=64)
+def _scale_pattern(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
+    words = dict(scale_words(lang))
+    for language in ("en",):
+        for w, m in scale_words(language).items():
+            words.setdefault(w, m)
+    if not words:
+        return None, words
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\s?(?P<w>{alt})(?!\w)", re.IGNORECASE), words
+
+
+def text_values(text: str, lang: str) -> Values:
+    """All readings of the digits in `text`, also times the scale word after them."""
+    values: set[Decimal] = set()
+    plain: set[Decimal] = set()
+    pattern, words = _scale_pattern(lang)
+    for m in _RAW_NUMBER.finditer(text):
+        raw = m.group()
+        readings = _readings(raw, lang)
+        plain |= readings
+        values |= readings
+        if pattern is not None:
+            s = pattern.match(text, m.end())
+            if s is not None:
+                factor = words[s.group("w").casefold()]
+                values |= {v * factor for v in readings}
+    return Values(values, plain)
+
+
+def mantissa(value: Decimal) -> Decimal:
+    """The value without trailing thousands: 1.2e9 -> 1.2, 120e6 -> 120, 1677 -> 1677."""
+    v = value
+    while v and v == v.to_integral_value() and v % 1000 == 0:
+        v /= 1000
+    return v.normalize()
+
+
+def number_likeness(a: Decimal, b: Decimal) -> float:
+    """0..1: how likely two different values are one number changed (digit or unit)."""
+    if a == 0 or b == 0:
+        return 0.3
+    ratio = max(a, b) / min(a, b)
+    sa, sb = format(a.normalize(), "f"), format(b.normalize(), "f")
+    if len(sa) == len(sb) and sum(x != y for x, y in zip(sa, sb, strict=True)) == 1:
+        return 1.0  # one digit changed
+    if mantissa(a) == mantissa(b) or ratio in (10, 100, 1000, 10**6, 10**9):
+        return 0.9  # a unit or a power of ten changed
+    if ratio < 2:
+        return 0.8
+    if ratio < 10:
+        return 0.6
+    return 0.4
+
+
+# --- dates --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DateParts:
+    year: int | None
+    month: int
+    day: int | None
+
+
+def date_parts(key: str) -> DateParts | None:
+    """Parts of a `date:` key (`date:2024-02-16`, `date:2024-02`, `date:02-16`)."""
+    if not key.startswith("date:"):
+        return None
+    parts = key[5:].split("-")
+    try:
+        if len(parts) == 3:
+            return DateParts(int(parts[0]), int(parts[1]), int(parts[2]))
+        if len(parts) == 2 and len(parts[0]) == 4:
+            return DateParts(int(parts[0]), int(parts[1]), None)
+        if len(parts) == 2:
+            return DateParts(None, int(parts[0]), int(parts[1]))
+    except ValueError:
+        return None
+    return None
+
+
+def dates_agree(a: DateParts, b: DateParts) -> bool:
+    """No part that both dates give differs."""
+    return (
+        a.month == b.month
+        and (a.year is None or b.year is None or a.year == b.year)
+        and (a.day is None or b.day is None or a.day == b.day)
+    )
+
+
+def date_likeness(a: DateParts, b: DateParts) -> float:
+    """0..1: how likely two disagreeing dates are one date changed (a day shifted...)."""
+    same = (a.month == b.month) + (a.year is not None and a.year == b.year)
+    same += a.day is not None and a.day == b.day
+    return 1.0 if same >= 1 else 0.6
+
+
+# --- names --------------------------------------------------------------------------------
+
+
+def name_tokens(key: str) -> list[str]:
+    return [t for t in re.split(r"[^\w]+", key) if t]
+
+
+def _token_in(token: str, words: list[str]) -> bool:
+    """`token` is one of `words`, or starts one with a short inflection after it."""
+    for w in words:
+        if w == token:
+            return True
+        if len(token) >= 3 and w.startswith(token) and len(w) - len(token) <= MAX_SUFFIX:
+            return True
+        if len(w) >= 4 and token.startswith(w) and len(token) - len(w) <= 2:
+            return True  # `corbyns` in a text that says `corbyn`
+    return False
+
+
+def name_said(key: str, words: list[str]) -> bool:
+    """Whether a text with these words (match keys) names `key` (or, for a gazetteer id,
+    whether its label's words are there: the caller checks ids first)."""
+    tokens = name_tokens(key)
+    if not tokens:
+        return True
+    return all(_token_in(t, words) for t in tokens)
+
+
+def text_words(text: str) -> list[str]:
+    """Match-key words of a text (transliterated, case-folded), for `name_said`."""
+    return name_tokens(match_key(text))
+
+
+def name_likeness(a: str, b: str) -> float:
+    """0..1 similarity of two name keys (a misspelling scores high, different names low)."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
