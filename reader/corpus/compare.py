@@ -32,6 +32,7 @@ from reader.corpus.compare_values import (
     Values,
     date_likeness,
     date_parts,
+    extend_name,
     dates_agree,
     key_value,
     mention_kind,
@@ -43,6 +44,7 @@ from reader.corpus.compare_values import (
 )
 from reader.corpus.entities import EntityIndex
 from reader.corpus.model import Document
+from reader.corpus.text import match_key
 
 DEFAULT_MIN_CONFIDENCE = 0.5  # what the CLI and the app list unless asked for everything
 # Confidence of each finding (see README "What the versions disagree on").
@@ -148,7 +150,11 @@ def document_mentions(doc: Document, index: EntityIndex) -> dict[int, list[Menti
         n = bisect_right(starts, c.start) - 1
         if n >= 0 and c.start < passages[n].end:
             p = passages[n]
-            out[p.index].append(Mention(p.index, c.start, c.end, c.text, c.key, kind))
+            start, end, key = c.start, c.end, c.key
+            if kind == "name" and ":" not in key:
+                end = extend_name(doc.text, end, p.end)
+                key = match_key(doc.text[start:end]) if end != c.end else key
+            out[p.index].append(Mention(p.index, start, end, doc.text[start:end], key, kind))
     return out
 
 

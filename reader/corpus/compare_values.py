@@ -204,6 +204,24 @@ def date_likeness(a: DateParts, b: DateParts) -> float:
 # --- names --------------------------------------------------------------------------------
 
 
+_NEXT_WORD = re.compile(r" ([^\W\d_][\w'’-]*)")
+MAX_EXTEND = 2
+
+
+def extend_name(text: str, end: int, limit: int) -> int:
+    """End of a name run on past capitalised words right after it (`Sok` -> `Sok Dara`).
+
+    Where only the first words of a name are shared between versions, the entity finder keeps
+    just those; the whole name is what a misspelling changes.
+    """
+    for _ in range(MAX_EXTEND):
+        m = _NEXT_WORD.match(text, end, limit)
+        if m is None or not m.group(1)[0].isupper():
+            break
+        end = m.end()
+    return end
+
+
 def name_tokens(key: str) -> list[str]:
     return [t for t in re.split(r"[^\w]+", key) if t]
 
@@ -224,9 +242,8 @@ def name_said(key: str, words: list[str]) -> bool:
     """Whether a text with these words (match keys) names `key` (or, for a gazetteer id,
     whether its label's words are there: the caller checks ids first)."""
     tokens = name_tokens(key)
-    if not tokens:
-        return True
-    return all(_token_in(t, words) for t in tokens)
+    longer = [t for t in tokens if len(t) >= 3]  # titles and particles (`Mr`, `de`) may go
+    return all(_token_in(t, words) for t in longer or tokens)
 
 
 def text_words(text: str) -> list[str]:
