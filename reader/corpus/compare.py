@@ -18,29 +18,25 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
 
 from reader.corpus.align import Alignment, align_pair, content_passages
+from reader.corpus.compare_groups import Side, Sides, refine_groups, unsaid
 from reader.corpus.compare_values import (
     KINDS,
     MIN_NAME_SIMILARITY,
-    YEARS,
-    DateParts,
     Mention,
-    Values,
     date_likeness,
     date_parts,
     extend_name,
-    dates_agree,
     key_value,
     mention_kind,
     name_likeness,
     name_said,
+    name_tokens,
     number_likeness,
-    text_values,
-    text_words,
 )
 from reader.corpus.entities import EntityIndex
 from reader.corpus.model import Document
@@ -53,7 +49,14 @@ ABSENT_NUMBER = 0.7  # a number of 100 or more the partner does not state in any
 ABSENT_SMALL_NUMBER = 0.45  # 10..99: often written in words ("a dozen", "twenty")
 ABSENT_DATE = 0.6
 ABSENT_NAME_KNOWN = 0.4  # the partner document names it elsewhere: dropped here (a pronoun?)
+CLOSE_PAIR = 0.8  # a pair this alike (one digit, one letter) shows the group is aligned right
+UNSUPPORTED = 0.6  # factor for mismatches of a group whose sides state nothing in common
 ABSENT_NAME = 0.2  # the partner never names it: translated, transliterated, or dropped
+SAME_LANGUAGE_OVERLAP = 0.25  # share of words two texts in one language have in common
+CONVENTION_STEM = 5  # letters of a name form that its inflected forms share
+NAME_SAME_LANGUAGE = 0.85  # two versions in one language spell a name two ways
+NAME_CONVENTION = 0.3  # each version keeps to its own form throughout
+NAME_ONCE = 0.5  # a name written once in each, two ways, in two languages
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,72 +155,9 @@ def document_mentions(doc: Document, index: EntityIndex) -> dict[int, list[Menti
             p = passages[n]
             start, end, key = c.start, c.end, c.key
             if kind == "name" and ":" not in key:
-                end = extend_name(doc.text, end, p.end)
-                key = match_key(doc.text[start:end]) if end != c.end else key
+                start, end = extend_name(doc.text, start, end, p.start, p.end)
+                key = match_key(doc.text[start:end]) if (start, end) != (c.start, c.end) else key
             out[p.index].append(Mention(p.index, start, end, doc.text[start:end], key, kind))
-    return out
-
-
-@dataclass(slots=True)
-class _Side:
-    """What one side of an aligned group says, in the forms the other side is checked against."""
-
-    doc: Document
-    mentions: list[Mention]
-    text: str
-    doc_words: list[str]  # words of the whole document (names said elsewhere)
-    values: Values = field(init=False)
-    words: list[str] = field(init=False)
-    keys: set[str] = field(init=False)
-    dates: list[DateParts] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.values = text_values(self.text, self.doc.language)
-        self.words = text_words(self.text)
-        self.keys = {m.key for m in self.mentions}
-        self.dates = [p for m in self.mentions if m.kind == "date" and (p := date_parts(m.key))]
-
-    def says(self, m: Mention) -> bool:
-        """Whether this side states what mention `m` (of the other side) states."""
-        if m.key in self.keys:
-            return True
-        if m.kind == "number":
-            value = key_value(m.key)
-            if value is None:
-                return True
-            if self.values.says(value):
-                return True
-            if value in YEARS and any(d.year == value for d in self.dates):
-                return True
-            return value <= 31 and any(d.day == value for d in self.dates)
-        if m.kind == "date":
-            parts = date_parts(m.key)
-            if parts is None:
-                return True
-            if any(dates_agree(parts, d) for d in self.dates):
-                return True
-            # a date the entity finder did not read here, written with its numbers
-            wanted = [v for v in (parts.day, parts.year) if v is not None]
-            return (
-                bool(wanted)
-                and all(Decimal(v) in self.values.plain for v in wanted)
-                and Decimal(parts.month) in self.values.plain
-            )
-        if ":" in m.key:  # a gazetteer id (`region:CN`): only the id matches across languages
-            return name_said(m.text, self.words)
-        return name_said(m.key, self.words)
-
-
-def _unsaid(side: _Side, other: _Side) -> list[Mention]:
-    """Mentions of `side` that `other` does not state, one per key, in text order."""
-    seen: set[str] = set()
-    out = []
-    for m in side.mentions:
-        if m.key in seen:
-            continue
-        seen.add(m.key)
-        if not other.says(m):
-            out.append(m)
     return out
 
 
@@ -232,7 +172,7 @@ def _likeness(kind: str, a: Mention, b: Mention) -> float:
     return sim if sim >= MIN_NAME_SIMILARITY else 0.0
 
 
-def _absent_confidence(m: Mention, other: _Side) -> float:
+def _absent_confidence(m: Mention, other: Side) -> float:
     if m.kind == "number":
         value = key_value(m.key)
         return ABSENT_NUMBER if value is not None and value >= 100 else ABSENT_SMALL_NUMBER
@@ -242,10 +182,57 @@ def _absent_confidence(m: Mention, other: _Side) -> float:
     return ABSENT_NAME_KNOWN if name_said(key, other.doc_words) else ABSENT_NAME
 
 
-def _group_mismatches(a: _Side, b: _Side, group: int) -> list[Mismatch]:
+@dataclass(slots=True)
+class _Known:
+    """Document-wide facts that rank name mismatches."""
+
+    mentions_a: dict[int, list[Mention]]
+    mentions_b: dict[int, list[Mention]]
+    words: tuple[list[str], list[str]]  # words of each whole document
+    same_language: bool
+
+    vocabulary: tuple[Counter[str], Counter[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.vocabulary = (Counter(self.words[0]), Counter(self.words[1]))
+
+    def convention(self, tx: list[str], ty: list[str]) -> bool:
+        """Whether one document keeps to its own form of a name: the other's form is nowhere
+        in it, and words starting like its own form come back (`Lontoon`, `Lontoossa`)."""
+        for mine, theirs, vocab in ((ty, tx, self.vocabulary[1]), (tx, ty, self.vocabulary[0])):
+            if not mine or any(t in vocab for t in theirs):
+                continue
+            stems = [t[:CONVENTION_STEM] for t in mine]
+            if all(sum(n for w, n in vocab.items() if w.startswith(s)) >= 2 for s in stems):
+                return True
+        return False
+
+
+def _name_pair_confidence(x: Mention, y: Mention, like: float, known: _Known) -> float:
+    """A name written two ways: a misspelling, or the other language's form of it?
+
+    Strong when either document writes the other's form verbatim somewhere (so this place
+    differs from the rest) or both are in one language; weak when the translation keeps to
+    its own form (a convention, like `England` / `Englanti`, `London` / `Lontoon`).
+    """
+    tx = [t for t in name_tokens(x.key) if t not in name_tokens(y.key)]
+    ty = [t for t in name_tokens(y.key) if t not in name_tokens(x.key)]
+    if (tx and all(t in known.vocabulary[1] for t in tx)) or (
+        ty and all(t in known.vocabulary[0] for t in ty)
+    ):
+        return PAIRED["name"] + 0.5 * like
+    if known.same_language:
+        return NAME_SAME_LANGUAGE
+    if known.convention(tx, ty):
+        return NAME_CONVENTION
+    return NAME_ONCE + 0.4 * (like - MIN_NAME_SIMILARITY)
+
+
+def _group_mismatches(a: Side, b: Side, group: int, known: _Known) -> list[Mismatch]:
     """Mismatches of one aligned group: unsaid mentions paired by likeness, the rest alone."""
     out: list[Mismatch] = []
-    only_a, only_b = _unsaid(a, b), _unsaid(b, a)
+    only_a, only_b = unsaid(a, b), unsaid(b, a)
+    likes: list[float] = []
     for kind in KINDS:
         ka = [m for m in only_a if m.kind == kind]
         kb = [m for m in only_b if m.kind == kind]
@@ -260,16 +247,61 @@ def _group_mismatches(a: _Side, b: _Side, group: int) -> list[Mismatch]:
                 continue
             used_a.add(i)
             used_b.add(j)
-            base = PAIRED[kind]
-            confidence = base * (0.6 + 0.4 * like) if kind != "name" else base + 0.5 * like
+            likes.append(like)
+            if kind == "name":
+                confidence = _name_pair_confidence(ka[i], kb[j], like, known)
+            else:
+                confidence = PAIRED[kind] * (0.3 + 0.7 * like)
             out.append(Mismatch(kind, ka[i], kb[j], min(confidence, 0.99), group))
         for i, m in enumerate(ka):
-            if i not in used_a:
+            if i in used_a:
+                continue
+            raw = _raw_partner(m, b, a) if kind == "name" else None
+            if raw is not None:
+                y, like = raw
+                likes.append(like)
+                confidence = _name_pair_confidence(m, y, like, known)
+                out.append(Mismatch(kind, m, y, min(confidence, 0.99), group))
+            else:
                 out.append(Mismatch(kind, m, None, _absent_confidence(m, b), group))
         for j, m in enumerate(kb):
-            if j not in used_b:
+            if j in used_b:
+                continue
+            raw = _raw_partner(m, a, b) if kind == "name" else None
+            if raw is not None:
+                x, like = raw
+                likes.append(like)
+                confidence = _name_pair_confidence(x, m, like, known)
+                out.append(Mismatch(kind, x, m, min(confidence, 0.99), group))
+            else:
                 out.append(Mismatch(kind, None, m, _absent_confidence(m, a), group))
+    if not _supported(a, b, only_a, only_b) and max(likes, default=0.0) < CLOSE_PAIR:
+        out = [replace(m, confidence=m.confidence * UNSUPPORTED) for m in out]
     return out
+
+
+def _supported(a: Side, b: Side, only_a: list[Mention], only_b: list[Mention]) -> bool:
+    """Whether the two sides state at least one number, date or name in common, or one of them
+    states nothing the other lacks: a group where each states only what the other does not
+    (and nothing of one is close to something of the other, see CLOSE_PAIR) is more likely
+    misaligned than mistranslated."""
+    said_a = len({m.key for m in a.mentions}) - len(only_a)
+    said_b = len({m.key for m in b.mentions}) - len(only_b)
+    return said_a + said_b > 0 or not only_a or not only_b
+
+
+def _raw_partner(name: Mention, other: Side, mine: Side) -> tuple[Mention, float] | None:
+    """A capitalised word of the other side that looks like a misspelling of a word of `name`
+    (the entity finder may have kept only the part of a name both versions share)."""
+    missing = [t for t in name_tokens(name.key) if len(t) >= 3 and not name_said(t, other.words)]
+    best: tuple[float, Mention] | None = None
+    for w in other.capitalised_words():
+        if name_said(w.key, mine.words):
+            continue
+        like = max((name_likeness(t, w.key) for t in missing), default=0.0)
+        if like >= MIN_NAME_SIMILARITY and (best is None or like > best[0]):
+            best = (like, w)
+    return (best[1], best[0]) if best else None
 
 
 def compare_aligned(
@@ -278,35 +310,23 @@ def compare_aligned(
     """Mismatches of two documents along an alignment of them (`alignment.a == doc_a.id`)."""
     mentions_a = document_mentions(doc_a, index)
     mentions_b = document_mentions(doc_b, index)
-    words_a = text_words(doc_a.text)
-    words_b = text_words(doc_b.text)
-    groups: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    sides = Sides(doc_a, doc_b, mentions_a, mentions_b)
+    groups, unmatched_a, unmatched_b = refine_groups(alignment, sides)
+    known = _Known(mentions_a, mentions_b, sides.words, _one_language(*sides.words))
     mismatches: list[Mismatch] = []
-    for pair in alignment.pairs:
-        g = len(groups)
-        groups.append((tuple(pair.a), tuple(pair.b)))
-        side_a = _side(doc_a, pair.a, mentions_a, words_a)
-        side_b = _side(doc_b, pair.b, mentions_b, words_b)
-        mismatches.extend(_group_mismatches(side_a, side_b, g))
+    for g, (ia, ib) in enumerate(groups):
+        mismatches.extend(_group_mismatches(sides.side(0, ia), sides.side(1, ib), g, known))
     mismatches.sort(key=lambda m: (-m.confidence, _position(m)))
     return Comparison(
-        doc_a,
-        doc_b,
-        groups,
-        mismatches,
-        list(alignment.unlinked_a),
-        list(alignment.unlinked_b),
-        mentions_a,
-        mentions_b,
+        doc_a, doc_b, groups, mismatches, unmatched_a, unmatched_b, mentions_a, mentions_b
     )
 
 
-def _side(
-    doc: Document, indexes: Sequence[int], mentions: dict[int, list[Mention]], words: list[str]
-) -> _Side:
-    found = [m for i in indexes for m in mentions.get(i, [])]
-    text = "\n".join(doc.passage_text(doc.passages[i]) for i in indexes)
-    return _Side(doc, found, text, words)
+def _one_language(words_a: list[str], words_b: list[str]) -> bool:
+    """Whether two texts are in one language: they share many of their words (language
+    detection does not know every language, and a rewrite keeps its language)."""
+    a, b = set(words_a), set(words_b)
+    return bool(a and b) and len(a & b) / len(a | b) >= SAME_LANGUAGE_OVERLAP
 
 
 def _position(m: Mismatch) -> tuple[int, int]:

@@ -54,8 +54,8 @@ def mention_kind(candidate: Candidate) -> str | None:
         return candidate.kind
     if candidate.kind not in NAME_KINDS:
         return None
-    first = next((c for c in candidate.text if c.isalpha()), "")
-    if not first or first.islower():
+    letters = [c for c in candidate.text if c.isalpha()]
+    if len(letters) < 2 or letters[0].islower():
         return None
     if candidate.kind == "other" and any(c.isdigit() for c in candidate.text):
         return None
@@ -103,34 +103,65 @@ def _readings(raw: str, lang: str) -> set[Decimal]:
     return out
 
 
+# Languages whose scale words a partner text may use whatever language it was detected as
+# (a version's language can be one the language finder does not know).
+SCALE_LANGUAGES = ("en", "fr", "de", "es", "pt", "it", "nl", "sv", "fi", "pl", "ru", "vi", "id",
+                   "km", "th", "zh", "ja", "ko", "ar", "tr")  # fmt: skip
+MIN_STEM = 5  # scale words this long also match inflected (`miljardiin` for `miljardia`)
+
+
 @lru_cache(maxsize=64)
-def _scale_pattern(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
-    words = dict(scale_words(lang))
-    for language in ("en",):
-        for w, m in scale_words(language).items():
-            words.setdefault(w, m)
-    if not words:
-        return None, words
-    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\s?(?P<w>{alt})(?!\w)", re.IGNORECASE), words
+def _scale_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, set[int]]]:
+    stems: dict[str, set[int]] = {}
+    for language in (lang, *SCALE_LANGUAGES):
+        for word, magnitude in scale_words(language).items():
+            stem = word[:-1] if len(word) > MIN_STEM else word
+            stems.setdefault(stem, set()).add(magnitude)
+    alt = "|".join(re.escape(w) for w in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"\s?(?P<w>{alt})\w*", re.IGNORECASE), stems
+
+
+_RANGE_THOUSANDS = re.compile(r"\s?[-–]\s?\d+((?:[ \u00a0\u202f]\d{3})+)(?!\d)")
 
 
 def text_values(text: str, lang: str) -> Values:
-    """All readings of the digits in `text`, also times the scale word after them."""
+    """All readings of the digits in `text`, also times any scale word after them.
+
+    Lenient on purpose: it answers "could this text be stating that value?". `90-95 000`
+    also states 90 000.
+    """
     values: set[Decimal] = set()
     plain: set[Decimal] = set()
-    pattern, words = _scale_pattern(lang)
+    pattern, stems = _scale_pattern(lang)
     for m in _RAW_NUMBER.finditer(text):
-        raw = m.group()
-        readings = _readings(raw, lang)
+        readings = _readings(m.group(), lang)
         plain |= readings
         values |= readings
-        if pattern is not None:
-            s = pattern.match(text, m.end())
-            if s is not None:
-                factor = words[s.group("w").casefold()]
+        s = pattern.match(text, m.end())
+        if s is not None:
+            key = next((k for k in (s.group("w").casefold(),) if k in stems), None)
+            for factor in stems.get(key, set()) if key else set():
                 values |= {v * factor for v in readings}
+        r = _RANGE_THOUSANDS.match(text, m.end())
+        if r is not None:
+            factor = 1000 ** len(r.group(1).split()) if r.group(1).split() else 1
+            values |= {v * factor for v in readings}
     return Values(values, plain)
+
+
+_TIME = re.compile(r"(\d{1,2})[.:](\d{2})")
+
+
+def time_values(raw: str) -> set[Decimal]:
+    """A time of day written `5.30` is also `17.30` (and the other way round)."""
+    m = _TIME.fullmatch(raw)
+    if m is None:
+        return set()
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if minute >= 60 or hour > 23:
+        return set()
+    other = hour + 12 if hour < 12 else hour - 12
+    return {Decimal(f"{other}.{minute:02d}")}
 
 
 def mantissa(value: Decimal) -> Decimal:
@@ -144,7 +175,7 @@ def mantissa(value: Decimal) -> Decimal:
 def number_likeness(a: Decimal, b: Decimal) -> float:
     """0..1: how likely two different values are one number changed (digit or unit)."""
     if a == 0 or b == 0:
-        return 0.3
+        return 0.2
     ratio = max(a, b) / min(a, b)
     sa, sb = format(a.normalize(), "f"), format(b.normalize(), "f")
     if len(sa) == len(sb) and sum(x != y for x, y in zip(sa, sb, strict=True)) == 1:
@@ -208,34 +239,55 @@ _NEXT_WORD = re.compile(r" ([^\W\d_][\w'’-]*)")
 MAX_EXTEND = 2
 
 
-def extend_name(text: str, end: int, limit: int) -> int:
-    """End of a name run on past capitalised words right after it (`Sok` -> `Sok Dara`).
+_PREVIOUS_WORD = re.compile(r"([^\W\d_][\w'’-]*) $")
+_SENTENCE_END = '.!?:;\n"“”«»()[]'
 
-    Where only the first words of a name are shared between versions, the entity finder keeps
-    just those; the whole name is what a misspelling changes.
+
+def extend_name(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """A name's span grown over capitalised words next to it (`Sok` -> `Sok Dara`).
+
+    Where only part of a name is shared between versions, the entity finder keeps just that
+    part; the whole name is what a misspelling changes. A word that starts a sentence is
+    not taken on the left (`The Labour leader`).
     """
     for _ in range(MAX_EXTEND):
-        m = _NEXT_WORD.match(text, end, limit)
+        m = _NEXT_WORD.match(text, end, hi)
         if m is None or not m.group(1)[0].isupper():
             break
         end = m.end()
-    return end
+    for _ in range(MAX_EXTEND):
+        m = _PREVIOUS_WORD.search(text, max(lo, start - 40), start)
+        if m is None or not m.group(1)[0].isupper():
+            break
+        before = text[lo : m.start()].rstrip()
+        if not before or before[-1] in _SENTENCE_END:
+            break
+        start = m.start()
+    return start, end
 
 
 def name_tokens(key: str) -> list[str]:
     return [t for t in re.split(r"[^\w]+", key) if t]
 
 
+def same_stem(x: str, y: str) -> bool:
+    """Two words that are one name inflected: one starts the other and the other adds a short
+    ending (`corbyn` ~ `corbynin`), or the shorter one's last letter changes before a longer
+    ending (`kyrgios` ~ `kyrgioksen`, `farages` ~ `faragensa`)."""
+    short, long = sorted((x, y), key=len)
+    extra = len(long) - len(short)
+    if short == long:
+        return True
+    if len(short) < 3 or extra > MAX_SUFFIX + 1:
+        return False
+    if long.startswith(short):
+        return extra <= MAX_SUFFIX
+    return len(short) >= 5 and extra >= 2 and long.startswith(short[:-1])
+
+
 def _token_in(token: str, words: list[str]) -> bool:
-    """`token` is one of `words`, or starts one with a short inflection after it."""
-    for w in words:
-        if w == token:
-            return True
-        if len(token) >= 3 and w.startswith(token) and len(w) - len(token) <= MAX_SUFFIX:
-            return True
-        if len(w) >= 4 and token.startswith(w) and len(token) - len(w) <= 2:
-            return True  # `corbyns` in a text that says `corbyn`
-    return False
+    """`token` is one of `words`, or one of them inflected."""
+    return any(same_stem(token, w) for w in words)
 
 
 def name_said(key: str, words: list[str]) -> bool:
