@@ -56,7 +56,8 @@ SAME_LANGUAGE_OVERLAP = 0.25  # share of words two texts in one language have in
 CONVENTION_STEM = 5  # letters of a name form that its inflected forms share
 NAME_SAME_LANGUAGE = 0.85  # two versions in one language spell a name two ways
 NAME_CONVENTION = 0.3  # each version keeps to its own form throughout
-NAME_ONCE = 0.5  # a name written once in each, two ways, in two languages
+NAME_ONCE = 0.5  # a name written once in each, two ways, in two languages, at least
+NAME_ONCE_LIKENESS = 0.84  # this alike (a letter changed); less alike ranks below the floor
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,7 @@ def _absent_confidence(m: Mention, other: Side) -> float:
         return ABSENT_NUMBER if value is not None and value >= 100 else ABSENT_SMALL_NUMBER
     if m.kind == "date":
         return ABSENT_DATE
-    key = m.text if ":" in m.key else m.key
+    key = match_key(m.text) if ":" in m.key else m.key
     return ABSENT_NAME_KNOWN if name_said(key, other.doc_words) else ABSENT_NAME
 
 
@@ -197,15 +198,18 @@ class _Known:
         self.vocabulary = (Counter(self.words[0]), Counter(self.words[1]))
 
     def convention(self, tx: list[str], ty: list[str]) -> bool:
-        """Whether one document keeps to its own form of a name: the other's form is nowhere
-        in it, and words starting like its own form come back (`Lontoon`, `Lontoossa`)."""
-        for mine, theirs, vocab in ((ty, tx, self.vocabulary[1]), (tx, ty, self.vocabulary[0])):
-            if not mine or any(t in vocab for t in theirs):
-                continue
-            stems = [t[:CONVENTION_STEM] for t in mine]
-            if all(sum(n for w, n in vocab.items() if w.startswith(s)) >= 2 for s in stems):
-                return True
-        return False
+        """Whether each document keeps to its own form of a name: neither form is in the other
+        document, and words starting like each form come back in its own (`London` ...
+        `London`; `Lontoon`, `Lontoossa`). A misspelling made once is not a convention."""
+        if not tx or not ty:
+            return False
+        for mine, theirs, vocab in ((tx, ty, self.vocabulary[0]), (ty, tx, self.vocabulary[1])):
+            if any(t in vocab for t in theirs):
+                return False
+            for stem in (t[:CONVENTION_STEM] for t in mine):
+                if sum(n for w, n in vocab.items() if w.startswith(stem)) < 2:
+                    return False
+        return True
 
 
 def _name_pair_confidence(x: Mention, y: Mention, like: float, known: _Known) -> float:
@@ -225,7 +229,7 @@ def _name_pair_confidence(x: Mention, y: Mention, like: float, known: _Known) ->
         return NAME_SAME_LANGUAGE
     if known.convention(tx, ty):
         return NAME_CONVENTION
-    return NAME_ONCE + 0.4 * (like - MIN_NAME_SIMILARITY)
+    return NAME_ONCE + 0.5 * (like - NAME_ONCE_LIKENESS)
 
 
 def _group_mismatches(a: Side, b: Side, group: int, known: _Known) -> list[Mismatch]:
@@ -275,6 +279,14 @@ def _group_mismatches(a: Side, b: Side, group: int, known: _Known) -> list[Misma
                 out.append(Mismatch(kind, x, m, min(confidence, 0.99), group))
             else:
                 out.append(Mismatch(kind, None, m, _absent_confidence(m, a), group))
+    seen: set[tuple] = set()
+    unique = []
+    for m in out:  # a raw partner found from both sides is one mismatch
+        spot = (m.kind, m.a and (m.a.start, m.a.end), m.b and (m.b.start, m.b.end))
+        if spot not in seen:
+            seen.add(spot)
+            unique.append(m)
+    out = unique
     if not _supported(a, b, only_a, only_b) and max(likes, default=0.0) < CLOSE_PAIR:
         out = [replace(m, confidence=m.confidence * UNSUPPORTED) for m in out]
     return out
@@ -299,6 +311,14 @@ def _raw_partner(name: Mention, other: Side, mine: Side) -> tuple[Mention, float
         if name_said(w.key, mine.words):
             continue
         like = max((name_likeness(t, w.key) for t in missing), default=0.0)
+        if like < MIN_NAME_SIMILARITY:
+            continue
+        text = other.doc.text
+        p = other.doc.passages[w.passage]
+        start, end = extend_name(text, w.start, w.end, p.start, p.end)
+        if (start, end) != (w.start, w.end):
+            w = Mention(w.passage, start, end, text[start:end], match_key(text[start:end]), "name")
+            like = max(like, name_likeness(name.key, w.key))
         if like >= MIN_NAME_SIMILARITY and (best is None or like > best[0]):
             best = (like, w)
     return (best[1], best[0]) if best else None

@@ -4,11 +4,13 @@ The groups are the alignment's pairs, refined where the alignment's own evidence
 keys — is what a mistranslation breaks:
 - **gap pairs**: where both versions have the same number of passages without a partner
   between the same two aligned groups, and lengths and at least one number, date or name
-  agree (or it is one passage on each side), they are compared as a pair (a changed number can make the aligner undo the link
-  of a one-number sentence with its translation);
+  agree (or it is one passage on each side), they are compared as a pair (a changed number
+  can make the aligner undo the link of a one-number sentence with its translation);
 - **dropped from a group**: a passage of a two-passage step whose numbers, dates and names
   the other side states none of, and without which the lengths agree better, is taken out
-  as having no partner (a dropped sentence the aligner merged into its neighbour's step).
+  as having no partner (a dropped sentence the aligner merged into its neighbour's step);
+- **shifted links**: a one-to-one link next to a passage without partner moves onto that
+  passage when the linked one states nothing of its partner and the lone one fits as well.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from reader.corpus.text import match_key
 MAX_GAP = 3  # passages on each side of a gap that are paired in order
 LENGTH_FIT = math.log(2.2)  # a gap pair's lengths may differ from the documents' ratio this much
 
+SHIFT_SLACK = 0.3  # log length misfit a shifted link may add per thing its partner lacks
 Group = tuple[tuple[int, ...], tuple[int, ...]]
 
 
@@ -78,7 +81,7 @@ class Side:
         if m.kind == "date":
             return self._says_date(m)
         if ":" in m.key:  # a gazetteer id (`region:CN`): only the id matches across languages
-            return name_said(m.text, self.words)
+            return name_said(match_key(m.text), self.words)
         return name_said(m.key, self.words)
 
     def _says_date(self, m: Mention) -> bool:
@@ -162,6 +165,7 @@ def refine_groups(alignment: Alignment, sides: Sides) -> tuple[list[Group], list
     loose_a, loose_b = set(alignment.unlinked_a), set(alignment.unlinked_b)
     groups = [_drop_from(g, sides, fits, loose_a, loose_b) for g in groups]
     groups = [g for g in groups if g[0] and g[1]]
+    groups = _shift(groups, sides, fits, loose_a, loose_b)
     groups += _gap_pairs(groups, sorted(loose_a), sorted(loose_b), sides, fits)
     linked_a = {i for g in groups for i in g[0]}
     linked_b = {j for g in groups for j in g[1]}
@@ -185,14 +189,59 @@ def _drop_from(group: Group, sides: Sides, fits, loose_a: set[int], loose_b: set
             kept = sides.side(n, rest)
             if not alone.mentions or unsaid(alone, other) != _first_per_key(alone.mentions):
                 continue  # the other side states something of it
-            if len(unsaid(kept, other)) == len(_first_per_key(kept.mentions)):
-                continue  # nor anything of the rest: no evidence either way
+            kept_unsaid = len(unsaid(kept, other))
+            if kept_unsaid == len(_first_per_key(kept.mentions)) and kept_unsaid >= len(
+                _first_per_key(alone.mentions)
+            ):
+                continue  # nor anything of the rest, which has as much: no evidence
             pair_all = (mine, theirs) if n == 0 else (theirs, mine)
             pair_rest = (rest, theirs) if n == 0 else (theirs, rest)
             if fits(*pair_rest) < fits(*pair_all):
                 (loose_a if n == 0 else loose_b).add(p)
                 return (rest, ib) if n == 0 else (ia, rest)
     return group
+
+
+def _shift(
+    groups: list[Group], sides: Sides, fits, loose_a: set[int], loose_b: set[int]
+) -> list[Group]:
+    """Move one-to-one links next to a passage without partner onto it where the linked
+    passage states nothing its partner states and the lone one fits the partner better
+    (a dropped sentence makes the aligner skip the wrong one of two neighbours)."""
+    groups = list(groups)
+    for n, loose in ((0, loose_a), (1, loose_b)):
+        pending = sorted(loose)
+        steps = 0
+        while pending and steps < 4 * len(groups) + 8:
+            steps += 1
+            u = pending.pop(0)
+            where = {g[n][0]: k for k, g in enumerate(groups) if len(g[0]) == len(g[1]) == 1}
+            for v in (u - 1, u + 1):
+                k = where.get(v)
+                if k is None:
+                    continue
+                j = groups[k][1 - n][0]
+                linked, partner = sides.side(n, [v]), sides.side(1 - n, [j])
+                lone = sides.side(n, [u])
+                if not linked.mentions or unsaid(linked, partner) != _first_per_key(
+                    linked.mentions
+                ):
+                    continue  # the linked passage states something of its partner
+                if unsaid(partner, linked) != _first_per_key(partner.mentions):
+                    continue
+                if lone.mentions and unsaid(lone, partner) == _first_per_key(lone.mentions):
+                    continue  # nor does the lone one
+                new = ((u,), (j,)) if n == 0 else ((j,), (u,))
+                old = groups[k]
+                slack = SHIFT_SLACK * min(3, len(_first_per_key(linked.mentions)))
+                if fits(*new) > min(LENGTH_FIT, fits(*old) + slack):
+                    continue  # the lone passage must fit about as well
+                groups[k] = new
+                loose.discard(u)
+                loose.add(v)
+                pending.append(v)
+                break
+    return groups
 
 
 def _first_per_key(mentions: list[Mention]) -> list[Mention]:

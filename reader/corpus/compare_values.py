@@ -97,6 +97,18 @@ def _readings(raw: str, lang: str) -> set[Decimal]:
         v = number_value(raw, language)
         if v is not None:
             out.add(v)
+    spaced = re.sub(r"[\s'’]", "", raw)  # `16 599,85`: spaces group thousands
+    if spaced != raw:
+        for language in ("en", "de"):
+            v = number_value(spaced, language)
+            if v is not None:
+                out.add(v)
+    for sep in re.finditer(r"[^\d]", raw):  # `16 599,85` split where the finder split it
+        tail = raw[sep.end() :]
+        for language in ("en", "de"):
+            v = number_value(tail, language) if tail[:1].isdigit() else None
+            if v is not None:
+                out.add(v)
     parts = [p for p in re.split(r"[^\d]+", raw) if p]
     out.add(_digits_value("".join(parts)))  # every separator a group separator
     out.update(_digits_value(p) for p in parts)  # `23 0000`: each group alone too

@@ -67,9 +67,7 @@ class Tally:
 
     def line(self, name: str) -> str:
         total, hits = sum(self.injected.values()), sum(self.found.values())
-        per = ", ".join(
-            f"{k} {self.found[k]}/{n}" for k, n in sorted(self.injected.items())
-        )
+        per = ", ".join(f"{k} {self.found[k]}/{n}" for k, n in sorted(self.injected.items()))
         rate = 100 * self.false / self.groups if self.groups else 0.0
         recall = hits / total if total else 0.0
         return (
@@ -126,9 +124,7 @@ def measure_pair(text_a: str, text_b: str, tally: Tally, rng: random.Random, lab
     index = find_entities([a, b])
     keys_a = {c.key for c in index.candidates[a.id]}
     keys_b = {c.key for c in index.candidates[b.id]}
-    altered, injections = inject(
-        text_b, b.language, index.candidates[b.id], keys_a & keys_b, rng
-    )
+    altered, injections = inject(text_b, b.language, index.candidates[b.id], keys_a & keys_b, rng)
     if injections:
         after = _compare(text_a, altered)
         for inj in injections:
@@ -157,10 +153,7 @@ def measure_pair(text_a: str, text_b: str, tally: Tally, rng: random.Random, lab
         n
         for n in range(1, text_b.count("\n") + 1)
         if n in whole
-        and any(
-            c.key in keys_a and _line_of(text_b, c.start) == n
-            for c in index.candidates[b.id]
-        )
+        and any(c.key in keys_a and _line_of(text_b, c.start) == n for c in index.candidates[b.id])
     ]
     if lines:
         n = rng.choice(lines)
@@ -194,9 +187,7 @@ def hand_split(verbose: bool) -> Tally:
         listed = {(m.kind, m.a.text if m.a else "", m.b.text if m.b else "") for m in c.visible()}
         for g in gold["mismatch"]:
             tally.injected["gold"] += 1
-            hit = any(
-                k == g["kind"] and g["a"] in ta and g["b"] in tb for k, ta, tb in listed
-            )
+            hit = any(k == g["kind"] and g["a"] in ta and g["b"] in tb for k, ta, tb in listed)
             tally.found["gold"] += hit
         for p in gold.get("unmatched_a", []):
             tally.injected["gold"] += 1

@@ -150,7 +150,8 @@ def inject(
                 continue
             used_lines.add(line)
             taken.append((c.start, end))
-            inj = Injection(change, kind, c.start, c.start + len(new), line, text[c.start : end], new)
+            before = text[c.start : end]
+            inj = Injection(change, kind, c.start, c.start + len(new), line, before, new)
             edits.append((c.start, end, new, inj))
             break
     edits.sort(key=lambda e: e[0])
