@@ -124,13 +124,38 @@ MIN_STEM = 5  # scale words this long also match inflected (`miljardiin` for `mi
 
 @lru_cache(maxsize=64)
 def _scale_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, set[int]]]:
-    stems: dict[str, set[int]] = {}
+    words: dict[str, set[int]] = {}
     for language in (lang, *SCALE_LANGUAGES):
         for word, magnitude in scale_words(language).items():
             stem = word[:-1] if len(word) > MIN_STEM else word
-            stems.setdefault(stem, set()).add(magnitude)
-    alt = "|".join(re.escape(w) for w in sorted(stems, key=len, reverse=True))
-    return re.compile(rf"\s?(?P<w>{alt})\w*", re.IGNORECASE), stems
+            words.setdefault(stem, set()).add(magnitude)
+    stems = sorted((w for w in words if len(w) >= MIN_STEM), key=len, reverse=True)
+    short = sorted((w for w in words if len(w) < MIN_STEM), key=len, reverse=True)
+    alt_long = "|".join(re.escape(w) for w in stems) or "(?!)"
+    alt_short = "|".join(re.escape(w) for w in short) or "(?!)"
+    pattern = re.compile(rf"\s?(?:(?P<w>{alt_long})\w*|(?P<s>{alt_short}))", re.IGNORECASE)
+    return pattern, words
+
+
+def _scale_factors(text: str, end: int, lang: str) -> set[int]:
+    """Products of the scale words right after a number (`1,8 tỷ`, `១,២ ពាន់លាន`)."""
+    pattern, words = _scale_pattern(lang)
+    factors: set[int] = set()
+    current = {1}
+    for _ in range(2):
+        m = pattern.match(text, end)
+        if m is None:
+            break
+        if m.group("s"):
+            options = words.get(m.group("s").casefold(), {1})
+        else:  # every stem the word starts with (`billion`: en 10^9, fr/it 10^12)
+            token = m.group().strip().casefold()
+            options = {g for w, gs in words.items() if len(w) >= MIN_STEM and token.startswith(w)
+                       for g in gs}  # fmt: skip
+        current = {f * g for f in current for g in options}
+        factors |= current
+        end = m.end()
+    return factors
 
 
 _RANGE_THOUSANDS = re.compile(r"\s?[-–]\s?\d+((?:[ \u00a0\u202f]\d{3})+)(?!\d)")
@@ -144,16 +169,12 @@ def text_values(text: str, lang: str) -> Values:
     """
     values: set[Decimal] = set()
     plain: set[Decimal] = set()
-    pattern, stems = _scale_pattern(lang)
     for m in _RAW_NUMBER.finditer(text):
         readings = _readings(m.group(), lang)
         plain |= readings
         values |= readings
-        s = pattern.match(text, m.end())
-        if s is not None:
-            key = next((k for k in (s.group("w").casefold(),) if k in stems), None)
-            for factor in stems.get(key, set()) if key else set():
-                values |= {v * factor for v in readings}
+        for factor in _scale_factors(text, m.end(), lang):
+            values |= {v * factor for v in readings}
         r = _RANGE_THOUSANDS.match(text, m.end())
         if r is not None:
             factor = 1000 ** len(r.group(1).split()) if r.group(1).split() else 1
