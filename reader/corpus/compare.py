@@ -21,12 +21,13 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from reader.corpus.align import Alignment, align_pair, content_passages
 from reader.corpus.compare_groups import Side, Sides, refine_groups, unsaid
 from reader.corpus.compare_values import (
-    KINDS,
     MIN_NAME_SIMILARITY,
+    YEARS,
     Mention,
     date_likeness,
     date_parts,
@@ -50,6 +51,7 @@ ABSENT_SMALL_NUMBER = 0.45  # 10..99: often written in words ("a dozen", "twenty
 ABSENT_DATE = 0.6
 ABSENT_NAME_KNOWN = 0.4  # the partner document names it elsewhere: dropped here (a pronoun?)
 CLOSE_PAIR = 0.8  # a pair this alike (one digit, one letter) shows the group is aligned right
+DATE_AS_NUMBER = 0.9  # likeness of a date and a bare number, relative to two dates
 UNSUPPORTED = 0.6  # factor for mismatches of a group whose sides state nothing in common
 ABSENT_NAME = 0.2  # the partner never names it: translated, transliterated, or dropped
 SAME_LANGUAGE_OVERLAP = 0.25  # share of words two texts in one language have in common
@@ -162,7 +164,23 @@ def document_mentions(doc: Document, index: EntityIndex) -> dict[int, list[Menti
     return out
 
 
+def _day_or_year(m: Mention) -> bool:
+    value = key_value(m.key) if m.kind == "number" else None
+    return value is not None and (1 <= value <= 31 or value in YEARS) and value % 1 == 0
+
+
 def _likeness(kind: str, a: Mention, b: Mention) -> float:
+    if kind == "date" and "number" in (a.kind, b.kind):
+        if a.kind == b.kind:
+            return 0.0
+        date, number = (a, b) if a.kind == "date" else (b, a)
+        parts, value = date_parts(date.key), key_value(number.key)
+        if parts is None or value is None:
+            return 0.0
+        part = parts.year if value in YEARS else parts.day
+        if part is None:
+            return 0.0
+        return number_likeness(Decimal(part), value) * DATE_AS_NUMBER
     if kind == "number":
         va, vb = key_value(a.key), key_value(b.key)
         return number_likeness(va, vb) if va is not None and vb is not None else 0.0
@@ -237,9 +255,13 @@ def _group_mismatches(a: Side, b: Side, group: int, known: _Known) -> list[Misma
     out: list[Mismatch] = []
     only_a, only_b = unsaid(a, b), unsaid(b, a)
     likes: list[float] = []
-    for kind in KINDS:
-        ka = [m for m in only_a if m.kind == kind]
-        kb = [m for m in only_b if m.kind == kind]
+    taken: set[int] = set()  # ids of numbers paired with a date
+    for kind in ("date", "number", "name"):
+        ka = [m for m in only_a if m.kind == kind and id(m) not in taken]
+        kb = [m for m in only_b if m.kind == kind and id(m) not in taken]
+        if kind == "date":  # a date the other side writes as a bare day or year number
+            ka += [m for m in only_a if _day_or_year(m)] if kb else []
+            kb += [m for m in only_b if _day_or_year(m)] if ka else []
         options = sorted(
             ((_likeness(kind, x, y), i, j) for i, x in enumerate(ka) for j, y in enumerate(kb)),
             key=lambda t: (-t[0], t[1], t[2]),
@@ -252,13 +274,14 @@ def _group_mismatches(a: Side, b: Side, group: int, known: _Known) -> list[Misma
             used_a.add(i)
             used_b.add(j)
             likes.append(like)
+            taken.update(id(m) for m in (ka[i], kb[j]) if m.kind == "number")
             if kind == "name":
                 confidence = _name_pair_confidence(ka[i], kb[j], like, known)
             else:
                 confidence = PAIRED[kind] * (0.3 + 0.7 * like)
             out.append(Mismatch(kind, ka[i], kb[j], min(confidence, 0.99), group))
         for i, m in enumerate(ka):
-            if i in used_a:
+            if i in used_a or m.kind != kind:
                 continue
             raw = _raw_partner(m, b, a) if kind == "name" else None
             if raw is not None:
@@ -269,7 +292,7 @@ def _group_mismatches(a: Side, b: Side, group: int, known: _Known) -> list[Misma
             else:
                 out.append(Mismatch(kind, m, None, _absent_confidence(m, b), group))
         for j, m in enumerate(kb):
-            if j in used_b:
+            if j in used_b or m.kind != kind:
                 continue
             raw = _raw_partner(m, a, b) if kind == "name" else None
             if raw is not None:
