@@ -59,9 +59,9 @@ def test_each_altered_value_and_the_dropped_passage_are_found(pair: str) -> None
     c = compare(load(pair, "a"), load(pair, "b_altered"))
     found = listed(c)
     for g in gold["mismatch"]:
-        assert any(
-            k == g["kind"] and g["a"] in a and g["b"] in b for k, a, b in found
-        ), f"{pair}: {g} not in {found}"
+        assert any(k == g["kind"] and g["a"] in a and g["b"] in b for k, a, b in found), (
+            f"{pair}: {g} not in {found}"
+        )
     assert c.unmatched_a == gold["unmatched_a"]
     assert len(found) == len(gold["mismatch"])  # nothing else is listed
 
@@ -120,9 +120,7 @@ def test_inflected_names_are_one_name_and_misspelt_ones_are_not() -> None:
 
 def test_a_name_kept_in_one_form_by_each_version_ranks_below_the_floor() -> None:
     """`England` / `Englanti` throughout is the translation's convention, not a mistake."""
-    a = document_from_bytes(
-        "a.txt", b"England won in London.\n\nEngland lost again on Sunday.\n"
-    )
+    a = document_from_bytes("a.txt", b"England won in London.\n\nEngland lost again on Sunday.\n")
     b = document_from_bytes(
         "b.txt", "Englanti voitti Lontoossa.\n\nEnglanti hävisi taas sunnuntaina.\n".encode()
     )
