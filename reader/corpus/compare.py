@@ -56,6 +56,9 @@ UNSUPPORTED = 0.6  # factor for mismatches of a group whose sides state nothing 
 ABSENT_NAME = 0.2  # the partner never names it: translated, transliterated, or dropped
 SAME_LANGUAGE_OVERLAP = 0.25  # share of words two texts in one language have in common
 CONVENTION_STEM = 5  # letters of a name form that its inflected forms share
+NAME_ENDING = 0.45  # two languages' forms differing in the last letters only (inflection)
+ENDING_STEM = 4  # ... sharing at least this many first letters
+ENDING_LETTERS = 3  # ... and all but this many letters of the shorter form
 NAME_SAME_LANGUAGE = 0.85  # two versions in one language spell a name two ways
 NAME_CONVENTION = 0.3  # each version keeps to its own form throughout
 NAME_ONCE = 0.5  # a name written once in each, two ways, in two languages, at least
@@ -230,15 +233,37 @@ class _Known:
         return True
 
 
+def _endings_differ(tx: list[str], ty: list[str]) -> bool:
+    """Whether every differing word of one form matches one of the other up to its last
+    letters (`Luukkainen` / `Luukkaisen`, `Helsinki` / `Helsingin`): languages inflect names
+    at the end, so between two languages that is grammar more often than a misspelling."""
+    if not tx or not ty:
+        return False
+    return all(any(_ending_only(t, u) for u in ty) for t in tx)
+
+
+def _ending_only(t: str, u: str) -> bool:
+    common = 0
+    for x, y in zip(t, u, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= ENDING_STEM and common >= min(len(t), len(u)) - ENDING_LETTERS
+
+
 def _name_pair_confidence(x: Mention, y: Mention, like: float, known: _Known) -> float:
     """A name written two ways: a misspelling, or the other language's form of it?
 
-    Strong when either document writes the other's form verbatim somewhere (so this place
-    differs from the rest) or both are in one language; weak when the translation keeps to
-    its own form (a convention, like `England` / `Englanti`, `London` / `Lontoon`).
+    Between two languages, forms that differ only in their last letters are taken for an
+    inflection (ranked just below the floor). Strong when either document writes the other's
+    form verbatim somewhere (so this place differs from the rest) or both are in one
+    language; weak when each keeps to its own form (a convention, like `England` /
+    `Englanti`, `London` / `Lontoon`).
     """
     tx = [t for t in name_tokens(x.key) if t not in name_tokens(y.key)]
     ty = [t for t in name_tokens(y.key) if t not in name_tokens(x.key)]
+    if not known.same_language and _endings_differ(tx, ty):
+        return NAME_ENDING
     if (tx and all(t in known.vocabulary[1] for t in tx)) or (
         ty and all(t in known.vocabulary[0] for t in ty)
     ):
