@@ -280,9 +280,9 @@ def test_compare_topic_json(tmp_path: Path, capsys) -> None:
 
 
 def test_a_name_inflected_in_the_other_language_is_no_mismatch() -> None:
-    """Finnish writes `Luukkaisen` where English writes `Luukkainen`: grammar, not an error."""
-    a = document_from_bytes("a.txt", b"Minister Luukkainen opened the new bridge in Oulu.\n")
-    b = document_from_bytes("b.txt", b"Ministeri Luukkaisen avaama uusi silta Oulussa.\n")
+    """Finnish writes `Tuukan` where English writes `Tuukka`: grammar, not an error."""
+    a = document_from_bytes("a.txt", b"Minister Tuukka opened the new bridge in Oulu.\n")
+    b = document_from_bytes("b.txt", b"Ministeri Tuukan avaama uusi silta Oulussa.\n")
     c = compare(a, b)
     assert c.visible() == []
     assert [m.kind for m in c.visible(min_confidence=0.4)] == ["name"]  # still listed below

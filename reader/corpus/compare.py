@@ -234,9 +234,9 @@ class _Known:
 
 
 def _endings_differ(tx: list[str], ty: list[str]) -> bool:
-    """Whether every differing word of one form matches one of the other up to its last
-    letters (`Luukkainen` / `Luukkaisen`, `Helsinki` / `Helsingin`): languages inflect names
-    at the end, so between two languages that is grammar more often than a misspelling."""
+    """Whether every differing word of one form matches one of the other up to a changed or
+    added ending (`Helsinki` / `Helsingin`, `Lukko` / `Lukon`): languages inflect names at
+    the end, so between two languages that is grammar more often than a misspelling."""
     if not tx or not ty:
         return False
     return all(any(_ending_only(t, u) for u in ty) for t in tx)
@@ -248,7 +248,11 @@ def _ending_only(t: str, u: str) -> bool:
         if x != y:
             break
         common += 1
-    return common >= ENDING_STEM and common >= min(len(t), len(u)) - ENDING_LETTERS
+    return (
+        t[-1:] != u[-1:]  # an ending changed or added, not a letter inside the name
+        and common >= ENDING_STEM
+        and common >= min(len(t), len(u)) - ENDING_LETTERS
+    )
 
 
 def _name_pair_confidence(x: Mention, y: Mention, like: float, known: _Known) -> float:
