@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from reader.corpus.align import Alignment, align_pair, content_passages
 from reader.corpus.compare_groups import Side, Sides, refine_groups, unsaid
+from reader.corpus.compare_names import Known, name_pair_confidence, one_language, raw_partner
 from reader.corpus.compare_values import (
     MIN_NAME_SIMILARITY,
     YEARS,
@@ -36,7 +36,6 @@ from reader.corpus.compare_values import (
     mention_kind,
     name_likeness,
     name_said,
-    name_tokens,
     number_likeness,
 )
 from reader.corpus.entities import EntityIndex
@@ -45,7 +44,7 @@ from reader.corpus.text import match_key
 
 DEFAULT_MIN_CONFIDENCE = 0.5  # what the CLI and the app list unless asked for everything
 # Confidence of each finding (see README "What the versions disagree on").
-PAIRED = {"number": 0.95, "date": 0.9, "name": 0.5}  # + likeness-scaled part below
+PAIRED = {"number": 0.95, "date": 0.9}  # times (0.3 + 0.7 likeness)
 ABSENT_NUMBER = 0.7  # a number of 100 or more the partner does not state in any form
 ABSENT_SMALL_NUMBER = 0.45  # 10..99: often written in words ("a dozen", "twenty")
 ABSENT_DATE = 0.6
@@ -54,15 +53,6 @@ CLOSE_PAIR = 0.8  # a pair this alike (one digit, one letter) shows the group is
 DATE_AS_NUMBER = 0.9  # likeness of a date and a bare number, relative to two dates
 UNSUPPORTED = 0.6  # factor for mismatches of a group whose sides state nothing in common
 ABSENT_NAME = 0.2  # the partner never names it: translated, transliterated, or dropped
-SAME_LANGUAGE_OVERLAP = 0.25  # share of words two texts in one language have in common
-CONVENTION_STEM = 5  # letters of a name form that its inflected forms share
-NAME_ENDING = 0.45  # two languages' forms differing in the last letters only (inflection)
-ENDING_STEM = 4  # ... sharing at least this many first letters
-ENDING_LETTERS = 3  # ... and all but this many letters of the shorter form
-NAME_SAME_LANGUAGE = 0.85  # two versions in one language spell a name two ways
-NAME_CONVENTION = 0.3  # each version keeps to its own form throughout
-NAME_ONCE = 0.5  # a name written once in each, two ways, in two languages, at least
-NAME_ONCE_LIKENESS = 0.84  # this alike (a letter changed); less alike ranks below the floor
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,82 +194,7 @@ def _absent_confidence(m: Mention, other: Side) -> float:
     return ABSENT_NAME_KNOWN if name_said(key, other.doc_words) else ABSENT_NAME
 
 
-@dataclass(slots=True)
-class _Known:
-    """Document-wide facts that rank name mismatches."""
-
-    mentions_a: dict[int, list[Mention]]
-    mentions_b: dict[int, list[Mention]]
-    words: tuple[list[str], list[str]]  # words of each whole document
-    same_language: bool
-
-    vocabulary: tuple[Counter[str], Counter[str]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.vocabulary = (Counter(self.words[0]), Counter(self.words[1]))
-
-    def convention(self, tx: list[str], ty: list[str]) -> bool:
-        """Whether each document keeps to its own form of a name: neither form is in the other
-        document, and words starting like each form come back in its own (`London` ...
-        `London`; `Lontoon`, `Lontoossa`). A misspelling made once is not a convention."""
-        if not tx or not ty:
-            return False
-        for mine, theirs, vocab in ((tx, ty, self.vocabulary[0]), (ty, tx, self.vocabulary[1])):
-            if any(t in vocab for t in theirs):
-                return False
-            for stem in (t[:CONVENTION_STEM] for t in mine):
-                if sum(n for w, n in vocab.items() if w.startswith(stem)) < 2:
-                    return False
-        return True
-
-
-def _endings_differ(tx: list[str], ty: list[str]) -> bool:
-    """Whether every differing word of one form matches one of the other up to a changed or
-    added ending (`Helsinki` / `Helsingin`, `Lukko` / `Lukon`): languages inflect names at
-    the end, so between two languages that is grammar more often than a misspelling."""
-    if not tx or not ty:
-        return False
-    return all(any(_ending_only(t, u) for u in ty) for t in tx)
-
-
-def _ending_only(t: str, u: str) -> bool:
-    common = 0
-    for x, y in zip(t, u, strict=False):
-        if x != y:
-            break
-        common += 1
-    return (
-        t[-1:] != u[-1:]  # an ending changed or added, not a letter inside the name
-        and common >= ENDING_STEM
-        and common >= min(len(t), len(u)) - ENDING_LETTERS
-    )
-
-
-def _name_pair_confidence(x: Mention, y: Mention, like: float, known: _Known) -> float:
-    """A name written two ways: a misspelling, or the other language's form of it?
-
-    Between two languages, forms that differ only in their last letters are taken for an
-    inflection (ranked just below the floor). Strong when either document writes the other's
-    form verbatim somewhere (so this place differs from the rest) or both are in one
-    language; weak when each keeps to its own form (a convention, like `England` /
-    `Englanti`, `London` / `Lontoon`).
-    """
-    tx = [t for t in name_tokens(x.key) if t not in name_tokens(y.key)]
-    ty = [t for t in name_tokens(y.key) if t not in name_tokens(x.key)]
-    if not known.same_language and _endings_differ(tx, ty):
-        return NAME_ENDING
-    if (tx and all(t in known.vocabulary[1] for t in tx)) or (
-        ty and all(t in known.vocabulary[0] for t in ty)
-    ):
-        return PAIRED["name"] + 0.5 * like
-    if known.same_language:
-        return NAME_SAME_LANGUAGE
-    if known.convention(tx, ty):
-        return NAME_CONVENTION
-    return NAME_ONCE + 0.5 * (like - NAME_ONCE_LIKENESS)
-
-
-def _group_mismatches(a: Side, b: Side, group: int, known: _Known) -> list[Mismatch]:
+def _group_mismatches(a: Side, b: Side, group: int, known: Known) -> list[Mismatch]:
     """Mismatches of one aligned group: unsaid mentions paired by likeness, the rest alone."""
     out: list[Mismatch] = []
     only_a, only_b = unsaid(a, b), unsaid(b, a)
@@ -305,29 +220,29 @@ def _group_mismatches(a: Side, b: Side, group: int, known: _Known) -> list[Misma
             likes.append(like)
             taken.update(id(m) for m in (ka[i], kb[j]) if m.kind == "number")
             if kind == "name":
-                confidence = _name_pair_confidence(ka[i], kb[j], like, known)
+                confidence = name_pair_confidence(ka[i], kb[j], like, known)
             else:
                 confidence = PAIRED[kind] * (0.3 + 0.7 * like)
             out.append(Mismatch(kind, ka[i], kb[j], min(confidence, 0.99), group))
         for i, m in enumerate(ka):
             if i in used_a or m.kind != kind:
                 continue
-            raw = _raw_partner(m, b, a) if kind == "name" else None
+            raw = raw_partner(m, b, a) if kind == "name" else None
             if raw is not None:
                 y, like = raw
                 likes.append(like)
-                confidence = _name_pair_confidence(m, y, like, known)
+                confidence = name_pair_confidence(m, y, like, known)
                 out.append(Mismatch(kind, m, y, min(confidence, 0.99), group))
             else:
                 out.append(Mismatch(kind, m, None, _absent_confidence(m, b), group))
         for j, m in enumerate(kb):
             if j in used_b or m.kind != kind:
                 continue
-            raw = _raw_partner(m, a, b) if kind == "name" else None
+            raw = raw_partner(m, a, b) if kind == "name" else None
             if raw is not None:
                 x, like = raw
                 likes.append(like)
-                confidence = _name_pair_confidence(x, m, like, known)
+                confidence = name_pair_confidence(x, m, like, known)
                 out.append(Mismatch(kind, x, m, min(confidence, 0.99), group))
             else:
                 out.append(Mismatch(kind, None, m, _absent_confidence(m, a), group))
@@ -354,28 +269,6 @@ def _supported(a: Side, b: Side, only_a: list[Mention], only_b: list[Mention]) -
     return said_a + said_b > 0 or not only_a or not only_b
 
 
-def _raw_partner(name: Mention, other: Side, mine: Side) -> tuple[Mention, float] | None:
-    """A capitalised word of the other side that looks like a misspelling of a word of `name`
-    (the entity finder may have kept only the part of a name both versions share)."""
-    missing = [t for t in name_tokens(name.key) if len(t) >= 3 and not name_said(t, other.words)]
-    best: tuple[float, Mention] | None = None
-    for w in other.capitalised_words():
-        if name_said(w.key, mine.words):
-            continue
-        like = max((name_likeness(t, w.key) for t in missing), default=0.0)
-        if like < MIN_NAME_SIMILARITY:
-            continue
-        text = other.doc.text
-        p = other.doc.passages[w.passage]
-        start, end = extend_name(text, w.start, w.end, p.start, p.end)
-        if (start, end) != (w.start, w.end):
-            w = Mention(w.passage, start, end, text[start:end], match_key(text[start:end]), "name")
-            like = max(like, name_likeness(name.key, w.key))
-        if like >= MIN_NAME_SIMILARITY and (best is None or like > best[0]):
-            best = (like, w)
-    return (best[1], best[0]) if best else None
-
-
 def compare_aligned(
     doc_a: Document, doc_b: Document, index: EntityIndex, alignment: Alignment
 ) -> Comparison:
@@ -384,7 +277,7 @@ def compare_aligned(
     mentions_b = document_mentions(doc_b, index)
     sides = Sides(doc_a, doc_b, mentions_a, mentions_b)
     groups, unmatched_a, unmatched_b = refine_groups(alignment, sides)
-    known = _Known(mentions_a, mentions_b, sides.words, _one_language(*sides.words))
+    known = Known(mentions_a, mentions_b, sides.words, one_language(*sides.words))
     mismatches: list[Mismatch] = []
     for g, (ia, ib) in enumerate(groups):
         mismatches.extend(_group_mismatches(sides.side(0, ia), sides.side(1, ib), g, known))
@@ -392,13 +285,6 @@ def compare_aligned(
     return Comparison(
         doc_a, doc_b, groups, mismatches, unmatched_a, unmatched_b, mentions_a, mentions_b
     )
-
-
-def _one_language(words_a: list[str], words_b: list[str]) -> bool:
-    """Whether two texts are in one language: they share many of their words (language
-    detection does not know every language, and a rewrite keeps its language)."""
-    a, b = set(words_a), set(words_b)
-    return bool(a and b) and len(a & b) / len(a | b) >= SAME_LANGUAGE_OVERLAP
 
 
 def _position(m: Mismatch) -> tuple[int, int]:
