@@ -286,3 +286,20 @@ def test_a_name_inflected_in_the_other_language_is_no_mismatch() -> None:
     c = compare(a, b)
     assert c.visible() == []
     assert [m.kind for m in c.visible(min_confidence=0.4)] == ["name"]  # still listed below
+
+
+def test_numbers_written_in_words_or_as_year_spans_agree() -> None:
+    a = document_from_bytes(
+        "a.txt",
+        b"The war has displaced more than 4 million people since the 2014-15 season.\n",
+    )
+    b = document_from_bytes(
+        "b.txt",
+        "Sota on ajanut yli neljä miljoonaa ihmistä pakoon kauden 2014–2015 jälkeen.\n".encode(),
+    )
+    assert compare(a, b).visible() == []
+    changed = document_from_bytes(
+        "c.txt",
+        "Sota on ajanut yli viisi miljoonaa ihmistä pakoon kauden 2014–2016 jälkeen.\n".encode(),
+    )
+    assert {m.kind for m in compare(a, changed).visible()} == {"number"}

@@ -37,6 +37,7 @@ from reader.corpus.compare_values import (
     name_likeness,
     name_said,
     number_likeness,
+    year_span_end,
 )
 from reader.corpus.entities import EntityIndex
 from reader.corpus.model import Document
@@ -150,6 +151,8 @@ def document_mentions(doc: Document, index: EntityIndex) -> dict[int, list[Menti
         if n >= 0 and c.start < passages[n].end:
             p = passages[n]
             start, end, key = c.start, c.end, c.key
+            if kind == "number" and (year := year_span_end(doc.text, start, end)):
+                key = f"num:{year}"
             if kind == "name" and ":" not in key:
                 start, end = extend_name(doc.text, start, end, p.start, p.end)
                 key = match_key(doc.text[start:end]) if (start, end) != (c.start, c.end) else key

@@ -31,6 +31,7 @@ from reader.corpus.compare_values import (
     dates_agree,
     key_value,
     name_said,
+    spelled_said,
     text_values,
     text_words,
     time_values,
@@ -77,6 +78,8 @@ class Side:
                 return True  # 5.30 (pm) ~ 17.30
             if value in YEARS and any(d.year == value for d in self.dates):
                 return True
+            if spelled_said(value, self.words):
+                return True  # `4 million` ~ `neljä miljoonaa`
             return value <= 31 and any(d.day == value for d in self.dates)
         if m.kind == "date":
             return self._says_date(m)

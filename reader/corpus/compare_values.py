@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import icu
+
 from reader.corpus.entities import Candidate
 from reader.corpus.numbers_dates import number_value, scale_words
 from reader.corpus.text import match_key
@@ -158,6 +160,17 @@ def _scale_factors(text: str, end: int, lang: str) -> set[int]:
     return factors
 
 
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:18|19|20)\d\d)[-–/](\d\d)(?!\d)")
+
+
+def year_span_end(text: str, start: int, end: int) -> int | None:
+    """The year a two-digit number ends a span of years with (`2014-15` -> 2015), or None."""
+    m = _YEAR_SPAN.search(text, max(0, start - 5), end)
+    if m is None or m.span(2) != (start, end):
+        return None
+    return int(m.group(1)[:2] + m.group(2))
+
+
 _RANGE_THOUSANDS = re.compile(r"\s?[-–]\s?\d+((?:[ \u00a0\u202f]\d{3})+)(?!\d)")
 
 
@@ -169,6 +182,8 @@ def text_values(text: str, lang: str) -> Values:
     """
     values: set[Decimal] = set()
     plain: set[Decimal] = set()
+    for m in _YEAR_SPAN.finditer(text):  # `2007-08`: the season ends in 2008
+        values.add(Decimal(int(m.group(1)[:2] + m.group(2))))
     for m in _RAW_NUMBER.finditer(text):
         readings = _readings(m.group(), lang)
         plain |= readings
@@ -180,6 +195,48 @@ def text_values(text: str, lang: str) -> Values:
             factor = 1000 ** len(r.group(1).split()) if r.group(1).split() else 1
             values |= {v * factor for v in readings}
     return Values(values, plain)
+
+
+@lru_cache(maxsize=64)
+def _spellout(lang: str) -> icu.RuleBasedNumberFormat | None:
+    try:
+        return icu.RuleBasedNumberFormat(icu.URBNFRuleSetTag.SPELLOUT, icu.Locale(lang))
+    except icu.ICUError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def spelled_forms(value: Decimal) -> tuple[tuple[str, ...], ...]:
+    """The value spelled out in words in the languages of SCALE_LANGUAGES, as match-key words
+    (`4000000` -> `four million`, `nelja miljoonaa`, `bon trieu`...); a round thousand,
+    million or billion also without its `one` (`$1 million` -> `miljoonan dollaria`)."""
+    forms: set[tuple[str, ...]] = set()
+    if value != value.to_integral_value() or value <= 0 or value > 10**15:
+        return ()
+    for lang in SCALE_LANGUAGES:
+        rbnf = _spellout(lang)
+        if rbnf is None:
+            continue
+        words = tuple(name_tokens(match_key(rbnf.format(int(value)).replace("\xad", ""))))
+        if words and all(w.isascii() for w in words):
+            forms.add(words)
+            if len(words) == 2 and value in (10**3, 10**6, 10**9):
+                forms.add(words[1:])
+    return tuple(sorted(forms))
+
+
+def spelled_said(value: Decimal, words: list[str]) -> bool:
+    """Whether the words (match keys of a text) spell the value out in some language, allowing
+    an inflected ending on the longer words (`miljoonaa` ~ `miljoonan`)."""
+    present = set(words)
+    for form in spelled_forms(value):
+        if all(
+            w in present
+            or (len(w) >= 4 and any(x.startswith(w[:-1]) and len(x) - len(w) <= 3 for x in words))
+            for w in form
+        ):
+            return True
+    return False
 
 
 _TIME = re.compile(r"(\d{1,2})[.:](\d{2})")
