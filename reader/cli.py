@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "entities": ("entities",),
     "index": ("index", "search", "tmx"),
     "analysis": ("topics", "align"),
+    "compare": ("compare",),
 }
 COMMAND_MODULES = tuple(COMMANDS)
 

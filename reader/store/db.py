@@ -167,6 +167,24 @@ MIGRATIONS: list[Migration] = [STEP1_ANNOTATIONS, STEP2_USER_EDITS, STEP3_DOC_CA
 MIGRATIONS.append(STEP4_SEARCH_INDEX)
 MIGRATIONS.append(STEP5_INDEX_FORMATS)
 
+# Step 5 (issue 16): mismatches between versions the reader dismissed, and kinds they hid.
+STEP5_MISMATCH_DECISIONS = """
+CREATE TABLE mismatch_dismissals (
+    fingerprint TEXT PRIMARY KEY,               -- Mismatch.fingerprint: both paths, kind, keys
+    kind        TEXT NOT NULL CHECK (kind IN ('number', 'date', 'name')),
+    doc_a       TEXT NOT NULL,                  -- corpus-relative paths of the two documents
+    doc_b       TEXT NOT NULL,
+    text_a      TEXT NOT NULL DEFAULT '',       -- what each side says ('' when it says nothing)
+    text_b      TEXT NOT NULL DEFAULT '',
+    created     TEXT NOT NULL
+);
+CREATE TABLE mismatch_hidden_kinds (
+    kind        TEXT PRIMARY KEY CHECK (kind IN ('number', 'date', 'name')),
+    created     TEXT NOT NULL
+);
+"""
+MIGRATIONS.append(STEP5_MISMATCH_DECISIONS)
+
 
 def schema_version() -> int:
     """The schema version this app writes (the number of migration steps)."""

@@ -1,0 +1,138 @@
+"""Ranking a name written two ways in two versions: a misspelling, or the other language's form?
+
+Two versions in one language should spell a name alike. Between languages, a form that
+differs only by a changed or added ending is grammar (`Helsinki` / `Helsingin`); a form each
+version keeps throughout is a convention (`England` / `Englanti`); a form one document also
+writes the other way elsewhere is a slip at this place (`Donald` ... `Donad`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from reader.corpus.compare_groups import Side
+from reader.corpus.compare_values import (
+    MIN_NAME_SIMILARITY,
+    Mention,
+    extend_name,
+    name_likeness,
+    name_said,
+    name_tokens,
+)
+from reader.corpus.text import match_key
+
+STRONG_BASE = 0.5  # + half the likeness: one document writes the other's form elsewhere
+SAME_LANGUAGE_OVERLAP = 0.25  # share of words two texts in one language have in common
+CONVENTION_STEM = 5  # letters of a name form that its inflected forms share
+NAME_ENDING = 0.45  # two languages' forms differing in the last letters only (inflection)
+ENDING_STEM = 4  # ... sharing at least this many first letters
+ENDING_LETTERS = 3  # ... and all but this many letters of the shorter form
+NAME_SAME_LANGUAGE = 0.85  # two versions in one language spell a name two ways
+NAME_CONVENTION = 0.3  # each version keeps to its own form throughout
+NAME_ONCE = 0.5  # a name written once in each, two ways, in two languages, at least
+NAME_ONCE_LIKENESS = 0.84  # this alike (a letter changed); less alike ranks below the floor
+
+
+@dataclass(slots=True)
+class Known:
+    """Document-wide facts that rank name mismatches."""
+
+    mentions_a: dict[int, list[Mention]]
+    mentions_b: dict[int, list[Mention]]
+    words: tuple[list[str], list[str]]  # words of each whole document
+    same_language: bool
+
+    vocabulary: tuple[Counter[str], Counter[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.vocabulary = (Counter(self.words[0]), Counter(self.words[1]))
+
+    def convention(self, tx: list[str], ty: list[str]) -> bool:
+        """Whether each document keeps to its own form of a name: neither form is in the other
+        document, and words starting like each form come back in its own (`London` ...
+        `London`; `Lontoon`, `Lontoossa`). A misspelling made once is not a convention."""
+        if not tx or not ty:
+            return False
+        for mine, theirs, vocab in ((tx, ty, self.vocabulary[0]), (ty, tx, self.vocabulary[1])):
+            if any(t in vocab for t in theirs):
+                return False
+            for stem in (t[:CONVENTION_STEM] for t in mine):
+                if sum(n for w, n in vocab.items() if w.startswith(stem)) < 2:
+                    return False
+        return True
+
+
+def _endings_differ(tx: list[str], ty: list[str]) -> bool:
+    """Whether every differing word of one form matches one of the other up to a changed or
+    added ending (`Helsinki` / `Helsingin`, `Lukko` / `Lukon`): languages inflect names at
+    the end, so between two languages that is grammar more often than a misspelling."""
+    if not tx or not ty:
+        return False
+    return all(any(_ending_only(t, u) for u in ty) for t in tx)
+
+
+def _ending_only(t: str, u: str) -> bool:
+    common = 0
+    for x, y in zip(t, u, strict=False):
+        if x != y:
+            break
+        common += 1
+    return (
+        t[-1:] != u[-1:]  # an ending changed or added, not a letter inside the name
+        and common >= ENDING_STEM
+        and common >= min(len(t), len(u)) - ENDING_LETTERS
+    )
+
+
+def name_pair_confidence(x: Mention, y: Mention, like: float, known: Known) -> float:
+    """A name written two ways: a misspelling, or the other language's form of it?
+
+    Between two languages, forms that differ only in their last letters are taken for an
+    inflection (ranked just below the floor). Strong when either document writes the other's
+    form verbatim somewhere (so this place differs from the rest) or both are in one
+    language; weak when each keeps to its own form (a convention, like `England` /
+    `Englanti`, `London` / `Lontoon`).
+    """
+    tx = [t for t in name_tokens(x.key) if t not in name_tokens(y.key)]
+    ty = [t for t in name_tokens(y.key) if t not in name_tokens(x.key)]
+    if not known.same_language and _endings_differ(tx, ty):
+        return NAME_ENDING
+    if (tx and all(t in known.vocabulary[1] for t in tx)) or (
+        ty and all(t in known.vocabulary[0] for t in ty)
+    ):
+        return STRONG_BASE + 0.5 * like
+    if known.same_language:
+        return NAME_SAME_LANGUAGE
+    if known.convention(tx, ty):
+        return NAME_CONVENTION
+    return NAME_ONCE + 0.5 * (like - NAME_ONCE_LIKENESS)
+
+
+def one_language(words_a: list[str], words_b: list[str]) -> bool:
+    """Whether two texts are in one language: they share many of their words (language
+    detection does not know every language, and a rewrite keeps its language)."""
+    a, b = set(words_a), set(words_b)
+    return bool(a and b) and len(a & b) / len(a | b) >= SAME_LANGUAGE_OVERLAP
+
+
+def raw_partner(name: Mention, other: Side, mine: Side) -> tuple[Mention, float] | None:
+    """A capitalised word of the other side that looks like a misspelling of a word of `name`
+    (the entity finder may have kept only the part of a name both versions share)."""
+    missing = [t for t in name_tokens(name.key) if len(t) >= 3 and not name_said(t, other.words)]
+    best: tuple[float, Mention] | None = None
+    for w in other.capitalised_words():
+        if name_said(w.key, mine.words):
+            continue
+        like = max((name_likeness(t, w.key) for t in missing), default=0.0)
+        if like < MIN_NAME_SIMILARITY:
+            continue
+        text = other.doc.text
+        p = other.doc.passages[w.passage]
+        start, end = extend_name(text, w.start, w.end, p.start, p.end)
+        if (start, end) != (w.start, w.end):
+            w = Mention(w.passage, start, end, text[start:end], match_key(text[start:end]), "name")
+            like = max(like, name_likeness(name.key, w.key))
+        if like >= MIN_NAME_SIMILARITY and (best is None or like > best[0]):
+            best = (like, w)
+    return (best[1], best[0]) if best else None
