@@ -168,7 +168,7 @@ MIGRATIONS.append(STEP4_SEARCH_INDEX)
 MIGRATIONS.append(STEP5_INDEX_FORMATS)
 
 # Step 5 (issue 16): mismatches between versions the reader dismissed, and kinds they hid.
-STEP5_MISMATCH_DECISIONS = """
+STEP6_MISMATCH_DECISIONS = """
 CREATE TABLE mismatch_dismissals (
     fingerprint TEXT PRIMARY KEY,               -- Mismatch.fingerprint: both paths, kind, keys
     kind        TEXT NOT NULL CHECK (kind IN ('number', 'date', 'name')),
@@ -183,7 +183,7 @@ CREATE TABLE mismatch_hidden_kinds (
     created     TEXT NOT NULL
 );
 """
-MIGRATIONS.append(STEP5_MISMATCH_DECISIONS)
+MIGRATIONS.append(STEP6_MISMATCH_DECISIONS)
 
 
 def schema_version() -> int:
