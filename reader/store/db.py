@@ -167,7 +167,7 @@ MIGRATIONS: list[Migration] = [STEP1_ANNOTATIONS, STEP2_USER_EDITS, STEP3_DOC_CA
 MIGRATIONS.append(STEP4_SEARCH_INDEX)
 MIGRATIONS.append(STEP5_INDEX_FORMATS)
 
-# Step 5 (issue 16): mismatches between versions the reader dismissed, and kinds they hid.
+# Step 6 (issue 16): mismatches between versions the reader dismissed, and kinds they hid.
 STEP6_MISMATCH_DECISIONS = """
 CREATE TABLE mismatch_dismissals (
     fingerprint TEXT PRIMARY KEY,               -- Mismatch.fingerprint: both paths, kind, keys
