@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
-from reader.corpus.model import Document
+from reader.corpus.model import Document, Passage
 from reader.ui.fonts import font_for_script
 from reader.ui.qt_text import DisplayText
 from reader.ui.theme import LIGHT, Theme
@@ -128,7 +128,8 @@ class DocumentView(QTextEdit):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.viewport().setMouseTracking(True)
-        self.display = DisplayText(doc)
+        self._display: DisplayText | None = None  # made with the document (word breaks cost)
+        self._passages = list(doc.passages) or [Passage(0, 0, len(doc.text))]
         self._built = False  # the QTextDocument is made when the view is first needed or painted
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -209,8 +210,15 @@ class DocumentView(QTextEdit):
     # ----- passages and scrolling ---------------------------------------------------------
 
     @property
+    def display(self) -> DisplayText:
+        """The reading text as Qt shows it (made on first use)."""
+        if self._display is None:
+            self._display = DisplayText(self.doc)
+        return self._display
+
+    @property
     def passage_count(self) -> int:
-        return len(self.display.passages)
+        return len(self._passages)
 
     def set_current(self, index: int, scroll: bool = True) -> None:
         """Make passage `index` current (clamped) and bring it into view."""

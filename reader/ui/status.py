@@ -120,9 +120,12 @@ class StatusBar:
         self.doc_label.set_message(f"{column.doc.title} [{column.doc.language}]")
         view = column.view
         text = f"¶ {view.current + 1}/{view.passage_count}"
-        kind = view.display.passages[view.current].kind if view.passage_count else ""
+        passage = view.display.passages[view.current] if view.passage_count else None
+        kind = passage.kind if passage else ""
         if kind and kind != "paragraph":
             text += f" {kind}"
+        if passage is not None:
+            text += _where(passage)
         if session.selection:
             text += f" · {len(session.selected_text())} selected"
         if not w.area.sync:
@@ -130,3 +133,19 @@ class StatusBar:
         if w.jobs.busy("align"):
             text += " · aligning…"
         self.passage_label.setText(text)
+
+
+def _where(passage) -> str:
+    """Chapter, page or cue time of a passage, when its format has them."""
+    parts = []
+    chapter = getattr(passage, "chapter", None)
+    page = getattr(passage, "page", None)
+    cue = getattr(passage, "time", None)
+    if chapter:
+        parts.append(chapter if len(chapter) <= 30 else chapter[:29] + "…")
+    if page:
+        parts.append(f"p. {page}")
+    if cue:
+        start = int(cue[0])
+        parts.append(f"{start // 3600:d}:{start // 60 % 60:02d}:{start % 60:02d}")
+    return (" · " + " · ".join(parts)) if parts else ""

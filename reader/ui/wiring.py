@@ -236,7 +236,12 @@ def place_after_new_analysis(w: MainWindow, analysis: Analysis, keep_view: bool)
     s.set_analysis(analysis)
     w.reanchor_annotations()
     w.reload_annotations()
-    if corpus.skipped:
+    from reader.ui.fonts import missing_fonts_message
+
+    no_font = missing_fonts_message({d.script for d in corpus.documents})
+    if no_font:
+        w.show_message(no_font, 15000)
+    elif corpus.skipped:
         first = corpus.skipped[0]
         w.show_message(
             f"{len(corpus.skipped)} file(s) skipped — first: {first.path}: {first.reason}", 10000
