@@ -7,10 +7,6 @@ for the passages on screen, so a 10 MB document costs no more to decorate than a
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -24,12 +20,12 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
-    QTextFormat,
     QTextOption,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from reader.corpus.model import Document, Passage
+from reader.ui.decorations import Decorations, SpanList, extra_selections
 from reader.ui.fonts import font_for_script
 from reader.ui.qt_text import DisplayText
 from reader.ui.theme import LIGHT, Theme
@@ -40,57 +36,6 @@ MAX_LINE_EM = 42  # readable line length when a column is wide
 BAR_WIDTH = 4
 VISIBLE_MARGIN = 2  # passages decorated beyond the visible ones
 BAR_SPACE = 16  # room kept for the vertical scroll bar
-
-
-@dataclass(frozen=True, slots=True)
-class EntitySpan:
-    """One occurrence of a shared entity in this document."""
-
-    start: int
-    end: int
-    colour: int
-    entity: str
-
-
-@dataclass(frozen=True, slots=True)
-class NoteSpan:
-    """The text an annotation is attached to."""
-
-    start: int
-    end: int
-    colour: str
-    annotation: str
-
-
-@dataclass
-class Decorations:
-    """Everything drawn over the text (spans in code points of the reading text)."""
-
-    entities: list[EntitySpan] = field(default_factory=list)
-    notes: list[NoteSpan] = field(default_factory=list)
-    hits: list[tuple[int, int]] = field(default_factory=list)
-    current_hit: int = -1
-    partners: set[int] = field(default_factory=set)
-    focus_entity: str | None = None
-    selection: tuple[int, int] | None = None
-
-
-class _SpanList:
-    """Spans sorted by start with a running maximum end, for fast visible-range queries."""
-
-    def __init__(self, spans: Iterable) -> None:
-        self.items = sorted(spans, key=lambda s: s[0] if isinstance(s, tuple) else s.start)
-        self.starts = [s[0] if isinstance(s, tuple) else s.start for s in self.items]
-        self.max_end: list[int] = []
-        m = 0
-        for s in self.items:
-            m = max(m, s[1] if isinstance(s, tuple) else s.end)
-            self.max_end.append(m)
-
-    def overlapping(self, start: int, end: int) -> list:
-        hi = bisect_left(self.starts, end)
-        lo = bisect_right(self.max_end, start)
-        return self.items[lo:hi]
 
 
 class DocumentView(QTextEdit):
@@ -116,10 +61,10 @@ class DocumentView(QTextEdit):
         self.current = 0
         self.active = True  # the focused column shows its current passage
         self.deco = Decorations()
-        self._entity_spans = _SpanList([])
-        self._note_spans = _SpanList([])
-        self._hit_spans = _SpanList([])
-        self._links = _SpanList([(lk.start, lk.end, lk.href) for lk in doc.links])
+        self._entity_spans = SpanList([])
+        self._note_spans = SpanList([])
+        self._hit_spans = SpanList([])
+        self._links = SpanList([(lk.start, lk.end, lk.href) for lk in doc.links])
         self._gap: tuple[int, float] | None = None  # (block before which the gap sits, height)
         self._programmatic_scroll = 0
         self.setReadOnly(True)
@@ -366,9 +311,9 @@ class DocumentView(QTextEdit):
     def set_decorations(self, deco: Decorations) -> None:
         """Replace what is drawn over the text."""
         self.deco = deco
-        self._entity_spans = _SpanList(deco.entities)
-        self._note_spans = _SpanList(deco.notes)
-        self._hit_spans = _SpanList(deco.hits)
+        self._entity_spans = SpanList(deco.entities)
+        self._note_spans = SpanList(deco.notes)
+        self._hit_spans = SpanList(deco.hits)
         self.schedule_refresh()
 
     def update_decorations(self, **changes: object) -> None:
@@ -376,11 +321,11 @@ class DocumentView(QTextEdit):
         for name, value in changes.items():
             setattr(self.deco, name, value)
         if "entities" in changes:
-            self._entity_spans = _SpanList(self.deco.entities)
+            self._entity_spans = SpanList(self.deco.entities)
         if "notes" in changes:
-            self._note_spans = _SpanList(self.deco.notes)
+            self._note_spans = SpanList(self.deco.notes)
         if "hits" in changes:
-            self._hit_spans = _SpanList(self.deco.hits)
+            self._hit_spans = SpanList(self.deco.hits)
         self.schedule_refresh()
 
     def schedule_refresh(self) -> None:
@@ -402,73 +347,7 @@ class DocumentView(QTextEdit):
         if self.passage_count == 0 or not self._built:
             return
         first, last = self.visible_passages()
-        start = self.display.passages[first].start
-        end = self.display.passages[last].end
-        t = self.theme
-        sels: list[QTextEdit.ExtraSelection] = []
-
-        def add(s: int, e: int, fmt: QTextCharFormat) -> None:
-            if e <= s:
-                return
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.document())
-            qs, qe = self.display.qt_range(s, e)
-            cursor.setPosition(qs)
-            cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            sel.format = fmt
-            sels.append(sel)
-
-        def block_fmt(colour: str) -> QTextCharFormat:
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor(colour))
-            fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
-            return fmt
-
-        for i in range(first, last + 1):
-            p = self.display.passages[i]
-            if i == self.current and self.active:
-                add(p.start, p.end, block_fmt(t.current))
-            elif i in self.deco.partners:
-                add(p.start, p.end, block_fmt(t.partner))
-            if p.kind == "boilerplate":
-                dim = QTextCharFormat()
-                dim.setForeground(QColor(t.dim))
-                add(p.start, p.end, dim)
-        for lk in self._links.overlapping(start, end):
-            fmt = QTextCharFormat()
-            fmt.setForeground(QColor(t.link))
-            fmt.setFontUnderline(True)
-            add(lk[0], lk[1], fmt)
-        for span in self._entity_spans.overlapping(start, end):
-            fmt = QTextCharFormat()
-            fmt.setBackground(t.entity_colour(span.colour))
-            fmt.setForeground(QColor(t.text))
-            if span.entity == self.deco.focus_entity:
-                fmt.setFontWeight(QFont.Weight.Bold)
-                fmt.setFontOverline(True)
-            add(span.start, span.end, fmt)
-        for note in self._note_spans.overlapping(start, end):
-            fmt = QTextCharFormat()
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(t.note_colour(note.colour))
-            add(note.start, note.end, fmt)
-        current_hit = (
-            self.deco.hits[self.deco.current_hit]
-            if 0 <= self.deco.current_hit < len(self.deco.hits)
-            else None
-        )
-        for hit in self._hit_spans.overlapping(start, end):
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor(t.search_current if hit == current_hit else t.search))
-            fmt.setForeground(QColor(t.text))
-            add(hit[0], hit[1], fmt)
-        if self.deco.selection:
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor(t.selection))
-            fmt.setForeground(QColor(t.text))
-            add(*self.deco.selection, fmt)
-        self.setExtraSelections(sels)
+        self.setExtraSelections(extra_selections(self, first, last))
 
     # ----- painting and mouse -------------------------------------------------------------
 

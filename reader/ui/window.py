@@ -399,43 +399,15 @@ class MainWindow(QMainWindow):
 
     def confirm_open_link(self, href: str) -> None:
         """Open a link only after showing its address, and only http(s)."""
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-        from PySide6.QtWidgets import QMessageBox
+        from reader.ui.commands.view import confirm_open_link
 
-        url = QUrl(href)
-        if url.scheme().lower() not in ("http", "https"):
-            self.show_error(f"Not opened: only http(s) links open ({href[:80]})")
-            return
-        answer = QMessageBox.question(
-            self, "Open link", f"Open this address in your browser?\n\n{url.toString()}"
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            QDesktopServices.openUrl(url)
+        confirm_open_link(self, href)
 
     def concordance_view(self) -> Any:
-        """The concordance view in its dock (bottom), made the first time it is asked for."""
-        if self.concordance is None:
-            from reader.ui.commands.search import goto_span
-            from reader.ui.concordance import ConcordanceView
+        """The concordance view in its dock, made the first time it is asked for."""
+        from reader.ui.commands.search import concordance_view
 
-            Qt = QtCore.Qt
-            view = ConcordanceView()
-            view.owns_keyboard = True  # its table and query box read their own keys
-            view.hit_activated.connect(lambda d, s, e: goto_span(self, d, s, e))
-            view.closed.connect(self._concordance_closed)
-            self.concordance = view
-            self.concordance_dock = self._dock(
-                "Concordance", view, Qt.DockWidgetArea.BottomDockWidgetArea
-            )
-            view.splitter.setOrientation(Qt.Orientation.Horizontal)
-            view.splitter.setSizes([3000, 2000])
-            height = max(240, self.height() * 2 // 5)
-            self.resizeDocks([self.concordance_dock], [height], Qt.Orientation.Vertical)
-            from reader.ui.wiring import zoom_panels
-
-            zoom_panels(self, self.zoom)
-        return self.concordance
+        return concordance_view(self)
 
     def _concordance_closed(self) -> None:
         if self.concordance_dock is not None:
@@ -505,38 +477,14 @@ class MainWindow(QMainWindow):
         self._save_timer.start()
 
     def save_state(self) -> None:
-        from reader.ui.state import save_state
+        from reader.ui.window_state import save_window_state
 
-        self._remember_positions()
-        key = self.session.topic_key()
-        if self.area.columns and key and not self.session.single_doc:
-            self.state.order[key] = self.area.ids()
-            self.state.hidden[key] = sorted(self.area.hidden)
-            self.state.sizes[key] = self.area.splitter.sizes()
-        self.state.zoom = self.zoom
-        self.state.sync = self.area.sync
-        self.state.search_scope = self.session.search_scope
-        self.state.geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
-        self.state.window_state = base64.b64encode(bytes(self.saveState().data())).decode("ascii")
-        try:
-            save_state(self.state, self.state_path)
-        except OSError as exc:
-            self.show_error(f"Could not save the window state: {exc}")
+        save_window_state(self)
 
     def _restore_window(self) -> None:
-        from PySide6.QtCore import QByteArray
+        from reader.ui.window_state import restore_window_state
 
-        try:
-            if self.state.geometry:
-                self.restoreGeometry(QByteArray(base64.b64decode(self.state.geometry)))
-            if self.state.window_state:
-                self.restoreState(QByteArray(base64.b64decode(self.state.window_state)))
-        except ValueError:
-            pass
-        self.area.sync = self.state.sync
-        self.note_dock.hide()
-        self.fit_to_screen()
-        self.keep_docks_in_bounds()
+        restore_window_state(self)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

@@ -303,7 +303,7 @@ def _keep_view(w: MainWindow, analysis: Analysis) -> None:
 
 
 def refresh_entities(w: MainWindow) -> None:
-    from reader.ui.document_view import EntitySpan
+    from reader.ui.decorations import EntitySpan
 
     analysis = w.session.analysis
     if analysis is None:
@@ -314,7 +314,7 @@ def refresh_entities(w: MainWindow) -> None:
 
 
 def refresh_notes(w: MainWindow) -> None:
-    from reader.ui.document_view import NoteSpan
+    from reader.ui.decorations import NoteSpan
     from reader.ui.theme import DEFAULT_NOTE_COLOUR
 
     by_path: dict[str, list[NoteSpan]] = {}

@@ -197,3 +197,26 @@ def goto_span(w: MainWindow, doc_id: str, start: int, end: int) -> None:
     doc = w.session.document(doc_id)
     if doc is not None:
         w.show_message(f"{doc.title[:40]}: “{doc.text[start:end][:40]}”")
+
+
+def concordance_view(w: MainWindow) -> Any:
+    """The concordance view in its dock (bottom), made the first time it is asked for."""
+    if w.concordance is None:
+        from PySide6.QtCore import Qt
+
+        from reader.ui.concordance import ConcordanceView
+
+        view = ConcordanceView()
+        view.owns_keyboard = True  # its table and query box read their own keys
+        view.hit_activated.connect(lambda d, s, e: goto_span(w, d, s, e))
+        view.closed.connect(w._concordance_closed)
+        w.concordance = view
+        w.concordance_dock = w._dock("Concordance", view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        view.splitter.setOrientation(Qt.Orientation.Horizontal)
+        view.splitter.setSizes([3000, 2000])
+        height = max(240, w.height() * 2 // 5)
+        w.resizeDocks([w.concordance_dock], [height], Qt.Orientation.Vertical)
+        from reader.ui.wiring import zoom_panels
+
+        zoom_panels(w, w.zoom)
+    return w.concordance

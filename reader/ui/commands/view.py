@@ -156,3 +156,20 @@ def cancel_loading(w: MainWindow) -> None:
     if w.loader is None and w.indexer is None:
         raise CommandError("Nothing is loading")
     w.cancel_loading()
+
+
+def confirm_open_link(w: MainWindow, href: str) -> None:
+    """Open a link only after showing its address, and only http(s)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+
+    url = QUrl(href)
+    if url.scheme().lower() not in ("http", "https"):
+        w.show_error(f"Not opened: only http(s) links open ({href[:80]})")
+        return
+    answer = QMessageBox.question(
+        w, "Open link", f"Open this address in your browser?\n\n{url.toString()}"
+    )
+    if answer == QMessageBox.StandardButton.Yes:
+        QDesktopServices.openUrl(url)
