@@ -263,7 +263,7 @@ class ColumnsArea(QScrollArea):
         view = focused.view
         index = view.current
         y = view.passage_top(index)
-        kind = view.display.passages[index].kind
+        kind = view.passage(index).kind
         self._syncing = True
         try:
             for column in self.visible_columns():

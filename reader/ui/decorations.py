@@ -68,8 +68,8 @@ class SpanList:
 
 def extra_selections(self: DocumentView, first: int, last: int) -> list[QTextEdit.ExtraSelection]:
     """The highlights of passages `first`..`last` (inclusive) of a built view."""
-    start = self.display.passages[first].start
-    end = self.display.passages[last].end
+    start = self.passage(first).start
+    end = self.passage(last).end
     t = self.theme
     sels: list[QTextEdit.ExtraSelection] = []
 
@@ -92,7 +92,7 @@ def extra_selections(self: DocumentView, first: int, last: int) -> list[QTextEdi
         return fmt
 
     for i in range(first, last + 1):
-        p = self.display.passages[i]
+        p = self.passage(i)
         if i == self.current and self.active:
             add(p.start, p.end, block_fmt(t.current))
         elif i in self.deco.partners:

@@ -7,6 +7,9 @@ for the passages on screen, so a 10 MB document costs no more to decorate than a
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from dataclasses import replace
+
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -36,6 +39,7 @@ MAX_LINE_EM = 42  # readable line length when a column is wide
 BAR_WIDTH = 4
 VISIBLE_MARGIN = 2  # passages decorated beyond the visible ones
 BAR_SPACE = 16  # room kept for the vertical scroll bar
+WINDOW_CHARS = 300_000  # a longer document shows a window of passages this long around the cursor
 
 
 class DocumentView(QTextEdit):
@@ -75,6 +79,9 @@ class DocumentView(QTextEdit):
         self.viewport().setMouseTracking(True)
         self._display: DisplayText | None = None  # made with the document (word breaks cost)
         self._passages = list(doc.passages) or [Passage(0, 0, len(doc.text))]
+        self._starts = [p.start for p in self._passages]
+        self._base, self._stop = 0, len(self._passages)  # the passages in the QTextDocument
+        self._windowed = len(doc.text) > 2 * WINDOW_CHARS
         self._built = False  # the QTextDocument is made when the view is first needed or painted
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -96,11 +103,54 @@ class DocumentView(QTextEdit):
         if self._built:
             return
         self._built = True
+        if self._windowed:
+            self._base, self._stop = self._window_around(self.current)
+        self._display = None
         self.setDocument(self._build_document())
         if self._gap is not None:
             self._set_top_margin(*self._gap)
         self.schedule_refresh()
         self.built.emit()
+
+    # ----- the passage window of a very long document ---------------------------------------
+
+    def _window_around(self, index: int) -> tuple[int, int]:
+        """Passages around `index` holding about WINDOW_CHARS of text."""
+        n = len(self._passages)
+        lo = hi = max(0, min(index, n - 1))
+        budget = WINDOW_CHARS
+        while budget > 0 and (lo > 0 or hi < n - 1):
+            if hi < n - 1:
+                hi += 1
+                budget -= self._passages[hi].end - self._passages[hi].start
+            if lo > 0:
+                lo -= 1
+                budget -= self._passages[lo].end - self._passages[lo].start
+        return lo, hi + 1
+
+    def _ensure_in_window(self, index: int) -> None:
+        """Move the window so that passage `index` is in it (the view keeps what it shows
+        where it can)."""
+        if not self._built or self._base <= index < self._stop:
+            return
+        self._rewindow(index)
+
+    def _rewindow(self, index: int) -> None:
+        self._base, self._stop = self._window_around(index)
+        self._display = None
+        gap = self._gap
+        self._gap = None
+        self.setDocument(self._build_document())
+        if gap is not None:
+            self.set_gap(*gap)
+        self.schedule_refresh()
+
+    def in_window(self, index: int) -> bool:
+        return self._base <= index < self._stop
+
+    def passage(self, index: int) -> Passage:
+        """Passage `index` of the document."""
+        return self._passages[index]
 
     def document(self) -> QTextDocument:
         self.ensure_built()
@@ -156,9 +206,12 @@ class DocumentView(QTextEdit):
 
     @property
     def display(self) -> DisplayText:
-        """The reading text as Qt shows it (made on first use)."""
+        """The text in the QTextDocument (the window's passages) as Qt shows it."""
         if self._display is None:
-            self._display = DisplayText(self.doc)
+            shown = self.doc
+            if self._windowed:
+                shown = replace(self.doc, passages=self._passages[self._base : self._stop])
+            self._display = DisplayText(shown)
         return self._display
 
     @property
@@ -173,9 +226,12 @@ class DocumentView(QTextEdit):
         self.schedule_refresh()
 
     def block_rect(self, index: int) -> QRectF:
-        """The passage's block in document coordinates (margins included)."""
-        block = self.document().findBlockByNumber(index)
-        return self.document().documentLayout().blockBoundingRect(block)
+        """The passage's block in document coordinates (margins excluded)."""
+        qdoc = self.document()
+        self._ensure_in_window(index)
+        qdoc = super().document()
+        block = qdoc.findBlockByNumber(index - self._base)
+        return qdoc.documentLayout().blockBoundingRect(block)
 
     def passage_top(self, index: int) -> float:
         """Top of passage `index`'s text in viewport coordinates (a gap band above it, which
@@ -215,15 +271,16 @@ class DocumentView(QTextEdit):
         laid out yet, so this searches block rectangles instead (each forces the layout only up
         to its block), galloping out from the current passage, which is usually on screen.
         """
-        n = self.passage_count
-        if n == 0:
+        if self.passage_count == 0:
             return 0
+        self.ensure_built()
+        first, n = self._base, self._stop  # only the passages in the window have blocks
         doc_y = y + self.verticalScrollBar().value()
 
         def top(i: int) -> float:
             return self.block_rect(i).top()
 
-        start = max(0, min(self.current, n - 1))
+        start = max(first, min(self.current, n - 1))
         step = 1
         if top(start) <= doc_y:  # the answer is at or after `start`
             lo = start
@@ -233,10 +290,10 @@ class DocumentView(QTextEdit):
             hi = min(n - 1, lo + step)
         else:
             hi = start
-            while hi - step > 0 and top(hi - step) > doc_y:
+            while hi - step > first and top(hi - step) > doc_y:
                 hi -= step
                 step *= 2
-            lo = max(0, hi - step)
+            lo = max(first, hi - step)
         while lo < hi:  # last block whose top is at or above doc_y
             mid = (lo + hi + 1) // 2
             if top(mid) <= doc_y:
@@ -246,7 +303,8 @@ class DocumentView(QTextEdit):
         return lo
 
     def passage_at_offset(self, cp: int) -> int:
-        return self.display.passage_at(cp)
+        """The passage holding reading offset `cp` (the previous one between passages)."""
+        return max(0, bisect_right(self._starts, cp) - 1)
 
     def first_visible_passage(self) -> int:
         return self.passage_at_y(1)
@@ -262,7 +320,23 @@ class DocumentView(QTextEdit):
     def _on_scroll(self) -> None:
         self.schedule_refresh()
         if not self._programmatic_scroll:
+            self._follow_window_edge()
             self.user_scrolled.emit()
+
+    def _follow_window_edge(self) -> None:
+        """Scrolled by hand to an end of the window: move the window on, keeping the passage
+        at the top of the screen where it is."""
+        if not self._windowed or not self._built:
+            return
+        bar = self.verticalScrollBar()
+        near_end = bar.value() >= bar.maximum() - 2 and self._stop < self.passage_count
+        near_start = bar.value() <= bar.minimum() + 2 and self._base > 0
+        if not (near_end or near_start):
+            return
+        anchor = self.passage_at_y(0)
+        y = self.passage_top(anchor)
+        self._rewindow(anchor)
+        self.scroll_passage_to(anchor, y)
 
     # ----- gaps (a passage of another column with no partner here) -------------------------
 
@@ -271,24 +345,32 @@ class DocumentView(QTextEdit):
         new = None if before is None else (max(0, min(before, self.passage_count)), height)
         if new == self._gap:
             return
-        if self._gap is not None:
+        if self._gap is not None and self._gap_shown(self._gap[0]):
             self._set_top_margin(self._gap[0], 0.0)
         self._gap = new
-        if new is not None:
+        if new is not None and self._gap_shown(new[0]):
             self._set_top_margin(new[0], new[1])
         self.viewport().update()
+
+    def _gap_shown(self, before: int) -> bool:
+        """Whether the block that carries a gap before `before` is in the window."""
+        return self._built and (
+            self._base <= before < self._stop
+            or (before >= self.passage_count and self._stop == self.passage_count)
+        )
 
     @property
     def gap(self) -> tuple[int, float] | None:
         return self._gap
 
     def _set_top_margin(self, index: int, margin: float) -> None:
+        qdoc = super().document()
         if index >= self.passage_count:  # after the last passage: grow its bottom margin
-            block = self.document().lastBlock()
+            block = qdoc.lastBlock()
             fmt = QTextBlockFormat()
             fmt.setBottomMargin(self._spacing() + margin)
         else:
-            block = self.document().findBlockByNumber(index)
+            block = qdoc.findBlockByNumber(index - self._base)
             fmt = QTextBlockFormat()
             fmt.setTopMargin(margin)
         QTextCursor(block).mergeBlockFormat(fmt)
@@ -296,7 +378,7 @@ class DocumentView(QTextEdit):
     def gap_rect(self) -> QRectF | None:
         """The gap band in viewport coordinates: the margin above passage `before` (or below
         the last passage), never over text."""
-        if self._gap is None:
+        if self._gap is None or not self._gap_shown(self._gap[0]):
             return None
         index, height = self._gap
         if index >= self.passage_count:
@@ -335,12 +417,12 @@ class DocumentView(QTextEdit):
         """First and last passage (inclusive) on screen, with a small margin."""
         first = self.passage_at_y(0)
         last = self.passage_at_y(self.viewport().height())
-        return max(0, first - VISIBLE_MARGIN), min(self.passage_count - 1, last + VISIBLE_MARGIN)
+        return max(self._base, first - VISIBLE_MARGIN), min(self._stop - 1, last + VISIBLE_MARGIN)
 
     def visible_span(self) -> tuple[int, int]:
         """Reading offsets covered by the visible passages."""
         first, last = self.visible_passages()
-        return self.display.passages[first].start, self.display.passages[last].end
+        return self._passages[first].start, self._passages[last].end
 
     def refresh(self) -> None:
         """Rebuild the extra selections for the passages on screen."""
@@ -357,7 +439,7 @@ class DocumentView(QTextEdit):
             return
         super().paintEvent(event)
         painter = QPainter(self.viewport())
-        if self.active and 0 <= self.current < self.passage_count:
+        if self.active and self.in_window(self.current):
             top = self.passage_top(self.current)
             height = self.passage_height(self.current)
             painter.fillRect(QRectF(0, top, BAR_WIDTH, max(height, 4)), QColor(self.theme.accent))
@@ -421,7 +503,7 @@ class DocumentView(QTextEdit):
                 self.link_activated.emit(lk[2])
                 return
         if not self.textCursor().hasSelection():
-            index = self.display.passage_at(offset)
+            index = self.passage_at_offset(offset)
             self.current = index
             self.passage_clicked.emit(index)
             self.schedule_refresh()
@@ -446,5 +528,5 @@ class DocumentView(QTextEdit):
         return None
 
     def links_in_passage(self, index: int) -> list[str]:
-        p = self.display.passages[index]
+        p = self._passages[index]
         return [lk[2] for lk in self._links.overlapping(p.start, p.end)]

@@ -120,7 +120,7 @@ class StatusBar:
         self.doc_label.set_message(f"{column.doc.title} [{column.doc.language}]")
         view = column.view
         text = f"¶ {view.current + 1}/{view.passage_count}"
-        passage = view.display.passages[view.current] if view.passage_count else None
+        passage = view.passage(view.current) if view.passage_count else None
         kind = passage.kind if passage else ""
         if kind and kind != "paragraph":
             text += f" {kind}"

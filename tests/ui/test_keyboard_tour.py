@@ -26,7 +26,7 @@ def test_visual_mode_starts_at_the_cursor_not_at_the_last_entity(qtbot, tmp_path
     press(qtbot, w, "e")
     assert w.session.entity_cursor is not None
     press(qtbot, w, "jj")
-    here = w.area.view.display.passages[w.area.view.current]
+    here = w.area.view.passage(w.area.view.current)
     press(qtbot, w, "v")
     _, anchor, _head = w.session.selection
     assert here.start <= anchor < here.end, "the selection starts in the cursor passage"

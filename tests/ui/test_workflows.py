@@ -105,7 +105,7 @@ def test_annotate_current_passage_escape_asks_then_discards(qtbot, window, store
     press(qtbot, window, "a")
     qtbot.keyClick(window.note_editor.editor, Qt.Key.Key_Return, CTRL)
     ann = store.list()[0]
-    p = window.area.view.display.passages[window.area.view.current]
+    p = window.area.view.passage(window.area.view.current)
     assert (ann.start, ann.end) == (p.start, p.end)
 
 

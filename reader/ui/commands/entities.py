@@ -54,7 +54,7 @@ def _step(w: MainWindow, direction: int) -> None:
     spans = analysis.entity_spans(doc_id)
     if not spans:
         raise CommandError("No shared entities in this document")
-    p = view.display.passages[view.current]
+    p = view.passage(view.current)
     cursor = w.session.entity_cursor
     if cursor and cursor[0] == doc_id and p.start <= cursor[1] <= p.end:
         here = cursor[1]

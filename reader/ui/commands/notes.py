@@ -137,7 +137,7 @@ def close_editor(w: MainWindow) -> None:
 def annotation_here(w: MainWindow) -> Any:
     """The note on the cursor passage (the one chosen in the panel first)."""
     view = w.area.view
-    p = view.display.passages[view.current]
+    p = view.passage(view.current)
     chosen = w.annotations_panel.current_id()
     notes = w.session.annotations
     here = [a for a in notes if a.document == view.doc.path and a.start < p.end and p.start < a.end]
@@ -234,7 +234,7 @@ def _step(w: MainWindow, direction: int) -> None:
     )
     if not mine:
         raise CommandError("No notes in this document")
-    p = view.display.passages[view.current]
+    p = view.passage(view.current)
     if direction > 0:
         after = [a for a in mine if a.start >= p.end]
         target = after[0] if after else mine[0]

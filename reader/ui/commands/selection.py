@@ -46,7 +46,7 @@ def follow_cursor(w: MainWindow) -> None:
     view = w.area.view
     if view.doc.id != doc_id:
         return
-    p = view.display.passages[view.current]
+    p = view.passage(view.current)
     head = p.end if p.start >= anchor else max(anchor, p.start)
     set_selection(w, doc_id, anchor, head)
 
@@ -62,7 +62,7 @@ def visual(w: MainWindow) -> None:
     anchor, head = u.first_word(view.current)
     cursor = w.session.entity_cursor
     if cursor and cursor[0] == doc.id:  # just reached with e/E: start on that name
-        p = view.display.passages[view.current]
+        p = view.passage(view.current)
         entity = w.session.entity(w.session.focus_entity)
         occ = next(
             (
@@ -87,11 +87,11 @@ def _extend(w: MainWindow, kind: str, direction: int, count: int) -> None:
     if view.doc.id != doc_id:
         raise CommandError("The selection is in another column")
     u = units(w, doc_id)
-    floor = max(u.first_word(view.display.passage_at(anchor))[1], anchor + 1)
+    floor = max(u.first_word(view.passage_at_offset(anchor))[1], anchor + 1)
     for _ in range(max(1, count)):
         head = u.next_end(kind, head) if direction > 0 else u.prev_end(kind, head, floor)
     set_selection(w, doc_id, anchor, head)
-    view.set_current(view.display.passage_at(max(anchor, head - 1)))
+    view.set_current(view.passage_at_offset(max(anchor, head - 1)))
     w.area.after_move()
 
 
@@ -165,6 +165,6 @@ def target_span(w: MainWindow, allow_passage: bool = True) -> tuple[str, int, in
             if o.doc == doc_id and o.start == start and doc_id == view.doc.id:
                 return doc_id, o.start, o.end
     if allow_passage:
-        p = view.display.passages[view.current]
+        p = view.passage(view.current)
         return view.doc.id, p.start, p.end
     return None
