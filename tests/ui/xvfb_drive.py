@@ -162,6 +162,41 @@ def mean_brightness(path: Path) -> float:
     return total / count
 
 
+SOAK_KEYS = [
+    "j", "j", "j", "k", "l", "h", "bracketright", "bracketleft", "e", "shift+e", "shift+g",
+    "g", "x", "shift+x", "s", "s", "question", "Escape", "ctrl+d", "ctrl+u", "v", "w", "Escape",
+    "o", "Escape", "BackSpace", "ctrl+equal", "ctrl+minus", "Escape",
+]  # fmt: skip
+
+
+def window_size(driver: Driver) -> tuple[int, int]:
+    """The app window's size (xdotool)."""
+    for line in driver.xdo("getwindowgeometry", driver.window).splitlines():
+        if "Geometry:" in line:
+            w, h = line.split(":", 1)[1].strip().split("x")
+            return int(w), int(h)
+    raise DriveError("no window geometry")
+
+
+def soak(driver: Driver, keys: int, seed: int) -> str:
+    """Seeded random keys at the real window; after every few, the app must be alive and
+    within the screen."""
+    import random
+
+    rng = random.Random(seed)
+    screen = tuple(int(v) for v in driver.xdo("getdisplaygeometry").split())
+    for n in range(keys):
+        driver.keys(rng.choice(SOAK_KEYS), pause=0.08)
+        if n % 10 == 9:
+            if driver.proc is not None and driver.proc.poll() is not None:
+                raise DriveError(f"the app died during the key soak (key {n})")
+            width, height = window_size(driver)
+            if width > screen[0] or height > screen[1]:
+                raise DriveError(f"window {width}x{height} past the screen {screen} (key {n})")
+    driver.keys("Escape", "Escape", pause=0.3)
+    return f"{keys} random keys: the app stayed alive and within the screen"
+
+
 def run(out: Path) -> list[str]:
     """Drive the app; returns what was checked. Raises DriveError on a failed check."""
     out.mkdir(parents=True, exist_ok=True)
@@ -196,6 +231,7 @@ def run(out: Path) -> list[str]:
             if notes_in_store(driver.db):
                 raise DriveError("u did not undo the note")
             checked.append("u undid the note in the store")
+            checked.append(soak(driver, keys=80, seed=7))
             driver.keys("ctrl+t", "ctrl+q", pause=0.5)
             code = driver.stop()
             if code != 0:
