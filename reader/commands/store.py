@@ -67,6 +67,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="import a W3C Web Annotation JSON file (all or nothing)")
     p.add_argument("file", type=existing_file)
+    p.add_argument(
+        "--restore-deleted",
+        action="store_true",
+        help="also bring back notes deleted here after the file was written (a backup)",
+    )
     add_db_option(p)
     p.set_defaults(run=run_import)
 
@@ -283,8 +288,9 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     try:
         with _open(args) as store:
-            result = import_file(store, args.file)
+            result = import_file(store, args.file, restore_deleted=args.restore_deleted)
     except (ExchangeError, StoreError) as exc:
         return _fail(f"{exc}; nothing was imported")
     print_json(result.to_json())
+    sys.stderr.write(f"imported: {result.summary()}\n")
     return 0

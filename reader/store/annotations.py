@@ -318,9 +318,32 @@ class MergeResult:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # ours was as new or newer
+    deleted_here: list[str] = field(default_factory=list)  # deleted here after the file was made
+    restored: list[str] = field(default_factory=list)  # deleted here, brought back on request
 
     def to_json(self) -> dict[str, Any]:
-        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged}
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted_here": self.deleted_here,
+            "restored": self.restored,
+        }
+
+    def summary(self) -> str:
+        """One line for people: what the import did."""
+        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated"]
+        if self.restored:
+            parts.append(f"{len(self.restored)} deleted notes restored")
+        if self.deleted_here:
+            parts.append(
+                f"{len(self.deleted_here)} not restored (deleted here after the file was "
+                "written; import again with restore to bring them back)"
+            )
+        kept = len(self.unchanged) - len(self.deleted_here)
+        if kept:
+            parts.append(f"{kept} unchanged")
+        return ", ".join(parts)
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -670,9 +693,13 @@ class Store:
         self._notify(Change("annotation", "updated", (new.id,)))
         return new
 
-    def merge(self, incoming: Sequence[Annotation]) -> MergeResult:
+    def merge(
+        self, incoming: Sequence[Annotation], restore_deleted: bool = False
+    ) -> MergeResult:
         """Import annotations in one transaction: new ids are added, known ids are replaced
-        only when the incoming `modified` is newer. Tombstones count as known."""
+        only when the incoming `modified` is newer. Tombstones count as known: a note deleted
+        here after the file was written stays deleted (listed in `deleted_here`) unless
+        `restore_deleted`, which brings back every deleted note the file holds (a backup)."""
         checked = [a.validated() for a in incoming]
         result = MergeResult()
         with transaction(self.conn):
@@ -683,18 +710,24 @@ class Store:
             )
             for ann in checked:
                 row = self.conn.execute(
-                    "SELECT modified FROM annotations WHERE id = ?", (ann.id,)
+                    "SELECT modified, deleted FROM annotations WHERE id = ?", (ann.id,)
                 ).fetchone()
                 if row is None:
                     self._write(ann)
                     result.added.append(ann.id)
+                elif row[1] is not None and ann.deleted is None and restore_deleted:
+                    self._write(ann)
+                    result.restored.append(ann.id)
                 elif parse_time(ann.modified) > parse_time(row[0]):
                     self._write(ann)
                     result.updated.append(ann.id)
                 else:
                     result.unchanged.append(ann.id)
-        if result.added or result.updated:
-            self._notify(Change("annotation", "imported", (*result.added, *result.updated)))
+                    if row[1] is not None and ann.deleted is None:
+                        result.deleted_here.append(ann.id)
+        changed = (*result.added, *result.updated, *result.restored)
+        if changed:
+            self._notify(Change("annotation", "imported", changed))
         return result
 
     # re-anchoring -----------------------------------------------------------------------------

@@ -525,13 +525,14 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"not valid JSON: {name}")
 
 
-def import_w3c(store: Store, data: bytes | str) -> MergeResult:
-    """Validate all of `data`, then merge it into the store in one transaction."""
+def import_w3c(store: Store, data: bytes | str, restore_deleted: bool = False) -> MergeResult:
+    """Validate all of `data`, then merge it into the store in one transaction (with
+    `restore_deleted`, notes deleted here come back: see `Store.merge`)."""
     annotations = parse_import(data)
-    return store.merge(annotations)
+    return store.merge(annotations, restore_deleted=restore_deleted)
 
 
-def import_file(store: Store, path: Path) -> MergeResult:
+def import_file(store: Store, path: Path, restore_deleted: bool = False) -> MergeResult:
     try:
         size = path.stat().st_size
         if size > MAX_IMPORT_BYTES:
@@ -540,6 +541,6 @@ def import_file(store: Store, path: Path) -> MergeResult:
     except OSError as exc:
         raise ExchangeError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        return import_w3c(store, data)
+        return import_w3c(store, data, restore_deleted=restore_deleted)
     except ExchangeError as exc:
         raise ExchangeError(f"{path}: {exc}") from None

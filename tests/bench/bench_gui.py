@@ -187,6 +187,10 @@ def main() -> None:
         if surface != key:
             ms, stall = timed(dog, w, lambda: change_links(w, "unlink", [(key, surface)]))
             rows.append(("unlink a name: re-highlighted", ms, stall, "< 300 ms, no block"))
+    ms, stall = timed(dog, w, lambda: w.registry.run("topic-rename A renamed topic"))
+    rows.append(("rename the topic (no entity recomputed)", ms, stall, "no stall > 100 ms"))
+    ms, stall = timed(dog, w, lambda: w.registry.run("undo"))
+    rows.append(("undo the rename", ms, stall, "no stall > 100 ms"))
     ms, stall = timed(dog, w, lambda: w.registry.run("theme-toggle"))
     rows.append(("theme toggle (24 columns)", ms, stall, "no stall > 100 ms"))
     ms, stall = timed(dog, w, lambda: w.registry.run("zoom-in"))

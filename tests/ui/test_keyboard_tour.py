@@ -160,3 +160,24 @@ def test_note_preview_in_the_status_bar_is_one_line(qtbot, tmp_path, store):
     height = w.statusBar().height()
     QApplication.processEvents()
     assert w.statusBar().height() == height
+
+
+def test_importing_an_export_after_dd_says_why_the_note_stays_deleted_and_can_restore_it(
+    qtbot, tmp_path, store
+):
+    w = _window(qtbot, tmp_path, store)
+    press(qtbot, w, "a")
+    qtbot.keyClicks(w.note_editor.editor, "keep me")
+    qtbot.keyClick(w.note_editor.editor, Qt.Key.Key_Return, CTRL)
+    backup = tmp_path / "backup.json"
+    assert w.registry.run(f"export {backup}")
+    press(qtbot, w, "dd")
+    assert store.list() == []
+    assert w.registry.run(f"import {backup}")
+    said = w.message_label.text_shown()
+    assert "1 not restored" in said and "deleted here" in said
+    assert store.list() == []
+    assert w.registry.run(f"import {backup} restore")
+    assert "1 deleted notes restored" in w.message_label.text_shown()
+    assert [a.note for a in store.list()] == ["keep me"]
+    assert w.session.annotations, "the panel and the underlines see it again"

@@ -296,8 +296,9 @@ def export(w: MainWindow, path: str = "") -> None:
 
 
 @command(name="import")
-def import_notes(w: MainWindow, path: str = "") -> None:
-    """Import notes from a W3C Web Annotation JSON file (notes deleted here come back)"""
+def import_notes(w: MainWindow, path: str = "", restore: str = "") -> None:
+    """Import notes from a W3C Web Annotation JSON file (`:import FILE restore` also brings
+    back the notes deleted here)"""
     from PySide6.QtWidgets import QFileDialog
 
     from reader.store import exchange
@@ -312,10 +313,9 @@ def import_notes(w: MainWindow, path: str = "") -> None:
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"Cannot read {path}: {exc}") from exc
     try:
-        result = exchange.import_w3c(store, data)
+        result = exchange.import_w3c(store, data, restore_deleted=restore == "restore")
     except Exception as exc:
         raise CommandError(f"Import refused, nothing changed: {exc}") from exc
     w.reanchor_annotations()
     w.ops.changed.emit(ChangeSet(ANNOTATIONS))
-    summary = ", ".join(f"{len(v)} {k}" for k, v in result.to_json().items() if v) or "nothing new"
-    w.show_message(f"Imported {Path(path).name}: {summary}")
+    w.show_message(f"Imported {Path(path).name}: {result.summary()}", 12000)
