@@ -148,8 +148,13 @@ def test_merge_newer_modified_wins_and_tombstones_count(store: Store):
     assert store.get(ann.id).note == "newer"
     # deleted here after the file was written: the file's older copy does not resurrect it
     store.delete(fresh.id)
-    assert store.merge([fresh]).unchanged == [fresh.id]
+    result = store.merge([fresh])
+    assert result.unchanged == [fresh.id] and result.deleted_here == [fresh.id]
+    assert "1 not restored" in result.summary()
     assert store.get(fresh.id) is None
+    # restoring a backup on purpose brings it back
+    result = store.merge([fresh], restore_deleted=True)
+    assert result.restored == [fresh.id] and store.get(fresh.id).note == "fresh"
 
 
 def test_merge_is_all_or_nothing(store: Store):
