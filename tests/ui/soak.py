@@ -131,7 +131,32 @@ def check(w) -> list[str]:
             problems.append("status names another document")
         if w.area.column.isHidden():
             problems.append("the focused column is hidden")
+        problems.extend(_level_problems(w))
     return problems
+
+
+def _level_problems(w) -> list[str]:
+    """With sync on, partners of the cursor passage sit level with it (where the partner's
+    column can scroll that far)."""
+    area = w.area
+    if not area.sync or len(area.visible_columns()) < 2:
+        return []
+    view = area.view
+    y = view.passage_top(view.current)
+    partners = area.partners(view.doc.id, view.current)
+    out = []
+    for column in area.on_screen_columns():
+        other = column.view
+        found = partners.get(column.doc.id)
+        if column is area.column or not found or not other.is_built:
+            continue
+        bar = other.verticalScrollBar()
+        if bar.value() in (bar.minimum(), bar.maximum()):
+            continue  # it cannot scroll further
+        top = other.passage_top(found[0])
+        if abs(top - y) > 3:
+            out.append(f"{column.doc.title[:20]!r} partner at {top:.0f}, cursor at {y:.0f}")
+    return out
 
 
 def run_soak(w, keys: int, seed: int, settle=None) -> SoakReport:
