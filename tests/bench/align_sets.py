@@ -209,3 +209,35 @@ def book(lang: str, books: Sequence[str]) -> list[Unit]:
     for chapter in chapters(books):
         out.extend(chapter_units(lang, chapter))
     return out
+
+
+def project_stories(
+    split: str, condition: str, seed: int = 11
+) -> list[tuple[str, list[Unit], list[Unit]]]:
+    """The hand-written parallel stories of tests/data/topics/<split> (gold in
+    tests/data/alignment/<split>.toml), every ordered pair of versions, disturbed by
+    `condition`: (language pair, a, b)."""
+    from analysis_gold import parallel_stories, version_pairs
+
+    rng = random.Random(f"{seed}/{split}/{condition}")
+    stories = parallel_stories(split)
+    out = []
+    for folder, versions in stories.items():
+        others = [v for f, vs in stories.items() if f != folder for v in vs]
+        for va, vb in version_pairs(versions):
+            a, b = _units_of(va), _units_of(vb)
+            donor = rng.choice([v for v in others if v.doc.language == vb.doc.language] or others)
+            extra = (frozenset({"extra"}), rng.choice(_units_of(donor))[1])
+            pair = f"{va.doc.language}-{vb.doc.language}"
+            out.append((pair, *disturb(a, b, condition, rng, extra)))
+    return out
+
+
+def _units_of(version) -> list[Unit]:
+    lines = version.doc.text.split("\n")
+    starts = list(version.unit_lines) + [len(lines)]
+    out = []
+    for n, ids in enumerate(version.unit_ids):
+        text = " ".join(" ".join(lines[starts[n] : starts[n + 1]]).split())
+        out.append((frozenset(f"{version.doc.path.split('/')[0]}:{i}" for i in ids), text))
+    return out

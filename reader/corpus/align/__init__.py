@@ -14,13 +14,14 @@ Vietnamese and a Khmer column line up through the Portuguese one.
 """
 
 from reader.corpus.align.model import AlignedPair, Alignment
-from reader.corpus.align.pair import align_pair
+from reader.corpus.align.pair import FixedLink, align_pair
 from reader.corpus.align.scoring import content_passages, passage_keys
 from reader.corpus.align.topic import TopicAlignment, align_topic
 
 __all__ = [
     "AlignedPair",
     "Alignment",
+    "FixedLink",
     "TopicAlignment",
     "align_pair",
     "align_topic",

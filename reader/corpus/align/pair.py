@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from reader.corpus.align.model import AlignedPair, Alignment
@@ -47,32 +50,115 @@ def _keep_path_pair(
 
 
 def _swap_fits(i: int, j: int, a: Side, b: Side, scorer: Scorer) -> bool:
-    """Whether two passages left alone next to the same link may be a swapped pair."""
+    """Whether two passages left alone next to the same link may belong together."""
     ka, kb = a.keys[i], b.keys[j]
-    if (ka or kb) and (scorer.dice(ka, kb) or 0.0) < BAD_DICE:
-        return False  # one names what the other document has elsewhere
+    if ka and kb and (scorer.dice(ka, kb) or 0.0) < BAD_DICE:
+        return False  # both name things, and not the same ones
+    if (ka or kb) and (
+        scorer.best_for_a(i) not in (None, j) or scorer.best_for_b(j) not in (None, i)
+    ):
+        return False  # one clearly belongs elsewhere
     return scorer.length_logp(a.lengths[i], b.lengths[j]) >= SWAP_MIN_LOGP
 
 
-def align_pair(doc_a: Document, doc_b: Document, index: EntityIndex) -> Alignment:
-    """Align the passages of two documents (see the module docstring)."""
-    pa, ka = side_of(doc_a, index)
-    pb, kb = side_of(doc_b, index)
+@dataclass(frozen=True, slots=True)
+class FixedLink:
+    """A link the reader made or confirmed: passage indexes of a and b, and its kind."""
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    kind: str = "user"  # "user" or "confirmed"
+
+
+def _sides(pa, ka, pb, kb) -> tuple[Side, Side]:
     anchors = set().union(*ka) & set().union(*kb) if ka and kb else set()
     a, b = (
         Side(
-            ps,
+            list(ps),
             [frozenset(k & anchors) for k in ks],
             [frozenset(k - anchors) for k in ks],
             [p.end - p.start for p in ps],
         )
         for ps, ks in ((pa, ka), (pb, kb))
     )
+    return a, b
+
+
+def _chain(links: Sequence[tuple[list[int], list[int]]]) -> list[tuple[list[int], list[int]]]:
+    """The longest run of links that keep reading order on both sides (fixed points)."""
+    ordered = sorted(links, key=lambda x: (min(x[0]), min(x[1])))
+    best: list[list[tuple[list[int], list[int]]]] = []
+    for link in ordered:
+        options = [c for c in best if max(c[-1][0]) < min(link[0]) and max(c[-1][1]) < min(link[1])]
+        best.append([*max(options, key=len, default=[]), link])
+    return max(best, key=len, default=[])
+
+
+def align_pair(
+    doc_a: Document,
+    doc_b: Document,
+    index: EntityIndex,
+    fixed: Sequence[FixedLink] = (),
+    forbidden: Collection[tuple[int, int]] = (),
+) -> Alignment:
+    """Align the passages of two documents (see the package docstring).
+
+    `fixed` are the reader's links (kept as they are; the automatic part is computed between
+    them), `forbidden` passage-index pairs the reader unlinked (never linked again).
+    """
+    pa, ka = side_of(doc_a, index)
+    pb, kb = side_of(doc_b, index)
+    pos_a = {p.index: n for n, p in enumerate(pa)}
+    pos_b = {p.index: n for n, p in enumerate(pb)}
+    fixed = [f for f in fixed if all(i in pos_a for i in f.a) and all(j in pos_b for j in f.b)]
+    held_a = {pos_a[i] for f in fixed for i in f.a}
+    held_b = {pos_b[j] for f in fixed for j in f.b}
+    free_a = [n for n in range(len(pa)) if n not in held_a]
+    free_b = [n for n in range(len(pb)) if n not in held_b]
+    a, b = _sides(
+        [pa[n] for n in free_a],
+        [ka[n] for n in free_a],
+        [pb[n] for n in free_b],
+        [kb[n] for n in free_b],
+    )
+    at_a = {n: m for m, n in enumerate(free_a)}
+    at_b = {n: m for m, n in enumerate(free_b)}
+    banned = {
+        (at_a[pos_a[i]], at_b[pos_b[j]])
+        for i, j in forbidden
+        if i in pos_a and j in pos_b and pos_a[i] in at_a and pos_b[j] in at_b
+    }
     scorer = Scorer(a, b)
+    pairs = _auto_pairs(a, b, scorer, fixed, pos_a, pos_b, free_a, free_b, banned)
+    out = [
+        AlignedPair(
+            tuple(a.passages[i].index for i in ia),
+            tuple(b.passages[j].index for j in ib),
+            score,
+            method,
+        )
+        for ia, ib, score, method in pairs
+    ]
+    out += [AlignedPair(tuple(sorted(f.a)), tuple(sorted(f.b)), 1.0, f.kind) for f in fixed]
+    out.sort(key=lambda p: (min(p.a), min(p.b)))
+    linked_a = {i for p in out for i in p.a}
+    linked_b = {j for p in out for j in p.b}
+    return Alignment(
+        doc_a.id,
+        doc_b.id,
+        out,
+        [p.index for p in pa if p.index not in linked_a],
+        [p.index for p in pb if p.index not in linked_b],
+        [p.index for p in doc_a.passages if p.kind == "boilerplate"],
+        [p.index for p in doc_b.passages if p.kind == "boilerplate"],
+    )
+
+
+def _auto_pairs(a, b, scorer, fixed, pos_a, pos_b, free_a, free_b, banned):
+    """Automatic links between free positions: (a positions, b positions, score, method)."""
     pairs: list[tuple[list[int], list[int], float, str]] = []
     linked_a: set[int] = set()
     linked_b: set[int] = set()
-
     partners_a: dict[int, set[int]] = defaultdict(set)  # a position -> linked b positions
     partners_b: dict[int, set[int]] = defaultdict(set)
 
@@ -87,11 +173,21 @@ def align_pair(doc_a: Document, doc_b: Document, index: EntityIndex) -> Alignmen
         for j in ib:
             partners_b[j].update(ia)
 
-    for i0, i1, j0, j1 in monotonic_path(a, b, scorer):
-        if i0 < i1 and j0 < j1:
-            keep, d = _keep_path_pair(range(i0, i1), range(j0, j1), a, b, scorer)
-            if keep:
-                link(range(i0, i1), range(j0, j1), d, "path")
+    def free(i: int, j: int) -> bool:
+        return i not in linked_a and j not in linked_b and (i, j) not in banned
+
+    # The reader's links that keep reading order cut the documents into rectangles; the
+    # path runs inside each.
+    cuts = [(0, 0)]
+    for fa, fb in _chain([([pos_a[i] for i in f.a], [pos_b[j] for j in f.b]) for f in fixed]):
+        cuts.append((bisect_left(free_a, min(fa)), bisect_left(free_b, min(fb))))
+    cuts.append((len(a.passages), len(b.passages)))
+    for (i0, j0), (i1, j1) in pairwise(cuts):
+        for s0, s1, t0, t1 in monotonic_path(a, b, scorer, range(i0, i1), range(j0, j1), banned):
+            if s0 < s1 and t0 < t1:
+                keep, d = _keep_path_pair(range(s0, s1), range(t0, t1), a, b, scorer)
+                if keep:
+                    link(range(s0, s1), range(t0, t1), d, "path")
 
     # Reordered passages: clear mutual matches first, then any clear best match. A passage
     # joins a partner that is linked already only when it names something of that partner
@@ -104,44 +200,39 @@ def align_pair(doc_a: Document, doc_b: Document, index: EntityIndex) -> Alignmen
         return not keys.isdisjoint(partner - covered)
 
     for (i, j), d in sorted(scorer.mutual.items()):
-        if d >= STRONG_DICE and i not in linked_a and j not in linked_b:
+        if d >= STRONG_DICE and free(i, j):
             link([i], [j], d, "best")
     for i in range(len(a.keys)):
         j = scorer.best_for_a(i) if i not in linked_a else None
-        if j is not None and (j not in linked_b or adds_to(a.keys[i], b.keys[j], partners_b[j], a)):
+        if (
+            j is not None
+            and (i, j) not in banned
+            and (j not in linked_b or adds_to(a.keys[i], b.keys[j], partners_b[j], a))
+        ):
             link([i], [j], scorer.single[(i, j)], "best")
     for j in range(len(b.keys)):
         i = scorer.best_for_b(j) if j not in linked_b else None
-        if i is not None and (i not in linked_a or adds_to(b.keys[j], a.keys[i], partners_a[i], b)):
+        if (
+            i is not None
+            and (i, j) not in banned
+            and (i not in linked_a or adds_to(b.keys[j], a.keys[i], partners_a[i], b))
+        ):
             link([i], [j], scorer.single[(i, j)], "best")
-    # Two neighbouring passages that changed places: x y in a, y' x' in b, with y - y'
-    # linked and x, x' left alone (the monotonic path cannot cross) link when nothing in
-    # them disagrees.
-    for ia, ib, _, _ in list(pairs):
-        for i, j in ((min(ia) - 1, max(ib) + 1), (max(ia) + 1, min(ib) - 1)):
+    # A moved block: passages next to a link, on the same side of it in both documents
+    # (a block moved whole) or on opposite sides (two neighbours that changed places), left
+    # alone by the monotonic path, link when nothing in them disagrees. Grows block by block.
+    queue = list(pairs)
+    while queue:
+        ia, ib, _, _ = queue.pop()
+        for i, j in (
+            (min(ia) - 1, max(ib) + 1),
+            (max(ia) + 1, min(ib) - 1),
+            (min(ia) - 1, min(ib) - 1),
+            (max(ia) + 1, max(ib) + 1),
+        ):
             inside = 0 <= i < len(a.keys) and 0 <= j < len(b.keys)
-            if (
-                inside
-                and i not in linked_a
-                and j not in linked_b
-                and _swap_fits(i, j, a, b, scorer)
-            ):
+            if inside and free(i, j) and _swap_fits(i, j, a, b, scorer):
                 link([i], [j], scorer.dice(a.keys[i], b.keys[j]), "best")
+                queue.append(pairs[-1])
     pairs.sort(key=lambda p: (min(p[0]), min(p[1])))
-    return Alignment(
-        doc_a.id,
-        doc_b.id,
-        [
-            AlignedPair(
-                tuple(a.passages[i].index for i in ia),
-                tuple(b.passages[j].index for j in ib),
-                score,
-                method,
-            )
-            for ia, ib, score, method in pairs
-        ],
-        [p.index for n, p in enumerate(a.passages) if n not in linked_a],
-        [p.index for n, p in enumerate(b.passages) if n not in linked_b],
-        [p.index for p in doc_a.passages if p.kind == "boilerplate"],
-        [p.index for p in doc_b.passages if p.kind == "boilerplate"],
-    )
+    return pairs

@@ -33,6 +33,7 @@ BAD_DICE = 0.15  # a path pair whose keys overlap less than this is undone
 BEST_DICE = 0.4  # a passage without partner links to a best match at least this close
 BEST_MARGIN = 0.15  # ... and this much closer than the next best
 UNSHARED_WEIGHT = 0.5  # weight of a name only one document has, relative to a shared one
+MAX_POSTINGS = 200  # keys in more passages are looked at only for short documents
 RARE_PASSAGES = 4  # ... sharing at least one key as rare as one found in this many passages
 MIN_LOGP = -30.0
 SWAP_MIN_LOGP = math.log(0.1)  # a swapped pair must not differ much in length
@@ -92,34 +93,43 @@ class Scorer:
         # the two passages differ), though not on the monotonic path, where a name that
         # is spelled differently in two languages should not break a good pair.
         self.single: dict[tuple[int, int], float] = {}
+        postings: dict[str, list[int]] = defaultdict(list)
+        for j, kb in enumerate(b.keys):
+            for k in kb:
+                postings[k].append(j)
         for i, ka in enumerate(a.keys):
-            if ka:
-                for j, kb in enumerate(b.keys):
-                    if kb and sum(self.weight[k] for k in ka & kb) >= specific - 1e-9:
-                        d = self.dice(ka | a.others[i], kb | b.others[j])
-                        self.single[(i, j)] = d or 0.0
+            # candidates: passages of b sharing a key with i (a key in very many passages
+            # can only reach `specific` together with rarer ones, which find the pair too)
+            near = {j for k in ka if len(postings[k]) <= MAX_POSTINGS for j in postings[k]}
+            if len(near) < 2 * MAX_POSTINGS:
+                near.update(j for k in ka if len(postings[k]) > MAX_POSTINGS for j in postings[k])
+            for j in near:
+                kb = b.keys[j]
+                if sum(self.weight[k] for k in ka & kb) >= specific - 1e-9:
+                    d = self.dice(ka | a.others[i], kb | b.others[j])
+                    self.single[(i, j)] = d or 0.0
+        self.options_a: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        self.options_b: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for (i, j), d in self.single.items():
+            self.options_a[i].append((d, j))
+            self.options_b[j].append((d, i))
         self.mutual = self._mutual_best()
         self.ratio = self._length_ratio(a, b)
 
     def _mutual_best(self) -> dict[tuple[int, int], float]:
         """Single passage pairs where each is the other's clear closest match."""
-        best_a: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        best_b: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for (i, j), d in self.single.items():
-            best_a[i].append((d, j))
-            best_b[j].append((d, i))
         mutual = {}
-        for i, options in best_a.items():
+        for i, options in self.options_a.items():
             j = clear_best(options)
-            if j is not None and clear_best(best_b[j]) == i:
+            if j is not None and clear_best(self.options_b[j]) == i:
                 mutual[(i, j)] = self.single[(i, j)]
         return mutual
 
     def best_for_a(self, i: int) -> int | None:
-        return clear_best([(d, j) for (x, j), d in self.single.items() if x == i])
+        return clear_best(self.options_a.get(i, ()))
 
     def best_for_b(self, j: int) -> int | None:
-        return clear_best([(d, i) for (i, y), d in self.single.items() if y == j])
+        return clear_best(self.options_b.get(j, ()))
 
     def _length_ratio(self, a: Side, b: Side) -> float:
         """Characters of b per character of a, from passages that clearly match each other.
