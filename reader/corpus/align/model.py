@@ -10,7 +10,8 @@ class AlignedPair:
     """Passages of document a linked to passages of document b.
 
     `score` (0..1): how well they agree (shared entities and length). `method`: "path" for
-    the monotonic alignment, "best" for a best-match link across reordering.
+    the monotonic alignment, "best" for a best-match link across reordering, "user" or
+    "confirmed" for the reader's own links (score 1).
     """
 
     a: tuple[int, ...]
@@ -18,8 +19,18 @@ class AlignedPair:
     score: float
     method: str = "path"
 
+    @property
+    def kind(self) -> str:
+        """ "user" (the reader linked it), "confirmed" (the reader checked it) or "auto"."""
+        return self.method if self.method in ("user", "confirmed") else "auto"
+
     def to_json(self) -> dict[str, object]:
-        return {"a": list(self.a), "b": list(self.b), "score": round(self.score, 3)}
+        return {
+            "a": list(self.a),
+            "b": list(self.b),
+            "score": round(self.score, 3),
+            "kind": self.kind,
+        }
 
     def flipped(self) -> AlignedPair:
         return AlignedPair(self.b, self.a, self.score, self.method)

@@ -3,8 +3,8 @@
 A rewrite keeps only part of a story, so passages skipped before the first link or after the
 last one (on either side) cost little: the path finds the part of the longer text that the
 shorter one covers. Long documents are searched in a band around the diagonal that their
-cumulative lengths (and confident pairs, where there are some) draw; the band widens where the
-path runs along its edge, so the result is the full search's wherever the band held it.
+cumulative lengths (and confident pairs, where there are some) draw; the band moves onto
+the path wherever the path ran along its edge, so the result is the full search's.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from bisect import bisect_left
 from collections.abc import Collection, Mapping
 
 from reader.corpus.align.scoring import (
+    LENGTH_VARIANCE,
+    MIN_LOGP,
     MISMATCH_COST,
     SHARED_GAIN,
     STEP_LOGP,
@@ -25,9 +27,11 @@ from reader.corpus.align.scoring import (
 END_SKIP_LOGP = math.log(0.35)  # a passage outside the covered part (before or after it)
 FULL_SEARCH_CELLS = 250_000  # above this many cells, search a band
 BAND = 40  # half-width of the band, in passages
-MAX_WIDENINGS = 3
+MAX_RECENTRES = 4
 LONGER = 1.25  # a text this much longer than the other (in its units) may cover more
 
+INV_SQRT2 = 1 / math.sqrt(2)
+MIN_P = math.exp(MIN_LOGP)
 Step = tuple[int, int, int, int]  # (i0, i1, j0, j1) over content positions
 
 
@@ -103,13 +107,17 @@ def monotonic_path(
     if (na + 1) * (nb + 1) <= FULL_SEARCH_CELLS:
         return _search(a, b, scorer, ia, jb, forbidden, ends, None)
     centre = _band_centre(a, b, scorer, ia, jb)
-    width = BAND
-    for _ in range(MAX_WIDENINGS):
-        bounds = [(max(0, int(c) - width), min(nb, int(c) + width)) for c in centre]
+    for _ in range(MAX_RECENTRES):
+        bounds = [(max(0, int(c) - BAND), min(nb, int(c) + BAND)) for c in centre]
         steps = _search(a, b, scorer, ia, jb, forbidden, ends, bounds)
         if not _touches_edge(steps, bounds, ia.start, jb.start, nb):
-            return steps
-        width *= 2
+            break
+        # where the path ran along the edge the band was off: centre it on the path found
+        centre = [0.0] * (na + 1)
+        for _i0, i1, _j0, j1 in steps:
+            centre[i1 - ia.start] = j1 - jb.start
+        for i in range(1, na + 1):
+            centre[i] = max(centre[i], centre[i - 1])
     return steps
 
 
@@ -140,7 +148,8 @@ def _search(
     neg = -math.inf
     skip = STEP_LOGP[(1, 0)]
     steps_logp = list(STEP_LOGP.items())
-    length_logp = scorer.length_logp
+    ratio = scorer.ratio
+    erfc, log, sqrt = math.erfc, math.log, math.sqrt
     best: list[dict[int, float]] = [{} for _ in range(na + 1)]
     back: list[dict[int, tuple[int, int]]] = [{} for _ in range(na + 1)]
     best[0][0] = 0.0
@@ -171,7 +180,12 @@ def _search(
                         shared = sum(weight[k] for k in ka & kb)
                         d = 2 * shared / (wa + wb)
                         score += SHARED_GAIN * d - MISMATCH_COST * (1 - d)
-                    score += length_logp(la, lb)
+                    # scorer.length_logp(la, lb), inlined: this loop is the hot spot
+                    expected = la * ratio
+                    mean = (expected + lb) / 2
+                    if mean > 0:
+                        p = erfc(abs(lb - expected) / sqrt(LENGTH_VARIANCE * mean) * INV_SQRT2)
+                        score += log(p) if p > MIN_P else MIN_LOGP
                 elif (ends[0] and di and j in (0, nb)) or (ends[1] and dj and i in (0, na)):
                     score = here + END_SKIP_LOGP
                 else:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.corpus.align.model import AlignedPair, Alignment
-from reader.corpus.align.pair import align_pair
+from reader.corpus.align.pair import FixedLink, align_pair
 from reader.corpus.disjoint import DisjointSets
 from reader.corpus.model import Document
 
@@ -142,20 +142,37 @@ def _spanning_tree(
     return tree
 
 
-def align_topic(docs: Sequence[Document], index: EntityIndex) -> TopicAlignment:
-    """Align all versions of a story: pairwise alignments joined by their strongest pairs."""
+def align_topic(
+    docs: Sequence[Document],
+    index: EntityIndex,
+    user: Callable[[Document, Document], tuple[Sequence[FixedLink], Collection[tuple[int, int]]]]
+    | None = None,
+) -> TopicAlignment:
+    """Align all versions of a story: pairwise alignments joined by their strongest pairs.
+
+    `user(doc_a, doc_b)` gives the reader's links and unlinked pairs of two documents (see
+    `reader.store.alignment_links.user_alignment`); pairs the reader corrected are preferred
+    as tree edges, so the corrections show between them.
+    """
     ids = [d.id for d in docs]
     computed: dict[tuple[str, str], Alignment] = {}
+    bonus: dict[tuple[str, str], float] = {}
+
+    def aligned(a: Document, b: Document) -> Alignment:
+        fixed, forbidden = user(a, b) if user else ((), ())
+        bonus[(a.id, b.id)] = 1.0 if fixed or forbidden else 0.0
+        return align_pair(a, b, index, fixed, forbidden)
+
     if len(docs) <= MAX_PAIRWISE:
         for n, a in enumerate(docs):
             for b in docs[n + 1 :]:
-                computed[(a.id, b.id)] = align_pair(a, b, index)
+                computed[(a.id, b.id)] = aligned(a, b)
     else:
         pivot = _pivot(docs, index)
         for d in docs:
             if d is not pivot:
-                computed[(pivot.id, d.id)] = align_pair(pivot, d, index)
-    tree = _spanning_tree(ids, {k: v.strength for k, v in computed.items()})
+                computed[(pivot.id, d.id)] = aligned(pivot, d)
+    tree = _spanning_tree(ids, {k: v.strength + bonus[k] for k, v in computed.items()})
     edges: dict[tuple[str, str], Alignment] = {}
     for a, b in tree:
         alignment = computed[(a, b)]
