@@ -38,6 +38,7 @@ RARE_PASSAGES = 4  # ... sharing at least one key as rare as one found in this m
 MIN_LOGP = -30.0
 SWAP_MIN_LOGP = math.log(0.1)  # a swapped pair must not differ much in length
 STRONG_DICE = 0.5  # passages this close, each the other's best, belong together
+RATIO_PASSAGES = 5  # passages each document needs for a ratio of typical lengths
 RATIO_PAIRS = 3  # strong pairs needed to measure the length ratio of two documents
 
 
@@ -135,7 +136,8 @@ class Scorer:
         """Characters of b per character of a, from passages that clearly match each other.
 
         Falls back to the ratio of the documents' lengths, which is skewed when one version
-        drops paragraphs the other keeps.
+        keeps only part of the other: when it and the ratio of the typical (median) passage
+        lengths disagree by more than a quarter, the latter is used.
         """
         ratios = sorted(
             b.lengths[j] / a.lengths[i]
@@ -144,7 +146,11 @@ class Scorer:
         )
         if len(ratios) >= RATIO_PAIRS:
             return ratios[len(ratios) // 2]
-        return (sum(b.lengths) or 1) / (sum(a.lengths) or 1)
+        whole = (sum(b.lengths) or 1) / (sum(a.lengths) or 1)
+        if len(a.lengths) < RATIO_PASSAGES or len(b.lengths) < RATIO_PASSAGES:
+            return whole
+        typical = (_median(b.lengths) or 1) / (_median(a.lengths) or 1)
+        return whole if 0.8 < whole / typical < 1.25 else typical
 
     def dice(self, ka: frozenset[str], kb: frozenset[str]) -> float | None:
         """Weighted overlap 0..1 of two key sets; None when neither names anything."""
@@ -174,6 +180,12 @@ class Scorer:
     def pair_score(self, la: int, lb: int, d: float | None) -> float:
         length = math.exp(self.length_logp(la, lb))
         return 0.5 * length + (0.5 * d if d is not None else 0.0)
+
+
+def _median(values: Sequence[int]) -> float:
+    ordered = sorted(values)
+    n = len(ordered)
+    return (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
 
 
 def clear_best(options: Sequence[tuple[float, int]]) -> int | None:
