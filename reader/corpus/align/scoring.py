@@ -38,7 +38,7 @@ RARE_PASSAGES = 4  # ... sharing at least one key as rare as one found in this m
 MIN_LOGP = -30.0
 SWAP_MIN_LOGP = math.log(0.1)  # a swapped pair must not differ much in length
 STRONG_DICE = 0.5  # passages this close, each the other's best, belong together
-RATIO_PASSAGES = 5  # passages each document needs for a ratio of typical lengths
+RATIO_PASSAGES = 3  # passages each document needs for a ratio of typical lengths
 RATIO_PAIRS = 3  # strong pairs needed to measure the length ratio of two documents
 
 
