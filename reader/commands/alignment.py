@@ -143,7 +143,10 @@ def run_links(args: argparse.Namespace) -> int:
     if action in ("link", "confirm", "unlink"):
         if len(args.args) != 2:
             raise UsageError(f"align-links {action} needs FILE_A FILE_B")
-        files = [existing_file(x) for x in args.args]
+        files = [Path(x).expanduser() for x in args.args]
+        for f in files:
+            if not f.is_file():
+                raise UsageError(f"not a file: {f}")
         if not args.a or not args.b:
             raise UsageError("name the passages with --a I and --b J")
         if action == "unlink" and (len(args.a) != 1 or len(args.b) != 1):
