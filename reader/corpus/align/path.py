@@ -28,7 +28,6 @@ END_SKIP_LOGP = math.log(0.35)  # a passage outside the covered part (before or 
 FULL_SEARCH_CELLS = 250_000  # above this many cells, search a band
 BAND = 40  # half-width of the band, in passages
 MAX_RECENTRES = 4
-STRANGER_COST = 3.0  # two passages whose names are all ones the other document lacks
 LONGER = 1.25  # a text this much longer than the other (in its units) may cover more
 
 INV_SQRT2 = 1 / math.sqrt(2)
@@ -180,14 +179,12 @@ def _search(
                         for y in range(j_off + j, j_off + j1)
                     ):
                         continue
-                    ka, wa, la, xa = ga[i][di - 1]
-                    kb, wb, lb, xb = gb[j][dj - 1]
+                    ka, wa, la = ga[i][di - 1]
+                    kb, wb, lb = gb[j][dj - 1]
                     if wa > 0 and wb > 0:  # names on both sides: do they agree?
                         shared = sum(weight[k] for k in ka & kb)
                         d = 2 * shared / (wa + wb)
                         score += SHARED_GAIN * d - MISMATCH_COST * (1 - d)
-                    elif xa and xb and not (wa or wb):
-                        score -= STRANGER_COST
                     # scorer.length_logp(la, lb), inlined: this loop is the hot spot
                     expected = la * ratio
                     mean = (expected + lb) / 2

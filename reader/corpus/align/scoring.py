@@ -38,7 +38,6 @@ RARE_PASSAGES = 4  # ... sharing at least one key as rare as one found in this m
 MIN_LOGP = -30.0
 SWAP_MIN_LOGP = math.log(0.1)  # a swapped pair must not differ much in length
 STRONG_DICE = 0.5  # passages this close, each the other's best, belong together
-RATIO_PASSAGES = 3  # passages each document needs for a ratio of typical lengths
 RATIO_PAIRS = 3  # strong pairs needed to measure the length ratio of two documents
 
 
@@ -137,7 +136,7 @@ class Scorer:
 
         Falls back to the ratio of the documents' lengths, which is skewed when one version
         keeps only part of the other: when it and the ratio of the typical (median) passage
-        lengths disagree by more than a quarter, the latter is used.
+        lengths disagree by more than a quarter, the fewer clear pairs or the latter are used.
         """
         ratios = sorted(
             b.lengths[j] / a.lengths[i]
@@ -147,10 +146,12 @@ class Scorer:
         if len(ratios) >= RATIO_PAIRS:
             return ratios[len(ratios) // 2]
         whole = (sum(b.lengths) or 1) / (sum(a.lengths) or 1)
-        if len(a.lengths) < RATIO_PASSAGES or len(b.lengths) < RATIO_PASSAGES:
-            return whole
         typical = (_median(b.lengths) or 1) / (_median(a.lengths) or 1)
-        return whole if 0.8 < whole / typical < 1.25 else typical
+        if 0.8 < whole / typical < 1.25:
+            return whole
+        # one text covers only part of the other: the few clear pairs there are, else the
+        # typical passages, tell the ratio better than the whole texts
+        return ratios[(len(ratios) - 1) // 2] if ratios else typical
 
     def dice(self, ka: frozenset[str], kb: frozenset[str]) -> float | None:
         """Weighted overlap 0..1 of two key sets; None when neither names anything."""
