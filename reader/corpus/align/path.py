@@ -40,16 +40,11 @@ def _groups_of(side: Side, weight: Mapping[str, float], lo: int, hi: int) -> lis
     out = []
     for i in range(lo, hi):
         keys = side.keys[i]
-        groups = [(keys, sum(weight[k] for k in keys), side.lengths[i], bool(side.others[i]))]
+        groups = [(keys, sum(weight[k] for k in keys), side.lengths[i])]
         if i + 1 < hi:
             both = keys | side.keys[i + 1]
             groups.append(
-                (
-                    both,
-                    sum(weight[k] for k in both),
-                    side.lengths[i] + side.lengths[i + 1],
-                    bool(side.others[i] or side.others[i + 1]),
-                )
+                (both, sum(weight[k] for k in both), side.lengths[i] + side.lengths[i + 1])
             )
         out.append(groups)
     return out
