@@ -13,6 +13,7 @@ from reader.corpus.align.model import AlignedPair, Alignment
 from reader.corpus.align.path import monotonic_path
 from reader.corpus.align.scoring import (
     BAD_DICE,
+    MERGED_SHARE,
     STRONG_DICE,
     SWAP_MIN_LOGP,
     Scorer,
@@ -59,6 +60,21 @@ def _swap_fits(i: int, j: int, a: Side, b: Side, scorer: Scorer) -> bool:
     ):
         return False  # one clearly belongs elsewhere
     return scorer.length_logp(a.lengths[i], b.lengths[j]) >= SWAP_MIN_LOGP
+
+
+def _merged_into(n, keys, other_keys, partners, other_partners, linked, scorer) -> list[int]:
+    """The passage of the other side that passage n (unlinked) was merged into, if any."""
+    if n in linked or not keys[n]:
+        return []
+    w = scorer.weight
+    own = sum(w[k] for k in keys[n])
+    for neighbour in (n - 1, n + 1):
+        for m in partners.get(neighbour, ()):
+            covered = frozenset().union(*(keys[x] for x in other_partners[m]))
+            found = keys[n] & other_keys[m]
+            if sum(w[k] for k in found) >= MERGED_SHARE * own and found - covered:
+                return [m]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +234,17 @@ def _auto_pairs(a, b, scorer, fixed, pos_a, pos_b, free_a, free_b, banned):
             and (i not in linked_a or adds_to(b.keys[j], a.keys[i], partners_a[i], b))
         ):
             link([i], [j], scorer.single[(i, j)], "best")
+    # Merges across a reorder: a passage left alone whose names are all in the passage its
+    # neighbour is linked with, and which names something there that the neighbour does not,
+    # was merged into that passage (2-1), which the path cannot see when the pair moved.
+    for i in range(len(a.keys)):
+        for j in _merged_into(i, a.keys, b.keys, partners_a, partners_b, linked_a, scorer):
+            if (i, j) not in banned:
+                link([i], [j], scorer.dice(a.keys[i], b.keys[j]), "best")
+    for j in range(len(b.keys)):
+        for i in _merged_into(j, b.keys, a.keys, partners_b, partners_a, linked_b, scorer):
+            if (i, j) not in banned:
+                link([i], [j], scorer.dice(a.keys[i], b.keys[j]), "best")
     # A moved block: passages next to a link, on the same side of it in both documents
     # (a block moved whole) or on opposite sides (two neighbours that changed places), left
     # alone by the monotonic path, link when nothing in them disagrees. Grows block by block.

@@ -37,6 +37,7 @@ MAX_POSTINGS = 200  # keys in more passages are looked at only for short documen
 RARE_PASSAGES = 4  # ... sharing at least one key as rare as one found in this many passages
 MIN_LOGP = -30.0
 SWAP_MIN_LOGP = math.log(0.1)  # a swapped pair must not differ much in length
+MERGED_SHARE = 0.8  # of a passage's names found in the passage it was merged into
 STRONG_DICE = 0.5  # passages this close, each the other's best, belong together
 RATIO_PAIRS = 3  # strong pairs needed to measure the length ratio of two documents
 
