@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -245,21 +246,30 @@ def _auto_pairs(a, b, scorer, fixed, pos_a, pos_b, free_a, free_b, banned):
         for i in _merged_into(j, b.keys, a.keys, partners_b, partners_a, linked_b, scorer):
             if (i, j) not in banned:
                 link([i], [j], scorer.dice(a.keys[i], b.keys[j]), "best")
+
     # A moved block: passages next to a link, on the same side of it in both documents
     # (a block moved whole) or on opposite sides (two neighbours that changed places), left
-    # alone by the monotonic path, link when nothing in them disagrees. Grows block by block.
-    queue = list(pairs)
-    while queue:
-        ia, ib, _, _ = queue.pop()
+    # alone by the monotonic path, link when nothing in them disagrees; the closest fits in
+    # length first. Grows block by block.
+    def neighbours(ia: Sequence[int], ib: Sequence[int]) -> list[tuple[float, int, int]]:
+        out = []
         for i, j in (
             (min(ia) - 1, max(ib) + 1),
             (max(ia) + 1, min(ib) - 1),
             (min(ia) - 1, min(ib) - 1),
             (max(ia) + 1, max(ib) + 1),
         ):
-            inside = 0 <= i < len(a.keys) and 0 <= j < len(b.keys)
-            if inside and free(i, j) and _swap_fits(i, j, a, b, scorer):
-                link([i], [j], scorer.dice(a.keys[i], b.keys[j]), "best")
-                queue.append(pairs[-1])
+            if 0 <= i < len(a.keys) and 0 <= j < len(b.keys) and free(i, j):
+                out.append((-scorer.length_logp(a.lengths[i], b.lengths[j]), i, j))
+        return out
+
+    heap = [c for ia, ib, _, _ in pairs for c in neighbours(ia, ib)]
+    heapq.heapify(heap)
+    while heap:
+        _, i, j = heapq.heappop(heap)
+        if free(i, j) and _swap_fits(i, j, a, b, scorer):
+            link([i], [j], scorer.dice(a.keys[i], b.keys[j]), "best")
+            for c in neighbours([i], [j]):
+                heapq.heappush(heap, c)
     pairs.sort(key=lambda p: (min(p[0]), min(p[1])))
     return pairs
