@@ -26,7 +26,8 @@ from reader.corpus.align.scoring import (
 
 END_SKIP_LOGP = math.log(0.35)  # a passage outside the covered part (before or after it)
 FULL_SEARCH_CELLS = 250_000  # above this many cells, search a band
-BAND = 40  # half-width of the band, in passages
+BAND = 30  # half-width of the band around the expected path, in passages
+PATH_BAND = 20  # ... and around a path found before
 MAX_RECENTRES = 4
 LONGER = 1.25  # a text this much longer than the other (in its units) may cover more
 
@@ -107,12 +108,14 @@ def monotonic_path(
     if (na + 1) * (nb + 1) <= FULL_SEARCH_CELLS:
         return _search(a, b, scorer, ia, jb, forbidden, ends, None)
     centre = _band_centre(a, b, scorer, ia, jb)
+    width = BAND
     for _ in range(MAX_RECENTRES):
-        bounds = [(max(0, int(c) - BAND), min(nb, int(c) + BAND)) for c in centre]
+        bounds = [(max(0, int(c) - width), min(nb, int(c) + width)) for c in centre]
         steps = _search(a, b, scorer, ia, jb, forbidden, ends, bounds)
         if not _touches_edge(steps, bounds, ia.start, jb.start, nb):
             break
         # where the path ran along the edge the band was off: centre it on the path found
+        width = PATH_BAND
         centre = [0.0] * (na + 1)
         for _i0, i1, _j0, j1 in steps:
             centre[i1 - ia.start] = j1 - jb.start
@@ -145,53 +148,63 @@ def _search(
     weight = scorer.weight
     ga = _groups_of(a, weight, ia.start, ia.stop)
     gb = _groups_of(b, weight, jb.start, jb.stop)
-    neg = -math.inf
     skip = STEP_LOGP[(1, 0)]
-    steps_logp = list(STEP_LOGP.items())
+    link_steps = [
+        (di, dj, STEP_LOGP[(di, dj)]) for di, dj in ((1, 1), (1, 2), (2, 1))
+    ]  # priors of the steps that link
     ratio = scorer.ratio
     erfc, log, sqrt = math.erfc, math.log, math.sqrt
     best: list[dict[int, float]] = [{} for _ in range(na + 1)]
     back: list[dict[int, tuple[int, int]]] = [{} for _ in range(na + 1)]
     best[0][0] = 0.0
+
+    def put(i1: int, j1: int, score: float, step: tuple[int, int]) -> None:
+        target = best[i1]
+        if score > target.get(j1, -math.inf):
+            target[j1] = score
+            back[i1][j1] = step
+
     for i in range(na + 1):
         row = best[i]
         lo, hi = bounds[min(i, na)] if bounds else (0, nb)
         if bounds and i:
             lo = min(lo, bounds[i - 1][0])
+        a_end = ends[0]
+        b_end_here = ends[1] and i in (0, na)
         for j in range(lo, hi + 1):
-            here = row.get(j, neg)
-            if here == neg:
+            here = row.get(j)
+            if here is None:
                 continue
-            for (di, dj), prior in steps_logp:
+            if i < na:  # passage i of a left without partner
+                put(i + 1, j, here + (END_SKIP_LOGP if a_end and j in (0, nb) else skip), (1, 0))
+            if j < nb:
+                put(i, j + 1, here + (END_SKIP_LOGP if b_end_here else skip), (0, 1))
+            for di, dj, prior in link_steps:
                 i1, j1 = i + di, j + dj
                 if i1 > na or j1 > nb:
                     continue
-                if di and dj:
-                    score = here + prior
-                    if forbidden and any(
-                        (x, y) in forbidden
-                        for x in range(i_off + i, i_off + i1)
-                        for y in range(j_off + j, j_off + j1)
-                    ):
-                        continue
-                    ka, wa, la = ga[i][di - 1]
-                    kb, wb, lb = gb[j][dj - 1]
-                    if wa > 0 and wb > 0:  # names on both sides: do they agree?
-                        shared = sum(weight[k] for k in ka & kb)
-                        d = 2 * shared / (wa + wb)
-                        score += SHARED_GAIN * d - MISMATCH_COST * (1 - d)
-                    # scorer.length_logp(la, lb), inlined: this loop is the hot spot
-                    expected = la * ratio
-                    mean = (expected + lb) / 2
-                    if mean > 0:
-                        p = erfc(abs(lb - expected) / sqrt(LENGTH_VARIANCE * mean) * INV_SQRT2)
-                        score += log(p) if p > MIN_P else MIN_LOGP
-                elif (ends[0] and di and j in (0, nb)) or (ends[1] and dj and i in (0, na)):
-                    score = here + END_SKIP_LOGP
-                else:
-                    score = here + skip
-                if score > best[i1].get(j1, neg):
-                    best[i1][j1] = score
+                if forbidden and any(
+                    (x, y) in forbidden
+                    for x in range(i_off + i, i_off + i1)
+                    for y in range(j_off + j, j_off + j1)
+                ):
+                    continue
+                score = here + prior
+                ka, wa, la = ga[i][di - 1]
+                kb, wb, lb = gb[j][dj - 1]
+                if wa > 0 and wb > 0:  # names on both sides: do they agree?
+                    shared = sum(weight[k] for k in ka & kb)
+                    d = 2 * shared / (wa + wb)
+                    score += SHARED_GAIN * d - MISMATCH_COST * (1 - d)
+                # scorer.length_logp(la, lb), inlined: this loop is the hot spot
+                expected = la * ratio
+                mean = (expected + lb) / 2
+                if mean > 0:
+                    p = erfc(abs(lb - expected) / sqrt(LENGTH_VARIANCE * mean) * INV_SQRT2)
+                    score += log(p) if p > MIN_P else MIN_LOGP
+                target = best[i1]
+                if score > target.get(j1, -math.inf):
+                    target[j1] = score
                     back[i1][j1] = (di, dj)
     steps = []
     i, j = na, nb
