@@ -92,3 +92,26 @@ def test_the_banded_search_of_long_texts_finds_the_full_searchs_path(monkeypatch
     monkeypatch.setattr(search, "BAND", 6)
     banded = align_pair(a, b, index)
     assert [(p.a, p.b) for p in banded.pairs] == [(p.a, p.b) for p in full.pairs]
+
+
+def test_a_rewrites_own_paragraph_does_not_link_to_one_it_left_out():
+    wire = [
+        "The European Space Agency launched the Sentinel-7 satellite from Kourou on Tuesday.",
+        "The launch was delayed twice in March because of strong winds over French Guiana.",
+        "Josef Aschbacher, the agency's director general, called it a turning point.",
+        "Residents of Cayenne watched the launch from the beaches of Montjoly.",
+        "The mission cost 480 million euros and took nine years to build in Toulouse.",
+        "Airbus built the main instrument, which weighs 312 kilograms.",
+        "Data will be free for researchers from 2027, the agency said.",
+        "A second satellite, Sentinel-8, is planned for launch in 2030.",
+    ]
+    site = [  # keeps wire 2-5, puts a paragraph of its own where wire 3 was
+        "Josef Aschbacher, diretor-geral da agência, chamou o lançamento de um marco.",
+        "No Brasil, o Inpe de São José dos Campos acompanhou a transmissão ao vivo.",
+        "A missão custou 480 milhões de euros e levou nove anos em Toulouse.",
+        "A Airbus construiu o instrumento principal, que pesa 312 quilos.",
+    ]
+    a, b, index = docs(wire, site)
+    alignment = align_pair(a, b, index)
+    assert links(alignment) == {(2, 0), (4, 2), (5, 3)}
+    assert alignment.unlinked_b == [1] and 3 in alignment.unlinked_a

@@ -32,13 +32,18 @@ def _keep_path_pair(
 ) -> tuple[bool, float | None]:
     """Whether a step of the monotonic path is a translation, and its key overlap.
 
-    Undone when both sides name things but hardly the same ones, or when one of its
-    passages clearly belongs to a passage elsewhere (a reordered paragraph).
+    Undone when both sides name things but hardly the same ones (see also `_strangers`),
+    or when one of its passages clearly belongs to a passage elsewhere (a reordered
+    paragraph).
     """
     ka = frozenset().union(*(a.keys[i] for i in ia))
     kb = frozenset().union(*(b.keys[j] for j in ib))
     d = scorer.dice(ka, kb)
     if d is not None and ka and kb and d < BAD_DICE:
+        return False, d
+    oa = any(a.others[i] for i in ia)
+    ob = any(b.others[j] for j in ib)
+    if _strangers(ka, kb, oa, ob, scorer):
         return False, d
     for i in ia:
         j = scorer.best_for_a(i)
@@ -51,11 +56,27 @@ def _keep_path_pair(
     return True, d
 
 
+def _strangers(ka, kb, oa: bool, ob: bool, scorer: Scorer) -> bool:
+    """Whether both passages name things and one of them names only things the other
+    document never mentions (`ka`/`kb`: names both documents have; `oa`/`ob`: whether it
+    names something only its own document has). Where names match elsewhere in the two
+    documents, that suggests a paragraph of one version's own facing another. A passage
+    that names nothing (perhaps names nobody recognised) is never a stranger."""
+    if not scorer.mutual:
+        return False  # names match nowhere: their absence tells nothing
+    return bool(
+        (oa and ob and not ka and not kb) or (ka and ob and not kb) or (kb and oa and not ka)
+    )
+
+
 def _swap_fits(i: int, j: int, a: Side, b: Side, scorer: Scorer) -> bool:
     """Whether two passages left alone next to the same link may belong together."""
     ka, kb = a.keys[i], b.keys[j]
     if ka and kb and (scorer.dice(ka, kb) or 0.0) < BAD_DICE:
         return False  # both name things, and not the same ones
+    if scorer.partial and _strangers(ka, kb, bool(a.others[i]), bool(b.others[j]), scorer):
+        return False  # in a rewrite, a paragraph of its own (in a translation, names
+        # spelled too differently to match: the path's veto is lifted here)
     if (ka or kb) and (
         scorer.best_for_a(i) not in (None, j) or scorer.best_for_b(j) not in (None, i)
     ):

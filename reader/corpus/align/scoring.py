@@ -38,6 +38,7 @@ RARE_PASSAGES = 4  # ... sharing at least one key as rare as one found in this m
 MIN_LOGP = -30.0
 SWAP_MIN_LOGP = math.log(0.1)  # a swapped pair must not differ much in length
 MERGED_SHARE = 0.8  # of a passage's names found in the passage it was merged into
+PARTIAL = 1.4  # one text this much longer than the other tells more of the story
 STRONG_DICE = 0.5  # passages this close, each the other's best, belong together
 RATIO_PAIRS = 3  # strong pairs needed to measure the length ratio of two documents
 
@@ -116,6 +117,9 @@ class Scorer:
             self.options_b[j].append((d, i))
         self.mutual = self._mutual_best()
         self.ratio = self._length_ratio(a, b)
+        # whether one text tells clearly more than the other (a rewrite that keeps a part)
+        la, lb = sum(a.lengths) * self.ratio, sum(b.lengths)
+        self.partial = max(la, lb) > PARTIAL * max(1.0, min(la, lb))
 
     def _mutual_best(self) -> dict[tuple[int, int], float]:
         """Single passage pairs where each is the other's clear closest match."""
