@@ -165,3 +165,17 @@ def test_bad_link_arguments_are_one_line_usage_errors(story, capsys):
     assert "FILE_A FILE_B" in capsys.readouterr().err
     assert main(["align-links", "remove", "nope", "--db", db]) == 2
     assert "no alignment link" in capsys.readouterr().err
+
+
+def test_moving_a_passage_to_another_group_keeps_what_is_left_of_its_old_group(story):
+    en, _pt, db = story
+    corpus = load_corpus(en.parent)
+    doc_en, doc_pt = corpus.by_path("en.txt"), corpus.by_path("pt.txt")
+    with Store(db) as store:
+        al.add_link(store, doc_en, doc_pt, [0, 1], [0])
+        change = al.add_link(store, doc_en, doc_pt, [1], [1])
+        groups = sorted((f.a, f.b) for f in al.resolve(store, doc_en, doc_pt).fixed)
+        assert groups == [((0,), (0,)), ((1,), (1,))]
+        al.revert(store, change)
+        groups = sorted((f.a, f.b) for f in al.resolve(store, doc_en, doc_pt).fixed)
+        assert groups == [((0, 1), (0,))]

@@ -221,9 +221,9 @@ def add_link(
 ) -> LinkChange:
     """Link passages `a` of doc_a with passages `b` of doc_b (passage indexes).
 
-    A passage belongs to one group: stored groups that share a passage with this one are
-    replaced by it (so linking also merges and confirming replaces an earlier link); unlinks
-    between these passages are lifted.
+    A passage belongs to one group: these passages leave the stored groups they were in
+    (what is left of such a group stays linked), so linking a union merges groups and
+    confirming replaces an earlier link; unlinks between these passages are lifted.
     """
     if kind not in ("user", "confirmed"):
         raise LinkError("a link is 'user' or 'confirmed'")
@@ -235,10 +235,10 @@ def add_link(
     anchors_b = tuple(_anchor(doc_b, j) for j in sorted(set(b)))
     resolved = resolve(store, doc_a, doc_b)
     replaced = [
-        link.id
-        for link, ia, ib in resolved.links
+        (old, ia, ib)
+        for old, ia, ib in resolved.links
         if (set(ia) & set(a) or set(ib) & set(b))
-        and (link.kind != "unlink" or (set(ia) & set(a) and set(ib) & set(b)))
+        and (old.kind != "unlink" or (set(ia) & set(a) and set(ib) & set(b)))
     ]
     stamp = now_iso()
     link = AlignmentLink(
@@ -253,11 +253,34 @@ def add_link(
         stamp,
         stamp,
     )
+    # what is left of a replaced group once these passages moved to the new one stays linked
+    rest = []
+    for old, ia, ib in replaced:
+        keep_a = [i for i in ia if i not in a]
+        keep_b = [j for j in ib if j not in b]
+        if old.kind != "unlink" and keep_a and keep_b:
+            rest.append(
+                AlignmentLink(
+                    str(uuid.uuid4()),
+                    doc_a.path,
+                    doc_b.path,
+                    doc_a.sha256,
+                    doc_b.sha256,
+                    old.kind,
+                    tuple(_anchor(doc_a, i) for i in keep_a),
+                    tuple(_anchor(doc_b, j) for j in keep_b),
+                    stamp,
+                    stamp,
+                )
+            )
+    removed = [old.id for old, _, _ in replaced]
     with transaction(store.conn):
-        _set_deleted(store, replaced, True)
-        _write(store, link)
-    store._notify(Change("alignment_link", "added", (link.id, *replaced)))
-    return LinkChange([link.id], replaced)
+        _set_deleted(store, removed, True)
+        for new in (link, *rest):
+            _write(store, new)
+    added = [link.id, *(x.id for x in rest)]
+    store._notify(Change("alignment_link", "added", (*added, *removed)))
+    return LinkChange(added, removed)
 
 
 def confirm(
