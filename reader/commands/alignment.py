@@ -138,6 +138,7 @@ def run_align(args: argparse.Namespace) -> int:
 
 def run_links(args: argparse.Namespace) -> int:
     from reader.store import alignment_links as al
+    from reader.store.alignment_exchange import export_json, import_json
 
     action = args.action
     if action in ("link", "confirm", "unlink"):
@@ -183,7 +184,7 @@ def run_links(args: argparse.Namespace) -> int:
             raise Refused(f"{args.args[0]}: cannot read: {exc}; nothing was imported") from exc
         with _store(args.db, create=True) as store:
             try:
-                result = al.import_json(store, data)
+                result = import_json(store, data)
             except al.LinkError as exc:
                 raise Refused(f"{exc}; nothing was imported") from exc
         print_json(result)
@@ -196,18 +197,7 @@ def run_links(args: argparse.Namespace) -> int:
         with store:
             links = al.all_links(store)
     if action == "export":
-        text = (
-            json.dumps(
-                {
-                    "format": al.EXCHANGE_FORMAT,
-                    "version": al.EXCHANGE_VERSION,
-                    "links": [x.to_json() for x in links],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n"
-        )
+        text = json.dumps(export_json(links), ensure_ascii=False, indent=2) + "\n"
         if args.output:
             out = Path(args.output)
             tmp = out.with_name(out.name + ".part")
