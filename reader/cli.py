@@ -17,7 +17,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "store": ("annotate", "annotations", "export", "import"),
     "entities": ("entities",),
     "index": ("index", "search", "tmx"),
-    "analysis": ("topics", "align"),
+    "analysis": ("topics",),
+    "alignment": ("align", "align-links", "coverage"),
     "compare": ("compare",),
 }
 COMMAND_MODULES = tuple(COMMANDS)

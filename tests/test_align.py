@@ -141,9 +141,11 @@ def test_align_cli_prints_the_documented_json(seeds, capsys):
     assert main(["align", str(km.abs_path), str(pt.abs_path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["a"] == km.summary() and data["b"] == pt.summary()
-    assert {"a": [18], "b": [18], "score": data["pairs"][18]["score"]} == data["pairs"][18]
+    expected = {"a": [18], "b": [18], "score": data["pairs"][18]["score"], "kind": "auto"}
+    assert data["pairs"][18] == expected
     for pair in data["pairs"]:
-        assert set(pair) == {"a", "b", "score"} and 0 <= pair["score"] <= 1
+        assert set(pair) == {"a", "b", "score", "kind"} and 0 <= pair["score"] <= 1
+    assert data["lost"] == []
     assert data["unlinked"] == {"a": [], "b": []}
     assert data["skipped"]["a"] == [24, 25, 26]
 

@@ -1,19 +1,16 @@
-"""`topics` and `align`: which documents tell one story, and which passages match."""
+"""`topics`: which documents tell one story (`align` is in reader/commands/alignment.py)."""
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from reader.cli import Refused, UsageError, existing_dir, existing_file, print_json, print_table
-from reader.corpus.align import align_pair
+from reader.cli import Refused, UsageError, existing_dir, print_json
 from reader.corpus.entities import find_entities
-from reader.corpus.loading import LoadError
 from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, find_topics, read_manifest
 from reader.paths import seeds_dir
 from reader.store.db import StoreError
-from reader.store.indexed import read_corpus, read_documents
+from reader.store.indexed import read_corpus
 from reader.store.user_edits import stored_user_edits
 
 
@@ -42,13 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run_topics)
 
-    p = sub.add_parser("align", help="link the passages of two versions of a story")
-    p.add_argument("file_a", type=existing_file)
-    p.add_argument("file_b", type=existing_file)
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--db", help="store whose index is used where fresh (default: yours, if any)")
-    p.set_defaults(run=run_align)
-
 
 def run_topics(args: argparse.Namespace) -> int:
     root = Path(args.dir or seeds_dir())
@@ -73,38 +63,4 @@ def run_topics(args: argparse.Namespace) -> int:
             print(f"    {doc.language:<4}{doc.path}")
     for warning in topics.warnings:
         print(f"warning: {warning}")
-    return 0
-
-
-def run_align(args: argparse.Namespace) -> int:
-    paths = [args.file_a.resolve(), args.file_b.resolve()]
-    root = Path(os.path.commonpath([p.parent for p in paths]))
-    try:
-        doc_a, doc_b = read_documents(paths, root, args.db)
-    except (LoadError, StoreError) as exc:
-        raise UsageError(str(exc)) from exc
-    index = find_entities([doc_a, doc_b] if doc_a.id != doc_b.id else [doc_a])
-    alignment = align_pair(doc_a, doc_b, index)
-    if args.json:
-        print_json({"a": doc_a.summary(), "b": doc_b.summary(), **alignment.to_json()})
-        return 0
-
-    def snippet(doc, indexes) -> str:
-        text = " / ".join(doc.passage_text(doc.passages[i]) for i in indexes)
-        return " ".join(text.split())[:38]
-
-    rows = [
-        (
-            ",".join(map(str, p.a)) or "-",
-            ",".join(map(str, p.b)) or "-",
-            f"{p.score:.2f}",
-            snippet(doc_a, p.a),
-            snippet(doc_b, p.b),
-        )
-        for p in alignment.pairs
-    ]
-    print(f"a: {doc_a.path} ({doc_a.language})   b: {doc_b.path} ({doc_b.language})")
-    print_table(rows, ("a", "b", "score", "a text", "b text"))
-    if alignment.unlinked_a or alignment.unlinked_b:
-        print(f"no partner: a {alignment.unlinked_a}  b {alignment.unlinked_b}")
     return 0

@@ -176,6 +176,7 @@ def _kwic_line(hit: dict, width: int = 35) -> str:
 
 def run_tmx(args: argparse.Namespace) -> int:
     from reader.corpus.tmx import TmxError, topic_tmx
+    from reader.store.alignment_links import all_links
     from reader.store.annotations import Store
     from reader.store.user_edits import entity_link_records, topic_edit_records
 
@@ -189,10 +190,18 @@ def run_tmx(args: argparse.Namespace) -> int:
         corpus = load_indexed_corpus(store.conn, root)
         links = entity_link_records(store.entity_links())
         edits = topic_edit_records(store.topic_edits())
+        passage_links = all_links(store)
     finally:
         store.close()
     try:
-        data = topic_tmx(corpus, args.topic, links=links, edits=edits, all_groups=args.all_passages)
+        data = topic_tmx(
+            corpus,
+            args.topic,
+            links=links,
+            edits=edits,
+            all_groups=args.all_passages,
+            alignment_links=passage_links,
+        )
     except TmxError as exc:
         raise UsageError(str(exc)) from exc
     if args.output:

@@ -36,6 +36,7 @@ class AlignedGroup:
     """Passages of several documents that say the same thing: doc id -> passage indexes."""
 
     passages: dict[str, tuple[int, ...]]
+    kind: str = "auto"  # "user" or "confirmed" when the reader made or checked a link of it
 
 
 def aligned_groups(
@@ -56,11 +57,14 @@ def aligned_groups(
             for p in doc.passages:
                 if p.kind != "boilerplate":
                     find((doc.id, p.index))
+    kinds: dict[tuple[str, int], str] = {}
     for (a, b), alignment in edges.items():
         for pair in alignment.pairs:
             nodes = [(a, i) for i in pair.a] + [(b, j) for j in pair.b]
             for node in nodes[1:]:
                 sets.union(nodes[0], node)
+            if pair.kind != "auto":
+                kinds[nodes[0]] = pair.kind
     members: dict[tuple[str, int], list[tuple[str, int]]] = {}
     for node in sets:
         members.setdefault(find(node), []).append(node)
@@ -71,7 +75,9 @@ def aligned_groups(
         for doc_id, passage in nodes:
             by_doc.setdefault(doc_id, []).append(passage)
         ordered = {d: tuple(sorted(by_doc[d])) for d in sorted(by_doc, key=order.__getitem__)}
-        groups.append(AlignedGroup(ordered))
+        found = {kinds[n] for n in nodes if n in kinds}
+        kind = "user" if "user" in found else "confirmed" if found else "auto"
+        groups.append(AlignedGroup(ordered, kind))
     groups.sort(key=lambda g: next((order[d], p) for d, p in g.passages.items()))
     return groups
 
@@ -111,6 +117,7 @@ def groups_tmx(
             continue
         n += 1
         tu = ET.SubElement(body, "tu", tuid=str(n))
+        ET.SubElement(tu, "prop", type="x-alignment").text = group.kind
         for doc_id, indexes in group.passages.items():
             doc = by_id[doc_id]
             text = " ".join(" ".join(doc.passage_text(doc.passages[i]).split()) for i in indexes)
@@ -131,10 +138,13 @@ def topic_tmx(
     links: Sequence[tuple[str, str, bool]] = (),
     edits: Iterable[tuple[str, Mapping[str, Any]]] = (),
     all_groups: bool = False,
+    alignment_links: Sequence[Any] = (),
 ) -> bytes:
     """TMX of one topic of `corpus`: entities, topics (manifest and `edits`) and alignment.
 
-    `links` and `edits` are the user's entity links and topic edits from the store.
+    `links` and `edits` are the user's entity links and topic edits from the store;
+    `alignment_links` the reader's passage links (`reader.store.alignment_links`), which the
+    alignment keeps and each `<tu>` marks in `<prop type="x-alignment">` (auto/user/confirmed).
     Raises TmxError for an unknown topic or one with fewer than two documents.
     """
     from reader.corpus.align import align_topic
@@ -155,6 +165,11 @@ def topic_tmx(
     docs = [corpus.by_id(d) for d in topic.documents]
     if len(docs) < 2:
         raise TmxError(f"topic {topic_id!r} has one document; nothing is aligned")
-    alignment = align_topic(docs, index)
+    user = None
+    if alignment_links:
+        from reader.store.alignment_links import user_alignment
+
+        user = user_alignment(alignment_links)
+    alignment = align_topic(docs, index, user)
     groups = aligned_groups(docs, alignment.edges, singletons=all_groups)
     return groups_tmx(docs, groups, topic.label, all_groups)

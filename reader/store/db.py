@@ -185,6 +185,27 @@ CREATE TABLE mismatch_hidden_kinds (
 """
 MIGRATIONS.append(STEP6_MISMATCH_DECISIONS)
 
+# Step 7: the reader's corrections of passage alignment (reader/store/alignment_links.py).
+# Each row links passages of two documents (or forbids a link), every passage anchored by its
+# text with context, so the link survives re-indexing and edits of the files.
+STEP7_ALIGNMENT_LINKS = """
+CREATE TABLE alignment_links (
+    id        TEXT PRIMARY KEY,                 -- UUID
+    doc_a     TEXT NOT NULL,                    -- corpus-relative paths
+    doc_b     TEXT NOT NULL,
+    sha_a     TEXT NOT NULL,                    -- file versions the link was made on
+    sha_b     TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('user', 'confirmed', 'unlink')),
+    passages  TEXT NOT NULL,                    -- JSON {"a": [anchor], "b": [anchor]}
+    created   TEXT NOT NULL,
+    modified  TEXT NOT NULL,
+    deleted   INTEGER NOT NULL DEFAULT 0,       -- tombstone, for undo and import
+    CHECK (doc_a != doc_b)
+);
+CREATE INDEX alignment_links_docs ON alignment_links(doc_a, doc_b);
+"""
+MIGRATIONS.append(STEP7_ALIGNMENT_LINKS)
+
 
 def schema_version() -> int:
     """The schema version this app writes (the number of migration steps)."""
