@@ -98,3 +98,16 @@ def _index(conn: Any, cancel: Any, root: str, db: str) -> Any:
         conn.send(("progress", p.done, p.total, f"indexing {p.mb_per_s:.1f} MB/s"))
 
     return refresh_corpus(root, db, progress=on_progress, cancel=stop)
+
+
+def align_with_links(docs: list, index: Any, links: list) -> Any:
+    """A topic's alignment with the reader's stored alignment links as fixed points (a worker
+    process's job; `links` are `AlignmentLink`s read from the store beforehand)."""
+    from reader.corpus.pipeline import align_documents
+
+    if not links or len(docs) < 2:
+        return align_documents(docs, index)
+    from reader.corpus.align import align_topic
+    from reader.store.alignment_links import user_alignment
+
+    return align_topic(docs, index, user=user_alignment(links))

@@ -10,6 +10,7 @@ edit replays the edits on the stored clusters.
 from __future__ import annotations
 
 import functools
+import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
@@ -17,6 +18,8 @@ from PySide6.QtCore import QTimer
 from reader.ui.modes import Mode
 from reader.ui.ops import ANNOTATIONS, ENTITY_LINKS, TOPICS, ChangeSet
 from reader.ui.state import ReaderState
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from reader.corpus.pipeline import Analysis
@@ -361,7 +364,7 @@ def ensure_alignment(w: MainWindow) -> None:
     if analysis is None or len(ids) < 2 or analysis.has_alignment(ids):
         return
 
-    from reader.corpus.pipeline import align_documents
+    from reader.load_jobs import align_with_links
 
     def done(alignment: Any) -> None:
         analysis.store_alignment(ids, alignment)
@@ -370,9 +373,23 @@ def ensure_alignment(w: MainWindow) -> None:
         w.status.update()
 
     docs = [analysis.corpus.by_id(i) for i in ids]
-    job = functools.partial(align_documents, docs, analysis.sub_index(ids))
+    links = _alignment_links(w, {d.path for d in docs})
+    job = functools.partial(align_with_links, docs, analysis.sub_index(ids), links)
     w.jobs.submit("align", job, done, process=True)
     w.status.update()
+
+
+def _alignment_links(w: MainWindow, paths: set[str]) -> list[Any]:
+    """The reader's stored alignment links between these documents (none without a store)."""
+    if w.store is None:
+        return []
+    from reader.store.alignment_links import all_links
+
+    try:
+        return [x for x in all_links(w.store) if x.doc_a in paths and x.doc_b in paths]
+    except Exception as exc:  # an old store without the table: align without them
+        log.info("alignment links not read: %s", exc)
+        return []
 
 
 def zoom_panels(w: MainWindow, zoom: float) -> None:

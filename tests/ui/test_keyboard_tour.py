@@ -181,3 +181,20 @@ def test_importing_an_export_after_dd_says_why_the_note_stays_deleted_and_can_re
     assert "1 deleted notes restored" in w.message_label.text_shown()
     assert [a.note for a in store.list()] == ["keep me"]
     assert w.session.annotations, "the panel and the underlines see it again"
+
+
+def test_the_readers_stored_alignment_links_show_in_the_columns(qtbot, tmp_path, store):
+    from reader.store.alignment_links import add_link
+
+    w = make_window(qtbot, tmp_path, store)
+    w.open_topic(sora_topic(w.analysis))
+    settle(qtbot, w)
+    km = next(c.doc for c in w.area.columns if c.doc.path.startswith("003"))
+    pt = next(c.doc for c in w.area.columns if c.doc.path.startswith("004"))
+    before = w.area.partners(km.id, 5).get(pt.id)
+    target = 9 if before != [9] else 10
+    add_link(store, km, pt, [5], [target])
+    w.analysis.alignments = type(w.analysis.alignments)()  # a new session would start afresh
+    w.open_topic(sora_topic(w.analysis))
+    settle(qtbot, w)
+    assert w.area.partners(km.id, 5).get(pt.id) == [target]
