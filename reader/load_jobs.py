@@ -13,11 +13,12 @@ from typing import Any
 from reader.worker_process import watch_parent
 
 
-def run(target: str, conn: Any, cancel: Any, *args: Any) -> None:
-    """The child's entry point."""
+def run(target: str, conn: Any, cancel: Any, *args: Any, watch: bool = True) -> None:
+    """The child's entry point (`watch`: exit when the parent process is gone)."""
     import os
 
-    watch_parent(os.getppid())
+    if watch:
+        watch_parent(os.getppid())
     try:
         if target == "load":
             result = _load(conn, cancel, *args)

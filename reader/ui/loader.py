@@ -31,6 +31,7 @@ class _ProcessJob(QThread):
         self._cancel = context.Event()
         self._context = context
         self._process: Any = None
+        self.in_process = True
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -41,11 +42,35 @@ class _ProcessJob(QThread):
         if process is not None and process.is_alive():
             process.terminate()
 
+    def _run_here(self) -> tuple[str, Any]:
+        """The same job in this thread (no process to start: quicker when the window has
+        nothing else to do yet)."""
+        from reader import load_jobs
+
+        job = self
+
+        class _Conn:
+            last: tuple[str, Any] = ("error", "no answer")
+
+            def send(self, message: tuple) -> None:
+                if message[0] == "progress":
+                    job.progress.emit(*message[1:])
+                else:
+                    _Conn.last = (message[0], message[1])
+
+            def close(self) -> None:
+                pass
+
+        load_jobs.run(self._target, _Conn(), self._cancel, *self._args, watch=False)
+        return _Conn.last
+
     def _run_child(self) -> tuple[str, Any]:
         from reader import load_jobs
 
         if self._cancel.is_set():
             return "cancelled", None
+        if not self.in_process:
+            return self._run_here()
         parent_end, child_end = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=load_jobs.run,
@@ -89,8 +114,10 @@ class CorpusLoader(_ProcessJob):
         edits: list[Any],
         parent: QObject | None = None,
         db: Path | None = None,
+        in_process: bool = True,
     ) -> None:
         super().__init__("load", (str(root), links, edits, str(db) if db else None), parent)
+        self.in_process = in_process  # False: in this thread (nothing shown yet to keep live)
         self.root = root
         self.from_index = False
         self._cancelled = False

@@ -42,7 +42,10 @@ class Loading(QObject):
         store = w.store
         links = entity_link_records(store.entity_links()) if store is not None else []
         edits = topic_edit_records(store.topic_edits()) if store is not None else []
-        loader = CorpusLoader(root, links, edits, w, db=self._db())
+        # With nothing shown yet, a thread starts sooner than a process; with a corpus on
+        # screen, a process keeps the window answering while it works.
+        shown = w.session.analysis is not None
+        loader = CorpusLoader(root, links, edits, w, db=self._db(), in_process=shown)
         loader.progress.connect(self._progress)
         loader.loaded.connect(lambda analysis, ld=loader: self._loaded(analysis, ld, refresh))
         loader.failed.connect(lambda message, ld=loader: self._failed(message, ld))
@@ -153,5 +156,5 @@ class Loading(QObject):
             if worker is not None:
                 worker.cancel()
                 if not worker.wait(wait_ms):
-                    worker.kill()
-                    worker.wait()
+                    worker.kill()  # a child process stops at once; a thread at its next check
+                    worker.wait(30_000)
