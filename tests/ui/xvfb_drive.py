@@ -111,7 +111,7 @@ class Driver:
         else:
             raise DriveError("no window titled '… — Corpus Reader' within 60 s")
         self.xdo("windowfocus", "--sync", self.window)
-        time.sleep(1.0)
+        time.sleep(2.0)
 
     def keys(self, *names: str, pause: float = 0.15) -> None:
         for name in names:
@@ -138,6 +138,16 @@ class Driver:
                 code = self.proc.wait(timeout=10)
         self.log.close()
         return code
+
+
+def wait_for(check, timeout: float):
+    """`check()` once it is truthy (a busy machine is slow to answer keys), else its last value."""
+    deadline = time.monotonic() + timeout
+    value = check()
+    while not value and time.monotonic() < deadline:
+        time.sleep(0.3)
+        value = check()
+    return value
 
 
 def notes_in_store(db: Path) -> list[tuple[str, str]]:
@@ -213,7 +223,7 @@ def run(out: Path) -> list[str]:
             driver.keys("a")  # annotate: the note editor opens with the focus
             driver.type("noted under Xvfb")
             driver.keys("ctrl+Return", pause=0.8)
-            notes = notes_in_store(driver.db)
+            notes = wait_for(lambda: notes_in_store(driver.db), timeout=15)
             if [n for n, _ in notes] != ["noted under Xvfb"]:
                 raise DriveError(f"expected one note in the store, found {notes}")
             quote = notes[0][1]
@@ -228,7 +238,7 @@ def run(out: Path) -> list[str]:
                 raise DriveError(f"dark theme not darker: {b_light:.0f} vs {b_dark:.0f}")
             checked.append(f"screenshots: light {b_light:.0f}, dark {b_dark:.0f} mean grey")
             driver.keys("u", pause=0.8)  # undo the note
-            if notes_in_store(driver.db):
+            if wait_for(lambda: not notes_in_store(driver.db), timeout=15) is False:
                 raise DriveError("u did not undo the note")
             checked.append("u undid the note in the store")
             checked.append(soak(driver, keys=80, seed=7))
