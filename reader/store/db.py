@@ -276,16 +276,29 @@ def _uri(path: Path, mode: str) -> str:
 
 
 def _check_header(path: Path) -> None:
-    """Refuse a non-empty file that does not start with SQLite's magic string."""
+    """Refuse a non-empty file that does not start with SQLite's magic string.
+
+    The header is read through SQLite, never with open() and close(): closing a descriptor of
+    the file drops every POSIX lock this process holds on it, so a store already open here
+    would lose its locks and another process could then delete the WAL under it (its later
+    writes would be lost). SQLite's own files keep those locks safe.
+    """
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a store file")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"{path}: cannot read the store: permission denied")
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except IsADirectoryError as exc:
-        raise StoreError(f"{path}: is a folder, not a store file") from exc
-    except OSError as exc:
+        probe = sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot read the store: {describe(exc)}") from exc
-    if head and head != SQLITE_MAGIC:
-        raise StoreError(f"{path}: not a SQLite file; refusing to touch it")
+    try:
+        probe.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "encrypted" in str(exc):
+            raise StoreError(f"{path}: not a SQLite file; refusing to touch it") from None
+        # a SQLite file with other damage: the integrity check says what is wrong
+    finally:
+        probe.close()
 
 
 def _inspect(path: Path, check: str) -> int:
