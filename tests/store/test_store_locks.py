@@ -36,10 +36,8 @@ def test_a_second_connection_here_and_a_closing_one_elsewhere_lose_nothing(tmp_p
     store.annotate(doc(), 0, 7, note="before")
     connect(db).close()  # the loader reads the index through its own connection, here
     # another process (the indexer) opens the store and closes it again
-    subprocess.run(
-        [sys.executable, "-c", f"from reader.store.db import connect; connect({str(db)!r}).close()"],
-        check=True,
-    )
+    opener = f"from reader.store.db import connect; connect({str(db)!r}).close()"
+    subprocess.run([sys.executable, "-c", opener], check=True)
     store.annotate(doc(), 8, 13, note="after")
     assert (db.parent / (db.name + "-wal")).exists(), "the WAL is still there"
     assert notes_seen_by_a_new_process(db) == 2, "both notes reached the store file"
