@@ -52,9 +52,13 @@ def pump(seconds: float) -> None:
     """Run the event loop for a while."""
     from PySide6.QtWidgets import QApplication
 
+    from PySide6.QtCore import QEvent
+
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
         QApplication.processEvents()
+        # what the app's event loop does between events (processEvents alone does not)
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         time.sleep(0.001)
 
 

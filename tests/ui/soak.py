@@ -102,8 +102,11 @@ def _act(w, action: object, rng: random.Random) -> None:
 def settle_events() -> None:
     """Let the events an action posted run (layouts, timers of 0 ms): what the reader sees
     one frame later."""
+    from PySide6.QtCore import QEvent
+
     for _ in range(3):
         QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # as the app's loop does
         time.sleep(0.002)
 
 
