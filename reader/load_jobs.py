@@ -45,43 +45,101 @@ def _load(conn: Any, cancel: Any, root: str, links: list, edits: list, db: str |
         Cancelled,
         analyse_with_progress,
         analysis_parts_of,
-        load_and_analyse,
+        load_with_progress,
     )
 
     def progress(done: int, total: int, text: str) -> None:
         conn.send(("progress", done, total, text))
 
-    corpus = _indexed_corpus(Path(root), db) if db else None
+    store = _connect(db) if db else None
     try:
-        if corpus is None:
-            analysis = load_and_analyse(Path(root), links, edits, progress, cancel.is_set)
-            from_index = False
-        else:
-            analysis = analyse_with_progress(corpus, links, edits, progress, cancel.is_set)
-            from_index = True
-    except Cancelled:
-        raise _Cancelled from None
-    return analysis.corpus, analysis_parts_of(analysis), from_index
+        corpus = _indexed_corpus(store, Path(root)) if store is not None else None
+        from_index = corpus is not None
+        try:
+            if corpus is None:
+                corpus = load_with_progress(Path(root), progress, cancel.is_set)
+            parts = _cached_analysis(store, corpus, links, edits)
+            if parts is None:
+                parts = analysis_parts_of(
+                    analyse_with_progress(corpus, links, edits, progress, cancel.is_set)
+                )
+                _keep_analysis(store, corpus, links, edits, parts)
+        except Cancelled:
+            raise _Cancelled from None
+    finally:
+        if store is not None:
+            store.close()
+    return corpus, parts, from_index
 
 
-def _indexed_corpus(root: Path, db: str) -> Any:
-    """The corpus from the index when it knows this folder (None: read the files)."""
+def _connect(db: str) -> Any:
+    """A connection to the store (None when it cannot be used: the files are the truth)."""
     try:
         from reader.store.db import connect
+
+        return connect(db)
+    except Exception:
+        return None
+
+
+def _indexed_corpus(conn: Any, root: Path) -> Any:
+    """The corpus from the index when it knows this folder (None: read the files)."""
+    try:
         from reader.store.index import known_corpus, load_indexed_corpus
 
-        conn = connect(db)
-    except Exception:  # no usable index: the files are the truth
-        return None
-    try:
         if not known_corpus(conn, root):
             return None
         corpus = load_indexed_corpus(conn, root)
         return corpus if corpus.documents else None
     except Exception:
         return None
-    finally:
-        conn.close()
+
+
+def _analysis_key(corpus: Any, links: list, edits: list) -> str:
+    from reader.corpus.analysis_cache import code_version, signature
+    from reader.corpus.topics import DEFAULT_THRESHOLD
+
+    return signature(corpus, links, edits, DEFAULT_THRESHOLD, code_version())
+
+
+def _cached_analysis(conn: Any, corpus: Any, links: list, edits: list) -> Any:
+    """The analysis stored for exactly these documents, links and edits (None: a miss)."""
+    if conn is None:
+        return None
+    from reader.corpus.analysis_cache import KIND, load
+
+    try:
+        row = conn.execute(
+            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
+            (_analysis_key(corpus, links, edits), KIND),
+        ).fetchone()
+        return load(bytes(row[0])) if row else None
+    except Exception:  # unreadable or damaged: analyse again
+        return None
+
+
+def _keep_analysis(conn: Any, corpus: Any, links: list, edits: list, parts: Any) -> None:
+    """Store the analysis for the next opening (the three newest are kept)."""
+    if conn is None:
+        return
+    from reader.corpus.analysis_cache import KIND, dump
+    from reader.store.db import transaction
+
+    try:
+        blob = dump(*parts)
+        with transaction(conn):
+            conn.execute(
+                "DELETE FROM doc_cache WHERE kind = ? AND sha256 NOT IN (SELECT sha256 FROM "
+                "doc_cache WHERE kind = ? ORDER BY created DESC LIMIT 2)",
+                (KIND, KIND),
+            )
+            conn.execute(
+                "INSERT INTO doc_cache(sha256, kind, version, data, created) "
+                "VALUES (?, ?, 1, ?, datetime('now'))",
+                (_analysis_key(corpus, links, edits), KIND, blob),
+            )
+    except Exception:  # a full or read-only store: the next opening analyses again
+        pass
 
 
 def _index(conn: Any, cancel: Any, root: str, db: str) -> Any:

@@ -335,6 +335,16 @@ def load_and_analyse(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> Analysis:
     """Load the corpus at `root` and analyse it; `cancelled()` is polled between files."""
+    corpus = load_with_progress(root, progress, cancelled)
+    return analyse_with_progress(corpus, links, edits, progress, cancelled)
+
+
+def load_with_progress(
+    root: Path,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Corpus:
+    """Load the corpus at `root`, reporting `progress(done, total, file name)`."""
     from reader.corpus.loading import find_files, load_corpus
 
     root = Path(root)
@@ -346,8 +356,7 @@ def load_and_analyse(
         if progress:
             progress(i, total, path.name)
 
-    corpus = load_corpus(root, progress=on_file)
-    return analyse_with_progress(corpus, links, edits, progress, cancelled)
+    return load_corpus(root, progress=on_file)
 
 
 def analyse_with_progress(

@@ -50,9 +50,8 @@ class Watchdog:
 
 def pump(seconds: float) -> None:
     """Run the event loop for a while."""
-    from PySide6.QtWidgets import QApplication
-
     from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
 
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:

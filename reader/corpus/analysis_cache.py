@@ -1,0 +1,120 @@
+"""The analysis of a corpus (shared entities and topics) as compressed JSON, so a corpus the
+app has analysed before opens without analysing it again.
+
+The key is a hash of everything the analysis depends on: every document's path and file hash,
+the user's entity links and topic edits, the threshold and the analysis code's version. Plain
+JSON, never pickle: a store file may come from elsewhere, and reading it must run no code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence
+from reader.corpus.model import Corpus
+from reader.corpus.topics import BaseTopics, Topic
+
+FORMAT = 1
+KIND = "analysis"
+
+
+@cache
+def code_version() -> str:
+    """A hash of the analysis code: any change to it makes earlier cached analyses misses."""
+    h = hashlib.sha256()
+    folder = Path(__file__).resolve().parent
+    for path in sorted(folder.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def signature(
+    corpus: Corpus, links: Sequence[Any], edits: Sequence[Any], threshold: float, code: str
+) -> str:
+    """A hash naming one analysis: documents (path, hash, language), links, edits, settings."""
+    h = hashlib.sha256()
+    h.update(f"{FORMAT}\0{code}\0{threshold!r}\0{corpus.root}\0".encode())
+    for doc in corpus.documents:
+        h.update(f"{doc.path}\0{doc.sha256}\0{doc.language}\0{doc.id}\n".encode())
+    h.update(json.dumps([list(x) for x in links], ensure_ascii=False, default=str).encode())
+    h.update(json.dumps([list(x) for x in edits], ensure_ascii=False, default=str).encode())
+    return h.hexdigest()
+
+
+def _topic(t: Topic) -> list[Any]:
+    return [t.id, t.label, t.documents, t.entities, t.origin, t.renamed]
+
+
+def _topic_from(x: list[Any]) -> Topic:
+    return Topic(str(x[0]), str(x[1]), list(x[2]), list(x[3]), str(x[4]), bool(x[5]))
+
+
+def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: list[str]) -> bytes:
+    """The parts of an analysis as compressed JSON."""
+    data = {
+        "format": FORMAT,
+        "candidates": {
+            d: [[c.start, c.end, c.text, c.key, c.kind] for c in cs]
+            for d, cs in index.candidates.items()
+        },
+        "languages": index._languages,
+        "entities": [
+            [
+                e.id,
+                e.key,
+                e.label,
+                e.kind,
+                e.languages,
+                e.documents,
+                e.colour,
+                [[o.doc, o.start, o.end, o.text] for o in e.occurrences],
+            ]
+            for e in index.entities
+        ],
+        "base": [[_topic(t) for t in base.topics], base.warnings, base.idf],
+        "topics": [_topic(t) for t in topics],
+        "warnings": warnings,
+    }
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 3)
+
+
+def load(blob: bytes) -> tuple[EntityIndex, BaseTopics, list[Topic], list[str]]:
+    """The parts `dump` wrote; ValueError when the blob is not one (a cache miss)."""
+    try:
+        data = json.loads(zlib.decompress(blob).decode("utf-8"))
+        if data.get("format") != FORMAT:
+            raise ValueError("another format")
+        candidates = {
+            d: [Candidate(int(s), int(e), str(t), str(k), str(kind)) for s, e, t, k, kind in cs]
+            for d, cs in data["candidates"].items()
+        }
+        entities = [
+            Entity(
+                str(i), str(key), str(label), str(kind), list(langs), list(docs),
+                [Occurrence(str(o[0]), int(o[1]), int(o[2]), str(o[3])) for o in occ],
+                int(colour),
+            )
+            for i, key, label, kind, langs, docs, colour, occ in data["entities"]
+        ]
+        index = EntityIndex(entities, candidates)
+        index._languages = {str(k): str(v) for k, v in data["languages"].items()}
+        topics_b, warnings_b, idf = data["base"]
+        base = BaseTopics([_topic_from(t) for t in topics_b], list(warnings_b), dict(idf))
+        topics = [_topic_from(t) for t in data["topics"]]
+        return index, base, topics, list(data["warnings"])
+    except (
+        zlib.error,
+        UnicodeDecodeError,
+        KeyError,
+        TypeError,
+        ValueError,
+        IndexError,
+        AttributeError,
+    ) as exc:
+        raise ValueError(f"not a cached analysis: {exc}") from None

@@ -1,0 +1,87 @@
+"""A corpus analysed before opens from the stored analysis: the same entities and topics,
+without analysing again; anything that changes the analysis makes it a miss."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader import load_jobs
+from reader.corpus import analysis_cache
+from reader.corpus.loading import load_corpus
+from reader.corpus.pipeline import analyse, analysis_parts_of
+from reader.paths import seeds_dir
+from reader.store.annotations import Store
+
+
+class Answer:
+    """Collects what a job sends."""
+
+    def __init__(self) -> None:
+        self.last = None
+
+    def send(self, message) -> None:
+        if message[0] != "progress":
+            self.last = message
+
+    def close(self) -> None:
+        pass
+
+
+def run_load(db: Path, links=(), edits=()):
+    answer = Answer()
+    load_jobs.run("load", answer, threading.Event(), str(seeds_dir()), list(links), list(edits),
+                  str(db), watch=False)  # fmt: skip
+    assert answer.last[0] == "ok", answer.last
+    return answer.last[1]
+
+
+def test_the_stored_analysis_round_trips_exactly():
+    found = analyse(load_corpus(seeds_dir()))
+    index, base, topics, warnings = analysis_cache.load(
+        analysis_cache.dump(*analysis_parts_of(found))
+    )
+    assert [e.to_json() for e in index.entities] == [e.to_json() for e in found.index.entities]
+    assert index.candidates == found.index.candidates
+    assert [t.to_json() for t in topics] == [t.to_json() for t in found.topics]
+    assert base.idf == found.base.idf and warnings == found.warnings
+
+
+def test_a_second_opening_reads_the_stored_analysis(tmp_path, monkeypatch):
+    db = tmp_path / "store.sqlite3"
+    Store(db).close()
+    _corpus, parts, _ = run_load(db)
+    import reader.corpus.pipeline as pipeline
+
+    def no_analysis(*_args, **_kwargs):
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(pipeline, "analyse_with_progress", no_analysis)
+    _, again, _ = run_load(db)
+    assert [t.to_json() for t in again[2]] == [t.to_json() for t in parts[2]]
+    assert [e.key for e in again[0].entities] == [e.key for e in parts[0].entities]
+    # a new link changes the analysis: a miss, analysed (and refused here)
+    answer = Answer()
+    load_jobs.run("load", answer, threading.Event(), str(seeds_dir()), [("a", "b", True)], [],
+                  str(db), watch=False)  # fmt: skip
+    assert answer.last[0] == "error" and "analysed again" in answer.last[1]
+
+
+def test_a_damaged_stored_analysis_is_a_miss_not_a_crash():
+    with pytest.raises(ValueError):
+        analysis_cache.load(b"not zlib at all")
+    import zlib
+
+    with pytest.raises(ValueError):
+        analysis_cache.load(zlib.compress(b'{"format": 1, "candidates": 3}'))
+
+
+def test_the_key_changes_with_a_document_a_link_or_an_edit():
+    corpus = load_corpus(seeds_dir())
+    key = analysis_cache.signature(corpus, [], [], 0.3, "code")
+    assert analysis_cache.signature(corpus, [("a", "b", True)], [], 0.3, "code") != key
+    assert analysis_cache.signature(corpus, [], [("rename", {"topic": "t"})], 0.3, "code") != key
+    corpus.documents[0].sha256 = "0" * 64
+    assert analysis_cache.signature(corpus, [], [], 0.3, "code") != key
