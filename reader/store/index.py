@@ -41,7 +41,8 @@ from reader.corpus.loading import (
     MAX_FILE_BYTES,
     LoadError,
     document_id,
-    find_files,
+    inside_root,
+    list_corpus,
     load_document,
 )
 from reader.corpus.model import Corpus, Document, Link, Passage, Skipped
@@ -263,7 +264,8 @@ def process_file(root: str, rel: str, entities: bool = True) -> _Result:
     try:
         doc = load_document(path, Path(root), MAX_FILE_BYTES)
     except LoadError as exc:
-        sha = _sha256_or_empty(path) if before.st_size <= MAX_FILE_BYTES else ""
+        readable = before.st_size <= MAX_FILE_BYTES and inside_root(path, Path(root))
+        sha = _sha256_or_empty(path) if readable else ""
         return _Result(rel, before.st_size, before.st_mtime_ns, sha, fmt, error=str(exc))
     except Exception as exc:
         reason = f"could not be read: {type(exc).__name__}: {exc}"
@@ -515,9 +517,17 @@ def refresh_index(
     known = _known_files(conn, key)
     contents = _known_contents(conn)
     todo: list[_Todo] = []
-    reused: list[tuple[str, int, int, str, str]] = []
+    reused: list[tuple[str, int, int, str, str, str | None]] = []
     seen: set[str] = set()
-    for path in find_files(folder):
+    files, left_out = list_corpus(folder)
+    for item in left_out:  # links out of the folder, unreadable folders: listed, never read
+        seen.add(item.path)
+        report.files += 1
+        report.errors += 1
+        state = known.get(item.path)
+        if state is None or state.error != item.reason:
+            reused.append((item.path, 0, -1, "", file_format(item.path), item.reason))
+    for path in files:
         rel = path.relative_to(folder).as_posix()
         seen.add(rel)
         report.files += 1
@@ -536,7 +546,7 @@ def refresh_index(
         if 0 < st.st_size <= MAX_FILE_BYTES:
             sha = _sha256_or_empty(path)
             if (sha, fmt) in contents:
-                reused.append((rel, st.st_size, st.st_mtime_ns, sha, fmt))
+                reused.append((rel, st.st_size, st.st_mtime_ns, sha, fmt, None))
                 continue
         todo.append(_Todo(rel, st.st_size, fmt))
     gone = [rel for rel in known if rel not in seen]
@@ -546,10 +556,10 @@ def refresh_index(
         conn.executemany(
             "DELETE FROM index_files WHERE root = ? AND path = ?", [(key, rel) for rel in gone]
         )
-        for rel, size, mtime_ns, sha, fmt in reused:
-            _record_file(conn, key, rel, size, mtime_ns, sha, fmt, None)
+        for rel, size, mtime_ns, sha, fmt, error in reused:
+            _record_file(conn, key, rel, size, mtime_ns, sha, fmt, error)
     report.deleted = len(gone)
-    report.reused = len(reused)
+    report.reused = sum(1 for r in reused if r[5] is None)
     _process_all(conn, key, todo, report, workers, progress, cancel, entities)
     if not report.cancelled and (gone or reused or todo):
         collect_garbage(conn)
