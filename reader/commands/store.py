@@ -9,6 +9,7 @@ import sys
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import TextIO
 
 from reader.cli import (
     UsageError,
@@ -22,7 +23,8 @@ from reader.corpus.loading import LoadError, document_from_bytes, find_files, lo
 from reader.corpus.model import Document
 from reader.store.annotations import Annotation, AnnotationError, Store, check_color
 from reader.store.db import StoreError
-from reader.store.exchange import ExchangeError, export_markdown, export_w3c_json, import_file
+from reader.store.exchange import ExchangeError, import_file
+from reader.store.exporting import write_markdown, write_w3c
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -77,6 +79,10 @@ def _fail(message: str) -> int:
 
 
 def _open(args: argparse.Namespace) -> Store:
+    return Store(args.db)
+
+
+def _open_for_reading(args: argparse.Namespace) -> Store:
     return Store(args.db)
 
 
@@ -246,37 +252,39 @@ def _row(ann: Annotation, file_missing: bool = False) -> tuple[str, ...]:
 # --- export / import -------------------------------------------------------------------------
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file in the same folder, then rename."""
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+def _write(args: argparse.Namespace, store: Store, out: TextIO) -> None:
+    if args.format == "markdown":
+        write_markdown(store.iter_annotations(), out)
+    else:
+        write_w3c(store, out)
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """Stream the export to stdout, or to a temporary file renamed over `--output` at the end
+    (a failed export leaves any earlier file as it was)."""
     try:
-        with _open(args) as store:
-            if args.format == "markdown":
-                text = export_markdown(store.list())
-            else:
-                text = export_w3c_json(store)
+        with _open_for_reading(args) as store:
+            if not args.output:
+                _write(args, store, sys.stdout)
+                return 0
+            path = Path(args.output).expanduser()
+            folder = path.parent if str(path.parent) else Path(".")
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+            except OSError as exc:
+                return _fail(f"{args.output}: cannot write: {exc.strerror or exc}")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                    _write(args, store, fh)
+                os.replace(tmp, path)
+            except BaseException as exc:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                if isinstance(exc, OSError):
+                    return _fail(f"{args.output}: cannot write: {exc.strerror or exc}")
+                raise
     except StoreError as exc:
         return _fail(str(exc))
-    if args.output:
-        try:
-            _write_atomically(Path(args.output), text)
-        except OSError as exc:
-            return _fail(f"{args.output}: cannot write: {exc.strerror or exc}")
-    else:
-        sys.stdout.write(text)
     return 0
 
 

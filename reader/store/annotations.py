@@ -74,7 +74,12 @@ def format_time(moment: datetime) -> str:
     """`moment` in the store's canonical form, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC)."""
     if moment.tzinfo is None:
         raise AnnotationError("time without a time zone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    m = moment.astimezone(UTC)
+    # not strftime: its %Y does not pad years before 1000 on every platform
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+        f".{m.microsecond:06d}Z"
+    )
 
 
 def parse_time(value: str) -> datetime:
@@ -85,10 +90,9 @@ def parse_time(value: str) -> datetime:
         raise AnnotationError(f"not an ISO 8601 date-time with a time zone: {value!r}")
     text = re.sub(r"(\.\d{6})\d+", r"\1", value)  # Python keeps microseconds
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise AnnotationError(f"not a valid date-time: {value!r}") from exc
-    return moment.astimezone(UTC)
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:  # e.g. 9999-12-31T23:59:59-23:59 is year 10000
+        raise AnnotationError(f"not a valid date-time (or out of range): {value!r}") from exc
 
 
 def canonical_time(value: str) -> str:
@@ -101,7 +105,10 @@ def later_than(previous: str) -> str:
     now = datetime.now(UTC)
     before = parse_time(previous)
     if now <= before:
-        now = before + timedelta(microseconds=1)
+        try:
+            now = before + timedelta(microseconds=1)
+        except OverflowError:  # the last microsecond of year 9999: nothing is later
+            now = before
     return format_time(now)
 
 
@@ -326,6 +333,36 @@ class MergeResult:
 
 # --- the store -------------------------------------------------------------------------------
 
+
+class Merger:
+    """Adds imported annotations inside `Store.merging`'s transaction (see `Store.merge`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.result = MergeResult()
+        self._documents: set[str] = set()
+
+    def add(self, ann: Annotation) -> None:
+        self.add_checked(ann.validated())
+
+    def add_checked(self, ann: Annotation) -> None:
+        """`add` for an annotation `Annotation.validated` returned."""
+        conn = self.store.conn
+        if ann.document not in self._documents:
+            # the next re-anchoring of this document looks at every annotation again
+            conn.execute("UPDATE documents SET length = NULL WHERE path = ?", (ann.document,))
+            self._documents.add(ann.document)
+        row = conn.execute("SELECT modified FROM annotations WHERE id = ?", (ann.id,)).fetchone()
+        if row is None:
+            self.store._write(ann)
+            self.result.added.append(ann.id)
+        elif parse_time(ann.modified) > parse_time(row[0]):
+            self.store._write(ann)
+            self.result.updated.append(ann.id)
+        else:
+            self.result.unchanged.append(ann.id)
+
+
 _COLUMNS = (
     'id, document, sha256, start, "end", quote, prefix, suffix, note, color, status, '
     "created, modified, deleted"
@@ -434,28 +471,7 @@ class Store:
             params,
         ).fetchall()
         tags = self._tags_of([r[0] for r in rows])
-        result = []
-        for r in rows:
-            result.append(
-                Annotation(
-                    id=r[0],
-                    document=r[1],
-                    sha256=r[2],
-                    start=r[3],
-                    end=r[4],
-                    quote=r[5],
-                    prefix=r[6],
-                    suffix=r[7],
-                    note=r[8],
-                    color=r[9],
-                    status=r[10],
-                    created=r[11],
-                    modified=r[12],
-                    deleted=r[13],
-                    tags=tags[r[0]],
-                )
-            )
-        return result
+        return [_from_row(r, tags[r[0]]) for r in rows]
 
     def get(self, annotation_id: str, *, include_deleted: bool = False) -> Annotation | None:
         """The annotation with this id (tombstones only with include_deleted), or None."""
@@ -491,6 +507,18 @@ class Store:
             params.append(tag)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return self._rows(where, params)
+
+    def iter_annotations(self, batch: int = 2000) -> Iterator[Annotation]:
+        """Every live annotation in `list()` order, read `batch` rows at a time (exports of
+        any size keep only a batch in memory)."""
+        cursor = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM annotations WHERE deleted IS NULL "
+            'ORDER BY document, start, "end", created, id'
+        )
+        while rows := cursor.fetchmany(batch):
+            tags = self._tags_of([r[0] for r in rows])
+            for r in rows:
+                yield _from_row(r, tags[r[0]])
 
     def tags(self) -> list[tuple[str, int]]:
         """Every tag in use by a live annotation, with its count, most used first."""
@@ -672,32 +700,24 @@ class Store:
         self._notify(Change("annotation", "updated", (new.id,)))
         return new
 
-    def merge(self, incoming: Sequence[Annotation]) -> MergeResult:
+    def merge(self, incoming: Iterable[Annotation]) -> MergeResult:
         """Import annotations in one transaction: new ids are added, known ids are replaced
         only when the incoming `modified` is newer. Tombstones count as known."""
-        checked = [a.validated() for a in incoming]
-        result = MergeResult()
+        with self.merging() as merger:
+            for ann in incoming:
+                merger.add(ann)
+        return merger.result
+
+    @contextlib.contextmanager
+    def merging(self) -> Iterator[Merger]:
+        """One import transaction: `add` each annotation (as `merge` treats it) as it comes;
+        an exception inside the block undoes them all."""
+        merger = Merger(self)
         with transaction(self.conn):
-            # the next re-anchoring of these documents looks at every annotation again
-            self.conn.executemany(
-                "UPDATE documents SET length = NULL WHERE path = ?",
-                [(p,) for p in sorted({a.document for a in checked})],
-            )
-            for ann in checked:
-                row = self.conn.execute(
-                    "SELECT modified FROM annotations WHERE id = ?", (ann.id,)
-                ).fetchone()
-                if row is None:
-                    self._write(ann)
-                    result.added.append(ann.id)
-                elif parse_time(ann.modified) > parse_time(row[0]):
-                    self._write(ann)
-                    result.updated.append(ann.id)
-                else:
-                    result.unchanged.append(ann.id)
+            yield merger
+        result = merger.result
         if result.added or result.updated:
             self._notify(Change("annotation", "imported", (*result.added, *result.updated)))
-        return result
 
     # re-anchoring -----------------------------------------------------------------------------
 
@@ -976,3 +996,24 @@ def _reanchored(doc: Document, record: DocumentRecord | None, ann: Annotation) -
             status="anchored" if same and ann.status != "moved" else "moved",
         )
     return None if new == ann else new
+
+
+def _from_row(r: Sequence[Any], tags: tuple[str, ...]) -> Annotation:
+    """An Annotation from a row of `_COLUMNS`."""
+    return Annotation(
+        id=r[0],
+        document=r[1],
+        sha256=r[2],
+        start=r[3],
+        end=r[4],
+        quote=r[5],
+        prefix=r[6],
+        suffix=r[7],
+        note=r[8],
+        color=r[9],
+        status=r[10],
+        created=r[11],
+        modified=r[12],
+        deleted=r[13],
+        tags=tags,
+    )
