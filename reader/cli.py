@@ -51,6 +51,11 @@ def print_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> Non
         sys.stdout.write("\n")
 
 
+def warn(message: str) -> None:
+    """One warning line on stderr (the output on stdout stays clean)."""
+    sys.stderr.write(f"corpus-reader: warning: {message}\n")
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     """The `--db PATH` option every store-using command shares."""
     parser.add_argument(

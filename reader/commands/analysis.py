@@ -6,7 +6,15 @@ import argparse
 import os
 from pathlib import Path
 
-from reader.cli import Refused, UsageError, existing_dir, existing_file, print_json, print_table
+from reader.cli import (
+    Refused,
+    UsageError,
+    existing_dir,
+    existing_file,
+    print_json,
+    print_table,
+    warn,
+)
 from reader.corpus.align import align_pair
 from reader.corpus.entities import find_entities
 from reader.corpus.loading import LoadError
@@ -61,6 +69,8 @@ def run_topics(args: argparse.Namespace) -> int:
         corpus = read_corpus(root, args.db)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
+    for message in corpus.warnings:
+        warn(message)
     index = find_entities(corpus.documents, links=links)
     topics = find_topics(corpus.documents, index, args.threshold, manifest, edits)
     if args.json:

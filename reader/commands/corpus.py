@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reader.cli import Refused, UsageError, existing_dir, existing_file, print_json, print_table
+from reader.cli import (
+    Refused,
+    UsageError,
+    existing_dir,
+    existing_file,
+    print_json,
+    print_table,
+    warn,
+)
 from reader.corpus.loading import LoadError, load_document
 from reader.corpus.passages import passage_sentences
 from reader.paths import seeds_dir
@@ -33,12 +41,18 @@ def run_docs(args: argparse.Namespace) -> int:
         corpus = read_corpus(root, args.db)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
+    for message in corpus.warnings:
+        warn(message)
     if args.json:
         print_json(
             {
                 "corpus": {"name": corpus.name, "root": str(corpus.root)},
                 "documents": [d.summary() for d in corpus.documents],
                 "skipped": [s.to_json() for s in corpus.skipped],
+                "warnings": [
+                    {"path": d.path, "warning": w} for d in corpus.documents for w in d.warnings
+                ]
+                + [{"path": None, "warning": w} for w in corpus.warnings],
             }
         )
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reader.cli import Refused, existing_dir, print_json, print_table
+from reader.cli import Refused, existing_dir, print_json, print_table, warn
 from reader.corpus.entities import find_entities
 from reader.paths import seeds_dir
 from reader.store.db import StoreError
@@ -28,6 +28,8 @@ def run_entities(args: argparse.Namespace) -> int:
         corpus = read_corpus(Path(args.dir or seeds_dir()), args.db)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
+    for message in corpus.warnings:
+        warn(message)
     index = find_entities(corpus.documents, links=links)
     entities = index.every_entity() if args.all else index.entities
     if args.json:

@@ -8,7 +8,15 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from reader.cli import Refused, UsageError, add_db_option, existing_dir, print_json, print_table
+from reader.cli import (
+    Refused,
+    UsageError,
+    add_db_option,
+    existing_dir,
+    print_json,
+    print_table,
+    warn,
+)
 from reader.corpus.search import QueryError, hits_json
 from reader.paths import seeds_dir
 from reader.store.db import StoreError, connect
@@ -150,9 +158,12 @@ def run_search(args: argparse.Namespace) -> int:
             )
         except QueryError as exc:
             raise UsageError(str(exc)) from exc
-        docs = load_indexed_corpus(conn, root, only={h.path for h in result.hits}).documents
+        found = load_indexed_corpus(conn, root, only={h.path for h in result.hits})
     finally:
         conn.close()
+    for message in found.warnings:
+        warn(message)
+    docs = found.documents
     texts = {d.id: (d.text, d.passages) for d in docs}
     hits = hits_json(result.hits, texts)
     if args.json:

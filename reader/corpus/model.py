@@ -107,6 +107,7 @@ class Corpus:
     root: Path
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. damaged index rows recomputed
 
     @property
     def name(self) -> str:

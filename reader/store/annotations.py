@@ -880,7 +880,8 @@ class Store:
     def cache_get(self, sha256: str, kind: str, version: int = 1) -> bytes | None:
         """Cached derived data for a document version, or None (also when the version differs)."""
         row = self.conn.execute(
-            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+            "SELECT CAST(data AS BLOB) FROM doc_cache "
+            "WHERE sha256 = ? AND kind = ? AND version = ?",
             (sha256, kind, version),
         ).fetchone()
         return bytes(row[0]) if row else None

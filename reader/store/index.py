@@ -59,7 +59,7 @@ from reader.corpus.search import (
     parse_query,
 )
 from reader.paths import resource
-from reader.store.db import transaction
+from reader.store.db import StoreError, transaction
 
 #: Version of the processing; bump it when a change of the corpus code (reading text, passages,
 #: sentences, search words, entity candidates) changes what the index stores.
@@ -710,7 +710,8 @@ def load_indexed_corpus(
     key = corpus_root(root)
     corpus = Corpus(root=Path(key))
     sql = (
-        "SELECT f.path, f.sha256, f.format, f.error, c.data FROM index_files f "
+        "SELECT f.path, f.sha256, f.format, f.error, CAST(c.data AS BLOB) "
+        "FROM index_files f "
         "LEFT JOIN doc_cache c ON c.sha256 = f.sha256 AND c.kind = ? || '.' || f.format "
         "WHERE f.root = ?"
     )
@@ -726,12 +727,48 @@ def load_indexed_corpus(
                 sql + f" AND f.path IN ({marks})", (KIND_DOCUMENT, key, *part)
             ).fetchall()
         rows.sort()
+    damaged: list[str] = []
     for rel, sha, fmt, error, data in rows:
         if error is not None or data is None:
             corpus.skipped.append(Skipped(rel, error or "not indexed yet"))
             continue
-        corpus.documents.append(_document_from_json(rel, sha, fmt, data, Path(key) / rel))
+        try:
+            corpus.documents.append(_document_from_json(rel, sha, fmt, data, Path(key) / rel))
+        except _DAMAGED:
+            damaged.append(rel)
+    if damaged:
+        _recompute(conn, key, damaged, corpus)
     return corpus
+
+
+# A cache row that cannot be read (damaged on disk, written by a broken version): a cache miss.
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
+def _recompute(conn: sqlite3.Connection, key: str, rels: list[str], corpus: Corpus) -> None:
+    """Documents whose cached data cannot be read, processed again from their files (and
+    written back when the store can be written), with one warning for all of them."""
+    results = [process_file(key, rel) for rel in rels]
+    for r in results:
+        if r.error:
+            corpus.skipped.append(Skipped(r.rel, r.error))
+        else:
+            doc = _document_from_json(r.rel, r.sha256, r.format, r.document, Path(key) / r.rel)
+            corpus.documents.append(doc)
+    corpus.documents.sort(key=lambda d: d.path)
+    corpus.skipped.sort(key=lambda s: s.path)
+    saved = "recomputed"
+    try:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with _sigint_deferred(), transaction(conn):
+            for r in results:
+                _write_result(conn, key, r, now)
+        saved += " and saved again"
+    except (StoreError, sqlite3.Error):
+        saved += " (the store could not be written; they are recomputed next time too)"
+    corpus.warnings.append(
+        f"the index had {len(rels)} damaged cache row(s) (first: {rels[0]}); {saved}"
+    )
 
 
 def _document_from_json(rel: str, sha: str, fmt: str, data: bytes, abs_path: Path) -> Document:
@@ -760,19 +797,25 @@ def _document_from_json(rel: str, sha: str, fmt: str, data: bytes, abs_path: Pat
 def stored_sentences(conn: sqlite3.Connection, doc: Document) -> list[tuple[int, int]] | None:
     """Sentence spans of `doc` from the index, or None when it has none for this version."""
     row = conn.execute(
-        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+        "SELECT CAST(data AS BLOB) FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
         (doc.sha256, f"{KIND_SENTENCES}.{doc.format}", pipeline_version()),
     ).fetchone()
-    return [(s, e) for s, e in json.loads(row[0])] if row else None
+    try:
+        return [(s, e) for s, e in json.loads(row[0])] if row else None
+    except _DAMAGED:
+        return None  # a cache miss: the caller computes them
 
 
 def stored_candidates(conn: sqlite3.Connection, doc: Document) -> list[list[Any]] | None:
     """Entity candidates of `doc` from the index as `[start, end, text, key, kind]` rows."""
     row = conn.execute(
-        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+        "SELECT CAST(data AS BLOB) FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
         (doc.sha256, f"{KIND_CANDIDATES}.{doc.format}", pipeline_version()),
     ).fetchone()
-    return json.loads(row[0]) if row else None
+    try:
+        return json.loads(row[0]) if row else None
+    except _DAMAGED:
+        return None  # a cache miss: the caller computes them
 
 
 def refresh_corpus(
@@ -1050,10 +1093,13 @@ def _search_all_rows(
 
 def _stored_text(conn: sqlite3.Connection, sha: str, fmt: str) -> str:
     row = conn.execute(
-        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
+        "SELECT CAST(data AS BLOB) FROM doc_cache WHERE sha256 = ? AND kind = ?",
         (sha, f"{KIND_DOCUMENT}.{fmt}"),
     ).fetchone()
-    return json.loads(row[0])["text"] if row else ""
+    try:
+        return json.loads(row[0])["text"] if row else ""
+    except _DAMAGED:
+        return ""
 
 
 # --- command-line progress -----------------------------------------------------------------
