@@ -19,7 +19,7 @@ from reader.cli import (
 )
 from reader.corpus.search import QueryError, hits_json
 from reader.paths import seeds_dir
-from reader.store.db import StoreError, connect
+from reader.store.db import StoreError, connect, connect_for_reading
 from reader.store.index import (
     IndexReport,
     StderrProgress,
@@ -76,6 +76,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _open(db: str | None) -> sqlite3.Connection:
     try:
         return connect(db)
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
+def _open_for_reading(db: str | None) -> tuple[sqlite3.Connection, bool]:
+    try:
+        return connect_for_reading(db)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
 
@@ -143,9 +150,17 @@ def run_search(args: argparse.Namespace) -> int:
     if args.limit < 0 or args.offset < 0:
         raise UsageError("--limit and --offset must not be negative")
     root = Path(args.dir or seeds_dir())
-    conn = _open(args.db)
+    conn, read_only = _open_for_reading(args.db)
     try:
-        _refresh(conn, root, quiet=args.json)
+        try:
+            if not read_only:
+                _refresh(conn, root, quiet=args.json)
+        except Refused as exc:
+            if getattr(exc.__cause__, "reason", "") not in ("full", "readonly"):
+                raise
+            read_only = True
+        if read_only:
+            warn("the store cannot be written; searching the index as it was last built")
         try:
             result = search_index(
                 conn,

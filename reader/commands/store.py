@@ -18,6 +18,7 @@ from reader.cli import (
     existing_file,
     print_json,
     print_table,
+    warn,
 )
 from reader.corpus.loading import LoadError, document_from_bytes, find_files, load_document
 from reader.corpus.model import Document
@@ -83,7 +84,12 @@ def _open(args: argparse.Namespace) -> Store:
 
 
 def _open_for_reading(args: argparse.Namespace) -> Store:
-    return Store(args.db)
+    """The store for a command that only reads (export, annotations): read-only when it
+    cannot be written, with a warning."""
+    store = Store.open_for_reading(args.db)
+    if store.read_only:
+        warn(f"{store.path}: the store cannot be written (read-only or disk full); reading only")
+    return store
 
 
 # --- annotate --------------------------------------------------------------------------------
@@ -163,18 +169,25 @@ def _short(text: str, width: int) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def reanchor_known(store: Store, corpus_dir: Path | None) -> tuple[list[str], set[str]]:
+def reanchor_known(
+    store: Store, corpus_dir: Path | None
+) -> tuple[list[str], set[str], dict[str, Annotation]]:
     """Re-anchor annotations against the files as they are now.
 
     With a corpus folder, its documents are used. Otherwise each document is read from the
     location where the user last opened it, if a file is still there (imports never set one).
-    Returns warnings and the documents whose file is gone from where it was last opened (their
-    annotations are kept as they were).
+    Returns warnings, the documents no file was found for (their annotations are kept as they
+    were) and the re-anchored annotations by id (not saved when the store is read-only).
     """
     warnings: list[str] = []
     missing: set[str] = set()
+    changed: dict[str, Annotation] = {}
     wanted = {a.document for a in store.list()}
     records = {r.path: r for r in store.documents()}
+
+    def reanchor(doc: Document, location: Path) -> None:
+        changed.update((a.id, a) for a in store.reanchor(doc, location=location))
+
     if corpus_dir is not None:
         root = corpus_dir.resolve()
         found: set[str] = set()
@@ -189,19 +202,17 @@ def reanchor_known(store: Store, corpus_dir: Path | None) -> tuple[list[str], se
             except LoadError as exc:
                 warnings.append(f"{rel}: not re-anchored: {exc}")
                 continue
-            store.reanchor(doc, location=path)
+            reanchor(doc, path)
         for rel in sorted(wanted - found):
             record = records.get(rel)
-            if (
-                record is not None
-                and record.location
-                and Path(record.location).is_relative_to(root)
-            ):
+            where = Path(record.location) if record and record.location else None
+            if where is None or where.is_relative_to(root) or not where.is_file():
                 missing.add(rel)
     else:
         for rel in sorted(wanted):
             record = records.get(rel)
             if record is None or not record.location:
+                missing.add(rel)  # imported: no file was ever opened for it here
                 continue
             location = Path(record.location)
             if not location.is_file():
@@ -212,26 +223,37 @@ def reanchor_known(store: Store, corpus_dir: Path | None) -> tuple[list[str], se
             except (OSError, LoadError) as exc:
                 warnings.append(f"{rel}: not re-anchored: {exc}")
                 continue
-            store.reanchor(doc, location=location)
+            reanchor(doc, location)
     for rel in sorted(missing):
-        warnings.append(
-            f"{rel}: file not found at {records[rel].location}; its annotations are kept as "
-            "they were (open the file where it is now to re-anchor them)"
-        )
-    return warnings, missing
+        record = records.get(rel)
+        if record is not None and record.location:
+            warnings.append(
+                f"{rel}: file not found at {record.location}; its annotations are kept as "
+                "they were (open the file where it is now to re-anchor them)"
+            )
+        else:
+            warnings.append(
+                f"{rel}: no file known for it (imported?); its annotations are kept as they "
+                "were (use --corpus DIR, or open the file, to re-anchor them)"
+            )
+    return warnings, missing, changed
 
 
 def run_annotations(args: argparse.Namespace) -> int:
     try:
-        with _open(args) as store:
-            warnings, missing = reanchor_known(store, args.corpus)
-            annotations = store.list()
+        with _open_for_reading(args) as store:
+            warnings, missing, changed = reanchor_known(store, args.corpus)
+            annotations = [changed.get(a.id, a) for a in store.list()]
+            read_only = store.read_only
     except StoreError as exc:
         return _fail(str(exc))
     for warning in warnings:
         sys.stderr.write(f"corpus-reader: {warning}\n")
+    if read_only and changed:
+        warn(f"{len(changed)} annotation(s) re-anchored for this listing; not saved")
     if args.json:
-        print_json({"annotations": [a.to_json() for a in annotations]})
+        items = [{**a.to_json(), "file_missing": a.document in missing} for a in annotations]
+        print_json({"annotations": items})
         return 0
     rows = [_row(a, a.document in missing) for a in annotations]
     print_table(rows, ("id", "document", "span", "status", "tags", "quote"))

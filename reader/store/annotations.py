@@ -372,11 +372,29 @@ _COLUMNS = (
 class Store:
     """The annotation store on one SQLite file. Not thread-safe: one Store per thread."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, check: str | None = None):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        check: str | None = None,
+        read_only: bool = False,
+    ):
         self.path: Path = resolve_path(path)
-        self.conn: sqlite3.Connection = connect(self.path, check=check)
-        self.read_only = False
+        mode = "ro" if read_only else "rwc"
+        self.conn: sqlite3.Connection = connect(self.path, check=check, mode=mode)
+        self.read_only = read_only
         self._listeners: list[Callable[[Change], None]] = []
+
+    @classmethod
+    def open_for_reading(cls, path: str | os.PathLike[str] | None = None) -> Store:
+        """The store, opened read-only when it exists but cannot be written (a read-only
+        file or folder, a full disk): then `read_only` is True and `reanchor` saves nothing."""
+        try:
+            return cls(path)
+        except StoreError as exc:
+            if exc.reason not in ("full", "readonly") or not resolve_path(path).is_file():
+                raise
+        return cls(path, read_only=True)
 
     # lifecycle --------------------------------------------------------------------------------
 

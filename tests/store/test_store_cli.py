@@ -14,7 +14,7 @@ from reader.store.db import ENV_VAR
 
 KEYS = [
     "id", "document", "sha256", "start", "end", "quote", "prefix", "suffix",
-    "note", "tags", "color", "status", "created", "modified",
+    "note", "tags", "color", "status", "created", "modified", "file_missing",
 ]  # fmt: skip
 TEXT = "Hôm nay Thủ tướng gặp đại diện Trung Quốc tại Hà Nội. Trung Quốc đồng ý 😀.\n"
 
