@@ -22,6 +22,7 @@ from reader.cli import (
 )
 from reader.corpus.loading import LoadError, document_from_bytes, find_files, load_document
 from reader.corpus.model import Document
+from reader.corpus.text import snap_to_graphemes
 from reader.store.annotations import Annotation, AnnotationError, Store, check_color
 from reader.store.db import StoreError
 from reader.store.exchange import ExchangeError, import_file
@@ -141,6 +142,10 @@ def run_annotate(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     doc = _load(args.file, args.corpus)
     start, end = _span(doc, args)
+    whole = snap_to_graphemes(doc.text, start, end)
+    if whole != (start, end):
+        warn(f"span {start}-{end} cuts a character; widened to {whole[0]}-{whole[1]}")
+        start, end = whole
     try:
         with _open(args) as store:
             ann = store.annotate(
