@@ -148,7 +148,7 @@ def document_from_bytes(rel: str, data: bytes, abs_path: Path | None = None) -> 
         passages=passages,
         format="markdown" if is_md else "text",
         encoding=decoded.encoding,
-        warnings=[decoded.warning] if decoded.warning else [],
+        warnings=([decoded.warning] if decoded.warning else []) + (md.warnings if is_md else []),
         links=links,
         abs_path=abs_path,
     )
