@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,9 +43,20 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+# Control characters (an escape sequence in a file name reaches the terminal as one) and the
+# bidi controls that can reorder what a terminal shows.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes (`\\x1b`, `\\n`, `\\u202e`)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def print_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
-    """Write a plain aligned table."""
-    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    """Write a plain aligned table (control characters in cells escaped)."""
+    cells = [[printable(str(c)) for c in headers]]
+    cells += [[printable(str(c)) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     for row in cells:
         sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
@@ -53,7 +65,7 @@ def print_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> Non
 
 def warn(message: str) -> None:
     """One warning line on stderr (the output on stdout stays clean)."""
-    sys.stderr.write(f"corpus-reader: warning: {message}\n")
+    sys.stderr.write(f"corpus-reader: warning: {printable(message)}\n")
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

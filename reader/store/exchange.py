@@ -159,7 +159,12 @@ def export_w3c_json(store: Store) -> str:
 
 def _md_escape(text: str) -> str:
     """Plain text that Markdown shows as written (inline marks and line-start blocks)."""
-    out = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+    out = "".join(
+        "\\" + c
+        if c in _MARKDOWN_SPECIAL
+        else (c.encode("unicode_escape").decode("ascii") if ord(c) < 32 and c != "\t" else c)
+        for c in text
+    )
     head = re.match(r"\s*(#|=|\+|-|\d+[.)])", out)
     if head:
         cut = head.end() - 1
