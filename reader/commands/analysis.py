@@ -9,6 +9,7 @@ from pathlib import Path
 from reader.cli import (
     Refused,
     UsageError,
+    add_db_option,
     existing_dir,
     existing_file,
     print_json,
@@ -44,17 +45,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_THRESHOLD,
         help=f"0..1, higher keeps only close versions together (default {DEFAULT_THRESHOLD})",
     )
-    p.add_argument(
-        "--db", help="store whose topic edits, entity links and index apply (default: yours)"
-    )
+    add_db_option(p, "store whose topic edits, entity links and index apply (default: yours)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run_topics)
 
     p = sub.add_parser("align", help="link the passages of two versions of a story")
-    p.add_argument("file_a", type=existing_file)
-    p.add_argument("file_b", type=existing_file)
+    p.add_argument("file_a", type=existing_file, help="one version (a text or Markdown file)")
+    p.add_argument("file_b", type=existing_file, help="the other version")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--db", help="store whose index is used where fresh (default: yours, if any)")
+    add_db_option(p, "store whose index is used where fresh (default: yours, if any)")
     p.set_defaults(run=run_align)
 
 
@@ -71,6 +70,8 @@ def run_topics(args: argparse.Namespace) -> int:
         raise Refused(str(exc)) from exc
     for message in corpus.warnings:
         warn(message)
+    if not corpus.documents:
+        warn(f"{root}: no documents (no readable .txt or .md files)")
     index = find_entities(corpus.documents, links=links)
     topics = find_topics(corpus.documents, index, args.threshold, manifest, edits)
     if args.json:

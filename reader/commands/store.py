@@ -31,7 +31,7 @@ from reader.store.exporting import write_markdown, write_w3c
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("annotate", help="add one annotation to a file; prints its id last")
-    p.add_argument("file", type=existing_file)
+    p.add_argument("file", type=existing_file, help="the text or Markdown file to annotate")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--start", type=int, metavar="S", help="first code point of the span")
     where.add_argument("--quote", metavar="TEXT", help="the text to annotate")
@@ -64,13 +64,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_annotations)
 
     p = sub.add_parser("export", help="export annotations (W3C Web Annotation JSON or Markdown)")
-    p.add_argument("--format", choices=("w3c", "markdown"), default="w3c")
+    p.add_argument(
+        "--format",
+        choices=("w3c", "markdown"),
+        default="w3c",
+        help="w3c: W3C Web Annotation JSON-LD (default); markdown: a readable digest",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     add_db_option(p)
     p.set_defaults(run=run_export)
 
     p = sub.add_parser("import", help="import a W3C Web Annotation JSON file (all or nothing)")
-    p.add_argument("file", type=existing_file)
+    p.add_argument("file", type=existing_file, help="a W3C Web Annotation JSON(-LD) file")
     add_db_option(p)
     p.set_defaults(run=run_import)
 
@@ -253,7 +258,7 @@ def run_annotations(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     for warning in warnings:
-        sys.stderr.write(f"corpus-reader: {warning}\n")
+        warn(warning)
     if read_only and changed:
         warn(f"{len(changed)} annotation(s) re-anchored for this listing; not saved")
     if args.json:

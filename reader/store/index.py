@@ -445,7 +445,10 @@ def _sigint_deferred() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, previous)
         if caught:
-            raise KeyboardInterrupt
+            if callable(previous) and previous is not signal.default_int_handler:
+                previous(signal.SIGINT, None)  # e.g. a command's handler that cancels the run
+            else:
+                raise KeyboardInterrupt
 
 
 # --- refresh -------------------------------------------------------------------------------
@@ -1105,6 +1108,9 @@ def _stored_text(conn: sqlite3.Connection, sha: str, fmt: str) -> str:
 # --- command-line progress -----------------------------------------------------------------
 
 
+MIN_RATE_SECONDS = 2.0  # progress shows a rate and an ETA only after this long
+
+
 class StderrProgress:
     """Prints `count/total, MB/s, ETA` on stderr, on one updated line when it is a terminal."""
 
@@ -1120,8 +1126,12 @@ class StderrProgress:
         if p.done < p.total and now - self._last < self.interval:
             return
         self._last = now
-        eta = "" if p.eta is None else f"  ETA {_clock(p.eta)}"
-        line = f"indexing {p.done}/{p.total} files  {p.mb_per_s:.1f} MB/s{eta}"
+        line = f"indexing {p.done}/{p.total} files"
+        if p.elapsed >= MIN_RATE_SECONDS and p.bytes_done:  # a rate of a moment means nothing
+            rate = p.mb_per_s
+            line += f"  {rate:.1f} MB/s" if rate >= 1 else f"  {rate * 1000:.0f} kB/s"
+            if p.eta is not None and p.done < p.total:
+                line += f"  ETA {_clock(p.eta)}"
         if self.tty:
             self.stream.write("\r" + line.ljust(60))
         else:
