@@ -274,15 +274,10 @@ def _check_header(path: Path) -> None:
         raise StoreError(f"{path}: not a SQLite file; refusing to touch it")
 
 
-def _inspect(path: Path, check: str) -> int:
-    """Read-only look at an existing file: its user_version, after an integrity check.
-
-    When no other connection is writing, the file is opened immutable, so a refused file gets
-    no -wal or -shm beside it and a full disk does not stop the look."""
+def _look(path: Path, check: str, immutable: bool) -> tuple[int, list[str]]:
+    """(user_version, rows of the integrity pragma) from a read-only connection."""
     try:
-        conn = sqlite3.connect(
-            _uri(path, "ro", immutable=_quiet_open(path)), uri=True, isolation_level=None
-        )
+        conn = sqlite3.connect(_uri(path, "ro", immutable), uri=True, isolation_level=None)
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open the store: {describe(exc, path)}") from exc
     try:
@@ -297,6 +292,24 @@ def _inspect(path: Path, check: str) -> int:
         raise StoreError(f"{path}: cannot read the store: {reason}", _reason(reason)) from exc
     finally:
         conn.close()
+    return version, rows
+
+
+def _inspect(path: Path, check: str) -> int:
+    """Read-only look at an existing file: its user_version, after an integrity check.
+
+    When no other connection is writing, the file is opened immutable, so a refused file gets
+    no -wal or -shm beside it and a full disk does not stop the look. Should a writer start
+    meanwhile and the look find a problem, it is looked at again the ordinary way."""
+    quiet = _quiet_open(path)
+    try:
+        version, rows = _look(path, check, immutable=quiet)
+    except StoreError:
+        if not quiet or _quiet_open(path):
+            raise
+        version, rows = _look(path, check, immutable=False)
+    if rows != ["ok"] and quiet and not _quiet_open(path):
+        version, rows = _look(path, check, immutable=False)
     if rows != ["ok"]:
         # one row may hold several problems, one a line, under a "*** in database" header
         problems = [p for r in rows for p in str(r).splitlines() if p and not p.startswith("***")]
