@@ -20,6 +20,7 @@ MAX_VALUE_CHARS = 256 * 1024 * 1024  # one annotation (or other value) can be at
 #: Where arrays are streamed: the top-level list, a page's items, a collection's first page's.
 STREAMED = ("", "items", "first.items")
 _WHITESPACE = " \t\n\r"
+_NUMBER_GOES_ON = "0123456789+-.eE"
 
 
 class JsonStreamError(ValueError):
@@ -53,7 +54,7 @@ class _Reader:
 
     # buffer -----------------------------------------------------------------------------------
 
-    def _fill(self, size: int = CHUNK_BYTES) -> bool:
+    def _fill(self, size: int | None = None) -> bool:
         if self.eof:
             return False
         if self.pos:
@@ -65,7 +66,7 @@ class _Reader:
             self.buf = self.buf[self.pos :]
             self.base += self.pos
             self.pos = 0
-        data = self.fh.read(size)
+        data = self.fh.read(size or CHUNK_BYTES)
         try:
             text = self.decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
@@ -103,8 +104,10 @@ class _Reader:
                 continue
             except RecursionError:
                 raise JsonStreamError("JSON nested too deeply") from None
-            if end == len(self.buf) and not self.eof:  # a number may go on in the next chunk
-                self._fill(size)
+            rest = self.buf[end:]
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and not self.eof and len(rest) <= 2 and rest.strip(_NUMBER_GOES_ON) == "":
+                self._fill(size)  # `0` of `0.5`, `1e` of `1e3`: the number may go on
                 continue
             self.pos = end
             return value
