@@ -54,3 +54,14 @@ def test_commands_recompute_a_damaged_row_and_warn_once(indexed, capsys, argv):
     # recomputed and saved: the next run is quiet
     assert main([command, *rest[:1], str(root), *rest[1:], "--db", db]) == 0
     assert "damaged" not in capsys.readouterr().err
+
+
+def test_search_survives_a_damaged_span_row(indexed, capsys):
+    root, db = indexed
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE index_passages SET spans = x'ff' || spans")
+    conn.close()
+    code = main(["search", "ferry", str(root), "--db", db, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Traceback" not in err and "hits" in json.loads(out)

@@ -236,7 +236,8 @@ class BlobSpans(Sequence[tuple[int, int]]):
 
     def __init__(self, blob: bytes) -> None:
         self._flat = array("i")
-        self._flat.frombytes(blob)
+        if len(blob) % 8 == 0:  # else damaged: no spans (its passage shows no hits), no crash
+            self._flat.frombytes(blob)
 
     def __len__(self) -> int:
         return len(self._flat) // 2
@@ -909,8 +910,15 @@ def search_index(
     return SearchResult(hits, total, q)
 
 
+def _spans_fit(blob: bytes, words: str) -> bool:
+    """Whether a passage's span blob has one (start, end) pair per shadow word."""
+    return len(blob) == 8 * (words.count(" ") + 1 if words else 0)
+
+
 def _spans_of(conn: sqlite3.Connection, passage_id: int) -> BlobSpans:
-    row = conn.execute("SELECT spans FROM index_passages WHERE id = ?", (passage_id,)).fetchone()
+    row = conn.execute(
+        "SELECT CAST(spans AS BLOB) FROM index_passages WHERE id = ?", (passage_id,)
+    ).fetchone()
     return BlobSpans(row[0] if row else b"")
 
 
@@ -962,7 +970,8 @@ def _page(
                 complete = True
                 break
             row = conn.execute(
-                "SELECT f.path, p.passage, p.spans, x.words, x.lang FROM index_passages p "
+                "SELECT f.path, p.passage, CAST(p.spans AS BLOB), x.words, x.lang "
+                "FROM index_passages p "
                 "JOIN index_fts x ON x.rowid = p.id "
                 "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format "
                 "WHERE p.id = ? AND f.root = ?",
@@ -971,6 +980,8 @@ def _page(
             if row is None:
                 continue
             path, passage, blob, words, lang = row
+            if not _spans_fit(blob, words):
+                continue  # a damaged row: its passage shows no hits rather than a crash
             found = find_in_shadow(q, words, BlobSpans(blob))
             hits = [Hit(document_id(path), path, lang, passage, s, e, -score) for s, e in found]
             rows.append((score, path, passage, hits))
@@ -1067,7 +1078,7 @@ def _search_all_rows(
 ) -> SearchResult:
     """Search looking at every matching row (exact mode, several folders, leftovers)."""
     rows = conn.execute(
-        "SELECT f.path, p.sha256, p.format, p.passage, p.spans, x.words, x.lang, "
+        "SELECT f.path, p.sha256, p.format, p.passage, CAST(p.spans AS BLOB), x.words, x.lang, "
         "bm25(index_fts, 1.0, 0.5, 0.0) AS score "
         "FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
         "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format AND f.root = ? "
@@ -1079,6 +1090,8 @@ def _search_all_rows(
     stop = None if limit is None else offset + limit
     texts: dict[tuple[str, str], str] = {}
     for path, sha, fmt, passage, blob, words, lang, score in rows:
+        if not _spans_fit(blob, words):
+            continue  # a damaged row: its passage shows no hits rather than a crash
         text = None
         if q.exact:
             text = texts.get((sha, fmt))
