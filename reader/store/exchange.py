@@ -42,6 +42,7 @@ from reader.store.annotations import (
     now_iso,
 )
 from reader.store.json_stream import JsonStreamError, read_streamed
+from reader.store.staged_import import StagedImport
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SOURCE_PREFIX = "urn:corpus-reader:doc:"
@@ -585,11 +586,16 @@ def _no_constant(name: str) -> None:
 
 
 def import_stream(store: Store, fh: BinaryIO) -> MergeResult:
-    """Merge the annotations of a W3C file into the store as they are read, in one
-    transaction: all of them, or (at the first problem) none."""
-    with store.merging() as merger:
-        read_import(fh, merger.add_checked)
-    return merger.result
+    """Merge the annotations of a W3C file into the store: all of them, or (at the first
+    problem) none. They are checked and set aside as they are read, then merged in one short
+    transaction, so a big file does not keep other programs from writing meanwhile."""
+    staged = StagedImport(store)
+    try:
+        read_import(fh, staged.add)
+        return staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
 
 
 def import_w3c(store: Store, data: bytes | str) -> MergeResult:

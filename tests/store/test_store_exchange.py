@@ -510,3 +510,73 @@ def test_streamed_export_of_an_empty_store(store: Store):
     assert write_w3c(store, out) == 0 and out.getvalue() == export_w3c_json(store)
     write_markdown([], md)
     assert md.getvalue() == export_markdown([])
+
+
+def test_import_merges_like_merge_does(store_path: Path, tmp_path: Path):
+    """The staged import and Store.merge agree on every case: new, newer, older, tombstone."""
+    base = [_valid_item(), _second_item()]
+    third = _valid_item()
+    third["id"] = "urn:uuid:9f1b1d3c-8a43-4a8e-9a55-0d4c7a3d2b11"
+    stores = []
+    for name in ("merged", "imported"):
+        s = Store(tmp_path / f"{name}.sqlite3")
+        import_w3c(s, json.dumps(_collection(*base)))
+        s.delete(base[1]["id"][9:])  # a tombstone
+        s.update(base[0]["id"][9:], note="edited here, later than the file")
+        stores.append(s)
+    newer = copy.deepcopy(base[1])
+    newer["modified"] = "2099-01-01T00:00:00Z"
+    newer["body"] = [{"type": "TextualBody", "value": "back", "purpose": "commenting"},
+                     {"type": "TextualBody", "value": "t2", "purpose": "tagging"}]  # fmt: skip
+    incoming = _collection(base[0], newer, third)
+    merged, imported = stores
+    a = merged.merge(parse_import(json.dumps(incoming)))
+    b = import_w3c(imported, json.dumps(incoming))
+    assert a.to_json() == b.to_json()
+    assert len(b.added) == 1 and len(b.updated) == 1 and len(b.unchanged) == 1
+    for s in stores:
+        assert s.get(newer["id"][9:]).tags == ("t2",)  # the newer copy replaced the tombstone
+
+    def state(s: Store) -> list[dict]:  # `modified` of the local edit differs by its moment
+        rows = [x.to_json() | {"deleted": x.deleted} for x in s.list(include_deleted=True)]
+        return [r | {"modified": ""} if r["note"].startswith("edited") else r for r in rows]
+
+    assert state(merged) == state(imported)
+    assert merged.documents()[0].path == imported.documents()[0].path
+    for s in stores:
+        s.close()
+
+
+def test_a_big_import_lets_another_connection_write_while_it_reads(store_path: Path):
+    """The file is read without the store's write lock: another writer is not kept waiting."""
+    import io
+
+    from reader.store import json_stream
+    from reader.store.exchange import import_stream
+
+    items = []
+    for i in range(50):
+        item = _valid_item()
+        item["id"] = f"urn:uuid:00000000-0000-4000-8000-{i:012d}"
+        items.append(item)
+    data = json.dumps(_collection(*items)).encode()
+    other = Store(store_path)
+    other.conn.execute("PRAGMA busy_timeout = 50")
+    wrote: list[str] = []
+
+    class Reading(io.BytesIO):
+        def read(self, size=-1):  # type: ignore[override]
+            if self.tell() > 0 and not wrote:  # half-way through the file
+                wrote.append(other.add("b.txt", "ab" * 32, 0, 3, "abc").id)
+            return super().read(size)
+
+    old = json_stream.CHUNK_BYTES
+    json_stream.CHUNK_BYTES = 2048
+    try:
+        with Store(store_path) as store:
+            result = import_stream(store, Reading(data))
+    finally:
+        json_stream.CHUNK_BYTES = old
+    assert wrote and len(result.added) == 50
+    assert other.get(wrote[0]) is not None
+    other.close()
