@@ -5,7 +5,8 @@
 Fills a fresh store with --notes annotations (notes of a few hundred characters in several
 scripts, two tags, spread over 500 documents), then runs `corpus-reader export` to a file and
 `corpus-reader import` of that file into an empty store, each in its own process, and prints
-the wall time, the file size and each process's peak resident memory (ru_maxrss).
+the wall time, the file size, each process's peak resident memory (ru_maxrss) and how long the
+import held the store's write lock (the final merge of the staged annotations).
 """
 
 from __future__ import annotations
@@ -24,13 +25,22 @@ from reader.store.annotations import Annotation, Store, now_iso
 
 _POOL = "river ferry bridge council budget thủ tướng Hà Nội ព្រះរាជាណាចក្រ កម្ពុជា governo Lisboa"
 WORDS = [*_POOL.split(" "), "ponte", "1.677", "million", "dollars", "Phnom", "Penh", "boats"]
-CHILD = (
-    "import resource, sys\n"
-    "from reader.cli import main\n"
-    "rc = main(sys.argv[1:])\n"
-    "sys.stderr.write(f'maxrss_kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
-    "sys.exit(rc)\n"
-)
+CHILD = """
+import resource, sys, time
+from reader.cli import main
+from reader.store import staged_import
+commit = staged_import.StagedImport.commit
+def timed(self):  # how long the store's write lock is held by an import
+    started = time.perf_counter()
+    try:
+        return commit(self)
+    finally:
+        sys.stderr.write(f"lock_s {time.perf_counter() - started:.1f}\\n")
+staged_import.StagedImport.commit = timed
+rc = main(sys.argv[1:])
+sys.stderr.write(f"maxrss_kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n")
+sys.exit(rc)
+"""
 
 
 def fill(store: Store, n: int, rng: random.Random) -> None:
@@ -60,8 +70,8 @@ def fill(store: Store, n: int, rng: random.Random) -> None:
     store.merge(notes())
 
 
-def cli(*argv: str) -> tuple[float, int]:
-    """Seconds and peak memory in MB of one command in its own process."""
+def cli(*argv: str) -> tuple[float, int, str]:
+    """Seconds, peak memory in MB and the write-lock seconds of one command in its process."""
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", CHILD, *argv], capture_output=True, text=True, env=os.environ
@@ -69,8 +79,10 @@ def cli(*argv: str) -> tuple[float, int]:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{argv[0]} failed: {done.stderr.strip()}")
-    rss = [line for line in done.stderr.splitlines() if line.startswith("maxrss_kb")][-1]
-    return seconds, int(rss.split()[1]) // 1024
+    lines = done.stderr.splitlines()
+    rss = [line for line in lines if line.startswith("maxrss_kb")][-1]
+    lock = [line.split()[1] for line in lines if line.startswith("lock_s")]
+    return seconds, int(rss.split()[1]) // 1024, (lock or ["-"])[-1]
 
 
 def main() -> None:
@@ -83,11 +95,11 @@ def main() -> None:
         with Store(db) as store:
             fill(store, args.notes, random.Random(15))
         print(f"fill {args.notes} notes: {time.perf_counter() - started:.1f} s")
-        seconds, mb = cli("export", "--db", str(db), "-o", str(out))
+        seconds, mb, _ = cli("export", "--db", str(db), "-o", str(out))
         size = out.stat().st_size / 1e6
         print(f"export: {seconds:.1f} s, {size:.0f} MB file, peak memory {mb} MB")
-        seconds, mb = cli("import", str(out), "--db", str(other))
-        print(f"import: {seconds:.1f} s, peak memory {mb} MB")
+        seconds, mb, lock = cli("import", str(out), "--db", str(other))
+        print(f"import: {seconds:.1f} s, peak memory {mb} MB, store write-locked {lock} s")
         with Store(other) as store:
             count = store.conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
         print(f"imported back: {count} of {args.notes}")
