@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,22 +45,37 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+# Control characters (an escape sequence in a file name reaches the terminal as one) and the
+# bidi controls that can reorder what a terminal shows.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes (`\\x1b`, `\\n`, `\\u202e`)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def print_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
-    """Write a plain aligned table."""
-    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    """Write a plain aligned table (control characters in cells escaped)."""
+    cells = [[printable(str(c)) for c in headers]]
+    cells += [[printable(str(c)) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     for row in cells:
         sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         sys.stdout.write("\n")
 
 
-def add_db_option(parser: argparse.ArgumentParser) -> None:
+def warn(message: str) -> None:
+    """One warning line on stderr (the output on stdout stays clean)."""
+    sys.stderr.write(f"corpus-reader: warning: {printable(message)}\n")
+
+
+DB_HELP = "store file (default: $CORPUS_READER_DB, else the user data directory)"
+
+
+def add_db_option(parser: argparse.ArgumentParser, help: str = DB_HELP) -> None:
     """The `--db PATH` option every store-using command shares."""
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        help="store file (default: $CORPUS_READER_DB, else the user data directory)",
-    )
+    parser.add_argument("--db", metavar="PATH", help=help)
 
 
 def existing_dir(value: str) -> Path:
@@ -87,9 +103,13 @@ def build_parser(
     """The command-line parser with the subcommands of `modules` (default: all)."""
     parser = ArgumentParser(
         prog="corpus-reader",
-        description="Read one story across languages. Without a command, opens the app.",
+        usage="%(prog)s [DIR] [--db PATH]\n       %(prog)s COMMAND ... (see %(prog)s COMMAND -h)",
+        description="Read one story across languages. Without a command, opens the app on "
+        "DIR (default: the corpus read last, else the samples).",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=ArgumentParser, prog="corpus-reader"
+    )
     for name in modules:
         importlib.import_module(f"reader.commands.{name}").register(sub)
     return parser, sub
@@ -98,8 +118,18 @@ def build_parser(
 def gui_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="corpus-reader", description="Open the reading app.")
     parser.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
-    parser.add_argument("--db", help="annotation store file")
+    add_db_option(parser)
     return parser
+
+
+def _unknown_command(word: str) -> str | None:
+    """The usage error for a first argument that is neither a command nor a folder."""
+    if word.startswith("-") or Path(word).expanduser().is_dir():
+        return None
+    if "/" in word or "\\" in word or word.startswith((".", "~")):
+        return f"not a folder: {word}"
+    names = ", ".join(n for c in COMMANDS.values() for n in c)
+    return f"unknown command {word!r} (commands: {names})"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     module = command_module(argv[0]) if argv else None
     if module is None and (not argv or argv[0] not in ("-h", "--help")):
+        problem = _unknown_command(argv[0]) if argv else None
+        if problem:
+            sys.stderr.write(f"corpus-reader: error: {problem}\n")
+            return 2
         args = gui_parser().parse_args(argv)
         from reader.ui.app import run_app
 
@@ -119,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"corpus-reader: error: {exc}\n")
         return 2
     except Refused as exc:
-        sys.stderr.write(f"corpus-reader: {exc}\n")
+        sys.stderr.write(f"corpus-reader: error: {exc}\n")
         return 1
     except BrokenPipeError:
         return 0

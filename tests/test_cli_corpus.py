@@ -22,7 +22,7 @@ def run_json(capsys, *argv: str) -> dict:
 
 def test_docs_json_contract(capsys) -> None:
     data = run_json(capsys, "docs", str(seeds_dir()), "--json")
-    assert set(data) == {"corpus", "documents", "skipped"}
+    assert set(data) == {"corpus", "documents", "skipped", "warnings"}
     assert len(data["documents"]) == 5 and data["skipped"] == []
     for doc in data["documents"]:
         assert set(doc) == DOC_KEYS

@@ -410,8 +410,26 @@ def test_cli_search_refuses_an_empty_query(corpus_dir, tmp_path, capsys):
 def test_cli_index_reports_progress_on_stderr(corpus_dir, tmp_path, capsys):
     assert main(["index", str(corpus_dir), "--db", str(tmp_path / "p.sqlite3")]) == 0
     captured = capsys.readouterr()
-    assert "indexing 3/3 files" in captured.err and "MB/s" in captured.err
-    assert "3 processed" in captured.out
+    # a small corpus is done before a rate means anything: no "0.0 MB/s", no wild ETA
+    assert "indexing 3/3 files" in captured.err and "/s" not in captured.err
+    assert "3 processed" in captured.out and "0.0 MB/s" not in captured.out
+
+
+def test_progress_shows_a_rate_and_eta_only_once_they_mean_something():
+    import io
+
+    from reader.store.index import IndexProgress, StderrProgress
+
+    out = io.StringIO()
+    show = StderrProgress(out)
+    show.interval = 0  # every call prints (a pipe otherwise gets a line every 5 s)
+    show(IndexProgress(1, 100, 2_000, 10_000_000, 0.01))
+    show(IndexProgress(50, 100, 5_000_000, 10_000_000, 2.5))
+    show(IndexProgress(60, 100, 5_100_000, 60_000_000, 200.0))
+    first, second, third = out.getvalue().splitlines()
+    assert first == "indexing 1/100 files"
+    assert second == "indexing 50/100 files  2.0 MB/s  ETA 0:03"
+    assert third.startswith("indexing 60/100 files  26 kB/s  ETA ")
 
 
 def test_refresh_corpus_runs_in_a_worker_thread_with_progress(corpus_dir, tmp_path):
@@ -512,3 +530,20 @@ def test_words_side_by_side_are_counted_as_the_passages_show_them(conn, tmp_path
     q = quick.query
     slow = index_mod._search_all_rows(conn, key, q, q.fts(), None, 0)
     assert quick.total == slow.total == len(slow.hits)
+
+
+def test_interrupted_index_json_says_cancelled(generated_large, tmp_path):
+    db = tmp_path / "store.sqlite3"
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reader", "index", str(generated_large), "--db", str(db),
+         "--workers", "2", "--json", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    _wait_for_rows(db, proc, 10)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    report = json.loads(out)
+    if report["processed"] < 400:  # on a loaded machine the signal may land after the last file
+        assert proc.returncode == 130 and report["cancelled"] is True, err.decode()
+        assert b"run again to continue" in err

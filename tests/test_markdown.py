@@ -85,3 +85,22 @@ def test_yaml_front_matter_is_not_reading_text() -> None:
 def test_a_rule_then_a_setext_heading_is_not_front_matter() -> None:
     doc = document_from_bytes("a.md", b"---\n\nTexto comum\n---\n")
     assert blocks(doc) == [("heading", "Texto comum")]
+
+
+def test_a_very_long_markdown_paragraph_is_read_as_plain_text_with_a_warning(tmp_path, capsys):
+    import json
+
+    from reader.cli import main
+    from reader.corpus.markdown import MAX_BLOCK_CHARS
+
+    line = " ".join(["the *ferry* crossed [the river](x) at `dawn`"] * (MAX_BLOCK_CHARS // 30))
+    (tmp_path / "long.md").write_text(f"# Title\n\n{line}\n\nA *short* one.\n", "utf-8")
+    assert main(["docs", str(tmp_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    [doc] = data["documents"]
+    assert doc["passages"] == 3 and doc["chars"] == len("Title") + len(line) + 12 + 4
+    [warning] = data["warnings"]
+    assert warning["path"] == "long.md" and "plain text" in warning["warning"]
+    assert main(["passages", str(tmp_path / "long.md"), "--json"]) == 0
+    passages = json.loads(capsys.readouterr().out)["passages"]
+    assert [p["text"] for p in passages] == ["Title", line, "A short one."]

@@ -48,3 +48,16 @@ def test_match_keys_fold_case_marks_and_script() -> None:
     assert match_key("ﬁnance") == "finance"
     assert fold_key("Đà Nẵng") == "da nang"
     assert fold_key("ចិន") == "ចិន"
+
+
+def test_snap_to_graphemes_keeps_marks_stacks_and_emoji_whole() -> None:
+    from reader.corpus.text import snap_to_graphemes
+
+    km = "ក្សត្រ"
+    assert snap_to_graphemes(km, 0, 1) == (0, 3)  # ក + coeng + ស is one stack
+    assert snap_to_graphemes(km, 2, 4) == (0, 6)
+    nfd = "Vie\u0323\u0302t"
+    assert snap_to_graphemes(nfd, 0, 3) == (0, 5)  # the marks stay with their letter
+    emoji = "ok 👍🏽 ok"
+    assert snap_to_graphemes(emoji, 3, 4) == (3, 5)
+    assert snap_to_graphemes("abc", 1, 2) == (1, 2)  # already whole: unchanged

@@ -9,7 +9,15 @@ import os
 import sys
 from pathlib import Path
 
-from reader.cli import Refused, UsageError, existing_dir, existing_file, print_json, print_table
+from reader.cli import (
+    Refused,
+    UsageError,
+    add_db_option,
+    existing_dir,
+    existing_file,
+    print_json,
+    print_table,
+)
 from reader.corpus.align import align_pair, align_topic
 from reader.corpus.align.compare import coverage, pair_diffs
 from reader.corpus.entities import find_entities
@@ -32,12 +40,12 @@ def _index(value: str) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("align", help="link the passages of two versions of a story")
-    p.add_argument("file_a", type=existing_file)
-    p.add_argument("file_b", type=existing_file)
+    p.add_argument("file_a", type=existing_file, help="one version (a text or Markdown file)")
+    p.add_argument("file_b", type=existing_file, help="the other version")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--diff", action="store_true", help="add word edits of each pair (JSON)")
     p.add_argument("--corpus", type=existing_dir, metavar="DIR", help="corpus folder of both")
-    p.add_argument("--db", help="store whose index and alignment links apply (default: yours)")
+    add_db_option(p, "store whose index and alignment links apply (default: yours)")
     p.set_defaults(run=run_align)
 
     p = sub.add_parser("align-links", help="the reader's alignment links: add, list, export")
@@ -50,14 +58,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--corpus", type=existing_dir, metavar="DIR", help="corpus folder of both")
     p.add_argument("-o", "--output", help="export to this file (default: stdout)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--db", help="store (default: yours)")
+    add_db_option(p, "store (default: yours)")
     p.set_defaults(run=run_links)
 
     p = sub.add_parser("coverage", help="what each version of a topic lacks of the others")
     p.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
     p.add_argument("--topic", required=True, help="topic id (from `topics --json`)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--db", help="store (default: yours)")
+    add_db_option(p, "store (default: yours)")
     p.set_defaults(run=run_coverage)
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reader.cli import Refused, UsageError, existing_dir, print_json
+from reader.cli import (
+    Refused,
+    UsageError,
+    add_db_option,
+    existing_dir,
+    print_json,
+    warn,
+)
 from reader.corpus.entities import find_entities
 from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, find_topics, read_manifest
 from reader.paths import seeds_dir
@@ -33,9 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_THRESHOLD,
         help=f"0..1, higher keeps only close versions together (default {DEFAULT_THRESHOLD})",
     )
-    p.add_argument(
-        "--db", help="store whose topic edits, entity links and index apply (default: yours)"
-    )
+    add_db_option(p, "store whose topic edits, entity links and index apply (default: yours)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run_topics)
 
@@ -51,6 +56,10 @@ def run_topics(args: argparse.Namespace) -> int:
         corpus = read_corpus(root, args.db)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
+    for message in corpus.warnings:
+        warn(message)
+    if not corpus.documents:
+        warn(f"{root}: no documents (no readable .txt or .md files)")
     index = find_entities(corpus.documents, links=links)
     topics = find_topics(corpus.documents, index, args.threshold, manifest, edits)
     if args.json:

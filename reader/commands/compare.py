@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from reader.cli import Refused, UsageError, print_json, print_table
+from reader.cli import Refused, UsageError, add_db_option, print_json, print_table
 from reader.corpus.compare import DEFAULT_MIN_CONFIDENCE, Comparison, Mismatch, compare_pair
 from reader.corpus.compare_values import KINDS, Mention
 from reader.corpus.entities import find_entities
@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="dismiss mismatch number N of the table (stored; repeatable)",
     )
-    p.add_argument("--db", help="store with your entity links, topic edits and dismissals")
+    add_db_option(p, "store with your entity links, topic edits and dismissals")
     p.set_defaults(run=run_compare)
 
 

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from reader.cli import Refused, UsageError, existing_dir, existing_file, print_json, print_table
+from reader.cli import (
+    Refused,
+    UsageError,
+    add_db_option,
+    existing_dir,
+    existing_file,
+    print_json,
+    print_table,
+    printable,
+    warn,
+)
 from reader.corpus.loading import LoadError, load_document
 from reader.corpus.passages import passage_sentences
 from reader.paths import seeds_dir
@@ -17,11 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("docs", help="list the documents of a corpus")
     p.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--db", help="store whose index is used and refreshed (default: yours, if any)")
+    add_db_option(p, "store whose index is used and refreshed (default: yours, if any)")
     p.set_defaults(run=run_docs)
 
     p = sub.add_parser("passages", help="show the passages of one file")
-    p.add_argument("file", type=existing_file)
+    p.add_argument("file", type=existing_file, help="a text or Markdown file")
     p.add_argument("--sentences", action="store_true", help="include sentence spans")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run_passages)
@@ -33,12 +44,20 @@ def run_docs(args: argparse.Namespace) -> int:
         corpus = read_corpus(root, args.db)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
+    for message in corpus.warnings:
+        warn(message)
+    if not corpus.documents:
+        warn(f"{root}: no documents (no readable .txt or .md files)")
     if args.json:
         print_json(
             {
                 "corpus": {"name": corpus.name, "root": str(corpus.root)},
                 "documents": [d.summary() for d in corpus.documents],
                 "skipped": [s.to_json() for s in corpus.skipped],
+                "warnings": [
+                    {"path": d.path, "warning": w} for d in corpus.documents for w in d.warnings
+                ]
+                + [{"path": None, "warning": w} for w in corpus.warnings],
             }
         )
         return 0
@@ -47,8 +66,11 @@ def run_docs(args: argparse.Namespace) -> int:
         for d in corpus.documents
     ]
     print_table(rows, ("id", "lang", "script", "chars", "passages", "path", "title"))
+    for d in corpus.documents:
+        for message in d.warnings:
+            warn(f"{d.path}: {message}")
     for s in corpus.skipped:
-        print(f"skipped {s.path}: {s.reason}")
+        sys.stderr.write(f"corpus-reader: skipped {printable(s.path)}: {printable(s.reason)}\n")
     return 0
 
 

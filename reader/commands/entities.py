@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reader.cli import Refused, existing_dir, print_json, print_table
+from reader.cli import Refused, add_db_option, existing_dir, print_json, print_table, warn
 from reader.corpus.entities import find_entities
 from reader.paths import seeds_dir
 from reader.store.db import StoreError
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--all", action="store_true", help="every candidate, not only shared ones")
-    p.add_argument("--db", help="store whose entity links and index apply (default: yours, if any)")
+    add_db_option(p, "store whose entity links and index apply (default: yours, if any)")
     p.set_defaults(run=run_entities)
 
 
@@ -28,6 +28,10 @@ def run_entities(args: argparse.Namespace) -> int:
         corpus = read_corpus(Path(args.dir or seeds_dir()), args.db)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
+    for message in corpus.warnings:
+        warn(message)
+    if not corpus.documents:
+        warn(f"{corpus.root}: no documents (no readable .txt or .md files)")
     index = find_entities(corpus.documents, links=links)
     entities = index.every_entity() if args.all else index.entities
     if args.json:

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sqlite3
 import sys
+import threading
 import unicodedata
 from pathlib import Path
 
-from reader.cli import Refused, UsageError, add_db_option, existing_dir, print_json, print_table
+from reader.cli import (
+    Refused,
+    UsageError,
+    add_db_option,
+    existing_dir,
+    print_json,
+    print_table,
+    warn,
+)
 from reader.corpus.search import QueryError, hits_json
 from reader.paths import seeds_dir
-from reader.store.db import StoreError, connect
+from reader.store.db import StoreError, connect, connect_for_reading
 from reader.store.index import (
     IndexReport,
     StderrProgress,
@@ -72,6 +82,13 @@ def _open(db: str | None) -> sqlite3.Connection:
         raise Refused(str(exc)) from exc
 
 
+def _open_for_reading(db: str | None) -> tuple[sqlite3.Connection, bool]:
+    try:
+        return connect_for_reading(db)
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
 def _refresh(
     conn: sqlite3.Connection,
     root: Path,
@@ -79,22 +96,32 @@ def _refresh(
     workers: int | None = None,
     entities: bool = True,
 ) -> IndexReport:
+    """Refresh the index; Ctrl+C stops it after what is done is committed, and the report
+    says `cancelled` (the caller exits 130)."""
     progress = None if quiet else StderrProgress()
+    cancel = threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
-        return refresh_index(conn, root, workers=workers, progress=progress, entities=entities)
-    except KeyboardInterrupt:
-        if progress:
-            progress.finish()
-            progress = None
-        sys.stderr.write(
-            "corpus-reader: interrupted; what was indexed is kept, run again to continue\n"
+        report = refresh_index(
+            conn, root, workers=workers, progress=progress, entities=entities, cancel=cancel
         )
-        raise SystemExit(130) from None
+    except KeyboardInterrupt:
+        report = IndexReport(root=str(root), cancelled=True)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
         if progress:
             progress.finish()
+    if report.cancelled or cancel.is_set():
+        report.cancelled = True
+        sys.stderr.write(
+            "corpus-reader: interrupted; what was indexed is kept, run again to continue\n"
+        )
+    return report
 
 
 def run_index(args: argparse.Namespace) -> int:
@@ -112,16 +139,14 @@ def run_index(args: argparse.Namespace) -> int:
         print_json(report.to_json())
     else:
         print(_summary(report))
-    return 0
+    return 130 if report.cancelled else 0
 
 
 def _summary(r: IndexReport) -> str:
-    rate = r.bytes_processed / 1e6 / r.seconds if r.seconds > 0 else 0.0
-    parts = [
-        f"{r.files} files",
-        f"{r.processed} processed ({r.bytes_processed / 1e6:.1f} MB, {rate:.1f} MB/s)",
-        f"{r.unchanged} unchanged",
-    ]
+    size = _size(r.bytes_processed)
+    if r.seconds >= 1:
+        size += f", {_size(r.bytes_processed / r.seconds)}/s"
+    parts = [f"{r.files} files", f"{r.processed} processed ({size})", f"{r.unchanged} unchanged"]
     if r.reused:
         parts.append(f"{r.reused} known content")
     if r.deleted:
@@ -131,13 +156,25 @@ def _summary(r: IndexReport) -> str:
     return f"{r.root}: " + ", ".join(parts) + f" in {r.seconds:.1f} s"
 
 
+def _size(n: float) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
 def run_search(args: argparse.Namespace) -> int:
     if args.limit < 0 or args.offset < 0:
         raise UsageError("--limit and --offset must not be negative")
     root = Path(args.dir or seeds_dir())
-    conn = _open(args.db)
+    conn, read_only = _open_for_reading(args.db)
     try:
-        _refresh(conn, root, quiet=args.json)
+        try:
+            if not read_only and _refresh(conn, root, quiet=args.json).cancelled:
+                return 130
+        except Refused as exc:
+            if getattr(exc.__cause__, "reason", "") not in ("full", "readonly"):
+                raise
+            read_only = True
+        if read_only:
+            warn("the store cannot be written; searching the index as it was last built")
         try:
             result = search_index(
                 conn,
@@ -150,9 +187,12 @@ def run_search(args: argparse.Namespace) -> int:
             )
         except QueryError as exc:
             raise UsageError(str(exc)) from exc
-        docs = load_indexed_corpus(conn, root, only={h.path for h in result.hits}).documents
+        found = load_indexed_corpus(conn, root, only={h.path for h in result.hits})
     finally:
         conn.close()
+    for message in found.warnings:
+        warn(message)
+    docs = found.documents
     texts = {d.id: (d.text, d.passages) for d in docs}
     hits = hits_json(result.hits, texts)
     if args.json:
@@ -186,7 +226,8 @@ def run_tmx(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise Refused(str(exc)) from exc
     try:
-        _refresh(store.conn, root, quiet=True)
+        if _refresh(store.conn, root, quiet=True).cancelled:
+            return 130
         corpus = load_indexed_corpus(store.conn, root)
         links = entity_link_records(store.entity_links())
         edits = topic_edit_records(store.topic_edits())

@@ -9,6 +9,7 @@ import sys
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import TextIO
 
 from reader.cli import (
     UsageError,
@@ -17,17 +18,20 @@ from reader.cli import (
     existing_file,
     print_json,
     print_table,
+    warn,
 )
 from reader.corpus.loading import LoadError, document_from_bytes, find_files, load_document
 from reader.corpus.model import Document
+from reader.corpus.text import snap_to_graphemes
 from reader.store.annotations import Annotation, AnnotationError, Store, check_color
 from reader.store.db import StoreError
-from reader.store.exchange import ExchangeError, export_markdown, export_w3c_json, import_file
+from reader.store.exchange import ExchangeError, import_file
+from reader.store.exporting import write_markdown, write_w3c
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("annotate", help="add one annotation to a file; prints its id last")
-    p.add_argument("file", type=existing_file)
+    p.add_argument("file", type=existing_file, help="the text or Markdown file to annotate")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--start", type=int, metavar="S", help="first code point of the span")
     where.add_argument("--quote", metavar="TEXT", help="the text to annotate")
@@ -60,13 +64,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_annotations)
 
     p = sub.add_parser("export", help="export annotations (W3C Web Annotation JSON or Markdown)")
-    p.add_argument("--format", choices=("w3c", "markdown"), default="w3c")
+    p.add_argument(
+        "--format",
+        choices=("w3c", "markdown"),
+        default="w3c",
+        help="w3c: W3C Web Annotation JSON-LD (default); markdown: a readable digest",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     add_db_option(p)
     p.set_defaults(run=run_export)
 
     p = sub.add_parser("import", help="import a W3C Web Annotation JSON file (all or nothing)")
-    p.add_argument("file", type=existing_file)
+    p.add_argument("file", type=existing_file, help="a W3C Web Annotation JSON(-LD) file")
     p.add_argument(
         "--restore-deleted",
         action="store_true",
@@ -83,6 +92,15 @@ def _fail(message: str) -> int:
 
 def _open(args: argparse.Namespace) -> Store:
     return Store(args.db)
+
+
+def _open_for_reading(args: argparse.Namespace) -> Store:
+    """The store for a command that only reads (export, annotations): read-only when it
+    cannot be written, with a warning."""
+    store = Store.open_for_reading(args.db)
+    if store.read_only:
+        warn(f"{store.path}: the store cannot be written (read-only or disk full); reading only")
+    return store
 
 
 # --- annotate --------------------------------------------------------------------------------
@@ -134,6 +152,10 @@ def run_annotate(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     doc = _load(args.file, args.corpus)
     start, end = _span(doc, args)
+    whole = snap_to_graphemes(doc.text, start, end)
+    if whole != (start, end):
+        warn(f"span {start}-{end} cuts a character; widened to {whole[0]}-{whole[1]}")
+        start, end = whole
     try:
         with _open(args) as store:
             ann = store.annotate(
@@ -162,18 +184,25 @@ def _short(text: str, width: int) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def reanchor_known(store: Store, corpus_dir: Path | None) -> tuple[list[str], set[str]]:
+def reanchor_known(
+    store: Store, corpus_dir: Path | None
+) -> tuple[list[str], set[str], dict[str, Annotation]]:
     """Re-anchor annotations against the files as they are now.
 
     With a corpus folder, its documents are used. Otherwise each document is read from the
     location where the user last opened it, if a file is still there (imports never set one).
-    Returns warnings and the documents whose file is gone from where it was last opened (their
-    annotations are kept as they were).
+    Returns warnings, the documents no file was found for (their annotations are kept as they
+    were) and the re-anchored annotations by id (not saved when the store is read-only).
     """
     warnings: list[str] = []
     missing: set[str] = set()
+    changed: dict[str, Annotation] = {}
     wanted = {a.document for a in store.list()}
     records = {r.path: r for r in store.documents()}
+
+    def reanchor(doc: Document, location: Path) -> None:
+        changed.update((a.id, a) for a in store.reanchor(doc, location=location))
+
     if corpus_dir is not None:
         root = corpus_dir.resolve()
         found: set[str] = set()
@@ -188,19 +217,17 @@ def reanchor_known(store: Store, corpus_dir: Path | None) -> tuple[list[str], se
             except LoadError as exc:
                 warnings.append(f"{rel}: not re-anchored: {exc}")
                 continue
-            store.reanchor(doc, location=path)
+            reanchor(doc, path)
         for rel in sorted(wanted - found):
             record = records.get(rel)
-            if (
-                record is not None
-                and record.location
-                and Path(record.location).is_relative_to(root)
-            ):
+            where = Path(record.location) if record and record.location else None
+            if where is None or where.is_relative_to(root) or not where.is_file():
                 missing.add(rel)
     else:
         for rel in sorted(wanted):
             record = records.get(rel)
             if record is None or not record.location:
+                missing.add(rel)  # imported: no file was ever opened for it here
                 continue
             location = Path(record.location)
             if not location.is_file():
@@ -211,26 +238,37 @@ def reanchor_known(store: Store, corpus_dir: Path | None) -> tuple[list[str], se
             except (OSError, LoadError) as exc:
                 warnings.append(f"{rel}: not re-anchored: {exc}")
                 continue
-            store.reanchor(doc, location=location)
+            reanchor(doc, location)
     for rel in sorted(missing):
-        warnings.append(
-            f"{rel}: file not found at {records[rel].location}; its annotations are kept as "
-            "they were (open the file where it is now to re-anchor them)"
-        )
-    return warnings, missing
+        record = records.get(rel)
+        if record is not None and record.location:
+            warnings.append(
+                f"{rel}: file not found at {record.location}; its annotations are kept as "
+                "they were (open the file where it is now to re-anchor them)"
+            )
+        else:
+            warnings.append(
+                f"{rel}: no file known for it (imported?); its annotations are kept as they "
+                "were (use --corpus DIR, or open the file, to re-anchor them)"
+            )
+    return warnings, missing, changed
 
 
 def run_annotations(args: argparse.Namespace) -> int:
     try:
-        with _open(args) as store:
-            warnings, missing = reanchor_known(store, args.corpus)
-            annotations = store.list()
+        with _open_for_reading(args) as store:
+            warnings, missing, changed = reanchor_known(store, args.corpus)
+            annotations = [changed.get(a.id, a) for a in store.list()]
+            read_only = store.read_only
     except StoreError as exc:
         return _fail(str(exc))
     for warning in warnings:
-        sys.stderr.write(f"corpus-reader: {warning}\n")
+        warn(warning)
+    if read_only and changed:
+        warn(f"{len(changed)} annotation(s) re-anchored for this listing; not saved")
     if args.json:
-        print_json({"annotations": [a.to_json() for a in annotations]})
+        items = [{**a.to_json(), "file_missing": a.document in missing} for a in annotations]
+        print_json({"annotations": items})
         return 0
     rows = [_row(a, a.document in missing) for a in annotations]
     print_table(rows, ("id", "document", "span", "status", "tags", "quote"))
@@ -251,37 +289,39 @@ def _row(ann: Annotation, file_missing: bool = False) -> tuple[str, ...]:
 # --- export / import -------------------------------------------------------------------------
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file in the same folder, then rename."""
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+def _write(args: argparse.Namespace, store: Store, out: TextIO) -> None:
+    if args.format == "markdown":
+        write_markdown(store.iter_annotations(), out)
+    else:
+        write_w3c(store, out)
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """Stream the export to stdout, or to a temporary file renamed over `--output` at the end
+    (a failed export leaves any earlier file as it was)."""
     try:
-        with _open(args) as store:
-            if args.format == "markdown":
-                text = export_markdown(store.list())
-            else:
-                text = export_w3c_json(store)
+        with _open_for_reading(args) as store:
+            if not args.output:
+                _write(args, store, sys.stdout)
+                return 0
+            path = Path(args.output).expanduser()
+            folder = path.parent if str(path.parent) else Path(".")
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+            except OSError as exc:
+                return _fail(f"{args.output}: cannot write: {exc.strerror or exc}")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                    _write(args, store, fh)
+                os.replace(tmp, path)
+            except BaseException as exc:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                if isinstance(exc, OSError):
+                    return _fail(f"{args.output}: cannot write: {exc.strerror or exc}")
+                raise
     except StoreError as exc:
         return _fail(str(exc))
-    if args.output:
-        try:
-            _write_atomically(Path(args.output), text)
-        except OSError as exc:
-            return _fail(f"{args.output}: cannot write: {exc.strerror or exc}")
-    else:
-        sys.stdout.write(text)
     return 0
 
 

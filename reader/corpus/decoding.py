@@ -55,6 +55,9 @@ def decode_bytes(data: bytes) -> Decoded:
                 raise DecodeError(
                     f"invalid {name} after its byte order mark: {exc.reason}"
                 ) from exc
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     if looks_binary(data):
         raise DecodeError("binary file (NUL or control bytes)")
     try:
@@ -62,6 +65,34 @@ def decode_bytes(data: bytes) -> Decoded:
     except UnicodeDecodeError:
         pass
     return _detect(data)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 text without a byte order mark, or None. Told by its high bytes: a NUL for each
+    Latin letter, digit, space or line end, and only a few values in all (one script's
+    block), while the low bytes vary; what it decodes to must be text, not control codes."""
+    sample = data[: 8192 - 8192 % 2]
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in sample:
+        return None
+    pairs = len(sample) // 2
+    for name, high, low in (
+        ("utf-16-le", sample[1::2], sample[0::2]),
+        ("utf-16-be", sample[0::2], sample[1::2]),
+    ):
+        nuls = high.count(0)
+        if not nuls or low.count(0) > pairs * 0.02:
+            continue
+        top = sorted((high.count(b) for b in set(high)), reverse=True)[:3]
+        if nuls >= pairs * 0.2 or (sum(top) >= pairs * 0.95 and len(set(low)) >= 8):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if len(_STRAY_CONTROLS.findall(text)) > len(text) * 0.01:
+                continue
+            warning = f"not UTF-8: decoded as {name.upper()} (no byte order mark)"
+            return Decoded(text, "utf-16", warning)
+    return None
 
 
 def _detect(data: bytes) -> Decoded:

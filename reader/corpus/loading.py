@@ -33,16 +33,51 @@ def is_hidden(name: str) -> bool:
 
 
 def find_files(root: Path) -> Iterator[Path]:
-    """Readable files below `root` (see SUFFIXES), in path order, skipping hidden ones."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    """Readable files below `root` (see SUFFIXES), in path order, skipping hidden files and
+    folders and links to files outside `root` (see `list_corpus`)."""
+    yield from list_corpus(root)[0]
+
+
+# --- what the corpus folder holds and what is left out (issue 15) ---------------------------
+
+OUTSIDE_ROOT = "a link to a file outside the corpus folder; not read"
+
+
+def inside_root(path: Path, root: Path) -> bool:
+    """Whether `path`, links followed, is inside the folder `root` (links followed too)."""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
+
+
+def list_corpus(root: Path) -> tuple[list[Path], list[Skipped]]:
+    """The files of the corpus folder `root` in path order, and what the user should hear
+    was left out: links to files outside `root` (never read) and folders that cannot be read.
+
+    Every command lists a corpus through here, so all decide alike about a file.
+    """
+    found: list[tuple[str, Path]] = []
+    skipped: list[Skipped] = []
+
+    def unreadable(exc: OSError) -> None:
+        folder = Path(exc.filename or root)
+        rel = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+        skipped.append(Skipped(f"{rel}/", f"folder cannot be read: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         dirnames[:] = [d for d in dirnames if not is_hidden(d)]
         for name in filenames:
             if not is_hidden(name) and Path(name).suffix.lower() in SUFFIXES:
                 path = Path(dirpath) / name
-                found.append((path.relative_to(root).as_posix(), path))
-    for _, path in sorted(found):
-        yield path
+                rel = path.relative_to(root).as_posix()
+                if path.is_symlink() and not inside_root(path, root):
+                    skipped.append(Skipped(rel, OUTSIDE_ROOT))
+                else:
+                    found.append((rel, path))
+    found.sort()
+    skipped.sort(key=lambda s: s.path)
+    return [path for _, path in found], skipped
 
 
 def make_title(text: str, language: str = "") -> str:
@@ -66,6 +101,8 @@ def load_document(
     """Read one file into a Document; raise LoadError with the reason it cannot be read."""
     root = root or path.parent
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    if not inside_root(path, root):
+        raise LoadError(OUTSIDE_ROOT)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -121,7 +158,8 @@ def load_corpus(
     if not root.is_dir():
         raise NotADirectoryError(f"not a folder: {root}")
     corpus = Corpus(root=root.resolve())
-    for i, path in enumerate(find_files(root)):
+    files, corpus.skipped = list_corpus(root)
+    for i, path in enumerate(files):
         if progress:
             progress(i, path)
         rel = path.relative_to(root).as_posix()

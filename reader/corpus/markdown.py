@@ -12,6 +12,11 @@ from reader.corpus.model import Link, Passage
 from reader.corpus.passages import mark_boilerplate
 
 BLOCK_SEPARATOR = "\n\n"
+#: A paragraph longer than this is read as plain text: markdown-it's time and memory grow too
+#: fast on it (a 5 MB one-line file took 18 s and 900 MB).
+MAX_BLOCK_CHARS = 100_000
+_PLACEHOLDER = "corpusreaderplainblock{}x"
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # YAML front matter (Jekyll, Hugo, Pandoc): `---` on the first line, `key:` lines, `---` or `...`
 FRONT_MATTER = re.compile(
     r"\A---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:.*\n(?:.*\n)*?(?:---|\.\.\.)[ \t]*$", re.M
@@ -31,6 +36,40 @@ class MarkdownText:
     passages: list[Passage] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _set_aside_long_blocks(source: str) -> tuple[str, list[str]]:
+    """`source` with each paragraph over MAX_BLOCK_CHARS replaced by a placeholder line (and
+    blank lines, so line numbers stay), and those paragraphs' text, in order."""
+    if len(source) <= MAX_BLOCK_CHARS:
+        return source, []
+    lines = source.split("\n")
+    out: list[str] = []
+    blocks: list[str] = []
+    fence: str | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        mark = _FENCE.match(line)
+        if fence is None and not mark and line.strip():
+            j, size = i, 0
+            while j < len(lines) and lines[j].strip() and not _FENCE.match(lines[j]):
+                size += len(lines[j]) + 1
+                j += 1
+            if size > MAX_BLOCK_CHARS:
+                blocks.append(" ".join(x.strip() for x in lines[i:j]))
+                out.append(_PLACEHOLDER.format(len(blocks) - 1))
+                out.extend([""] * (j - i - 1))
+            else:
+                out.extend(lines[i:j])
+            i = j
+            continue
+        if mark:
+            fence = None if fence and mark.group(1)[0] == fence else (fence or mark.group(1)[0])
+        out.append(line)
+        i += 1
+    return "\n".join(out), blocks
 
 
 def _inline_text(children: list[Token], base: int, links: list[Link]) -> str:
@@ -63,6 +102,7 @@ def parse_markdown(source: str) -> MarkdownText:
     front = FRONT_MATTER.match(source)
     if front:  # metadata, not reading text; blank lines keep the source line numbers
         source = "\n" * front.group().count("\n") + source[front.end() :]
+    source, long_blocks = _set_aside_long_blocks(source)
     tokens = parser().parse(source)
     parts: list[str] = []
     passages: list[Passage] = []
@@ -126,10 +166,20 @@ def parse_markdown(source: str) -> MarkdownText:
                     title = text.strip()
             elif in_cell:
                 table_cells.append(_inline_text(tok.children or [], 0, []))
+            elif long_blocks and tok.content.startswith("corpusreaderplainblock"):
+                number = tok.content[len("corpusreaderplainblock") : -1]
+                if tok.content == _PLACEHOLDER.format(number) and number.isdigit():
+                    add(long_blocks[int(number)], "paragraph", para_lines)
             else:
                 kind = {"list": "list_item", "quote": "quote"}.get(context[-1] if context else "")
                 text = _inline_text(tok.children or [], start, links)
                 add(text, kind or "paragraph", para_lines)
     text = "".join(parts)
     mark_boilerplate(text, passages)
-    return MarkdownText(text, passages, links, title)
+    warnings = []
+    if long_blocks:
+        warnings.append(
+            f"{len(long_blocks)} paragraph(s) over {MAX_BLOCK_CHARS:,} characters read as plain "
+            "text (Markdown marks in them are shown as written)"
+        )
+    return MarkdownText(text, passages, links, title, warnings)

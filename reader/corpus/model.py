@@ -152,6 +152,7 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
     _ids: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
     _paths: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
+    warnings: list[str] = field(default_factory=list)  # e.g. damaged index rows recomputed
 
     @property
     def name(self) -> str:

@@ -200,3 +200,44 @@ def fold_key(surface: str) -> str:
     decomposed = unicodedata.normalize("NFKD", surface.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped.replace("đ", "d"))
+
+
+# --- grapheme clusters (selections) ---------------------------------------------------------
+
+# Signs that join the next consonant to the cluster before them (Khmer coeng, Myanmar virama):
+# ICU's extended grapheme clusters end after them, readers do not.
+CLUSTER_JOINERS = "\u17d2\u1039"
+_CLUSTER_WINDOW = 48  # code points looked at around an offset (longer clusters are not real)
+
+
+@cache
+def _character_iterator() -> icu.BreakIterator:
+    return icu.BreakIterator.createCharacterInstance(icu.Locale.getRoot())
+
+
+def _cluster_edge(text: str, i: int, forward: bool) -> int:
+    """The grapheme-cluster boundary at or before (or after, `forward`) offset `i`."""
+    while 0 < i < len(text):
+        lo = max(0, i - _CLUSTER_WINDOW)
+        window = text[lo : i + _CLUSTER_WINDOW]
+        bi = _character_iterator()
+        bi.setText(window)
+        u = cp_to_utf16(window, i - lo)
+        if not bi.isBoundary(u):
+            u = bi.following(u) if forward else bi.preceding(u)
+            i = lo + utf16_to_cp(window, u)
+        if 0 < i < len(text) and text[i - 1] in CLUSTER_JOINERS:
+            i += 1 if forward else -1  # the joined consonant belongs to this cluster
+            continue
+        break
+    return max(0, min(i, len(text)))
+
+
+def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:
+    """`[start, end)` widened to whole user-perceived characters: a selection never splits a
+    letter from its combining marks, an emoji sequence, or a Khmer or Myanmar consonant
+    stack (ICU extended grapheme clusters, joined across coeng and virama)."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    if start > end:
+        start, end = end, start
+    return _cluster_edge(text, start, False), _cluster_edge(text, end, True)

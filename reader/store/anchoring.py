@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from reader.corpus.text import snap_to_graphemes
+
 MIN_QUOTE_SIMILARITY = 0.75  # approximate matches: at most one edit per four characters
 MIN_CONTEXT_SIMILARITY = 0.5  # context must agree at least this much ...
 LONG_QUOTE = 32  # ... unless the quote is at least this long and unmistakable
@@ -92,12 +94,33 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 
 
-def _cuts_cluster(text: str, start: int, end: int, quote: str, suffix: str) -> bool:
-    """True when `[start, end)` separates a letter from its combining marks where the
-    original selection did not."""
-    if start < len(text) and _is_mark(text[start]) and not (quote and _is_mark(quote[0])):
+def _is_edge(text: str, i: int) -> bool:
+    """Whether offset `i` of `text` is a grapheme-cluster boundary."""
+    return snap_to_graphemes(text, i, i) == (i, i)
+
+
+def _cuts_cluster(
+    text: str, start: int, end: int, quote: str, suffix: str, prefix: str = ""
+) -> bool:
+    """True when `[start, end)` cuts a user-perceived character (a letter from its marks, a
+    Khmer consonant stack) where the original selection did not cut the same character.
+
+    Selections are snapped to whole clusters when they are made; an older annotation that
+    was cut keeps matching only where the same letters meet at the cut."""
+    if (start < len(text) and _is_mark(text[start]) and not (quote and _is_mark(quote[0]))) or (
+        end < len(text) and _is_mark(text[end]) and not (suffix and _is_mark(suffix[0]))
+    ):
         return True
-    return end < len(text) and _is_mark(text[end]) and not (suffix and _is_mark(suffix[0]))
+    snapped = snap_to_graphemes(text, start, end)
+    if snapped[0] != start:
+        same = text[start - 1 : start + 1] == prefix[-1:] + quote[:1]
+        if not (same and not _is_edge(prefix[-1:] + quote[:1], 1)):
+            return True
+    if snapped[1] != end:
+        same = text[end - 1 : end + 1] == quote[-1:] + suffix[:1]
+        if not (same and not _is_edge(quote[-1:] + suffix[:1], 1)):
+            return True
+    return False
 
 
 # --- candidates ------------------------------------------------------------------------------
@@ -217,8 +240,19 @@ def _fit_boundaries(
 # --- the decision ----------------------------------------------------------------------------
 
 
-def _proximity(start: int, old_start: int, length: int) -> float:
-    return 1.0 - min(abs(start - old_start), length) / max(length, 1)
+def _proximity(start: int, expected: tuple[int, ...], length: int) -> float:
+    """1 at an expected place, falling to 0 a text's length away from the nearest one."""
+    distance = min(abs(start - e) for e in expected)
+    return 1.0 - min(distance, length) / max(length, 1)
+
+
+def expected_places(old_start: int, old_length: int | None, length: int) -> tuple[int, ...]:
+    """Where the quote is expected in a text of `length` that was `old_length` long: where it
+    was (the text changed after it) or shifted by the change in length (the text changed
+    before it). A copy of the quote's paragraph inserted above it thus loses to the quote."""
+    if old_length is None or old_length == length:
+        return (old_start,)
+    return (old_start, max(0, old_start + length - old_length))
 
 
 def _shifted(spans: list[tuple[int, int, int]], offset: int) -> list[tuple[int, int, int]]:
@@ -300,9 +334,10 @@ def find_anchor(
     exact = [
         p
         for p in exact_positions(text, quote, old_start)
-        if not _cuts_cluster(text, p, p + len(quote), quote, suffix)
+        if not _cuts_cluster(text, p, p + len(quote), quote, suffix, prefix)
     ]
     unique = len(exact) == 1
+    places = expected_places(old_start, old_length, len(text))
     best: Anchor | None = None
     for start in exact:
         end = start + len(quote)
@@ -313,7 +348,7 @@ def find_anchor(
             or (len(quote) >= LONG_QUOTE and (unique or start == old_start))
         )
         if credible:
-            anchor = _scored(text, start, end, 1.0, ctx, old_start, exact=True)
+            anchor = _scored(text, start, end, 1.0, ctx, places, exact=True)
             if best is None or anchor.score > best.score:
                 best = anchor
     if best is not None or len(quote) > MAX_APPROX_QUOTE:
@@ -324,7 +359,7 @@ def find_anchor(
     max_edits = int(len(quote) * (1 - MIN_QUOTE_SIMILARITY))
     for found_start, found_end, _ in approximate_candidates(text, quote, expected):
         start, end = _fit_boundaries(text, found_start, found_end, prefix, suffix, max_edits)
-        if _cuts_cluster(text, start, end, quote, suffix):
+        if _cuts_cluster(text, start, end, quote, suffix, prefix):
             continue
         edits = edit_distance(quote, text[start:end])
         quote_sim = 1.0 - edits / len(quote)
@@ -334,7 +369,7 @@ def find_anchor(
             continue
         if not (long_and_close or (ctx is not None and ctx >= MIN_CONTEXT_SIMILARITY)):
             continue
-        anchor = _scored(text, start, end, quote_sim, ctx, old_start, exact=False)
+        anchor = _scored(text, start, end, quote_sim, ctx, places, exact=False)
         if best is None or anchor.score > best.score:
             best = anchor
     return best
@@ -346,13 +381,13 @@ def _scored(
     end: int,
     quote_sim: float,
     ctx: float | None,
-    old_start: int,
+    expected: tuple[int, ...],
     *,
     exact: bool,
 ) -> Anchor:
     score = (
         WEIGHT_QUOTE * quote_sim
         + WEIGHT_CONTEXT * (quote_sim if ctx is None else ctx)
-        + WEIGHT_PROXIMITY * _proximity(start, old_start, len(text))
+        + WEIGHT_PROXIMITY * _proximity(start, expected, len(text))
     )
     return Anchor(start, end, round(score, 6), quote_sim, ctx, exact)

@@ -9,12 +9,13 @@ which is all an undo stack needs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -73,7 +74,12 @@ def format_time(moment: datetime) -> str:
     """`moment` in the store's canonical form, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC)."""
     if moment.tzinfo is None:
         raise AnnotationError("time without a time zone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    m = moment.astimezone(UTC)
+    # not strftime: its %Y does not pad years before 1000 on every platform
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+        f".{m.microsecond:06d}Z"
+    )
 
 
 def parse_time(value: str) -> datetime:
@@ -84,10 +90,9 @@ def parse_time(value: str) -> datetime:
         raise AnnotationError(f"not an ISO 8601 date-time with a time zone: {value!r}")
     text = re.sub(r"(\.\d{6})\d+", r"\1", value)  # Python keeps microseconds
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise AnnotationError(f"not a valid date-time: {value!r}") from exc
-    return moment.astimezone(UTC)
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:  # e.g. 9999-12-31T23:59:59-23:59 is year 10000
+        raise AnnotationError(f"not a valid date-time (or out of range): {value!r}") from exc
 
 
 def canonical_time(value: str) -> str:
@@ -100,7 +105,10 @@ def later_than(previous: str) -> str:
     now = datetime.now(UTC)
     before = parse_time(previous)
     if now <= before:
-        now = before + timedelta(microseconds=1)
+        try:
+            now = before + timedelta(microseconds=1)
+        except OverflowError:  # the last microsecond of year 9999: nothing is later
+            now = before
     return format_time(now)
 
 
@@ -117,7 +125,7 @@ def check_document_path(path: str) -> str:
     """A corpus-relative POSIX path, or AnnotationError: never absolute, never `..`."""
     if not isinstance(path, str) or not path or len(path) > 4096:
         raise AnnotationError("document path must be a non-empty relative path")
-    if "\\" in path or "\x00" in path or any(ord(c) < 32 for c in path):
+    if "\\" in path or "\x00" in path:  # other control characters are legal in file names
         raise AnnotationError(f"document path has forbidden characters: {path!r}")
     pure = PurePosixPath(path)
     if pure.is_absolute() or re.match(r"[A-Za-z]:", path):
@@ -348,6 +356,45 @@ class MergeResult:
 
 # --- the store -------------------------------------------------------------------------------
 
+
+class Merger:
+    """Adds imported annotations inside `Store.merging`'s transaction (see `Store.merge`)."""
+
+    def __init__(self, store: Store, restore_deleted: bool = False) -> None:
+        self.store = store
+        self.restore_deleted = restore_deleted
+        self.result = MergeResult()
+        self._documents: set[str] = set()
+
+    def add(self, ann: Annotation) -> None:
+        self.add_checked(ann.validated())
+
+    def add_checked(self, ann: Annotation) -> None:
+        """`add` for an annotation `Annotation.validated` returned."""
+        conn = self.store.conn
+        if ann.document not in self._documents:
+            # the next re-anchoring of this document looks at every annotation again
+            conn.execute("UPDATE documents SET length = NULL WHERE path = ?", (ann.document,))
+            self._documents.add(ann.document)
+        row = conn.execute(
+            "SELECT modified, deleted FROM annotations WHERE id = ?", (ann.id,)
+        ).fetchone()
+        deleted_here = row is not None and row[1] is not None and ann.deleted is None
+        if row is None:
+            self.store._write(ann)
+            self.result.added.append(ann.id)
+        elif deleted_here and self.restore_deleted:
+            self.store._write(ann)
+            self.result.restored.append(ann.id)
+        elif parse_time(ann.modified) > parse_time(row[0]):
+            self.store._write(ann)
+            self.result.updated.append(ann.id)
+        else:
+            self.result.unchanged.append(ann.id)
+            if deleted_here:
+                self.result.deleted_here.append(ann.id)
+
+
 _COLUMNS = (
     'id, document, sha256, start, "end", quote, prefix, suffix, note, color, status, '
     "created, modified, deleted"
@@ -357,10 +404,29 @@ _COLUMNS = (
 class Store:
     """The annotation store on one SQLite file. Not thread-safe: one Store per thread."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, check: str | None = None):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        check: str | None = None,
+        read_only: bool = False,
+    ):
         self.path: Path = resolve_path(path)
-        self.conn: sqlite3.Connection = connect(self.path, check=check)
+        mode = "ro" if read_only else "rwc"
+        self.conn: sqlite3.Connection = connect(self.path, check=check, mode=mode)
+        self.read_only = read_only
         self._listeners: list[Callable[[Change], None]] = []
+
+    @classmethod
+    def open_for_reading(cls, path: str | os.PathLike[str] | None = None) -> Store:
+        """The store, opened read-only when it exists but cannot be written (a read-only
+        file or folder, a full disk): then `read_only` is True and `reanchor` saves nothing."""
+        try:
+            return cls(path)
+        except StoreError as exc:
+            if exc.reason not in ("full", "readonly") or not resolve_path(path).is_file():
+                raise
+        return cls(path, read_only=True)
 
     # lifecycle --------------------------------------------------------------------------------
 
@@ -455,28 +521,7 @@ class Store:
             params,
         ).fetchall()
         tags = self._tags_of([r[0] for r in rows])
-        result = []
-        for r in rows:
-            result.append(
-                Annotation(
-                    id=r[0],
-                    document=r[1],
-                    sha256=r[2],
-                    start=r[3],
-                    end=r[4],
-                    quote=r[5],
-                    prefix=r[6],
-                    suffix=r[7],
-                    note=r[8],
-                    color=r[9],
-                    status=r[10],
-                    created=r[11],
-                    modified=r[12],
-                    deleted=r[13],
-                    tags=tags[r[0]],
-                )
-            )
-        return result
+        return [_from_row(r, tags[r[0]]) for r in rows]
 
     def get(self, annotation_id: str, *, include_deleted: bool = False) -> Annotation | None:
         """The annotation with this id (tombstones only with include_deleted), or None."""
@@ -512,6 +557,18 @@ class Store:
             params.append(tag)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return self._rows(where, params)
+
+    def iter_annotations(self, batch: int = 2000) -> Iterator[Annotation]:
+        """Every live annotation in `list()` order, read `batch` rows at a time (exports of
+        any size keep only a batch in memory)."""
+        cursor = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM annotations WHERE deleted IS NULL "
+            'ORDER BY document, start, "end", created, id'
+        )
+        while rows := cursor.fetchmany(batch):
+            tags = self._tags_of([r[0] for r in rows])
+            for r in rows:
+                yield _from_row(r, tags[r[0]])
 
     def tags(self) -> list[tuple[str, int]]:
         """Every tag in use by a live annotation, with its count, most used first."""
@@ -694,41 +751,28 @@ class Store:
         return new
 
     def merge(
-        self, incoming: Sequence[Annotation], restore_deleted: bool = False
+        self, incoming: Iterable[Annotation], restore_deleted: bool = False
     ) -> MergeResult:
         """Import annotations in one transaction: new ids are added, known ids are replaced
         only when the incoming `modified` is newer. Tombstones count as known: a note deleted
         here after the file was written stays deleted (listed in `deleted_here`) unless
         `restore_deleted`, which brings back every deleted note the file holds (a backup)."""
-        checked = [a.validated() for a in incoming]
-        result = MergeResult()
+        with self.merging(restore_deleted) as merger:
+            for ann in incoming:
+                merger.add(ann)
+        return merger.result
+
+    @contextlib.contextmanager
+    def merging(self, restore_deleted: bool = False) -> Iterator[Merger]:
+        """One import transaction: `add` each annotation (as `merge` treats it) as it comes;
+        an exception inside the block undoes them all."""
+        merger = Merger(self, restore_deleted)
         with transaction(self.conn):
-            # the next re-anchoring of these documents looks at every annotation again
-            self.conn.executemany(
-                "UPDATE documents SET length = NULL WHERE path = ?",
-                [(p,) for p in sorted({a.document for a in checked})],
-            )
-            for ann in checked:
-                row = self.conn.execute(
-                    "SELECT modified, deleted FROM annotations WHERE id = ?", (ann.id,)
-                ).fetchone()
-                if row is None:
-                    self._write(ann)
-                    result.added.append(ann.id)
-                elif row[1] is not None and ann.deleted is None and restore_deleted:
-                    self._write(ann)
-                    result.restored.append(ann.id)
-                elif parse_time(ann.modified) > parse_time(row[0]):
-                    self._write(ann)
-                    result.updated.append(ann.id)
-                else:
-                    result.unchanged.append(ann.id)
-                    if row[1] is not None and ann.deleted is None:
-                        result.deleted_here.append(ann.id)
+            yield merger
+        result = merger.result
         changed = (*result.added, *result.updated, *result.restored)
         if changed:
             self._notify(Change("annotation", "imported", changed))
-        return result
 
     # re-anchoring -----------------------------------------------------------------------------
 
@@ -741,49 +785,62 @@ class Store:
         again (`anchored` at the same place, `moved` elsewhere) or marked `orphaned`, keeping
         its old quote, context and version so a later text (or the user) can place it again.
         Orphans are not searched again in a text they were already searched in.
+
+        Only positions, quote, context, version and status are written, in one transaction
+        that reads each annotation again: a note edited or a delete committed meanwhile by
+        another process is kept (a tombstone is never brought back), and an annotation whose
+        anchor changed meanwhile is decided again from its current state. On a read-only
+        store the changes are returned but not saved.
         """
-        changed = []
-        text = doc.text
-        record = self.document(doc.path)
-        searched = record is not None and record.sha256 == doc.sha256 and record.length == len(text)
-        for ann in self.list(document=doc.path):
-            holds = ann.end <= len(text) and text[ann.start : ann.end] == ann.quote
-            if ann.sha256 == doc.sha256 and holds:
-                if ann.status == "orphaned":  # its text came back as it was
-                    changed.append(replace(ann, status="anchored"))
-                continue
-            if ann.status == "orphaned" and searched:
-                continue
-            old_length = record.length if record and record.sha256 == ann.sha256 else None
-            anchor = find_anchor(text, ann.quote, ann.prefix, ann.suffix, ann.start, old_length)
-            if anchor is None:
-                new = replace(ann, status="orphaned")
-            else:
-                quote, prefix, suffix = quote_context(text, anchor.start, anchor.end)
-                same = anchor.start == ann.start and anchor.end == ann.end and quote == ann.quote
-                new = replace(
-                    ann,
-                    sha256=doc.sha256,
-                    start=anchor.start,
-                    end=anchor.end,
-                    quote=quote,
-                    prefix=prefix,
-                    suffix=suffix,
-                    status="anchored" if same and ann.status != "moved" else "moved",
-                )
-            if new != ann:
-                changed.append(new)
+        with self._read_snapshot():
+            record = self.document(doc.path)
+            planned = {
+                a.id: (_anchor_state(a), _reanchored(doc, record, a))
+                for a in self.list(document=doc.path)
+            }
+        changed = [new for _, new in planned.values() if new is not None]
+        searched = (
+            record is not None and record.sha256 == doc.sha256 and (record.length == len(doc.text))
+        )
         location_known = location is None or (
             record is not None and record.location == str(Path(location).absolute())
         )
-        if changed or not searched or not location_known:
-            with transaction(self.conn):
-                self._record_document(doc.path, doc.sha256, len(text), location)
-                for ann in changed:
-                    self._write(ann)
+        if self.read_only or not (changed or not searched or not location_known):
+            return changed
+        changed = []
+        with transaction(self.conn):
+            current = self.document(doc.path)
+            for ann in self.list(document=doc.path):
+                plan = planned.get(ann.id)
+                if plan is not None and plan[0] == _anchor_state(ann) and current == record:
+                    new = plan[1]
+                else:  # added or re-anchored meanwhile: decide from what is stored now
+                    new = _reanchored(doc, current, ann)
+                if new is None:
+                    continue
+                new = replace(
+                    ann, **{k: getattr(new, k) for k in _ANCHOR_FIELDS}
+                )  # the note, tags, colour and times stay as stored now
+                self.conn.execute(
+                    'UPDATE annotations SET sha256 = ?, start = ?, "end" = ?, quote = ?, '
+                    "prefix = ?, suffix = ?, status = ? WHERE id = ? AND deleted IS NULL",
+                    (*_anchor_state(new), new.id),
+                )
+                changed.append(new)
+            self._record_document(doc.path, doc.sha256, len(doc.text), location)
         if changed:
             self._notify(Change("annotation", "reanchored", tuple(a.id for a in changed)))
         return changed
+
+    @contextlib.contextmanager
+    def _read_snapshot(self) -> Iterator[None]:
+        """Reads inside see one consistent state of the store (a deferred transaction)."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("COMMIT")
 
     # entity links -----------------------------------------------------------------------------
 
@@ -878,7 +935,8 @@ class Store:
     def cache_get(self, sha256: str, kind: str, version: int = 1) -> bytes | None:
         """Cached derived data for a document version, or None (also when the version differs)."""
         row = self.conn.execute(
-            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+            "SELECT CAST(data AS BLOB) FROM doc_cache "
+            "WHERE sha256 = ? AND kind = ? AND version = ?",
             (sha256, kind, version),
         ).fetchone()
         return bytes(row[0]) if row else None
@@ -952,3 +1010,66 @@ def _new_annotation(
         created=stamp,
         modified=stamp,
     ).validated()
+
+
+_ANCHOR_FIELDS = ("sha256", "start", "end", "quote", "prefix", "suffix", "status")
+
+
+def _anchor_state(ann: Annotation) -> tuple[Any, ...]:
+    """The fields re-anchoring reads and writes, in `_ANCHOR_FIELDS` order."""
+    return tuple(getattr(ann, k) for k in _ANCHOR_FIELDS)
+
+
+def _reanchored(doc: Document, record: DocumentRecord | None, ann: Annotation) -> Annotation | None:
+    """`ann` placed in `doc`'s current text, or None when it stays as it is.
+
+    `record` is the document's stored row: when it already holds this version, an orphan was
+    searched for in this text before and is not searched again.
+    """
+    text = doc.text
+    holds = ann.end <= len(text) and text[ann.start : ann.end] == ann.quote
+    if ann.sha256 == doc.sha256 and holds:
+        # an orphan whose text came back as it was is anchored again
+        return replace(ann, status="anchored") if ann.status == "orphaned" else None
+    searched = record is not None and record.sha256 == doc.sha256 and record.length == len(text)
+    if ann.status == "orphaned" and searched:
+        return None
+    old_length = record.length if record and record.sha256 == ann.sha256 else None
+    anchor = find_anchor(text, ann.quote, ann.prefix, ann.suffix, ann.start, old_length)
+    if anchor is None:
+        new = replace(ann, status="orphaned")
+    else:
+        quote, prefix, suffix = quote_context(text, anchor.start, anchor.end)
+        same = anchor.start == ann.start and anchor.end == ann.end and quote == ann.quote
+        new = replace(
+            ann,
+            sha256=doc.sha256,
+            start=anchor.start,
+            end=anchor.end,
+            quote=quote,
+            prefix=prefix,
+            suffix=suffix,
+            status="anchored" if same and ann.status != "moved" else "moved",
+        )
+    return None if new == ann else new
+
+
+def _from_row(r: Sequence[Any], tags: tuple[str, ...]) -> Annotation:
+    """An Annotation from a row of `_COLUMNS`."""
+    return Annotation(
+        id=r[0],
+        document=r[1],
+        sha256=r[2],
+        start=r[3],
+        end=r[4],
+        quote=r[5],
+        prefix=r[6],
+        suffix=r[7],
+        note=r[8],
+        color=r[9],
+        status=r[10],
+        created=r[11],
+        modified=r[12],
+        deleted=r[13],
+        tags=tags,
+    )

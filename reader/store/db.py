@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -31,7 +32,15 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class StoreError(Exception):
-    """The store cannot be used or written; the message is one line meant for the user."""
+    """The store cannot be used or written; the message is one line meant for the user.
+
+    `reason` is "full" (no space left), "readonly" (the file or its folder cannot be written)
+    or "" (anything else): reading commands open a store they cannot write read-only.
+    """
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(" ".join(message.split("\n")))
+        self.reason = reason
 
 
 # --- migrations ------------------------------------------------------------------------------
@@ -254,8 +263,12 @@ def resolve_path(path: str | os.PathLike[str] | None) -> Path:
 # --- opening ---------------------------------------------------------------------------------
 
 
-def describe(exc: BaseException) -> str:
-    """A short reason for an sqlite3 or OS error, for one-line messages."""
+def describe(exc: BaseException, path: Path | None = None) -> str:
+    """A short reason for an sqlite3 or OS error, for one-line messages.
+
+    With `path`, a disk I/O error where the store's disk has (almost) no space left is said
+    to be what it is: SQLite reports a full disk while growing its shared-memory file so.
+    """
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:
             return "the disk is full"
@@ -264,6 +277,8 @@ def describe(exc: BaseException) -> str:
     lowered = text.lower()
     if "disk is full" in lowered or "database or disk is full" in lowered:
         return "the disk is full"
+    if "disk i/o error" in lowered and path is not None and _disk_full(path):
+        return "the disk is full"
     if "readonly" in lowered or "read-only" in lowered:
         return "the location is read-only"
     if "locked" in lowered or "busy" in lowered:
@@ -271,8 +286,40 @@ def describe(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _uri(path: Path, mode: str) -> str:
-    return f"file:{quote(str(path.absolute()))}?mode={mode}"
+def _uri(path: Path, mode: str, immutable: bool = False) -> str:
+    return f"file:{quote(str(path.absolute()))}?mode={mode}" + ("&immutable=1" if immutable else "")
+
+
+DISK_FULL_BYTES = 1 << 20  # less free space than this where an I/O error happens: "full"
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent if not path.is_dir() else path).free < DISK_FULL_BYTES
+    except OSError:
+        return False
+
+
+def _reason(message: str) -> str:
+    if "the disk is full" in message:
+        return "full"
+    if "read-only" in message:
+        return "readonly"
+    return ""
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal")]
+
+
+def _quiet_open(path: Path) -> bool:
+    """Whether the file can be read as it is on disk, creating no -wal or -shm beside it:
+    no other connection is writing it (no non-empty -wal, no -journal)."""
+    wal, _, journal = _side_files(path)
+    try:
+        return not journal.exists() and (not wal.exists() or wal.stat().st_size == 0)
+    except OSError:
+        return False
 
 
 def _check_header(path: Path) -> None:
@@ -301,27 +348,48 @@ def _check_header(path: Path) -> None:
         probe.close()
 
 
-def _inspect(path: Path, check: str) -> int:
-    """Read-only look at an existing file: its user_version, after an integrity check."""
+def _look(path: Path, check: str, immutable: bool) -> tuple[int, list[str]]:
+    """(user_version, rows of the integrity pragma) from a read-only connection."""
     try:
-        conn = sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None)
+        conn = sqlite3.connect(_uri(path, "ro", immutable), uri=True, isolation_level=None)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the store: {describe(exc)}") from exc
+        raise StoreError(f"{path}: cannot open the store: {describe(exc, path)}") from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         rows = [r[0] for r in conn.execute(f"PRAGMA {check}")]
     except sqlite3.DatabaseError as exc:
-        reason = describe(exc)
+        reason = describe(exc, path)
         if "not a database" in reason or "malformed" in reason:
             message = f"{path}: the store file is corrupt ({reason}); left untouched"
             raise StoreError(message) from exc
-        raise StoreError(f"{path}: cannot read the store: {reason}") from exc
+        raise StoreError(f"{path}: cannot read the store: {reason}", _reason(reason)) from exc
     finally:
         conn.close()
+    return version, rows
+
+
+def _inspect(path: Path, check: str) -> int:
+    """Read-only look at an existing file: its user_version, after an integrity check.
+
+    When no other connection is writing, the file is opened immutable, so a refused file gets
+    no -wal or -shm beside it and a full disk does not stop the look. Should a writer start
+    meanwhile and the look find a problem, it is looked at again the ordinary way."""
+    quiet = _quiet_open(path)
+    try:
+        version, rows = _look(path, check, immutable=quiet)
+    except StoreError:
+        if not quiet or _quiet_open(path):
+            raise
+        version, rows = _look(path, check, immutable=False)
+    if rows != ["ok"] and quiet and not _quiet_open(path):
+        version, rows = _look(path, check, immutable=False)
     if rows != ["ok"]:
-        first = rows[0] if rows else "no answer"
-        raise StoreError(f"{path}: the store file is corrupt ({first}); left untouched")
+        # one row may hold several problems, one a line, under a "*** in database" header
+        problems = [p for r in rows for p in str(r).splitlines() if p and not p.startswith("***")]
+        first = problems[0] if problems else "no answer"
+        count = f"{len(problems)} problems, first: " if len(problems) > 1 else ""
+        raise StoreError(f"{path}: the store file is corrupt ({count}{first}); left untouched")
     if version > schema_version():
         raise StoreError(
             f"{path}: the store was written by a newer version of corpus-reader "
@@ -346,9 +414,9 @@ def _prepare_location(path: Path) -> None:
 def _check_writable(path: Path) -> None:
     """SQLite writes the store and, in WAL mode, two files beside it: all must be writable."""
     if not os.access(path, os.W_OK):
-        raise StoreError(f"{path}: the store file is read-only; left untouched")
+        raise StoreError(f"{path}: the store file is read-only; left untouched", "readonly")
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise StoreError(f"{path}: the store's folder is read-only; left untouched")
+        raise StoreError(f"{path}: the store's folder is read-only; left untouched", "readonly")
 
 
 def connect(
@@ -362,7 +430,8 @@ def connect(
 
     `check` is the integrity pragma run on an existing file: `integrity_check` by default,
     `quick_check` for files above FULL_CHECK_MAX_BYTES (caches can make them big).
-    `mode` is SQLite's URI open mode: `rwc` normally, `ro` to read only.
+    `mode` is SQLite's URI open mode: `rwc` normally, `ro` to read only (see
+    `connect_for_reading`). A store this call created is removed again if it fails.
     """
     path = resolve_path(path)
     exists = path.exists()
@@ -379,28 +448,90 @@ def connect(
             raise StoreError(f"{path}: no store file here")
         _prepare_location(path)
         version = 0
+    if mode == "ro":
+        return _open_read_only(path, version)
+    left_before = {p for p in [path, *_side_files(path)] if p.exists()}
+    try:
+        return _open_read_write(path, exists, version, migrate)
+    except StoreError:
+        if not exists:  # leave nothing behind: a 0-byte file would later pass for a store
+            for p in [path, *_side_files(path)]:
+                if p not in left_before:
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+        raise
+
+
+def _open_read_write(path: Path, exists: bool, version: int, migrate: bool) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(
-            _uri(path, mode), uri=True, isolation_level=None, check_same_thread=False
+            _uri(path, "rwc"), uri=True, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the store: {describe(exc)}") from exc
+        reason = describe(exc, path)
+        raise StoreError(f"{path}: cannot open the store: {reason}", _reason(reason)) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if mode != "ro" and (not exists or version < schema_version() or not _is_wal(conn)):
+        if not exists or version < schema_version() or not _is_wal(conn):
             _set_wal(conn)
         # FULL: a commit is on disk before it returns, so a power cut cannot lose it either.
-        conn.execute("PRAGMA synchronous = FULL" if mode != "ro" else "PRAGMA query_only = 1")
-        if migrate and mode != "ro":
+        conn.execute("PRAGMA synchronous = FULL")
+        if migrate and version < schema_version():
             migrate_to(conn, schema_version())
-    except StoreError:
+    except StoreError as exc:
         conn.close()
-        raise
+        reason = describe(exc.__cause__, path) if exc.__cause__ else str(exc)
+        raise StoreError(str(exc), exc.reason or _reason(reason)) from exc
     except sqlite3.Error as exc:
         conn.close()
-        raise StoreError(f"{path}: cannot prepare the store: {describe(exc)}") from exc
+        reason = describe(exc, path)
+        raise StoreError(f"{path}: cannot prepare the store: {reason}", _reason(reason)) from exc
     return conn
+
+
+def _open_read_only(path: Path, version: int) -> sqlite3.Connection:
+    """The store opened for reading only; immutable when nothing else is writing it, so no
+    -shm has to be created (a full disk, a read-only folder)."""
+    if version < schema_version():
+        raise StoreError(
+            f"{path}: the store cannot be written and was made by an older version of "
+            "corpus-reader; it cannot be upgraded here"
+        )
+    last: sqlite3.Error | None = None
+    for immutable in (False, True):
+        if immutable and not _quiet_open(path):
+            break
+        try:
+            conn = sqlite3.connect(
+                _uri(path, "ro", immutable), uri=True, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = 1")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            conn.close()
+            last = exc
+    reason = describe(last, path) if last else "unknown error"
+    raise StoreError(f"{path}: cannot read the store: {reason}", _reason(reason))
+
+
+def connect_for_reading(
+    path: str | os.PathLike[str] | None = None, *, check: str | None = None
+) -> tuple[sqlite3.Connection, bool]:
+    """`(connection, read_only)`: the store as `connect` opens it, or, when it exists but
+    cannot be written (a read-only file or folder, a full disk), opened read-only."""
+    try:
+        return connect(path, check=check), False
+    except StoreError as exc:
+        if exc.reason not in ("full", "readonly") or not resolve_path(path).is_file():
+            raise
+    return connect(path, check=check, mode="ro"), True
 
 
 def _is_wal(conn: sqlite3.Connection) -> bool:
@@ -445,15 +576,17 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot write to the store: {describe(exc)}") from exc
+        reason = describe(exc, _db_path(conn))
+        raise StoreError(f"cannot write to the store: {reason}", _reason(reason)) from exc
     try:
         yield conn
     except BaseException as exc:
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.Error):
+            reason = describe(exc, _db_path(conn))
             raise StoreError(
-                f"could not save to the store: {describe(exc)}; nothing was changed"
+                f"could not save to the store: {reason}; nothing was changed", _reason(reason)
             ) from exc
         raise
     try:
@@ -461,6 +594,16 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     except sqlite3.Error as exc:
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
+        reason = describe(exc, _db_path(conn))
         raise StoreError(
-            f"could not save to the store: {describe(exc)}; nothing was changed"
+            f"could not save to the store: {reason}; nothing was changed", _reason(reason)
         ) from exc
+
+
+def _db_path(conn: sqlite3.Connection) -> Path | None:
+    """The main database file of a connection (to tell a full disk from other I/O errors)."""
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return None
+    return Path(row[2]) if row and row[2] else None

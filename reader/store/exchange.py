@@ -16,14 +16,15 @@ the reader matches against its own corpus; it is never opened, fetched or resolv
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote, unquote
 
 from reader.store.annotations import (
@@ -40,15 +41,17 @@ from reader.store.annotations import (
     check_uuid,
     now_iso,
 )
+from reader.store.json_stream import JsonStreamError, read_streamed
+from reader.store.staged_import import StagedImport
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SOURCE_PREFIX = "urn:corpus-reader:doc:"
 SHA256_KEY = "schema:sha256"
 COLOR_KEY = "schema:color"
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
 _EXPORT_NAMESPACE = uuid.UUID("0f6e1c52-7f1a-4a57-9a0e-6c0b7e4cbd11")
 _IRI_SAFE = "/!$&'()*+,;=:@-._~"
 _MARKDOWN_SPECIAL = set("\\`*_[]<>|~")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ExchangeError(Exception):
@@ -157,7 +160,12 @@ def export_w3c_json(store: Store) -> str:
 
 def _md_escape(text: str) -> str:
     """Plain text that Markdown shows as written (inline marks and line-start blocks)."""
-    out = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+    out = "".join(
+        "\\" + c
+        if c in _MARKDOWN_SPECIAL
+        else (c.encode("unicode_escape").decode("ascii") if ord(c) < 32 and c != "\t" else c)
+        for c in text
+    )
     head = re.match(r"\s*(#|=|\+|-|\d+[.)])", out)
     if head:
         cut = head.end() - 1
@@ -167,30 +175,33 @@ def _md_escape(text: str) -> str:
 
 def export_markdown(annotations: Iterable[Annotation], title: str = "Annotations") -> str:
     """A readable digest grouped by document: each quote as a block quote, then the note."""
-    by_doc: dict[str, list[Annotation]] = {}
+    ordered = sorted(annotations, key=lambda a: (a.document, a.start, a.end, a.created))
+    return "\n".join(markdown_lines(ordered, title)).rstrip("\n") + "\n"
+
+
+def markdown_lines(annotations: Iterable[Annotation], title: str = "Annotations") -> Iterator[str]:
+    """The lines of `export_markdown`, for annotations already in document and span order."""
+    yield from (f"# {title}", "")
+    document = None
     for ann in annotations:
-        by_doc.setdefault(ann.document, []).append(ann)
-    lines = [f"# {title}", ""]
-    if not by_doc:
-        lines += ["No annotations.", ""]
-    for document in sorted(by_doc):
-        anns = sorted(by_doc[document], key=lambda a: (a.start, a.end, a.created))
-        lines += [f"## {_md_escape(document)}", ""]
-        for ann in anns:
-            quoted = [("> " + _md_escape(line)).rstrip() for line in ann.quote.split("\n")]
-            lines += [*quoted, ""]
-            if ann.note.strip():
-                lines += [ann.note.strip(), ""]
-            facts = [f"characters {ann.start}–{ann.end}"]
-            if ann.status != "anchored":
-                facts.append(ann.status)
-            if ann.tags:
-                facts.append("tags: " + ", ".join(_md_escape(t) for t in ann.tags))
-            if ann.color:
-                facts.append(f"colour {ann.color}")
-            facts.append(ann.modified[:10])
-            lines += ["*" + " · ".join(facts) + "*", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+        if ann.document != document:
+            document = ann.document
+            yield from (f"## {_md_escape(document)}", "")
+        quoted = [("> " + _md_escape(line)).rstrip() for line in ann.quote.split("\n")]
+        yield from (*quoted, "")
+        if ann.note.strip():
+            yield from (ann.note.strip(), "")
+        facts = [f"characters {ann.start}–{ann.end}"]
+        if ann.status != "anchored":
+            facts.append(ann.status)
+        if ann.tags:
+            facts.append("tags: " + ", ".join(_md_escape(t) for t in ann.tags))
+        if ann.color:
+            facts.append(f"colour {ann.color}")
+        facts.append(ann.modified[:10])
+        yield from ("*" + " · ".join(facts) + "*", "")
+    if document is None:
+        yield from ("No annotations.", "")
 
 
 # --- import ----------------------------------------------------------------------------------
@@ -429,6 +440,7 @@ def annotation_from_w3c(item: Any, where: _Where | None = None) -> Annotation:
     where = where or _Where("")
     if not isinstance(item, dict):
         raise _fail(where, f"an annotation must be an object, found {_json_type(item)}")
+    _refuse_surrogates(item, where)
     _check_context(item, where, required=False)
     if "Annotation" not in _types(item, where):
         raise _fail(where / "type", "must be Annotation")
@@ -489,58 +501,120 @@ def annotation_from_w3c(item: Any, where: _Where | None = None) -> Annotation:
         raise _fail(where, str(exc)) from None
 
 
-def parse_import(data: bytes | str) -> list[Annotation]:
-    """Every annotation of an import file, all validated; ExchangeError at the first problem."""
-    if isinstance(data, bytes):
-        if len(data) > MAX_IMPORT_BYTES:
-            raise ExchangeError(f"file is larger than {MAX_IMPORT_BYTES // 2**20} MB")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ExchangeError(f"not UTF-8 text (byte {exc.start})") from None
-    else:
-        text = data
-    try:
-        parsed = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise ExchangeError(
-            f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
-    except RecursionError:
-        raise ExchangeError("JSON nested too deeply") from None
-    except ValueError as exc:
-        raise ExchangeError(str(exc)) from None
-    result: list[Annotation] = []
-    seen: dict[str, _Where] = {}
-    for item, where in _items(parsed):
+def _refuse_surrogates(value: Any, where: _Where) -> None:
+    """ExchangeError when any string (key or value) in `value` holds a lone surrogate:
+    JSON can escape one (`\\ud800`), UTF-8 and SQLite cannot store it."""
+    if not _has_surrogate(value):
+        return
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise _fail(where, "has a lone surrogate (\\ud800-\\udfff), which is not text")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _SURROGATE.search(key):
+                raise _fail(where, "has a key with a lone surrogate, which is not text")
+            _refuse_surrogates(item, where / key)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _refuse_surrogates(item, where / i)
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _stream_path(head: Any) -> str | None:
+    """Where the annotations of a file of this shape are (see `json_stream.STREAMED`)."""
+    if isinstance(head, list):
+        return ""
+    types = head.get("type") if isinstance(head, dict) else None
+    types = types if isinstance(types, list) else [types]
+    if "AnnotationPage" in types:
+        return "items"
+    if "AnnotationCollection" in types:
+        return "first.items"
+    return None
+
+
+def read_import(fh: BinaryIO, add: Callable[[Annotation], None]) -> int:
+    """Read a W3C file, calling `add` with each annotation as soon as it is checked; return
+    how many. ExchangeError at the first problem (the caller undoes what `add` did)."""
+    seen: dict[str, int] = {}
+    streamed: set[str] = set()
+
+    def take(item: Any, where: _Where) -> None:
         ann = annotation_from_w3c(item, where)
         if ann.id in seen:
-            raise _fail(where / "id", f"the same id as {seen[ann.id]}")
-        seen[ann.id] = where
-        result.append(ann)
+            raise _fail(where / "id", f"the same id as annotation number {seen[ann.id] + 1}")
+        seen[ann.id] = len(seen)
+        add(ann)
+
+    def on_item(item: Any, path: str, index: int) -> None:
+        streamed.add(path)
+        take(item, _Where(path) / index)
+
+    try:
+        head = read_streamed(fh, on_item, _no_constant)
+    except JsonStreamError as exc:
+        raise ExchangeError(str(exc)) from None
+    _refuse_surrogates({k: v for k, v in head.items() if k not in ("first", "items")}
+                       if isinstance(head, dict) else [], _Where(""))  # fmt: skip
+    items = _items(head)
+    for path in sorted(streamed - {_stream_path(head)}):
+        raise _fail(_Where(path), "annotations are only read from the items of a page")
+    for item, where in items:
+        take(item, where)
+    return len(seen)
+
+
+def parse_import(data: bytes | str) -> list[Annotation]:
+    """Every annotation of an import file, all validated; ExchangeError at the first problem."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    result: list[Annotation] = []
+    read_import(io.BytesIO(raw), result.append)
     return result
 
 
 def _no_constant(name: str) -> None:
-    raise ValueError(f"not valid JSON: {name}")
+    raise ExchangeError(f"not valid JSON: {name}")
+
+
+def import_stream(store: Store, fh: BinaryIO, restore_deleted: bool = False) -> MergeResult:
+    """Merge the annotations of a W3C file into the store: all of them, or (at the first
+    problem) none. They are checked and set aside as they are read, then merged in one short
+    transaction, so a big file does not keep other programs from writing meanwhile."""
+    staged = StagedImport(store, restore_deleted)
+    try:
+        read_import(fh, staged.add)
+        return staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
 
 
 def import_w3c(store: Store, data: bytes | str, restore_deleted: bool = False) -> MergeResult:
-    """Validate all of `data`, then merge it into the store in one transaction (with
+    """Validate all of `data` and merge it into the store in one transaction (with
     `restore_deleted`, notes deleted here come back: see `Store.merge`)."""
-    annotations = parse_import(data)
-    return store.merge(annotations, restore_deleted=restore_deleted)
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return import_stream(store, io.BytesIO(raw), restore_deleted=restore_deleted)
 
 
 def import_file(store: Store, path: Path, restore_deleted: bool = False) -> MergeResult:
+    """Import a file of any size (it is read as a stream, one annotation at a time)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ExchangeError(f"{path}: file is larger than {MAX_IMPORT_BYTES // 2**20} MB")
-        data = path.read_bytes()
+        fh = path.open("rb")
     except OSError as exc:
         raise ExchangeError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        return import_w3c(store, data, restore_deleted=restore_deleted)
+        with fh:
+            return import_stream(store, fh, restore_deleted=restore_deleted)
     except ExchangeError as exc:
         raise ExchangeError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise ExchangeError(f"{path}: cannot read: {exc.strerror or exc}") from None

@@ -41,7 +41,8 @@ from reader.corpus.loading import (
     MAX_FILE_BYTES,
     LoadError,
     document_id,
-    find_files,
+    inside_root,
+    list_corpus,
     load_document,
 )
 from reader.corpus.model import Corpus, Document, Link, Passage, Skipped
@@ -58,7 +59,7 @@ from reader.corpus.search import (
     parse_query,
 )
 from reader.paths import resource
-from reader.store.db import transaction
+from reader.store.db import StoreError, transaction
 
 #: Version of the processing; bump it when a change of the corpus code (reading text, passages,
 #: sentences, search words, entity candidates) changes what the index stores.
@@ -236,7 +237,8 @@ class BlobSpans(Sequence[tuple[int, int]]):
 
     def __init__(self, blob: bytes) -> None:
         self._flat = array("i")
-        self._flat.frombytes(blob)
+        if len(blob) % 8 == 0:  # else damaged: no spans (its passage shows no hits), no crash
+            self._flat.frombytes(blob)
 
     def __len__(self) -> int:
         return len(self._flat) // 2
@@ -264,7 +266,8 @@ def process_file(root: str, rel: str, entities: bool = True) -> _Result:
     try:
         doc = load_document(path, Path(root), MAX_FILE_BYTES)
     except LoadError as exc:
-        sha = _sha256_or_empty(path) if before.st_size <= MAX_FILE_BYTES else ""
+        readable = before.st_size <= MAX_FILE_BYTES and inside_root(path, Path(root))
+        sha = _sha256_or_empty(path) if readable else ""
         return _Result(rel, before.st_size, before.st_mtime_ns, sha, fmt, error=str(exc))
     except Exception as exc:
         reason = f"could not be read: {type(exc).__name__}: {exc}"
@@ -444,7 +447,10 @@ def _sigint_deferred() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, previous)
         if caught:
-            raise KeyboardInterrupt
+            if callable(previous) and previous is not signal.default_int_handler:
+                previous(signal.SIGINT, None)  # e.g. a command's handler that cancels the run
+            else:
+                raise KeyboardInterrupt
 
 
 # --- refresh -------------------------------------------------------------------------------
@@ -516,9 +522,17 @@ def refresh_index(
     known = _known_files(conn, key)
     contents = _known_contents(conn)
     todo: list[_Todo] = []
-    reused: list[tuple[str, int, int, str, str]] = []
+    reused: list[tuple[str, int, int, str, str, str | None]] = []
     seen: set[str] = set()
-    for path in find_files(folder):
+    files, left_out = list_corpus(folder)
+    for item in left_out:  # links out of the folder, unreadable folders: listed, never read
+        seen.add(item.path)
+        report.files += 1
+        report.errors += 1
+        state = known.get(item.path)
+        if state is None or state.error != item.reason:
+            reused.append((item.path, 0, -1, "", file_format(item.path), item.reason))
+    for path in files:
         rel = path.relative_to(folder).as_posix()
         seen.add(rel)
         report.files += 1
@@ -537,7 +551,7 @@ def refresh_index(
         if 0 < st.st_size <= MAX_FILE_BYTES:
             sha = _sha256_or_empty(path)
             if (sha, fmt) in contents:
-                reused.append((rel, st.st_size, st.st_mtime_ns, sha, fmt))
+                reused.append((rel, st.st_size, st.st_mtime_ns, sha, fmt, None))
                 continue
         todo.append(_Todo(rel, st.st_size, fmt))
     gone = [rel for rel in known if rel not in seen]
@@ -547,10 +561,10 @@ def refresh_index(
         conn.executemany(
             "DELETE FROM index_files WHERE root = ? AND path = ?", [(key, rel) for rel in gone]
         )
-        for rel, size, mtime_ns, sha, fmt in reused:
-            _record_file(conn, key, rel, size, mtime_ns, sha, fmt, None)
+        for rel, size, mtime_ns, sha, fmt, error in reused:
+            _record_file(conn, key, rel, size, mtime_ns, sha, fmt, error)
     report.deleted = len(gone)
-    report.reused = len(reused)
+    report.reused = sum(1 for r in reused if r[5] is None)
     _process_all(conn, key, todo, report, workers, progress, cancel, entities)
     if not report.cancelled and (gone or reused or todo):
         collect_garbage(conn)
@@ -701,7 +715,8 @@ def load_indexed_corpus(
     key = corpus_root(root)
     corpus = Corpus(root=Path(key))
     sql = (
-        "SELECT f.path, f.sha256, f.format, f.error, c.data FROM index_files f "
+        "SELECT f.path, f.sha256, f.format, f.error, CAST(c.data AS BLOB) "
+        "FROM index_files f "
         "LEFT JOIN doc_cache c ON c.sha256 = f.sha256 AND c.kind = ? || '.' || f.format "
         "WHERE f.root = ?"
     )
@@ -717,12 +732,48 @@ def load_indexed_corpus(
                 sql + f" AND f.path IN ({marks})", (KIND_DOCUMENT, key, *part)
             ).fetchall()
         rows.sort()
+    damaged: list[str] = []
     for rel, sha, fmt, error, data in rows:
         if error is not None or data is None:
             corpus.skipped.append(Skipped(rel, error or "not indexed yet"))
             continue
-        corpus.documents.append(_document_from_json(rel, sha, fmt, data, Path(key) / rel))
+        try:
+            corpus.documents.append(_document_from_json(rel, sha, fmt, data, Path(key) / rel))
+        except _DAMAGED:
+            damaged.append(rel)
+    if damaged:
+        _recompute(conn, key, damaged, corpus)
     return corpus
+
+
+# A cache row that cannot be read (damaged on disk, written by a broken version): a cache miss.
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
+def _recompute(conn: sqlite3.Connection, key: str, rels: list[str], corpus: Corpus) -> None:
+    """Documents whose cached data cannot be read, processed again from their files (and
+    written back when the store can be written), with one warning for all of them."""
+    results = [process_file(key, rel) for rel in rels]
+    for r in results:
+        if r.error:
+            corpus.skipped.append(Skipped(r.rel, r.error))
+        else:
+            doc = _document_from_json(r.rel, r.sha256, r.format, r.document, Path(key) / r.rel)
+            corpus.documents.append(doc)
+    corpus.documents.sort(key=lambda d: d.path)
+    corpus.skipped.sort(key=lambda s: s.path)
+    saved = "recomputed"
+    try:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with _sigint_deferred(), transaction(conn):
+            for r in results:
+                _write_result(conn, key, r, now)
+        saved += " and saved again"
+    except (StoreError, sqlite3.Error):
+        saved += " (the store could not be written; they are recomputed next time too)"
+    corpus.warnings.append(
+        f"the index had {len(rels)} damaged cache row(s) (first: {rels[0]}); {saved}"
+    )
 
 
 def _document_from_json(rel: str, sha: str, fmt: str, data: bytes, abs_path: Path) -> Document:
@@ -758,19 +809,25 @@ def _passage_extra(rest: list[Any]) -> tuple[str | None, int | None, tuple[float
 def stored_sentences(conn: sqlite3.Connection, doc: Document) -> list[tuple[int, int]] | None:
     """Sentence spans of `doc` from the index, or None when it has none for this version."""
     row = conn.execute(
-        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+        "SELECT CAST(data AS BLOB) FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
         (doc.sha256, f"{KIND_SENTENCES}.{doc.format}", pipeline_version()),
     ).fetchone()
-    return [(s, e) for s, e in json.loads(row[0])] if row else None
+    try:
+        return [(s, e) for s, e in json.loads(row[0])] if row else None
+    except _DAMAGED:
+        return None  # a cache miss: the caller computes them
 
 
 def stored_candidates(conn: sqlite3.Connection, doc: Document) -> list[list[Any]] | None:
     """Entity candidates of `doc` from the index as `[start, end, text, key, kind]` rows."""
     row = conn.execute(
-        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+        "SELECT CAST(data AS BLOB) FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
         (doc.sha256, f"{KIND_CANDIDATES}.{doc.format}", pipeline_version()),
     ).fetchone()
-    return json.loads(row[0]) if row else None
+    try:
+        return json.loads(row[0]) if row else None
+    except _DAMAGED:
+        return None  # a cache miss: the caller computes them
 
 
 def refresh_corpus(
@@ -861,8 +918,15 @@ def search_index(
     return SearchResult(hits, total, q)
 
 
+def _spans_fit(blob: bytes, words: str) -> bool:
+    """Whether a passage's span blob has one (start, end) pair per shadow word."""
+    return len(blob) == 8 * (words.count(" ") + 1 if words else 0)
+
+
 def _spans_of(conn: sqlite3.Connection, passage_id: int) -> BlobSpans:
-    row = conn.execute("SELECT spans FROM index_passages WHERE id = ?", (passage_id,)).fetchone()
+    row = conn.execute(
+        "SELECT CAST(spans AS BLOB) FROM index_passages WHERE id = ?", (passage_id,)
+    ).fetchone()
     return BlobSpans(row[0] if row else b"")
 
 
@@ -914,7 +978,8 @@ def _page(
                 complete = True
                 break
             row = conn.execute(
-                "SELECT f.path, p.passage, p.spans, x.words, x.lang FROM index_passages p "
+                "SELECT f.path, p.passage, CAST(p.spans AS BLOB), x.words, x.lang "
+                "FROM index_passages p "
                 "JOIN index_fts x ON x.rowid = p.id "
                 "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format "
                 "WHERE p.id = ? AND f.root = ?",
@@ -923,6 +988,8 @@ def _page(
             if row is None:
                 continue
             path, passage, blob, words, lang = row
+            if not _spans_fit(blob, words):
+                continue  # a damaged row: its passage shows no hits rather than a crash
             found = find_in_shadow(q, words, BlobSpans(blob))
             hits = [Hit(document_id(path), path, lang, passage, s, e, -score) for s, e in found]
             rows.append((score, path, passage, hits))
@@ -1019,7 +1086,7 @@ def _search_all_rows(
 ) -> SearchResult:
     """Search looking at every matching row (exact mode, several folders, leftovers)."""
     rows = conn.execute(
-        "SELECT f.path, p.sha256, p.format, p.passage, p.spans, x.words, x.lang, "
+        "SELECT f.path, p.sha256, p.format, p.passage, CAST(p.spans AS BLOB), x.words, x.lang, "
         "bm25(index_fts, 1.0, 0.5, 0.0) AS score "
         "FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
         "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format AND f.root = ? "
@@ -1031,6 +1098,8 @@ def _search_all_rows(
     stop = None if limit is None else offset + limit
     texts: dict[tuple[str, str], str] = {}
     for path, sha, fmt, passage, blob, words, lang, score in rows:
+        if not _spans_fit(blob, words):
+            continue  # a damaged row: its passage shows no hits rather than a crash
         text = None
         if q.exact:
             text = texts.get((sha, fmt))
@@ -1048,13 +1117,19 @@ def _search_all_rows(
 
 def _stored_text(conn: sqlite3.Connection, sha: str, fmt: str) -> str:
     row = conn.execute(
-        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
+        "SELECT CAST(data AS BLOB) FROM doc_cache WHERE sha256 = ? AND kind = ?",
         (sha, f"{KIND_DOCUMENT}.{fmt}"),
     ).fetchone()
-    return json.loads(row[0])["text"] if row else ""
+    try:
+        return json.loads(row[0])["text"] if row else ""
+    except _DAMAGED:
+        return ""
 
 
 # --- command-line progress -----------------------------------------------------------------
+
+
+MIN_RATE_SECONDS = 2.0  # progress shows a rate and an ETA only after this long
 
 
 class StderrProgress:
@@ -1072,8 +1147,12 @@ class StderrProgress:
         if p.done < p.total and now - self._last < self.interval:
             return
         self._last = now
-        eta = "" if p.eta is None else f"  ETA {_clock(p.eta)}"
-        line = f"indexing {p.done}/{p.total} files  {p.mb_per_s:.1f} MB/s{eta}"
+        line = f"indexing {p.done}/{p.total} files"
+        if p.elapsed >= MIN_RATE_SECONDS and p.bytes_done:  # a rate of a moment means nothing
+            rate = p.mb_per_s
+            line += f"  {rate:.1f} MB/s" if rate >= 1 else f"  {rate * 1000:.0f} kB/s"
+            if p.eta is not None and p.done < p.total:
+                line += f"  ETA {_clock(p.eta)}"
         if self.tty:
             self.stream.write("\r" + line.ljust(60))
         else:

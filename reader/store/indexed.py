@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reader.corpus.loading import MAX_FILE_BYTES, LoadError, load_corpus, load_document
 from reader.corpus.model import Corpus, Document
-from reader.store.db import connect, resolve_path
+from reader.store.db import StoreError, connect, resolve_path
 from reader.store.index import (
     StderrProgress,
     _is_current,
@@ -38,9 +38,21 @@ def read_corpus(root: Path, db: str | os.PathLike[str] | None) -> Corpus:
     if not store_in_use(db):
         return load_corpus(root)
     progress = StderrProgress() if sys.stderr.isatty() else None
-    corpus = open_indexed_corpus(root, db, progress=progress)
-    if progress is not None:
-        progress.finish()
+    try:
+        corpus = open_indexed_corpus(root, db, progress=progress)
+    except StoreError as exc:
+        if exc.reason not in ("full", "readonly"):
+            raise
+        # the index cannot be brought up to date: the files themselves are the truth
+        corpus = load_corpus(root)
+        why = "the disk is full" if exc.reason == "full" else "it is read-only"
+        corpus.warnings.append(
+            f"{resolve_path(db)}: the store cannot be written ({why}); the files were read "
+            "directly, without the index"
+        )
+    finally:
+        if progress is not None:
+            progress.finish()
     return corpus
 
 

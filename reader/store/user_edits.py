@@ -37,5 +37,5 @@ def stored_user_edits(
     path = resolve_path(db)
     if not path.is_file():
         return [], []
-    with Store(path) as store:
+    with Store.open_for_reading(path) as store:
         return entity_link_records(store.entity_links()), topic_edit_records(store.topic_edits())

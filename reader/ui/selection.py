@@ -86,21 +86,3 @@ class Units:
                 return s
         return pos
 
-
-def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:
-    """`[start, end)` widened to whole grapheme clusters (ICU character boundaries), so a
-    selection never cuts a Khmer or Thai letter cluster, or an emoji sequence, apart."""
-    from icu import BreakIterator, Locale
-
-    lo = max(0, start - 16)
-    hi = min(len(text), end + 16)
-    piece = text[lo:hi]
-    it = BreakIterator.createCharacterInstance(Locale.getRoot())
-    it.setText(piece)
-    from reader.corpus.text import utf16_to_cp
-
-    bounds = sorted({utf16_to_cp(piece, b) for b in [0, *it]})
-    rel_s, rel_e = start - lo, end - lo
-    new_s = max((b for b in bounds if b <= rel_s), default=0)
-    new_e = min((b for b in bounds if b >= rel_e), default=len(piece))
-    return lo + new_s, lo + max(new_e, new_s)

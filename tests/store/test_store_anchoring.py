@@ -268,3 +268,37 @@ def test_orphans_are_searched_once_per_version_of_the_text(store: Store, monkeyp
     changed = make_doc("Elections. " + STORY, "a.txt")
     store.reanchor(changed)
     assert calls.count(ann.quote) == 2 and store.get(ann.id).status == "moved"
+
+
+PARAS = [
+    "The council of Phnom Penh met on Monday to discuss the new bridge over the river.",
+    "After a long debate it approved the budget for the bridge, 1.677 million dollars.",
+    "Fishermen on the river said on Tuesday that they were worried about the works near the "
+    "old market, and that the boats would need a new landing place before the rains.",
+    "The mayor promised that the river would stay open to boats during the building.",
+]
+
+
+def test_a_paragraph_copied_above_its_quote_does_not_take_the_annotation(store: Store):
+    text = "\n\n".join(PARAS)
+    quote = "worried about the works"  # mid-paragraph: the copy has the same context
+    _, ann = _annotate(store, text, quote)
+    copied = "\n\n".join([PARAS[0], PARAS[2], PARAS[1], PARAS[2], PARAS[3]])
+    doc, moved = _reanchored(store, ann.id, copied)
+    assert moved.start == doc.text.rindex(quote)  # the original, shifted by the copy
+    # and a copy below it leaves it where it was
+    _, other = _annotate(store, text, "approved the budget", path="b.txt")
+    below = "\n\n".join([PARAS[0], PARAS[1], PARAS[2], PARAS[1], PARAS[3]])
+    doc, stayed = _reanchored(store, other.id, below, path="b.txt")
+    assert stayed.start == doc.text.index("approved the budget") == other.start
+
+
+def test_a_quote_is_not_found_inside_a_khmer_consonant_stack(store: Store):
+    text = "ព័ត៌មាន ថ្ងៃនេះ យើង ឃើញ សម នៅ ក្នុង ផ្សារ ហើយ គេ និយាយ ថា ល្អ ណាស់ ។"
+    _, ann = _annotate(store, text, "សម")
+    # the word became part of a stack: "ក្ស" + "ម"; the letters សម are there, the word is not
+    changed = text.replace(" សម ", " ក្សម ")
+    doc, after = _reanchored(store, ann.id, changed)
+    if after.status != "orphaned":
+        start = after.start
+        assert doc.text[start - 1] != "\u17d2", "anchored inside a consonant stack"

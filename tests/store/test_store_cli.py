@@ -14,7 +14,7 @@ from reader.store.db import ENV_VAR
 
 KEYS = [
     "id", "document", "sha256", "start", "end", "quote", "prefix", "suffix",
-    "note", "tags", "color", "status", "created", "modified",
+    "note", "tags", "color", "status", "created", "modified", "file_missing",
 ]  # fmt: skip
 TEXT = "Hôm nay Thủ tướng gặp đại diện Trung Quốc tại Hà Nội. Trung Quốc đồng ý 😀.\n"
 
@@ -174,3 +174,21 @@ def test_a_store_that_is_not_sqlite_is_refused_by_every_command(tmp_path: Path, 
         code, _, err = run(capsys, *argv, "--db", str(notes))
         assert code == 1 and "not a SQLite file" in err and err.count("\n") == 1
     assert notes.read_bytes() == before
+
+
+def test_annotate_widens_a_span_that_cuts_a_character(tmp_path: Path, capsys):
+    khmer = "ព័ត៌មាន ក្សត្រ ថ្មី ។\n"  # ក្សត្រ: two consonant stacks
+    file = tmp_path / "km.txt"
+    file.write_text(khmer, "utf-8")
+    word = khmer.index("ក្សត្រ")
+    code, _, err = run(capsys, "annotate", str(file), "--start", str(word),
+                       "--end", str(word + 1), "--db", str(tmp_path / "s.sqlite3"))  # fmt: skip
+    assert code == 0 and "widened" in err
+    [ann] = listed(capsys, "--db", str(tmp_path / "s.sqlite3"))
+    assert (ann["start"], ann["end"], ann["quote"]) == (word, word + 3, "ក្ស")
+    # a quote that starts inside a stack is widened the same way
+    code, _, err = run(capsys, "annotate", str(file), "--quote", "ត្", "--db",
+                       str(tmp_path / "s.sqlite3"))  # fmt: skip
+    assert code == 0 and "widened" in err
+    quotes = [a["quote"] for a in listed(capsys, "--db", str(tmp_path / "s.sqlite3"))]
+    assert sorted(quotes) == sorted(["ក្ស", "ត្រ"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime
 from pathlib import Path
 
 import jsonschema
@@ -398,3 +399,184 @@ def test_a_valid_file_with_one_random_part_replaced_is_all_or_nothing(store: Sto
         assert ".." not in ann.document.split("/")
     result = store.merge(annotations)
     assert len(result.added) + len(result.updated) + len(result.unchanged) == len(annotations)
+
+
+def _string_paths(value, prefix=()):
+    """Paths of every string in `value`, keys included (a key as `(*path, ("key", k))`)."""
+    if isinstance(value, str):
+        yield prefix
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield (*prefix, ("key", k))
+            yield from _string_paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _string_paths(v, (*prefix, i))
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(st.data())
+def test_a_lone_surrogate_in_any_string_is_refused_cleanly(store: Store, data):
+    doc = _collection(_valid_item(), _second_item())
+    path = data.draw(st.sampled_from(list(_string_paths(doc))))
+    surrogate = data.draw(st.characters(categories=["Cs"]))
+    target = doc
+    for key in path[:-1]:
+        target = target[key]
+    last = path[-1]
+    if isinstance(last, tuple):  # a key: rename it
+        target[last[1] + surrogate] = target.pop(last[1])
+    else:
+        at = data.draw(st.integers(0, len(target[last])))
+        target[last] = target[last][:at] + surrogate + target[last][at:]
+    text = json.dumps(doc)  # ASCII: the surrogate is an escape, as in a hostile file
+    try:
+        import_w3c(store, text.encode("ascii"))
+    except ExchangeError as exc:
+        assert "\n" not in str(exc)
+    else:  # only a part the importer ignores may hold it, and nothing stored holds it
+        stored = json.dumps([a.to_json() for a in store.list()], ensure_ascii=False)
+        assert not any("\ud800" <= c <= "\udfff" for c in stored)
+
+
+offsets = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(
+    lambda m: ("+" if m >= 0 else "-") + f"{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+)
+edge_times = st.one_of(
+    st.builds(
+        lambda d, off: d.strftime("%Y-%m-%dT%H:%M:%S").rjust(19, "0") + off,
+        st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59))
+        | st.sampled_from([datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59)]),
+        offsets | st.just("Z"),
+    ),
+    st.sampled_from([
+        "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.9999999Z", "2024-02-30T00:00:00Z", "2024-01-01T24:00:00Z",
+        "2024-01-01T00:00:60Z", "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:00.000000001Z",
+    ]),
+)  # fmt: skip
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(created=edge_times, modified=edge_times)
+def test_dates_at_the_edges_are_accepted_or_refused_cleanly(store: Store, created, modified):
+    item = _valid_item()
+    item.update(created=created, modified=modified)
+    try:
+        result = import_w3c(store, json.dumps(_collection(item)))
+    except ExchangeError as exc:
+        assert "\n" not in str(exc) and ("created" in str(exc) or "modified" in str(exc))
+        return
+    ann = store.get(result.added[0] if result.added else item["id"][9:])
+    assert ann is not None
+    # what was stored can be edited, exported and read back
+    store.update(ann.id, note="later")
+    assert parse_import(export_w3c_json(store))
+
+
+def test_cli_import_of_a_surrogate_id_or_an_overflowing_date_is_one_line(tmp_path, capsys):
+    from reader.cli import main
+
+    for case in ({"id": "urn:x:\ud800"}, {"created": "9999-12-31T23:59:59-23:59"}):
+        item = {**_valid_item(), **case}
+        path = tmp_path / "in.json"
+        path.write_text(json.dumps(_collection(item)), "ascii")
+        code = main(["import", str(path), "--db", str(tmp_path / "s.sqlite3")])
+        out, err = capsys.readouterr()
+        assert code == 1 and out == "", err
+        assert err.count("\n") == 1 and "nothing was imported" in err, err
+
+
+def test_streamed_exports_are_the_same_text_as_the_whole_ones(filled: Store):
+    import io
+
+    from reader.store.exporting import write_markdown, write_w3c
+
+    for store_ in (filled,):
+        out = io.StringIO()
+        assert write_w3c(store_, out) == len(store_.list())
+        assert out.getvalue() == export_w3c_json(store_)
+        md = io.StringIO()
+        write_markdown(store_.iter_annotations(batch=2), md)
+        assert md.getvalue() == export_markdown(store_.list())
+
+
+def test_streamed_export_of_an_empty_store(store: Store):
+    import io
+
+    from reader.store.exporting import write_markdown, write_w3c
+
+    out, md = io.StringIO(), io.StringIO()
+    assert write_w3c(store, out) == 0 and out.getvalue() == export_w3c_json(store)
+    write_markdown([], md)
+    assert md.getvalue() == export_markdown([])
+
+
+def test_import_merges_like_merge_does(store_path: Path, tmp_path: Path):
+    """The staged import and Store.merge agree on every case: new, newer, older, tombstone."""
+    base = [_valid_item(), _second_item()]
+    third = _valid_item()
+    third["id"] = "urn:uuid:9f1b1d3c-8a43-4a8e-9a55-0d4c7a3d2b11"
+    stores = []
+    for name in ("merged", "imported"):
+        s = Store(tmp_path / f"{name}.sqlite3")
+        import_w3c(s, json.dumps(_collection(*base)))
+        s.delete(base[1]["id"][9:])  # a tombstone
+        s.update(base[0]["id"][9:], note="edited here, later than the file")
+        stores.append(s)
+    newer = copy.deepcopy(base[1])
+    newer["modified"] = "2099-01-01T00:00:00Z"
+    newer["body"] = [{"type": "TextualBody", "value": "back", "purpose": "commenting"},
+                     {"type": "TextualBody", "value": "t2", "purpose": "tagging"}]  # fmt: skip
+    incoming = _collection(base[0], newer, third)
+    merged, imported = stores
+    a = merged.merge(parse_import(json.dumps(incoming)))
+    b = import_w3c(imported, json.dumps(incoming))
+    assert a.to_json() == b.to_json()
+    assert len(b.added) == 1 and len(b.updated) == 1 and len(b.unchanged) == 1
+    for s in stores:
+        assert s.get(newer["id"][9:]).tags == ("t2",)  # the newer copy replaced the tombstone
+
+    def state(s: Store) -> list[dict]:  # `modified` of the local edit differs by its moment
+        rows = [x.to_json() | {"deleted": x.deleted} for x in s.list(include_deleted=True)]
+        return [r | {"modified": ""} if r["note"].startswith("edited") else r for r in rows]
+
+    assert state(merged) == state(imported)
+    assert merged.documents()[0].path == imported.documents()[0].path
+    for s in stores:
+        s.close()
+
+
+def test_a_big_import_lets_another_connection_write_while_it_reads(store_path: Path):
+    """The file is read without the store's write lock: another writer is not kept waiting."""
+    import io
+
+    from reader.store import json_stream
+    from reader.store.exchange import import_stream
+
+    items = []
+    for i in range(50):
+        item = _valid_item()
+        item["id"] = f"urn:uuid:00000000-0000-4000-8000-{i:012d}"
+        items.append(item)
+    data = json.dumps(_collection(*items)).encode()
+    other = Store(store_path)
+    other.conn.execute("PRAGMA busy_timeout = 50")
+    wrote: list[str] = []
+
+    class Reading(io.BytesIO):
+        def read(self, size=-1):  # type: ignore[override]
+            if self.tell() > 0 and not wrote:  # half-way through the file
+                wrote.append(other.add("b.txt", "ab" * 32, 0, 3, "abc").id)
+            return super().read(size)
+
+    old = json_stream.CHUNK_BYTES
+    json_stream.CHUNK_BYTES = 2048
+    try:
+        with Store(store_path) as store:
+            result = import_stream(store, Reading(data))
+    finally:
+        json_stream.CHUNK_BYTES = old
+    assert wrote and len(result.added) == 50
+    assert other.get(wrote[0]) is not None
+    other.close()

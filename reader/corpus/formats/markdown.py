@@ -10,4 +10,6 @@ from reader.corpus.markdown import parse_markdown
 def read(data: bytes) -> Extracted:
     source, encoding, warnings = decode(data)
     md = parse_markdown(source)
-    return Extracted(md.text, md.passages, md.links, md.title, encoding=encoding, warnings=warnings)
+    return Extracted(
+        md.text, md.passages, md.links, md.title, encoding=encoding, warnings=warnings + md.warnings
+    )

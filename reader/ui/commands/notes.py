@@ -57,7 +57,7 @@ def annotate(w: MainWindow) -> None:
 
 def _snap(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a span to whole grapheme clusters (a note never cuts a Khmer letter apart)."""
-    from reader.ui.selection import snap_to_graphemes
+    from reader.corpus.text import snap_to_graphemes
 
     return snap_to_graphemes(text, start, end)
 
