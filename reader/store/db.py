@@ -335,7 +335,9 @@ def _check_header(path: Path) -> None:
     if not os.access(path, os.R_OK):
         raise StoreError(f"{path}: cannot read the store: permission denied")
     try:
-        probe = sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None)
+        probe = sqlite3.connect(
+            _uri(path, "ro", immutable=_quiet_open(path)), uri=True, isolation_level=None
+        )
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot read the store: {describe(exc)}") from exc
     try:

@@ -44,9 +44,12 @@ def open_store(db: str | None) -> tuple[Any, str | None]:
     except ImportError as exc:
         return None, f"Notes are off: the store is not available ({exc})"
     try:
-        return Store(db), None
+        store = Store.open_for_reading(db)
     except Exception as exc:  # refused file: say why, keep reading without notes
         return None, f"Notes are off: {exc}"
+    if store.read_only:
+        return store, "The store cannot be written (read-only or full disk): notes show, not save"
+    return store, None
 
 
 def missing_display() -> str | None:

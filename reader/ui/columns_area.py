@@ -91,6 +91,7 @@ class ColumnsArea(QScrollArea):
             view.link_activated.connect(self.link_activated)
             view.user_scrolled.connect(lambda c=column: self._user_scrolled(c))
             view.built.connect(self._column_built)
+            view.rewrapped.connect(self._column_built)  # level again once it is laid out
             column.hide_requested.connect(lambda c=column: self.hide_column(c))
             column.move_requested.connect(lambda step, c=column: self.move_column(c, step))
             column.focus_requested.connect(lambda c=column: self.set_focus(self.columns.index(c)))
@@ -402,3 +403,4 @@ class ColumnsArea(QScrollArea):
             column.view.set_zoom(zoom)
             column.set_zoom(zoom)
         self.after_move()
+        self._level_timer.start()  # and again when the new size is laid out

@@ -47,6 +47,7 @@ class DocumentView(QTextEdit):
 
     passage_clicked = Signal(int)
     built = Signal()  # the document was made (first needed or first painted)
+    rewrapped = Signal()  # a new width or size re-wrapped the text: positions moved
     hovered = Signal(int, QPoint)  # reading offset under the mouse (-1: none), global position
     link_activated = Signal(str)  # Ctrl+click on a link: the window asks before opening it
     user_scrolled = Signal()
@@ -194,6 +195,7 @@ class DocumentView(QTextEdit):
         self._gap = None
         if not self._built:
             return
+        self._display = None
         self.setDocument(self._build_document())
         self.refresh()
         self.scroll_to_passage(self.current)
@@ -476,6 +478,8 @@ class DocumentView(QTextEdit):
             self.setViewportMargins(side, 0, 0, 0)
         if self.active and self._built:  # a new width re-wraps the text: keep the cursor in view
             self.scroll_to_passage(self.current)
+        if self._built:
+            self.rewrapped.emit()
 
     def offset_at(self, pos: QPoint, exact: bool = True) -> int:
         """Reading offset under a viewport point, or -1 when not over text."""
