@@ -1,0 +1,102 @@
+"""Corpus-level resolution of candidate options: which options win, and the user's links.
+
+An option's key is shared when it occurs in two or more documents. Selection keeps
+non-overlapping options, shared before unshared, then longer, then earlier; the user's links
+(`L`/`U`, stored) merge or split keys before anything else is decided.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from reader.corpus.candidates import Option
+
+
+def select(options: list[Option], shared: set[str], df: Counter[str] | None = None) -> list[Option]:
+    """Non-overlapping options: shared before unshared, then longer, then earlier.
+
+    Fallbacks (parts of a run) are used only when their key is shared. A run whose every
+    unit is found in more documents than the run itself (`GPU Nvidia`) gives way to its units.
+    """
+    options = [
+        o
+        for o in options
+        if (o.key in shared or not o.fallback) and not (o.parts and df and _juxtaposed(o, df))
+    ]
+    order = sorted(
+        options,
+        key=lambda o: (o.key not in shared, o.start - o.end, o.fallback, o.start, o.key),
+    )
+    taken: list[Option] = []
+    occupied = bytearray(max((o.end for o in options), default=0) + 1)
+    for opt in order:
+        if opt.fallback and opt.key not in shared:
+            continue
+        if 1 in occupied[opt.start : opt.end]:
+            continue
+        taken.append(opt)
+        occupied[opt.start : opt.end] = b"\x01" * (opt.end - opt.start)
+    return sorted(taken, key=lambda o: o.start)
+
+
+def _juxtaposed(opt: Option, df: Counter[str]) -> bool:
+    """Two or more names side by side rather than one name: each unit is more widespread."""
+    if not opt.parts:
+        return False
+    n = df.get(opt.key, 0)
+    return all(df.get(p, 0) > n for p in opt.parts)
+
+
+class KeyMap:
+    """User links: (key_a, key_b, True) merges two keys; False keeps them apart."""
+
+    def __init__(self, links: Iterable[tuple[str, str, bool]]) -> None:
+        state: dict[frozenset[str], bool] = {}
+        for a, b, linked in links:
+            if a != b:
+                state[frozenset((a, b))] = bool(linked)
+        self.splits = {pair for pair, linked in state.items() if not linked}
+        parent: dict[str, str] = {}
+
+        def find(k: str) -> str:
+            while parent.get(k, k) != k:
+                k = parent[k]
+            return k
+
+        for pair, linked in state.items():
+            if linked:
+                a, b = sorted(pair)
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    # Prefer a gazetteer id (`region:CN`) as the representative.
+                    keep, other = sorted((ra, rb), key=lambda k: (":" not in k, k))
+                    parent[other] = keep
+        self._canon = {k: find(k) for k in parent}
+
+    def apply(self, opt: Option) -> Option:
+        key = opt.key
+        if self.splits and frozenset((key, opt.surface_key)) in self.splits:
+            key = opt.surface_key
+        key = self._canon.get(key, key)
+        if key == opt.key:
+            return opt
+        return Option(
+            opt.start,
+            opt.end,
+            key,
+            opt.kind,
+            opt.surface_key,
+            opt.fallback,
+            opt.parts,
+            opt.part,
+            opt.parent,
+        )
+
+
+def document_frequency(option_lists: Iterable[list[Option]]) -> Counter[str]:
+    """In how many documents each key occurs."""
+    df: Counter[str] = Counter()
+    for opts in option_lists:
+        df.update({o.key for o in opts})
+    return df
