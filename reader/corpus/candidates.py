@@ -103,6 +103,7 @@ class Option:
     parts: tuple[str, ...] = ()  # keys of the pieces of a multi-unit run
     part: bool = False  # a part of a run: linked only to a key that stands alone somewhere
     parent: str = ""  # for a part: the key of the whole run
+    evidence: str = ""  # why a key was given other than by the surface: "transliteration"
 
 
 _NEXT_WORD = re.compile(r" ?[^\s]{0,24}")

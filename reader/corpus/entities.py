@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reader.corpus.candidates import DocumentOptions, Option, analyse
+from reader.corpus.cross_script import cross_script_options
 from reader.corpus.gazetteer import gazetteer_for, label_of
 from reader.corpus.model import Document
 from reader.corpus.names import Vocabulary
@@ -39,19 +40,30 @@ class Candidate:
     text: str
     key: str
     kind: str  # person_org | place | number | date | other
+    evidence: str = ""  # why it has this key when not by its own spelling: "transliteration"...
 
 
 @dataclass(slots=True)
 class Occurrence:
-    """Where a shared entity occurs: document id, span and surface text."""
+    """Where a shared entity occurs: document id, span, surface text and, where the key did
+    not come from the spelling, the evidence for it (`transliteration`, `variant`, `user`)."""
 
     doc: str
     start: int
     end: int
     text: str
+    evidence: str = ""
 
     def to_json(self) -> dict[str, object]:
-        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
+        out: dict[str, object] = {
+            "doc": self.doc,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+        if self.evidence:
+            out["evidence"] = self.evidence
+        return out
 
 
 @dataclass(slots=True)
@@ -143,29 +155,38 @@ def document_candidates(doc: Document) -> list[Candidate]:
 
 
 def _candidate(text: str, opt: Option) -> Candidate:
-    return Candidate(opt.start, opt.end, text[opt.start : opt.end], opt.key, opt.kind)
+    return Candidate(opt.start, opt.end, text[opt.start : opt.end], opt.key, opt.kind, opt.evidence)
 
 
 def find_entities(
-    documents: Sequence[Document], links: Sequence[tuple[str, str, bool]] = ()
+    documents: Sequence[Document],
+    links: Sequence[tuple[str, str, bool]] = (),
+    groups: Sequence[Sequence[str]] | None = None,
+    transliterate: bool = True,
 ) -> EntityIndex:
     """Candidates of every document and the entities whose key occurs in two or more of them.
 
     `links` are user decisions from the store: `(key_a, key_b, True)` merges two keys,
-    `(key_a, key_b, False)` splits a wrong match (a name no longer takes that key).
+    `(key_a, key_b, False)` splits a wrong match (a name no longer takes that key); they win
+    over everything else. With `transliterate`, names are also linked across scripts by sound
+    over aligned passages within each group of document ids (`groups`: the topics; found from
+    the entities when None).
     """
     # Many small objects and no cycles: the cyclic collector would only rescan them.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _find_entities(documents, links)
+        return _find_entities(documents, links, groups, transliterate)
     finally:
         if collecting:
             gc.enable()
 
 
 def _find_entities(
-    documents: Sequence[Document], links: Sequence[tuple[str, str, bool]]
+    documents: Sequence[Document],
+    links: Sequence[tuple[str, str, bool]],
+    groups: Sequence[Sequence[str]] | None,
+    transliterate: bool,
 ) -> EntityIndex:
     vocabs: dict[str, Vocabulary] = defaultdict(Vocabulary)
     analyses = [analyse(doc, vocabs[doc.language]) for doc in documents]
@@ -182,6 +203,18 @@ def _find_entities(
         lang = a.doc.language
         builder = DocumentOptions(gaz, vocabs[lang], lang, a.doc.text, keys, runs[lang])
         options[a.doc.id] = [keymap.apply(o) for o in builder.options(a)]
+    index = _resolve(documents, options)
+    if transliterate:
+        extra = cross_script_options(documents, analyses, index, groups)
+        if extra:
+            for doc_id, opts in extra.items():
+                options[doc_id].extend(keymap.apply(o) for o in opts)
+            index = _resolve(documents, options)
+    return index
+
+
+def _resolve(documents: Sequence[Document], options: dict[str, list[Option]]) -> EntityIndex:
+    """Choose each document's options (shared keys first) and build the shared entities."""
     # Pass 1: shared by any option; pass 2: shared by what pass 1 chose. A part of a run
     # counts only if the key stands alone somewhere (`Lu` in `Sr. Lu`) or comes from names in
     # two languages (`Bandung` of a translated institute); `Liang` of `Liang Rubo` and of
@@ -193,15 +226,15 @@ def _find_entities(
         for o in options[d.id]:
             if o.part and whole_df[o.parent] < 2:  # the run itself is not shared
                 part_languages[o.key].add(d.language)
-    for opts in options.values():
-        opts[:] = [
-            o for o in opts if not o.part or o.key in alone or len(part_languages[o.key]) > 1
-        ]
-    df = document_frequency(options.values())
+    filtered = {
+        doc_id: [o for o in opts if not o.part or o.key in alone or len(part_languages[o.key]) > 1]
+        for doc_id, opts in options.items()
+    }
+    df = document_frequency(filtered.values())
     shared = {k for k, n in df.items() if n >= 2}
-    chosen = {doc_id: select(opts, shared, df) for doc_id, opts in options.items()}
+    chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
     shared = {k for k, n in document_frequency(chosen.values()).items() if n >= 2}
-    chosen = {doc_id: select(opts, shared, df) for doc_id, opts in options.items()}
+    chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
     texts = {d.id: d.text for d in documents}
     candidates = {
         doc_id: [_candidate(texts[doc_id], o) for o in opts] for doc_id, opts in chosen.items()
@@ -237,7 +270,7 @@ def _build_entities(
                 kind=kinds.most_common(1)[0][0],
                 languages=sorted({languages.get(d, "") for d in docs}),
                 documents=docs,
-                occurrences=[Occurrence(d, c.start, c.end, c.text) for d, c in occ],
+                occurrences=[Occurrence(d, c.start, c.end, c.text, c.evidence) for d, c in occ],
                 colour=entity_colour(key),
             )
         )

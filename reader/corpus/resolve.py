@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from reader.corpus.candidates import Option
 
@@ -75,23 +76,17 @@ class KeyMap:
         self._canon = {k: find(k) for k in parent}
 
     def apply(self, opt: Option) -> Option:
-        key = opt.key
+        """The option with the user's decisions applied: an unlinked name takes its own key
+        (whatever evidence gave it another), a linked one the key of its group."""
+        key, evidence = opt.key, opt.evidence
         if self.splits and frozenset((key, opt.surface_key)) in self.splits:
-            key = opt.surface_key
-        key = self._canon.get(key, key)
+            key, evidence = opt.surface_key, ""
+        canon = self._canon.get(key, key)
+        if canon != key:
+            key, evidence = canon, "user"
         if key == opt.key:
             return opt
-        return Option(
-            opt.start,
-            opt.end,
-            key,
-            opt.kind,
-            opt.surface_key,
-            opt.fallback,
-            opt.parts,
-            opt.part,
-            opt.parent,
-        )
+        return replace(opt, key=key, evidence=evidence)
 
 
 def document_frequency(option_lists: Iterable[list[Option]]) -> Counter[str]:

@@ -118,11 +118,37 @@ def evaluate(name: str, docs: list[Document], gold_file: Path, verbose: bool) ->
     print(f"  precision, cross-language entities:       {ratio(right_cross, n_cross)}")
     print(f"  precision, all shared entities:           {ratio(right_all, len(predicted))}")
     print(f"  mean share of a gold entity's documents linked: {coverage / len(gold):.3f}")
+    by_script = script_recall(gold, predicted, paths, {d.path: d for d in docs})
+    if by_script:
+        parts = [f"{s} {ratio(a, b)}" for s, (a, b) in sorted(by_script.items())]
+        print("  recall with the English form, by script: " + ", ".join(parts))
     if verbose:
         for line in missed:
             print("  missed:", line)
         for line in wrong:
             print("  wrong: ", line)
+
+
+def script_recall(
+    gold: list[dict], predicted: list[Entity], paths: dict[str, str], docs: dict[str, Document]
+) -> dict[str, tuple[int, int]]:
+    """Per script of the other document: gold names with a form in an English document and one
+    in a document of that script (not English), and how many of them one predicted entity
+    links in both documents."""
+    out: dict[str, list[int]] = {}
+    matched = [matched_docs(e, g, paths) for g in gold for e in predicted]
+    per_gold = [matched[i * len(predicted) : (i + 1) * len(predicted)] for i in range(len(gold))]
+    for g, found in zip(gold, per_gold, strict=True):
+        english = [p for p in g["surfaces"] if docs[p].language == "en"]
+        if not english:
+            continue
+        for other in g["surfaces"]:
+            if docs[other].language == "en":
+                continue
+            tally = out.setdefault(docs[other].script, [0, 0])
+            tally[1] += 1
+            tally[0] += any(other in m and any(e in m for e in english) for m in found)
+    return {s: (a, b) for s, (a, b) in out.items()}
 
 
 def synthetic_documents(n: int, seed: int = 7) -> list[Document]:
