@@ -408,15 +408,15 @@ def test_cli_search_refuses_an_empty_query(corpus_dir, tmp_path, capsys):
 
 
 def test_cli_search_lang_takes_bcp47_tags_with_fallback(corpus_dir, tmp_path, capsys):
-    db = str(tmp_path / "lang.db")
-    assert main(["search", "trung quoc", str(corpus_dir), "--db", db, "--json", "--lang", "vi"]) == 0
+    args = ["search", "trung quoc", str(corpus_dir), "--db", str(tmp_path / "l.db"), "--json"]
+    assert main([*args, "--lang", "vi"]) == 0
     plain = json.loads(capsys.readouterr().out)["total"]
     assert plain == 1
     for tag in ("vi-VN", "vi_VN", "VI-Latn-VN"):
-        assert main(["search", "trung quoc", str(corpus_dir), "--db", db, "--json", "--lang", tag]) == 0
+        assert main([*args, "--lang", tag]) == 0
         assert json.loads(capsys.readouterr().out)["total"] == plain, tag
     with pytest.raises(SystemExit) as exit_:
-        main(["search", "trung quoc", str(corpus_dir), "--db", db, "--json", "--lang", "zz"])
+        main([*args, "--lang", "zz"])
     assert exit_.value.code == 2
     assert "unknown language: 'zz'" in capsys.readouterr().err
 
