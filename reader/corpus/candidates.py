@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from reader.corpus.gazetteer import Gazetteer
@@ -26,11 +26,32 @@ from reader.corpus.names import (
     name_units,
     word_segments,
 )
-from reader.corpus.numbers_dates import date_matches, number_matches
+from reader.corpus.numbers_dates import (
+    date_matches,
+    month_matches,
+    number_matches,
+    standalone_months,
+    time_matches,
+    weekday_names,
+)
 from reader.corpus.text import UNSPACED_SCRIPTS, match_key
 from reader.paths import resource
 
 MAX_RUN_UNITS = 8  # longer capitalised runs are not split into sub-runs
+# Titles and honorifics before names (general knowledge): never a name, and not part of one,
+# so `Mr Corbyn`, `President Donald Trump` and `Corbyn` meet on the name itself.
+_TITLE_WORDS = (
+    "mr mrs ms miss dr prof sir dame lord lady president prime minister chancellor senator "
+    "governor mayor king queen prince princess pope sr sra srta dona dom herr frau mme mlle "
+    "presidente ministro ministra primeiro primeira señor señora don doña ông bà"
+)
+TITLES = frozenset(_TITLE_WORDS.split(" "))
+# Words before a place name (`in Palu`, `em Lisboa`, `tại Đà Nẵng`), for telling places.
+LOCATIVES = {
+    "en": ("in", "near"), "pt": ("em",), "es": ("en",), "fr": ("à",), "de": ("in",),
+    "it": ("a", "in"), "vi": ("tại", "ở"), "id": ("di",),
+}  # fmt: skip
+HEADLINE_WORDS = 16  # a title-case line this short or shorter is a headline
 
 
 @cache
@@ -72,6 +93,21 @@ def reading_ranges(doc: Document) -> list[tuple[int, int]]:
     return ranges
 
 
+_WORD_RE = re.compile(r"\w+")
+
+
+def _headline(text: str, start: int, end: int) -> bool:
+    """A short line in title case (`Trump Holds Rally In Pittsburgh`): capitals there do not
+    mark names."""
+    piece = text[start:end]
+    if "\n" in piece.strip() or piece.rstrip()[-1:] in ".!?:;":
+        return False
+    words = [w for w in _WORD_RE.findall(piece) if len(w) >= 4 and w.isalpha()]
+    if len(words) < 2 or len(_WORD_RE.findall(piece)) > HEADLINE_WORDS:
+        return False
+    return sum(w[0].isupper() for w in words) == len(words)
+
+
 def analyse(doc: Document, vocab: Vocabulary) -> Analysis:
     """Find name units and word bounds; count the document's words into `vocab`."""
     text = doc.text
@@ -82,6 +118,8 @@ def analyse(doc: Document, vocab: Vocabulary) -> Analysis:
         words = []
     for s, e in ranges:
         found = name_units(text, s, e)
+        if found and any(_headline(text, p.start, p.end) for p in doc.passages if p.start == s):
+            found = [u if u.initial else replace(u, initial=True) for u in found]
         vocab.add_text(text, s, e, found)
         units.extend(found)
         if words is not None:
@@ -107,6 +145,7 @@ class Option:
 
 
 _NEXT_WORD = re.compile(r" ?[^\s]{0,24}")
+_PREVIOUS_WORD = re.compile(r"(\w+) $")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u31f0-\u31ff][\u30a1-\u30ff\u31f0-\u31ff]+")
 _PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
 
@@ -194,8 +233,8 @@ class DocumentOptions:
             lo += 1
         while hi > lo and weak[hi - 1]:
             hi -= 1
-        if lo == hi:
-            return []
+        if lo == hi or (hi - lo == 1 and len(run[lo].text) == 1):
+            return []  # a single letter (`I`, `A`) is not a name
         if all(plain[lo:hi]) and self.gaz.lookup(text[run[lo].start : run[hi - 1].end]) is None:
             return []
         out: list[Option] = []
@@ -258,8 +297,11 @@ class DocumentOptions:
     def options(self, analysis: Analysis) -> list[Option]:
         text = self.text
         out: list[Option] = []
+        names: list[Option] = []
         for run in name_runs(text, analysis.units):
-            out.extend(self.run_options(run))
+            for part in self._without_titles(run):
+                names.extend(self.run_options(part))
+        out.extend(self._not_calendar(names, analysis))
         # Gazetteer names on word boundaries (also in unspaced scripts and lower case).
         if analysis.words is None:
             hits = self.gaz.find_spaced(text, analysis.ranges, self.language)
@@ -286,6 +328,9 @@ class DocumentOptions:
         for s, e in analysis.ranges:
             for m in date_matches(text, lang, s, e):
                 out.append(Option(m.start, m.end, m.key, "date", m.key, False))
+            for m in time_matches(text, s, e):
+                out.append(Option(m.start, m.end, m.key, "date", m.key, False))
+        out.extend(self._months(out, analysis))
         taken = bytearray(len(text) + 1)
         for o in out:
             if not o.fallback:
@@ -295,6 +340,66 @@ class DocumentOptions:
                 if 1 not in taken[m.start : m.end]:
                     out.append(Option(m.start, m.end, m.key, "number", m.key, False))
         out.extend(self._number_names(out))
+        return out
+
+    def _without_titles(self, run: list[Unit]) -> list[list[Unit]]:
+        """The run split at titles (`President`, `Mr`), which are left out."""
+        parts: list[list[Unit]] = [[]]
+        for unit in run:
+            if unit.text.rstrip(".").lower() in TITLES:
+                parts.append([])
+            else:
+                parts[-1].append(unit)
+        return [p for p in parts if p]
+
+    def _not_calendar(self, names: list[Option], analysis: Analysis) -> list[Option]:
+        """Name options less the weekday and month names standing alone (a month becomes a
+        date in `_months`), except a month name that is also a name's last word (`May` after
+        `Theresa May`); the kind is `place` after a locative word (`in Palu`)."""
+        text = self.text
+        weekdays = weekday_names(self.language)
+        months = standalone_months(self.language)
+        self._surnames = {
+            text[o.start : o.end].rsplit(" ", 1)[-1]
+            for o in names
+            if " " in text[o.start : o.end] and not o.fallback
+        }
+        before = LOCATIVES.get(self.language, ())
+        out = []
+        for o in names:
+            surface = text[o.start : o.end]
+            if " " not in surface and not o.fallback:
+                folded = surface.casefold()
+                if folded in weekdays:
+                    continue
+                if folded in months and surface not in self._surnames:
+                    continue
+            if before and o.kind == "person_org" and not o.fallback:
+                m = _PREVIOUS_WORD.search(text, max(0, o.start - 12), o.start)
+                if m is not None and m.group(1).lower() in before:
+                    o = replace(o, kind="place")
+            out.append(o)
+        return out
+
+    def _months(self, options: list[Option], analysis: Analysis) -> list[Option]:
+        """Month names standing alone: `month:MM` dates, not inside a date or a longer name,
+        on word bounds in unspaced scripts, and not a name's last word."""
+        taken = bytearray(len(self.text) + 1)
+        for o in options:
+            if not o.fallback and (o.kind == "date" or " " in self.text[o.start : o.end]):
+                taken[o.start : o.end] = b"\x01" * (o.end - o.start)
+        bounds = None
+        if analysis.words is not None:
+            bounds = {s for s, _ in analysis.words} | {e for _, e in analysis.words}
+        surnames = getattr(self, "_surnames", set())
+        out = []
+        for s, e in analysis.ranges:
+            for m in month_matches(self.text, self.language, s, e):
+                if 1 in taken[m.start : m.end] or self.text[m.start : m.end] in surnames:
+                    continue
+                if bounds is not None and not (m.start in bounds and m.end in bounds):
+                    continue
+                out.append(Option(m.start, m.end, m.key, "date", m.key, False))
         return out
 
     def _number_names(self, options: list[Option]) -> list[Option]:

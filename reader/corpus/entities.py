@@ -26,6 +26,9 @@ from reader.corpus.resolve import KeyMap, document_frequency, select
 
 ENTITY_KINDS = ("person_org", "place", "number", "date", "other")
 COLOUR_COUNT = 12  # entity colours are indexes 0..COLOUR_COUNT-1, stable per key
+# Keys that never make a shared entity on their own: a month alone (`tháng 2`, `October`) is
+# a date, not the number 2 or 10, but any two stories of one month have it.
+LONE_KEYS = ("month:",)
 
 
 # --------------------------------------------------------------------------- public data
@@ -231,9 +234,13 @@ def _resolve(documents: Sequence[Document], options: dict[str, list[Option]]) ->
         for doc_id, opts in options.items()
     }
     df = document_frequency(filtered.values())
-    shared = {k for k, n in df.items() if n >= 2}
+    shared = {k for k, n in df.items() if n >= 2 and not k.startswith(LONE_KEYS)}
     chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
-    shared = {k for k, n in document_frequency(chosen.values()).items() if n >= 2}
+    shared = {
+        k
+        for k, n in document_frequency(chosen.values()).items()
+        if n >= 2 and not k.startswith(LONE_KEYS)
+    }
     chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
     texts = {d.id: d.text for d in documents}
     candidates = {
@@ -257,7 +264,7 @@ def _build_entities(
     entities = []
     for key, occ in by_key.items():
         docs = sorted({d for d, _ in occ}, key=order.__getitem__)
-        if len(docs) < min_docs:
+        if len(docs) < min_docs or (min_docs > 1 and key.startswith(LONE_KEYS)):
             continue
         occ.sort(key=lambda dc: (order[dc[0]], dc[1].start))
         kinds = Counter(c.kind for _, c in occ)

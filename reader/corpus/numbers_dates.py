@@ -384,3 +384,94 @@ def date_matches(text: str, lang: str, start: int = 0, end: int | None = None) -
             continue
         out.append(match)
     return out
+
+
+# --------------------------------------------------------------------------- times, months
+
+_TIME = re.compile(
+    r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])"
+    r"(?:(?P<sep>[:h])(?P<m>[0-5]\d)|\.(?P<dm>[0-5]\d)(?=\s?[aApP]\.?[mM]\b))?"
+    r"(?:\s?(?P<ap>[aApP])\.?[mM]\.?(?![A-Za-z]))?(?![\d:])"
+)
+
+
+def time_matches(text: str, start: int = 0, end: int | None = None) -> list[Match]:
+    """Clock times (`17:30`, `5.30pm`, `5 p.m.`, `17h30`): `time:17:30`, not the number 30.
+
+    A dot separates hours and minutes only before am/pm (`5.30` alone is a decimal).
+    """
+    end = len(text) if end is None else end
+    out = []
+    for m in _TIME.finditer(text, start, end):
+        minute = m.group("m") or m.group("dm")
+        ap = m.group("ap")
+        if minute is None and ap is None:
+            continue  # a bare number
+        hour = int(m.group("h"))
+        if ap is not None:
+            if not 1 <= hour <= 12:
+                continue
+            hour = hour % 12 + (12 if ap in "pP" else 0)
+        out.append(Match(m.start(), m.end(), f"time:{hour:02d}:{int(minute or 0):02d}"))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _month_alone(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
+    """Wide month names of `lang` and English (and short ones with digits: `10月`, `thg 10`)."""
+    names: dict[str, int] = {}
+    for code in dict.fromkeys((lang or "en", "en")):
+        sym = icu.DateFormatSymbols(_locale(code))
+        for context in (icu.DateFormatSymbols.FORMAT, icu.DateFormatSymbols.STANDALONE):
+            for width in (icu.DateFormatSymbols.WIDE, icu.DateFormatSymbols.ABBREVIATED):
+                for i, name in enumerate(sym.getMonths(context, width), start=1):
+                    name = name.strip()
+                    short = width == icu.DateFormatSymbols.ABBREVIATED
+                    if not name or name.isdigit() or (short and not _DIGIT_RUN.search(name)):
+                        continue
+                    names.setdefault(name, i)
+    if not names:
+        return None, {}
+    alt = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    pattern = re.compile(rf"(?<![{_LATIN_LETTER}\d])(?:{alt})(?![{_LATIN_LETTER}\d])")
+    return pattern, names
+
+
+def month_matches(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Match]:
+    """Month names standing alone (`October`, `tháng 10`, `10月`, `តុលា`): `month:10`.
+
+    Names CLDR capitalises must be capitalised in the text.
+    """
+    end = len(text) if end is None else end
+    pattern, names = _month_alone(lang)
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text, start, end):
+        name = m.group()
+        month = names.get(name)
+        if month is None:
+            continue
+        out.append(Match(m.start(), m.end(), f"month:{month:02d}"))
+    return out
+
+
+@lru_cache(maxsize=64)
+def standalone_months(lang: str) -> frozenset[str]:
+    """The case-folded month names `month_matches` finds."""
+    return frozenset(n.casefold() for n in _month_alone(lang)[1])
+
+
+@lru_cache(maxsize=64)
+def weekday_names(lang: str) -> frozenset[str]:
+    """Wide weekday names of `lang` and English, case-folded (`saturday`, `thứ bảy`)."""
+    out: set[str] = set()
+    for code in dict.fromkeys((lang or "en", "en")):
+        sym = icu.DateFormatSymbols(_locale(code))
+        for context in (icu.DateFormatSymbols.FORMAT, icu.DateFormatSymbols.STANDALONE):
+            out.update(
+                n.strip().casefold()
+                for n in sym.getWeekdays(context, icu.DateFormatSymbols.WIDE)
+                if n.strip()
+            )
+    return frozenset(out)
