@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
@@ -51,6 +52,7 @@ LOCATIVES = {
     "en": ("in", "near"), "pt": ("em",), "es": ("en",), "fr": ("à",), "de": ("in",),
     "it": ("a", "in"), "vi": ("tại", "ở"), "id": ("di",),
 }  # fmt: skip
+JUXTAPOSING = frozenset({"vi"})  # names side by side without a connector
 HEADLINE_WORDS = 16  # a title-case line this short or shorter is a headline
 
 
@@ -146,6 +148,7 @@ class Option:
 
 _NEXT_WORD = re.compile(r" ?[^\s]{0,24}")
 _PREVIOUS_WORD = re.compile(r"(\w+) $")
+_NEXT_WORD_RE = re.compile(r" (\w+)")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u31f0-\u31ff][\u30a1-\u30ff\u31f0-\u31ff]+")
 _PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
 
@@ -307,8 +310,11 @@ class DocumentOptions:
             hits = self.gaz.find_spaced(text, analysis.ranges, self.language)
         else:
             hits = self.gaz.find(text, analysis.words, self.language)
+        runs = sorted((o.start, o.end) for o in names if not o.fallback)
         for hit in hits:
             surface = text[hit.start : hit.end]
+            if hit.entry.kind == "place" and self._inside_name(hit.start, hit.end, runs):
+                continue
             if " " not in surface and is_initial(text, hit.start) and surface[:1].isupper():
                 unit = Unit(hit.start, hit.end, surface, True)
                 if self._ordinary(unit) or self._weak(unit):
@@ -341,6 +347,26 @@ class DocumentOptions:
                     out.append(Option(m.start, m.end, m.key, "number", m.key, False))
         out.extend(self._number_names(out))
         return out
+
+    def _inside_name(self, start: int, end: int, runs: list[tuple[int, int]]) -> bool:
+        """A place name inside a longer proper name is not that place: at its end after a
+        capitalised word (`Liga Europa`, `Central American`), or at its start before an
+        ordinary word (`Washington Post`). Not in languages that set a place and a name side
+        by side (vi `Trung Quốc Tập Cận Bình`)."""
+        if self.language in JUXTAPOSING:
+            return False
+        k = bisect_right(runs, (start, 1 << 30)) - 1
+        while k >= 0 and runs[k][1] >= end:
+            s, e = runs[k]
+            if s <= start and end <= e and (s, e) != (start, end):
+                if e == end and self.text[start - 1 : start] == " ":  # not `L'Indonesia`
+                    return True
+                if s == start:
+                    nxt = _NEXT_WORD_RE.match(self.text, end)
+                    if nxt is not None and self.vocab.ordinary(nxt.group(1)):
+                        return True
+            k -= 1
+        return False
 
     def _without_titles(self, run: list[Unit]) -> list[list[Unit]]:
         """The run split at titles (`President`, `Mr`), which are left out."""

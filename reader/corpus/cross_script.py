@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Analysis, Option
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 NAME_SCRIPTS = frozenset({"Latn", "Cyrl", "Grek"})  # names are found by their capitals
 MAX_SOURCES = 4  # a document is aligned with at most this many versions in other scripts
+MAX_GAP = 3  # unlinked passages between two linked groups are paired when this few
 
 
 def cross_script_options(
@@ -62,6 +64,7 @@ def cross_script_options(
             for a in sources[:MAX_SOURCES]:
                 alignment = align_pair(a, b, index)
                 groups_ab = [(list(p.a), list(p.b)) for p in alignment.pairs]
+                groups_ab += _gaps(groups_ab, alignment.unlinked_a, alignment.unlinked_b)
                 pairs.append((a, b, groups_ab))
         links = [
             link
@@ -74,6 +77,22 @@ def cross_script_options(
             found = link_options(d, links, segments[d.id])
             if found:
                 out.setdefault(d.id, []).extend(found)
+    return out
+
+
+def _gaps(
+    groups: list[tuple[list[int], list[int]]], free_a: Sequence[int], free_b: Sequence[int]
+) -> list[tuple[list[int], list[int]]]:
+    """Unlinked passages of both documents between the same two linked groups, paired: a
+    translated paragraph whose names the first alignment could not see yet (up to MAX_GAP)."""
+    order = sorted((min(ga), min(gb), max(ga), max(gb)) for ga, gb in groups if ga and gb)
+    bounds = [(-1, -1, -1, -1), *order, (1 << 30, 1 << 30, 1 << 30, 1 << 30)]
+    out = []
+    for (_, _, a0, b0), (a1, b1, _, _) in pairwise(bounds):
+        ga = [i for i in free_a if a0 < i < a1]
+        gb = [j for j in free_b if b0 < j < b1]
+        if ga and gb and len(ga) <= MAX_GAP and len(gb) <= MAX_GAP:
+            out.append((ga, gb))
     return out
 
 

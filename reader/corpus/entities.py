@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+import icu
 
 from reader.corpus.candidates import DocumentOptions, Option, analyse
 from reader.corpus.cross_script import cross_script_options
@@ -289,4 +294,26 @@ def _label(key: str, surfaces: Counter[str]) -> str:
     label = label_of(key)
     if label:
         return label
-    return max(surfaces.items(), key=lambda kv: (kv[1], kv[0].isascii(), kv[0]))[0]
+    surface = max(surfaces.items(), key=lambda kv: (kv[1], kv[0].isascii(), kv[0]))[0]
+    if key.startswith("num:"):
+        return number_label(key, surface)
+    return surface
+
+
+def number_label(key: str, surface: str) -> str:
+    """A number entity's label shows the value it stands for: `11 million`, not the `11` of
+    `11 million` (`num:11000000`); a number written in full keeps its surface."""
+    value = Decimal(key[4:])
+    if _DIGITS.sub("", surface).lstrip("0") == _DIGITS.sub("", format(value, "f")).lstrip("0"):
+        return surface
+    return _compact().format(float(value)) if value >= 1000 else format(value.normalize(), "f")
+
+
+_DIGITS = re.compile(r"\D")
+
+
+@cache
+def _compact() -> icu.CompactDecimalFormat:
+    fmt = icu.CompactDecimalFormat.createInstance(icu.Locale("en"), icu.UNumberCompactStyle.LONG)
+    fmt.setMaximumSignificantDigits(6)
+    return fmt

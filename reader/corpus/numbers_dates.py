@@ -234,6 +234,8 @@ def _date_patterns(lang: str) -> _DatePatterns:
         re.compile(rf"{day}\.?{conn}{month}(?:{yconn}{year})?", flags),
         re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<mm>\d{2})-(?P<d>\d{2})(?!\d)"),
         re.compile(r"(?<![\d.,/])(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})(?!\d)"),
+        # Month and day without a year in Chinese, Japanese and Korean: `9月29日`, `9월 29일`.
+        re.compile(r"(?<![\d年년])(?P<mm>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"),
     )
     before = [
         re.compile(
