@@ -147,7 +147,6 @@ class Option:
 
 
 _NEXT_WORD = re.compile(r" ?[^\s]{0,24}")
-_PREVIOUS_WORD = re.compile(r"(\w+) $")
 _NEXT_WORD_RE = re.compile(r" (\w+)")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u31f0-\u31ff][\u30a1-\u30ff\u31f0-\u31ff]+")
 _PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
@@ -370,6 +369,8 @@ class DocumentOptions:
 
     def _without_titles(self, run: list[Unit]) -> list[list[Unit]]:
         """The run split at titles (`President`, `Mr`), which are left out."""
+        if len(run) == 1:
+            return [] if run[0].text.rstrip(".").lower() in TITLES else [run]
         parts: list[list[Unit]] = [[]]
         for unit in run:
             if unit.text.rstrip(".").lower() in TITLES:
@@ -390,19 +391,18 @@ class DocumentOptions:
             for o in names
             if " " in text[o.start : o.end] and not o.fallback
         }
-        before = LOCATIVES.get(self.language, ())
+        before = tuple(f" {w} " for w in LOCATIVES.get(self.language, ()))
         out = []
         for o in names:
-            surface = text[o.start : o.end]
-            if " " not in surface and not o.fallback:
-                folded = surface.casefold()
-                if folded in weekdays:
-                    continue
-                if folded in months and surface not in self._surnames:
-                    continue
-            if before and o.kind == "person_org" and not o.fallback:
-                m = _PREVIOUS_WORD.search(text, max(0, o.start - 12), o.start)
-                if m is not None and m.group(1).lower() in before:
+            if not o.fallback:
+                surface = text[o.start : o.end]
+                if " " not in surface:
+                    folded = surface.casefold()
+                    if folded in weekdays:
+                        continue
+                    if folded in months and surface not in self._surnames:
+                        continue
+                if before and o.kind == "person_org" and text.endswith(before, 0, o.start):
                     o = replace(o, kind="place")
             out.append(o)
         return out

@@ -8,13 +8,16 @@ aligned with the versions in a cased script that share most with it, and the lin
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Analysis, Option
+from reader.corpus.disjoint import DisjointSets
 from reader.corpus.model import Document
+from reader.corpus.phonetic import PHONETIC_SCRIPTS
 from reader.corpus.transliteration import Link, find_links, link_options, window_segments
 
 if TYPE_CHECKING:
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
 
 NAME_SCRIPTS = frozenset({"Latn", "Cyrl", "Grek"})  # names are found by their capitals
 MAX_SOURCES = 4  # a document is aligned with at most this many versions in other scripts
+PARTNER_MIN = 0.25  # the topic threshold: less similar versions are not compared
+RARE_KEY_DOCS = 10  # keys in more documents than this (or 2 sqrt(n)) do not make partners
 MAX_GAP = 3  # unlinked passages between two linked groups are paired when this few
 
 
@@ -31,52 +36,102 @@ def cross_script_options(
     index: EntityIndex,
     groups: Sequence[Sequence[str]] | None = None,
 ) -> dict[str, list[Option]]:
-    """Extra options (`evidence="transliteration"`) per document id; empty when none."""
-    segments = {a.doc.id: s for a in analyses if (s := window_segments(a.doc, a.words))}
-    if not segments or not any(d.script in NAME_SCRIPTS for d in documents):
-        return {}
-    if groups is None:
-        from reader.corpus.topics import find_topics
+    """Extra options (`evidence="transliteration"`) per document id; empty when none.
 
-        groups = [t.documents for t in find_topics(documents, index).topics]
+    `groups` (topics, as lists of document ids) limit which versions are compared; without
+    them each document in a phonetic script is compared with the versions in other scripts
+    that share the rarest keys with it (the topic similarity), and the documents so connected
+    form the groups.
+    """
+    targets = [a for a in analyses if a.doc.script in PHONETIC_SCRIPTS]
+    if not targets or not any(d.script in NAME_SCRIPTS for d in documents):
+        return {}
+    by_id = {d.id: d for d in documents}
+    partners = _partners(documents, index, [a.doc for a in targets], groups)
+    if not partners:
+        return {}
     from reader.corpus.align import align_pair
 
-    by_id = {d.id: d for d in documents}
-    keys = {d.id: {c.key for c in index.candidates.get(d.id, ())} for d in documents}
-    out: dict[str, list[Option]] = {}
-    topic_of = {doc_id: n for n, group in enumerate(groups) for doc_id in group}
-    key_topics: dict[str, set[int]] = defaultdict(set)
+    sets: DisjointSets[str] = DisjointSets(d.id for d in documents)
+    for b, sources in partners.items():
+        for a in sources:
+            sets.union(a, b)
+    group_of = {d.id: sets.find(d.id) for d in documents}
+    key_groups: dict[str, set[str]] = defaultdict(set)
     for doc_id, cands in index.candidates.items():
         for c in cands:
-            key_topics[c.key].add(topic_of.get(doc_id, -1))
+            key_groups[c.key].add(group_of[doc_id])
     by_language: dict[str, list[Document]] = defaultdict(list)
     for d in documents:
         by_language[d.language].append(d)
-    for group in groups:
-        docs = [by_id[i] for i in group if i in by_id]
-        targets = [d for d in docs if d.id in segments]
-        if not targets or len(docs) < 2:
-            continue
+    words = {a.doc.id: a.words for a in targets}
+    segments = {b: window_segments(by_id[b], words[b]) for b in partners}
+    members: dict[str, list[str]] = defaultdict(list)
+    for b in partners:
+        members[group_of[b]].append(b)
+    out: dict[str, list[Option]] = {}
+    for in_group in members.values():
         pairs = []
-        for b in targets:
-            sources = [a for a in docs if a.script in NAME_SCRIPTS and a.script != b.script]
-            sources.sort(key=lambda a, b=b: -len(keys[a.id] & keys[b.id]))
-            for a in sources[:MAX_SOURCES]:
-                alignment = align_pair(a, b, index)
+        for b in in_group:
+            for a in partners[b]:
+                alignment = align_pair(by_id[a], by_id[b], index)
                 groups_ab = [(list(p.a), list(p.b)) for p in alignment.pairs]
                 groups_ab += _gaps(groups_ab, alignment.unlinked_a, alignment.unlinked_b)
-                pairs.append((a, b, groups_ab))
+                pairs.append((by_id[a], by_id[b], groups_ab))
         links = [
             link
             for link in find_links(pairs, index, segments)
-            if _only_with_name(link, by_language[link.language], topic_of, key_topics[link.key])
+            if _only_with_name(link, by_language[link.language], group_of, key_groups[link.key])
         ]
-        if not links:
-            continue
-        for d in targets:
-            found = link_options(d, links, segments[d.id])
+        for b in in_group:
+            found = link_options(by_id[b], links, segments[b]) if links else []
             if found:
-                out.setdefault(d.id, []).extend(found)
+                out.setdefault(b, []).extend(found)
+    return out
+
+
+def _partners(
+    documents: Sequence[Document],
+    index: EntityIndex,
+    targets: Sequence[Document],
+    groups: Sequence[Sequence[str]] | None,
+) -> dict[str, list[str]]:
+    """For each target, up to MAX_SOURCES versions in a cased script of another script, most
+    similar first (rare shared keys weighted by IDF, as topics are), at least PARTNER_MIN."""
+    from reader.corpus.topics import SMALL_SIDE_WEIGHT, idf_weights
+
+    keys = {d.id: sorted({c.key for c in index.candidates.get(d.id, ())}) for d in documents}
+    idf = idf_weights(list(keys.values()))
+    mass = {i: sum(idf[k] for k in ks) for i, ks in keys.items()}
+    script = {d.id: d.script for d in documents}
+    allowed: dict[str, set[str]] | None = None
+    if groups is not None:
+        allowed = {i: set(g) for g in groups for i in g}
+    postings: dict[str, list[str]] = defaultdict(list)
+    for d in documents:
+        if d.script in NAME_SCRIPTS:
+            for k in keys[d.id]:
+                postings[k].append(d.id)
+    limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(len(documents))))
+    out: dict[str, list[str]] = {}
+    for t in targets:
+        shared: dict[str, float] = defaultdict(float)
+        for k in keys[t.id]:
+            docs = postings.get(k, ())
+            if len(docs) <= limit:
+                for a in docs:
+                    if script[a] != t.script:
+                        shared[a] += idf[k]
+        scored = []
+        for a, s in shared.items():
+            if allowed is not None and a not in allowed.get(t.id, ()):
+                continue
+            small, large = sorted((mass[a], mass[t.id]))
+            sim = s / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
+            if sim >= PARTNER_MIN:
+                scored.append((-sim, a))
+        if scored:
+            out[t.id] = [a for _, a in sorted(scored)[:MAX_SOURCES]]
     return out
 
 
@@ -97,8 +152,8 @@ def _gaps(
 
 
 def _only_with_name(
-    link: Link, same_language: Sequence[Document], topic_of: dict[str, int], topics: set[int]
+    link: Link, same_language: Sequence[Document], group_of: dict[str, str], groups: set[str]
 ) -> bool:
     """Whether the run occurs only in topics where the name does: an ordinary word that
     happened to sound like the name (`កាលពី` "on" ~ `Corbyn`) also occurs elsewhere."""
-    return all(topic_of.get(d.id, -1) in topics for d in same_language if link.surface in d.text)
+    return all(group_of[d.id] in groups for d in same_language if link.surface in d.text)

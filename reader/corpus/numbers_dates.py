@@ -391,10 +391,12 @@ def date_matches(text: str, lang: str, start: int = 0, end: int | None = None) -
 # --------------------------------------------------------------------------- times, months
 
 _TIME = re.compile(
-    r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])"
+    r"(?P<h>[01]?\d|2[0-3])"
     r"(?:(?P<sep>[:h])(?P<m>[0-5]\d)|\.(?P<dm>[0-5]\d)(?=\s?[aApP]\.?[mM]\b))?"
     r"(?:\s?(?P<ap>[aApP])\.?[mM]\.?(?![A-Za-z]))?(?![\d:])"
 )
+# Where a time may be: `:` or `h` before minutes, or am/pm after a digit.
+_TIME_HINT = re.compile(r"[:h][0-5]\d|\d\s?[aApP]\.?[mM]")
 
 
 def time_matches(text: str, start: int = 0, end: int | None = None) -> list[Match]:
@@ -403,8 +405,12 @@ def time_matches(text: str, start: int = 0, end: int | None = None) -> list[Matc
     A dot separates hours and minutes only before am/pm (`5.30` alone is a decimal).
     """
     end = len(text) if end is None else end
-    out = []
+    out: list[Match] = []
+    if _TIME_HINT.search(text, start, end) is None:
+        return out
     for m in _TIME.finditer(text, start, end):
+        if m.start() > 0 and text[m.start() - 1] in "0123456789.,:":
+            continue
         minute = m.group("m") or m.group("dm")
         ap = m.group("ap")
         if minute is None and ap is None:
@@ -416,6 +422,9 @@ def time_matches(text: str, start: int = 0, end: int | None = None) -> list[Matc
             hour = hour % 12 + (12 if ap in "pP" else 0)
         out.append(Match(m.start(), m.end(), f"time:{hour:02d}:{int(minute or 0):02d}"))
     return out
+
+
+_LETTER_OR_DIGIT = re.compile(rf"[{_LATIN_LETTER}\d]")
 
 
 @lru_cache(maxsize=64)
@@ -435,7 +444,7 @@ def _month_alone(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
     if not names:
         return None, {}
     alt = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    pattern = re.compile(rf"(?<![{_LATIN_LETTER}\d])(?:{alt})(?![{_LATIN_LETTER}\d])")
+    pattern = re.compile(rf"(?:{alt})(?![{_LATIN_LETTER}\d])")  # starts with a literal: fast
     return pattern, names
 
 
@@ -450,8 +459,9 @@ def month_matches(text: str, lang: str, start: int = 0, end: int | None = None) 
         return []
     out = []
     for m in pattern.finditer(text, start, end):
-        name = m.group()
-        month = names.get(name)
+        if m.start() > 0 and _LETTER_OR_DIGIT.match(text, m.start() - 1):
+            continue
+        month = names.get(m.group())
         if month is None:
             continue
         out.append(Match(m.start(), m.end(), f"month:{month:02d}"))
