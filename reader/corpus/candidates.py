@@ -29,9 +29,10 @@ from reader.corpus.names import (
 )
 from reader.corpus.numbers_dates import (
     date_matches,
+    may_hold_time,
+    month_keys,
     month_matches,
     number_matches,
-    standalone_months,
     time_matches,
     weekday_names,
 )
@@ -118,9 +119,10 @@ def analyse(doc: Document, vocab: Vocabulary) -> Analysis:
     words: list[tuple[int, int]] | None = None
     if doc.script in UNSPACED_SCRIPTS:
         words = []
+    starts = {p.start: p.end for p in doc.passages}
     for s, e in ranges:
         found = name_units(text, s, e)
-        if found and any(_headline(text, p.start, p.end) for p in doc.passages if p.start == s):
+        if found and s in starts and found[0].initial and _headline(text, s, starts[s]):
             found = [u if u.initial else replace(u, initial=True) for u in found]
         vocab.add_text(text, s, e, found)
         units.extend(found)
@@ -225,6 +227,8 @@ class DocumentOptions:
         ]  # fmt: skip
 
     def _run_options(self, run: list[Unit]) -> list[Option]:
+        if any(u.text.rstrip(".").lower() in TITLES for u in run):
+            return [o for part in self._without_titles(run) for o in self._run_options(part)]
         text = self.text
         weak = [self._weak(u) for u in run]
         plain = [w or self._ordinary(u) for u, w in zip(run, weak, strict=True)]
@@ -301,8 +305,7 @@ class DocumentOptions:
         out: list[Option] = []
         names: list[Option] = []
         for run in name_runs(text, analysis.units):
-            for part in self._without_titles(run):
-                names.extend(self.run_options(part))
+            names.extend(self.run_options(run))
         out.extend(self._not_calendar(names, analysis))
         # Gazetteer names on word boundaries (also in unspaced scripts and lower case).
         if analysis.words is None:
@@ -330,11 +333,13 @@ class DocumentOptions:
                 out.append(Option(m.start(), m.end(), key, "person_org", key, True, (), True))
         # Dates, then numbers that are not inside a date or a name.
         lang = self.language
+        timed = may_hold_time(text)
         for s, e in analysis.ranges:
             for m in date_matches(text, lang, s, e):
                 out.append(Option(m.start, m.end, m.key, "date", m.key, False))
-            for m in time_matches(text, s, e):
-                out.append(Option(m.start, m.end, m.key, "date", m.key, False))
+            if timed:
+                for m in time_matches(text, s, e):
+                    out.append(Option(m.start, m.end, m.key, "date", m.key, False))
         out.extend(self._months(out, analysis))
         taken = bytearray(len(text) + 1)
         for o in out:
@@ -369,8 +374,6 @@ class DocumentOptions:
 
     def _without_titles(self, run: list[Unit]) -> list[list[Unit]]:
         """The run split at titles (`President`, `Mr`), which are left out."""
-        if len(run) == 1:
-            return [] if run[0].text.rstrip(".").lower() in TITLES else [run]
         parts: list[list[Unit]] = [[]]
         for unit in run:
             if unit.text.rstrip(".").lower() in TITLES:
@@ -385,7 +388,7 @@ class DocumentOptions:
         `Theresa May`); the kind is `place` after a locative word (`in Palu`)."""
         text = self.text
         weekdays = weekday_names(self.language)
-        months = standalone_months(self.language)
+        months = month_keys(self.language)
         self._surnames = {
             text[o.start : o.end].rsplit(" ", 1)[-1]
             for o in names
@@ -401,6 +404,8 @@ class DocumentOptions:
                     if folded in weekdays:
                         continue
                     if folded in months and surface not in self._surnames:
+                        month = months[folded]
+                        out.append(replace(o, key=month, kind="date", surface_key=month))
                         continue
                 if before and o.kind == "person_org" and text.endswith(before, 0, o.start):
                     o = replace(o, kind="place")
@@ -410,6 +415,10 @@ class DocumentOptions:
     def _months(self, options: list[Option], analysis: Analysis) -> list[Option]:
         """Month names standing alone: `month:MM` dates, not inside a date or a longer name,
         on word bounds in unspaced scripts, and not a name's last word."""
+        lang, text = self.language, self.text
+        found = [m for s, e in analysis.ranges for m in month_matches(text, lang, s, e)]
+        if not found:
+            return []
         taken = bytearray(len(self.text) + 1)
         for o in options:
             if not o.fallback and (o.kind == "date" or " " in self.text[o.start : o.end]):
@@ -419,13 +428,12 @@ class DocumentOptions:
             bounds = {s for s, _ in analysis.words} | {e for _, e in analysis.words}
         surnames = getattr(self, "_surnames", set())
         out = []
-        for s, e in analysis.ranges:
-            for m in month_matches(self.text, self.language, s, e):
-                if 1 in taken[m.start : m.end] or self.text[m.start : m.end] in surnames:
-                    continue
-                if bounds is not None and not (m.start in bounds and m.end in bounds):
-                    continue
-                out.append(Option(m.start, m.end, m.key, "date", m.key, False))
+        for m in found:
+            if 1 in taken[m.start : m.end] or self.text[m.start : m.end] in surnames:
+                continue
+            if bounds is not None and not (m.start in bounds and m.end in bounds):
+                continue
+            out.append(Option(m.start, m.end, m.key, "date", m.key, False))
         return out
 
     def _number_names(self, options: list[Option]) -> list[Option]:

@@ -399,6 +399,11 @@ _TIME = re.compile(
 _TIME_HINT = re.compile(r"[:h][0-5]\d|\d\s?[aApP]\.?[mM]")
 
 
+def may_hold_time(text: str) -> bool:
+    """Whether `text` may hold a clock time at all (a quick test before `time_matches`)."""
+    return _TIME_HINT.search(text) is not None
+
+
 def time_matches(text: str, start: int = 0, end: int | None = None) -> list[Match]:
     """Clock times (`17:30`, `5.30pm`, `5 p.m.`, `17h30`): `time:17:30`, not the number 30.
 
@@ -424,12 +429,9 @@ def time_matches(text: str, start: int = 0, end: int | None = None) -> list[Matc
     return out
 
 
-_LETTER_OR_DIGIT = re.compile(rf"[{_LATIN_LETTER}\d]")
-
-
 @lru_cache(maxsize=64)
-def _month_alone(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
-    """Wide month names of `lang` and English (and short ones with digits: `10月`, `thg 10`)."""
+def _month_alone(lang: str) -> dict[str, int]:
+    """Wide month names of `lang` and English, and short ones with digits (`10月`, `thg 10`)."""
     names: dict[str, int] = {}
     for code in dict.fromkeys((lang or "en", "en")):
         sym = icu.DateFormatSymbols(_locale(code))
@@ -441,37 +443,49 @@ def _month_alone(lang: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
                     if not name or name.isdigit() or (short and not _DIGIT_RUN.search(name)):
                         continue
                     names.setdefault(name, i)
-    if not names:
-        return None, {}
-    alt = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    pattern = re.compile(rf"(?:{alt})(?![{_LATIN_LETTER}\d])")  # starts with a literal: fast
-    return pattern, names
+    return names
+
+
+@lru_cache(maxsize=64)
+def _digit_months(lang: str) -> tuple[tuple[str, str], ...]:
+    """(before, after) the digits of the month names written with a number (`tháng `, `月`)."""
+    out = set()
+    for name, month in _month_alone(lang).items():
+        m = _DIGIT_RUN.search(name)
+        if m is not None and int(m.group()) == month:
+            out.add((name[: m.start()], name[m.end() :]))
+    return tuple(sorted(out))
 
 
 def month_matches(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Match]:
-    """Month names standing alone (`October`, `tháng 10`, `10月`, `តុលា`): `month:10`.
-
-    Names CLDR capitalises must be capitalised in the text.
-    """
+    """Months written with their number standing alone (`tháng 10`, `10月`, `thg 10`):
+    `month:10`, not the number 10. (Month words such as `October` are found as names.)"""
     end = len(text) if end is None else end
-    pattern, names = _month_alone(lang)
-    if pattern is None:
-        return []
-    out = []
-    for m in pattern.finditer(text, start, end):
-        if m.start() > 0 and _LETTER_OR_DIGIT.match(text, m.start() - 1):
+    forms = _digit_months(lang)
+    out: list[Match] = []
+    if not forms:
+        return out
+    for digits in _DIGIT_RUN.finditer(text, start, end):
+        s, e = digits.span()
+        if e - s > 2 or not 1 <= int(digits.group()) <= 12:
             continue
-        month = names.get(m.group())
-        if month is None:
-            continue
-        out.append(Match(m.start(), m.end(), f"month:{month:02d}"))
+        for before, after in forms:
+            lo, hi = s - len(before), e + len(after)
+            if lo < start or hi > end or text[e:hi] != after:
+                continue
+            if text[lo:s].lower() != before.lower() or (hi < len(text) and text[hi].isdigit()):
+                continue
+            if lo > 0 and text[lo - 1].isalnum():
+                continue
+            out.append(Match(lo, hi, f"month:{int(digits.group()):02d}"))
+            break
     return out
 
 
 @lru_cache(maxsize=64)
-def standalone_months(lang: str) -> frozenset[str]:
-    """The case-folded month names `month_matches` finds."""
-    return frozenset(n.casefold() for n in _month_alone(lang)[1])
+def month_keys(lang: str) -> dict[str, str]:
+    """Case-folded wide month names of `lang` and English -> `month:MM`."""
+    return {n.casefold(): f"month:{m:02d}" for n, m in _month_alone(lang).items()}
 
 
 @lru_cache(maxsize=64)
