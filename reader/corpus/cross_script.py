@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Analysis, Option
 from reader.corpus.disjoint import DisjointSets
+from reader.corpus.gazetteer import gazetteer_for
 from reader.corpus.model import Document
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
 from reader.corpus.transliteration import Link, find_links, link_options, window_segments
+from reader.corpus.variants import find_variants
 
 if TYPE_CHECKING:
     from reader.corpus.entities import EntityIndex
@@ -78,10 +80,13 @@ def cross_script_options(
                 groups_ab = [(list(p.a), list(p.b)) for p in alignment.pairs]
                 groups_ab += _gaps(groups_ab, alignment.unlinked_a, alignment.unlinked_b)
                 pairs.append((by_id[a], by_id[b], groups_ab))
-        links = [
+        links = _variant_links(pairs, index, words)
+        seen = {(link.language, link.surface) for link in links}
+        links += [
             link
             for link in find_links(pairs, index, segments)
-            if _only_with_name(link, by_language[link.language], group_of, key_groups[link.key])
+            if (link.language, link.surface) not in seen
+            and _only_with_name(link, by_language[link.language], group_of, key_groups[link.key])
         ]
         for b in in_group:
             found = link_options(by_id[b], links, segments[b]) if links else []
@@ -133,6 +138,42 @@ def _partners(
         if scored:
             out[t.id] = [a for _, a in sorted(scored)[:MAX_SOURCES]]
     return out
+
+
+def _variant_links(
+    pairs: Sequence[tuple[Document, Document, list[tuple[list[int], list[int]]]]],
+    index: EntityIndex,
+    words: dict[str, list[tuple[int, int]] | None],
+) -> list[Link]:
+    """One-letter variants of place names (`ឥណ្ឌូនេស៊ី`) in the passages aligned with one that
+    names the place, where the document does not name it otherwise."""
+    out: dict[tuple[str, str], Link] = {}
+    for doc_a, doc_b, groups in pairs:
+        segs = words.get(doc_b.id)
+        if not segs:
+            continue
+        keys_b = {c.key for c in index.candidates.get(doc_b.id, ())}
+        cands_a = index.candidates.get(doc_a.id, ())
+        gaz = gazetteer_for(frozenset({doc_a.language, doc_b.language}))
+        for ia, ib in groups:
+            spans = [(doc_a.passages[i].start, doc_a.passages[i].end) for i in ia]
+            wanted = {
+                c.key
+                for c in cands_a
+                if c.kind == "place" and c.key not in keys_b
+                and any(s <= c.start < e for s, e in spans)
+            }  # fmt: skip
+            if not wanted:
+                continue
+            for j in ib:
+                p = doc_b.passages[j]
+                inside = [(s, e) for s, e in segs if p.start <= s and e <= p.end]
+                for hit in find_variants(gaz, doc_b.text, inside, doc_b.language, wanted):
+                    surface = doc_b.text[hit.start : hit.end]
+                    out[(doc_b.language, surface)] = Link(
+                        doc_b.language, surface, hit.entry.id, hit.entry.kind, 1, 1.0, "variant"
+                    )
+    return list(out.values())
 
 
 def _gaps(

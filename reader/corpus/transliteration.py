@@ -53,6 +53,7 @@ class Link:
     kind: str
     matches: int  # aligned passages where the run was the closest match to the name
     score: float  # best similarity seen
+    evidence: str = EVIDENCE  # or "variant": one letter from a gazetteer name
 
 
 def window_segments(
@@ -209,7 +210,7 @@ def link_options(
             if pos in starts and end in ends:
                 out.append(
                     Option(pos, end, link.key, link.kind, name_key(link.surface), False,
-                           evidence=EVIDENCE)
+                           evidence=link.evidence)
                 )  # fmt: skip
             pos = text.find(link.surface, end)
     return out
