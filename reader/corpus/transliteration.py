@@ -68,7 +68,11 @@ def window_segments(
     if words is None:
         words = word_segments(doc.text, doc.language, doc.script)
     text = doc.text
-    return [(s, e) for s, e in words if _LETTER.match(text, s) and not text[s].isdigit()]
+    return [
+        (s, e)
+        for s, e in words
+        if _LETTER.match(text, s) and not text[s].isdigit() and not text[s].isascii()
+    ]
 
 
 def _windows(
@@ -140,7 +144,8 @@ def find_links(
                 windows += _windows(doc_b.text, doc_b.script, segs, p.start, p.end)
             for key, kind, pk, surface, score in _best_matches(doc_b.text, names, windows):
                 evidence[(doc_b.language, surface, key)].append(score)
-                kinds[key] = (kind, consonants(pk))
+                # Two words that both sound right need one consonant less (`Hun Manet`).
+                kinds[key] = (kind, consonants(pk) + (" " in key))
     return _accepted(evidence, kinds)
 
 
