@@ -55,6 +55,7 @@ LOCATIVES = {
 }  # fmt: skip
 JUXTAPOSING = frozenset({"vi"})  # names side by side without a connector
 HEADLINE_WORDS = 16  # a title-case line this short or shorter is a headline
+HEADLINE_CHARS = 160
 
 
 @cache
@@ -119,11 +120,17 @@ def analyse(doc: Document, vocab: Vocabulary) -> Analysis:
     words: list[tuple[int, int]] | None = None
     if doc.script in UNSPACED_SCRIPTS:
         words = []
-    starts = {p.start: p.end for p in doc.passages}
+    short = [(p.start, p.end) for p in doc.passages if p.end - p.start <= HEADLINE_CHARS]
+    heads = [(s, e) for s, e in short if _headline(text, s, e)]
     for s, e in ranges:
         found = name_units(text, s, e)
-        if found and s in starts and found[0].initial and _headline(text, s, starts[s]):
-            found = [u if u.initial else replace(u, initial=True) for u in found]
+        if heads and found:
+            found = [
+                replace(u, initial=True)
+                if not u.initial and any(hs <= u.start < he for hs, he in heads)
+                else u
+                for u in found
+            ]
         vocab.add_text(text, s, e, found)
         units.extend(found)
         if words is not None:
@@ -261,6 +268,8 @@ class DocumentOptions:
             start, end = part[0].start, part[-1].end
             key, kind, parts = self._run_key(part)
             sub = (i, j) != (lo, hi)
+            if sub and kind == "place" and i > lo and j == hi and self.language not in JUXTAPOSING:
+                continue  # `Europa` of `Liga Europa` is not Europe
             surface_key = name_key(text[start:end])
             parent = whole if sub else ""
             out.append(Option(start, end, key, kind, surface_key, sub, parts, sub, parent))

@@ -279,7 +279,7 @@ def _build_entities(
                 id=entity_id(key),
                 key=key,
                 label=_label(key, surfaces),
-                kind=kinds.most_common(1)[0][0],
+                kind=_kind(kinds),
                 languages=sorted({languages.get(d, "") for d in docs}),
                 documents=docs,
                 occurrences=[Occurrence(d, c.start, c.end, c.text, c.evidence) for d, c in occ],
@@ -288,6 +288,14 @@ def _build_entities(
         )
     entities.sort(key=lambda e: (-len(e.documents), -len(e.occurrences), e.key))
     return entities
+
+
+def _kind(kinds: Counter[str]) -> str:
+    """The most common kind; a name that is a place in half its mentions is a place (`in Palu`
+    marks a place, `Palu said` does not mark a person)."""
+    if kinds.get("place", 0) * 2 >= sum(kinds.values()):
+        return "place"
+    return kinds.most_common(1)[0][0]
 
 
 def _label(key: str, surfaces: Counter[str]) -> str:

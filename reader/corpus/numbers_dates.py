@@ -475,8 +475,8 @@ def month_matches(text: str, lang: str, start: int = 0, end: int | None = None) 
                 continue
             if text[lo:s].lower() != before.lower() or (hi < len(text) and text[hi].isdigit()):
                 continue
-            if lo > 0 and text[lo - 1].isalnum():
-                continue
+            if before and lo > 0 and text[lo - 1].isalnum():
+                continue  # `tháng 10` starts a word
             out.append(Match(lo, hi, f"month:{int(digits.group()):02d}"))
             break
     return out
