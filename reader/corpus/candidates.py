@@ -54,6 +54,10 @@ LOCATIVES = {
     "it": ("a", "in"), "vi": ("tại", "ở"), "id": ("di",),
 }  # fmt: skip
 JUXTAPOSING = frozenset({"vi"})  # names side by side without a connector
+# A part of a place (`East Jakarta`) is still in that place, unlike `Liga Europa`.
+DIRECTIONS = frozenset(
+    ["east", "west", "north", "south", "northern", "southern", "eastern", "western", "greater"]
+)
 HEADLINE_WORDS = 16  # a title-case line this short or shorter is a headline
 HEADLINE_CHARS = 160
 
@@ -157,6 +161,7 @@ class Option:
 
 _NEXT_WORD = re.compile(r" ?[^\s]{0,24}")
 _NEXT_WORD_RE = re.compile(r" (\w+)")
+_AFTER_NAME = re.compile(r"[A-Z\u00c0-\u024f][\w.-]* $")  # a capitalised word, one space
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u31f0-\u31ff][\u30a1-\u30ff\u31f0-\u31ff]+")
 _PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
 
@@ -268,8 +273,8 @@ class DocumentOptions:
             start, end = part[0].start, part[-1].end
             key, kind, parts = self._run_key(part)
             sub = (i, j) != (lo, hi)
-            if sub and kind == "place" and i > lo and j == hi and self.language not in JUXTAPOSING:
-                continue  # `Europa` of `Liga Europa` is not Europe
+            if sub and kind == "place" and i > lo and j == hi and self._glued(run, i):
+                continue  # `Europa` of `Liga Europa` is not Europe (`of California` still is)
             surface_key = name_key(text[start:end])
             parent = whole if sub else ""
             out.append(Option(start, end, key, kind, surface_key, sub, parts, sub, parent))
@@ -361,6 +366,15 @@ class DocumentOptions:
         out.extend(self._number_names(out))
         return out
 
+    def _glued(self, run: list[Unit], i: int) -> bool:
+        """Unit i follows the previous one with a single space, no connector word between."""
+        before = run[i - 1]
+        return (
+            self.language not in JUXTAPOSING
+            and before.end + 1 == run[i].start
+            and before.text.lower() not in DIRECTIONS
+        )
+
     def _inside_name(self, start: int, end: int, runs: list[tuple[int, int]]) -> bool:
         """A place name inside a longer proper name is not that place: at its end after a
         capitalised word (`Liga Europa`, `Central American`), or at its start before an
@@ -372,8 +386,8 @@ class DocumentOptions:
         while k >= 0 and runs[k][1] >= end:
             s, e = runs[k]
             if s <= start and end <= e and (s, e) != (start, end):
-                if e == end and self.text[start - 1 : start] == " ":  # not `L'Indonesia`
-                    return True
+                if e == end and _AFTER_NAME.search(self.text, max(s, start - 40), start):
+                    return True  # `Liga Europa`; not `L'Indonesia`, `University of California`
                 if s == start:
                     nxt = _NEXT_WORD_RE.match(self.text, end)
                     if nxt is not None and self.vocab.ordinary(nxt.group(1)):
