@@ -16,6 +16,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
+from reader.corpus.calendar_words import (
+    may_hold_time,
+    month_keys,
+    month_matches,
+    time_matches,
+    weekday_names,
+)
 from reader.corpus.gazetteer import Gazetteer
 from reader.corpus.model import Document
 from reader.corpus.names import (
@@ -27,15 +34,7 @@ from reader.corpus.names import (
     name_units,
     word_segments,
 )
-from reader.corpus.numbers_dates import (
-    date_matches,
-    may_hold_time,
-    month_keys,
-    month_matches,
-    number_matches,
-    time_matches,
-    weekday_names,
-)
+from reader.corpus.numbers_dates import date_matches, number_matches
 from reader.corpus.text import UNSPACED_SCRIPTS, match_key
 from reader.paths import resource
 
