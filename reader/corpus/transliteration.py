@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from reader.corpus.entities import Candidate, EntityIndex
 
 MATCH = 0.8  # a run this close to a name in the aligned passage is evidence of a link
-CLOSE = 0.9  # ... and one match this close is enough for names of CLOSE_CONSONANTS or more
+CLOSE = 0.85  # ... and one match this close is enough for names of CLOSE_CONSONANTS or more
 CLOSE_CONSONANTS = 4
 PER_NAME = 3  # runs per name and passage pair kept as evidence
 MIN_CONSONANTS = 2  # shorter names (`Li`, `Ng`) are too easy to find by chance
