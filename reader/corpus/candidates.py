@@ -165,6 +165,14 @@ _KATAKANA = re.compile(r"[\u30a1-\u30fa\u31f0-\u31ff][\u30a1-\u30ff\u31f0-\u31ff
 _PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
 
 
+@lru_cache(maxsize=64)
+def _calendar_keys(language: str) -> dict[str, str]:
+    """Name keys of weekday names (-> "") and wide month names (-> `month:MM`)."""
+    keys = {name_key(n): "" for n in weekday_names(language)}
+    keys.update((name_key(n), k) for n, k in month_keys(language).items() if " " not in n)
+    return keys
+
+
 @lru_cache(maxsize=65536)
 def name_key(surface: str) -> str:
     return match_key(_PLURAL_ACRONYM.sub(r"\1", surface))
@@ -406,27 +414,26 @@ class DocumentOptions:
 
     def _not_calendar(self, names: list[Option], analysis: Analysis) -> list[Option]:
         """Name options less the weekday and month names standing alone (a month becomes a
-        date in `_months`), except a month name that is also a name's last word (`May` after
-        `Theresa May`); the kind is `place` after a locative word (`in Palu`)."""
+        date), except a month name that is also a name's last word (`May` after `Theresa
+        May`); the kind is `place` after a locative word (`in Palu`)."""
         text = self.text
-        weekdays = weekday_names(self.language)
-        months = month_keys(self.language)
-        self._surnames = {
-            text[o.start : o.end].rsplit(" ", 1)[-1]
-            for o in names
-            if " " in text[o.start : o.end] and not o.fallback
-        }
+        calendar = _calendar_keys(self.language)
         before = tuple(f" {w} " for w in LOCATIVES.get(self.language, ()))
+        surnames: set[str] | None = None
         out = []
         for o in names:
             if not o.fallback:
-                surface = text[o.start : o.end]
-                if " " not in surface:
-                    folded = surface.casefold()
-                    if folded in weekdays:
-                        continue
-                    if folded in months and surface not in self._surnames:
-                        month = months[folded]
+                month = calendar.get(o.key)
+                if month is not None:
+                    if not month:
+                        continue  # a weekday
+                    if surnames is None:
+                        surnames = {
+                            text[n.start : n.end].rsplit(" ", 1)[-1]
+                            for n in names
+                            if not n.fallback and " " in text[n.start : n.end]
+                        }
+                    if text[o.start : o.end] not in surnames:
                         out.append(replace(o, key=month, kind="date", surface_key=month))
                         continue
                 if before and o.kind == "person_org" and text.endswith(before, 0, o.start):
@@ -448,10 +455,9 @@ class DocumentOptions:
         bounds = None
         if analysis.words is not None:
             bounds = {s for s, _ in analysis.words} | {e for _, e in analysis.words}
-        surnames = getattr(self, "_surnames", set())
         out = []
         for m in found:
-            if 1 in taken[m.start : m.end] or self.text[m.start : m.end] in surnames:
+            if 1 in taken[m.start : m.end]:
                 continue
             if bounds is not None and not (m.start in bounds and m.end in bounds):
                 continue
