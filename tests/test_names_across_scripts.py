@@ -206,3 +206,10 @@ def test_a_name_after_in_is_a_place():
     b = news("k2_en.txt", "Aid reached Palu on Sunday, officials in Palu said.")
     entity = find_entities([a, b]).by_key("palu")
     assert entity is not None and entity.kind == "place"
+
+
+def test_a_french_number_grouped_with_a_plain_space_is_one_number():
+    fr = news("g_fr.txt", "Plus de 2 300 logements ont été détruits en 2024.")
+    en = news("g_en.txt", "More than 2,300 homes were destroyed in 2024.")
+    assert texts(fr)["2 300"] == "num:2300"
+    assert find_entities([fr, en]).by_key("num:2300") is not None

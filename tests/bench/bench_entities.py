@@ -1,11 +1,16 @@
 """Print shared-entity quality on the hand-made gold sets, and speed on 1,000 documents.
 
     uv run python tests/bench/bench_entities.py [--seeds-only] [--docs 1000] [--verbose]
+        [--also scripts_heldout]
 
 Quality (see tests/data/entities/README.md for the gold and the matching rule):
 - recall of gold entities shared across languages: a predicted entity links documents of two
   or more languages with the gold surface forms;
-- precision of predicted shared entities (cross-language ones, and all of them).
+- recall by script: gold names with an English form and a form in a document of that script
+  (Han, Thai, Khmer, Latin...) that one predicted entity links in both documents;
+- precision of predicted shared entities (cross-language ones, and all of them), and how many
+  shared entities are made only of non-names (single letters, function words, titles,
+  weekday and month names).
 Speed: 1,000 synthetic news-length documents made by recombining the seeds' sentences.
 """
 
@@ -118,6 +123,7 @@ def evaluate(name: str, docs: list[Document], gold_file: Path, verbose: bool) ->
     print(f"  precision, cross-language entities:       {ratio(right_cross, n_cross)}")
     print(f"  precision, all shared entities:           {ratio(right_all, len(predicted))}")
     print(f"  mean share of a gold entity's documents linked: {coverage / len(gold):.3f}")
+    print(f"  shared entities made only of non-names: {len(non_names(predicted, docs))}")
     by_script = script_recall(gold, predicted, paths, {d.path: d for d in docs})
     if by_script:
         parts = [f"{s} {ratio(a, b)}" for s, (a, b) in sorted(by_script.items())]
@@ -127,6 +133,35 @@ def evaluate(name: str, docs: list[Document], gold_file: Path, verbose: bool) ->
             print("  missed:", line)
         for line in wrong:
             print("  wrong: ", line)
+
+
+def non_names(predicted: list[Entity], docs: list[Document]) -> list[str]:
+    """Shared name entities whose every mention is a single letter, a function word, a title
+    or a weekday or month name (`I`, `Mr`, `Saturday`)."""
+    from reader.corpus.calendar_words import month_keys, weekday_names
+    from reader.corpus.candidates import TITLES, function_words
+
+    language = {d.id: d.language for d in docs}
+    out = []
+    for e in predicted:
+        if e.kind in ("number", "date"):
+            continue
+        bad = True
+        for o in e.occurrences:
+            lang = language[o.doc]
+            word = o.text.casefold().rstrip(".")
+            if not (
+                len(word) <= 1
+                or word in function_words(lang)
+                or word in TITLES
+                or word in weekday_names(lang)
+                or word in month_keys(lang)
+            ):
+                bad = False
+                break
+        if bad:
+            out.append(e.key)
+    return out
 
 
 def script_recall(
@@ -213,11 +248,17 @@ def main() -> None:
     parser.add_argument("--seeds-only", action="store_true", help="skip the held-out set")
     parser.add_argument("--docs", type=int, default=1000, help="synthetic documents for speed")
     parser.add_argument("--verbose", action="store_true", help="list misses and wrong entities")
+    parser.add_argument(
+        "--also",
+        nargs="*",
+        default=[],
+        help="more gold sets in tests/data/entities (scripts_heldout: measured once, at the end)",
+    )
     args = parser.parse_args()
     seeds = load_corpus(seeds_dir()).documents
     evaluate("seeds", seeds, DATA / "seeds_gold.json", args.verbose)
     if not args.seeds_only:
-        for name in ("heldout", "heldout2"):
+        for name in ("heldout", "heldout2", "scripts_dev", *args.also):
             docs = load_corpus(DATA / name).documents
             evaluate(name, docs, DATA / f"{name}_gold.json", args.verbose)
     if args.docs:
