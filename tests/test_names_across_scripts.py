@@ -201,6 +201,13 @@ def test_a_place_inside_a_longer_name_is_not_that_place():
     assert index.by_key("city:lisbon") is not None
 
 
+def test_a_name_before_a_comma_and_a_country_is_a_place():
+    a = news("k3_en.txt", "The quake hit Palu, Indonesia, on Friday. Donggala was hit too.")
+    b = news("k4_en.txt", "Aid for Palu, Indonesia, arrived on Sunday.")
+    entity = find_entities([a, b]).by_key("palu")
+    assert entity is not None and entity.kind == "place"
+
+
 def test_a_name_after_in_is_a_place():
     a = news("k1_en.txt", "The earthquake struck Palu on Friday. Rescuers in Palu found 80 people.")
     b = news("k2_en.txt", "Aid reached Palu on Sunday, officials in Palu said.")

@@ -415,7 +415,8 @@ class DocumentOptions:
     def _not_calendar(self, names: list[Option], analysis: Analysis) -> list[Option]:
         """Name options less the weekday and month names standing alone (a month becomes a
         date), except a month name that is also a name's last word (`May` after `Theresa
-        May`); the kind is `place` after a locative word (`in Palu`)."""
+        May`); the kind is `place` after a locative word (`in Palu`) or before a comma and a
+        place (`Palu, Indonesia`)."""
         text = self.text
         calendar = _calendar_keys(self.language)
         before = tuple(f" {w} " for w in LOCATIVES.get(self.language, ()))
@@ -436,10 +437,20 @@ class DocumentOptions:
                     if text[o.start : o.end] not in surnames:
                         out.append(replace(o, key=month, kind="date", surface_key=month))
                         continue
-                if before and o.kind == "person_org" and text.endswith(before, 0, o.start):
+                if o.kind == "person_org" and (
+                    (before and text.endswith(before, 0, o.start)) or self._before_place(o.end)
+                ):
                     o = replace(o, kind="place")
             out.append(o)
         return out
+
+    def _before_place(self, end: int) -> bool:
+        """Followed by a comma and a region or city (`Palu, Indonesia`)."""
+        if not self.text.startswith(", ", end):
+            return False
+        m = _NEXT_WORD_RE.match(self.text, end + 1)
+        entry = self.gaz.lookup(m.group(1)) if m else None
+        return entry is not None and entry.kind == "place"
 
     def _months(self, options: list[Option], analysis: Analysis) -> list[Option]:
         """Month names standing alone: `month:MM` dates, not inside a date or a longer name,
