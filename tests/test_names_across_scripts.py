@@ -220,3 +220,9 @@ def test_a_french_number_grouped_with_a_plain_space_is_one_number():
     en = news("g_en.txt", "More than 2,300 homes were destroyed in 2024.")
     assert texts(fr)["2 300"] == "num:2300"
     assert find_entities([fr, en]).by_key("num:2300") is not None
+
+
+def test_st_dot_does_not_end_a_sentence_inside_a_name():
+    found = texts(news("s_en.txt", "Officials in Sarasota and St. Petersburg asked residents."))
+    assert "St. Petersburg" in found
+    assert "St" not in found and "Petersburg" not in found
