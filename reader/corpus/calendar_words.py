@@ -28,7 +28,7 @@ _TIME = re.compile(
     r"(?:\s?(?P<ap>[aApP])\.?[mM]\.?(?![A-Za-z]))?(?![\d:])"
 )
 # Where a time may be: `:` or `h` before minutes, or am/pm after a digit.
-_TIME_HINT = re.compile(r"[:h][0-5]\d|\d\s?[aApP]\.?[mM]")
+_TIME_HINT = re.compile(r"\d(?:[:h][0-5]\d|\s?[aApP]\.?[mM])")
 
 
 def may_hold_time(text: str) -> bool:
@@ -79,38 +79,37 @@ def _month_alone(lang: str) -> dict[str, int]:
 
 
 @lru_cache(maxsize=64)
-def _digit_months(lang: str) -> tuple[tuple[str, str], ...]:
-    """(before, after) the digits of the month names written with a number (`tháng `, `月`)."""
-    out = set()
+def _digit_months(lang: str) -> re.Pattern[str] | None:
+    """A pattern for the month names written with a number (`tháng 10`, `10月`, `thg 10`)."""
+    forms = set()
     for name, month in _month_alone(lang).items():
         m = _DIGIT_RUN.search(name)
         if m is not None and int(m.group()) == month:
-            out.add((name[: m.start()], name[m.end() :]))
-    return tuple(sorted(out))
+            forms.add((name[: m.start()].lower(), name[m.end() :].lower()))
+    if not forms:
+        return None
+    alts = [
+        (r"(?<![^\W\d_])" if before[:1].isalpha() else r"(?<!\d)")
+        + re.escape(before)
+        + rf"(?P<m{n}>1[0-2]|0?[1-9])"
+        + re.escape(after)
+        + r"(?!\d)"
+        for n, (before, after) in enumerate(sorted(forms))
+    ]
+    return re.compile("|".join(alts), re.IGNORECASE)
 
 
 def month_matches(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Match]:
     """Months written with their number standing alone (`tháng 10`, `10月`, `thg 10`):
     `month:10`, not the number 10. (Month words such as `October` are found as names.)"""
     end = len(text) if end is None else end
-    forms = _digit_months(lang)
-    out: list[Match] = []
-    if not forms:
-        return out
-    for digits in _DIGIT_RUN.finditer(text, start, end):
-        s, e = digits.span()
-        if e - s > 2 or not 1 <= int(digits.group()) <= 12:
-            continue
-        for before, after in forms:
-            lo, hi = s - len(before), e + len(after)
-            if lo < start or hi > end or text[e:hi] != after:
-                continue
-            if text[lo:s].lower() != before.lower() or (hi < len(text) and text[hi].isdigit()):
-                continue
-            if before and lo > 0 and text[lo - 1].isalnum():
-                continue  # `tháng 10` starts a word
-            out.append(Match(lo, hi, f"month:{int(digits.group()):02d}"))
-            break
+    pattern = _digit_months(lang)
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text, start, end):
+        month = next(int(v) for v in m.groupdict().values() if v is not None)
+        out.append(Match(m.start(), m.end(), f"month:{month:02d}"))
     return out
 
 

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from reader.corpus.calendar_words import (
     may_hold_time,
@@ -144,8 +145,10 @@ def analyse(doc: Document, vocab: Vocabulary) -> Analysis:
 # --------------------------------------------------------------------------- options
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
+    """One way to read a span of a document: key, kind and how it may be used (a tuple: the
+    analysis makes hundreds of thousands of them)."""
+
     start: int
     end: int
     key: str
@@ -435,12 +438,12 @@ class DocumentOptions:
                             if not n.fallback and " " in text[n.start : n.end]
                         }
                     if text[o.start : o.end] not in surnames:
-                        out.append(replace(o, key=month, kind="date", surface_key=month))
+                        out.append(o._replace(key=month, kind="date", surface_key=month))
                         continue
                 if o.kind == "person_org" and (
                     (before and text.endswith(before, 0, o.start)) or self._before_place(o.end)
                 ):
-                    o = replace(o, kind="place")
+                    o = o._replace(kind="place")
             out.append(o)
         return out
 

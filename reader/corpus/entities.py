@@ -210,7 +210,8 @@ def _find_entities(
     for a in analyses:
         lang = a.doc.language
         builder = DocumentOptions(gaz, vocabs[lang], lang, a.doc.text, keys, runs[lang])
-        options[a.doc.id] = [keymap.apply(o) for o in builder.options(a)]
+        found = builder.options(a)
+        options[a.doc.id] = [keymap.apply(o) for o in found] if links else found
     index = _resolve(documents, options)
     if transliterate:
         extra = cross_script_options(documents, analyses, index, groups)
@@ -227,18 +228,20 @@ def _resolve(documents: Sequence[Document], options: dict[str, list[Option]]) ->
     # counts only if the key stands alone somewhere (`Lu` in `Sr. Lu`) or comes from names in
     # two languages (`Bandung` of a translated institute); `Liang` of `Liang Rubo` and of
     # `Liang Wenfeng` in one language are likely different people.
-    alone = {o.key for opts in options.values() for o in opts if not o.part}
-    whole_df = document_frequency(options.values())
+    alone = {o[2] for opts in options.values() for o in opts if not o[7]}  # key, part
+    df = document_frequency(options.values())
     part_languages: dict[str, set[str]] = defaultdict(set)
     for d in documents:
         for o in options[d.id]:
-            if o.part and whole_df[o.parent] < 2:  # the run itself is not shared
+            if o.part and df[o.parent] < 2:  # the run itself is not shared
                 part_languages[o.key].add(d.language)
-    filtered = {
-        doc_id: [o for o in opts if not o.part or o.key in alone or len(part_languages[o.key]) > 1]
-        for doc_id, opts in options.items()
-    }
-    df = document_frequency(filtered.values())
+    filtered: dict[str, list[Option]] = {}
+    for doc_id, opts in options.items():
+        kept = [o for o in opts if not o.part or o.key in alone or len(part_languages[o.key]) > 1]
+        if len(kept) != len(opts):  # recount the document's keys
+            df.subtract({o.key for o in opts})
+            df.update({o.key for o in kept})
+        filtered[doc_id] = kept
     shared = {k for k, n in df.items() if n >= 2 and not k.startswith(LONE_KEYS)}
     chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
     shared = {

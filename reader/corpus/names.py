@@ -102,14 +102,16 @@ def is_distinctive(word: str) -> bool:
 
 
 # Abbreviations that end with a dot inside a name (`St. Petersburg`, `Mt. Everest`).
-NAME_ABBREVIATIONS = frozenset({"St", "Ste", "Mt", "Ft", "Pt"})
+NAME_ABBREVIATIONS = frozenset({"St", "Mt", "Ft", "Pt"})
 
 
 def _abbreviation_before(text: str, dot: int) -> bool:
-    start = dot
-    while start > 0 and text[start - 1].isalpha():
-        start -= 1
-    return text[start:dot] in NAME_ABBREVIATIONS
+    return (
+        dot >= 2
+        and text[dot - 1] == "t"
+        and text[dot - 2 : dot] in NAME_ABBREVIATIONS
+        and (dot == 2 or not text[dot - 3].isalpha())
+    )
 
 
 def is_initial(text: str, pos: int, floor: int = 0) -> bool:

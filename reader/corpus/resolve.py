@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from operator import itemgetter
 
 from reader.corpus.candidates import Option
 
@@ -25,20 +25,18 @@ def select(options: list[Option], shared: set[str], df: Counter[str] | None = No
         for o in options
         if (o.key in shared or not o.fallback) and not (o.parts and df and _juxtaposed(o, df))
     ]
-    order = sorted(
-        options,
-        key=lambda o: (o.key not in shared, o.start - o.end, o.fallback, o.start, o.key),
-    )
+    # Options are tuples: (start, end, key, kind, surface_key, fallback, ...).
+    order = sorted(options, key=lambda o: (o[2] not in shared, o[0] - o[1], o[5], o[0], o[2]))
     taken: list[Option] = []
-    occupied = bytearray(max((o.end for o in options), default=0) + 1)
+    occupied = bytearray(max((o[1] for o in options), default=0) + 1)
     for opt in order:
-        if opt.fallback and opt.key not in shared:
-            continue
-        if 1 in occupied[opt.start : opt.end]:
+        start, end = opt[0], opt[1]
+        if 1 in occupied[start:end]:
             continue
         taken.append(opt)
-        occupied[opt.start : opt.end] = b"\x01" * (opt.end - opt.start)
-    return sorted(taken, key=lambda o: o.start)
+        occupied[start:end] = b"\x01" * (end - start)
+    taken.sort(key=itemgetter(0))
+    return taken
 
 
 def _juxtaposed(opt: Option, df: Counter[str]) -> bool:
@@ -86,12 +84,12 @@ class KeyMap:
             key, evidence = canon, "user"
         if key == opt.key:
             return opt
-        return replace(opt, key=key, evidence=evidence)
+        return opt._replace(key=key, evidence=evidence)
 
 
 def document_frequency(option_lists: Iterable[list[Option]]) -> Counter[str]:
     """In how many documents each key occurs."""
     df: Counter[str] = Counter()
     for opts in option_lists:
-        df.update({o.key for o in opts})
+        df.update({o[2] for o in opts})  # o.key
     return df
