@@ -80,7 +80,8 @@ def test_top_level_help_shows_the_app_usage_and_a_typo_is_an_unknown_command(cap
     code, out, err = _run(capsys, "serch", "ferry")
     assert code == 2 and err == (
         "corpus-reader: error: unknown command 'serch' (commands: docs, passages, annotate, "
-        "annotations, export, import, entities, index, search, tmx, topics, align)\n"
+        "annotations, export, import, entities, index, search, tmx, topics, align, align-links, "
+        "coverage, compare)\n"
     )
 
 

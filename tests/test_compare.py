@@ -285,7 +285,8 @@ def test_a_name_inflected_in_the_other_language_is_no_mismatch() -> None:
     b = document_from_bytes("b.txt", b"Ministeri Tuukan avaama uusi silta Oulussa.\n")
     c = compare(a, b)
     assert c.visible() == []
-    assert [m.kind for m in c.visible(min_confidence=0.4)] == ["name"]  # still listed below
+    below = [m.kind for m in c.visible(min_confidence=0.4)]
+    assert below and set(below) == {"name"}  # still listed below the floor
 
 
 def test_numbers_written_in_words_or_as_year_spans_agree() -> None:

@@ -50,7 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("align-links", help="the reader's alignment links: add, list, export")
     p.add_argument(
-        "action", choices=("link", "confirm", "unlink", "remove", "list", "export", "import")
+        "action",
+        choices=("link", "confirm", "unlink", "remove", "list", "export", "import"),
+        help="what to do with the reader's passage links",
     )
     p.add_argument("args", nargs="*", help="FILE_A FILE_B (link/confirm/unlink), ID, or FILE")
     p.add_argument("--a", type=_index, action="append", default=[], help="passage of FILE_A")

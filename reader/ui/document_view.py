@@ -463,7 +463,11 @@ class DocumentView(QTextEdit):
             self.viewport().update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+        self._programmatic_scroll += 1  # Qt moving the scroll bar on a resize is not the user
+        try:
+            super().resizeEvent(event)
+        finally:
+            self._programmatic_scroll -= 1
         self._margin_timer.start()  # never change the viewport inside its own resize
         self.schedule_refresh()
 
@@ -475,7 +479,11 @@ class DocumentView(QTextEdit):
         spare = self.width() - 2 * self.frameWidth() - BAR_SPACE - MAX_LINE_EM * em
         side = int(max(0, spare) / 2)
         if side != self.viewportMargins().left():
-            self.setViewportMargins(side, 0, 0, 0)
+            self._programmatic_scroll += 1
+            try:
+                self.setViewportMargins(side, 0, 0, 0)
+            finally:
+                self._programmatic_scroll -= 1
         if self.active and self._built:  # a new width re-wraps the text: keep the cursor in view
             self.scroll_to_passage(self.current)
         if self._built:

@@ -191,6 +191,8 @@ class Scorer:
 def _median(values: Sequence[int]) -> float:
     ordered = sorted(values)
     n = len(ordered)
+    if n == 0:  # a side with no content passages
+        return 0.0
     return (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
 
 
