@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QTextEdit
 
 if TYPE_CHECKING:
@@ -111,8 +111,10 @@ def extra_selections(self: DocumentView, first: int, last: int) -> list[QTextEdi
         fmt.setBackground(t.entity_colour(span.colour))
         fmt.setForeground(QColor(t.text))
         if span.entity == self.deco.focus_entity:
-            fmt.setFontWeight(QFont.Weight.Bold)
+            # lines over and under, not bold: a bolder font would re-wrap the passage and
+            # move the columns out of level
             fmt.setFontOverline(True)
+            fmt.setFontUnderline(True)
         add(span.start, span.end, fmt)
     for note in self._note_spans.overlapping(start, end):
         fmt = QTextCharFormat()

@@ -530,9 +530,19 @@ class DocumentView(QTextEdit):
         return (start, end) if end > start else None
 
     def clear_mouse_selection(self) -> None:
+        """Drop a mouse selection without moving the view (Qt would scroll to its cursor)."""
         cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return
+        bar = self.verticalScrollBar()
+        value = bar.value()
         cursor.clearSelection()
-        self.setTextCursor(cursor)
+        self._programmatic_scroll += 1
+        try:
+            self.setTextCursor(cursor)
+            bar.setValue(value)
+        finally:
+            self._programmatic_scroll -= 1
 
     def link_at(self, offset: int) -> str | None:
         for lk in self._links.overlapping(offset, offset + 1):
