@@ -20,7 +20,7 @@ from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence
 from reader.corpus.model import Corpus
 from reader.corpus.topics import BaseTopics, Topic
 
-FORMAT = 2
+FORMAT = 1
 KIND = "analysis"
 
 
@@ -60,7 +60,7 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
     data = {
         "format": FORMAT,
         "candidates": {
-            d: [[c.start, c.end, c.text, c.key, c.kind, c.evidence] for c in cs]
+            d: [[c.start, c.end, c.text, c.key, c.kind] for c in cs]
             for d, cs in index.candidates.items()
         },
         "languages": index._languages,
@@ -73,7 +73,7 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
                 e.languages,
                 e.documents,
                 e.colour,
-                [[o.doc, o.start, o.end, o.text, o.evidence] for o in e.occurrences],
+                [[o.doc, o.start, o.end, o.text] for o in e.occurrences],
             ]
             for e in index.entities
         ],
@@ -92,7 +92,7 @@ def load(blob: bytes) -> tuple[EntityIndex, BaseTopics, list[Topic], list[str]]:
             raise ValueError("another format")
         candidates = {
             d: [
-                Candidate(int(c[0]), int(c[1]), str(c[2]), str(c[3]), str(c[4]), str(c[5]))
+                Candidate(int(c[0]), int(c[1]), str(c[2]), str(c[3]), str(c[4]))
                 for c in cs
             ]
             for d, cs in data["candidates"].items()
@@ -105,7 +105,7 @@ def load(blob: bytes) -> tuple[EntityIndex, BaseTopics, list[Topic], list[str]]:
                 str(kind),
                 list(langs),
                 list(docs),
-                [Occurrence(str(o[0]), int(o[1]), int(o[2]), str(o[3]), str(o[4])) for o in occ],
+                [Occurrence(str(o[0]), int(o[1]), int(o[2]), str(o[3])) for o in occ],
                 int(colour),
             )
             for i, key, label, kind, langs, docs, colour, occ in data["entities"]
