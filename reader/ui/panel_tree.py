@@ -21,3 +21,14 @@ class PanelTree(QTreeWidget):
             self.itemActivated.emit(self.currentItem(), 0)
             return
         super().keyPressEvent(event)
+
+
+def focus_panel(dock, panel: PanelTree) -> None:
+    """Show a side panel's dock and give the panel the keys, its first row current."""
+    from PySide6.QtCore import Qt
+
+    dock.show()
+    dock.raise_()
+    panel.setFocus(Qt.FocusReason.OtherFocusReason)
+    if panel.currentItem() is None and panel.topLevelItemCount():
+        panel.setCurrentItem(panel.topLevelItem(0))

@@ -214,11 +214,6 @@ def change_links(w: MainWindow, action: str, pairs: list[tuple[str, str]]) -> No
 @command()
 def focus_entities(w: MainWindow) -> None:
     """Go to the entities panel (Enter steps through occurrences)"""
-    from PySide6.QtCore import Qt
+    from reader.ui.panel_tree import focus_panel
 
-    w.entities_dock.show()
-    w.entities_dock.raise_()
-    panel = w.entities_panel
-    panel.setFocus(Qt.FocusReason.OtherFocusReason)
-    if panel.currentItem() is None and panel.topLevelItemCount():
-        panel.setCurrentItem(panel.topLevelItem(0))
+    focus_panel(w.entities_dock, w.entities_panel)

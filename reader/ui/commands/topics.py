@@ -98,11 +98,6 @@ def document_move(w: MainWindow, target: str = "") -> None:
 @command()
 def focus_topics(w: MainWindow) -> None:
     """Go to the topics panel (Enter opens, Esc returns)"""
-    from PySide6.QtCore import Qt
+    from reader.ui.panel_tree import focus_panel
 
-    w.topics_dock.show()
-    w.topics_dock.raise_()
-    panel = w.topics_panel
-    panel.setFocus(Qt.FocusReason.OtherFocusReason)
-    if panel.currentItem() is None and panel.topLevelItemCount():
-        panel.setCurrentItem(panel.topLevelItem(0))
+    focus_panel(w.topics_dock, w.topics_panel)
