@@ -27,13 +27,22 @@ def run(target: str, conn: Any, cancel: Any, *args: Any, watch: bool = True) -> 
         else:
             raise ValueError(f"unknown job {target}")
     except _Cancelled:
-        conn.send(("cancelled", None))
+        _send(conn, ("cancelled", None))
+    except BrokenPipeError:  # the app is gone: nobody to answer
+        pass
     except Exception as exc:  # shown in the window, never a traceback
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        _send(conn, ("error", f"{type(exc).__name__}: {exc}"))
     else:
-        conn.send(("ok", result))
+        _send(conn, ("ok", result))
     finally:
         conn.close()
+
+
+def _send(conn: Any, message: tuple) -> None:
+    try:
+        conn.send(message)
+    except (BrokenPipeError, OSError):  # the app is gone (or closed the job): nobody to tell
+        pass
 
 
 class _Cancelled(Exception):

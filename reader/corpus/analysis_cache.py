@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence
 from reader.corpus.model import Corpus
 from reader.corpus.topics import BaseTopics, Topic
 
-FORMAT = 1
+FORMAT = 2
 KIND = "analysis"
 
 
@@ -47,6 +47,34 @@ def signature(
     return h.hexdigest()
 
 
+class LazyCandidates(Mapping[str, list[Candidate]]):
+    """Every document's candidates, each list decoded from its JSON when first asked for (a
+    corpus of 10,000 documents holds about a million of them; most are never looked at)."""
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = raw
+        self._done: dict[str, list[Candidate]] = {}
+
+    def __getitem__(self, doc_id: str) -> list[Candidate]:
+        found = self._done.get(doc_id)
+        if found is None:
+            try:
+                rows = json.loads(self._raw[doc_id])
+                found = [
+                    Candidate(int(c[0]), int(c[1]), str(c[2]), str(c[3]), str(c[4])) for c in rows
+                ]
+            except (ValueError, TypeError, IndexError):  # a damaged entry: none
+                found = []
+            self._done[doc_id] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 def _topic(t: Topic) -> list[Any]:
     return [t.id, t.label, t.documents, t.entities, t.origin, t.renamed]
 
@@ -59,8 +87,8 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
     """The parts of an analysis as compressed JSON."""
     data = {
         "format": FORMAT,
-        "candidates": {
-            d: [[c.start, c.end, c.text, c.key, c.kind] for c in cs]
+        "candidates": {  # one JSON string a document: read only when that document is
+            d: json.dumps([[c.start, c.end, c.text, c.key, c.kind] for c in cs], ensure_ascii=False)
             for d, cs in index.candidates.items()
         },
         "languages": index._languages,
@@ -90,13 +118,10 @@ def load(blob: bytes) -> tuple[EntityIndex, BaseTopics, list[Topic], list[str]]:
         data = json.loads(zlib.decompress(blob).decode("utf-8"))
         if data.get("format") != FORMAT:
             raise ValueError("another format")
-        candidates = {
-            d: [
-                Candidate(int(c[0]), int(c[1]), str(c[2]), str(c[3]), str(c[4]))
-                for c in cs
-            ]
-            for d, cs in data["candidates"].items()
-        }
+        raw = data["candidates"]
+        if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+            raise ValueError("candidates are not per-document JSON")
+        candidates = LazyCandidates(raw)
         entities = [
             Entity(
                 str(i),
