@@ -6,6 +6,7 @@ works and ends with one message: ("ok", result), ("cancelled", None) or ("error"
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,8 @@ def run(target: str, conn: Any, cancel: Any, *args: Any, watch: bool = True) -> 
 
 
 def _send(conn: Any, message: tuple) -> None:
-    try:
+    with contextlib.suppress(OSError):  # the app is gone (or closed the job): nobody to tell
         conn.send(message)
-    except (BrokenPipeError, OSError):  # the app is gone (or closed the job): nobody to tell
-        pass
 
 
 class _Cancelled(Exception):
