@@ -10,13 +10,14 @@ cached by the documents' hashes.
 from __future__ import annotations
 
 import threading
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from reader.corpus.align import TopicAlignment, align_topic
-from reader.corpus.entities import Entity, EntityIndex, find_entities
+from reader.corpus.entities import Candidate, Entity, EntityIndex, find_entities
 from reader.corpus.model import Corpus, Document
 from reader.corpus.topics import (
     DEFAULT_THRESHOLD,
@@ -268,8 +269,13 @@ def relink_index(index: EntityIndex, action: str, pairs: Sequence[tuple[str, str
             canon[other] = keep
         else:
             splits.append({a, b})
-    candidates = {}
-    for doc_id, cands in index.candidates.items():
+    # Only documents where a touched key is a shared entity can change (a key shared by no
+    # other document is the full analysis's business); unless none is: then look everywhere.
+    scan = {d for k in touched if (e := index.by_key(k)) is not None for d in e.documents}
+    doc_ids = [d for d in index.candidates if d in scan] if scan else list(index.candidates)
+    changed_docs: dict[str, list[Candidate]] = {}
+    for doc_id in doc_ids:
+        cands = index.candidates.get(doc_id, [])
         changed = None
         for n, c in enumerate(cands):
             if c.key not in touched:
@@ -284,10 +290,14 @@ def relink_index(index: EntityIndex, action: str, pairs: Sequence[tuple[str, str
                     changed = list(cands)
                 changed[n] = replace(c, key=key)
                 touched.add(key)
-        candidates[doc_id] = changed if changed is not None else cands
+        changed_docs[doc_id] = changed if changed is not None else cands
     languages = dict(index._languages)
-    subset = {d: [c for c in cs if c.key in touched] for d, cs in candidates.items()}
+    subset = {d: [c for c in cs if c.key in touched] for d, cs in changed_docs.items()}
     rebuilt = _build_entities(subset, languages, min_docs=2)
+    candidates = ChainMap(
+        {d: cs for d, cs in changed_docs.items() if cs is not index.candidates.get(d)},
+        index.candidates,
+    )
     kept = [e for e in index.entities if e.key not in touched]
     entities = sorted(
         [*kept, *rebuilt], key=lambda e: (-len(e.documents), -len(e.occurrences), e.key)
