@@ -83,16 +83,17 @@ class Analysis:
         return self._entities
 
     def entity_spans(self, doc_id: str) -> list[tuple[int, int, int, str]]:
-        """(start, end, colour, entity id) of the shared entities in one document, sorted."""
+        """(start, end, colour, entity id) of the shared entities in one document, sorted
+        (made from that document's candidates when first asked for)."""
         if self._spans is None:
-            by_doc: dict[str, list[tuple[int, int, int, str]]] = {}
-            for ent in self.index.entities:
-                for o in ent.occurrences:
-                    by_doc.setdefault(o.doc, []).append((o.start, o.end, ent.colour, ent.id))
-            for spans in by_doc.values():
-                spans.sort()
-            self._spans = by_doc
-        return self._spans.get(doc_id, [])
+            self._spans = {}
+        spans = self._spans.get(doc_id)
+        if spans is None:
+            spans = sorted(
+                (c.start, c.end, e.colour, e.id) for c, e in self.index.for_document(doc_id)
+            )
+            self._spans[doc_id] = spans
+        return spans
 
     def entity_at(self, doc_id: str, offset: int) -> Entity | None:
         """The shared entity whose occurrence covers `offset` of a document."""
