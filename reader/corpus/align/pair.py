@@ -21,6 +21,7 @@ from reader.corpus.align.scoring import (
     Side,
     side_of,
 )
+from reader.corpus.align.timed import all_timed, timed_pairs
 from reader.corpus.model import Document
 
 if TYPE_CHECKING:
@@ -166,8 +167,11 @@ def align_pair(
         for i, j in forbidden
         if i in pos_a and j in pos_b and pos_a[i] in at_a and pos_b[j] in at_b
     }
-    scorer = Scorer(a, b)
-    pairs = _auto_pairs(a, b, scorer, fixed, pos_a, pos_b, free_a, free_b, banned)
+    if all_timed(pa) and all_timed(pb):  # two subtitle files: by time on screen
+        pairs = timed_pairs(a.passages, b.passages, banned)
+    else:
+        scorer = Scorer(a, b)
+        pairs = _auto_pairs(a, b, scorer, fixed, pos_a, pos_b, free_a, free_b, banned)
     out = [
         AlignedPair(
             tuple(a.passages[i].index for i in ia),
