@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 from reader.corpus.model import Document, Passage
 from reader.ui.decorations import Decorations, SpanList, extra_selections
 from reader.ui.fonts import font_for_script
+from reader.ui.passage_window import WINDOW_CHARS, PassageWindow
 from reader.ui.qt_text import DisplayText
 from reader.ui.theme import LIGHT, Theme
 
@@ -39,10 +40,9 @@ MAX_LINE_EM = 42  # readable line length when a column is wide
 BAR_WIDTH = 4
 VISIBLE_MARGIN = 2  # passages decorated beyond the visible ones
 BAR_SPACE = 16  # room kept for the vertical scroll bar
-WINDOW_CHARS = 300_000  # a longer document shows a window of passages this long around the cursor
 
 
-class DocumentView(QTextEdit):
+class DocumentView(PassageWindow, QTextEdit):
     """One document, read-only; the window moves the current passage and sets decorations."""
 
     passage_clicked = Signal(int)
@@ -112,42 +112,6 @@ class DocumentView(QTextEdit):
             self._set_top_margin(*self._gap)
         self.schedule_refresh()
         self.built.emit()
-
-    # ----- the passage window of a very long document ---------------------------------------
-
-    def _window_around(self, index: int) -> tuple[int, int]:
-        """Passages around `index` holding about WINDOW_CHARS of text."""
-        n = len(self._passages)
-        lo = hi = max(0, min(index, n - 1))
-        budget = WINDOW_CHARS
-        while budget > 0 and (lo > 0 or hi < n - 1):
-            if hi < n - 1:
-                hi += 1
-                budget -= self._passages[hi].end - self._passages[hi].start
-            if lo > 0:
-                lo -= 1
-                budget -= self._passages[lo].end - self._passages[lo].start
-        return lo, hi + 1
-
-    def _ensure_in_window(self, index: int) -> None:
-        """Move the window so that passage `index` is in it (the view keeps what it shows
-        where it can)."""
-        if not self._built or self._base <= index < self._stop:
-            return
-        self._rewindow(index)
-
-    def _rewindow(self, index: int) -> None:
-        self._base, self._stop = self._window_around(index)
-        self._display = None
-        gap = self._gap
-        self._gap = None
-        self.setDocument(self._build_document())
-        if gap is not None:
-            self.set_gap(*gap)
-        self.schedule_refresh()
-
-    def in_window(self, index: int) -> bool:
-        return self._base <= index < self._stop
 
     def passage(self, index: int) -> Passage:
         """Passage `index` of the document."""
@@ -324,21 +288,6 @@ class DocumentView(QTextEdit):
         if not self._programmatic_scroll:
             self._follow_window_edge()
             self.user_scrolled.emit()
-
-    def _follow_window_edge(self) -> None:
-        """Scrolled by hand to an end of the window: move the window on, keeping the passage
-        at the top of the screen where it is."""
-        if not self._windowed or not self._built:
-            return
-        bar = self.verticalScrollBar()
-        near_end = bar.value() >= bar.maximum() - 2 and self._stop < self.passage_count
-        near_start = bar.value() <= bar.minimum() + 2 and self._base > 0
-        if not (near_end or near_start):
-            return
-        anchor = self.passage_at_y(0)
-        y = self.passage_top(anchor)
-        self._rewindow(anchor)
-        self.scroll_passage_to(anchor, y)
 
     # ----- gaps (a passage of another column with no partner here) -------------------------
 
