@@ -147,13 +147,17 @@ def annotation_here(w: MainWindow) -> Any:
     return here[0] if here else None
 
 
-@command(name="edit-annotation")
-def edit_annotation_here(w: MainWindow) -> None:
-    """Edit the note on the cursor passage"""
+def _note_here(w: MainWindow) -> Any:
     ann = annotation_here(w)
     if ann is None:
         raise CommandError("No note on this passage")
-    edit_annotation(w, ann.id)
+    return ann
+
+
+@command(name="edit-annotation")
+def edit_annotation_here(w: MainWindow) -> None:
+    """Edit the note on the cursor passage"""
+    edit_annotation(w, _note_here(w).id)
 
 
 def delete_annotation(w: MainWindow, annotation_id: str) -> None:
@@ -172,10 +176,7 @@ def delete_annotation(w: MainWindow, annotation_id: str) -> None:
 @command(name="delete-annotation")
 def delete_annotation_here(w: MainWindow) -> None:
     """Delete the note on the cursor passage (u undoes)"""
-    ann = annotation_here(w)
-    if ann is None:
-        raise CommandError("No note on this passage")
-    delete_annotation(w, ann.id)
+    delete_annotation(w, _note_here(w).id)
 
 
 def reattach_annotation(w: MainWindow, annotation_id: str) -> None:
