@@ -399,6 +399,22 @@ _COLUMNS = (
     'id, document, sha256, start, "end", quote, prefix, suffix, note, color, status, '
     "created, modified, deleted"
 )
+# what a known id takes from the incoming row (used by every insert of an annotation)
+UPSERT = (
+    "ON CONFLICT(id) DO UPDATE SET document = excluded.document, sha256 = excluded.sha256,"
+    ' start = excluded.start, "end" = excluded."end", quote = excluded.quote,'
+    " prefix = excluded.prefix, suffix = excluded.suffix, note = excluded.note,"
+    " color = excluded.color, status = excluded.status, created = excluded.created,"
+    " modified = excluded.modified, deleted = excluded.deleted"
+)
+
+
+def row_of(ann: Annotation) -> tuple:
+    """An annotation's values in the order of `_COLUMNS`."""
+    return (
+        ann.id, ann.document, ann.sha256, ann.start, ann.end, ann.quote, ann.prefix, ann.suffix,
+        ann.note, ann.color, ann.status, ann.created, ann.modified, ann.deleted,
+    )  # fmt: skip
 
 
 class Store:
@@ -586,27 +602,8 @@ class Store:
         self._ensure_document(ann.document, ann.sha256)
         self.conn.execute(
             f"INSERT INTO annotations({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(id) DO UPDATE SET document = excluded.document, sha256 = excluded.sha256,"
-            ' start = excluded.start, "end" = excluded."end", quote = excluded.quote,'
-            " prefix = excluded.prefix, suffix = excluded.suffix, note = excluded.note,"
-            " color = excluded.color, status = excluded.status, created = excluded.created,"
-            " modified = excluded.modified, deleted = excluded.deleted",
-            (
-                ann.id,
-                ann.document,
-                ann.sha256,
-                ann.start,
-                ann.end,
-                ann.quote,
-                ann.prefix,
-                ann.suffix,
-                ann.note,
-                ann.color,
-                ann.status,
-                ann.created,
-                ann.modified,
-                ann.deleted,
-            ),
+            + UPSERT,
+            row_of(ann),
         )
         self.conn.execute("DELETE FROM annotation_tags WHERE annotation = ?", (ann.id,))
         self.conn.executemany(

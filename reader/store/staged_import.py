@@ -13,7 +13,16 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
-from reader.store.annotations import _COLUMNS, Annotation, Change, MergeResult, Store, now_iso
+from reader.store.annotations import (
+    _COLUMNS,
+    UPSERT,
+    Annotation,
+    Change,
+    MergeResult,
+    Store,
+    now_iso,
+    row_of,
+)
 from reader.store.db import StoreError, describe, transaction
 
 BATCH = 2000
@@ -44,26 +53,8 @@ class StagedImport:
 
     def add(self, ann: Annotation) -> None:
         """Stage an annotation `Annotation.validated` returned."""
-        self._rows.append(
-            (
-                self._count,
-                ann.id,
-                ann.document,
-                ann.sha256,
-                ann.start,
-                ann.end,
-                ann.quote,
-                ann.prefix,
-                ann.suffix,
-                ann.note,
-                ann.color,
-                ann.status,
-                ann.created,
-                ann.modified,
-                ann.deleted,
-                json.dumps(list(ann.tags), ensure_ascii=False),
-            )
-        )
+        tags = json.dumps(list(ann.tags), ensure_ascii=False)
+        self._rows.append((self._count, *row_of(ann), tags))
         self._count += 1
         if len(self._rows) >= BATCH:
             self._flush()
@@ -116,12 +107,7 @@ class StagedImport:
             conn.execute(
                 f"INSERT INTO annotations ({_COLUMNS}) SELECT {cols} FROM temp.import_stage s "
                 f"JOIN temp.import_decision d ON d.n = s.n WHERE {written} ORDER BY s.n "
-                "ON CONFLICT(id) DO UPDATE SET document = excluded.document, "
-                'sha256 = excluded.sha256, start = excluded.start, "end" = excluded."end", '
-                "quote = excluded.quote, prefix = excluded.prefix, suffix = excluded.suffix, "
-                "note = excluded.note, color = excluded.color, status = excluded.status, "
-                "created = excluded.created, modified = excluded.modified, "
-                "deleted = excluded.deleted"
+                + UPSERT
             )
             conn.execute(
                 "DELETE FROM annotation_tags WHERE annotation IN "
