@@ -13,23 +13,27 @@ top, in order, from plain `(op, args)` records such as the store keeps.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import heapq
 import math
-import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from reader.corpus.manifest import (  # noqa: F401  (MANIFEST_NAME, parse_manifest re-exported)
+    MANIFEST_NAME,
+    ManifestError,
+    ManifestTopic,
+    manifest_assignments,
+    parse_manifest,
+    read_manifest,
+)
 from reader.corpus.model import Corpus, Document
 
 if TYPE_CHECKING:
     from reader.corpus.entities import Candidate, EntityIndex
 
-MANIFEST_NAME = "topics.toml"
 DEFAULT_THRESHOLD = 0.25
 # How far the similarity leans on the smaller document: 1 = overlap coefficient (a short
 # version is fully "inside" a long one), 0.5 = cosine-like. Versions differ in length.
@@ -40,18 +44,6 @@ TOP_ENTITIES = 8
 # Keys in more documents than this (or 2 * sqrt(corpus size)) are too common to suggest
 # pairs of documents by themselves; they still count in the similarity of pairs found.
 RARE_KEY_DOCS = 10
-
-
-class ManifestError(ValueError):
-    """`topics.toml` cannot be used; the message says where and why."""
-
-
-@dataclass(frozen=True, slots=True)
-class ManifestTopic:
-    """A topic named in `topics.toml`: its name and the document paths (or globs) it holds."""
-
-    name: str
-    documents: tuple[str, ...]
 
 
 class TopicEdit(NamedTuple):
@@ -109,76 +101,8 @@ class Topics:
         return {"topics": [t.to_json() for t in self.topics], "warnings": list(self.warnings)}
 
 
-# --- manifest ---------------------------------------------------------------------------
-
-
-def parse_manifest(text: str, source: str = MANIFEST_NAME) -> list[ManifestTopic]:
-    """Topics of a manifest:
-
-    ```toml
-    [[topic]]
-    name = "Sora and China's AI race"
-    documents = ["000_ec4c.txt", "vi/*.txt"]
-    ```
-    """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"{source}: not valid TOML: {exc}") from exc
-    entries = data.get("topic", [])
-    if not isinstance(entries, list):
-        raise ManifestError(f"{source}: `topic` must be an array of tables ([[topic]])")
-    topics = []
-    for n, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            raise ManifestError(f"{source}: topic {n} is not a table")
-        name = entry.get("name")
-        docs = entry.get("documents")
-        if not isinstance(name, str) or not name.strip():
-            raise ManifestError(f"{source}: topic {n} needs a `name` (text)")
-        if not isinstance(docs, list) or not all(isinstance(d, str) for d in docs):
-            raise ManifestError(f"{source}: topic {name!r} needs `documents`, a list of paths")
-        topics.append(ManifestTopic(name.strip(), tuple(d.strip().lstrip("./") for d in docs)))
-    return topics
-
-
-def read_manifest(root: Path) -> list[ManifestTopic]:
-    """Topics named in `root/topics.toml`; none when there is no such file."""
-    path = Path(root) / MANIFEST_NAME
-    if not path.is_file():
-        return []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"{path}: unreadable: {exc}") from exc
-    return parse_manifest(text, str(path))
-
-
 def _short_hash(text: str) -> str:
     return hashlib.blake2s(text.encode("utf-8"), digest_size=5).hexdigest()
-
-
-def _manifest_assignments(
-    documents: Sequence[Document], manifest: Sequence[ManifestTopic], warnings: list[str]
-) -> dict[str, ManifestTopic]:
-    """doc id -> the first manifest topic that names it."""
-    assigned: dict[str, ManifestTopic] = {}
-    for mt in manifest:
-        for pattern in mt.documents:
-            hits = [
-                d for d in documents if d.path == pattern or fnmatch.fnmatchcase(d.path, pattern)
-            ]
-            if not hits:
-                warnings.append(f"topics.toml: {mt.name!r} names {pattern!r}, not in the corpus")
-            for doc in hits:
-                if doc.id in assigned and assigned[doc.id] is not mt:
-                    warnings.append(
-                        f"topics.toml: {doc.path} is in {assigned[doc.id].name!r} "
-                        f"and {mt.name!r}; kept the first"
-                    )
-                    continue
-                assigned[doc.id] = mt
-    return assigned
 
 
 # --- similarity -------------------------------------------------------------------------
@@ -367,7 +291,7 @@ def cluster_topics(
     warnings: list[str] = []
     keys = {d.id: document_keys(index.candidates.get(d.id, ())) for d in documents}
     idf = idf_weights([keys[d.id] for d in documents])
-    assigned = _manifest_assignments(documents, manifest, warnings)
+    assigned = manifest_assignments(documents, manifest, warnings)
 
     topics: list[Topic] = []
     by_manifest: dict[str, Topic] = {}

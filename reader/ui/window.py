@@ -113,7 +113,9 @@ class MainWindow(QMainWindow):
         self.registry.error.connect(self.show_error)
         self.ops.failed.connect(self.show_error)
         self.jobs.failed.connect(lambda kind, msg: self.show_error(f"{kind} failed: {msg}"))
-        self.keymap = self._load_keymap(keymap_path)
+        from reader.ui.keymap import load_keymap
+
+        self.keymap = load_keymap(keymap_path) if keymap_path is not None else load_keymap()
         register_all(self, self.registry)
         self._build_ui()
         self.loading = Loading(self)
@@ -138,8 +140,7 @@ class MainWindow(QMainWindow):
         """With the "system" theme: take the desktop's scheme now and whenever it switches."""
         from PySide6.QtGui import QGuiApplication
 
-        if self.state.theme == "system" and system_prefers_dark() != self.theme.dark:
-            self.apply_theme_choice("system")
+        self._desktop_scheme_changed()
         if isinstance(QGuiApplication.instance(), QGuiApplication):
             QGuiApplication.styleHints().colorSchemeChanged.connect(self._desktop_scheme_changed)
 
@@ -155,11 +156,6 @@ class MainWindow(QMainWindow):
         store.subscribe(self._store_changed)
         if self.session.analysis is not None:
             self.reload_annotations()
-
-    def _load_keymap(self, path: Path | None) -> Any:
-        from reader.ui.keymap import load_keymap
-
-        return load_keymap(path) if path is not None else load_keymap()
 
     def _install_keys(self) -> Any:
         """Key dispatcher, palette and key help."""
@@ -396,12 +392,6 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QFont
 
         return self.area.view.reading_font() if self.area.columns else QFont()
-
-    def confirm_open_link(self, href: str) -> None:
-        """Open a link only after showing its address, and only http(s)."""
-        from reader.ui.commands.view import confirm_open_link
-
-        confirm_open_link(self, href)
 
     def concordance_view(self) -> Any:
         """The concordance view in its dock, made the first time it is asked for."""

@@ -41,7 +41,7 @@ def _guard(w: MainWindow, func: Any) -> Any:
 
 def connect_views(w: MainWindow) -> None:
     """Connect panels, columns, session, operations and modes (once, at build)."""
-    from reader.ui.commands import entities, notes, search
+    from reader.ui.commands import entities, notes, search, view
 
     s = w.session
     w.topics_panel.topic_chosen.connect(_guard(w, w.open_topic))
@@ -59,14 +59,14 @@ def connect_views(w: MainWindow) -> None:
     panel.leave.connect(w.focus_columns)
     w.note_editor.save_requested.connect(lambda: w.registry.run("note-save"))
     w.note_editor.cancel_requested.connect(lambda: w.registry.run("escape"))
-    w.note_editor.link_clicked.connect(w.confirm_open_link)
+    w.note_editor.link_clicked.connect(lambda href: view.confirm_open_link(w, href))
     w.search_bar.submitted.connect(lambda q, scope: search.submitted(w, q, scope))
     w.search_bar.closed.connect(lambda: search.close_search(w))
 
     w.area.cursor_moved.connect(lambda doc, passage: _cursor_moved(w, doc, passage))
     w.area.layout_changed.connect(lambda: _layout_changed(w))
     w.area.column_hovered.connect(lambda c, off, pos: _hovered(w, c, off, pos))
-    w.area.link_activated.connect(w.confirm_open_link)
+    w.area.link_activated.connect(lambda href: view.confirm_open_link(w, href))
 
     s.analysis_changed.connect(lambda: _analysis_changed(w))
     s.topic_changed.connect(lambda: _topic_changed(w))

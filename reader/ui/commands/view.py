@@ -122,9 +122,9 @@ def open_link(w: MainWindow) -> None:
     if not links:
         raise CommandError("No link in this passage")
     if len(links) == 1:
-        w.confirm_open_link(links[0])
+        confirm_open_link(w, links[0])
         return
-    w.choose("Open which link?", [(h, h) for h in links], w.confirm_open_link)
+    w.choose("Open which link?", [(h, h) for h in links], lambda h: confirm_open_link(w, h))
 
 
 @command()
