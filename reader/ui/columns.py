@@ -28,19 +28,32 @@ TITLE_POINT_SIZE = 11.0
 
 
 class ElidedLabel(QLabel):
-    """A one-line label that shortens its text in the middle with … to fit its width (the
-    full text is its tooltip and goes to the status bar)."""
+    """A one-line label that shortens its text with … to fit its width (in the middle unless
+    told otherwise); `full_text` keeps the whole."""
 
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        elide: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle,
+    ) -> None:
         super().__init__(parent)
         self.full_text = text
+        self.elide_mode = elide
         self.setMinimumWidth(40)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self._elide()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self.full_text, Qt.TextElideMode.ElideMiddle, self.width()))
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(40, self.width())
+        self.setText(self.fontMetrics().elidedText(self.full_text, self.elide_mode, width))
 
 
 class DocumentColumn(QFrame):
@@ -88,6 +101,7 @@ class DocumentColumn(QFrame):
     def set_zoom(self, zoom: float) -> None:
         """Follow the reading size in the title."""
         self.title.setFont(font_for_script(self.doc.script, TITLE_POINT_SIZE + zoom * 0.5))
+        self.title.set_full_text(self.title.full_text)  # cut again for the new size
 
     def set_focused(self, focused: bool) -> None:
         self.setProperty("focused", "true" if focused else "false")

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
+
+from reader.ui.columns import ElidedLabel
 
 if TYPE_CHECKING:
     from reader.ui.window import MainWindow
@@ -17,34 +19,20 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-class MessageLabel(QLabel):
-    """A one-line label that shows as much of its message as fits, the whole on hover."""
+class MessageLabel(ElidedLabel):
+    """A status-bar label: one line of message, as much as fits, the whole on hover."""
 
     def __init__(self, name: str = "messageLabel", elide=Qt.TextElideMode.ElideRight) -> None:
-        super().__init__("")
-        self.full_text = ""
-        self.elide_mode = elide
+        super().__init__("", elide=elide)
         self.setObjectName(name)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(40)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def set_message(self, text: str) -> None:
-        self.full_text = one_line(text)
+        self.set_full_text(one_line(text))
         self.setToolTip(self.full_text if len(self.full_text) > 60 else "")
-        self._elide()
 
     def text_shown(self) -> str:
         return self.full_text
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        metrics = self.fontMetrics()
-        width = max(40, self.width())
-        self.setText(metrics.elidedText(self.full_text, self.elide_mode, width))
 
 
 class StatusBar:
