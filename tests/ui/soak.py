@@ -101,10 +101,11 @@ def _act(w, action: object, rng: random.Random) -> None:
 
 def settle_events() -> None:
     """Let the events an action posted run (layouts, timers of 0 ms): what the reader sees
-    one frame later."""
+    one frame later. Showing a column takes a chain of such rounds (layout request, resize,
+    fitting the line length, levelling), each well under a millisecond."""
     from PySide6.QtCore import QEvent
 
-    for _ in range(3):
+    for _ in range(8):
         QApplication.processEvents()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # as the app's loop does
         time.sleep(0.002)
