@@ -18,8 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.store.anchoring import find_anchor
 from reader.store.db import StoreError, connect, resolve_path, transaction
+from reader.store.edit_tables import UserEdits
+from reader.store.reanchor import Reanchoring
 from reader.store.records import (  # noqa: F401  (re-exported: the store's public names)
     _SHA256,
     COLOR_NAMES,
@@ -113,7 +114,7 @@ def row_of(ann: Annotation) -> tuple:
     )  # fmt: skip
 
 
-class Store:
+class Store(Reanchoring, UserEdits):
     """The annotation store on one SQLite file. Not thread-safe: one Store per thread."""
 
     def __init__(
@@ -297,8 +298,7 @@ class Store:
         """Insert or replace one annotation row and its tags (inside a transaction)."""
         self._ensure_document(ann.document, ann.sha256)
         self.conn.execute(
-            f"INSERT INTO annotations({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            + UPSERT,
+            f"INSERT INTO annotations({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) " + UPSERT,
             row_of(ann),
         )
         self.conn.execute("DELETE FROM annotation_tags WHERE annotation = ?", (ann.id,))
@@ -443,9 +443,7 @@ class Store:
         self._notify(Change("annotation", "updated", (new.id,)))
         return new
 
-    def merge(
-        self, incoming: Iterable[Annotation], restore_deleted: bool = False
-    ) -> MergeResult:
+    def merge(self, incoming: Iterable[Annotation], restore_deleted: bool = False) -> MergeResult:
         """Import annotations in one transaction: new ids are added, known ids are replaced
         only when the incoming `modified` is newer. Tombstones count as known: a note deleted
         here after the file was written stays deleted (listed in `deleted_here`) unless
@@ -466,195 +464,6 @@ class Store:
         changed = (*result.added, *result.updated, *result.restored)
         if changed:
             self._notify(Change("annotation", "imported", changed))
-
-    # re-anchoring -----------------------------------------------------------------------------
-
-    def reanchor(
-        self, doc: Document, *, location: str | os.PathLike[str] | None = None
-    ) -> list[Annotation]:
-        """Find this document's annotations in its current text; store and return the changed.
-
-        An annotation whose version and quote still hold is left alone. Otherwise it is found
-        again (`anchored` at the same place, `moved` elsewhere) or marked `orphaned`, keeping
-        its old quote, context and version so a later text (or the user) can place it again.
-        Orphans are not searched again in a text they were already searched in.
-
-        Only positions, quote, context, version and status are written, in one transaction
-        that reads each annotation again: a note edited or a delete committed meanwhile by
-        another process is kept (a tombstone is never brought back), and an annotation whose
-        anchor changed meanwhile is decided again from its current state. On a read-only
-        store the changes are returned but not saved.
-        """
-        with self._read_snapshot():
-            record = self.document(doc.path)
-            planned = {
-                a.id: (_anchor_state(a), _reanchored(doc, record, a))
-                for a in self.list(document=doc.path)
-            }
-        changed = [new for _, new in planned.values() if new is not None]
-        searched = (
-            record is not None and record.sha256 == doc.sha256 and (record.length == len(doc.text))
-        )
-        location_known = location is None or (
-            record is not None and record.location == str(Path(location).absolute())
-        )
-        if self.read_only or not (changed or not searched or not location_known):
-            return changed
-        changed = []
-        with transaction(self.conn):
-            current = self.document(doc.path)
-            for ann in self.list(document=doc.path):
-                plan = planned.get(ann.id)
-                if plan is not None and plan[0] == _anchor_state(ann) and current == record:
-                    new = plan[1]
-                else:  # added or re-anchored meanwhile: decide from what is stored now
-                    new = _reanchored(doc, current, ann)
-                if new is None:
-                    continue
-                new = replace(
-                    ann, **{k: getattr(new, k) for k in _ANCHOR_FIELDS}
-                )  # the note, tags, colour and times stay as stored now
-                self.conn.execute(
-                    'UPDATE annotations SET sha256 = ?, start = ?, "end" = ?, quote = ?, '
-                    "prefix = ?, suffix = ?, status = ? WHERE id = ? AND deleted IS NULL",
-                    (*_anchor_state(new), new.id),
-                )
-                changed.append(new)
-            self._record_document(doc.path, doc.sha256, len(doc.text), location)
-        if changed:
-            self._notify(Change("annotation", "reanchored", tuple(a.id for a in changed)))
-        return changed
-
-    @contextlib.contextmanager
-    def _read_snapshot(self) -> Iterator[None]:
-        """Reads inside see one consistent state of the store (a deferred transaction)."""
-        self.conn.execute("BEGIN")
-        try:
-            yield
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                self.conn.execute("COMMIT")
-
-    # entity links -----------------------------------------------------------------------------
-
-    def set_entity_link(self, key_a: str, key_b: str, action: str = "link") -> EntityLink:
-        """Record that two entity keys are the same (`link`) or not (`unlink`)."""
-        if action not in ("link", "unlink"):
-            raise AnnotationError("action must be 'link' or 'unlink'")
-        if not key_a or not key_b or key_a == key_b:
-            raise AnnotationError("an entity link needs two different, non-empty keys")
-        a, b = sorted((key_a, key_b))
-        stamp = now_iso()
-        with transaction(self.conn):
-            self.conn.execute(
-                "INSERT INTO entity_links(key_a, key_b, action, modified) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(key_a, key_b) DO UPDATE SET action = excluded.action, "
-                "modified = excluded.modified",
-                (a, b, action, stamp),
-            )
-        self._notify(Change("entity_link", action, (a, b)))
-        return EntityLink(a, b, action, stamp)
-
-    def link_entities(self, key_a: str, key_b: str) -> EntityLink:
-        return self.set_entity_link(key_a, key_b, "link")
-
-    def unlink_entities(self, key_a: str, key_b: str) -> EntityLink:
-        return self.set_entity_link(key_a, key_b, "unlink")
-
-    def forget_entity_link(self, key_a: str, key_b: str) -> EntityLink | None:
-        """Remove the user's decision about two keys (undo); returns what was there."""
-        a, b = sorted((key_a, key_b))
-        with transaction(self.conn):
-            row = self.conn.execute(
-                "SELECT key_a, key_b, action, modified FROM entity_links "
-                "WHERE key_a = ? AND key_b = ?",
-                (a, b),
-            ).fetchone()
-            self.conn.execute("DELETE FROM entity_links WHERE key_a = ? AND key_b = ?", (a, b))
-        if row:
-            self._notify(Change("entity_link", "forgotten", (a, b)))
-        return EntityLink(*row) if row else None
-
-    def entity_links(self) -> list[EntityLink]:
-        rows = self.conn.execute(
-            "SELECT key_a, key_b, action, modified FROM entity_links ORDER BY key_a, key_b"
-        )
-        return [EntityLink(*r) for r in rows]
-
-    # topic edits ------------------------------------------------------------------------------
-
-    def _add_topic_edit(
-        self, kind: str, topic: str, document: str | None, value: str | None
-    ) -> TopicEdit:
-        if not topic or (kind != "move" and not value):
-            raise AnnotationError(f"a topic {kind} needs a topic and a value")
-        stamp = now_iso()
-        with transaction(self.conn):
-            cur = self.conn.execute(
-                "INSERT INTO topic_edits(kind, document, topic, value, created) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (kind, document, topic, value, stamp),
-            )
-            edit = TopicEdit(int(cur.lastrowid or 0), kind, topic, document, value, stamp)
-        self._notify(Change("topic_edit", kind, (str(edit.id),)))
-        return edit
-
-    def move_document(self, document: str, topic: str) -> TopicEdit:
-        """The user put `document` (corpus-relative path) in `topic`."""
-        return self._add_topic_edit("move", topic, check_document_path(document), None)
-
-    def rename_topic(self, topic: str, label: str) -> TopicEdit:
-        return self._add_topic_edit("rename", topic, None, label)
-
-    def merge_topics(self, topic: str, into: str) -> TopicEdit:
-        """The user merged `topic` into `into`."""
-        return self._add_topic_edit("merge", topic, None, into)
-
-    def topic_edits(self) -> list[TopicEdit]:
-        """All topic edits in the order they were made (apply them in this order)."""
-        rows = self.conn.execute(
-            "SELECT id, kind, topic, document, value, created FROM topic_edits ORDER BY id"
-        )
-        return [TopicEdit(*r) for r in rows]
-
-    def remove_topic_edit(self, edit_id: int) -> None:
-        """Undo one topic edit."""
-        with transaction(self.conn):
-            self.conn.execute("DELETE FROM topic_edits WHERE id = ?", (edit_id,))
-        self._notify(Change("topic_edit", "removed", (str(edit_id),)))
-
-    # caches keyed by document hash ------------------------------------------------------------
-
-    def cache_get(self, sha256: str, kind: str, version: int = 1) -> bytes | None:
-        """Cached derived data for a document version, or None (also when the version differs)."""
-        row = self.conn.execute(
-            "SELECT CAST(data AS BLOB) FROM doc_cache "
-            "WHERE sha256 = ? AND kind = ? AND version = ?",
-            (sha256, kind, version),
-        ).fetchone()
-        return bytes(row[0]) if row else None
-
-    def cache_put(self, sha256: str, kind: str, data: bytes, version: int = 1) -> None:
-        with transaction(self.conn):
-            self.conn.execute(
-                "INSERT OR REPLACE INTO doc_cache(sha256, kind, version, data, created) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (sha256, kind, version, data, now_iso()),
-            )
-
-    def cache_drop(self, keep: Iterable[str] | None = None) -> int:
-        """Drop cached data of document versions not in `keep` (all when None); return rows."""
-        with transaction(self.conn):
-            if keep is None:
-                cur = self.conn.execute("DELETE FROM doc_cache")
-            else:
-                self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep_hashes(sha256 TEXT)")
-                self.conn.execute("DELETE FROM keep_hashes")
-                self.conn.executemany("INSERT INTO keep_hashes VALUES (?)", [(h,) for h in keep])
-                cur = self.conn.execute(
-                    "DELETE FROM doc_cache WHERE sha256 NOT IN (SELECT sha256 FROM keep_hashes)"
-                )
-        return cur.rowcount
 
 
 __all__ = [
@@ -703,48 +512,6 @@ def _new_annotation(
         created=stamp,
         modified=stamp,
     ).validated()
-
-
-_ANCHOR_FIELDS = ("sha256", "start", "end", "quote", "prefix", "suffix", "status")
-
-
-def _anchor_state(ann: Annotation) -> tuple[Any, ...]:
-    """The fields re-anchoring reads and writes, in `_ANCHOR_FIELDS` order."""
-    return tuple(getattr(ann, k) for k in _ANCHOR_FIELDS)
-
-
-def _reanchored(doc: Document, record: DocumentRecord | None, ann: Annotation) -> Annotation | None:
-    """`ann` placed in `doc`'s current text, or None when it stays as it is.
-
-    `record` is the document's stored row: when it already holds this version, an orphan was
-    searched for in this text before and is not searched again.
-    """
-    text = doc.text
-    holds = ann.end <= len(text) and text[ann.start : ann.end] == ann.quote
-    if ann.sha256 == doc.sha256 and holds:
-        # an orphan whose text came back as it was is anchored again
-        return replace(ann, status="anchored") if ann.status == "orphaned" else None
-    searched = record is not None and record.sha256 == doc.sha256 and record.length == len(text)
-    if ann.status == "orphaned" and searched:
-        return None
-    old_length = record.length if record and record.sha256 == ann.sha256 else None
-    anchor = find_anchor(text, ann.quote, ann.prefix, ann.suffix, ann.start, old_length)
-    if anchor is None:
-        new = replace(ann, status="orphaned")
-    else:
-        quote, prefix, suffix = quote_context(text, anchor.start, anchor.end)
-        same = anchor.start == ann.start and anchor.end == ann.end and quote == ann.quote
-        new = replace(
-            ann,
-            sha256=doc.sha256,
-            start=anchor.start,
-            end=anchor.end,
-            quote=quote,
-            prefix=prefix,
-            suffix=suffix,
-            status="anchored" if same and ann.status != "moved" else "moved",
-        )
-    return None if new == ann else new
 
 
 def _from_row(r: Sequence[Any], tags: tuple[str, ...]) -> Annotation:

@@ -247,7 +247,7 @@ def test_quote_context_uses_32_characters_each_side():
 
 
 def test_orphans_are_searched_once_per_version_of_the_text(store: Store, monkeypatch):
-    import reader.store.annotations as annotations_module
+    import reader.store.reanchor as annotations_module
 
     _, ann = _annotate(store, STORY, "Fishermen on the river")
     calls = []
