@@ -55,6 +55,7 @@ def _load(conn: Any, cancel: Any, root: str, links: list, edits: list, db: str |
         analysis_parts_of,
         load_with_progress,
     )
+    from reader.store.analysis_store import keep_analysis, stored_analysis
 
     def progress(done: int, total: int, text: str) -> None:
         conn.send(("progress", done, total, text))
@@ -66,12 +67,12 @@ def _load(conn: Any, cancel: Any, root: str, links: list, edits: list, db: str |
         try:
             if corpus is None:
                 corpus = load_with_progress(Path(root), progress, cancel.is_set)
-            parts = _cached_analysis(store, corpus, links, edits)
+            parts = stored_analysis(store, corpus, links, edits)
             if parts is None:
                 parts = analysis_parts_of(
                     analyse_with_progress(corpus, links, edits, progress, cancel.is_set)
                 )
-                _keep_analysis(store, corpus, links, edits, parts)
+                keep_analysis(store, corpus, links, edits, parts)
         except Cancelled:
             raise _Cancelled from None
     finally:
@@ -101,53 +102,6 @@ def _indexed_corpus(conn: Any, root: Path) -> Any:
         return corpus if corpus.documents else None
     except Exception:
         return None
-
-
-def _analysis_key(corpus: Any, links: list, edits: list) -> str:
-    from reader.corpus.analysis_cache import code_version, signature
-    from reader.corpus.topics import DEFAULT_THRESHOLD
-
-    return signature(corpus, links, edits, DEFAULT_THRESHOLD, code_version())
-
-
-def _cached_analysis(conn: Any, corpus: Any, links: list, edits: list) -> Any:
-    """The analysis stored for exactly these documents, links and edits (None: a miss)."""
-    if conn is None:
-        return None
-    from reader.corpus.analysis_cache import KIND, load
-
-    try:
-        row = conn.execute(
-            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
-            (_analysis_key(corpus, links, edits), KIND),
-        ).fetchone()
-        return load(bytes(row[0])) if row else None
-    except Exception:  # unreadable or damaged: analyse again
-        return None
-
-
-def _keep_analysis(conn: Any, corpus: Any, links: list, edits: list, parts: Any) -> None:
-    """Store the analysis for the next opening (the three newest are kept)."""
-    if conn is None:
-        return
-    from reader.corpus.analysis_cache import KIND, dump
-    from reader.store.db import transaction
-
-    try:
-        blob = dump(*parts)
-        with transaction(conn):
-            conn.execute(
-                "DELETE FROM doc_cache WHERE kind = ? AND sha256 NOT IN (SELECT sha256 FROM "
-                "doc_cache WHERE kind = ? ORDER BY created DESC LIMIT 2)",
-                (KIND, KIND),
-            )
-            conn.execute(
-                "INSERT INTO doc_cache(sha256, kind, version, data, created) "
-                "VALUES (?, ?, 1, ?, datetime('now'))",
-                (_analysis_key(corpus, links, edits), KIND, blob),
-            )
-    except Exception:  # a full or read-only store: the next opening analyses again
-        pass
 
 
 def _index(conn: Any, cancel: Any, root: str, db: str) -> Any:

@@ -94,3 +94,35 @@ def test_align_error_names_the_unreadable_file(capsys, tmp_path, no_default_stor
     assert main(["align", str(good), str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.txt" in err and "binary" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_second_reading_command_uses_the_stored_analysis(
+    capsys, corpus, tmp_path, no_default_store, monkeypatch
+) -> None:
+    """`topics` analyses once; `entities`, `topics` and `coverage` then read what it stored,
+    until a file, a link or `topics.toml` changes."""
+    import reader.commands.analysed as analysed
+
+    db = str(tmp_path / "index.sqlite3")
+    first = run_json(capsys, "topics", str(corpus), "--json", "--db", db)
+    real = analysed.analyse
+    calls: list[int] = []
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysed, "analyse", counting)
+    assert run_json(capsys, "topics", str(corpus), "--json", "--db", db) == first
+    entities = run_json(capsys, "entities", str(corpus), "--json", "--db", db)
+    assert entities["entities"] and not calls
+
+    (corpus / "topics.toml").write_text(
+        '[[topic]]\nname = "Named here"\ndocuments = ["000_*"]\n', "utf-8"
+    )
+    named = run_json(capsys, "topics", str(corpus), "--json", "--db", db)
+    assert calls == [1]
+    assert "Named here" in [t["label"] for t in named["topics"]]
+    (corpus / "topics.toml").unlink()
+    assert run_json(capsys, "topics", str(corpus), "--json", "--db", db) == first
+    assert calls == [1]  # the first analysis is still stored

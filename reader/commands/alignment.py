@@ -239,27 +239,12 @@ def run_links(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
-    from reader.corpus.topics import ManifestError, find_topics, read_manifest
+    from reader.commands.analysed import analysed_corpus, topic_of
     from reader.store.alignment_links import all_links, user_alignment
-    from reader.store.indexed import read_corpus
-    from reader.store.user_edits import stored_user_edits
 
-    root = Path(args.dir or seeds_dir())
-    try:
-        manifest = read_manifest(root)
-    except ManifestError as exc:
-        raise UsageError(str(exc)) from exc
-    try:
-        links, edits = stored_user_edits(args.db)
-        corpus = read_corpus(root, args.db)
-    except StoreError as exc:
-        raise Refused(str(exc)) from exc
-    index = find_entities(corpus.documents, links=links)
-    topics = find_topics(corpus.documents, index, manifest=manifest, edits=edits)
-    try:
-        topic = topics.by_id(args.topic)
-    except KeyError:
-        raise UsageError(f"no topic {args.topic!r} in this corpus") from None
+    found = analysed_corpus(Path(args.dir or seeds_dir()), args.db)
+    corpus, index = found.corpus, found.index
+    topic = topic_of(found, args.topic)
     docs = [corpus.by_id(d) for d in topic.documents]
     store = _store(args.db, create=False)
     user = None

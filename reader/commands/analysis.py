@@ -5,20 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reader.cli import (
-    Refused,
-    UsageError,
-    add_db_option,
-    existing_dir,
-    print_json,
-    warn,
-)
-from reader.corpus.entities import find_entities
-from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, find_topics, read_manifest
+from reader.cli import add_db_option, existing_dir, print_json, warn
+from reader.commands.analysed import analysed_corpus
+from reader.corpus.topics import DEFAULT_THRESHOLD, Topics
 from reader.paths import seeds_dir
-from reader.store.db import StoreError
-from reader.store.indexed import read_corpus
-from reader.store.user_edits import stored_user_edits
 
 
 def threshold(value: str) -> float:
@@ -47,21 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_topics(args: argparse.Namespace) -> int:
     root = Path(args.dir or seeds_dir())
-    try:
-        manifest = read_manifest(root)
-    except ManifestError as exc:
-        raise UsageError(str(exc)) from exc
-    try:
-        links, edits = stored_user_edits(args.db)
-        corpus = read_corpus(root, args.db)
-    except StoreError as exc:
-        raise Refused(str(exc)) from exc
+    found = analysed_corpus(root, args.db, args.threshold)
+    corpus = found.corpus
     for message in corpus.warnings:
         warn(message)
     if not corpus.documents:
         warn(f"{root}: no documents (no readable .txt or .md files)")
-    index = find_entities(corpus.documents, links=links)
-    topics = find_topics(corpus.documents, index, args.threshold, manifest, edits)
+    topics = Topics(found.topics, found.warnings)
     if args.json:
         print_json(topics.to_json())
         return 0

@@ -160,10 +160,8 @@ def _print_pair(c: Comparison, shown: list[Mismatch], header: bool = True) -> No
 
 
 def _run_topic(args: argparse.Namespace) -> int:
+    from reader.commands.analysed import analysed_corpus, topic_of
     from reader.corpus.compare_topic import compare_topic
-    from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, find_topics, read_manifest
-    from reader.store.indexed import read_corpus
-    from reader.store.user_edits import stored_user_edits
 
     if len(args.paths) > 1:
         raise UsageError("--topic takes one corpus folder (DIR)")
@@ -172,22 +170,9 @@ def _run_topic(args: argparse.Namespace) -> int:
     root = Path(args.paths[0]).expanduser() if args.paths else seeds_dir()
     if not root.is_dir():
         raise UsageError(f"not a folder: {args.paths[0]}")
-    try:
-        manifest = read_manifest(root)
-    except ManifestError as exc:
-        raise UsageError(str(exc)) from exc
-    try:
-        links, edits = stored_user_edits(args.db)
-        corpus = read_corpus(root, args.db)
-    except StoreError as exc:
-        raise Refused(str(exc)) from exc
-    index = find_entities(corpus.documents, links=links)
-    topics = find_topics(corpus.documents, index, DEFAULT_THRESHOLD, manifest, edits)
-    try:
-        topic = topics.by_id(args.topic)
-    except KeyError:
-        known = ", ".join(t.id for t in topics.topics[:10])
-        raise UsageError(f"no topic {args.topic!r} in this corpus (topics: {known})") from None
+    found = analysed_corpus(root, args.db)
+    corpus, index = found.corpus, found.index
+    topic = topic_of(found, args.topic)
     docs = [corpus.by_id(d) for d in topic.documents]
     result = compare_topic(docs, index)
     gone, hidden = _decisions(args)

@@ -5,12 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reader.cli import Refused, add_db_option, existing_dir, print_json, print_table, warn
-from reader.corpus.entities import find_entities
+from reader.cli import add_db_option, existing_dir, print_json, print_table, warn
+from reader.commands.analysed import analysed_corpus
 from reader.paths import seeds_dir
-from reader.store.db import StoreError
-from reader.store.indexed import read_corpus
-from reader.store.user_edits import stored_user_edits
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,16 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_entities(args: argparse.Namespace) -> int:
-    try:
-        links, _ = stored_user_edits(args.db)
-        corpus = read_corpus(Path(args.dir or seeds_dir()), args.db)
-    except StoreError as exc:
-        raise Refused(str(exc)) from exc
+    found = analysed_corpus(Path(args.dir or seeds_dir()), args.db, strict_manifest=False)
+    corpus, index = found.corpus, found.index
     for message in corpus.warnings:
         warn(message)
     if not corpus.documents:
         warn(f"{corpus.root}: no documents (no readable .txt or .md files)")
-    index = find_entities(corpus.documents, links=links)
     entities = index.every_entity() if args.all else index.entities
     if args.json:
         print_json(

@@ -44,7 +44,18 @@ def signature(
         h.update(f"{doc.path}\0{doc.sha256}\0{doc.language}\0{doc.id}\n".encode())
     h.update(json.dumps([list(x) for x in links], ensure_ascii=False, default=str).encode())
     h.update(json.dumps([list(x) for x in edits], ensure_ascii=False, default=str).encode())
+    h.update(_manifest_bytes(corpus))
     return h.hexdigest()
+
+
+def _manifest_bytes(corpus: Corpus) -> bytes:
+    """The corpus's `topics.toml` as it is now (b"" when absent or unreadable)."""
+    from reader.corpus.manifest import MANIFEST_NAME
+
+    try:
+        return b"manifest\0" + (Path(corpus.root) / MANIFEST_NAME).read_bytes()
+    except (OSError, TypeError):
+        return b""
 
 
 class LazyCandidates(Mapping[str, list[Candidate]]):

@@ -1,0 +1,81 @@
+"""The analysed corpus (documents, shared entities, topics) that `topics`, `entities`,
+`coverage`, `compare --topic` and `tmx` read: one path, the same as the app's.
+
+With a store in use the corpus comes from the refreshed index and the analysis from the store
+when nothing it depends on changed (see `reader.store.analysis_store`); a new analysis is kept
+there for the next command or the app. Without a store the files are read and analysed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reader.cli import Refused, UsageError
+from reader.corpus.pipeline import Analysis, analyse, analysis_parts_of, from_parts
+from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, Topic, read_manifest
+from reader.store.db import StoreError
+from reader.store.indexed import read_corpus, store_in_use
+from reader.store.user_edits import stored_user_edits
+
+
+def analysed_corpus(
+    root: Path,
+    db: str | os.PathLike[str] | None,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    strict_manifest: bool = True,
+) -> Analysis:
+    """The analysis of the corpus at `root` with the user's links and edits.
+
+    UsageError for a broken `topics.toml` (with `strict_manifest`; else a warning of the
+    analysis), Refused when the store is refused.
+    """
+    if strict_manifest:
+        try:
+            read_manifest(root)
+        except ManifestError as exc:
+            raise UsageError(str(exc)) from exc
+    try:
+        links, edits = stored_user_edits(db)
+        corpus = read_corpus(root, db)
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+    conn = _connection(db) if store_in_use(db) else None
+    try:
+        from reader.store.analysis_store import keep_analysis, stored_analysis
+
+        parts = stored_analysis(conn, corpus, links, edits, threshold)
+        if parts is not None:
+            return from_parts(corpus, parts)
+        try:
+            found = analyse(
+                corpus, links, edits, threshold=threshold, strict_manifest=strict_manifest
+            )
+        except ManifestError as exc:  # changed since it was checked above
+            raise UsageError(str(exc)) from exc
+        keep_analysis(conn, corpus, links, edits, analysis_parts_of(found), threshold)
+        return found
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def topic_of(found: Analysis, topic_id: str) -> Topic:
+    """The topic `topic_id` of an analysis; UsageError naming the known ids otherwise."""
+    for topic in found.topics:
+        if topic.id == topic_id:
+            return topic
+    known = ", ".join(t.id for t in found.topics[:8])
+    more = " …" if len(found.topics) > 8 else ""
+    raise UsageError(f"no topic {topic_id!r} (topics: {known}{more}; see `topics`)")
+
+
+def _connection(db: str | os.PathLike[str] | None):
+    """A connection to write the analysis with (None when the store cannot be opened)."""
+    from reader.store.db import connect
+
+    try:
+        return connect(db)
+    except Exception:
+        return None
