@@ -402,6 +402,10 @@ class DocumentView(PassageWindow, QTextEdit):
             painter.setPen(pen)
             painter.drawRect(rect)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "no matching passage here")
+        if self.deco.link_marks:
+            from reader.ui.alignment_view import paint_link_marks
+
+            paint_link_marks(self, painter)
         painter.end()
 
     def _build_now(self) -> None:
