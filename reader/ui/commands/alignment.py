@@ -162,8 +162,8 @@ def align_link(w: MainWindow) -> None:
         state.mark = (doc.id, sorted(passages))
         refresh_marks(w)
         w.show_message(
-            f"Link end: {_label(doc, passages)} — go to its partner in another column and press "
-            "zl (zl here adds a passage, zm adds it to that passage's group; Esc cancels)",
+            f"Link end {_label(doc, passages)}: press zl on its partner in another column (zm"
+            " there joins this group; zl here adds a passage; Esc cancels)",
             0,
         )
         return
