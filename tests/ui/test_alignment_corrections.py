@@ -267,3 +267,39 @@ def test_the_keys_are_in_the_help_and_the_palette(qtbot, tmp_path):
     ):
         assert keys in rows[name]
         assert w.registry.get(name).help
+
+
+def test_a_marked_group_links_two_to_one_and_zm_joins_the_marked_group(qtbot, tmp_path, store):
+    w = sora_window(qtbot, tmp_path, store)
+    km, pt, _ = between(w, "003", "004")
+    i = content(km)[5]
+    j = content(pt)[5]
+    # zl on two passages of km, then zl on one of pt: a 2-1 link
+    focus_doc(qtbot, w, "003")
+    goto(qtbot, w, i)
+    press(qtbot, w, "zl")
+    goto(qtbot, w, i + 1)
+    press(qtbot, w, "zl")
+    assert column(w, "003").view.deco.link_marks.get(i + 1) == "pending"
+    focus_doc(qtbot, w, "004")
+    goto(qtbot, w, j)
+    press(qtbot, w, "zl")
+    settle(qtbot, w)
+    _, _, linked = between(w, "003", "004")
+    group = group_of(linked.pairs, i)
+    assert group.a == (i, i + 1) and group.b == (j,) and group.kind == "user"
+
+    # mark pt ¶j+1, then zm on km ¶i+2: it joins the group pt ¶j+1 is in
+    before = w.analysis.shown_alignment(w.area.ids()).between(pt.id, km.id)
+    prior = group_of(before.pairs, j + 1)
+    goto(qtbot, w, j + 1)
+    press(qtbot, w, "zl")
+    focus_doc(qtbot, w, "003")
+    goto(qtbot, w, i + 2)
+    press(qtbot, w, "zm")
+    settle(qtbot, w)
+    _, _, joined = between(w, "003", "004")
+    group = group_of(joined.pairs, i + 2)
+    assert j + 1 in group.b and group.kind == "user"
+    assert prior is None or set(prior.b) <= set(group.a), "the marked passage's group grew"
+    assert group_of(joined.pairs, i).b == (j,), "the first link is untouched"
