@@ -131,4 +131,26 @@ def align_with_links(docs: list, index: Any, links: list) -> Any:
     from reader.corpus.align import align_topic
     from reader.store.alignment_links import user_alignment
 
-    return align_topic(docs, index, user=user_alignment(links))
+    user = user_alignment(links)
+    aligned = align_topic(docs, index, user=user)
+    aligned.lost = sorted(user.lost)  # type: ignore[attr-defined]
+    return aligned
+
+
+def same_language_diffs(pairs: list) -> dict[str, list[tuple[int, int, str]]]:
+    """Word edits of aligned passages, as marks per document: for each (doc_a, doc_b,
+    alignment) in `pairs`, text only in a is `delete`, only in b `insert`, changed
+    `replace` (a worker process's job; spans in code points of each reading text)."""
+    from reader.corpus.align.compare import pair_diffs
+
+    marks: dict[str, list[tuple[int, int, str]]] = {}
+    for doc_a, doc_b, alignment in pairs:
+        mine_a = marks.setdefault(doc_a.id, [])
+        mine_b = marks.setdefault(doc_b.id, [])
+        for edits in pair_diffs(doc_a, doc_b, alignment):
+            for e in edits:
+                if e.a[1] > e.a[0]:
+                    mine_a.append((*e.a, "delete" if e.op == "delete" else "replace"))
+                if e.b[1] > e.b[0]:
+                    mine_b.append((*e.b, "insert" if e.op == "insert" else "replace"))
+    return {d: sorted(set(m)) for d, m in marks.items()}

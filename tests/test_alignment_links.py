@@ -179,3 +179,38 @@ def test_moving_a_passage_to_another_group_keeps_what_is_left_of_its_old_group(s
         al.revert(store, change)
         groups = sorted((f.a, f.b) for f in al.resolve(store, doc_en, doc_pt).fixed)
         assert groups == [((0, 1), (0,))]
+
+
+def test_the_worker_job_reports_lost_links_and_a_changed_topic_stays_shown_until_redone(
+    story,
+):
+    from reader.corpus.entities import find_entities
+    from reader.corpus.pipeline import AlignmentCache
+    from reader.load_jobs import align_with_links
+
+    en_path, pt_path, db = story
+    docs = load_corpus(en_path.parent).documents
+    en, pt = sorted(docs, key=lambda d: d.path)
+    with Store(Path(db)) as store:
+        al.add_link(store, en, pt, [3], [2])
+        al.confirm(store, en, pt, [0], [0])
+        links = al.all_links(store)
+    last = "Moreira will make his debut against Sevilla on 14 September."
+    en_path.write_text(EN.replace(last, "Weather: rain all week, 8 to 11 degrees."), "utf-8")
+    pt_path.write_text(PT.replace("Diego Simeone", "O treinador"), encoding="utf-8")
+    docs = load_corpus(en_path.parent).documents
+    aligned = align_with_links(docs, find_entities(docs), links)
+    user = next(x.id for x in links if x.kind == "user")
+    assert aligned.lost == [user], "the user link lost its text; the confirmed one holds"
+
+    cache = AlignmentCache()
+    key = (("en", "1"), ("pt", "1"))
+    other = (("x", "1"), ("y", "1"))
+    cache.put(key, aligned)
+    cache.put(other, None)
+    cache.invalidate(["pt"])
+    assert cache.get(key) == (False, None), "to be aligned again"
+    assert cache.shown(key) is aligned, "shown meanwhile, so the columns do not jump"
+    assert cache.get(other)[0], "other documents' alignments are kept"
+    cache.put(key, None)
+    assert cache.shown(key) is None

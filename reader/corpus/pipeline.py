@@ -45,6 +45,7 @@ class AlignmentCache:
 
     def __init__(self) -> None:
         self._found: dict[AlignKey, TopicAlignment | None] = {}
+        self._stale: dict[AlignKey, TopicAlignment | None] = {}
         self._lock = threading.Lock()
 
     def get(self, key: AlignKey) -> tuple[bool, TopicAlignment | None]:
@@ -57,6 +58,20 @@ class AlignmentCache:
     def put(self, key: AlignKey, alignment: TopicAlignment | None) -> None:
         with self._lock:
             self._found[key] = alignment
+            self._stale.pop(key, None)
+
+    def invalidate(self, doc_ids: Iterable[str]) -> None:
+        """Forget the alignments holding any of `doc_ids` (the reader changed their links);
+        each stays `shown` as stale until a new one is put."""
+        wanted = set(doc_ids)
+        with self._lock:
+            for key in [k for k in self._found if wanted.intersection(d for d, _ in k)]:
+                self._stale[key] = self._found.pop(key)
+
+    def shown(self, key: AlignKey) -> TopicAlignment | None:
+        """The alignment to show: the computed one, else a stale one while it is redone."""
+        with self._lock:
+            return self._found.get(key) or self._stale.get(key)
 
 
 @dataclass
@@ -189,13 +204,18 @@ class Analysis:
         """Keep an alignment computed elsewhere (a worker process)."""
         self.alignments.put(self.align_key(doc_ids), alignment)
 
+    def shown_alignment(self, doc_ids: Sequence[str]) -> TopicAlignment | None:
+        """The alignment of these documents to show (a stale one while it is redone after
+        the reader's links changed); None while nobody has computed it."""
+        if len(doc_ids) < 2:
+            return None
+        return self.alignments.shown(self.align_key(doc_ids))
+
     def partners(self, doc_ids: Sequence[str], doc_id: str, passage: int) -> dict[str, list[int]]:
         """Passages of the other documents aligned with `passage` of `doc_id`; empty while
         the alignment has not been computed (this never computes it)."""
-        if len(doc_ids) < 2:
-            return {}
-        known, alignment = self.alignments.get(self.align_key(doc_ids))
-        if not known or alignment is None:
+        alignment = self.shown_alignment(doc_ids)
+        if alignment is None:
             return {}
         try:
             raw = alignment.partners(doc_id, passage)

@@ -397,7 +397,10 @@ def resolve(store: Store, doc_a: Document, doc_b: Document) -> ResolvedLinks:
 
 def user_alignment(links: Sequence[AlignmentLink]):
     """For `align_topic(user=...)`: (doc_a, doc_b) -> (fixed links, forbidden pairs), from
-    links read out of the store beforehand (the store may be closed by then)."""
+    links read out of the store beforehand (the store may be closed by then). The ids of
+    links whose text is gone gather in the function's `lost` set."""
+
+    lost: set[str] = set()
 
     def between(doc_a: Document, doc_b: Document) -> tuple[list[FixedLink], set[tuple[int, int]]]:
         mine = [
@@ -406,8 +409,10 @@ def user_alignment(links: Sequence[AlignmentLink]):
             if {x.doc_a, x.doc_b} == {doc_a.path, doc_b.path} and not x.deleted
         ]
         resolved = resolve_links(mine, doc_a, doc_b)
+        lost.update(x.id for x in resolved.lost)
         return resolved.fixed, resolved.forbidden
 
+    between.lost = lost  # type: ignore[attr-defined]
     return between
 
 

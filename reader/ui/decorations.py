@@ -46,6 +46,8 @@ class Decorations:
     partners: set[int] = field(default_factory=set)
     focus_entity: str | None = None
     selection: tuple[int, int] | None = None
+    link_marks: dict[int, str] = field(default_factory=dict)  # passage -> user/confirmed/pending
+    diff: list[tuple[int, int, str]] = field(default_factory=list)  # word edits (zd)
 
 
 class SpanList:
@@ -116,6 +118,11 @@ def extra_selections(self: DocumentView, first: int, last: int) -> list[QTextEdi
             fmt.setFontOverline(True)
             fmt.setFontUnderline(True)
         add(span.start, span.end, fmt)
+    if self.deco.diff:
+        from reader.ui.alignment_view import diff_selections
+
+        for s, e, fmt in diff_selections(self, start, end):
+            add(s, e, fmt)
     for note in self._note_spans.overlapping(start, end):
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from reader.corpus.model import Document, Passage
+from reader.ui.alignment_view import paint_link_marks
 from reader.ui.decorations import Decorations, SpanList, extra_selections
 from reader.ui.fonts import font_for_script
 from reader.ui.passage_window import WINDOW_CHARS, PassageWindow
@@ -402,6 +403,7 @@ class DocumentView(PassageWindow, QTextEdit):
             painter.setPen(pen)
             painter.drawRect(rect)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "no matching passage here")
+        paint_link_marks(self, painter)  # the reader's alignment links (reader.ui.alignment_view)
         painter.end()
 
     def _build_now(self) -> None:

@@ -18,6 +18,7 @@ from reader.ui.registry import CommandError
 ANNOTATIONS = "annotations"
 ENTITY_LINKS = "entity_links"
 TOPICS = "topics"
+ALIGNMENT_LINKS = "alignment_links"  # the reader's passage links (reader.ui.alignment_view)
 
 
 @dataclass(frozen=True)

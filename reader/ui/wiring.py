@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 
 from reader.ui.modes import Mode
-from reader.ui.ops import ANNOTATIONS, ENTITY_LINKS, TOPICS, ChangeSet
+from reader.ui.ops import ALIGNMENT_LINKS, ANNOTATIONS, ENTITY_LINKS, TOPICS, ChangeSet
 from reader.ui.state import ReaderState
 
 log = logging.getLogger(__name__)
@@ -173,6 +173,10 @@ def _changed(w: MainWindow, change: ChangeSet) -> None:
         _topics_edited(w)
     elif change.kind == ENTITY_LINKS:
         _links_changed(w, change)
+    elif change.kind == ALIGNMENT_LINKS:
+        from reader.ui.alignment_view import links_changed
+
+        links_changed(w, change)
 
 
 def _topics_edited(w: MainWindow) -> None:
@@ -359,9 +363,12 @@ def refresh_panels(w: MainWindow) -> None:
 def ensure_alignment(w: MainWindow) -> None:
     """Ask a worker for the open topic's alignment if nobody has computed it; the columns
     light up partners when it arrives (if the same documents are still open)."""
+    from reader.ui.alignment_view import alignment_shown
+
     analysis = w.session.analysis
     ids = w.area.ids()
     if analysis is None or len(ids) < 2 or analysis.has_alignment(ids):
+        alignment_shown(w)
         return
 
     from reader.load_jobs import align_with_links
@@ -370,6 +377,7 @@ def ensure_alignment(w: MainWindow) -> None:
         analysis.store_alignment(ids, alignment)
         if w.session.analysis is analysis and w.area.ids() == ids:
             w.area.after_move()
+            alignment_shown(w, alignment)
         w.status.update()
 
     docs = [analysis.corpus.by_id(i) for i in ids]

@@ -141,7 +141,7 @@ def test_escape_clears_a_pending_chain_without_running_anything(dispatcher, rec)
 def test_a_key_that_breaks_a_chain_starts_afresh(dispatcher, rec) -> None:
     feed_text(dispatcher, "gj")
     assert rec.names() == ["passage-next"]
-    feed_text(dispatcher, "dz")  # no dz, no z: both dropped, nothing run
+    feed_text(dispatcher, "dq")  # no dq, no q: both dropped, nothing run (z starts chains)
     assert rec.names() == ["passage-next"] and dispatcher.pending == ""
 
 

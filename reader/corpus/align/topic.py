@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from reader.corpus.align.model import AlignedPair, Alignment
@@ -24,6 +24,7 @@ class TopicAlignment:
 
     documents: list[str]
     edges: dict[tuple[str, str], Alignment]  # tree edges, both orientations
+    lost: list[str] = field(default_factory=list)  # ids of reader's links whose text is gone
 
     def neighbours(self, doc_id: str) -> list[str]:
         return [b for (a, b) in self.edges if a == doc_id]

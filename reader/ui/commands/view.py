@@ -92,6 +92,10 @@ def escape(w: MainWindow) -> None:
         w.session.link_source = None
         w.show_message("Linking cancelled")
         return
+    from reader.ui.commands.alignment import cancel_mark
+
+    if cancel_mark(w):
+        return
     if w.concordance_dock is not None and w.concordance_dock.isVisible():
         w.concordance_dock.hide()
         w.focus_columns()
