@@ -31,6 +31,7 @@ from reader.corpus.model import Document, Passage
 from reader.ui.alignment_view import paint_link_marks
 from reader.ui.decorations import Decorations, SpanList, extra_selections
 from reader.ui.fonts import font_for_script
+from reader.ui.gap_band import GapBand
 from reader.ui.passage_window import WINDOW_CHARS, PassageWindow
 from reader.ui.qt_text import DisplayText
 from reader.ui.theme import LIGHT, Theme
@@ -43,7 +44,7 @@ VISIBLE_MARGIN = 2  # passages decorated beyond the visible ones
 BAR_SPACE = 16  # room kept for the vertical scroll bar
 
 
-class DocumentView(PassageWindow, QTextEdit):
+class DocumentView(PassageWindow, GapBand, QTextEdit):
     """One document, read-only; the window moves the current passage and sets decorations."""
 
     passage_clicked = Signal(int)
@@ -71,7 +72,7 @@ class DocumentView(PassageWindow, QTextEdit):
         self._note_spans = SpanList([])
         self._hit_spans = SpanList([])
         self._links = SpanList([(lk.start, lk.end, lk.href) for lk in doc.links])
-        self._gap: tuple[int, float] | None = None  # (block before which the gap sits, height)
+        self._init_gap()
         self._programmatic_scroll = 0
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)
@@ -109,8 +110,7 @@ class DocumentView(PassageWindow, QTextEdit):
             self._base, self._stop = self._window_around(self.current)
         self._display = None
         self.setDocument(self._build_document())
-        if self._gap is not None:
-            self._set_top_margin(*self._gap)
+        self._new_document()
         self.schedule_refresh()
         self.built.emit()
 
@@ -120,6 +120,10 @@ class DocumentView(PassageWindow, QTextEdit):
 
     def document(self) -> QTextDocument:
         self.ensure_built()
+        return super().document()
+
+    def _qt_document(self) -> QTextDocument:
+        """The QTextDocument as it is (not built on demand)."""
         return super().document()
 
     @property
@@ -162,6 +166,7 @@ class DocumentView(PassageWindow, QTextEdit):
             return
         self._display = None
         self.setDocument(self._build_document())
+        self._new_document()
         self.refresh()
         self.scroll_to_passage(self.current)
 
@@ -289,56 +294,6 @@ class DocumentView(PassageWindow, QTextEdit):
         if not self._programmatic_scroll:
             self._follow_window_edge()
             self.user_scrolled.emit()
-
-    # ----- gaps (a passage of another column with no partner here) -------------------------
-
-    def set_gap(self, before: int | None, height: float = 0.0) -> None:
-        """Open a blank band of `height` before passage `before` (None: no gap)."""
-        new = None if before is None else (max(0, min(before, self.passage_count)), height)
-        if new == self._gap:
-            return
-        if self._gap is not None and self._gap_shown(self._gap[0]):
-            self._set_top_margin(self._gap[0], 0.0)
-        self._gap = new
-        if new is not None and self._gap_shown(new[0]):
-            self._set_top_margin(new[0], new[1])
-        self.viewport().update()
-
-    def _gap_shown(self, before: int) -> bool:
-        """Whether the block that carries a gap before `before` is in the window."""
-        return self._built and (
-            self._base <= before < self._stop
-            or (before >= self.passage_count and self._stop == self.passage_count)
-        )
-
-    @property
-    def gap(self) -> tuple[int, float] | None:
-        return self._gap
-
-    def _set_top_margin(self, index: int, margin: float) -> None:
-        qdoc = super().document()
-        if index >= self.passage_count:  # after the last passage: grow its bottom margin
-            block = qdoc.lastBlock()
-            fmt = QTextBlockFormat()
-            fmt.setBottomMargin(self._spacing() + margin)
-        else:
-            block = qdoc.findBlockByNumber(index - self._base)
-            fmt = QTextBlockFormat()
-            fmt.setTopMargin(margin)
-        QTextCursor(block).mergeBlockFormat(fmt)
-
-    def gap_rect(self) -> QRectF | None:
-        """The gap band in viewport coordinates: the margin above passage `before` (or below
-        the last passage), never over text."""
-        if self._gap is None or not self._gap_shown(self._gap[0]):
-            return None
-        index, height = self._gap
-        if index >= self.passage_count:
-            top = self.block_rect(self.passage_count - 1).bottom() + self._spacing()
-        else:
-            top = self.block_rect(index).top() - height
-        top -= self.verticalScrollBar().value()
-        return QRectF(6, top + 2, self.viewport().width() - 12, max(0.0, height - 6))
 
     # ----- decorations --------------------------------------------------------------------
 

@@ -45,11 +45,8 @@ class PassageWindow:
     def _rewindow(self, index: int) -> None:
         self._base, self._stop = self._window_around(index)
         self._display = None
-        gap = self._gap
-        self._gap = None
         self.setDocument(self._build_document())
-        if gap is not None:
-            self.set_gap(*gap)
+        self._new_document()
         self.schedule_refresh()
 
     def in_window(self, index: int) -> bool:

@@ -121,8 +121,27 @@ def test_the_gap_band_sits_above_the_passage_not_over_it(qtbot, tmp_path):
     w.open_topic(sora_topic(w.analysis))
     settle(qtbot, w)
     view = w.area.view
+    qtbot.waitUntil(view._laid_out, timeout=5000)  # a band waits for Qt's lazy layout
     view.set_gap(3, 60.0)
     band = view.gap_rect()
     assert band is not None
     assert band.bottom() <= view.passage_top(3) + 0.5, "the band ends where the text starts"
     assert band.top() >= view.passage_top(2) + view.passage_height(2) - 0.5
+
+
+def test_gaps_opened_while_qt_still_lays_a_column_out_leave_no_passage_blank(qtbot, tmp_path):
+    """Moving the cursor at once after the columns are made opens gap bands while Qt is still
+    laying the documents out a step at a time; no passage may end up blank and zero high."""
+    w = make_window(qtbot, tmp_path)
+    w.open_topic(sora_topic(w.analysis))
+    press(qtbot, w, "gg16j")
+    for key in "klkk":
+        press(qtbot, w, key)
+        qtbot.wait(150)
+    settle(qtbot, w)
+    qtbot.wait(300)
+    for column in w.area.columns:
+        view = column.view
+        heights = [view.passage_height(i) for i in range(view.passage_count)]
+        blank = [i for i, h in enumerate(heights) if h < 1]
+        assert not blank, f"{column.doc.path}: passages {blank} are blank"
