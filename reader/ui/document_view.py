@@ -324,7 +324,10 @@ class DocumentView(PassageWindow, QTextEdit):
             block = qdoc.findBlockByNumber(index - self._base)
             fmt = QTextBlockFormat()
             fmt.setTopMargin(margin)
+        laid_out = qdoc.lastBlock().layout().lineCount() > 0
         QTextCursor(block).mergeBlockFormat(fmt)
+        if not laid_out:  # Qt ends a lazy layout at a format change: lay out the rest again
+            qdoc.markContentsDirty(block.position(), qdoc.characterCount() - block.position())
 
     def gap_rect(self) -> QRectF | None:
         """The gap band in viewport coordinates: the margin above passage `before` (or below
