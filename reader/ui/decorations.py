@@ -46,6 +46,7 @@ class Decorations:
     partners: set[int] = field(default_factory=set)
     focus_entity: str | None = None
     selection: tuple[int, int] | None = None
+    mismatches: list = field(default_factory=list)  # MarkSpans, painted by mismatch_marks
 
 
 class SpanList:

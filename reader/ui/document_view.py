@@ -405,6 +405,10 @@ class DocumentView(PassageWindow, QTextEdit):
             painter.setPen(pen)
             painter.drawRect(rect)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "no matching passage here")
+        if self.deco.mismatches:
+            from reader.ui.mismatch_marks import paint_mismatches
+
+            paint_mismatches(self, painter)
         painter.end()
 
     def _build_now(self) -> None:
