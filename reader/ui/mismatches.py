@@ -315,8 +315,16 @@ class MismatchView(QObject):
         view = area.view
         doc_id = view.doc.id
         located = result.in_document(doc_id, *self._filters())
-        if not located:
-            raise CommandError("No mismatches in this column (h / l: another column)")
+        if not located:  # the next column (in this direction) that has some
+            shown = [c.doc.id for c in area.visible_columns()]
+            n = shown.index(doc_id) if doc_id in shown else 0
+            for other in [shown[(n + direction * k) % len(shown)] for k in range(1, len(shown))]:
+                there = result.in_document(other, *self._filters())
+                if there:
+                    x = there[0 if direction > 0 else -1]
+                    self.jump(result.pairs[x.pair].fingerprint(x.mismatch), focus_doc=other)
+                    return
+            raise CommandError("No mismatches in the open columns")
         keys = [result.pairs[x.pair].fingerprint(x.mismatch) for x in located]
         p = view.passage(view.current)
         if self.current in keys and located[keys.index(self.current)].passage == view.current:
