@@ -3,8 +3,8 @@
 Each row: kind, confidence, what each side says, and which two documents. Enter jumps to both
 sides; `d` or Delete dismisses the row's mismatch. The window's key dispatcher reads keys
 before any widget and takes `d` as the start of `dd`, so a small application event filter
-(installed after the dispatcher, hence asked first) gives `d` and Delete to the list while it
-has the keyboard and no chain is pending.
+(installed while the list has the keyboard, after the dispatcher, hence asked first) gives `d`
+and Delete to the list when no chain is pending.
 """
 
 from __future__ import annotations
@@ -109,13 +109,27 @@ class MismatchPanel(QWidget):
         layout.addWidget(split, 1)
         self._keys = _DismissKeys(self, pending)
         app = QApplication.instance()
-        if app is not None:  # a filter destroyed with the panel leaves the list by itself
-            app.installEventFilter(self._keys)
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, old: QWidget | None, now: QWidget | None) -> None:
+        """Read `d` and Delete only while the list has the keyboard (an application filter
+        sees every event of the app: it should cost nothing the rest of the time)."""
+        app = QApplication.instance()
+        if app is None:
+            return
+        if now is self.tree:
+            app.removeEventFilter(self._keys)
+            app.installEventFilter(self._keys)  # the last installed is asked first
+        elif old is self.tree:
+            app.removeEventFilter(self._keys)
 
     def set_rows(self, rows: list[PanelRow], summary: str) -> None:
         keep = self.current_key()
         self.summary.setText(summary)
-        self.tree.clear()
+        self.tree.setUpdatesEnabled(False)
+        self.tree.setCurrentItem(None)
+        self.tree.invisibleRootItem().takeChildren()  # clear() costs ~1 ms a row when shown
         items = []
         for row in rows:
             item = QTreeWidgetItem([row.kind, f"{row.confidence:.2f}", row.a, row.b, row.documents])
@@ -128,6 +142,7 @@ class MismatchPanel(QWidget):
         self.tree.setColumnWidth(1, 48)
         self.tree.setColumnWidth(2, 150)
         self.tree.setColumnWidth(3, 150)
+        self.tree.setUpdatesEnabled(True)
         if keep is not None:
             self.select(keep)
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 
-from reader.corpus.compare import DEFAULT_MIN_CONFIDENCE
 from reader.ui.mismatch_marks import MarkSpan
+from reader.ui.mismatch_model import Shown, fingerprints
 from reader.ui.mismatch_panel import MismatchPanel, PanelRow
 from reader.ui.mismatch_strip import StripRow
 from reader.ui.ops import ChangeSet
@@ -48,7 +48,9 @@ class MismatchView(QObject):
         self._alignment: Any = None
         self._asked: tuple | None = None  # what the running job computes
         self._waiting: list[Callable[[], None]] = []  # run when the result arrives
-        self._found: dict[str, tuple[int, Mismatch]] = {}
+        self._keys: list[list[str]] = []  # fingerprints of `result`, by pair
+        self.shown: Shown | None = None  # what is visible of `result`
+        self._listed: list[str] | None = None  # keys in the panel's list
         self.panel = MismatchPanel(lambda: w.dispatcher.pending)
         self.dock = w._dock("Mismatches", self.panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock.hide()
@@ -63,6 +65,7 @@ class MismatchView(QObject):
         w.area.cursor_moved.connect(lambda *_: self._cursors_moved())
         w.area.layout_changed.connect(self._cursors_moved)
         w.jobs.busy_changed.connect(self._job_state)
+        w.jobs.failed.connect(self._failed)
         w.ops.changed.connect(self._changed)
 
     def _guard(self, func: Callable[..., None], *args: Any) -> None:
@@ -80,7 +83,7 @@ class MismatchView(QObject):
         if self.wanted():
             self.ensure()
         else:
-            self.result, self._key = None, None
+            self._set_result(None)
             self.redraw()
 
     def _dock_shown(self, visible: bool) -> None:
@@ -91,6 +94,23 @@ class MismatchView(QObject):
     def _job_state(self, kind: str, busy: bool) -> None:
         if kind == "align" and not busy and self.wanted():
             self.ensure()  # the alignment has arrived (or changed): compare along it
+
+    def _failed(self, kind: str, _message: str) -> None:
+        if kind == "compare":
+            self._asked = None
+            self._waiting.clear()
+
+    def _set_result(self, result: TopicComparison | None, key: tuple | None = None) -> None:
+        self.result, self._key = result, key
+        self._keys = fingerprints(result) if result is not None else []
+        self._reshow()
+
+    def _reshow(self) -> None:
+        """Work out what is visible again (a new result or new decisions)."""
+        if self.result is None:
+            self.shown = None
+        else:
+            self.shown = Shown.of(self.result, self._keys, self.dismissed, self.hidden)
 
     def _wanted_key(self) -> tuple[tuple | None, Any]:
         """(key of the comparison the screen needs, its alignment); key None: nothing to
@@ -113,9 +133,10 @@ class MismatchView(QObject):
             return
         if then is not None:
             self._waiting.append(then)
+        if self.result is not None and key != self._key:  # other columns: not theirs
+            self._set_result(None)
         if key is None:
             if not self.w.area.ids() or len(self.w.area.ids()) < 2:
-                self.result, self._key = None, None
                 self._waiting.clear()
             self.redraw()
             return
@@ -143,9 +164,9 @@ class MismatchView(QObject):
             if self.wanted():
                 self.ensure()
             return
-        self.result = with_documents(docs, pairs, alignment)
-        self._key, self._alignment = key, alignment
+        self._alignment = alignment
         self._load_decisions()
+        self._set_result(with_documents(docs, pairs, alignment), key)
         self.redraw()
         waiting, self._waiting = self._waiting, []
         for then in waiting:
@@ -165,49 +186,57 @@ class MismatchView(QObject):
     # ----- what is visible -------------------------------------------------------------------
 
     def visible(self) -> list[tuple[int, Mismatch]]:
-        if self.result is None:
-            return []
-        return self.result.visible(DEFAULT_MIN_CONFIDENCE, self.dismissed, self.hidden)
-
-    def _filters(self) -> tuple[float, set[str], set[str]]:
-        return DEFAULT_MIN_CONFIDENCE, self.dismissed, self.hidden
+        """(pair index, mismatch) the reader sees, most confident first."""
+        shown = self.shown
+        return [shown.by_key[k] for k in shown.order] if shown is not None else []
 
     def redraw(self) -> None:
         """Outlines, list and strips from the result and the reader's decisions."""
-        result = self.result
-        shown = self.visible()
-        self._found = {result.pairs[n].fingerprint(m): (n, m) for n, m in shown} if result else {}
+        self._redraw_marks()
+        if self.dock.isVisible():
+            self._fill_panel()
+
+    def _redraw_marks(self) -> None:
+        shown = self.shown
         for column in self.w.area.columns:
             marks: list[MarkSpan] = []
-            if self.marks and result is not None:
-                for loc in result.in_document(column.doc.id, *self._filters()):
-                    fp = result.pairs[loc.pair].fingerprint(loc.mismatch)
-                    marks.append(MarkSpan(loc.start, loc.end, loc.passage, fp == self.current))
-            if marks or column.view.deco.mismatches:
+            if self.marks and shown is not None:
+                marks = [
+                    MarkSpan(x.start, x.end, x.passage, x.key == self.current)
+                    for x in shown.spots.get(column.doc.id, [])
+                ]
+            if marks != column.view.deco.mismatches:
                 column.view.update_decorations(mismatches=marks)
                 column.view.viewport().update()
-        if self.dock.isVisible():
-            self._fill_panel(shown)
 
-    def _fill_panel(self, shown: list[tuple[int, Mismatch]]) -> None:
-        result = self.result
-        if result is None:
+    def _fill_panel(self) -> None:
+        shown = self.shown
+        if shown is None:
             busy = self.w.jobs.busy("compare") or self.w.jobs.busy("align")
             note = "Comparing the versions…" if busy else "No topic with two versions open"
-            self.panel.set_rows([], note)
+            if self._listed != []:
+                self.panel.set_rows([], note)
+                self._listed = []
+            self.panel.summary.setText(note)
             self.panel.set_strips([], self.w.theme, note)
             return
-        rows = [self._row(result.pairs[n], m) for n, m in shown]
         hidden = f" · hidden: {', '.join(sorted(self.hidden))}" if self.hidden else ""
-        pairs = len(result.pairs)
         summary = (
-            f"{len(rows)} mismatch(es) between {pairs} aligned pair(s) of versions{hidden}"
-            f" · outlines {'on' if self.marks else 'off'} (M)"
+            f"{len(shown.order)} mismatch(es) between {len(shown.result.pairs)} aligned pair(s)"
+            f" of versions{hidden} · outlines {'on' if self.marks else 'off'} (M)"
         )
-        self.panel.set_rows(rows, summary)
+        if self._listed != shown.order:  # rebuilding the list costs: only when it changed
+            rows = [self._row(key) for key in shown.order]
+            self.panel.set_rows(rows, summary)
+            self._listed = list(shown.order)
+        self.panel.summary.setText(summary)
         self.panel.set_strips(self._strips(), self.w.theme)
 
-    def _row(self, c: Comparison, m: Mismatch) -> PanelRow:
+    def _row(self, key: str) -> PanelRow:
+        assert self.shown is not None
+        n, m = self.shown.by_key[key]
+        c = self.shown.result.pairs[n]
+
         def side(mention: Any) -> str:
             return mention.text if mention is not None else "— (not said)"
 
@@ -217,22 +246,29 @@ class MismatchView(QObject):
             f"{c.doc_a.title} ({c.doc_a.language}): {side(m.a)}\n"
             f"{c.doc_b.title} ({c.doc_b.language}): {side(m.b)}"
         )
-        return PanelRow(c.fingerprint(m), m.kind, m.confidence, side(m.a), side(m.b), docs, tip)
+        return PanelRow(key, m.kind, m.confidence, side(m.a), side(m.b), docs, tip)
 
     def _strips(self) -> list[StripRow]:
-        result = self.result
-        if result is None:
+        shown = self.shown
+        if shown is None:
             return []
         area = self.w.area
         focused = area.column.doc.id if area.columns else None
+        if set(area.ids()) != {d.id for d in shown.result.documents}:
+            return []
         rows = []
         for column in area.columns:
             doc = column.doc
             hidden = " (hidden)" if doc.id in area.hidden else ""
-            cells = result.strip(doc.id, *self._filters())
-            label = f"{doc.language} {doc.title}{hidden}"
             rows.append(
-                StripRow(doc.id, label, doc.title, cells, column.view.current, doc.id == focused)
+                StripRow(
+                    doc.id,
+                    f"{doc.language} {doc.title}{hidden}",
+                    doc.title,
+                    shown.strip(doc.id),
+                    column.view.current,
+                    doc.id == focused,
+                )
             )
         return rows
 
@@ -244,7 +280,7 @@ class MismatchView(QObject):
         by_id = {c.doc.id: c for c in area.columns}
         focused = area.column.doc.id if area.columns else None
         if [r.doc_id for r in strip.rows] != area.ids():
-            self._fill_panel(self.visible())
+            self._fill_panel()
             return
         for row in strip.rows:
             row.cursor = by_id[row.doc_id].view.current
@@ -255,9 +291,8 @@ class MismatchView(QObject):
 
     def sides(self, key: str) -> tuple[tuple[str, int, int], tuple[str, int, int]]:
         """Each side of a visible mismatch: (document id, offset, passage)."""
-        if key not in self._found or self.result is None:
-            raise CommandError("That mismatch is no longer listed")
-        n, m = self._found[key]
+        n, m = self._listed_mismatch(key)
+        assert self.result is not None
         c = self.result.pairs[n]
         out = []
         for doc, mention, passages in (
@@ -270,6 +305,11 @@ class MismatchView(QObject):
                 p = doc.passages[passages[0]]
                 out.append((doc.id, p.start, p.index))
         return out[0], out[1]
+
+    def _listed_mismatch(self, key: str) -> tuple[int, Mismatch]:
+        if self.shown is None or key not in self.shown.by_key:
+            raise CommandError("That mismatch is no longer listed")
+        return self.shown.by_key[key]
 
     def jump(self, key: str, focus_doc: str | None = None) -> None:
         """Put each column's cursor on its side of the mismatch (the focused column stays
@@ -290,12 +330,11 @@ class MismatchView(QObject):
         self.w.reveal(first[0], first[1])
         if index is not None and area.columns[index].view.current != other[2]:
             area.columns[index].view.set_current(other[2])
-        self.redraw()
+        self._redraw_marks()
         self.panel.select(key)
-        n, m = self._found[key]
-        c = self.result.pairs[n] if self.result else None
-        if c is not None:
-            self.w.show_message(self._describe(c, m), 8000)
+        n, m = self._listed_mismatch(key)
+        assert self.result is not None
+        self.w.show_message(self._describe(self.result.pairs[n], m), 8000)
 
     @staticmethod
     def _describe(c: Comparison, m: Mismatch) -> str:
@@ -308,24 +347,23 @@ class MismatchView(QObject):
 
     def step(self, direction: int) -> None:
         """Next (1) or previous (-1) mismatch of the focused column, in text order."""
-        result = self.result
+        shown = self.shown
         area = self.w.area
-        if result is None or not area.columns:
+        if shown is None or not area.columns:
             raise CommandError("No comparison yet")
         view = area.view
         doc_id = view.doc.id
-        located = result.in_document(doc_id, *self._filters())
+        located = shown.spots.get(doc_id, [])
         if not located:  # the next column (in this direction) that has some
-            shown = [c.doc.id for c in area.visible_columns()]
-            n = shown.index(doc_id) if doc_id in shown else 0
-            for other in [shown[(n + direction * k) % len(shown)] for k in range(1, len(shown))]:
-                there = result.in_document(other, *self._filters())
+            ids = [c.doc.id for c in area.visible_columns()]
+            n = ids.index(doc_id) if doc_id in ids else 0
+            for other in [ids[(n + direction * k) % len(ids)] for k in range(1, len(ids))]:
+                there = shown.spots.get(other, [])
                 if there:
-                    x = there[0 if direction > 0 else -1]
-                    self.jump(result.pairs[x.pair].fingerprint(x.mismatch), focus_doc=other)
+                    self.jump(there[0 if direction > 0 else -1].key, focus_doc=other)
                     return
             raise CommandError("No mismatches in the open columns")
-        keys = [result.pairs[x.pair].fingerprint(x.mismatch) for x in located]
+        keys = [x.key for x in located]
         p = view.passage(view.current)
         if self.current in keys and located[keys.index(self.current)].passage == view.current:
             n = (keys.index(self.current) + direction) % len(keys)
@@ -355,9 +393,8 @@ class MismatchView(QObject):
         from reader.store.mismatch_decisions import dismiss, restore
 
         store = self._store()
-        if key not in self._found or self.result is None:
-            raise CommandError("That mismatch is no longer listed")
-        n, m = self._found[key]
+        n, m = self._listed_mismatch(key)
+        assert self.result is not None
         c = self.result.pairs[n]
         keys = self.panel.keys()
         after = keys[keys.index(key) + 1 :] + keys[: keys.index(key)][::-1] if key in keys else []
@@ -400,6 +437,7 @@ class MismatchView(QObject):
     def _changed(self, change: ChangeSet) -> None:
         if change.kind == MISMATCHES:
             self._load_decisions()
+            self._reshow()
             self.redraw()
 
     # ----- toggles ----------------------------------------------------------------------------

@@ -205,3 +205,24 @@ def test_the_outline_stands_out_from_the_page_cursor_and_partner_bands(theme):
     outline = QColor(OUTLINE["dark" if theme.dark else "light"])
     for ground in (theme.base, theme.current, theme.partner):
         assert contrast_ratio(outline, QColor(ground)) >= 3.0, ground
+
+
+def test_what_the_window_shows_is_what_the_comparison_says(altered):
+    """The window's precomputed view (fingerprints taken once) agrees with the core's."""
+    from reader.compare_jobs import compare_linked
+    from reader.ui.mismatch_model import Shown, fingerprints
+
+    ids = altered.topics[sora_topic(altered)].documents
+    docs = [altered.corpus.by_id(i) for i in ids]
+    result = compare_linked(docs, altered.sub_index(ids), altered.alignment(ids))
+    some = result.visible()[:1]
+    gone = {result.pairs[n].fingerprint(m) for n, m in some}
+    for dismissed, hidden in (((), ()), (gone, ()), ((), ("date",))):
+        shown = Shown.of(result, fingerprints(result), dismissed, hidden)
+        assert [shown.by_key[k] for k in shown.order] == result.visible(0.5, dismissed, hidden)
+        for d in docs:
+            assert shown.strip(d.id) == result.strip(d.id, 0.5, dismissed, hidden)
+            located = result.in_document(d.id, 0.5, dismissed, hidden)
+            assert [(x.start, x.end) for x in shown.spots[d.id]] == [
+                (x.start, x.end) for x in located
+            ]
