@@ -24,7 +24,7 @@ class Spot:
     start: int
     end: int
     passage: int
-    key: str  # the mismatch's fingerprint
+    key: str  # the mismatch's reference in its result (see `Shown`)
 
 
 def fingerprints(result: TopicComparison) -> list[list[str]]:
@@ -34,12 +34,18 @@ def fingerprints(result: TopicComparison) -> list[list[str]]:
 
 @dataclass
 class Shown:
-    """The visible mismatches of a comparison, by key and by document."""
+    """The visible mismatches of a comparison, by key and by document.
+
+    A key is `"pair:index"`, one per mismatch. A fingerprint is not enough to tell them
+    apart: the same two values disagreeing in two passages (a city named in each) share one,
+    so that one dismissal covers both.
+    """
 
     result: TopicComparison
     order: list[str]  # keys, most confident first
     by_key: dict[str, tuple[int, Mismatch]]
     spots: dict[str, list[Spot]]  # document id -> spots in text order
+    fingerprint: dict[str, str]  # key -> the mismatch's fingerprint (what a dismissal stores)
     _strips: dict[str, list[StripCell]] = field(default_factory=dict)
 
     @classmethod
@@ -53,10 +59,10 @@ class Shown:
     ) -> Shown:
         gone, hidden = set(dismissed), set(hidden)
         found = [
-            (key, n, m)
+            (f"{n}:{i}", n, m)
             for n, c in enumerate(result.pairs)
-            for m, key in zip(c.mismatches, keys[n], strict=True)
-            if m.confidence >= floor and m.kind not in hidden and key not in gone
+            for i, (m, fp) in enumerate(zip(c.mismatches, keys[n], strict=True))
+            if m.confidence >= floor and m.kind not in hidden and fp not in gone
         ]
         found.sort(key=lambda t: -t[2].confidence)
         spots: dict[str, list[Spot]] = {d.id: [] for d in result.documents}
@@ -73,7 +79,10 @@ class Shown:
         confidence = {key: m.confidence for key, _n, m in found}
         for mine in spots.values():
             mine.sort(key=lambda s: (s.start, s.end, -confidence[s.key]))
-        return cls(result, [k for k, _n, _m in found], {k: (n, m) for k, n, m in found}, spots)
+        order = [k for k, _n, _m in found]
+        by_key = {k: (n, m) for k, n, m in found}
+        prints = {k: keys[n][int(k.split(":")[1])] for k, n, _m in found}
+        return cls(result, order, by_key, spots, prints)
 
     def strip(self, doc_id: str) -> list[StripCell]:
         """Every passage of a document with its state (as `TopicComparison.strip`)."""

@@ -35,7 +35,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole
 class PanelRow:
     """One mismatch as the list shows it."""
 
-    key: str  # the mismatch's fingerprint
+    key: str  # the mismatch's key (see mismatch_model.Shown)
     kind: str
     confidence: float
     a: str
@@ -73,8 +73,8 @@ class _DismissKeys(QObject):
 class MismatchPanel(QWidget):
     """Strips on the left, the list on the right."""
 
-    chosen = Signal(str)  # fingerprint: jump to both sides
-    dismiss_requested = Signal(str)  # fingerprint
+    chosen = Signal(str)  # key: jump to both sides
+    dismiss_requested = Signal(str)  # key
     passage_chosen = Signal(str, int)  # from the strips: document id, passage
     leave = Signal()
 

@@ -41,7 +41,7 @@ class MismatchView(QObject):
         self.w = w
         self.marks = False  # outlines in the columns (M)
         self.result: TopicComparison | None = None
-        self.current: str | None = None  # fingerprint of the mismatch last jumped to
+        self.current: str | None = None  # key (see Shown) of the mismatch last jumped to
         self.dismissed: set[str] = set()
         self.hidden: set[str] = set()
         self._key: tuple | None = None  # what `result` was computed for
@@ -102,6 +102,7 @@ class MismatchView(QObject):
 
     def _set_result(self, result: TopicComparison | None, key: tuple | None = None) -> None:
         self.result, self._key = result, key
+        self.current = None  # keys point into one result
         self._keys = fingerprints(result) if result is not None else []
         self._reshow()
 
@@ -394,16 +395,17 @@ class MismatchView(QObject):
 
         store = self._store()
         n, m = self._listed_mismatch(key)
-        assert self.result is not None
+        assert self.result is not None and self.shown is not None
         c = self.result.pairs[n]
+        fingerprint = self.shown.fingerprint[key]
         keys = self.panel.keys()
         after = keys[keys.index(key) + 1 :] + keys[: keys.index(key)][::-1] if key in keys else []
         text_a, text_b = (m.a.text if m.a else ""), (m.b.text if m.b else "")
         self.w.ops.run(
             "dismiss mismatch",
-            lambda: dismiss(store, key, m.kind, c.doc_a.path, c.doc_b.path, text_a, text_b),
-            lambda: restore(store, key),
-            ChangeSet(MISMATCHES, (key,), {"action": "dismiss"}),
+            lambda: dismiss(store, fingerprint, m.kind, c.doc_a.path, c.doc_b.path, text_a, text_b),
+            lambda: restore(store, fingerprint),
+            ChangeSet(MISMATCHES, (fingerprint,), {"action": "dismiss"}),
         )
         if after:
             self.panel.select(after[0])

@@ -226,3 +226,34 @@ def test_what_the_window_shows_is_what_the_comparison_says(altered):
             assert [(x.start, x.end) for x in shown.spots[d.id]] == [
                 (x.start, x.end) for x in located
             ]
+
+
+def test_the_same_two_values_in_two_passages_are_two_stops_and_one_dismissal(altered):
+    """One fingerprint (a dismissal covers both), but each passage is its own stop for gm."""
+    from dataclasses import replace
+
+    from reader.compare_jobs import compare_linked
+    from reader.ui.mismatch_model import Shown, fingerprints
+
+    ids = altered.topics[sora_topic(altered)].documents
+    docs = [altered.corpus.by_id(i) for i in ids]
+    result = compare_linked(docs, altered.sub_index(ids), altered.alignment(ids))
+    n, m = next((n, m) for n, m in result.visible() if m.a is not None and m.kind == "number")
+    c = result.pairs[n]
+    later = next(g for g, (ga, _gb) in enumerate(c.groups) if ga[0] > m.a.passage + 1)
+    passage = c.doc_a.passages[c.groups[later][0][0]]
+    again = replace(
+        m,
+        group=later,
+        a=replace(m.a, passage=passage.index, start=passage.start, end=passage.start + 3),
+    )
+    c.mismatches.append(again)
+    assert c.fingerprint(again) == c.fingerprint(m)
+    shown = Shown.of(result, fingerprints(result))
+    stops = [x for x in shown.spots[c.doc_a.id] if shown.by_key[x.key][1] in (m, again)]
+    assert len({x.key for x in stops}) == 2 and {x.passage for x in stops} == {
+        m.a.passage,
+        passage.index,
+    }
+    gone = Shown.of(result, fingerprints(result), dismissed={c.fingerprint(m)})
+    assert not any(gone.by_key[x.key][1] in (m, again) for x in gone.spots[c.doc_a.id])
