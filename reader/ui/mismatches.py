@@ -407,8 +407,10 @@ class MismatchView(QObject):
             lambda: restore(store, fingerprint),
             ChangeSet(MISMATCHES, (fingerprint,), {"action": "dismiss"}),
         )
-        if after:
-            self.panel.select(after[0])
+        remaining = set(self.panel.keys())  # one dismissal may take several rows
+        following = next((k for k in after if k in remaining), None)
+        if following is not None:
+            self.panel.select(following)
         self.w.show_message(
             f"Dismissed the {m.kind} mismatch {text_a or '—'} / {text_b or '—'} — u undoes"
         )
