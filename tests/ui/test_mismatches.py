@@ -257,3 +257,24 @@ def test_the_same_two_values_in_two_passages_are_two_stops_and_one_dismissal(alt
     }
     gone = Shown.of(result, fingerprints(result), dismissed={c.fingerprint(m)})
     assert not any(gone.by_key[x.key][1] in (m, again) for x in gone.spots[c.doc_a.id])
+
+
+def test_the_strips_are_reached_by_keys_and_enter_goes_to_that_passage(qtbot, tmp_path, altered):
+    w = _window(qtbot, tmp_path, altered)
+    pt = _column(w, "004")
+    w.area.set_focus(w.area.columns.index(pt))
+    w.area.move_to(3)
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_M, CTRL | SHIFT)
+    _compared(qtbot, w)
+    strip = w.mismatches.panel.strip
+    strip.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    assert strip.rows[strip.row].doc_id == pt.doc.id, "starts on the focused column's strip"
+    for _ in range(2):
+        qtbot.keyClick(strip, Qt.Key.Key_Right)
+    qtbot.keyClick(strip, Qt.Key.Key_Return)
+    assert w.area.column is pt and pt.view.current == 5
+    qtbot.keyClick(strip, Qt.Key.Key_Up)
+    qtbot.keyClick(strip, Qt.Key.Key_Return)
+    above = w.area.columns[w.area.columns.index(pt) - 1]
+    assert w.area.column is above, "Up: the version above"
