@@ -104,6 +104,7 @@ def main() -> None:
 
     run("] without mismatches", "topic-next")
     run("[ without mismatches", "topic-prev")
+    run("Ctrl+t without mismatches", "theme-toggle")
     run("M (outlines on)", "mismatch-marks", lambda: view.result is not None)
     print(f"  {len(view.visible())} mismatches shown")
     run("Ctrl+Shift+M (panel)", "focus-mismatches")
@@ -113,6 +114,7 @@ def main() -> None:
     if key:
         run("dismiss", "mismatch-dismiss")
         run("u (undo the dismissal)", "undo")
+    run("Ctrl+t with outlines and panel", "theme-toggle")
     run("] with outlines and panel", "topic-next")
     run("[ (24 documents again)", "topic-prev", lambda: view.result is not None)
     w.close()
