@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 from reader.corpus.model import Document, Passage
 from reader.ui.decorations import Decorations, SpanList, extra_selections
 from reader.ui.fonts import font_for_script
+from reader.ui.mismatch_marks import paint_mismatches
 from reader.ui.passage_window import WINDOW_CHARS, PassageWindow
 from reader.ui.qt_text import DisplayText
 from reader.ui.theme import LIGHT, Theme
@@ -406,8 +407,6 @@ class DocumentView(PassageWindow, QTextEdit):
             painter.drawRect(rect)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "no matching passage here")
         if self.deco.mismatches:
-            from reader.ui.mismatch_marks import paint_mismatches
-
             paint_mismatches(self, painter)
         painter.end()
 
