@@ -169,6 +169,9 @@ class MismatchView(QObject):
         self._load_decisions()
         self._set_result(with_documents(docs, pairs, alignment), key)
         self.redraw()
+        if self.marks and not self._waiting and self.shown is not None:
+            count = len(self.shown.order)
+            self.w.show_message(f"{count} mismatch(es) outlined — gm / gM step through them")
         waiting, self._waiting = self._waiting, []
         for then in waiting:
             self._guard(then)

@@ -34,10 +34,13 @@ def _when_compared(w: MainWindow, action, what: str) -> None:
 @command()
 def mismatch_marks(w: MainWindow) -> None:
     """Outline the numbers, dates and names the versions disagree on (on/off)"""
-    on = _view(w).toggle_marks()
-    w.show_message(
-        "Mismatch outlines on — gm / gM step through them" if on else "Mismatch outlines off"
-    )
+    view = _view(w)
+    if not view.toggle_marks():
+        w.show_message("Mismatch outlines off")
+    elif view.result is None and len(w.area.ids()) > 1 and not w.session.single_doc:
+        w.show_message("Mismatch outlines on — comparing the versions…", 4000)
+    else:
+        w.show_message("Mismatch outlines on — gm / gM step through them")
 
 
 @command()
