@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.ui.keys import key_names
 from reader.ui.mismatch_strip import StripRow, TopicStrip
 from reader.ui.panel_tree import PanelTree
 from reader.ui.theme import Theme
@@ -47,9 +48,14 @@ class PanelRow:
 class _DismissKeys(QObject):
     """`d` and Delete in the list dismiss (see the module docstring)."""
 
-    def __init__(self, panel: MismatchPanel, pending: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        panel: MismatchPanel,
+        pending: Callable[[], str],
+        names: Callable[[QKeyEvent], list[str]],
+    ) -> None:
         super().__init__(panel)
-        self.panel, self.pending = panel, pending
+        self.panel, self.pending, self.names = panel, pending, names
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -59,9 +65,8 @@ class _DismissKeys(QObject):
         if not isinstance(obj, QWidget) or not (obj is tree or tree.isAncestorOf(obj)):
             return False
         assert isinstance(event, QKeyEvent)
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        plain = mods == Qt.KeyboardModifier.NoModifier
-        wanted = event.key() == Qt.Key.Key_Delete or (event.text() == "d" and plain)
+        # the dispatcher's names: `d` is also the key in its place under a Khmer layout
+        wanted = any(n in ("d", "Delete") for n in self.names(event))
         if not wanted or self.pending():
             return False
         event.accept()
@@ -78,7 +83,12 @@ class MismatchPanel(QWidget):
     passage_chosen = Signal(str, int)  # from the strips: document id, passage
     leave = Signal()
 
-    def __init__(self, pending: Callable[[], str] = str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pending: Callable[[], str] = str,
+        names: Callable[[QKeyEvent], list[str]] = key_names,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mismatchPanel")
         self.summary = QLabel("")
@@ -107,7 +117,7 @@ class MismatchPanel(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
-        self._keys = _DismissKeys(self, pending)
+        self._keys = _DismissKeys(self, pending, names)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
@@ -145,6 +155,8 @@ class MismatchPanel(QWidget):
         self.tree.setUpdatesEnabled(True)
         if keep is not None:
             self.select(keep)
+        if self.tree.currentItem() is None and items and self.tree.hasFocus():
+            self.tree.setCurrentItem(items[0])  # the list arrived while the reader waited in it
 
     def set_strips(self, rows: list[StripRow], theme: Theme, note: str = "") -> None:
         self.strip.set_rows(rows, theme, note)

@@ -278,3 +278,19 @@ def test_the_strips_are_reached_by_keys_and_enter_goes_to_that_passage(qtbot, tm
     qtbot.keyClick(strip, Qt.Key.Key_Return)
     above = w.area.columns[w.area.columns.index(pt) - 1]
     assert w.area.column is above, "Up: the version above"
+
+
+def test_d_dismisses_under_a_khmer_keyboard_layout_too(qtbot, tmp_path, altered, store):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    w = _window(qtbot, tmp_path, altered, store)
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_M, CTRL | SHIFT)
+    _compared(qtbot, w)
+    w.dispatcher.layout = "xkb"
+    assert w.mismatches.panel.tree.hasFocus()
+    before = _rows(w)
+    # the d key under a Khmer layout types ដ; X11 gives the keycode of d (evdev 32 + 8)
+    event = QKeyEvent(QEvent.Type.KeyPress, 0x178A, Qt.KeyboardModifier.NoModifier, 40, 0, 0, "ដ")
+    QApplication.sendEvent(w.mismatches.panel.tree, event)
+    assert _rows(w) == before[1:]
