@@ -100,6 +100,7 @@ class MismatchPanel(QWidget):
         strips.setWidgetResizable(True)
         strips.setWidget(self.strip)
         strips.setMinimumWidth(220)
+        strips.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the list to the strips
         self.tree = PanelTree()
         self.tree.setObjectName("mismatchList")
         self.tree.setHeaderLabels(["Kind", "Conf.", "One side", "Other side", "Documents"])
@@ -133,6 +134,11 @@ class MismatchPanel(QWidget):
             app.installEventFilter(self._keys)  # the last installed is asked first
         elif old is self.tree:
             app.removeEventFilter(self._keys)
+
+    def docked(self) -> None:
+        """Now in the window: Tab goes from the list to the strips (Qt keeps a tab order only
+        between widgets of one window)."""
+        QWidget.setTabOrder(self.tree, self.strip)
 
     def set_rows(self, rows: list[PanelRow], summary: str) -> None:
         keep = self.current_key()

@@ -57,6 +57,7 @@ class MismatchView(QObject):
         )
         self.dock = w._dock("Mismatches", self.panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock.hide()
+        self.panel.docked()
         self.panel.strip.theme_source = lambda: w.theme
         self.panel.chosen.connect(lambda key: self._guard(self.jump, key))
         self.panel.dismiss_requested.connect(lambda key: self._guard(self.dismiss, key))
@@ -230,7 +231,8 @@ class MismatchView(QObject):
         hidden = f" · hidden: {', '.join(sorted(self.hidden))}" if self.hidden else ""
         summary = (
             f"{len(shown.order)} mismatch(es) between {len(shown.result.pairs)} aligned pair(s)"
-            f" of versions{hidden} · outlines {'on' if self.marks else 'off'} (M)"
+            f" of versions{hidden} · outlines {'on' if self.marks else 'off'} (M) · Enter jumps,"
+            " d dismisses, Tab: the strips (arrows, Enter)"
         )
         if self._listed != shown.order:  # rebuilding the list costs: only when it changed
             rows = [self._row(key) for key in shown.order]
