@@ -48,6 +48,7 @@ class Decorations:
     selection: tuple[int, int] | None = None
     link_marks: dict[int, str] = field(default_factory=dict)  # passage -> user/confirmed/pending
     diff: list[tuple[int, int, str]] = field(default_factory=list)  # word edits (zd)
+    mismatches: list = field(default_factory=list)  # MarkSpans, painted by mismatch_marks
 
 
 class SpanList:

@@ -32,6 +32,7 @@ from reader.ui.alignment_view import paint_link_marks
 from reader.ui.decorations import Decorations, SpanList, extra_selections
 from reader.ui.fonts import font_for_script
 from reader.ui.gap_band import GapBand
+from reader.ui.mismatch_marks import paint_mismatches
 from reader.ui.passage_window import WINDOW_CHARS, PassageWindow
 from reader.ui.qt_text import DisplayText
 from reader.ui.theme import LIGHT, Theme
@@ -359,6 +360,8 @@ class DocumentView(PassageWindow, GapBand, QTextEdit):
             painter.drawRect(rect)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "no matching passage here")
         paint_link_marks(self, painter)  # the reader's alignment links (reader.ui.alignment_view)
+        if self.deco.mismatches:
+            paint_mismatches(self, painter)
         painter.end()
 
     def _build_now(self) -> None:

@@ -120,9 +120,11 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self.loading = Loading(self)
         self.dispatcher = self._install_keys()
+        from reader.ui.mismatches import install as install_mismatches
         from reader.ui.wiring import connect_views
 
         connect_views(self)
+        install_mismatches(self)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)

@@ -33,6 +33,7 @@ ACTIONS: list[tuple[int, object]] = [
     (1, (K.Key_T, CTRL)), (1, (K.Key_Equal, CTRL)), (1, (K.Key_Minus, CTRL)),
     (1, (K.Key_Backspace, NONE)), (1, "?"), (1, "note"), (1, "search"), (1, "palette"),
     (1, "alone"), (1, "concordance"), (1, "ga"), (1, "link"),
+    (1, "M"), (2, "gm"), (1, "gM"), (1, (K.Key_M, CTRL | SHIFT)),
 ]  # fmt: skip
 
 

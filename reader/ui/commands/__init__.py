@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["Command", "CommandError", "CommandRegistry", "command", "register_all"]
 
 MODULES = ("navigation", "layout", "selection", "notes", "entities", "topics", "search", "view")
-MODULES += ("alignment",)
+MODULES += ("alignment", "mismatches")
 NORMAL = ("normal",)
 NORMAL_VISUAL = ("normal", "visual")
 
