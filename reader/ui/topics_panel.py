@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem, QWidget
 
 from reader.corpus.model import Document
 from reader.corpus.topics import Topic
@@ -25,7 +25,11 @@ class TopicsPanel(PanelTree):
         self.setHeaderLabels(["Topic", "Docs"])
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
-        self.setColumnWidth(0, 210)
+        header = self.header()  # the label takes the room; the count always fits (four digits)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.setColumnWidth(1, self.fontMetrics().horizontalAdvance("Docs 0000") + 8)
         self.itemActivated.connect(self._activated)
 
     def set_topics(self, topics: list[Topic], documents: dict[str, Document]) -> None:

@@ -35,6 +35,12 @@ def test_a_topic_of_24_documents_scrolls_sideways_inside_the_screen(qtbot, tmp_p
     assert column.geometry().right() <= left + w.area.viewport().width() + 1, "focused column shown"
     built = sum(c.view.is_built for c in w.area.columns)
     assert built < 24, "columns never scrolled into view are not laid out"
+    panel = w.topics_panel
+    right = panel.header().sectionViewportPosition(1) + panel.columnWidth(1)
+    assert right <= panel.viewport().width(), "the document count is inside the panel"
+    counts = [panel.topLevelItem(i).text(1) for i in range(panel.topLevelItemCount())]
+    widest = max(panel.fontMetrics().horizontalAdvance(c) for c in counts)
+    assert "24" in counts and widest + 6 <= panel.columnWidth(1), "counts are not clipped"
 
 
 def test_annotating_a_long_khmer_paragraph_keeps_the_window_and_save_button_on_screen(
