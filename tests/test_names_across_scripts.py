@@ -226,3 +226,30 @@ def test_st_dot_does_not_end_a_sentence_inside_a_name():
     found = texts(news("s_en.txt", "Officials in Sarasota and St. Petersburg asked residents."))
     assert "St. Petersburg" in found
     assert "St" not in found and "Petersburg" not in found
+
+
+def test_latin_names_in_a_short_chinese_or_thai_paragraph_keep_their_full_form():
+    # A short paragraph in an uncased script whose only capitals are the names is not a
+    # title-case headline: `Goldman Sachs与Standard Chartered` holds two names, not four.
+    en = news(
+        "deal_en.txt",
+        "Banks agree to share the cost of the new port",
+        "Goldman Sachs and Standard Chartered announced a joint venture worth 5.2 billion dollars.",
+    )
+    zh = news(
+        "deal_zh.txt",
+        "银行同意分担新港口的费用",
+        "Goldman Sachs与Standard Chartered宣布成立合资企业，价值52亿美元。",
+    )
+    th = news(
+        "deal_th.txt",
+        "ธนาคารตกลงร่วมรับภาระค่าใช้จ่ายท่าเรือใหม่",
+        "Goldman Sachs และ Standard Chartered ประกาศตั้งบริษัทร่วมทุน",
+    )
+    for doc in (zh, th):
+        names = {c.text for c in document_candidates(doc)}
+        assert {"Goldman Sachs", "Standard Chartered"} <= names, doc.path
+    index = find_entities([en, zh, th])
+    keys = {e.key for e in index.entities}
+    assert {"goldman sachs", "standard chartered"} <= keys
+    assert not keys & {"goldman", "sachs", "standard", "chartered"}

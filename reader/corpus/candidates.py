@@ -106,9 +106,12 @@ _WORD_RE = re.compile(r"\w+")
 
 def _headline(text: str, start: int, end: int) -> bool:
     """A short line in title case (`Trump Holds Rally In Pittsburgh`): capitals there do not
-    mark names."""
+    mark names. A line with letters of a script without case (Han, Thai, Khmer) is never one:
+    its only capitals are the names written in Latin letters (`Goldman Sachs与Morgan Stanley`)."""
     piece = text[start:end]
     if "\n" in piece.strip() or piece.rstrip()[-1:] in ".!?:;":
+        return False
+    if any(c.isalpha() and not c.isupper() and not c.islower() for c in piece):
         return False
     words = [w for w in _WORD_RE.findall(piece) if len(w) >= 4 and w.isalpha()]
     if len(words) < 2 or len(_WORD_RE.findall(piece)) > HEADLINE_WORDS:
