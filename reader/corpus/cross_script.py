@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Analysis, Option
 from reader.corpus.disjoint import DisjointSets
-from reader.corpus.gazetteer import gazetteer_for
+from reader.corpus.gazetteer import Gazetteer, gazetteer_for
 from reader.corpus.model import Document
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
-from reader.corpus.transliteration import Link, find_links, link_options, window_segments
+from reader.corpus.transliteration import Link, LinkFinder, link_options, window_segments
 from reader.corpus.variants import find_variants
 
 if TYPE_CHECKING:
@@ -37,18 +37,21 @@ def cross_script_options(
     analyses: Sequence[Analysis],
     index: EntityIndex,
     groups: Sequence[Sequence[str]] | None = None,
+    gaz: Gazetteer | None = None,
 ) -> dict[str, list[Option]]:
     """Extra options (`evidence="transliteration"`) per document id; empty when none.
 
     `groups` (topics, as lists of document ids) limit which versions are compared; without
     them each document in a phonetic script is compared with the versions in other scripts
     that share the rarest keys with it (the topic similarity), and the documents so connected
-    form the groups.
+    form the groups. `gaz`: the corpus's gazetteer (built for its languages when None).
     """
     targets = [a for a in analyses if a.doc.script in PHONETIC_SCRIPTS]
     if not targets or not any(d.script in NAME_SCRIPTS for d in documents):
         return {}
     by_id = {d.id: d for d in documents}
+    if gaz is None:
+        gaz = gazetteer_for(frozenset(d.language for d in documents))
     partners = _partners(documents, index, [a.doc for a in targets], groups)
     if not partners:
         return {}
@@ -74,17 +77,22 @@ def cross_script_options(
     out: dict[str, list[Option]] = {}
     for in_group in members.values():
         pairs = []
+        finder = LinkFinder(index, segments)
         for b in in_group:
             for a in partners[b]:
-                alignment = align_pair(by_id[a], by_id[b], index)
+                doc_a, doc_b = by_id[a], by_id[b]
+                if not finder.wanted(doc_a, doc_b):
+                    continue  # nothing left to find (names and places alike): no alignment
+                alignment = align_pair(doc_a, doc_b, index)
                 groups_ab = [(list(p.a), list(p.b)) for p in alignment.pairs]
                 groups_ab += _gaps(groups_ab, alignment.unlinked_a, alignment.unlinked_b)
-                pairs.append((by_id[a], by_id[b], groups_ab))
-        links = _variant_links(pairs, index, words)
+                pairs.append((doc_a, doc_b, groups_ab))
+                finder.add(doc_a, doc_b, groups_ab)
+        links = _variant_links(pairs, index, words, gaz)
         seen = {(link.language, link.surface) for link in links}
         links += [
             link
-            for link in find_links(pairs, index, segments)
+            for link in finder.links()
             if (link.language, link.surface) not in seen
             and _only_with_name(link, by_language[link.language], group_of, key_groups[link.key])
         ]
@@ -144,6 +152,7 @@ def _variant_links(
     pairs: Sequence[tuple[Document, Document, list[tuple[list[int], list[int]]]]],
     index: EntityIndex,
     words: dict[str, list[tuple[int, int]] | None],
+    gaz: Gazetteer,
 ) -> list[Link]:
     """One-letter variants of place names (`ឥណ្ឌូនេស៊ី`) in the passages aligned with one that
     names the place, where the document does not name it otherwise."""
@@ -154,7 +163,6 @@ def _variant_links(
             continue
         keys_b = {c.key for c in index.candidates.get(doc_b.id, ())}
         cands_a = index.candidates.get(doc_a.id, ())
-        gaz = gazetteer_for(frozenset({doc_a.language, doc_b.language}))
         for ia, ib in groups:
             spans = [(doc_a.passages[i].start, doc_a.passages[i].end) for i in ia]
             wanted = {

@@ -214,7 +214,7 @@ def _find_entities(
         options[a.doc.id] = [keymap.apply(o) for o in found] if links else found
     index = _resolve(documents, options)
     if transliterate:
-        extra = cross_script_options(documents, analyses, index, groups)
+        extra = cross_script_options(documents, analyses, index, groups, gaz)
         if extra:
             for doc_id, opts in extra.items():
                 options[doc_id].extend(keymap.apply(o) for o in opts)

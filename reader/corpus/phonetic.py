@@ -106,6 +106,7 @@ def skeleton(latin: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=262144)
 def phonetic_key(text: str, script: str) -> str:
     """The skeleton of a name written in `script` (ISO 15924)."""
     return skeleton(latin_form(text, script))
@@ -134,32 +135,39 @@ def _indel(c: str, at_end: bool) -> float:
 
 
 @lru_cache(maxsize=262144)
-def distance(a: str, b: str) -> float:
-    """Weighted edit distance between two skeletons (see the module docstring)."""
+def distance(a: str, b: str, limit: float = float("inf")) -> float:
+    """Weighted edit distance between two skeletons (see the module docstring); infinite once
+    every partial alignment costs more than `limit`."""
     n, m = len(a), len(b)
+    b_indel = [_indel(cb, j == m) for j, cb in enumerate(b, 1)]
     prev = [0.0] * (m + 1)
     for j in range(1, m + 1):
-        prev[j] = prev[j - 1] + _indel(b[j - 1], j == m)
+        prev[j] = prev[j - 1] + b_indel[j - 1]
     for i in range(1, n + 1):
         ca = a[i - 1]
-        cur = [prev[0] + _indel(ca, i == n)] + [0.0] * m
+        a_indel = _indel(ca, i == n)
+        cur = [prev[0] + a_indel] + [0.0] * m
         for j in range(1, m + 1):
             cb = b[j - 1]
-            sub = 0.0 if ca == cb else _NEAR.get(frozenset((ca, cb)), 1.0)
-            if (ca == "V") != (cb == "V"):
+            if ca == cb:
+                sub = 0.0
+            elif (ca == "V") != (cb == "V"):
                 sub = 1.0
-            cur[j] = min(
-                prev[j - 1] + sub,
-                prev[j] + _indel(ca, i == n),
-                cur[j - 1] + _indel(cb, j == m),
-            )
+            else:
+                sub = _NEAR.get(frozenset((ca, cb)), 1.0)
+            cur[j] = min(prev[j - 1] + sub, prev[j] + a_indel, cur[j - 1] + b_indel[j - 1])
+        if min(cur) > limit:  # costs only add up: no alignment can come back under it
+            return float("inf")
         prev = cur
     return prev[m]
 
 
-def similarity(a: str, b: str) -> float:
-    """1.0 for the same skeleton, down to 0.0: the distance over the larger consonant count."""
+@lru_cache(maxsize=262144)
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """1.0 for the same skeleton, down to 0.0: the distance over the larger consonant count.
+    With `floor`, a similarity below it may come back as 0.0 (found sooner)."""
     if a == b:
         return 1.0 if a else 0.0
     scale = max(consonants(a), consonants(b), 1)
-    return max(0.0, 1.0 - distance(a, b) / scale)
+    limit = (1.0 - floor) * scale + 1e-9 if floor > 0 else float("inf")
+    return max(0.0, 1.0 - distance(a, b, limit) / scale)

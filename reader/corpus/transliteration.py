@@ -13,7 +13,8 @@ name's key, recorded with `evidence="transliteration"`.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 MATCH = 0.8  # a run this close to a name in the aligned passage is evidence of a link
 CLOSE = 0.85  # ... and one match this close is enough for names of CLOSE_CONSONANTS or more
 CLOSE_CONSONANTS = 4
+GIVE_UP = 2  # a name not found in this many aligned versions of a language: stop aligning for it
 PER_NAME = 3  # runs per name and passage pair kept as evidence
 MIN_CONSONANTS = 2  # shorter names (`Li`, `Ng`) are too easy to find by chance
 MAX_RUN_CHARS = {"Hani": 9, "Jpan": 10, "Hira": 10, "Kana": 12}  # else DEFAULT_RUN_CHARS
@@ -75,14 +77,24 @@ def window_segments(
     ]
 
 
+Runs = dict[int, dict[str, list[tuple[int, int, str]]]]  # consonants -> first sound -> runs
+
+
 def _windows(
     text: str, script: str, segments: Sequence[tuple[int, int]], lo: int, hi: int
-) -> list[tuple[int, int, str]]:
-    """Runs of consecutive segments inside `[lo, hi)`: (start, end, phonetic key)."""
+) -> Runs:
+    """Runs of consecutive segments inside `[lo, hi)`, (start, end, phonetic key), by the
+    key's consonant count and first sound class."""
     unspaced = script in UNSPACED_SCRIPTS
     limit = MAX_RUN_CHARS.get(script, DEFAULT_RUN_CHARS)
-    inside = [(s, e) for s, e in segments if s >= lo and e <= hi]
-    out = []
+    first = bisect_left(segments, (lo, lo))
+    inside = []
+    for s, e in segments[first:]:
+        if s >= hi:
+            break
+        if e <= hi:
+            inside.append((s, e))
+    out: Runs = defaultdict(dict)
     for i, (s, _) in enumerate(inside):
         for j in range(i, min(len(inside), i + (limit if unspaced else MAX_RUN_WORDS))):
             e = inside[j][1]
@@ -92,23 +104,28 @@ def _windows(
                 gap = text[inside[j - 1][1] : inside[j][0]]
                 if gap not in _JOINERS:
                     break
-            surface = text[s:e]
-            out.append((s, e, phonetic_key(surface, script)))
+            key = phonetic_key(text[s:e], script)
+            if key:
+                out[consonants(key)].setdefault(key[0], []).append((s, e, key))
     return out
 
 
-def _name_keys(cands: Iterable[Candidate], lo: int, hi: int) -> list[tuple[str, str, str]]:
-    """(key, kind, phonetic key) of the names in `[lo, hi)` written in a cased script."""
+def _name_keys(
+    cands: Iterable[Candidate], lo: int, hi: int
+) -> list[tuple[str, str, str, str]]:
+    """(key, kind, phonetic key, key of the whole name) of the names in `[lo, hi)` written in
+    a cased script; the last word of a longer name is listed too (`Corbyn` of `Jeremy
+    Corbyn`), with the whole name's key."""
     out = []
     for c in cands:
         if lo <= c.start and c.end <= hi and c.kind in NAME_KINDS:
             script = script_of_char(c.text[0])
             if script in ("Latn", "Cyrl", "Grek"):
-                out.append((c.key, c.kind, phonetic_key(c.text, script)))
+                out.append((c.key, c.kind, phonetic_key(c.text, script), c.key))
                 words = c.text.split()
-                if len(words) > 1 and ":" not in c.key:  # `Corbyn` of `Jeremy Corbyn` too
+                if len(words) > 1 and ":" not in c.key:
                     last = words[-1]
-                    out.append((name_key(last), c.kind, phonetic_key(last, script)))
+                    out.append((name_key(last), c.kind, phonetic_key(last, script), c.key))
     return out
 
 
@@ -122,49 +139,135 @@ def find_links(
     `pairs`: (document with names, document in a phonetic script, aligned passage groups as
     lists of passage indexes). `segments`: each phonetic-script document's window segments.
     """
-    evidence: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    kinds: dict[str, tuple[str, int]] = {}
+    finder = LinkFinder(index, segments)
     for doc_a, doc_b, groups in pairs:
-        cands_a = index.candidates.get(doc_a.id, [])
-        keys_b = {c.key for c in index.candidates.get(doc_b.id, [])}
-        segs = segments.get(doc_b.id, [])
+        finder.add(doc_a, doc_b, groups)
+    return finder.links()
+
+
+class LinkFinder:
+    """Collects the evidence of aligned passage pairs one pair of versions at a time, and
+    tells which pairs can still add any (`wanted`): comparing a version costs an alignment."""
+
+    def __init__(self, index: EntityIndex, segments: Mapping[str, list[tuple[int, int]]]):
+        self.index = index
+        self.segments = segments
+        self.evidence: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+        self.kinds: dict[str, tuple[str, int]] = {}
+        # A passage's runs and names are the same whichever version it is compared with.
+        self._runs: dict[tuple[str, int], Runs] = {}
+        self._names: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {}
+        self._keys: dict[str, set[str]] = {}
+        # (language, key) -> runs already accepted as that name in that language.
+        self.settled: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # (language, key) -> pairs of versions where the name was looked for and nothing
+        # sounded like it: after GIVE_UP of them it no longer makes a pair worth aligning (it
+        # was translated, or left out), though pairs aligned for other names still look for it.
+        self.missed: Counter[tuple[str, str]] = Counter()
+
+    def _keys_of(self, doc: Document) -> set[str]:
+        found = self._keys.get(doc.id)
+        if found is None:
+            found = self._keys[doc.id] = {c.key for c in self.index.candidates.get(doc.id, ())}
+        return found
+
+    def _passage_names(self, doc: Document, i: int) -> list[tuple[str, str, str, str]]:
+        found = self._names.get((doc.id, i))
+        if found is None:
+            p = doc.passages[i]
+            cands = self.index.candidates.get(doc.id, ())
+            found = [
+                n for n in _name_keys(cands, p.start, p.end) if consonants(n[2]) >= MIN_CONSONANTS
+            ]
+            self._names[(doc.id, i)] = found
+        return found
+
+    def wanted(self, doc_a: Document, doc_b: Document) -> bool:
+        """Whether `doc_a` names anything that `doc_b` neither names in the same spelling
+        nor holds in a run already accepted for it (by the pairs added so far)."""
+        if not self.segments.get(doc_b.id):
+            return False
+        keys_b = self._keys_of(doc_b)
+        text_b, lang = doc_b.text, doc_b.language
+        for i in range(len(doc_a.passages)):
+            for key, _, _, whole in self._passage_names(doc_a, i):
+                if whole in keys_b or self.missed[(lang, key)] >= GIVE_UP:
+                    continue
+                if not any(run in text_b for run in self.settled.get((lang, key), ())):
+                    return True
+        return False
+
+    def add(
+        self, doc_a: Document, doc_b: Document, groups: list[tuple[list[int], list[int]]]
+    ) -> None:
+        """The evidence of one pair of versions (aligned passage groups as index lists)."""
+        keys_b = self._keys_of(doc_b)
+        segs = self.segments.get(doc_b.id, [])
         if not segs:
-            continue
+            return
+        touched = set()
+        sought: set[str] = set()
         for ia, ib in groups:
-            names = []
-            for i in ia:
-                p = doc_a.passages[i]
-                names += [n for n in _name_keys(cands_a, p.start, p.end) if n[0] not in keys_b]
-            names = [n for n in names if consonants(n[2]) >= MIN_CONSONANTS]
+            names = [n[:3] for i in ia for n in self._passage_names(doc_a, i) if n[3] not in keys_b]
             if not names:
                 continue
-            windows: list[tuple[int, int, str]] = []
+            sought.update(n[0] for n in names)
+            windows: list[Runs] = []
             for j in ib:
-                p = doc_b.passages[j]
-                windows += _windows(doc_b.text, doc_b.script, segs, p.start, p.end)
+                found = self._runs.get((doc_b.id, j))
+                if found is None:
+                    p = doc_b.passages[j]
+                    found = _windows(doc_b.text, doc_b.script, segs, p.start, p.end)
+                    self._runs[(doc_b.id, j)] = found
+                windows.append(found)
             for key, kind, pk, surface, score in _best_matches(doc_b.text, names, windows):
-                evidence[(doc_b.language, surface, key)].append(score)
+                self.evidence[(doc_b.language, surface, key)].append(score)
+                touched.add((doc_b.language, surface, key))
                 # Two words that both sound right need one consonant less (`Hun Manet`).
-                kinds[key] = (kind, consonants(pk) + (" " in key))
-    return _accepted(evidence, kinds)
+                self.kinds[key] = (kind, consonants(pk) + (" " in key))
+        lang = doc_b.language
+        for _, surface, key in touched:
+            if _acceptable(self.evidence[(lang, surface, key)], self.kinds[key][1]):
+                self.settled[(lang, key)].add(surface)
+        for key in sought - {key for _, _, key in touched}:
+            self.missed[(lang, key)] += 1
+
+    def links(self) -> list[Link]:
+        """The accepted links (see `_accepted`)."""
+        return _accepted(self.evidence, self.kinds, self._spread())
+
+    def _spread(self) -> Counter[str]:
+        """In how many documents each name key is written (of the keys with evidence)."""
+        wanted = {key for _, _, key in self.evidence}
+        out: Counter[str] = Counter()
+        for cands in self.index.candidates.values():
+            out.update({c.key for c in cands if c.key in wanted})
+        return out
 
 
 def _best_matches(
-    text: str, names: list[tuple[str, str, str]], windows: list[tuple[int, int, str]]
+    text: str, names: list[tuple[str, str, str]], windows: Sequence[Runs]
 ) -> list[tuple[str, str, str, str, float]]:
     """For each name, its closest runs at or above MATCH (up to PER_NAME, not overlapping);
-    a run counts for the name it is closest to."""
+    a run counts for the name it is closest to. A name is compared only with runs that start
+    like it (or with a vowel) and have about as many consonants (within 2)."""
     scored = []
     for key, kind, pk in sorted(set(names)):
         first, size = pk[0], consonants(pk)
-        for s, e, wk in windows:
-            if not wk or (wk[0] != first and "V" not in (wk[0], first)):
-                continue
-            if abs(consonants(wk) - size) > 2:
-                continue
-            sim = similarity(pk, wk)
-            if sim >= MATCH:
-                scored.append((-sim, e - s, s, e, key, kind, pk))
+        for runs in windows:
+            for n in range(size - 2, size + 3):
+                by_head = runs.get(n)
+                if not by_head:
+                    continue
+                if first == "V":
+                    heads = list(by_head.values())
+                else:
+                    heads = [by_head.get(first, ()), by_head.get("V", ())]
+                for found in heads:
+                    for s, e, wk in found:
+                        sim = similarity(pk, wk, MATCH)
+                        if sim >= MATCH:
+                            scored.append((-sim, e - s, s, e, key, kind, pk))
     scored.sort()
     spans: set[tuple[int, int]] = set()
     per_name: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -179,22 +282,32 @@ def _best_matches(
     return out
 
 
+def _acceptable(scores: list[float], size: int) -> bool:
+    """Evidence that repeats, or one very close match of a long enough name."""
+    return len(scores) >= 2 or (max(scores) >= CLOSE and size >= CLOSE_CONSONANTS)
+
+
 def _accepted(
-    evidence: dict[tuple[str, str, str], list[float]], kinds: dict[str, tuple[str, int]]
+    evidence: dict[tuple[str, str, str], list[float]],
+    kinds: dict[str, tuple[str, int]],
+    spread: Mapping[str, int] | None = None,
 ) -> list[Link]:
-    """Links whose evidence repeats or is very close; a run keeps only its best-supported key."""
-    best: dict[tuple[str, str], Link] = {}
+    """Links whose evidence repeats or is very close. A run that sounds like two accepted
+    names (`សៀមរាប`: `Siem Reap` and the Vietnamese `Xiêm Riệp`) keeps the one written in
+    more documents (`spread`), then the best-supported one: counting matches alone would
+    favour whichever versions happened to be compared more often."""
+    spread = spread or {}
+    best: dict[tuple[str, str], tuple[tuple[int, int, float], Link]] = {}
     for (lang, surface, key), scores in evidence.items():
-        top = max(scores)
-        repeated = len(scores) >= 2
         kind, size = kinds[key]
-        if not (repeated or (top >= CLOSE and size >= CLOSE_CONSONANTS)):
+        if not _acceptable(scores, size):
             continue
-        link = Link(lang, surface, key, kind, len(scores), top)
+        link = Link(lang, surface, key, kind, len(scores), max(scores))
+        rank = (spread.get(key, 0), link.matches, link.score)
         old = best.get((lang, surface))
-        if old is None or (link.matches, link.score) > (old.matches, old.score):
-            best[(lang, surface)] = link
-    return sorted(best.values(), key=lambda link: (link.language, link.surface))
+        if old is None or rank > old[0]:
+            best[(lang, surface)] = (rank, link)
+    return sorted((link for _, link in best.values()), key=lambda k: (k.language, k.surface))
 
 
 def link_options(
