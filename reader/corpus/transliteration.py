@@ -80,9 +80,7 @@ def window_segments(
 Runs = dict[int, dict[str, list[tuple[int, int, str]]]]  # consonants -> first sound -> runs
 
 
-def _windows(
-    text: str, script: str, segments: Sequence[tuple[int, int]], lo: int, hi: int
-) -> Runs:
+def _windows(text: str, script: str, segments: Sequence[tuple[int, int]], lo: int, hi: int) -> Runs:
     """Runs of consecutive segments inside `[lo, hi)`, (start, end, phonetic key), by the
     key's consonant count and first sound class."""
     unspaced = script in UNSPACED_SCRIPTS
@@ -110,9 +108,7 @@ def _windows(
     return out
 
 
-def _name_keys(
-    cands: Iterable[Candidate], lo: int, hi: int
-) -> list[tuple[str, str, str, str]]:
+def _name_keys(cands: Iterable[Candidate], lo: int, hi: int) -> list[tuple[str, str, str, str]]:
     """(key, kind, phonetic key, key of the whole name) of the names in `[lo, hi)` written in
     a cased script; the last word of a longer name is listed too (`Corbyn` of `Jeremy
     Corbyn`), with the whole name's key."""
