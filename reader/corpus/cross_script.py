@@ -157,6 +157,7 @@ def _variant_links(
     """One-letter variants of place names (`ឥណ្ឌូនេស៊ី`) in the passages aligned with one that
     names the place, where the document does not name it otherwise."""
     out: dict[tuple[str, str], Link] = {}
+    seen: dict[tuple[str, int, frozenset[str]], list] = {}  # a passage is met once per source
     for doc_a, doc_b, groups in pairs:
         segs = words.get(doc_b.id)
         if not segs:
@@ -174,9 +175,14 @@ def _variant_links(
             if not wanted:
                 continue
             for j in ib:
-                p = doc_b.passages[j]
-                inside = [(s, e) for s, e in segs if p.start <= s and e <= p.end]
-                for hit in find_variants(gaz, doc_b.text, inside, doc_b.language, wanted):
+                memo = (doc_b.id, j, frozenset(wanted))
+                hits = seen.get(memo)
+                if hits is None:
+                    p = doc_b.passages[j]
+                    inside = [(s, e) for s, e in segs if p.start <= s and e <= p.end]
+                    hits = find_variants(gaz, doc_b.text, inside, doc_b.language, wanted)
+                    seen[memo] = hits
+                for hit in hits:
                     surface = doc_b.text[hit.start : hit.end]
                     out[(doc_b.language, surface)] = Link(
                         doc_b.language, surface, hit.entry.id, hit.entry.kind, 1, 1.0, "variant"

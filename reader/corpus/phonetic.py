@@ -170,4 +170,16 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
         return 1.0 if a else 0.0
     scale = max(consonants(a), consonants(b), 1)
     limit = (1.0 - floor) * scale + 1e-9 if floor > 0 else float("inf")
+    if _unshared(a, b) * _CHEAPEST > limit:
+        return 0.0
     return max(0.0, 1.0 - distance(a, b, limit) / scale)
+
+
+# Every consonant class one skeleton has more of than the other costs at least this much in
+# `distance` (dropping an r/l or w, or half of the cheapest substitution).
+_CHEAPEST = min(_LIQUID, _GLIDE, _FINAL, *_NEAR.values()) / 2
+
+
+def _unshared(a: str, b: str) -> int:
+    """How many consonants the two skeletons do not have in common (as multisets)."""
+    return sum(abs(a.count(c) - b.count(c)) for c in set(a + b) if c != "V")
