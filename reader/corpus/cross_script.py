@@ -74,10 +74,15 @@ def cross_script_options(
     members: dict[str, list[str]] = defaultdict(list)
     for b in partners:
         members[group_of[b]].append(b)
-    out: dict[str, list[Option]] = {}
+    # One finder for the whole corpus: a name already linked in a language (or not found
+    # in it twice) needs no more alignments, in this group of versions or another.
+    def usable(language: str, surface: str, key: str) -> bool:
+        link = Link(language, surface, key, "", 0, 0.0)
+        return _only_with_name(link, by_language[language], group_of, key_groups[key])
+
+    finder = LinkFinder(index, segments, usable)
+    pairs: list[tuple[Document, Document, list[tuple[list[int], list[int]]]]] = []
     for in_group in members.values():
-        pairs = []
-        finder = LinkFinder(index, segments)
         for b in in_group:
             for a in partners[b]:
                 doc_a, doc_b = by_id[a], by_id[b]
@@ -88,18 +93,21 @@ def cross_script_options(
                 groups_ab += _gaps(groups_ab, alignment.unlinked_a, alignment.unlinked_b)
                 pairs.append((doc_a, doc_b, groups_ab))
                 finder.add(doc_a, doc_b, groups_ab)
-        links = _variant_links(pairs, index, words, gaz)
-        seen = {(link.language, link.surface) for link in links}
-        links += [
-            link
-            for link in finder.links()
-            if (link.language, link.surface) not in seen
-            and _only_with_name(link, by_language[link.language], group_of, key_groups[link.key])
-        ]
-        for b in in_group:
-            found = link_options(by_id[b], links, segments[b]) if links else []
+    # A run is linked only where every document that writes it holds the name's key.
+    links = _variant_links(pairs, index, words, gaz)
+    seen = {(link.language, link.surface) for link in links}
+    links += [
+        link
+        for link in finder.links()
+        if (link.language, link.surface) not in seen
+        and usable(link.language, link.surface, link.key)
+    ]
+    out: dict[str, list[Option]] = {}
+    if links:
+        for b in partners:
+            found = link_options(by_id[b], links, segments[b])
             if found:
-                out.setdefault(b, []).extend(found)
+                out[b] = found
     return out
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -145,9 +145,18 @@ class LinkFinder:
     """Collects the evidence of aligned passage pairs one pair of versions at a time, and
     tells which pairs can still add any (`wanted`): comparing a version costs an alignment."""
 
-    def __init__(self, index: EntityIndex, segments: Mapping[str, list[tuple[int, int]]]):
+    def __init__(
+        self,
+        index: EntityIndex,
+        segments: Mapping[str, list[tuple[int, int]]],
+        usable: Callable[[str, str, str], bool] | None = None,
+    ) -> None:
+        """`usable(language, run, key)`: whether a link, once accepted, will be used (only
+        such a link settles a name)."""
         self.index = index
         self.segments = segments
+        self.usable = usable
+        self._usable_memo: dict[tuple[str, str, str], bool] = {}
         self.evidence: dict[tuple[str, str, str], list[float]] = defaultdict(list)
         self.kinds: dict[str, tuple[str, int]] = {}
         # A passage's runs and names are the same whichever version it is compared with.
@@ -157,7 +166,7 @@ class LinkFinder:
         # (language, key) -> runs already accepted as that name in that language.
         self.settled: dict[tuple[str, str], set[str]] = defaultdict(set)
         # (language, key) -> pairs of versions where the name was looked for and nothing
-        # sounded like it: after GIVE_UP of them it no longer makes a pair worth aligning (it
+        # usable sounded like it: after GIVE_UP of them it no longer makes a pair worth aligning (it
         # was translated, or left out), though pairs aligned for other names still look for it.
         self.missed: Counter[tuple[str, str]] = Counter()
 
@@ -222,15 +231,29 @@ class LinkFinder:
                 # Two words that both sound right need one consonant less (`Hun Manet`).
                 self.kinds[key] = (kind, consonants(pk) + (" " in key))
         lang = doc_b.language
+        found: set[str] = set()
         for _, surface, key in touched:
+            if not self._usable(lang, surface, key):
+                continue
+            found.add(key)
             if _acceptable(self.evidence[(lang, surface, key)], self.kinds[key][1]):
                 self.settled[(lang, key)].add(surface)
-        for key in sought - {key for _, _, key in touched}:
+        for key in sought - found:
             self.missed[(lang, key)] += 1
 
+    def _usable(self, language: str, surface: str, key: str) -> bool:
+        if self.usable is None:
+            return True
+        memo = (language, surface, key)
+        found = self._usable_memo.get(memo)
+        if found is None:
+            found = self._usable_memo[memo] = self.usable(language, surface, key)
+        return found
+
     def links(self) -> list[Link]:
-        """The accepted links (see `_accepted`)."""
-        return _accepted(self.evidence, self.kinds, self._spread())
+        """The accepted links that will be used (see `_accepted`)."""
+        usable = {k: v for k, v in self.evidence.items() if self._usable(*k)}
+        return _accepted(usable, self.kinds, self._spread())
 
     def _spread(self) -> Counter[str]:
         """In how many documents each name key is written (of the keys with evidence)."""

@@ -12,6 +12,12 @@ Quality (see tests/data/entities/README.md for the gold and the matching rule):
   shared entities are made only of non-names (single letters, function words, titles,
   weekday and month names).
 Speed: 1,000 synthetic news-length documents made by recombining the seeds' sentences.
+
+With `--baseline CHECKOUT` (another checkout of this repository, e.g. `/work/main`, with its
+own `uv sync` done) speed is measured side by side, each run in a fresh process, alternating,
+on the same files: the synthetic documents, and a generated six-script corpus
+(`gen_corpus.py --topic-sizes 1,3,6,12,20,24,30 --seed 11`: stories in en, vi, pt, km, th,
+zh; `--six-docs N` files, 1,000 by default).
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -246,6 +255,61 @@ def speed(n: int) -> None:
     )
 
 
+# Run inside a checkout (its own code): the CPU and wall seconds of `find_entities` on a folder,
+# the gazetteer built before (as `speed` does).
+_TIMING = """
+import json, sys, time
+from pathlib import Path
+from reader.corpus.entities import find_entities
+from reader.corpus.gazetteer import gazetteer_for
+from reader.corpus.loading import load_corpus
+docs = load_corpus(Path(sys.argv[1])).documents
+gazetteer_for(frozenset(d.language for d in docs))
+wall, cpu = time.perf_counter(), time.process_time()
+index = find_entities(docs)
+print(json.dumps({"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
+                  "docs": len(docs), "shared": len(index.entities)}))
+"""
+
+
+def _timed_in(checkout: Path, folder: Path) -> dict:
+    python = checkout / ".venv" / "bin" / "python"
+    exe = str(python) if python.exists() else sys.executable
+    out = subprocess.run(
+        [exe, "-c", _TIMING, str(folder)], cwd=checkout, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def compare_speed(baseline: Path, n: int, six_docs: int, runs: int = 2) -> None:
+    """`find_entities` here and in `baseline`, fresh processes, alternating, same files."""
+    here = Path(__file__).resolve().parents[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        synthetic = Path(tmp) / "synthetic"
+        synthetic.mkdir()
+        for i, doc in enumerate(synthetic_documents(n)):
+            (synthetic / f"{i:05d}.txt").write_text(doc.text, encoding="utf-8")
+        six = Path(tmp) / "six"
+        subprocess.run(
+            [sys.executable, str(here / "tests/bench/gen_corpus.py"), str(six), "--docs",
+             str(six_docs), "--topic-sizes", "1,3,6,12,20,24,30", "--seed", "11"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        for name, folder in ((f"{n} synthetic (vi, km, pt)", synthetic),
+                             (f"{six_docs} six-script (en vi pt km th zh)", six)):  # fmt: skip
+            figures: dict[str, list[dict]] = {"baseline": [], "this branch": []}
+            for _ in range(runs):
+                figures["baseline"].append(_timed_in(baseline, folder))
+                figures["this branch"].append(_timed_in(here, folder))
+            for who, found in figures.items():
+                cpu = ", ".join(f"{f['cpu']:.2f}" for f in found)
+                wall = ", ".join(f"{f['wall']:.2f}" for f in found)
+                print(
+                    f"speed, {name}, {who}: {cpu} s CPU ({wall} s wall) over {runs} runs, "
+                    f"{found[0]['shared']} shared entities"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds-only", action="store_true", help="skip the held-out set")
@@ -257,6 +321,14 @@ def main() -> None:
         default=[],
         help="more gold sets in tests/data/entities (folder name; its gold is NAME_gold.json)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. /work/main): measure its speed beside this one's",
+    )
+    parser.add_argument(
+        "--six-docs", type=int, default=1000, help="files of the six-script corpus (--baseline)"
+    )
     args = parser.parse_args()
     seeds = load_corpus(seeds_dir()).documents
     evaluate("seeds", seeds, DATA / "seeds_gold.json", args.verbose)
@@ -266,6 +338,8 @@ def main() -> None:
             evaluate(name, docs, DATA / f"{name}_gold.json", args.verbose)
     if args.docs:
         speed(args.docs)
+    if args.baseline:
+        compare_speed(args.baseline, args.docs or 1000, args.six_docs)
 
 
 if __name__ == "__main__":
