@@ -74,6 +74,7 @@ def cross_script_options(
     members: dict[str, list[str]] = defaultdict(list)
     for b in partners:
         members[group_of[b]].append(b)
+
     # One finder for the whole corpus: a name already linked in a language (or not found
     # in it twice) needs no more alignments, in this group of versions or another.
     def usable(language: str, surface: str, key: str) -> bool:
