@@ -120,15 +120,19 @@ def month_keys(lang: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=64)
-def weekday_names(lang: str) -> frozenset[str]:
-    """Wide weekday names of `lang` and English, case-folded (`saturday`, `thứ bảy`)."""
-    out: set[str] = set()
+def weekday_keys(lang: str) -> dict[str, str]:
+    """Wide weekday names of `lang` and English, case-folded (`saturday`, `thứ bảy`) ->
+    `weekday:N` (1 = Sunday, as CLDR counts)."""
+    out: dict[str, str] = {}
     for code in dict.fromkeys((lang or "en", "en")):
         sym = icu.DateFormatSymbols(_locale(code))
         for context in (icu.DateFormatSymbols.FORMAT, icu.DateFormatSymbols.STANDALONE):
-            out.update(
-                n.strip().casefold()
-                for n in sym.getWeekdays(context, icu.DateFormatSymbols.WIDE)
-                if n.strip()
-            )
-    return frozenset(out)
+            for i, name in enumerate(sym.getWeekdays(context, icu.DateFormatSymbols.WIDE)):
+                if name.strip():
+                    out.setdefault(name.strip().casefold(), f"weekday:{i}")
+    return out
+
+
+def weekday_names(lang: str) -> frozenset[str]:
+    """Wide weekday names of `lang` and English, case-folded."""
+    return frozenset(weekday_keys(lang))

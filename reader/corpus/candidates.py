@@ -22,7 +22,7 @@ from reader.corpus.calendar_words import (
     month_keys,
     month_matches,
     time_matches,
-    weekday_names,
+    weekday_keys,
 )
 from reader.corpus.gazetteer import Gazetteer
 from reader.corpus.model import Document
@@ -173,8 +173,8 @@ _PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
 
 @lru_cache(maxsize=64)
 def _calendar_keys(language: str) -> dict[str, str]:
-    """Name keys of weekday names (-> "") and wide month names (-> `month:MM`)."""
-    keys = {name_key(n): "" for n in weekday_names(language)}
+    """Name keys of weekday names (-> `weekday:N`) and wide month names (-> `month:MM`)."""
+    keys = {name_key(n): k for n, k in weekday_keys(language).items()}
     keys.update((name_key(n), k) for n, k in month_keys(language).items() if " " not in n)
     return keys
 
@@ -432,8 +432,9 @@ class DocumentOptions:
             if not o.fallback:
                 month = calendar.get(o.key)
                 if month is not None:
-                    if not month:
-                        continue  # a weekday
+                    if month.startswith("weekday:"):  # a date for alignment, never a name
+                        out.append(o._replace(key=month, kind="date", surface_key=month))
+                        continue
                     if surnames is None:
                         surnames = {
                             text[n.start : n.end].rsplit(" ", 1)[-1]

@@ -32,8 +32,9 @@ from reader.corpus.resolve import KeyMap, document_frequency, select
 ENTITY_KINDS = ("person_org", "place", "number", "date", "other")
 COLOUR_COUNT = 12  # entity colours are indexes 0..COLOUR_COUNT-1, stable per key
 # Keys that never make a shared entity on their own: a month alone (`tháng 2`, `October`) is
-# a date, not the number 2 or 10, but any two stories of one month have it.
-LONE_KEYS = ("month:",)
+# a date, not the number 2 or 10, and a weekday (`Wednesday`, `Mittwoch`) a date, not a name,
+# but any two stories of one month or day have them. They still help aligning passages.
+LONE_KEYS = ("month:", "weekday:")
 
 
 # --------------------------------------------------------------------------- public data
