@@ -265,3 +265,41 @@ def test_latin_names_in_a_short_chinese_or_thai_paragraph_keep_their_full_form()
     keys = {e.key for e in index.entities}
     assert {"goldman sachs", "standard chartered"} <= keys
     assert not keys & {"goldman", "sachs", "standard", "chartered"}
+
+
+def test_a_run_that_sounds_like_two_names_joins_the_one_written_in_more_documents():
+    # Khmer `សៀមរាប` sounds like English/Portuguese `Siem Reap` and Vietnamese `Xiêm Riệp`;
+    # the Vietnamese version names it in every paragraph, the others once. It joins the form
+    # more versions write, not the one that happened to be matched more often.
+    en = news(
+        "siem_en.txt",
+        "Tourism in Siem Reap grew 12% in 2024.",
+        "Hotels reported 85,000 guests in March.",
+        "The airport handled 1,250 flights.",
+        "Officials expect 300,000 visitors in 2025.",
+    )
+    pt = news(
+        "siem_pt.txt",
+        "O turismo em Siem Reap cresceu 12% em 2024.",
+        "Os hotéis receberam 85.000 hóspedes em março.",
+        "O aeroporto recebeu 1.250 voos.",
+        "As autoridades esperam 300.000 visitantes em 2025.",
+    )
+    vi = news(
+        "siem_vi.txt",
+        "Du lịch ở Xiêm Riệp tăng 12% trong năm 2024.",
+        "Các khách sạn ở Xiêm Riệp đón 85.000 khách trong tháng 3.",
+        "Sân bay Xiêm Riệp phục vụ 1.250 chuyến bay.",
+        "Chính quyền Xiêm Riệp dự kiến đón 300.000 du khách vào năm 2025.",
+    )
+    km = news(
+        "siem_km.txt",
+        "ទេសចរណ៍នៅសៀមរាបកើនឡើង 12% ក្នុងឆ្នាំ 2024។",
+        "សណ្ឋាគារនៅសៀមរាបបានទទួលភ្ញៀវ 85,000 នាក់ក្នុងខែមីនា។",
+        "អាកាសយានដ្ឋានសៀមរាបបានទទួលជើងហោះហើរ 1,250។",
+        "មន្ត្រីសៀមរាបរំពឹងថានឹងមានភ្ញៀវ 300,000 នាក់នៅឆ្នាំ 2025។",
+    )
+    index = find_entities([en, pt, vi, km])
+    siem = index.by_key("siem reap")
+    assert siem is not None
+    assert ("សៀមរាប", "transliteration") in {(o.text, o.evidence) for o in siem.occurrences}
