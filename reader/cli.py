@@ -85,6 +85,16 @@ def existing_dir(value: str) -> Path:
     return path
 
 
+def language_argument(value: str) -> str:
+    """A `--lang` value: a BCP 47 tag, reduced by fallback to the language documents carry."""
+    from reader.corpus.language import language_tag
+
+    try:
+        return language_tag(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def existing_file(value: str) -> Path:
     path = Path(value).expanduser()
     if not path.is_file():

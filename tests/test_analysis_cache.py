@@ -49,6 +49,31 @@ def test_the_stored_analysis_round_trips_exactly():
     assert base.idf == found.base.idf and warnings == found.warnings
 
 
+def test_the_stored_analysis_keeps_why_a_name_was_linked(tmp_path):
+    # A name linked by sound across scripts says so (`evidence`) in the stored analysis too.
+    (tmp_path / "offer_en.txt").write_text(
+        "Corbyn rejects the latest offer\n\nLabour leader Jeremy Corbyn on Wednesday rejected "
+        "the offer, saying it did not protect 40,000 jobs.\n\nSpeaking in Leeds, Corbyn said "
+        "the plan would leave the country worse off.\n\nCorbyn will meet union leaders in 2026.",
+        encoding="utf-8",
+    )
+    (tmp_path / "offer_zh.txt").write_text(
+        "科尔宾拒绝最新方案\n\n工党领袖杰里米·科尔宾周三拒绝了政府的方案，称该方案不能保护"
+        "40,000个工作岗位。\n\n科尔宾在利兹发表讲话时说，这一计划将使国家的处境更糟。\n\n"
+        "科尔宾将于2026年会见工会领导人。",
+        encoding="utf-8",
+    )
+    found = analyse(load_corpus(tmp_path))
+    index, _, _, _ = analysis_cache.load(analysis_cache.dump(*analysis_parts_of(found)))
+    linked = [c for cs in found.index.candidates.values() for c in cs if c.evidence]
+    assert linked and linked[0].text == "科尔宾"
+    assert dict(index.candidates) == dict(found.index.candidates)
+    corbyn = index.by_key("corbyn")
+    assert corbyn is not None
+    assert ("科尔宾", "transliteration") in {(o.text, o.evidence) for o in corbyn.occurrences}
+    assert [e.to_json() for e in index.entities] == [e.to_json() for e in found.index.entities]
+
+
 def test_a_second_opening_reads_the_stored_analysis(tmp_path, monkeypatch):
     db = tmp_path / "store.sqlite3"
     Store(db).close()

@@ -407,6 +407,20 @@ def test_cli_search_refuses_an_empty_query(corpus_dir, tmp_path, capsys):
     assert "nothing to search for" in capsys.readouterr().err
 
 
+def test_cli_search_lang_takes_bcp47_tags_with_fallback(corpus_dir, tmp_path, capsys):
+    args = ["search", "trung quoc", str(corpus_dir), "--db", str(tmp_path / "l.db"), "--json"]
+    assert main([*args, "--lang", "vi"]) == 0
+    plain = json.loads(capsys.readouterr().out)["total"]
+    assert plain == 1
+    for tag in ("vi-VN", "vi_VN", "VI-Latn-VN"):
+        assert main([*args, "--lang", tag]) == 0
+        assert json.loads(capsys.readouterr().out)["total"] == plain, tag
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--lang", "zz"])
+    assert exit_.value.code == 2
+    assert "unknown language: 'zz'" in capsys.readouterr().err
+
+
 def test_cli_index_reports_progress_on_stderr(corpus_dir, tmp_path, capsys):
     assert main(["index", str(corpus_dir), "--db", str(tmp_path / "p.sqlite3")]) == 0
     captured = capsys.readouterr()

@@ -15,6 +15,7 @@ from reader.cli import (
     UsageError,
     add_db_option,
     existing_dir,
+    language_argument,
     print_json,
     print_table,
     warn,
@@ -54,7 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("search", help="full-text search in a corpus (refreshes its index first)")
     p.add_argument("query", help='words (all must occur in a passage), "a phrase", prefix*')
     p.add_argument("dir", nargs="?", type=existing_dir, help="corpus folder (default: seeds)")
-    p.add_argument("--lang", help="only documents in this language (e.g. vi, km, pt)")
+    p.add_argument(
+        "--lang",
+        type=language_argument,
+        help="only documents in this language, a BCP 47 tag (vi, km, zh-CN falls back to zh)",
+    )
     p.add_argument("--exact", action="store_true", help="match case and diacritics exactly")
     p.add_argument("--limit", type=int, default=50, help="hits to show (default 50; 0: all)")
     p.add_argument("--offset", type=int, default=0, help="skip this many hits first")

@@ -20,7 +20,7 @@ from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence
 from reader.corpus.model import Corpus
 from reader.corpus.topics import BaseTopics, Topic
 
-FORMAT = 2
+FORMAT = 3  # 3: candidates and occurrences carry their `evidence` (empty: left out)
 KIND = "analysis"
 
 
@@ -72,7 +72,8 @@ class LazyCandidates(Mapping[str, list[Candidate]]):
             try:
                 rows = json.loads(self._raw[doc_id])
                 found = [
-                    Candidate(int(c[0]), int(c[1]), str(c[2]), str(c[3]), str(c[4])) for c in rows
+                    Candidate(int(c[0]), int(c[1]), *map(str, c[2:5]), _evidence(c, 5))
+                    for c in rows
                 ]
             except (ValueError, TypeError, IndexError):  # a damaged entry: none
                 found = []
@@ -84,6 +85,25 @@ class LazyCandidates(Mapping[str, list[Candidate]]):
 
     def __len__(self) -> int:
         return len(self._raw)
+
+
+def _evidence(row: list[Any], at: int) -> str:
+    """The evidence stored at `row[at]`, when there is one (rows without it have none)."""
+    return str(row[at]) if len(row) > at else ""
+
+
+def _candidate_row(c: Candidate) -> list[Any]:
+    row: list[Any] = [c.start, c.end, c.text, c.key, c.kind]
+    if c.evidence:
+        row.append(c.evidence)
+    return row
+
+
+def _occurrence_row(o: Occurrence) -> list[Any]:
+    row: list[Any] = [o.doc, o.start, o.end, o.text]
+    if o.evidence:
+        row.append(o.evidence)
+    return row
 
 
 def _topic(t: Topic) -> list[Any]:
@@ -99,7 +119,7 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
     data = {
         "format": FORMAT,
         "candidates": {  # one JSON string a document: read only when that document is
-            d: json.dumps([[c.start, c.end, c.text, c.key, c.kind] for c in cs], ensure_ascii=False)
+            d: json.dumps([_candidate_row(c) for c in cs], ensure_ascii=False)
             for d, cs in index.candidates.items()
         },
         "languages": index._languages,
@@ -112,7 +132,7 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
                 e.languages,
                 e.documents,
                 e.colour,
-                [[o.doc, o.start, o.end, o.text] for o in e.occurrences],
+                [_occurrence_row(o) for o in e.occurrences],
             ]
             for e in index.entities
         ],
@@ -141,7 +161,10 @@ def load(blob: bytes) -> tuple[EntityIndex, BaseTopics, list[Topic], list[str]]:
                 str(kind),
                 list(langs),
                 list(docs),
-                [Occurrence(str(o[0]), int(o[1]), int(o[2]), str(o[3])) for o in occ],
+                [
+                    Occurrence(str(o[0]), int(o[1]), int(o[2]), str(o[3]), _evidence(o, 4))
+                    for o in occ
+                ],
                 int(colour),
             )
             for i, key, label, kind, langs, docs, colour, occ in data["entities"]

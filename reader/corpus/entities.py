@@ -12,32 +12,29 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from decimal import Decimal
+from functools import cache
 
-from reader.corpus.gazetteer import Gazetteer, gazetteer_for, label_of
+import icu
+
+from reader.corpus.candidates import DocumentOptions, Option, analyse
+from reader.corpus.cross_script import cross_script_options
+from reader.corpus.gazetteer import gazetteer_for, label_of
 from reader.corpus.model import Document
-from reader.corpus.names import (
-    CONNECTORS,
-    Unit,
-    Vocabulary,
-    is_initial,
-    name_runs,
-    name_units,
-    word_segments,
-)
-from reader.corpus.numbers_dates import date_matches, number_matches
-from reader.corpus.text import UNSPACED_SCRIPTS, match_key
-from reader.paths import resource
+from reader.corpus.names import Vocabulary
+from reader.corpus.resolve import KeyMap, document_frequency, select
 
 ENTITY_KINDS = ("person_org", "place", "number", "date", "other")
 COLOUR_COUNT = 12  # entity colours are indexes 0..COLOUR_COUNT-1, stable per key
-MAX_RUN_UNITS = 8  # longer capitalised runs are not split into sub-runs
+# Keys that never make a shared entity on their own: a month alone (`tháng 2`, `October`) is
+# a date, not the number 2 or 10, and a weekday (`Wednesday`, `Mittwoch`) a date, not a name,
+# but any two stories of one month or day have them. They still help aligning passages.
+LONE_KEYS = ("month:", "weekday:")
 
 
 # --------------------------------------------------------------------------- public data
@@ -52,19 +49,30 @@ class Candidate:
     text: str
     key: str
     kind: str  # person_org | place | number | date | other
+    evidence: str = ""  # why it has this key when not by its own spelling: "transliteration"...
 
 
 @dataclass(slots=True)
 class Occurrence:
-    """Where a shared entity occurs: document id, span and surface text."""
+    """Where a shared entity occurs: document id, span, surface text and, where the key did
+    not come from the spelling, the evidence for it (`transliteration`, `variant`, `user`)."""
 
     doc: str
     start: int
     end: int
     text: str
+    evidence: str = ""
 
     def to_json(self) -> dict[str, object]:
-        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
+        out: dict[str, object] = {
+            "doc": self.doc,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+        if self.evidence:
+            out["evidence"] = self.evidence
+        return out
 
 
 @dataclass(slots=True)
@@ -133,384 +141,6 @@ def entity_colour(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % COLOUR_COUNT
 
 
-# --------------------------------------------------------------------------- language data
-
-
-@cache
-def _function_words() -> dict[str, frozenset[str]]:
-    data = json.loads(resource("languages", "function_words.json").read_text(encoding="utf-8"))
-    return {k: frozenset(w.casefold() for w in v) for k, v in data.items() if isinstance(v, list)}
-
-
-def function_words(language: str) -> frozenset[str]:
-    """Function words of a language (lower case), empty when unknown."""
-    return _function_words().get(language, frozenset())
-
-
-# --------------------------------------------------------------------------- document analysis
-
-
-@dataclass(slots=True)
-class _Analysis:
-    """The reading (non-boilerplate) ranges of a document, its name units and word bounds."""
-
-    doc: Document
-    ranges: list[tuple[int, int]]
-    units: list[Unit]
-    words: list[tuple[int, int]] | None  # ICU word segments (unspaced scripts only)
-
-
-def _reading_ranges(doc: Document) -> list[tuple[int, int]]:
-    """The spans of the passages that are not boilerplate, neighbours merged."""
-    if not doc.passages:
-        return [(0, len(doc.text))]
-    ranges: list[tuple[int, int]] = []
-    for p in doc.passages:
-        if p.kind == "boilerplate":
-            continue
-        if ranges and not doc.text[ranges[-1][1] : p.start].strip():
-            ranges[-1] = (ranges[-1][0], p.end)
-        else:
-            ranges.append((p.start, p.end))
-    return ranges
-
-
-def _analyse(doc: Document, vocab: Vocabulary) -> _Analysis:
-    """Find name units and word bounds; count the document's words into `vocab`."""
-    text = doc.text
-    ranges = _reading_ranges(doc)
-    units: list[Unit] = []
-    words: list[tuple[int, int]] | None = None
-    if doc.script in UNSPACED_SCRIPTS:
-        words = []
-    for s, e in ranges:
-        found = name_units(text, s, e)
-        vocab.add_text(text, s, e, found)
-        units.extend(found)
-        if words is not None:
-            words.extend(word_segments(text, doc.language, doc.script, s, e))
-    return _Analysis(doc, ranges, units, words)
-
-
-# --------------------------------------------------------------------------- options
-
-
-@dataclass(frozen=True, slots=True)
-class _Option:
-    start: int
-    end: int
-    key: str
-    kind: str
-    surface_key: str
-    fallback: bool  # a part of a longer run: used only when its key is shared
-    parts: tuple[str, ...] = ()  # keys of the pieces of a multi-unit run
-    part: bool = False  # a part of a run: linked only to a key that stands alone somewhere
-    parent: str = ""  # for a part: the key of the whole run
-
-
-_NEXT_WORD = re.compile(r" ?[^\s]{0,24}")
-_KATAKANA = re.compile(r"[\u30a1-\u30fa\u31f0-\u31ff][\u30a1-\u30ff\u31f0-\u31ff]+")
-_PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
-
-
-@lru_cache(maxsize=65536)
-def _name_key(surface: str) -> str:
-    return match_key(_PLURAL_ACRONYM.sub(r"\1", surface))
-
-
-class _DocumentOptions:
-    """Builds the candidate options of one document."""
-
-    def __init__(
-        self,
-        gaz: Gazetteer,
-        vocab: Vocabulary,
-        language: str,
-        text: str,
-        keys: dict[str, tuple[str, str, tuple[str, ...]]] | None = None,
-        runs: dict[tuple[str, bool, str], tuple[tuple[int, int, _Option], ...]] | None = None,
-    ) -> None:
-        self.gaz = gaz
-        self._keys = {} if keys is None else keys  # run surface -> key, kind, pieces
-        self._runs = {} if runs is None else runs  # (surface, initial, next word) -> options
-        self.vocab = vocab
-        self.language = language
-        self.text = text
-        self.function = function_words(language)
-
-    def _weak(self, unit: Unit) -> bool:
-        """A function word or connector: never a name on its own."""
-        low = unit.text.lower()
-        return low in self.function or low in CONNECTORS
-
-    def _ordinary(self, unit: Unit) -> bool:
-        """A capitalised ordinary word: lower case elsewhere, or the start of a common phrase."""
-        if unit.distinctive:
-            return False
-        return self.vocab.ordinary(unit.text) or self.vocab.starts_phrase(self.text, unit)
-
-    def _drop_initial(self, unit: Unit, alone: bool, weak: bool, ordinary: bool) -> bool:
-        """A sentence-initial capital that is an ordinary word, not a name.
-
-        A word that starts sentences followed by lower-case words, and that the corpus never
-        capitalises mid-sentence (`Dù`, `Tuy`), is dropped too; alone, it only needs the latter.
-        """
-        if not unit.initial:
-            return False
-        if weak or ordinary:
-            return True
-        if unit.distinctive or match_key(unit.text) in self.vocab.mid_keys:
-            return False
-        if alone:
-            return self.gaz.lookup(unit.text) is None
-        return unit.text in self.vocab.initial_alone
-
-    def run_options(self, run: list[Unit]) -> list[_Option]:
-        """The run itself, and its parts as fallbacks (used when their key is shared).
-
-        Options depend only on the run's text, whether it starts a sentence and the word after
-        it, so they are computed once per language for a repeated name.
-        """
-        first, last = run[0].start, run[-1].end
-        nxt = _NEXT_WORD.match(self.text, last)
-        memo_key = (self.text[first:last], run[0].initial, nxt.group() if nxt else "")
-        found = self._runs.get(memo_key)
-        if found is None:
-            found = self._runs[memo_key] = tuple(
-                (o.start - first, o.end - first, o) for o in self._run_options(run)
-            )
-        return [
-            _Option(first + s, first + e, o.key, o.kind, o.surface_key, o.fallback, o.parts,
-                    o.part, o.parent)
-            for s, e, o in found
-        ]  # fmt: skip
-
-    def _run_options(self, run: list[Unit]) -> list[_Option]:
-        text = self.text
-        weak = [self._weak(u) for u in run]
-        plain = [w or self._ordinary(u) for u, w in zip(run, weak, strict=True)]
-        lo, hi = 0, len(run)
-        while lo < hi and (
-            weak[lo] or self._drop_initial(run[lo], hi - lo == 1, weak[lo], plain[lo])
-        ):
-            lo += 1
-        while hi > lo and weak[hi - 1]:
-            hi -= 1
-        if lo == hi:
-            return []
-        if all(plain[lo:hi]) and self.gaz.lookup(text[run[lo].start : run[hi - 1].end]) is None:
-            return []
-        out: list[_Option] = []
-        whole = self._run_key(run[lo:hi])[0]
-        spans = [(lo, hi)]
-        if 1 < hi - lo <= MAX_RUN_UNITS:
-            spans += [
-                (i, j)
-                for i in range(lo, hi)
-                for j in range(i + 1, hi + 1)
-                if (i, j) != (lo, hi)
-                and not weak[i]
-                and not weak[j - 1]
-                and (j - i > 1 or not plain[i])
-            ]
-        for i, j in spans:
-            part = run[i:j]
-            start, end = part[0].start, part[-1].end
-            key, kind, parts = self._run_key(part)
-            sub = (i, j) != (lo, hi)
-            surface_key = _name_key(text[start:end])
-            parent = whole if sub else ""
-            out.append(_Option(start, end, key, kind, surface_key, sub, parts, sub, parent))
-        return out
-
-    def _run_key(self, part: list[Unit]) -> tuple[str, str, tuple[str, ...]]:
-        """Key, kind and piece keys of a run; gazetteer places inside it become their ids."""
-        surface = self.text[part[0].start : part[-1].end]
-        found = self._keys.get(surface)
-        if found is None:
-            found = self._keys[surface] = self._compute_run_key(part, surface)
-        return found
-
-    def _compute_run_key(self, part: list[Unit], surface: str) -> tuple[str, str, tuple[str, ...]]:
-        text = self.text
-        entry = self.gaz.lookup(surface)
-        if entry is not None:
-            return entry.id, entry.kind, ()
-        n = len(part)
-        pieces: list[str] = []
-        replaced = False
-        i = 0
-        while i < n:
-            for j in range(n, i, -1):
-                if j - i == n:
-                    continue
-                entry = self.gaz.lookup(text[part[i].start : part[j - 1].end])
-                if entry is not None and entry.kind == "place":
-                    pieces.append(entry.id)
-                    replaced = True
-                    i = j
-                    break
-            else:
-                pieces.append(_name_key(part[i].text))
-                i += 1
-        parts = tuple(pieces) if len(pieces) > 1 else ()
-        key = " ".join(pieces) if replaced else _name_key(surface)
-        return key, _guess_kind(surface), parts
-
-    def options(self, analysis: _Analysis) -> list[_Option]:
-        text = self.text
-        out: list[_Option] = []
-        for run in name_runs(text, analysis.units):
-            out.extend(self.run_options(run))
-        # Gazetteer names on word boundaries (also in unspaced scripts and lower case).
-        if analysis.words is None:
-            hits = self.gaz.find_spaced(text, analysis.ranges, self.language)
-        else:
-            hits = self.gaz.find(text, analysis.words, self.language)
-        for hit in hits:
-            surface = text[hit.start : hit.end]
-            if " " not in surface and is_initial(text, hit.start) and surface[:1].isupper():
-                unit = Unit(hit.start, hit.end, surface, True)
-                if self._ordinary(unit) or self._weak(unit):
-                    continue
-            out.append(
-                _Option(hit.start, hit.end, hit.entry.id, hit.entry.kind, _name_key(surface), False)
-            )
-        # Katakana words (foreign names in Japanese) are keyed by their transliteration
-        # (`トヨタ` -> `toyota`); as parts, they count only when that key stands alone elsewhere,
-        # so common loanwords shared between Japanese texts do not become entities.
-        for s, e in analysis.ranges:
-            for m in _KATAKANA.finditer(text, s, e):
-                key = match_key(m.group())
-                out.append(_Option(m.start(), m.end(), key, "person_org", key, True, (), True))
-        # Dates, then numbers that are not inside a date or a name.
-        lang = self.language
-        for s, e in analysis.ranges:
-            for m in date_matches(text, lang, s, e):
-                out.append(_Option(m.start, m.end, m.key, "date", m.key, False))
-        taken = bytearray(len(text) + 1)
-        for o in out:
-            if not o.fallback:
-                taken[o.start : o.end] = b"\x01" * (o.end - o.start)
-        for s, e in analysis.ranges:
-            for m in number_matches(text, lang, s, e):
-                if 1 not in taken[m.start : m.end]:
-                    out.append(_Option(m.start, m.end, m.key, "number", m.key, False))
-        out.extend(self._number_names(out))
-        return out
-
-    def _number_names(self, options: list[_Option]) -> list[_Option]:
-        """A number right before a name (`360 Security Technology`), used when shared."""
-        names = {
-            o.start: o for o in options if o.kind in ("person_org", "other") and not o.fallback
-        }
-        out = []
-        for o in options:
-            if o.kind == "number" and self.text[o.end : o.end + 1] == " ":
-                name = names.get(o.end + 1)
-                if name is not None:
-                    key = f"{o.key[4:]} {name.key}"
-                    surface_key = key
-                    out.append(_Option(o.start, name.end, key, name.kind, surface_key, True))
-        return out
-
-
-@lru_cache(maxsize=65536)
-def _guess_kind(surface: str) -> str:
-    letters = [c for c in surface if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and len(letters) <= 3:
-        return "other"
-    if surface[:1].islower() or any(c.isdigit() for c in surface):
-        return "other"
-    return "person_org"
-
-
-# --------------------------------------------------------------------------- selection
-
-
-def _select(
-    options: list[_Option], shared: set[str], df: Counter[str] | None = None
-) -> list[_Option]:
-    """Non-overlapping options: shared before unshared, then longer, then earlier.
-
-    Fallbacks (parts of a run) are used only when their key is shared. A run whose every
-    unit is found in more documents than the run itself (`GPU Nvidia`) gives way to its units.
-    """
-    options = [
-        o
-        for o in options
-        if (o.key in shared or not o.fallback) and not (o.parts and df and _juxtaposed(o, df))
-    ]
-    order = sorted(
-        options,
-        key=lambda o: (o.key not in shared, o.start - o.end, o.fallback, o.start, o.key),
-    )
-    taken: list[_Option] = []
-    occupied = bytearray(max((o.end for o in options), default=0) + 1)
-    for opt in order:
-        if opt.fallback and opt.key not in shared:
-            continue
-        if 1 in occupied[opt.start : opt.end]:
-            continue
-        taken.append(opt)
-        occupied[opt.start : opt.end] = b"\x01" * (opt.end - opt.start)
-    return sorted(taken, key=lambda o: o.start)
-
-
-def _juxtaposed(opt: _Option, df: Counter[str]) -> bool:
-    """Two or more names side by side rather than one name: each unit is more widespread."""
-    if not opt.parts:
-        return False
-    n = df.get(opt.key, 0)
-    return all(df.get(p, 0) > n for p in opt.parts)
-
-
-class _KeyMap:
-    """User links: (key_a, key_b, True) merges two keys; False keeps them apart."""
-
-    def __init__(self, links: Iterable[tuple[str, str, bool]]) -> None:
-        state: dict[frozenset[str], bool] = {}
-        for a, b, linked in links:
-            if a != b:
-                state[frozenset((a, b))] = bool(linked)
-        self.splits = {pair for pair, linked in state.items() if not linked}
-        parent: dict[str, str] = {}
-
-        def find(k: str) -> str:
-            while parent.get(k, k) != k:
-                k = parent[k]
-            return k
-
-        for pair, linked in state.items():
-            if linked:
-                a, b = sorted(pair)
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    # Prefer a gazetteer id (`region:CN`) as the representative.
-                    keep, other = sorted((ra, rb), key=lambda k: (":" not in k, k))
-                    parent[other] = keep
-        self._canon = {k: find(k) for k in parent}
-
-    def apply(self, opt: _Option) -> _Option:
-        key = opt.key
-        if self.splits and frozenset((key, opt.surface_key)) in self.splits:
-            key = opt.surface_key
-        key = self._canon.get(key, key)
-        if key == opt.key:
-            return opt
-        return _Option(
-            opt.start,
-            opt.end,
-            key,
-            opt.kind,
-            opt.surface_key,
-            opt.fallback,
-            opt.parts,
-            opt.part,
-            opt.parent,
-        )
-
-
 # --------------------------------------------------------------------------- public functions
 
 
@@ -523,76 +153,104 @@ _RUN_KEYS_MAX = 200_000
 def document_candidates(doc: Document) -> list[Candidate]:
     """All candidates of one document on its own: non-overlapping, longest first, sorted."""
     vocab = Vocabulary()
-    analysis = _analyse(doc, vocab)
+    analysis = analyse(doc, vocab)
     gaz = gazetteer_for(frozenset({doc.language}))
     keys = _RUN_KEYS.setdefault(doc.language, {})
     if len(keys) > _RUN_KEYS_MAX:
         keys.clear()
-    builder = _DocumentOptions(gaz, vocab, doc.language, doc.text, keys)
-    chosen = _select(builder.options(analysis), set())
+    builder = DocumentOptions(gaz, vocab, doc.language, doc.text, keys)
+    chosen = select(builder.options(analysis), set())
     return [_candidate(doc.text, o) for o in chosen]
 
 
-def _candidate(text: str, opt: _Option) -> Candidate:
-    return Candidate(opt.start, opt.end, text[opt.start : opt.end], opt.key, opt.kind)
+def _candidate(text: str, opt: Option) -> Candidate:
+    return Candidate(opt.start, opt.end, text[opt.start : opt.end], opt.key, opt.kind, opt.evidence)
 
 
 def find_entities(
-    documents: Sequence[Document], links: Sequence[tuple[str, str, bool]] = ()
+    documents: Sequence[Document],
+    links: Sequence[tuple[str, str, bool]] = (),
+    groups: Sequence[Sequence[str]] | None = None,
+    transliterate: bool = True,
 ) -> EntityIndex:
     """Candidates of every document and the entities whose key occurs in two or more of them.
 
     `links` are user decisions from the store: `(key_a, key_b, True)` merges two keys,
-    `(key_a, key_b, False)` splits a wrong match (a name no longer takes that key).
+    `(key_a, key_b, False)` splits a wrong match (a name no longer takes that key); they win
+    over everything else. With `transliterate`, names are also linked across scripts by sound
+    over aligned passages within each group of document ids (`groups`: the topics; found from
+    the entities when None).
     """
     # Many small objects and no cycles: the cyclic collector would only rescan them.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _find_entities(documents, links)
+        return _find_entities(documents, links, groups, transliterate)
     finally:
         if collecting:
             gc.enable()
 
 
 def _find_entities(
-    documents: Sequence[Document], links: Sequence[tuple[str, str, bool]]
+    documents: Sequence[Document],
+    links: Sequence[tuple[str, str, bool]],
+    groups: Sequence[Sequence[str]] | None,
+    transliterate: bool,
 ) -> EntityIndex:
     vocabs: dict[str, Vocabulary] = defaultdict(Vocabulary)
-    analyses = [_analyse(doc, vocabs[doc.language]) for doc in documents]
+    analyses = [analyse(doc, vocabs[doc.language]) for doc in documents]
     # Names seen inside a sentence in any language count for every language.
     mid = set().union(*(v.mid_keys for v in vocabs.values())) if vocabs else set()
     for v in vocabs.values():
         v.mid_keys = set(mid)
     gaz = gazetteer_for(frozenset(d.language for d in documents))
-    keymap = _KeyMap(links)
-    options: dict[str, list[_Option]] = {}
+    keymap = KeyMap(links)
+    options: dict[str, list[Option]] = {}
     keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     runs: dict[str, dict] = defaultdict(dict)  # per language: its vocabulary decides
     for a in analyses:
         lang = a.doc.language
-        builder = _DocumentOptions(gaz, vocabs[lang], lang, a.doc.text, keys, runs[lang])
-        options[a.doc.id] = [keymap.apply(o) for o in builder.options(a)]
+        builder = DocumentOptions(gaz, vocabs[lang], lang, a.doc.text, keys, runs[lang])
+        found = builder.options(a)
+        options[a.doc.id] = [keymap.apply(o) for o in found] if links else found
+    index = _resolve(documents, options)
+    if transliterate:
+        extra = cross_script_options(documents, analyses, index, groups, gaz)
+        if extra:
+            for doc_id, opts in extra.items():
+                options[doc_id].extend(keymap.apply(o) for o in opts)
+            index = _resolve(documents, options)
+    return index
+
+
+def _resolve(documents: Sequence[Document], options: dict[str, list[Option]]) -> EntityIndex:
+    """Choose each document's options (shared keys first) and build the shared entities."""
     # Pass 1: shared by any option; pass 2: shared by what pass 1 chose. A part of a run
     # counts only if the key stands alone somewhere (`Lu` in `Sr. Lu`) or comes from names in
     # two languages (`Bandung` of a translated institute); `Liang` of `Liang Rubo` and of
     # `Liang Wenfeng` in one language are likely different people.
-    alone = {o.key for opts in options.values() for o in opts if not o.part}
-    whole_df = _document_frequency(options.values())
+    alone = {o[2] for opts in options.values() for o in opts if not o[7]}  # key, part
+    df = document_frequency(options.values())
     part_languages: dict[str, set[str]] = defaultdict(set)
     for d in documents:
         for o in options[d.id]:
-            if o.part and whole_df[o.parent] < 2:  # the run itself is not shared
+            if o.part and df[o.parent] < 2:  # the run itself is not shared
                 part_languages[o.key].add(d.language)
-    for opts in options.values():
-        opts[:] = [
-            o for o in opts if not o.part or o.key in alone or len(part_languages[o.key]) > 1
-        ]
-    df = _document_frequency(options.values())
-    shared = {k for k, n in df.items() if n >= 2}
-    chosen = {doc_id: _select(opts, shared, df) for doc_id, opts in options.items()}
-    shared = {k for k, n in _document_frequency(chosen.values()).items() if n >= 2}
-    chosen = {doc_id: _select(opts, shared, df) for doc_id, opts in options.items()}
+    filtered: dict[str, list[Option]] = {}
+    for doc_id, opts in options.items():
+        kept = [o for o in opts if not o.part or o.key in alone or len(part_languages[o.key]) > 1]
+        if len(kept) != len(opts):  # recount the document's keys
+            df.subtract({o.key for o in opts})
+            df.update({o.key for o in kept})
+        filtered[doc_id] = kept
+    shared = {k for k, n in df.items() if n >= 2 and not k.startswith(LONE_KEYS)}
+    chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
+    shared = {
+        k
+        for k, n in document_frequency(chosen.values()).items()
+        if n >= 2 and not k.startswith(LONE_KEYS)
+    }
+    chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
     texts = {d.id: d.text for d in documents}
     candidates = {
         doc_id: [_candidate(texts[doc_id], o) for o in opts] for doc_id, opts in chosen.items()
@@ -602,13 +260,6 @@ def _find_entities(
     index = EntityIndex(entities, candidates)
     index._languages = languages
     return index
-
-
-def _document_frequency(option_lists: Iterable[list[_Option]]) -> Counter[str]:
-    df: Counter[str] = Counter()
-    for opts in option_lists:
-        df.update({o.key for o in opts})
-    return df
 
 
 def _build_entities(
@@ -622,7 +273,7 @@ def _build_entities(
     entities = []
     for key, occ in by_key.items():
         docs = sorted({d for d, _ in occ}, key=order.__getitem__)
-        if len(docs) < min_docs:
+        if len(docs) < min_docs or (min_docs > 1 and key.startswith(LONE_KEYS)):
             continue
         occ.sort(key=lambda dc: (order[dc[0]], dc[1].start))
         kinds = Counter(c.kind for _, c in occ)
@@ -632,10 +283,10 @@ def _build_entities(
                 id=entity_id(key),
                 key=key,
                 label=_label(key, surfaces),
-                kind=kinds.most_common(1)[0][0],
+                kind=_kind(kinds),
                 languages=sorted({languages.get(d, "") for d in docs}),
                 documents=docs,
-                occurrences=[Occurrence(d, c.start, c.end, c.text) for d, c in occ],
+                occurrences=[Occurrence(d, c.start, c.end, c.text, c.evidence) for d, c in occ],
                 colour=entity_colour(key),
             )
         )
@@ -643,8 +294,38 @@ def _build_entities(
     return entities
 
 
+def _kind(kinds: Counter[str]) -> str:
+    """The most common kind; a name that is a place in half its mentions is a place (`in Palu`
+    marks a place, `Palu said` does not mark a person)."""
+    if kinds.get("place", 0) * 2 >= sum(kinds.values()):
+        return "place"
+    return kinds.most_common(1)[0][0]
+
+
 def _label(key: str, surfaces: Counter[str]) -> str:
     label = label_of(key)
     if label:
         return label
-    return max(surfaces.items(), key=lambda kv: (kv[1], kv[0].isascii(), kv[0]))[0]
+    surface = max(surfaces.items(), key=lambda kv: (kv[1], kv[0].isascii(), kv[0]))[0]
+    if key.startswith("num:"):
+        return number_label(key, surface)
+    return surface
+
+
+def number_label(key: str, surface: str) -> str:
+    """A number entity's label shows the value it stands for: `11 million`, not the `11` of
+    `11 million` (`num:11000000`); a number written in full keeps its surface."""
+    value = Decimal(key[4:])
+    if _DIGITS.sub("", surface).lstrip("0") == _DIGITS.sub("", format(value, "f")).lstrip("0"):
+        return surface
+    return _compact().format(float(value)) if value >= 1000 else format(value.normalize(), "f")
+
+
+_DIGITS = re.compile(r"\D")
+
+
+@cache
+def _compact() -> icu.CompactDecimalFormat:
+    fmt = icu.CompactDecimalFormat.createInstance(icu.Locale("en"), icu.UNumberCompactStyle.LONG)
+    fmt.setMaximumSignificantDigits(6)
+    return fmt

@@ -345,6 +345,10 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._names)
 
+    def names_of(self, language: str) -> list[tuple[str, GazetteerEntry]]:
+        """(folded name, entry) of every name that came from `language`."""
+        return [(k, n.entry) for k, n in self._names.items() if n.language == language]
+
     def lookup(self, surface: str, language: str | None = None) -> GazetteerEntry | None:
         """The entry a name refers to, or None; capitalised names need a capital."""
         memo_key = (surface, language)

@@ -106,3 +106,23 @@ def detect_language(text: str, script: str | None = None) -> tuple[str, str]:
             return max(scores.items(), key=lambda kv: kv[1])[0], script
         return SHARED_SCRIPTS[script], script
     return "und", script
+
+
+@cache
+def _known_languages() -> frozenset[str]:
+    codes = set(icu.Locale.getISOLanguages())
+    codes.update(icu.Locale(c).getISO3Language() for c in list(codes))
+    return frozenset(c for c in codes if c)
+
+
+def language_tag(tag: str) -> str:
+    """The language documents are filed under for a BCP 47 tag, by fallback (`zh-CN`,
+    `zh-Hant-TW` -> `zh`; `PT_br` -> `pt`); ValueError for a tag that names no language."""
+    cleaned = tag.strip().replace("_", "-")
+    if not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", cleaned):
+        raise ValueError(f"not a BCP 47 language tag: {tag!r}")
+    locale = icu.Locale.forLanguageTag(cleaned)
+    language = locale.getLanguage()
+    if not language or language not in _known_languages():
+        raise ValueError(f"unknown language: {tag!r} (use a BCP 47 tag such as vi, km, zh-CN)")
+    return language

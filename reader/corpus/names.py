@@ -101,11 +101,27 @@ def is_distinctive(word: str) -> bool:
     return rest != rest.lower() or _DIGIT.search(word) is not None
 
 
+# Abbreviations that end with a dot inside a name (`St. Petersburg`, `Mt. Everest`).
+NAME_ABBREVIATIONS = frozenset({"St", "Mt", "Ft", "Pt"})
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    return (
+        dot >= 2
+        and text[dot - 1] == "t"
+        and text[dot - 2 : dot] in NAME_ABBREVIATIONS
+        and (dot == 2 or not text[dot - 3].isalpha())
+    )
+
+
 def is_initial(text: str, pos: int, floor: int = 0) -> bool:
-    """Whether `pos` starts a sentence or clause (after `.`, `:`, a line break, or nothing)."""
+    """Whether `pos` starts a sentence or clause (after `.`, `:`, a line break, or nothing);
+    not after the dot of `St.`."""
     j = pos - 1
     while j >= floor and text[j] in _SKIP_BACK:
         j -= 1
+    if j >= floor and text[j] == "." and _abbreviation_before(text, j):
+        return False
     return j < floor or text[j] in SENTENCE_END
 
 
@@ -125,7 +141,11 @@ def name_runs(text: str, units: list[Unit]) -> list[list[Unit]]:
     for unit in units:
         if runs and not unit.initial:
             gap = text[runs[-1][-1].end : unit.start]
-            if gap == " " or _connects(gap):
+            if (
+                gap == " "
+                or _connects(gap)
+                or (gap == ". " and runs[-1][-1].text in NAME_ABBREVIATIONS)
+            ):
                 runs[-1].append(unit)
                 continue
         runs.append([unit])

@@ -55,6 +55,8 @@ def _script(lang: str) -> str:
 def _number_re(lang: str) -> re.Pattern[str]:
     group, _ = separators(lang)
     extra = "".join(c for c in group if c in _SPACE_GROUPS or c in "'’")
+    if extra and extra in _SPACE_GROUPS:  # texts group with any space where CLDR has one
+        extra = _SPACE_GROUPS
     seps = re.escape(".," + extra)
     return re.compile(
         rf"(?<![{_LATIN_LETTER}\d])(?<!\d[.,])\d+(?:[{seps}]\d+)*(?![{_LATIN_LETTER}\d])"
@@ -98,7 +100,7 @@ def number_value(raw: str, lang: str = "en") -> Decimal | None:
         sep = seps[0]
         three = all(len(g) == 3 for g in groups[1:])
         if len(seps) > 1 or sep not in ".,":
-            if not three:
+            if not three or (sep in _SPACE_GROUPS and len(groups[0]) > 3):
                 return None
             whole = groups
         elif three and groups[0] != "0" and _groups_with(sep, lang, group_sep, decimal_sep):
@@ -190,19 +192,32 @@ def number_matches(text: str, lang: str, start: int = 0, end: int | None = None)
     `num:1800000000`; the span stays on the digits.
     """
     end = len(text) if end is None else end
-    out = []
+    out: list[Match] = []
     for m in _number_re(lang).finditer(text, start, end):
         raw = m.group()
         while raw and not raw[-1].isdigit():
             raw = raw[:-1]
         value = number_value(raw, lang)
         if value is None:
+            if any(c in _SPACE_GROUPS for c in raw):  # `2024 300`: two numbers after all
+                out.extend(_numbers_between_spaces(text, lang, m.start(), m.start() + len(raw)))
             continue
         stop = m.start() + len(raw)
         scaled = _scaled(text, lang, stop, value)
         if scaled == value and value == value.to_integral_value() and value < MIN_PLAIN_NUMBER:
             continue
         out.append(Match(m.start(), stop, number_key(scaled)))
+    return out
+
+
+def _numbers_between_spaces(text: str, lang: str, start: int, end: int) -> list[Match]:
+    out = []
+    for piece in re.finditer(rf"[^{_SPACE_GROUPS}]+", text[start:end]):
+        raw = piece.group()
+        value = number_value(raw, lang)
+        if value is not None and not (value == value.to_integral_value() and value < 10):
+            s = start + piece.start()
+            out.append(Match(s, s + len(raw), number_key(value)))
     return out
 
 
@@ -241,6 +256,8 @@ def _date_patterns(lang: str) -> _DatePatterns:
         re.compile(rf"{day}\.?{conn}{month}(?:{yconn}{year})?", flags),
         re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<mm>\d{2})-(?P<d>\d{2})(?!\d)"),
         re.compile(r"(?<![\d.,/])(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})(?!\d)"),
+        # Month and day without a year in Chinese, Japanese and Korean: `9月29日`, `9월 29일`.
+        re.compile(r"(?<![\d年년])(?P<mm>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"),
     )
     before = [
         re.compile(

@@ -1,0 +1,185 @@
+"""Phonetic keys that make a name and its transliteration in another script comparable.
+
+A name is first written in Latin letters: ICU's own transliterators for Han (pinyin: 特朗普 ->
+`te lang pu`), Thai (ISO 11940: ทรัมป์ -> `thramp`), Cyrillic, Arabic, Devanagari, Hangul
+and kana; Khmer, which ICU cannot romanise, through the table in `khmer_latin.py`. The Latin
+form is then reduced to a skeleton of sound classes: `P` (p b f v), `T` (t d), `K` (k g hard
+c q), `S` (s z soft c x j ch sh), `L` (l r), `N` (m n ng), `W` (w) and `V` for a run of
+vowels; h is dropped. `similarity` compares two skeletons with an edit distance in which
+the changes transliteration makes are cheap: added or dropped vowels (epenthesis: `Trump` ->
+`te lang pu`), a dropped final consonant, a dropped `r`/`l`, and voicing (already one class).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+import icu
+
+from reader.corpus.khmer_latin import khmer_to_latin
+
+# ICU transliterators by ISO 15924 script (the Latin side needs none).
+_ICU_RULES = {
+    "Hani": "Han-Latin",
+    "Thai": "Thai-Latin",
+    "Cyrl": "Cyrillic-Latin",
+    "Arab": "Arabic-Latin",
+    "Deva": "Devanagari-Latin",
+    "Hang": "Hangul-Latin",
+    "Kore": "Hangul-Latin",
+    "Kana": "Katakana-Latin",
+    "Hira": "Hiragana-Latin",
+    "Jpan": "Any-Latin",
+    "Grek": "Greek-Latin",
+}
+PHONETIC_SCRIPTS = frozenset(_ICU_RULES) | {"Khmr"}
+
+# Pinyin spells its sounds its own way: q, x, j, zh, ch are affricates or sibilants, c and z `ts`.
+_PINYIN = [("zh", "j"), ("ch", "j"), ("sh", "s"), ("q", "j"), ("x", "s"), ("c", "s"), ("z", "s")]
+# ISO 11940 (ICU Thai-Latin) writes อ as `x`, a vowel carrier, and จ as `c` (a `j`).
+_THAI = [("x", "o"), ("ʹ", ""), ("̒", "")]
+_THAI_C = re.compile(r"c(?!h)")
+
+_DIGRAPHS = [
+    ("ng", "N"), ("sh", "S"), ("ch", "S"), ("zh", "S"), ("th", "T"), ("dh", "T"),
+    ("ph", "P"), ("kh", "K"), ("gh", "K"), ("ck", "K"), ("qu", "K"), ("ts", "S"), ("tz", "S"),
+]  # fmt: skip
+_SINGLE = {
+    **dict.fromkeys("pbfv", "P"),
+    **dict.fromkeys("td", "T"),
+    **dict.fromkeys("kgq", "K"),
+    **dict.fromkeys("szjx", "S"),
+    **dict.fromkeys("lr", "L"),
+    **dict.fromkeys("mn", "N"),
+    "w": "W",
+    **dict.fromkeys("aeiouy", "V"),
+}
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_HARD_C = re.compile(r"c(?![hkz])")
+_NON_LETTER = re.compile(r"[^a-z]+")
+
+
+@cache
+def _transliterator(rule: str) -> icu.Transliterator:
+    return icu.Transliterator.createInstance(f"{rule}; Latin-ASCII")
+
+
+@lru_cache(maxsize=131072)
+def latin_form(text: str, script: str) -> str:
+    """`text` in lower-case ASCII letters, by the rule for its script (Latin text as it is)."""
+    if script == "Khmr":
+        latin = khmer_to_latin(text)
+    elif script in _ICU_RULES:
+        latin = _transliterator(_ICU_RULES[script]).transliterate(text)
+        if script == "Hani":
+            latin = latin.lower()
+            for a, b in _PINYIN:
+                latin = latin.replace(a, b)
+        elif script == "Thai":
+            for a, b in _THAI:
+                latin = latin.replace(a, b)
+            latin = _THAI_C.sub("j", latin)
+    else:
+        latin = _transliterator("Any-Latin").transliterate(text)
+    decomposed = unicodedata.normalize("NFKD", latin.lower())
+    return "".join(c for c in decomposed if c.isascii())
+
+
+@lru_cache(maxsize=131072)
+def skeleton(latin: str) -> str:
+    """The sound-class skeleton of lower-case Latin letters (`trump` -> `TLVNP`)."""
+    word = _HARD_C.sub("k", _SOFT_C.sub("s", _NON_LETTER.sub("", latin)))
+    out: list[str] = []
+    i, n = 0, len(word)
+    while i < n:
+        pair = word[i : i + 2]
+        cls = next((c for d, c in _DIGRAPHS if d == pair), None)
+        if cls is not None:
+            i += 2
+        else:
+            cls = _SINGLE.get(word[i], "")
+            i += 1
+        if cls and not (out and out[-1] == cls):  # doubled letters and vowel runs count once
+            out.append(cls)
+    return "".join(out)
+
+
+@lru_cache(maxsize=262144)
+def phonetic_key(text: str, script: str) -> str:
+    """The skeleton of a name written in `script` (ISO 15924)."""
+    return skeleton(latin_form(text, script))
+
+
+def consonants(key: str) -> int:
+    """How many consonant classes a skeleton has."""
+    return len(key) - key.count("V")
+
+
+_VOWEL = 0.3  # an added or dropped vowel (epenthesis)
+_FINAL = 0.5  # a consonant dropped at the end
+_LIQUID = 0.4  # an r or l dropped anywhere (non-rhotic English, Chinese -er)
+_GLIDE = 0.4  # a w added or dropped (`Washington` / 华盛顿 hua sheng dun)
+_NEAR = {frozenset("TS"): 0.6, frozenset("KS"): 0.7, frozenset("LN"): 0.7, frozenset("PW"): 0.4}
+
+
+def _indel(c: str, at_end: bool) -> float:
+    if c == "V":
+        return _VOWEL
+    if c == "W":
+        return _GLIDE
+    if c == "L":
+        return min(_LIQUID, _FINAL) if at_end else _LIQUID
+    return _FINAL if at_end else 1.0
+
+
+@lru_cache(maxsize=262144)
+def distance(a: str, b: str, limit: float = float("inf")) -> float:
+    """Weighted edit distance between two skeletons (see the module docstring); infinite once
+    every partial alignment costs more than `limit`."""
+    n, m = len(a), len(b)
+    b_indel = [_indel(cb, j == m) for j, cb in enumerate(b, 1)]
+    prev = [0.0] * (m + 1)
+    for j in range(1, m + 1):
+        prev[j] = prev[j - 1] + b_indel[j - 1]
+    for i in range(1, n + 1):
+        ca = a[i - 1]
+        a_indel = _indel(ca, i == n)
+        cur = [prev[0] + a_indel] + [0.0] * m
+        for j in range(1, m + 1):
+            cb = b[j - 1]
+            if ca == cb:
+                sub = 0.0
+            elif (ca == "V") != (cb == "V"):
+                sub = 1.0
+            else:
+                sub = _NEAR.get(frozenset((ca, cb)), 1.0)
+            cur[j] = min(prev[j - 1] + sub, prev[j] + a_indel, cur[j - 1] + b_indel[j - 1])
+        if min(cur) > limit:  # costs only add up: no alignment can come back under it
+            return float("inf")
+        prev = cur
+    return prev[m]
+
+
+@lru_cache(maxsize=262144)
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """1.0 for the same skeleton, down to 0.0: the distance over the larger consonant count.
+    With `floor`, a similarity below it may come back as 0.0 (found sooner)."""
+    if a == b:
+        return 1.0 if a else 0.0
+    scale = max(consonants(a), consonants(b), 1)
+    limit = (1.0 - floor) * scale + 1e-9 if floor > 0 else float("inf")
+    if _unshared(a, b) * _CHEAPEST > limit:
+        return 0.0
+    return max(0.0, 1.0 - distance(a, b, limit) / scale)
+
+
+# Every consonant class one skeleton has more of than the other costs at least this much in
+# `distance` (dropping an r/l or w, or half of the cheapest substitution).
+_CHEAPEST = min(_LIQUID, _GLIDE, _FINAL, *_NEAR.values()) / 2
+
+
+def _unshared(a: str, b: str) -> int:
+    """How many consonants the two skeletons do not have in common (as multisets)."""
+    return sum(abs(a.count(c) - b.count(c)) for c in set(a + b) if c != "V")
