@@ -239,9 +239,9 @@ def run_links(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
+    from reader.commands.progress import read_corpus
     from reader.corpus.topics import ManifestError, find_topics, read_manifest
     from reader.store.alignment_links import all_links, user_alignment
-    from reader.store.indexed import read_corpus
     from reader.store.user_edits import stored_user_edits
 
     root = Path(args.dir or seeds_dir())

@@ -13,11 +13,11 @@ from reader.cli import (
     print_json,
     warn,
 )
+from reader.commands.progress import read_corpus
 from reader.corpus.entities import find_entities
 from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, find_topics, read_manifest
 from reader.paths import seeds_dir
 from reader.store.db import StoreError
-from reader.store.indexed import read_corpus
 from reader.store.user_edits import stored_user_edits
 
 

@@ -160,9 +160,9 @@ def _print_pair(c: Comparison, shown: list[Mismatch], header: bool = True) -> No
 
 
 def _run_topic(args: argparse.Namespace) -> int:
+    from reader.commands.progress import read_corpus
     from reader.corpus.compare_topic import compare_topic
     from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, find_topics, read_manifest
-    from reader.store.indexed import read_corpus
     from reader.store.user_edits import stored_user_edits
 
     if len(args.paths) > 1:

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from reader.cli import Refused, add_db_option, existing_dir, print_json, print_table, warn
+from reader.commands.progress import read_corpus
 from reader.corpus.entities import find_entities
 from reader.paths import seeds_dir
 from reader.store.db import StoreError
-from reader.store.indexed import read_corpus
 from reader.store.user_edits import stored_user_edits
 
 

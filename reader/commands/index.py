@@ -19,12 +19,12 @@ from reader.cli import (
     print_table,
     warn,
 )
+from reader.commands.progress import StderrProgress
 from reader.corpus.search import QueryError, hits_json
 from reader.paths import seeds_dir
 from reader.store.db import StoreError, connect, connect_for_reading
 from reader.store.index import (
     IndexReport,
-    StderrProgress,
     forget_corpus,
     load_indexed_corpus,
     refresh_index,

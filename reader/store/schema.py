@@ -80,7 +80,7 @@ CREATE TABLE doc_cache (
 );
 """
 
-# Step 4: the corpus index (reader/store/index.py): files seen per corpus folder, and the
+# Step 4: the corpus index (reader/store/index/): files seen per corpus folder, and the
 # search shadow text of every passage in an FTS5 table (rowid = index_passages.id).
 STEP4_SEARCH_INDEX = """
 CREATE TABLE index_files (
