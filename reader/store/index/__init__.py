@@ -14,7 +14,8 @@ next run continues.
 
 The parts: `model` (what is stored and reported), `worker` (one file processed, in a worker
 process), `writer` (results into SQLite), `refresh` (what changed, the worker pool), `read`
-(documents back from the index) and `search` (full-text search).
+(documents back from the index) and `search` (full-text search); `pool` runs the
+per-document work in this process, local worker processes or on a Dask cluster (`cluster`).
 """
 
 from reader.store.index.model import (
@@ -33,9 +34,11 @@ from reader.store.index.read import (
     stored_sentences,
 )
 from reader.store.index.refresh import (
+    IndexStatus,
     _is_current,
     _known_files,
     forget_corpus,
+    index_status,
     known_corpus,
     open_indexed_corpus,
     refresh_corpus,
@@ -55,6 +58,7 @@ __all__ = [
     "BlobSpans",
     "IndexProgress",
     "IndexReport",
+    "IndexStatus",
     "ProgressFn",
     "SearchResult",
     "_is_current",
@@ -65,6 +69,7 @@ __all__ = [
     "corpus_root",
     "file_format",
     "forget_corpus",
+    "index_status",
     "known_corpus",
     "load_indexed_corpus",
     "open_indexed_corpus",

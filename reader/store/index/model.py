@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
+import zlib
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,9 +18,11 @@ import icu
 
 from reader import __version__
 from reader.corpus.formats import format_of
+from reader.corpus.loading import document_id
+from reader.corpus.model import Document, Link, Passage
 from reader.paths import resource
 
-PIPELINE = 3
+PIPELINE = 4
 
 KIND_DOCUMENT = "index.document"
 KIND_SENTENCES = "index.sentences"
@@ -48,6 +52,7 @@ class IndexProgress:
     bytes_total: int
     elapsed: float
     path: str = ""
+    phase: int = 1  # 1: texts, passages, sentences, search; 2: entity candidates
 
     @property
     def mb_per_s(self) -> float:
@@ -75,6 +80,8 @@ class IndexReport:
     bytes_processed: int = 0
     seconds: float = 0.0
     cancelled: bool = False
+    entities_processed: int = 0  # documents given their entity candidates now (phase 2)
+    entities_pending: int = 0  # documents still without them (phase 2 not complete)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +95,8 @@ class IndexReport:
             "bytes_processed": self.bytes_processed,
             "seconds": round(self.seconds, 3),
             "cancelled": self.cancelled,
+            "entities_processed": self.entities_processed,
+            "entities_pending": self.entities_pending,
         }
 
 
@@ -147,9 +156,19 @@ def corpus_root(root: str | os.PathLike[str]) -> str:
     return str(Path(root).expanduser().resolve())
 
 
+def pack(data: bytes) -> bytes:
+    """A stored blob: zlib at its fastest level (reading texts compress about 3x)."""
+    return zlib.compress(data, 1)
+
+
+def unpack(blob: bytes) -> bytes:
+    """The bytes of a stored blob; raises zlib.error (one of `_DAMAGED`) when it is damaged."""
+    return zlib.decompress(blob)
+
+
 def _spans_blob(spans: list[tuple[int, int]]) -> bytes:
     flat = array("i", [x for span in spans for x in span])
-    return flat.tobytes()
+    return pack(flat.tobytes())
 
 
 class BlobSpans(Sequence[tuple[int, int]]):
@@ -159,8 +178,16 @@ class BlobSpans(Sequence[tuple[int, int]]):
 
     def __init__(self, blob: bytes) -> None:
         self._flat = array("i")
-        if len(blob) % 8 == 0:  # else damaged: no spans (its passage shows no hits), no crash
-            self._flat.frombytes(blob)
+        try:
+            raw = unpack(blob)
+        except zlib.error:
+            raw = b""  # damaged: no spans (its passage shows no hits), no crash
+        if len(raw) % 8 == 0:
+            self._flat.frombytes(raw)
+
+    def fits(self, words: str) -> bool:
+        """Whether there is one span per word of the shadow text `words` (else damaged)."""
+        return len(self) == (words.count(" ") + 1 if words else 0)
 
     def __len__(self) -> int:
         return len(self._flat) // 2
@@ -178,4 +205,59 @@ def _spans_from_blob(blob: bytes) -> list[tuple[int, int]]:
 
 
 # A cache row that cannot be read (damaged on disk, written by a broken version): a cache miss.
-_DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError)
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError, zlib.error)
+
+
+# --- the stored form of a document ---------------------------------------------------------
+
+
+def _document_json(doc: Document) -> bytes:
+    """The stored form of a document: its reading text, passages and metadata (packed JSON)."""
+    data = {
+        "title": doc.title,
+        "language": doc.language,
+        "script": doc.script,
+        "encoding": doc.encoding,
+        "warnings": doc.warnings,
+        "links": [[link.start, link.end, link.href] for link in doc.links],
+        "passages": [
+            [p.start, p.end, p.kind, list(p.source_lines) if p.source_lines else None]
+            + ([p.extra()] if p.extra() else [])
+            for p in doc.passages
+        ],
+        "text": doc.text,
+    }
+    return pack(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _document_from_json(
+    rel: str, sha: str, fmt: str, data: bytes, abs_path: Path | None
+) -> Document:
+    """A document from its stored form (raises one of `_DAMAGED` when that is damaged)."""
+    d = json.loads(unpack(data))
+    passages = [
+        Passage(i, s, e, kind, tuple(lines) if lines else None, *_passage_extra(rest))
+        for i, (s, e, kind, lines, *rest) in enumerate(d["passages"])
+    ]
+    return Document(
+        id=document_id(rel),
+        path=rel,
+        title=d["title"],
+        language=d["language"],
+        script=d["script"],
+        sha256=sha,
+        text=d["text"],
+        passages=passages,
+        format=fmt,
+        encoding=d["encoding"],
+        warnings=list(d["warnings"]),
+        links=[Link(s, e, href) for s, e, href in d["links"]],
+        abs_path=abs_path,
+    )
+
+
+def _passage_extra(rest: list[Any]) -> tuple[str | None, int | None, tuple[float, float] | None]:
+    """`chapter`, `page` and `time` of a stored passage (absent for most formats)."""
+    extra = rest[0] if rest else {}
+    time = extra.get("time")
+    return extra.get("chapter"), extra.get("page"), (time[0], time[1]) if time else None

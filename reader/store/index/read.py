@@ -10,8 +10,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from reader.corpus.loading import document_id
-from reader.corpus.model import Corpus, Document, Link, Passage, Skipped
+from reader.corpus.model import Corpus, Document, Skipped
 from reader.store.db import StoreError, transaction
 from reader.store.index import model, worker
 from reader.store.index.model import (
@@ -19,7 +18,9 @@ from reader.store.index.model import (
     KIND_CANDIDATES,
     KIND_DOCUMENT,
     KIND_SENTENCES,
+    _document_from_json,
     corpus_root,
+    unpack,
 )
 from reader.store.index.writer import _sigint_deferred, _write_result
 
@@ -95,36 +96,6 @@ def _recompute(conn: sqlite3.Connection, key: str, rels: list[str], corpus: Corp
     )
 
 
-def _document_from_json(rel: str, sha: str, fmt: str, data: bytes, abs_path: Path) -> Document:
-    d = json.loads(data)
-    passages = [
-        Passage(i, s, e, kind, tuple(lines) if lines else None, *_passage_extra(rest))
-        for i, (s, e, kind, lines, *rest) in enumerate(d["passages"])
-    ]
-    return Document(
-        id=document_id(rel),
-        path=rel,
-        title=d["title"],
-        language=d["language"],
-        script=d["script"],
-        sha256=sha,
-        text=d["text"],
-        passages=passages,
-        format=fmt,
-        encoding=d["encoding"],
-        warnings=list(d["warnings"]),
-        links=[Link(s, e, href) for s, e, href in d["links"]],
-        abs_path=abs_path,
-    )
-
-
-def _passage_extra(rest: list[Any]) -> tuple[str | None, int | None, tuple[float, float] | None]:
-    """`chapter`, `page` and `time` of a stored passage (absent for most formats)."""
-    extra = rest[0] if rest else {}
-    time = extra.get("time")
-    return extra.get("chapter"), extra.get("page"), (time[0], time[1]) if time else None
-
-
 def stored_sentences(conn: sqlite3.Connection, doc: Document) -> list[tuple[int, int]] | None:
     """Sentence spans of `doc` from the index, or None when it has none for this version."""
     row = conn.execute(
@@ -132,7 +103,7 @@ def stored_sentences(conn: sqlite3.Connection, doc: Document) -> list[tuple[int,
         (doc.sha256, f"{KIND_SENTENCES}.{doc.format}", model.pipeline_version()),
     ).fetchone()
     try:
-        return [(s, e) for s, e in json.loads(row[0])] if row else None
+        return [(s, e) for s, e in json.loads(unpack(row[0]))] if row else None
     except _DAMAGED:
         return None  # a cache miss: the caller computes them
 
@@ -144,7 +115,7 @@ def stored_candidates(conn: sqlite3.Connection, doc: Document) -> list[list[Any]
         (doc.sha256, f"{KIND_CANDIDATES}.{doc.format}", model.pipeline_version()),
     ).fetchone()
     try:
-        return json.loads(row[0]) if row else None
+        return json.loads(unpack(row[0])) if row else None
     except _DAMAGED:
         return None  # a cache miss: the caller computes them
 
@@ -155,6 +126,6 @@ def _stored_text(conn: sqlite3.Connection, sha: str, fmt: str) -> str:
         (sha, f"{KIND_DOCUMENT}.{fmt}"),
     ).fetchone()
     try:
-        return json.loads(row[0])["text"] if row else ""
+        return json.loads(unpack(row[0]))["text"] if row else ""
     except _DAMAGED:
         return ""

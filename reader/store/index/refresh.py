@@ -3,16 +3,19 @@ short transactions so that an interrupted run leaves a consistent index the next
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from reader.corpus.loading import MAX_FILE_BYTES, list_corpus
+from reader.corpus.loading import MAX_FILE_BYTES, inside_root, list_corpus
 from reader.corpus.model import Corpus
 from reader.store.db import transaction
 from reader.store.index import model, worker
@@ -20,7 +23,7 @@ from reader.store.index.model import (
     CHUNK_FILES,
     COMMIT_FILES,
     COMMIT_SECONDS,
-    INLINE_MAX_FILES,
+    KIND_CANDIDATES,
     KIND_DOCUMENT,
     IndexProgress,
     IndexReport,
@@ -31,12 +34,14 @@ from reader.store.index.model import (
     corpus_root,
     file_format,
 )
+from reader.store.index.pool import default_workers, run_chunks
 from reader.store.index.read import load_indexed_corpus
 from reader.store.index.writer import (
     _mark_dirty,
     _record_file,
     _sigint_deferred,
-    _write_result,
+    _write_candidates,
+    _write_results,
     collect_garbage,
 )
 
@@ -91,21 +96,72 @@ def refresh_index(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     entities: bool = True,
+    phase: int | None = None,
+    cluster: str | Executor | None = None,
 ) -> IndexReport:
-    """Bring the index of the corpus folder `root` up to date; see the module docstring.
+    """Bring the index of the corpus folder `root` up to date; see the package docstring.
+
+    Two phases: phase 1 makes the corpus readable and searchable (reading texts, passages,
+    sentences, search words); phase 2 adds entity candidates to the documents that lack them.
+    `phase=1` or `entities=False` runs only phase 1, `phase=2` only phase 2 (on what phase 1
+    indexed); by default phase 1, then phase 2. Both are resumable: what is committed stays.
 
     `progress` is called with an IndexProgress after each file (from the calling thread);
     setting `cancel` stops the run after the files already done are committed, and so does
     Ctrl+C (KeyboardInterrupt is re-raised once the committed state is consistent). Safe to
-    run in a worker thread of the GUI with its own connection. `entities=False` skips entity
-    candidates (they are then computed when needed).
+    run in a worker thread of the GUI with its own connection. `cluster` (a Dask scheduler
+    address, or any `concurrent.futures.Executor`) runs the per-document work there, the files
+    shipped as bytes; the store is written here, the same as a local run.
     """
     started = time.monotonic()
     key = corpus_root(root)
-    folder = Path(key)
-    if not folder.is_dir():
+    if not Path(key).is_dir():
         raise NotADirectoryError(f"not a folder: {root}")
     report = IndexReport(root=key)
+    n_workers = workers if workers is not None else default_workers()
+    with _executor(cluster) as executor:
+        run = _Run(conn, key, report, n_workers, progress, cancel, executor)
+        if phase != 2:
+            _phase1(run)
+        if entities and phase != 1 and not report.cancelled:
+            _phase2(run)
+    report.entities_pending = len(_pending_candidates(conn, key))
+    report.seconds = time.monotonic() - started
+    return report
+
+
+@contextlib.contextmanager
+def _executor(cluster: str | Executor | None) -> Iterator[Executor | None]:
+    """The executor of a cluster address (a Dask client's, closed afterwards), or as given."""
+    if cluster is None or isinstance(cluster, Executor):
+        yield cluster
+        return
+    from reader.store.index.cluster import dask_executor
+
+    with dask_executor(cluster) as executor:
+        yield executor
+
+
+@dataclass
+class _Run:
+    """What both phases of one refresh share."""
+
+    conn: sqlite3.Connection
+    key: str
+    report: IndexReport
+    workers: int
+    progress: ProgressFn | None
+    cancel: threading.Event | None
+    executor: Executor | None
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+
+def _phase1(run: _Run) -> None:
+    """Texts, passages, sentences and search words of new and changed files."""
+    conn, key, report = run.conn, run.key, run.report
+    folder = Path(key)
     known = _known_files(conn, key)
     contents = _known_contents(conn)
     todo: list[_Todo] = []
@@ -152,139 +208,227 @@ def refresh_index(
             _record_file(conn, key, rel, size, mtime_ns, sha, fmt, error)
     report.deleted = len(gone)
     report.reused = sum(1 for r in reused if r[5] is None)
-    _process_all(conn, key, todo, report, workers, progress, cancel, entities)
+    _process_all(run, todo)
     if not report.cancelled and (gone or reused or todo):
         collect_garbage(conn)
-    report.seconds = time.monotonic() - started
-    return report
 
 
-def _process_all(
-    conn: sqlite3.Connection,
-    root: str,
-    todo: list[_Todo],
-    report: IndexReport,
-    workers: int | None,
-    progress: ProgressFn | None,
-    cancel: threading.Event | None,
-    entities: bool,
-) -> None:
+class _Batches:
+    """Results waiting to be written: committed every COMMIT_FILES or COMMIT_SECONDS."""
+
+    def __init__(self, write: Callable[[list[Any], str], None]) -> None:
+        self.write = write
+        self.pending: list[Any] = []
+        self.last = time.monotonic()
+
+    def add(self, items: list[Any]) -> None:
+        self.pending += items
+        if len(self.pending) >= COMMIT_FILES or time.monotonic() - self.last >= COMMIT_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            self.write(self.pending, now)
+            self.pending = []
+        self.last = time.monotonic()
+
+
+def _process_all(run: _Run, todo: list[_Todo]) -> None:
     if not todo:
         return
+    report, conn = run.report, run.conn
     bytes_total = sum(t.size for t in todo)
-    pending: list[_Result] = []
-    last_commit = time.monotonic()
     clock = time.monotonic()
 
-    def flush() -> None:
-        nonlocal last_commit
-        if not pending:
-            return
-        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    def write(results: list[_Result], now: str) -> None:
         with _sigint_deferred(), transaction(conn):
-            for r in pending:
-                _write_result(conn, root, r, now)
-        pending.clear()
-        last_commit = time.monotonic()
+            _write_results(conn, run.key, results, now)
+
+    batches = _Batches(write)
 
     def take(results: list[_Result]) -> None:
         for r in results:
-            pending.append(r)
             report.processed += 1
             report.bytes_processed += r.size
             if r.error:
                 report.errors += 1
-            if progress:
-                progress(
+            if run.progress:
+                elapsed = time.monotonic() - clock
+                run.progress(
                     IndexProgress(
                         report.processed,
                         len(todo),
                         report.bytes_processed,
                         bytes_total,
-                        time.monotonic() - clock,
+                        elapsed,
                         r.rel,
                     )
                 )
-        if len(pending) >= COMMIT_FILES or time.monotonic() - last_commit >= COMMIT_SECONDS:
-            flush()
+        batches.add(results)
 
-    def cancelled() -> bool:
-        return cancel is not None and cancel.is_set()
-
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    # Big files first keeps every worker busy to the end.
+    order = sorted(todo, key=lambda t: -t.size)
+    rels = [t.rel for t in order]
+    chunks = [rels[i : i + CHUNK_FILES] for i in range(0, len(rels), CHUNK_FILES)]
     try:
-        if n_workers <= 1 or len(todo) < INLINE_MAX_FILES:
-            for t in todo:
-                if cancelled():
-                    report.cancelled = True
-                    break
-                take([worker.process_file(root, t.rel, entities)])
+        if run.executor is not None:
+            done = run_chunks(
+                worker.process_shipped,
+                _shipped(run.key, chunks, take),
+                take,
+                run.cancelled,
+                executor=run.executor,
+            )
         else:
-            _run_pool(root, todo, n_workers, take, cancelled, report, entities)
-        flush()
+            done = run_chunks(
+                partial(worker._process_chunk, run.key, entities=False),
+                chunks,
+                take,
+                run.cancelled,
+                workers=run.workers,
+                count=len(chunks),
+            )
+        report.cancelled = not done
+        batches.flush()
     except KeyboardInterrupt:
-        flush()
+        batches.flush()
         raise
 
 
-def _run_pool(
-    root: str,
-    todo: list[_Todo],
-    n_workers: int,
-    take: Callable[[list[_Result]], None],
-    cancelled: Callable[[], bool],
-    report: IndexReport,
-    entities: bool,
-) -> None:
-    """Process `todo` in `n_workers` processes; if the pool breaks, finish in this process."""
-    import multiprocessing
+def _shipped(
+    key: str, chunks: list[list[str]], take: Callable[[list[_Result]], None]
+) -> Iterator[list[tuple[str, bytes, int]]]:
+    """Chunks of (path, bytes, mtime_ns) to send to a cluster, read as they are sent; a file
+    too large or unreadable is processed here (it gets its reason without being shipped)."""
+    for chunk in chunks:
+        items = []
+        for rel in chunk:
+            path = Path(key) / rel
+            try:
+                st = path.stat()
+                if st.st_size > MAX_FILE_BYTES or not inside_root(path, Path(key)):
+                    raise OSError
+                data = path.read_bytes()
+                after = path.stat()
+            except OSError:
+                take([worker.process_file(key, rel, False)])
+                continue
+            same = (after.st_size, after.st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+            items.append((rel, data, st.st_mtime_ns if same else -1))
+        if items:
+            yield items
 
-    # Big files first keeps both workers busy to the end.
-    order = sorted(todo, key=lambda t: -t.size)
-    chunks = [
-        [t.rel for t in order[i : i + CHUNK_FILES]] for i in range(0, len(order), CHUNK_FILES)
-    ]
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(n_workers, mp_context=context, initializer=worker._worker_init)
-    running: dict[Future[list[_Result]], list[str]] = {}
-    queue = iter(chunks)
-    left: list[list[str]] = []
 
-    def fill() -> None:
-        for chunk in queue:
-            running[pool.submit(worker._process_chunk, root, chunk, entities)] = chunk
-            if len(running) >= 3 * n_workers:
-                break
+def _pending_candidates(conn: sqlite3.Connection, key: str) -> list[tuple[str, str, str, int]]:
+    """(path, sha256, format, size) of each content of folder `key` without current entity
+    candidates (one path per content)."""
+    return conn.execute(
+        "SELECT min(f.path), f.sha256, f.format, max(f.size) FROM index_files f "
+        "WHERE f.root = ? AND f.error IS NULL AND NOT EXISTS (SELECT 1 FROM doc_cache c "
+        "WHERE c.sha256 = f.sha256 AND c.kind = ? || '.' || f.format AND c.version = ?) "
+        "GROUP BY f.sha256, f.format ORDER BY 1",
+        (key, KIND_CANDIDATES, model.pipeline_version()),
+    ).fetchall()
+
+
+def _phase2(run: _Run) -> None:
+    """Entity candidates of the indexed documents that lack them."""
+    conn, report = run.conn, run.report
+    todo = _pending_candidates(conn, run.key)
+    if not todo:
+        return
+    total = len(todo)
+    bytes_total = sum(size for *_, size in todo)
+    sizes = {(sha, fmt): (rel, size) for rel, sha, fmt, size in todo}
+    clock = time.monotonic()
+    done_bytes = 0
+
+    def write(rows: list[tuple[str, str, bytes | None]], now: str) -> None:
+        with _sigint_deferred(), transaction(conn):
+            _write_candidates(conn, rows, now)
+
+    batches = _Batches(write)
+
+    def take(rows: list[tuple[str, str, bytes | None]]) -> None:
+        nonlocal done_bytes
+        for sha, fmt, _ in rows:
+            report.entities_processed += 1
+            rel, size = sizes.get((sha, fmt), ("", 0))
+            done_bytes += size
+            if run.progress:
+                run.progress(
+                    IndexProgress(
+                        report.entities_processed,
+                        total,
+                        done_bytes,
+                        bytes_total,
+                        time.monotonic() - clock,
+                        rel,
+                        phase=2,
+                    )
+                )
+        batches.add(rows)
+
+    def chunks() -> Iterator[list[tuple[str, str, str, bytes]]]:
+        for i in range(0, total, CHUNK_FILES):
+            items = []
+            for rel, sha, fmt, _ in todo[i : i + CHUNK_FILES]:
+                row = conn.execute(
+                    "SELECT CAST(data AS BLOB) FROM doc_cache WHERE sha256 = ? AND kind = ?",
+                    (sha, f"{KIND_DOCUMENT}.{fmt}"),
+                ).fetchone()
+                if row is not None:
+                    items.append((rel, sha, fmt, row[0]))
+            if items:
+                yield items
 
     try:
-        fill()
-        while running:
-            done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
-            for fut in done:
-                chunk = running.pop(fut)
-                try:
-                    results = fut.result()
-                except BrokenProcessPool:
-                    left.append(chunk)
-                    continue
-                take(results)
-            if cancelled():
-                report.cancelled = True
-                return
-            if left:  # e.g. workers cannot start: the caller's main module has no __main__ guard
-                left.extend(running.values())
-                left.extend(queue)
-                running.clear()
-                break
-            fill()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    for chunk in left:
-        for rel in chunk:
-            if cancelled():
-                report.cancelled = True
-                return
-            take([worker.process_file(root, rel, entities)])
+        done = run_chunks(
+            worker.candidates_chunk,
+            chunks(),
+            take,
+            run.cancelled,
+            workers=run.workers,
+            count=(total + CHUNK_FILES - 1) // CHUNK_FILES,
+            executor=run.executor,
+        )
+        report.cancelled = not done
+        batches.flush()
+    except KeyboardInterrupt:
+        batches.flush()
+        raise
+
+
+def index_status(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> IndexStatus:
+    """How far the index of folder `root` is, from the store alone (no file is looked at):
+    what the app asks to know whether entities can be shown (`entities_complete`)."""
+    key = corpus_root(root)
+    files, readable = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE error IS NULL) FROM index_files WHERE root = ?",
+        (key,),
+    ).fetchone()
+    without = conn.execute(
+        "SELECT count(*) FROM index_files f WHERE f.root = ? AND f.error IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM doc_cache c WHERE c.sha256 = f.sha256 "
+        "AND c.kind = ? || '.' || f.format AND c.version = ?)",
+        (key, KIND_CANDIDATES, model.pipeline_version()),
+    ).fetchone()[0]
+    return IndexStatus(files=files, documents=readable, without_entities=without)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStatus:
+    """Files of a folder in the index, readable documents (phase 1 done), and documents still
+    without entity candidates (phase 2 left to do)."""
+
+    files: int
+    documents: int
+    without_entities: int
+
+    @property
+    def entities_complete(self) -> bool:
+        return self.documents > 0 and self.without_entities == 0
 
 
 def refresh_corpus(
@@ -294,17 +438,22 @@ def refresh_corpus(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     workers: int | None = None,
+    phase: int | None = None,
 ) -> IndexReport:
     """`refresh_index` on its own connection: what a GUI worker thread runs.
 
     `progress` is called from that thread (emit a Qt signal from it); set `cancel` to stop
-    after the files already done are committed. Raises StoreError when the store is refused.
+    after the files already done are committed. `phase=1` makes the corpus readable and
+    searchable only, `phase=2` then adds entity candidates (see `refresh_index`). Raises
+    StoreError when the store is refused.
     """
     from reader.store.db import connect
 
     conn = connect(db)
     try:
-        return refresh_index(conn, root, workers=workers, progress=progress, cancel=cancel)
+        return refresh_index(
+            conn, root, workers=workers, progress=progress, cancel=cancel, phase=phase
+        )
     finally:
         conn.close()
 

@@ -60,15 +60,17 @@ def search_index(
     if total is None:
         total = 0
         for rowid, words in conn.execute(
-            "SELECT rowid, words FROM index_fts WHERE index_fts MATCH ?", (expr,)
+            "SELECT p.id, p.words FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
+            "WHERE index_fts MATCH ?",
+            (expr,),
         ):
             total += count_in_shadow(q, words, partial(_spans_of, conn, rowid))
     return SearchResult(hits, total, q)
 
 
-def _spans_fit(blob: bytes, words: str) -> bool:
-    """Whether a passage's span blob has one (start, end) pair per shadow word."""
-    return len(blob) == 8 * (words.count(" ") + 1 if words else 0)
+def _spans_fit(spans: BlobSpans, words: str) -> bool:
+    """Whether a passage's spans have one (start, end) pair per shadow word."""
+    return spans.fits(words)
 
 
 def _spans_of(conn: sqlite3.Connection, passage_id: int) -> BlobSpans:
@@ -110,9 +112,8 @@ def _page(
                 complete = True
                 break
             row = conn.execute(
-                "SELECT f.path, p.passage, CAST(p.spans AS BLOB), x.words, x.lang "
+                "SELECT f.path, p.passage, CAST(p.spans AS BLOB), p.words, p.lang "
                 "FROM index_passages p "
-                "JOIN index_fts x ON x.rowid = p.id "
                 "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format "
                 "WHERE p.id = ? AND f.root = ?",
                 (rowid, key),
@@ -120,9 +121,10 @@ def _page(
             if row is None:
                 continue
             path, passage, blob, words, lang = row
-            if not _spans_fit(blob, words):
+            spans = BlobSpans(blob)
+            if not _spans_fit(spans, words):
                 continue  # a damaged row: its passage shows no hits rather than a crash
-            found = find_in_shadow(q, words, BlobSpans(blob))
+            found = find_in_shadow(q, words, spans)
             hits = [Hit(document_id(path), path, lang, passage, s, e, -score) for s, e in found]
             rows.append((score, path, passage, hits))
             seen += len(hits)
@@ -218,7 +220,7 @@ def _search_all_rows(
 ) -> SearchResult:
     """Search looking at every matching row (exact mode, several folders, leftovers)."""
     rows = conn.execute(
-        "SELECT f.path, p.sha256, p.format, p.passage, CAST(p.spans AS BLOB), x.words, x.lang, "
+        "SELECT f.path, p.sha256, p.format, p.passage, CAST(p.spans AS BLOB), p.words, p.lang, "
         "bm25(index_fts, 1.0, 0.5, 0.0) AS score "
         "FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
         "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format AND f.root = ? "
@@ -230,14 +232,14 @@ def _search_all_rows(
     stop = None if limit is None else offset + limit
     texts: dict[tuple[str, str], str] = {}
     for path, sha, fmt, passage, blob, words, lang, score in rows:
-        if not _spans_fit(blob, words):
+        spans = BlobSpans(blob)
+        if not _spans_fit(spans, words):
             continue  # a damaged row: its passage shows no hits rather than a crash
         text = None
         if q.exact:
             text = texts.get((sha, fmt))
             if text is None:
                 text = texts[(sha, fmt)] = _stored_text(conn, sha, fmt)
-        spans = partial(BlobSpans, blob)
         n = count_in_shadow(q, words, spans, text)
         if n and total + n > offset and (stop is None or total < stop):
             for i, (s, e) in enumerate(find_in_shadow(q, words, spans, text)):

@@ -11,11 +11,25 @@ import signal
 import threading
 from pathlib import Path
 
-from reader.corpus.loading import MAX_FILE_BYTES, LoadError, inside_root, load_document
+from reader.corpus.loading import (
+    MAX_FILE_BYTES,
+    LoadError,
+    document_from_bytes,
+    inside_root,
+    load_document,
+)
 from reader.corpus.model import Document
 from reader.corpus.passages import passage_sentences
 from reader.corpus.search import Shadow, document_shadows
-from reader.store.index.model import _Result, _spans_blob, file_format
+from reader.store.index.model import (
+    _DAMAGED,
+    _document_from_json,
+    _document_json,
+    _Result,
+    _spans_blob,
+    file_format,
+    pack,
+)
 
 # --- processing (runs in worker processes) -------------------------------------------------
 
@@ -29,25 +43,7 @@ def _candidates_json(doc: Document) -> bytes | None:
     except Exception:  # entities are optional here: the analysis computes them when missing
         return None
     rows = [[c.start, c.end, c.text, c.key, c.kind] for c in found]
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _document_json(doc: Document) -> bytes:
-    data = {
-        "title": doc.title,
-        "language": doc.language,
-        "script": doc.script,
-        "encoding": doc.encoding,
-        "warnings": doc.warnings,
-        "links": [[link.start, link.end, link.href] for link in doc.links],
-        "passages": [
-            [p.start, p.end, p.kind, list(p.source_lines) if p.source_lines else None]
-            + ([p.extra()] if p.extra() else [])
-            for p in doc.passages
-        ],
-        "text": doc.text,
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return pack(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def process_file(root: str, rel: str, entities: bool = True) -> _Result:
@@ -73,6 +69,26 @@ def process_file(root: str, rel: str, entities: bool = True) -> _Result:
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
             mtime_ns = -1  # changed while being read: the next run looks again
     return _derive(doc, rel, fmt, before.st_size, mtime_ns, entities)
+
+
+def process_bytes(rel: str, data: bytes, mtime_ns: int, entities: bool = False) -> _Result:
+    """Process one file given as its bytes: a pure function of `rel` (its name decides the
+    format) and `data`, for workers that do not see the corpus folder (a cluster)."""
+    fmt = file_format(rel)
+    try:
+        if len(data) > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES / 2**20
+            raise LoadError(f"too large: {len(data) / 2**20:.1f} MB (limit {limit:g} MB)")
+        if not data:
+            raise LoadError("empty file")
+        doc = document_from_bytes(rel, data)
+    except LoadError as exc:
+        sha = hashlib.sha256(data).hexdigest() if len(data) <= MAX_FILE_BYTES else ""
+        return _Result(rel, len(data), mtime_ns, sha, fmt, error=str(exc))
+    except Exception as exc:
+        reason = f"could not be read: {type(exc).__name__}: {exc}"
+        return _Result(rel, len(data), mtime_ns, "", fmt, error=reason)
+    return _derive(doc, rel, fmt, len(data), mtime_ns, entities)
 
 
 def _sha256_or_empty(path: Path) -> str:
@@ -106,7 +122,7 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
         doc.sha256,
         fmt,
         document=_document_json(doc),
-        sentences=json.dumps(sentences, separators=(",", ":")).encode("ascii"),
+        sentences=pack(json.dumps(sentences, separators=(",", ":")).encode("ascii")),
         candidates=_candidates_json(doc) if entities else None,
         language=doc.language,
         shadows=rows,
@@ -115,6 +131,29 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
 
 def _process_chunk(root: str, rels: list[str], entities: bool) -> list[_Result]:
     return [process_file(root, rel, entities) for rel in rels]
+
+
+def process_shipped(items: list[tuple[str, bytes, int]]) -> list[_Result]:
+    """Phase 1 of files shipped as (path, bytes, mtime_ns): what a cluster worker runs."""
+    return [process_bytes(rel, data, mtime_ns) for rel, data, mtime_ns in items]
+
+
+Phase2Item = tuple[str, str, str, bytes]  # path, sha256, format, stored document
+Phase2Result = tuple[str, str, bytes | None]  # sha256, format, packed candidates (None: failed)
+
+
+def candidates_chunk(items: list[Phase2Item]) -> list[Phase2Result]:
+    """Phase 2: entity candidates of documents given in their stored form (a pure function of
+    the stored document, run in worker processes or on a cluster)."""
+    out: list[Phase2Result] = []
+    for rel, sha, fmt, blob in items:
+        try:
+            doc = _document_from_json(rel, sha, fmt, blob, None)
+        except _DAMAGED:
+            out.append((sha, fmt, None))
+            continue
+        out.append((sha, fmt, _candidates_json(doc)))
+    return out
 
 
 def _worker_init() -> None:

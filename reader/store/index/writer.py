@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 
+from reader.corpus.search import inner_suffixes, is_unspaced
 from reader.store.db import transaction
 from reader.store.index import model
 from reader.store.index.model import (
@@ -24,48 +25,92 @@ from reader.store.index.model import (
 
 
 def _drop_content(conn: sqlite3.Connection, sha256: str, fmt: str) -> None:
-    conn.execute(
-        "DELETE FROM index_fts WHERE rowid IN "
-        "(SELECT id FROM index_passages WHERE sha256 = ? AND format = ?)",
+    rows = conn.execute(
+        "SELECT id, words, lang FROM index_passages WHERE sha256 = ? AND format = ?",
         (sha256, fmt),
-    )
-    conn.execute("DELETE FROM index_passages WHERE sha256 = ? AND format = ?", (sha256, fmt))
+    ).fetchall()
+    if rows:
+        # A contentless FTS5 table forgets a row when given the values it indexed.
+        conn.executemany(
+            "INSERT INTO index_fts (index_fts, rowid, words, inner, lang) "
+            "VALUES ('delete', ?, ?, ?, ?)",
+            [(i, words, inner_words(words), lang) for i, words, lang in rows],
+        )
+        conn.execute("DELETE FROM index_passages WHERE sha256 = ? AND format = ?", (sha256, fmt))
     conn.executemany(
         "DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?",
         [(sha256, f"{kind}.{fmt}") for kind in KINDS],
     )
 
 
+def inner_words(words: str) -> str:
+    """The `inner` column of a shadow text: inner suffixes of its unspaced-script words (the
+    same as `Shadow.inner_text`, from the words alone)."""
+    if not words or words.isascii():
+        return ""
+    return " ".join(x for tok in words.split(" ") if is_unspaced(tok) for x in inner_suffixes(tok))
+
+
 def _write_result(conn: sqlite3.Connection, root: str, r: _Result, now: str) -> None:
-    if r.error is None:
+    _write_results(conn, root, [r], now)
+
+
+def _write_results(conn: sqlite3.Connection, root: str, results: list[_Result], now: str) -> None:
+    """Write processed files (inside the caller's transaction), each statement once for all."""
+    version = model.pipeline_version()
+    cache_rows: list[tuple[str, str, int, bytes, str]] = []
+    passage_rows: list[tuple] = []
+    fts_rows: list[tuple[int, str, str, str]] = []
+    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM index_passages").fetchone()[0]
+    written: set[tuple[str, str]] = set()
+    for r in results:
+        if r.error is not None or (r.sha256, r.format) in written:
+            continue  # an error, or the same content as a file before it
+        written.add((r.sha256, r.format))
         _drop_content(conn, r.sha256, r.format)
-        version = model.pipeline_version()
         data = [(KIND_DOCUMENT, r.document), (KIND_SENTENCES, r.sentences)]
         if r.candidates is not None:
             data.append((KIND_CANDIDATES, r.candidates))
-        rows = [(r.sha256, f"{kind}.{r.format}", version, blob, now) for kind, blob in data]
-        conn.executemany(
-            "INSERT INTO doc_cache (sha256, kind, version, data, created) VALUES (?, ?, ?, ?, ?)",
-            rows,
-        )
-        next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM index_passages").fetchone()[0]
-        ids = range(next_id, next_id + len(r.shadows))
-        conn.executemany(
-            'INSERT INTO index_passages (id, sha256, format, passage, start, "end", spans) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (i, r.sha256, r.format, p, s, e, blob)
-                for i, (p, s, e, _, _, blob) in zip(ids, r.shadows, strict=True)
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO index_fts (rowid, words, inner, lang) VALUES (?, ?, ?, ?)",
-            [
-                (i, words, inner, r.language)
-                for i, (_, _, _, words, inner, _) in zip(ids, r.shadows, strict=True)
-            ],
-        )
-    _record_file(conn, root, r.rel, r.size, r.mtime_ns, r.sha256, r.format, r.error)
+        cache_rows += [(r.sha256, f"{kind}.{r.format}", version, blob, now) for kind, blob in data]
+        for p, s, e, words, inner, blob in r.shadows:
+            passage_rows.append((next_id, r.sha256, r.format, p, s, e, r.language, words, blob))
+            fts_rows.append((next_id, words, inner, r.language))
+            next_id += 1
+    conn.executemany(
+        "INSERT OR REPLACE INTO doc_cache (sha256, kind, version, data, created) "
+        "VALUES (?, ?, ?, ?, ?)",
+        cache_rows,
+    )
+    conn.executemany(
+        'INSERT INTO index_passages (id, sha256, format, passage, start, "end", lang, words, '
+        "spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        passage_rows,
+    )
+    conn.executemany(
+        "INSERT INTO index_fts (rowid, words, inner, lang) VALUES (?, ?, ?, ?)", fts_rows
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO index_files "
+        "(root, path, size, mtime_ns, sha256, format, pipeline, error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(root, r.rel, r.size, r.mtime_ns, r.sha256, r.format, version, r.error) for r in results],
+    )
+
+
+def _write_candidates(
+    conn: sqlite3.Connection, rows: list[tuple[str, str, bytes | None]], now: str
+) -> None:
+    """Store phase 2 (entity candidates) of documents already in the index."""
+    version = model.pipeline_version()
+    conn.executemany(
+        "INSERT OR REPLACE INTO doc_cache (sha256, kind, version, data, created) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (sha, f"{KIND_CANDIDATES}.{fmt}", version, blob, now)
+            for sha, fmt, blob in rows
+            if blob is not None
+        ],
+    )
 
 
 def _record_file(
