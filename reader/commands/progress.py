@@ -23,13 +23,19 @@ class StderrProgress:
         self.interval = interval if self.tty else max(interval, 5.0)
         self._last = 0.0
         self._shown = False
+        self._phase = 1
 
     def __call__(self, p: IndexProgress) -> None:
         now = time.monotonic()
+        if p.phase != self._phase:  # phase 2 starts on a line of its own
+            if self._shown and self.tty:
+                self.stream.write("\n")
+            self._phase, self._last = p.phase, 0.0
         if p.done < p.total and now - self._last < self.interval:
             return
         self._last = now
-        line = f"indexing {p.done}/{p.total} files"
+        what = "indexing" if p.phase == 1 else "entities of"
+        line = f"{what} {p.done}/{p.total} files"
         if p.elapsed >= MIN_RATE_SECONDS and p.bytes_done:  # a rate of a moment means nothing
             rate = p.mb_per_s
             line += f"  {rate:.1f} MB/s" if rate >= 1 else f"  {rate * 1000:.0f} kB/s"

@@ -20,7 +20,7 @@ from reader.corpus.loading import (
 )
 from reader.corpus.model import Document
 from reader.corpus.passages import passage_sentences
-from reader.corpus.search import Shadow, document_shadows
+from reader.corpus.search import Shadow, document_shadows, has_unspaced
 from reader.store.index.model import (
     _DAMAGED,
     _document_from_json,
@@ -103,13 +103,14 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
         [s, e] for p in doc.passages for s, e in passage_sentences(doc.text, p, doc.language)
     ]
     shadows: list[Shadow] = document_shadows(doc)
+    unspaced = has_unspaced(doc.text)  # else no word has inner suffixes: skip looking
     rows = [
         (
             sh.passage,
             doc.passages[sh.passage].start,
             doc.passages[sh.passage].end,
             sh.text,
-            sh.inner_text,
+            sh.inner_text if unspaced else "",
             _spans_blob(sh.spans),
         )
         for sh in shadows

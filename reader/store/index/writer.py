@@ -8,7 +8,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 
-from reader.corpus.search import inner_suffixes, is_unspaced
+from reader.corpus.search import has_unspaced, inner_suffixes, is_unspaced
 from reader.store.db import transaction
 from reader.store.index import model
 from reader.store.index.model import (
@@ -46,7 +46,7 @@ def _drop_content(conn: sqlite3.Connection, sha256: str, fmt: str) -> None:
 def inner_words(words: str) -> str:
     """The `inner` column of a shadow text: inner suffixes of its unspaced-script words (the
     same as `Shadow.inner_text`, from the words alone)."""
-    if not words or words.isascii():
+    if not has_unspaced(words):
         return ""
     return " ".join(x for tok in words.split(" ") if is_unspaced(tok) for x in inner_suffixes(tok))
 
