@@ -194,8 +194,8 @@ CREATE TABLE index_passages (
     start     INTEGER NOT NULL,
     "end"     INTEGER NOT NULL,
     lang      TEXT NOT NULL,                    -- language of the document
-    words     TEXT NOT NULL,                    -- shadow words, space-separated
-    spans     BLOB NOT NULL                     -- zlib of int32 (start, end) of each word
+    words     BLOB NOT NULL,                    -- zlib of the shadow words, space-separated
+    spans     BLOB NOT NULL                     -- (start, end) of each word, delta-coded, zlib
 );
 CREATE INDEX index_passages_content ON index_passages(sha256, format);
 CREATE VIRTUAL TABLE index_fts USING fts5(

@@ -11,6 +11,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -167,8 +168,35 @@ def unpack(blob: bytes) -> bytes:
 
 
 def _spans_blob(spans: list[tuple[int, int]]) -> bytes:
-    flat = array("i", [x for span in spans for x in span])
-    return pack(flat.tobytes())
+    """Token spans stored as the differences between successive offsets (small numbers that
+    zlib packs tight), 16 bits each when they fit."""
+    flat = [x for span in spans for x in span]
+    deltas = [b - a for a, b in zip([0, *flat], flat, strict=False)]
+    code = "H" if not deltas or max(deltas) < 65536 else "I"
+    return code.encode() + pack(array(code, deltas).tobytes())
+
+
+def _spans_flat(blob: bytes) -> array:
+    """The offsets of a span blob (start, end, start, end, ...); raises on a damaged blob."""
+    code = blob[:1].decode("ascii")
+    if code not in ("H", "I"):
+        raise ValueError("unknown span blob")
+    deltas = array(code)
+    deltas.frombytes(unpack(blob[1:]))
+    return array("i", accumulate(deltas))
+
+
+def pack_words(words: str) -> bytes:
+    """A stored shadow text (what FTS5 indexed), packed."""
+    return pack(words.encode("utf-8"))
+
+
+def unpack_words(blob: bytes) -> str:
+    """A shadow text back from its stored form; "" when damaged (no hits, no crash)."""
+    try:
+        return unpack(blob).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError):
+        return ""
 
 
 class BlobSpans(Sequence[tuple[int, int]]):
@@ -177,13 +205,12 @@ class BlobSpans(Sequence[tuple[int, int]]):
     __slots__ = ("_flat",)
 
     def __init__(self, blob: bytes) -> None:
-        self._flat = array("i")
         try:
-            raw = unpack(blob)
-        except zlib.error:
-            raw = b""  # damaged: no spans (its passage shows no hits), no crash
-        if len(raw) % 8 == 0:
-            self._flat.frombytes(raw)
+            self._flat = _spans_flat(blob)
+        except (zlib.error, ValueError, OverflowError):
+            self._flat = array("i")  # damaged: no spans (its passage shows no hits), no crash
+        if len(self._flat) % 2:
+            self._flat = array("i")
 
     def fits(self, words: str) -> bool:
         """Whether there is one span per word of the shadow text `words` (else damaged)."""

@@ -17,7 +17,13 @@ from reader.corpus.search import (
     is_unspaced,
     parse_query,
 )
-from reader.store.index.model import KIND_DIRTY, KIND_MIXED, BlobSpans, corpus_root
+from reader.store.index.model import (
+    KIND_DIRTY,
+    KIND_MIXED,
+    BlobSpans,
+    corpus_root,
+    unpack_words,
+)
 from reader.store.index.read import _stored_text
 
 # --- search --------------------------------------------------------------------------------
@@ -64,7 +70,7 @@ def search_index(
             "WHERE index_fts MATCH ?",
             (expr,),
         ):
-            total += count_in_shadow(q, words, partial(_spans_of, conn, rowid))
+            total += count_in_shadow(q, unpack_words(words), partial(_spans_of, conn, rowid))
     return SearchResult(hits, total, q)
 
 
@@ -121,6 +127,7 @@ def _page(
             if row is None:
                 continue
             path, passage, blob, words, lang = row
+            words = unpack_words(words)
             spans = BlobSpans(blob)
             if not _spans_fit(spans, words):
                 continue  # a damaged row: its passage shows no hits rather than a crash
@@ -231,7 +238,8 @@ def _search_all_rows(
     total = 0
     stop = None if limit is None else offset + limit
     texts: dict[tuple[str, str], str] = {}
-    for path, sha, fmt, passage, blob, words, lang, score in rows:
+    for path, sha, fmt, passage, blob, packed, lang, score in rows:
+        words = unpack_words(packed)
         spans = BlobSpans(blob)
         if not _spans_fit(spans, words):
             continue  # a damaged row: its passage shows no hits rather than a crash

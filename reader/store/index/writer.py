@@ -19,16 +19,21 @@ from reader.store.index.model import (
     KIND_SENTENCES,
     KINDS,
     _Result,
+    pack_words,
+    unpack_words,
 )
 
 # --- writing -------------------------------------------------------------------------------
 
 
 def _drop_content(conn: sqlite3.Connection, sha256: str, fmt: str) -> None:
-    rows = conn.execute(
-        "SELECT id, words, lang FROM index_passages WHERE sha256 = ? AND format = ?",
-        (sha256, fmt),
-    ).fetchall()
+    rows = [
+        (i, unpack_words(words), lang)
+        for i, words, lang in conn.execute(
+            "SELECT id, words, lang FROM index_passages WHERE sha256 = ? AND format = ?",
+            (sha256, fmt),
+        )
+    ]
     if rows:
         # A contentless FTS5 table forgets a row when given the values it indexed.
         conn.executemany(
@@ -73,7 +78,9 @@ def _write_results(conn: sqlite3.Connection, root: str, results: list[_Result], 
             data.append((KIND_CANDIDATES, r.candidates))
         cache_rows += [(r.sha256, f"{kind}.{r.format}", version, blob, now) for kind, blob in data]
         for p, s, e, words, inner, blob in r.shadows:
-            passage_rows.append((next_id, r.sha256, r.format, p, s, e, r.language, words, blob))
+            passage_rows.append(
+                (next_id, r.sha256, r.format, p, s, e, r.language, pack_words(words), blob)
+            )
             fts_rows.append((next_id, words, inner, r.language))
             next_id += 1
     conn.executemany(
