@@ -64,6 +64,11 @@ def _exemplars(lang: str) -> icu.UnicodeSet:
 
 
 @cache
+def _in_exemplars(lang: str, ch: str) -> bool:
+    return bool(_exemplars(lang).contains(ch))
+
+
+@cache
 def _candidates(script: str) -> tuple[str, ...]:
     out = []
     for lang, words in _function_words().items():
@@ -88,8 +93,7 @@ def score_languages(text: str, script: str) -> dict[str, float]:
     for lang in _candidates(script):
         words = _function_words()[lang]
         fw = sum(tokens[t] for t in words.intersection(tokens)) / n_tokens if n_tokens else 0.0
-        ex = _exemplars(lang)
-        outside = sum(n for ch, n in non_ascii.items() if not ex.contains(ch))
+        outside = sum(n for ch, n in non_ascii.items() if not _in_exemplars(lang, ch))
         oov = outside / n_letters if n_letters else 0.0
         scores[lang] = fw - OOV_WEIGHT * oov
     return scores
