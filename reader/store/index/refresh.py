@@ -191,7 +191,7 @@ def _phase1(run: _Run) -> None:
                 report.errors += 1
             continue
         fmt = file_format(rel)
-        if 0 < st.st_size <= MAX_FILE_BYTES:
+        if contents and 0 < st.st_size <= MAX_FILE_BYTES:  # nothing known: nothing to reuse
             sha = worker._sha256_or_empty(path)
             if (sha, fmt) in contents:
                 reused.append((rel, st.st_size, st.st_mtime_ns, sha, fmt, None))
