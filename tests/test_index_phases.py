@@ -104,9 +104,8 @@ def test_an_interrupted_phase_two_continues_and_ends_as_a_whole_run(
     cancel = threading.Event()
 
     def progress(p) -> None:
-        if p.phase == 2:
-            if p.done == 2:
-                cancel.set()
+        if p.phase == 2 and p.done == 2:
+            cancel.set()
 
     report = refresh_index(conn, corpus, progress=progress, cancel=cancel, workers=1)
     assert report.cancelled and 0 < report.entities_pending < 5
