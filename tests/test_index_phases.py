@@ -92,9 +92,7 @@ def test_phase_one_makes_the_corpus_readable_and_searchable_before_entities(corp
     conn.close()
 
 
-def test_an_interrupted_phase_two_continues_and_ends_as_a_whole_run(
-    corpus, tmp_path, monkeypatch
-):
+def test_an_interrupted_phase_two_continues_and_ends_as_a_whole_run(corpus, tmp_path, monkeypatch):
     from reader.store.index import refresh
 
     monkeypatch.setattr(refresh, "CHUNK_FILES", 1)  # cancel is seen between chunks
