@@ -14,7 +14,7 @@ from concurrent.futures import Executor
 
 from reader.store.index import model
 
-CONNECT_SECONDS = 30
+CONNECT_SECONDS = 10
 
 
 class ClusterError(RuntimeError):
