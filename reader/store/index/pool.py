@@ -26,23 +26,50 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+class LocalWorkers:
+    """Worker processes started on first use and kept for every phase of one refresh (starting
+    them costs about half a second each), shut down by `close`."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._pool: ProcessPoolExecutor | None = None
+        self.broken = False
+
+    def executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                self.count, mp_context=context, initializer=worker._worker_init
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
 def run_chunks(
     fn: Callable[[Any], list[Any]],
     chunks: Iterable[Any],
     take: Callable[[list[Any]], None],
     cancelled: Callable[[], bool],
     *,
-    workers: int = 1,
+    workers: int | LocalWorkers = 1,
     count: int | None = None,
     executor: Executor | None = None,
 ) -> bool:
     """Call `fn(chunk)` for each chunk and hand each result list to `take` as it arrives.
 
-    With `executor` (e.g. a Dask client's) the chunks run there; else in `workers` local
-    processes, or here when `workers <= 1` or `count` (the number of chunks, when known) is
-    small. Returns False when `cancelled()` stopped the run (what was taken stays taken).
+    With `executor` (e.g. a Dask client's) the chunks run there; else in local worker processes
+    (`workers`: how many, or ones already started), or here when there is one worker or `count`
+    (the number of chunks, when known) is small. Returns False when `cancelled()` stopped the
+    run (what was taken stays taken).
     """
-    if executor is None and (workers <= 1 or (count is not None and count <= INLINE_MAX_CHUNKS)):
+    local = workers if isinstance(workers, LocalWorkers) else LocalWorkers(workers)
+    if executor is None and (
+        local.count <= 1 or local.broken or (count is not None and count <= INLINE_MAX_CHUNKS)
+    ):
         for chunk in chunks:
             if cancelled():
                 return False
@@ -50,13 +77,15 @@ def run_chunks(
         return True
     if executor is not None:
         return _run_on(executor, fn, iter(chunks), take, cancelled, 4 * IN_FLIGHT)
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker._worker_init)
     left: list[Any] = []
     try:
-        done = _run_on(pool, fn, iter(chunks), take, cancelled, IN_FLIGHT * workers, left)
+        done = _run_on(
+            local.executor(), fn, iter(chunks), take, cancelled, IN_FLIGHT * local.count, left
+        )
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if local is not workers or left:
+            local.broken = bool(left)
+            local.close()
     if not done:
         return False
     for chunk in left:  # e.g. workers cannot start: the caller's main module has no __main__ guard

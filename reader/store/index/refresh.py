@@ -34,7 +34,7 @@ from reader.store.index.model import (
     corpus_root,
     file_format,
 )
-from reader.store.index.pool import default_workers, run_chunks
+from reader.store.index.pool import LocalWorkers, default_workers, run_chunks
 from reader.store.index.read import load_indexed_corpus
 from reader.store.index.writer import (
     _mark_dirty,
@@ -118,13 +118,16 @@ def refresh_index(
     if not Path(key).is_dir():
         raise NotADirectoryError(f"not a folder: {root}")
     report = IndexReport(root=key)
-    n_workers = workers if workers is not None else default_workers()
+    local = LocalWorkers(workers if workers is not None else default_workers())
     with _executor(cluster) as executor:
-        run = _Run(conn, key, report, n_workers, progress, cancel, executor)
-        if phase != 2:
-            _phase1(run)
-        if entities and phase != 1 and not report.cancelled:
-            _phase2(run)
+        run = _Run(conn, key, report, local, progress, cancel, executor)
+        try:
+            if phase != 2:
+                _phase1(run)
+            if entities and phase != 1 and not report.cancelled:
+                _phase2(run)
+        finally:
+            local.close()
     report.entities_pending = len(_pending_candidates(conn, key))
     report.seconds = time.monotonic() - started
     return report
@@ -149,7 +152,7 @@ class _Run:
     conn: sqlite3.Connection
     key: str
     report: IndexReport
-    workers: int
+    workers: LocalWorkers
     progress: ProgressFn | None
     cancel: threading.Event | None
     executor: Executor | None
