@@ -173,3 +173,17 @@ def test_index_on_a_local_dask_cluster_is_identical_to_a_local_run(corpus, tmp_p
     integrity = sqlite3.connect(remote)
     integrity.execute("INSERT INTO index_fts(index_fts) VALUES('integrity-check')")
     integrity.close()
+
+
+def test_hits_far_into_a_long_passage_keep_their_offsets(tmp_path):
+    """Word offsets are stored as differences; past 65,535 they take the wider form."""
+    root = tmp_path / "long"
+    root.mkdir()
+    text = "Mekong " + "x" * 70_000 + " Lisboa fim\n"
+    (root / "long.txt").write_text(text, encoding="utf-8")
+    conn = connect(tmp_path / "l.sqlite3")
+    refresh_index(conn, root, phase=1)
+    hits = search_index(conn, root, "lisboa").hits
+    conn.close()
+    start = text.index("Lisboa")
+    assert [(h.start, h.end) for h in hits] == [(start, start + 6)]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sqlite3
 import sys
@@ -31,7 +32,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
 
 import gen_corpus  # noqa: E402
-from bench_scale import compile_modules, machine, run_index  # noqa: E402
+from bench_scale import compile_modules, machine  # noqa: E402
+from bench_scale import run_index as run_index_wall  # noqa: E402
 
 from reader.corpus.loading import find_files, load_document  # noqa: E402
 
@@ -46,11 +48,13 @@ def passage_texts(root: Path) -> tuple[list[list[str]], int]:
     return docs, size
 
 
-def fts5_floor(root: Path, docs: list[list[str]], db: Path) -> float:
-    """Seconds to read and decode every file and put its passages into a bare FTS5 table."""
+def fts5_floor(root: Path, docs: list[list[str]], db: Path) -> tuple[float, float]:
+    """Wall and CPU seconds to read and decode every file and put its passages into a bare
+    FTS5 table."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
+    cpu = time.process_time()
     for path in find_files(root):
         path.read_bytes().decode("utf-8")
     conn = sqlite3.connect(db)
@@ -61,7 +65,20 @@ def fts5_floor(root: Path, docs: list[list[str]], db: Path) -> float:
             "INSERT INTO t (words) VALUES (?)", ((p,) for passages in docs for p in passages)
         )
     conn.close()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_index(root: Path, db: Path, *extra: str) -> tuple[float, float, float]:
+    """Wall seconds, peak tree memory (MB) and CPU seconds (the process and its workers) of one
+    `corpus-reader index` subprocess. CPU time is steadier than wall time on a shared machine."""
+    before = children_cpu()
+    wall, peak = run_index_wall(root, db, *extra)
+    return wall, peak, children_cpu() - before
 
 
 def fresh(db: Path) -> Path:
@@ -100,23 +117,27 @@ def main() -> None:
             f"{text_bytes / 1e6:.1f} MB of reading text, {n_passages} passages"
         )
         fts5_floor(root, docs, workdir / "floor.sqlite3")  # once to warm the page cache
-        floor = min(fts5_floor(root, docs, workdir / "floor.sqlite3") for _ in range(2))
-        print(f"FTS5 floor (read + bare unicode61 FTS5 of the same passages): {floor:.2f} s")
+        floor, floor_cpu = min(fts5_floor(root, docs, workdir / "floor.sqlite3") for _ in range(2))
+        print(
+            "FTS5 floor (read + bare unicode61 FTS5 of the same passages): "
+            f"{floor:.2f} s wall, {floor_cpu:.2f} s CPU"
+        )
 
-        lean_s, lean_mem = run_index(root, fresh(workdir / "lean.sqlite3"), "--no-entities")
-        print(
-            f"index --no-entities: {lean_s:.2f} s = {lean_s / floor:.1f}x floor (target <= 4x); "
-            f"peak {lean_mem:.0f} MB",
-            flush=True,
+        def line(what: str, wall: float, mem: float, cpu: float, target: str = "") -> None:
+            print(
+                f"{what}: {wall:.2f} s = {wall / floor:.1f}x floor{target}; "
+                f"CPU {cpu:.1f} s = {cpu / floor_cpu:.1f}x the floor's CPU; peak {mem:.0f} MB",
+                flush=True,
+            )
+
+        lean_s, lean_mem, lean_cpu = run_index(
+            root, fresh(workdir / "lean.sqlite3"), "--no-entities"
         )
+        line("index --no-entities", lean_s, lean_mem, lean_cpu, " (target <= 4x)")
         db = fresh(workdir / "full.sqlite3")
-        cold_s, cold_mem = run_index(root, db)
-        print(
-            f"full cold index: {cold_s:.2f} s = {cold_s / floor:.1f}x floor (target <= 8x); "
-            f"peak {cold_mem:.0f} MB (target < 1024 MB)",
-            flush=True,
-        )
-        warm_s, _ = run_index(root, db)
+        cold_s, cold_mem, cold_cpu = run_index(root, db)
+        line("full cold index", cold_s, cold_mem, cold_cpu, " (target <= 8x; memory < 1024 MB)")
+        warm_s, _, _ = run_index(root, db)
         print(f"warm index: {warm_s:.2f} s = {warm_s / cold_s:.3f}x cold (target <= 0.1x)")
         size = store_bytes(db)
         lean_size = store_bytes(workdir / "lean.sqlite3")
@@ -127,12 +148,8 @@ def main() -> None:
             flush=True,
         )
         for n in args.workers:
-            s, mem = run_index(root, fresh(workdir / f"w{n}.sqlite3"), "--workers", str(n))
-            print(
-                f"full cold index, {n} worker(s): {s:.2f} s = {s / floor:.1f}x floor; "
-                f"peak {mem:.0f} MB",
-                flush=True,
-            )
+            s, mem, cpu = run_index(root, fresh(workdir / f"w{n}.sqlite3"), "--workers", str(n))
+            line(f"full cold index, {n} worker(s)", s, mem, cpu)
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
         if not args.keep:

@@ -11,7 +11,8 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import sub
 from pathlib import Path
 from typing import Any
 
@@ -181,8 +182,8 @@ def unpack(blob: bytes) -> bytes:
 def _spans_blob(spans: list[tuple[int, int]]) -> bytes:
     """Token spans stored as the differences between successive offsets (small numbers that
     zlib packs tight), 16 bits each when they fit."""
-    flat = [x for span in spans for x in span]
-    deltas = [b - a for a, b in zip([0, *flat], flat, strict=False)]
+    flat = list(chain.from_iterable(spans))
+    deltas = list(map(sub, flat, [0, *flat]))
     code = "H" if not deltas or max(deltas) < 65536 else "I"
     return code.encode() + pack(array(code, deltas).tobytes())
 
