@@ -116,7 +116,8 @@ def _index(conn: Any, cancel: Any, root: str, db: str) -> Any:
     threading.Thread(target=watch_cancel, daemon=True).start()
 
     def on_progress(p: IndexProgress) -> None:
-        conn.send(("progress", p.done, p.total, f"indexing {p.mb_per_s:.1f} MB/s"))
+        what = "indexing" if p.phase == 1 else "entities"  # phase 2 counts files again
+        conn.send(("progress", p.done, p.total, f"{what} {p.mb_per_s:.1f} MB/s"))
 
     return refresh_corpus(root, db, progress=on_progress, cancel=stop)
 

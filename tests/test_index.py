@@ -141,9 +141,9 @@ def test_first_refresh_indexes_everything_and_loads_like_the_files(conn, corpus_
 def test_unchanged_files_are_not_read_again(conn, corpus_dir, monkeypatch):
     refresh_index(conn, corpus_dir)
     processed = []
-    real = index_mod.process_file
+    real = index_mod.worker.process_file
     monkeypatch.setattr(
-        index_mod,
+        index_mod.worker,
         "process_file",
         lambda root, rel, e=True: processed.append(rel) or real(root, rel, e),
     )
@@ -213,7 +213,7 @@ def test_bad_files_are_listed_as_skipped_and_not_retried_until_changed(conn, cor
 
 def test_new_processing_code_redoes_the_derived_data(conn, corpus_dir, monkeypatch):
     refresh_index(conn, corpus_dir)
-    monkeypatch.setattr(index_mod, "pipeline_version", lambda: 12345)
+    monkeypatch.setattr(index_mod.model, "pipeline_version", lambda: 12345)
     assert refresh_index(conn, corpus_dir).processed == 3
 
 
@@ -330,7 +330,7 @@ def test_interrupted_index_process_leaves_a_consistent_index_that_resumes(
     conn = connect(db)
     # Resume as the same code version as the interrupted process (sources may change meanwhile).
     version = conn.execute("SELECT pipeline FROM index_files LIMIT 1").fetchone()[0]
-    monkeypatch.setattr(index_mod, "pipeline_version", lambda: version)
+    monkeypatch.setattr(index_mod.model, "pipeline_version", lambda: version)
     try:
         done = len(load_indexed_corpus(conn, generated).documents)
         assert 10 <= done <= 400  # on a loaded machine the signal may land after the last file
@@ -432,7 +432,8 @@ def test_cli_index_reports_progress_on_stderr(corpus_dir, tmp_path, capsys):
 def test_progress_shows_a_rate_and_eta_only_once_they_mean_something():
     import io
 
-    from reader.store.index import IndexProgress, StderrProgress
+    from reader.commands.progress import StderrProgress
+    from reader.store.index import IndexProgress
 
     out = io.StringIO()
     show = StderrProgress(out)

@@ -11,9 +11,13 @@ from reader.corpus.search import (
     QueryError,
     document_shadows,
     fold_token,
+    has_unspaced,
     hits_json,
+    inner_suffixes,
+    is_unspaced,
     kwic,
     parse_query,
+    text_tokens,
 )
 
 
@@ -168,3 +172,35 @@ def test_hits_json_shape():
     assert {"doc", "start", "end", "snippet", "left", "right", "text"} <= set(item)
     assert item["snippet"] == item["left"] + item["text"] + item["right"]
     assert d.text[item["start"] : item["end"]] == item["text"] == "Đà Nẵng"
+
+
+def _shadows_word_by_word(doc: Document) -> list[tuple[list[str], list[tuple[int, int]]]]:
+    """The shadows as the index made them before its one-pass version: every word of the text
+    folded, then placed in the passage that holds it."""
+    out: list[tuple[list[str], list[tuple[int, int]]]] = [([], []) for _ in doc.passages]
+    for key, s, e in text_tokens(doc.text, doc.language):
+        for i, p in enumerate(doc.passages):
+            if p.start <= s and e <= p.end:
+                out[i][0].append(key)
+                out[i][1].append((s, e))
+    return out
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("vi.txt", "Cảng Đà Nẵng\n\nTrung Quốc và Việt Nam ký 1.677 thỏa thuận.\n\n\n— Hết —\n"),
+        ("km.txt", "ទន្លេមេគង្គ\n\nទឹកទន្លេមេគង្គឡើងខ្ពស់នៅភ្នំពេញ។ Nexora 2024\n"),
+        ("mix.md", "# Titre 😀 ok\n\n- 東京で会議\n- ไทย ภาษา\n\n> Ωμέγα ΣΟΦΊΑ 𝒜lpha\n"),
+        ("zwsp.txt", "a\u200bb c\u00ad d\n\n\ufeffe\u0301 f\n"),
+    ],
+)
+def test_one_pass_shadows_are_the_word_by_word_shadows(name, text):
+    doc = document_from_bytes(name, text.encode("utf-8"))
+    got = [(sh.tokens, sh.spans) for sh in document_shadows(doc)]
+    assert got == _shadows_word_by_word(doc)
+    assert [sh.inner_text for sh in document_shadows(doc)] == [
+        " ".join(x for tok in tokens if is_unspaced(tok) for x in inner_suffixes(tok))
+        for tokens, _ in got
+    ]
+    assert has_unspaced(doc.text) == any(is_unspaced(t) for tokens, _ in got for t in tokens)

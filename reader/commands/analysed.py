@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 
 from reader.cli import Refused, UsageError
+from reader.commands.progress import read_corpus
 from reader.corpus.pipeline import Analysis, analyse, analysis_parts_of, from_parts
 from reader.corpus.topics import DEFAULT_THRESHOLD, ManifestError, Topic, read_manifest
 from reader.store.db import StoreError
-from reader.store.indexed import read_corpus, store_in_use
+from reader.store.indexed import store_in_use
 from reader.store.user_edits import stored_user_edits
 
 

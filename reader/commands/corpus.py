@@ -17,11 +17,11 @@ from reader.cli import (
     printable,
     warn,
 )
+from reader.commands.progress import read_corpus
 from reader.corpus.loading import LoadError, load_document
 from reader.corpus.passages import passage_sentences
 from reader.paths import seeds_dir
 from reader.store.db import StoreError
-from reader.store.indexed import read_corpus
 
 
 def register(sub: argparse._SubParsersAction) -> None:

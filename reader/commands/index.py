@@ -20,17 +20,18 @@ from reader.cli import (
     print_table,
     warn,
 )
+from reader.commands.progress import StderrProgress
 from reader.corpus.search import QueryError, hits_json
 from reader.paths import seeds_dir
 from reader.store.db import StoreError, connect, connect_for_reading
 from reader.store.index import (
     IndexReport,
-    StderrProgress,
     forget_corpus,
     load_indexed_corpus,
     refresh_index,
     search_index,
 )
+from reader.store.index.cluster import ClusterError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,6 +48,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-entities",
         action="store_true",
         help="skip entity candidates (the analysis computes them when it needs them)",
+    )
+    p.add_argument(
+        "--phase",
+        type=int,
+        choices=(1, 2),
+        help="1: only texts, passages, sentences and search (the corpus is readable and "
+        "searchable); 2: only entity candidates of what is indexed (default: both)",
+    )
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the per-document work on a Dask scheduler, e.g. tcp://host:8786 "
+        "(needs the cluster extra)",
     )
     p.add_argument("--json", action="store_true", help="print what was done as JSON")
     add_db_option(p)
@@ -100,6 +114,8 @@ def _refresh(
     quiet: bool,
     workers: int | None = None,
     entities: bool = True,
+    phase: int | None = None,
+    cluster: str | None = None,
 ) -> IndexReport:
     """Refresh the index; Ctrl+C stops it after what is done is committed, and the report
     says `cancelled` (the caller exits 130)."""
@@ -110,12 +126,21 @@ def _refresh(
         previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
         report = refresh_index(
-            conn, root, workers=workers, progress=progress, entities=entities, cancel=cancel
+            conn,
+            root,
+            workers=workers,
+            progress=progress,
+            entities=entities,
+            cancel=cancel,
+            phase=phase,
+            cluster=cluster,
         )
     except KeyboardInterrupt:
         report = IndexReport(root=str(root), cancelled=True)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
+    except ClusterError as exc:
+        raise UsageError(str(exc)) from exc
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
@@ -137,7 +162,15 @@ def run_index(args: argparse.Namespace) -> int:
     try:
         if args.rebuild:
             forget_corpus(conn, root)
-        report = _refresh(conn, root, args.quiet, args.workers, not args.no_entities)
+        report = _refresh(
+            conn,
+            root,
+            args.quiet,
+            args.workers,
+            not args.no_entities,
+            phase=args.phase,
+            cluster=args.cluster,
+        )
     finally:
         conn.close()
     if args.json:
@@ -158,6 +191,10 @@ def _summary(r: IndexReport) -> str:
         parts.append(f"{r.deleted} dropped")
     if r.errors:
         parts.append(f"{r.errors} skipped")
+    if r.entities_processed:
+        parts.append(f"entities of {r.entities_processed}")
+    if r.entities_pending:
+        parts.append(f"{r.entities_pending} still without entities")
     return f"{r.root}: " + ", ".join(parts) + f" in {r.seconds:.1f} s"
 
 

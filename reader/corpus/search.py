@@ -196,23 +196,53 @@ def document_shadows(doc: Document) -> list[Shadow]:
 
 
 def passage_shadows(text: str, passages: Sequence[Passage], language: str) -> list[Shadow]:
-    """Shadows of `passages` of `text`; words outside every passage are not searchable."""
+    """Shadows of `passages` of `text`; words outside every passage are not searchable.
+
+    One word-break pass over the whole text; each word goes straight to its passage.
+    """
     shadows = [Shadow(p.index, [], []) for p in passages]
     if not passages:
         return shadows
     order = sorted(range(len(passages)), key=lambda i: passages[i].start)
-    k = 0
-    for key, s, e in text_tokens(text, language):
-        while k < len(order) and passages[order[k]].end <= s:
-            k += 1
-        if k == len(order):
-            break
-        p = passages[order[k]]
-        if p.start <= s and e <= p.end:
-            shadow = shadows[order[k]]
-            shadow.tokens.append(key)
-            shadow.spans.append((s, e))
+    bi = _word_iterator(language)
+    bi.setText(text)
+    to_cp = Utf16Map(text).to_cp if utf16_len_differs(text) else None
+    fold, status, limit = fold_token, bi.getRuleStatus, WORD_NONE_LIMIT
+    k, n = 0, len(order)
+    p = passages[order[0]]
+    p_start, p_end = p.start, p.end
+    tokens, spans = shadows[order[0]].tokens, shadows[order[0]].spans
+    start = bi.first()
+    for end in bi:
+        if status() >= limit:
+            s, e = (to_cp(start), to_cp(end)) if to_cp else (start, end)
+            while p_end <= s:
+                k += 1
+                if k == n:
+                    return shadows
+                p = passages[order[k]]
+                p_start, p_end = p.start, p.end
+                tokens, spans = shadows[order[k]].tokens, shadows[order[k]].spans
+            if p_start <= s and e <= p_end:
+                key = fold(text[s:e])
+                if key:
+                    tokens.append(key)
+                    spans.append((s, e))
+        start = end
     return shadows
+
+
+@lru_cache(maxsize=1)
+def _unspaced_letters() -> icu.UnicodeSet:
+    scripts = "".join(f"[:{sc}:]" for sc in sorted(UNSPACED_SCRIPTS) if sc != "Jpan")
+    found = icu.UnicodeSet(f"[{scripts}]")
+    found.freeze()
+    return found
+
+
+def has_unspaced(text: str) -> bool:
+    """Whether `text` has a letter of a script written without spaces (one C-level scan)."""
+    return not text.isascii() and not _unspaced_letters().containsNone(text)
 
 
 # --- queries -------------------------------------------------------------------------------

@@ -154,6 +154,13 @@ def dominant_script(text: str) -> str:
 
     Japanese (kana with Han) is `Jpan`; Korean (Hangul with Han) is `Kore`.
     """
+    # Most texts have letters of one script: then no counting is needed (a set is cheaper).
+    scripts = {script_of_char(ch) for ch in set(text[:20000]) if ch.isalpha()}
+    scripts -= {"Zyyy", "Zinh", "Zzzz"}
+    if not scripts:
+        return "Zyyy"
+    if len(scripts) == 1 and not scripts & {"Hira", "Kana", "Hani", "Hang"}:
+        return scripts.pop()
     counts = script_counts(text)
     if not counts:
         return "Zyyy"

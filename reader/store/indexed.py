@@ -8,14 +8,13 @@ store unasked (the same rule as `reader.store.user_edits.stored_user_edits`).
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from reader.corpus.loading import MAX_FILE_BYTES, LoadError, load_corpus, load_document
 from reader.corpus.model import Corpus, Document
 from reader.store.db import StoreError, connect, resolve_path
 from reader.store.index import (
-    StderrProgress,
+    ProgressFn,
     _is_current,
     _known_files,
     corpus_root,
@@ -29,15 +28,15 @@ def store_in_use(db: str | os.PathLike[str] | None) -> bool:
     return bool(db) or resolve_path(db).is_file()
 
 
-def read_corpus(root: Path, db: str | os.PathLike[str] | None) -> Corpus:
+def read_corpus(
+    root: Path, db: str | os.PathLike[str] | None, progress: ProgressFn | None = None
+) -> Corpus:
     """The corpus of folder `root`, from a refreshed index when `store_in_use(db)`.
 
-    Raises StoreError when the store is refused. Indexing progress goes to stderr when it is
-    a terminal.
+    Raises StoreError when the store is refused; `progress` is called while the index is refreshed.
     """
     if not store_in_use(db):
         return load_corpus(root)
-    progress = StderrProgress() if sys.stderr.isatty() else None
     try:
         corpus = open_indexed_corpus(root, db, progress=progress)
     except StoreError as exc:
@@ -50,9 +49,6 @@ def read_corpus(root: Path, db: str | os.PathLike[str] | None) -> Corpus:
             f"{resolve_path(db)}: the store cannot be written ({why}); the files were read "
             "directly, without the index"
         )
-    finally:
-        if progress is not None:
-            progress.finish()
     return corpus
 
 

@@ -80,7 +80,7 @@ CREATE TABLE doc_cache (
 );
 """
 
-# Step 4: the corpus index (reader/store/index.py): files seen per corpus folder, and the
+# Step 4: the corpus index (reader/store/index/): files seen per corpus folder, and the
 # search shadow text of every passage in an FTS5 table (rowid = index_passages.id).
 STEP4_SEARCH_INDEX = """
 CREATE TABLE index_files (
@@ -175,6 +175,36 @@ CREATE TABLE alignment_links (
 CREATE INDEX alignment_links_docs ON alignment_links(doc_a, doc_b);
 """
 MIGRATIONS.append(STEP7_ALIGNMENT_LINKS)
+
+
+# Step 8: a smaller index (reader/store/index/). The search shadow words move to index_passages
+# with the passage's language; index_fts becomes contentless (words and inner suffixes are
+# indexed, not stored a second time; deleting a row gives its values back, see writer.py).
+# The index is derived data: it is dropped here and rebuilt by the next refresh.
+STEP8_SMALLER_INDEX = """
+DROP TABLE index_fts;
+DROP TABLE index_passages;
+DELETE FROM index_files;
+DELETE FROM doc_cache WHERE kind LIKE 'index.%' OR kind LIKE 'index-%';
+CREATE TABLE index_passages (
+    id        INTEGER PRIMARY KEY,              -- rowid in index_fts
+    sha256    TEXT NOT NULL,
+    format    TEXT NOT NULL,
+    passage   INTEGER NOT NULL,                 -- index of the passage in the document
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    lang      TEXT NOT NULL,                    -- language of the document
+    words     BLOB NOT NULL,                    -- zlib of the shadow words, space-separated
+    spans     BLOB NOT NULL                     -- (start, end) of each word, delta-coded, zlib
+);
+CREATE INDEX index_passages_content ON index_passages(sha256, format);
+CREATE VIRTUAL TABLE index_fts USING fts5(
+    words, inner, lang,                         -- shadow words, inner suffixes, language
+    content = '',
+    tokenize = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co'"
+);
+"""
+MIGRATIONS.append(STEP8_SMALLER_INDEX)
 
 
 def apply_step(conn: sqlite3.Connection, step: Migration) -> None:

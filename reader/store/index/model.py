@@ -1,0 +1,302 @@
+"""What the index stores and reports: kinds, versions, progress, results of one file."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import zlib
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import accumulate, chain
+from operator import sub
+from pathlib import Path
+from typing import Any
+
+import icu
+
+from reader import __version__
+from reader.corpus.formats import format_of
+from reader.corpus.loading import document_id
+from reader.corpus.model import Document, Link, Passage
+from reader.paths import resource
+
+PIPELINE = 5
+
+KIND_DOCUMENT = "index.document"
+KIND_SENTENCES = "index.sentences"
+KIND_CANDIDATES = "index.candidates"
+KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_CANDIDATES)
+KIND_DIRTY = "index-dirty"  # a refresh wrote and has not collected garbage yet
+KIND_MIXED = "index-mixed"  # several folders, or files with the same content
+
+CHUNK_FILES = 8  # files per worker task
+INLINE_MAX_FILES = 24  # fewer files to process than this: no worker processes
+COMMIT_SECONDS = 1.0  # longest time results wait in memory before they are committed
+COMMIT_FILES = 400
+
+ProgressFn = Callable[["IndexProgress"], None]
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class IndexProgress:
+    """How far a refresh is: files and bytes to process, done so far, elapsed seconds."""
+
+    done: int
+    total: int
+    bytes_done: int
+    bytes_total: int
+    elapsed: float
+    path: str = ""
+    phase: int = 1  # 1: texts, passages, sentences, search; 2: entity candidates
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.bytes_done / 1e6 / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left, estimated from the bytes rate; None before anything is done."""
+        if not self.bytes_done or self.elapsed <= 0:
+            return None
+        return (self.bytes_total - self.bytes_done) * self.elapsed / self.bytes_done
+
+
+@dataclass(slots=True)
+class IndexReport:
+    """What one refresh did."""
+
+    root: str
+    files: int = 0  # files found in the folder
+    unchanged: int = 0  # same path, size and mtime: not read
+    reused: int = 0  # read, but the content was already indexed
+    processed: int = 0  # processed now
+    deleted: int = 0  # gone from the folder, dropped from the index
+    errors: int = 0  # could not be read as text (listed as skipped)
+    bytes_processed: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    entities_processed: int = 0  # documents given their entity candidates now (phase 2)
+    entities_pending: int = 0  # documents still without them (phase 2 not complete)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "files": self.files,
+            "unchanged": self.unchanged,
+            "reused": self.reused,
+            "processed": self.processed,
+            "deleted": self.deleted,
+            "errors": self.errors,
+            "bytes_processed": self.bytes_processed,
+            "seconds": round(self.seconds, 3),
+            "cancelled": self.cancelled,
+            "entities_processed": self.entities_processed,
+            "entities_pending": self.entities_pending,
+        }
+
+
+@dataclass(slots=True)
+class _FileState:
+    size: int
+    mtime_ns: int
+    sha256: str
+    format: str
+    pipeline: int
+    error: str | None
+
+
+@dataclass(slots=True)
+class _Todo:
+    rel: str
+    size: int
+    format: str
+
+
+@dataclass(slots=True)
+class _Result:
+    """A processed file, ready to write (built in a worker process)."""
+
+    rel: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    format: str
+    error: str | None = None
+    document: bytes = b""
+    sentences: bytes = b""
+    candidates: bytes | None = None
+    language: str = ""
+    shadows: list[tuple[int, int, int, str, str, bytes]] = field(default_factory=list)
+
+
+@cache
+def pipeline_version() -> int:
+    """Fingerprint of what derived data depends on: PIPELINE, the app version, the ICU version
+    and the language and alias tables. Data of another fingerprint is processed again."""
+    digest = hashlib.blake2b(f"{PIPELINE}|{__version__}|{icu.ICU_VERSION}".encode(), digest_size=7)
+    for folder in ("languages", "aliases"):
+        for path in sorted(resource(folder).glob("*")):
+            with contextlib.suppress(OSError):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return int.from_bytes(digest.digest(), "big")
+
+
+def file_format(rel: str) -> str:
+    """The format the loader reads a file as, from its suffix (`text` when unknown)."""
+    return format_of(rel) or "text"
+
+
+def corpus_root(root: str | os.PathLike[str]) -> str:
+    """The key of a corpus folder in the index: its resolved absolute path."""
+    return str(Path(root).expanduser().resolve())
+
+
+SMALL_BLOB = 4096  # below this a small deflate window: its set-up costs 15x less than zlib's
+
+
+def pack(data: bytes) -> bytes:
+    """A stored blob: raw deflate at its fastest level (reading texts shrink about 3x).
+
+    Most blobs are one passage's words or spans (a few hundred bytes): for them the window and
+    the memory level are small, which is where the time of compressing short data goes.
+    """
+    if len(data) < SMALL_BLOB:
+        packer = zlib.compressobj(1, zlib.DEFLATED, -10, 2)
+    else:
+        packer = zlib.compressobj(1, zlib.DEFLATED, -15, 8)
+    return packer.compress(data) + packer.flush()
+
+
+def unpack(blob: bytes) -> bytes:
+    """The bytes of a stored blob; raises zlib.error (one of `_DAMAGED`) when it is damaged."""
+    return zlib.decompress(blob, -15)
+
+
+def _spans_blob(spans: list[tuple[int, int]]) -> bytes:
+    """Token spans stored as the differences between successive offsets (small numbers that
+    zlib packs tight), 16 bits each when they fit."""
+    flat = list(chain.from_iterable(spans))
+    deltas = list(map(sub, flat, [0, *flat]))
+    code = "H" if not deltas or max(deltas) < 65536 else "I"
+    return code.encode() + pack(array(code, deltas).tobytes())
+
+
+def _spans_flat(blob: bytes) -> array:
+    """The offsets of a span blob (start, end, start, end, ...); raises on a damaged blob."""
+    code = blob[:1].decode("ascii")
+    if code not in ("H", "I"):
+        raise ValueError("unknown span blob")
+    deltas = array(code)
+    deltas.frombytes(unpack(blob[1:]))
+    return array("i", accumulate(deltas))
+
+
+def pack_words(words: str) -> bytes:
+    """A stored shadow text (what FTS5 indexed), packed."""
+    return pack(words.encode("utf-8"))
+
+
+def unpack_words(blob: bytes) -> str:
+    """A shadow text back from its stored form; "" when damaged (no hits, no crash)."""
+    try:
+        return unpack(blob).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError):
+        return ""
+
+
+class BlobSpans(Sequence[tuple[int, int]]):
+    """The token spans of one passage, read from its blob only as far as they are used."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, blob: bytes) -> None:
+        try:
+            self._flat = _spans_flat(blob)
+        except (zlib.error, ValueError, OverflowError):
+            self._flat = array("i")  # damaged: no spans (its passage shows no hits), no crash
+        if len(self._flat) % 2:
+            self._flat = array("i")
+
+    def fits(self, words: str) -> bool:
+        """Whether there is one span per word of the shadow text `words` (else damaged)."""
+        return len(self) == (words.count(" ") + 1 if words else 0)
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        return self._flat[2 * k], self._flat[2 * k + 1]
+
+
+def _spans_from_blob(blob: bytes) -> list[tuple[int, int]]:
+    return list(BlobSpans(blob))
+
+
+# A cache row that cannot be read (damaged on disk, written by a broken version): a cache miss.
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, AttributeError, zlib.error)
+
+
+# --- the stored form of a document ---------------------------------------------------------
+
+
+def _document_json(doc: Document) -> bytes:
+    """The stored form of a document: its reading text, passages and metadata (packed JSON)."""
+    data = {
+        "title": doc.title,
+        "language": doc.language,
+        "script": doc.script,
+        "encoding": doc.encoding,
+        "warnings": doc.warnings,
+        "links": [[link.start, link.end, link.href] for link in doc.links],
+        "passages": [
+            [p.start, p.end, p.kind, list(p.source_lines) if p.source_lines else None]
+            + ([p.extra()] if p.extra() else [])
+            for p in doc.passages
+        ],
+        "text": doc.text,
+    }
+    return pack(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _document_from_json(
+    rel: str, sha: str, fmt: str, data: bytes, abs_path: Path | None
+) -> Document:
+    """A document from its stored form (raises one of `_DAMAGED` when that is damaged)."""
+    d = json.loads(unpack(data))
+    passages = [
+        Passage(i, s, e, kind, tuple(lines) if lines else None, *_passage_extra(rest))
+        for i, (s, e, kind, lines, *rest) in enumerate(d["passages"])
+    ]
+    return Document(
+        id=document_id(rel),
+        path=rel,
+        title=d["title"],
+        language=d["language"],
+        script=d["script"],
+        sha256=sha,
+        text=d["text"],
+        passages=passages,
+        format=fmt,
+        encoding=d["encoding"],
+        warnings=list(d["warnings"]),
+        links=[Link(s, e, href) for s, e, href in d["links"]],
+        abs_path=abs_path,
+    )
+
+
+def _passage_extra(rest: list[Any]) -> tuple[str | None, int | None, tuple[float, float] | None]:
+    """`chapter`, `page` and `time` of a stored passage (absent for most formats)."""
+    extra = rest[0] if rest else {}
+    time = extra.get("time")
+    return extra.get("chapter"), extra.get("page"), (time[0], time[1]) if time else None

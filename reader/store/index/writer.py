@@ -1,0 +1,202 @@
+"""Writing processed files into the store, and collecting what no file refers to any more."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sqlite3
+import threading
+from collections.abc import Iterator
+
+from reader.corpus.search import has_unspaced, inner_suffixes, is_unspaced
+from reader.store.db import transaction
+from reader.store.index import model
+from reader.store.index.model import (
+    KIND_CANDIDATES,
+    KIND_DIRTY,
+    KIND_DOCUMENT,
+    KIND_MIXED,
+    KIND_SENTENCES,
+    KINDS,
+    _Result,
+    pack_words,
+    unpack_words,
+)
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _drop_content(conn: sqlite3.Connection, sha256: str, fmt: str) -> None:
+    rows = [
+        (i, unpack_words(words), lang)
+        for i, words, lang in conn.execute(
+            "SELECT id, words, lang FROM index_passages WHERE sha256 = ? AND format = ?",
+            (sha256, fmt),
+        )
+    ]
+    if rows:
+        # A contentless FTS5 table forgets a row when given the values it indexed.
+        conn.executemany(
+            "INSERT INTO index_fts (index_fts, rowid, words, inner, lang) "
+            "VALUES ('delete', ?, ?, ?, ?)",
+            [(i, words, inner_words(words), lang) for i, words, lang in rows],
+        )
+        conn.execute("DELETE FROM index_passages WHERE sha256 = ? AND format = ?", (sha256, fmt))
+    conn.executemany(
+        "DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?",
+        [(sha256, f"{kind}.{fmt}") for kind in KINDS],
+    )
+
+
+def inner_words(words: str) -> str:
+    """The `inner` column of a shadow text: inner suffixes of its unspaced-script words (the
+    same as `Shadow.inner_text`, from the words alone)."""
+    if not has_unspaced(words):
+        return ""
+    return " ".join(x for tok in words.split(" ") if is_unspaced(tok) for x in inner_suffixes(tok))
+
+
+def _write_result(conn: sqlite3.Connection, root: str, r: _Result, now: str) -> None:
+    _write_results(conn, root, [r], now)
+
+
+def _write_results(conn: sqlite3.Connection, root: str, results: list[_Result], now: str) -> None:
+    """Write processed files (inside the caller's transaction), each statement once for all."""
+    version = model.pipeline_version()
+    cache_rows: list[tuple[str, str, int, bytes, str]] = []
+    passage_rows: list[tuple] = []
+    fts_rows: list[tuple[int, str, str, str]] = []
+    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM index_passages").fetchone()[0]
+    written: set[tuple[str, str]] = set()
+    for r in results:
+        if r.error is not None or (r.sha256, r.format) in written:
+            continue  # an error, or the same content as a file before it
+        written.add((r.sha256, r.format))
+        _drop_content(conn, r.sha256, r.format)
+        data = [(KIND_DOCUMENT, r.document), (KIND_SENTENCES, r.sentences)]
+        if r.candidates is not None:
+            data.append((KIND_CANDIDATES, r.candidates))
+        cache_rows += [(r.sha256, f"{kind}.{r.format}", version, blob, now) for kind, blob in data]
+        for p, s, e, words, inner, blob in r.shadows:
+            passage_rows.append(
+                (next_id, r.sha256, r.format, p, s, e, r.language, pack_words(words), blob)
+            )
+            fts_rows.append((next_id, words, inner, r.language))
+            next_id += 1
+    conn.executemany(
+        "INSERT OR REPLACE INTO doc_cache (sha256, kind, version, data, created) "
+        "VALUES (?, ?, ?, ?, ?)",
+        cache_rows,
+    )
+    conn.executemany(
+        'INSERT INTO index_passages (id, sha256, format, passage, start, "end", lang, words, '
+        "spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        passage_rows,
+    )
+    conn.executemany(
+        "INSERT INTO index_fts (rowid, words, inner, lang) VALUES (?, ?, ?, ?)", fts_rows
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO index_files "
+        "(root, path, size, mtime_ns, sha256, format, pipeline, error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(root, r.rel, r.size, r.mtime_ns, r.sha256, r.format, version, r.error) for r in results],
+    )
+
+
+def _write_candidates(
+    conn: sqlite3.Connection, rows: list[tuple[str, str, bytes | None]], now: str
+) -> None:
+    """Store phase 2 (entity candidates) of documents already in the index."""
+    version = model.pipeline_version()
+    conn.executemany(
+        "INSERT OR REPLACE INTO doc_cache (sha256, kind, version, data, created) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (sha, f"{KIND_CANDIDATES}.{fmt}", version, blob, now)
+            for sha, fmt, blob in rows
+            if blob is not None
+        ],
+    )
+
+
+def _record_file(
+    conn: sqlite3.Connection,
+    root: str,
+    rel: str,
+    size: int,
+    mtime_ns: int,
+    sha256: str,
+    fmt: str,
+    error: str | None,
+) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO index_files "
+        "(root, path, size, mtime_ns, sha256, format, pipeline, error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (root, rel, size, mtime_ns, sha256, fmt, model.pipeline_version(), error),
+    )
+
+
+def collect_garbage(conn: sqlite3.Connection) -> int:
+    """Drop derived data no indexed file refers to any more; return how many contents."""
+    orphans = conn.execute(
+        "SELECT DISTINCT sha256, format FROM index_passages p WHERE NOT EXISTS "
+        "(SELECT 1 FROM index_files f WHERE f.sha256 = p.sha256 AND f.format = p.format)"
+    ).fetchall()
+    cached = conn.execute(
+        "SELECT DISTINCT sha256, kind FROM doc_cache c WHERE kind LIKE 'index.%' AND NOT EXISTS "
+        "(SELECT 1 FROM index_files f WHERE f.sha256 = c.sha256 "
+        "AND c.kind LIKE '%.' || f.format)"
+    ).fetchall()
+    with transaction(conn):
+        for sha, fmt in orphans:
+            _drop_content(conn, sha, fmt)
+        conn.executemany("DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?", cached)
+        conn.execute("DELETE FROM doc_cache WHERE sha256 = '' AND kind = ?", (KIND_DIRTY,))
+        _mark_mixed(conn)
+    return len(orphans)
+
+
+def _mark_dirty(conn: sqlite3.Connection) -> None:
+    """Note (inside a write) that derived data may have orphans until `collect_garbage`."""
+    conn.execute(
+        "INSERT OR IGNORE INTO doc_cache (sha256, kind, version, data, created) "
+        "VALUES ('', ?, 0, x'', '')",
+        (KIND_DIRTY,),
+    )
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl+C until the block is done (main thread only), so a write is never cut."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda *a: caught.append(a))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            if callable(previous) and previous is not signal.default_int_handler:
+                previous(signal.SIGINT, None)  # e.g. a command's handler that cancels the run
+            else:
+                raise KeyboardInterrupt
+
+
+def _mark_mixed(conn: sqlite3.Connection) -> None:
+    """Keep the marker of a store whose FTS rows are not one folder's, once each."""
+    conn.execute("DELETE FROM doc_cache WHERE sha256 = '' AND kind = ?", (KIND_MIXED,))
+    roots = conn.execute("SELECT DISTINCT root FROM index_files LIMIT 2").fetchall()
+    twice = conn.execute(
+        "SELECT 1 FROM index_files WHERE error IS NULL "
+        "GROUP BY sha256, format HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
+    if len(roots) > 1 or twice:
+        conn.execute(
+            "INSERT INTO doc_cache (sha256, kind, version, data, created) "
+            "VALUES ('', ?, 0, x'', '')",
+            (KIND_MIXED,),
+        )
