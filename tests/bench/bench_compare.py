@@ -307,10 +307,27 @@ def wmt_split(repo: Path, split: str, verbose: bool, limit: int | None) -> Tally
     return tally
 
 
+def news_split(split: str, verbose: bool, limit: int | None) -> Tally:
+    """WMT21 news (news_sets.py), `news-dev` or `news-held-out`: each story's original
+    against its human translation, one sentence a line, every pair the mirror holds."""
+    import news_sets
+
+    tally = Tally()
+    rng = random.Random(2021)
+    for pair in news_sets.PAIRS:
+        for story in news_sets.split_stories(pair, split.removeprefix("news-"), limit or 12):
+            text_a = "\n".join(story.source) + "\n"
+            text_b = "\n".join(story.target) + "\n"
+            measure_pair(text_a, text_b, tally, rng, f"{pair}:{story.doc_id}", verbose)
+    return tally
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--split", choices=("hand", "tuned", "held-out", "held-out-2", "all"), default="tuned"
+        "--split",
+        choices=("hand", "tuned", "held-out", "held-out-2", "all", "news-dev", "news-held-out"),
+        default="tuned",
     )
     parser.add_argument(
         "--raw-encoding", action="store_true", help="keep the corpus's double-encoded lines"
@@ -327,6 +344,13 @@ def main() -> int:
     for split in splits:
         if split == "hand":
             tally = hand_split(args.verbose)
+        elif split.startswith("news-"):
+            import news_sets
+
+            if news_sets.mirror() is None:
+                print(f"{split}: skipped, fetch github:wmt-conference/wmt21-news-systems")
+                continue
+            tally = news_split(split, args.verbose, args.limit)
         elif not (args.wmt / "HEAD").exists() and not (args.wmt / ".git").exists():
             print(f"{split}: skipped, no WMT16-test-enfi at {args.wmt}")
             continue
