@@ -115,3 +115,24 @@ def test_a_rewrites_own_paragraph_does_not_link_to_one_it_left_out():
     alignment = align_pair(a, b, index)
     assert links(alignment) == {(2, 0), (4, 2), (5, 3)}
     assert alignment.unlinked_b == [1] and 3 in alignment.unlinked_a
+
+
+def test_a_paragraph_that_repeats_a_name_its_translation_leaves_out_stays_linked():
+    # "Sweden" in en 2 is "o país" in pt 2: the name is also in en 0, whose partner pt 0 has
+    # it, but pt 0 is clearly en 0's, so en 2 does not belong there and keeps its partner.
+    en = [
+        "Sweden's parliament voted on Tuesday to ban new petrol cars from 2030.",
+        "The vote was 201 to 148.",
+        "Sweden is the first country to set such a date in law.",
+        "Carmakers such as Volvo welcomed the decision.",
+        "The ban will cost the state 3.2 billion kronor a year.",
+    ]
+    pt = [
+        "O parlamento da Suécia votou na terça-feira proibir carros a gasolina a partir de 2030.",
+        "A votação terminou com 201 a 148.",
+        "O país é o primeiro a fixar tal data em lei.",
+        "Fabricantes como a Volvo saudaram a decisão.",
+        "A proibição custará ao Estado 3,2 bilhões de coroas por ano.",
+    ]
+    a, b, index = docs(en, pt)
+    assert links(align_pair(a, b, index)) == {(n, n) for n in range(5)}

@@ -46,15 +46,90 @@ def _keep_path_pair(
     ob = any(b.others[j] for j in ib)
     if _strangers(ka, kb, oa, ob, scorer):
         return False, d
+    # (a passage elsewhere whose own clear best is another passage does not claim it)
     for i in ia:
         j = scorer.best_for_a(i)
-        if j is not None and j not in ib and scorer.single[(i, j)] > (d or 0.0):
+        if (
+            j is not None
+            and j not in ib
+            and scorer.single[(i, j)] > (d or 0.0)
+            and scorer.best_for_b(j) in (None, i)
+        ):
             return False, d
     for j in ib:
         i = scorer.best_for_b(j)
-        if i is not None and i not in ia and scorer.single[(i, j)] > (d or 0.0):
+        if (
+            i is not None
+            and i not in ia
+            and scorer.single[(i, j)] > (d or 0.0)
+            and scorer.best_for_a(i) in (None, j)
+        ):
             return False, d
     return True, d
+
+
+def _kept_steps(steps, a: Side, b: Side, scorer: Scorer) -> list[tuple]:
+    """The linking steps of a monotonic path that hold: (i0, i1, j0, j1, key overlap).
+
+    A step undone for its names alone (`_keep_path_pair`) is kept when it sits between two
+    kept steps of the path, right next to both, and its lengths fit: the passages around it
+    agree, so its names were most likely spelled past recognition (`John Woolf` /
+    `ジョン・ウルフ`), not a sign of other content.
+    """
+    verdicts = []
+    for s0, s1, t0, t1 in steps:
+        if s0 < s1 and t0 < t1:
+            keep, d = _keep_path_pair(range(s0, s1), range(t0, t1), a, b, scorer)
+            verdicts.append((keep, d))
+        else:
+            verdicts.append(None)
+    out = []
+    for n, (s0, s1, t0, t1) in enumerate(steps):
+        verdict = verdicts[n]
+        if verdict is None:
+            continue
+        keep, d = verdict
+        if (
+            not keep
+            and 0 < n < len(steps) - 1
+            and not (scorer.partial and _both_name(s0, s1, t0, t1, a, b))
+        ):
+            before, after = verdicts[n - 1], verdicts[n + 1]
+            la = sum(a.lengths[i] for i in range(s0, s1))
+            lb = sum(b.lengths[j] for j in range(t0, t1))
+            keep = (
+                before is not None
+                and after is not None
+                and before[0]
+                and after[0]
+                and not _belongs_elsewhere(
+                    range(steps[n - 1][0], steps[n + 1][1]),
+                    range(steps[n - 1][2], steps[n + 1][3]),
+                    range(s0, s1),
+                    range(t0, t1),
+                    scorer,
+                )
+                and scorer.length_logp(la, lb) >= SWAP_MIN_LOGP
+            )
+        if keep:
+            out.append((s0, s1, t0, t1, d))
+    return out
+
+
+def _both_name(s0: int, s1: int, t0: int, t1: int, a: Side, b: Side) -> bool:
+    """Whether both sides of a step name something (in a rewrite, names on both sides that
+    do not match say a paragraph of its own faces one the rewrite left out)."""
+    return any(a.keys[i] or a.others[i] for i in range(s0, s1)) and any(
+        b.keys[j] or b.others[j] for j in range(t0, t1)
+    )
+
+
+def _belongs_elsewhere(near_a: range, near_b: range, ia: range, ib: range, scorer: Scorer) -> bool:
+    """Whether a passage of the step (ia x ib) has a clear best match outside the steps
+    around it (near_a x near_b: a name the story repeats in the next sentence is no sign)."""
+    return any(scorer.best_for_a(i) not in (None, *near_b) for i in ia) or any(
+        scorer.best_for_b(j) not in (None, *near_a) for j in ib
+    )
 
 
 def _strangers(ka, kb, oa: bool, ob: bool, scorer: Scorer) -> bool:
@@ -225,11 +300,9 @@ def _auto_pairs(a, b, scorer, fixed, pos_a, pos_b, free_a, free_b, banned):
         cuts.append((bisect_left(free_a, min(fa)), bisect_left(free_b, min(fb))))
     cuts.append((len(a.passages), len(b.passages)))
     for (i0, j0), (i1, j1) in pairwise(cuts):
-        for s0, s1, t0, t1 in monotonic_path(a, b, scorer, range(i0, i1), range(j0, j1), banned):
-            if s0 < s1 and t0 < t1:
-                keep, d = _keep_path_pair(range(s0, s1), range(t0, t1), a, b, scorer)
-                if keep:
-                    link(range(s0, s1), range(t0, t1), d, "path")
+        steps = monotonic_path(a, b, scorer, range(i0, i1), range(j0, j1), banned)
+        for s0, s1, t0, t1, d in _kept_steps(steps, a, b, scorer):
+            link(range(s0, s1), range(t0, t1), d, "path")
 
     # Reordered passages: clear mutual matches first, then any clear best match. A passage
     # joins a partner that is linked already only when it names something of that partner
