@@ -137,23 +137,24 @@ class Scorer:
         return clear_best(self.options_b.get(j, ()))
 
     def _length_ratio(self, a: Side, b: Side) -> float:
-        """Characters of b per character of a, from passages that clearly match each other.
+        """Characters of b per character of a.
 
-        Falls back to the ratio of the documents' lengths, which is skewed when one version
-        keeps only part of the other: when it and the ratio of the typical (median) passage
-        lengths disagree by more than a quarter, the fewer clear pairs or the latter are used.
+        The ratio of the documents' lengths when it agrees within a quarter with the ratio
+        of their typical (median) passages; otherwise one version keeps only part of the
+        other, and the passages that clearly match each other tell it (or, with fewer than
+        RATIO_PAIRS of them, the typical passages).
         """
         ratios = sorted(
             b.lengths[j] / a.lengths[i]
             for (i, j), d in self.mutual.items()
             if d >= STRONG_DICE and a.lengths[i]
         )
-        if len(ratios) >= RATIO_PAIRS:
-            return ratios[len(ratios) // 2]
         whole = (sum(b.lengths) or 1) / (sum(a.lengths) or 1)
         typical = (_median(b.lengths) or 1) / (_median(a.lengths) or 1)
         if 0.8 < whole / typical < 1.25:
-            return whole
+            return whole  # the two cover the same story: the whole texts tell it best
+        if len(ratios) >= RATIO_PAIRS:
+            return ratios[len(ratios) // 2]
         # one text covers only part of the other: the few clear pairs there are, else the
         # typical passages, tell the ratio better than the whole texts
         return ratios[(len(ratios) - 1) // 2] if ratios else typical
