@@ -136,3 +136,24 @@ def test_a_paragraph_that_repeats_a_name_its_translation_leaves_out_stays_linked
     ]
     a, b, index = docs(en, pt)
     assert links(align_pair(a, b, index)) == {(n, n) for n in range(5)}
+
+
+def test_a_moved_paragraph_that_names_nothing_is_found_by_its_quotation_marks():
+    en = [
+        "The European Space Agency launched the Sentinel-7 satellite from Kourou on Tuesday.",
+        "The mission cost 480 million euros and took nine years to build in Toulouse.",
+        '"This is a great day for all of science," the director told reporters.',
+        "Engineers worked through the night to get the rocket ready to fly.",
+        "Airbus built the main instrument, which weighs 312 kilograms.",
+        "A second satellite, Sentinel-8, is planned for launch in 2030.",
+    ]
+    pt = [  # the site moved the quote after the engineers' paragraph
+        "A Agência Espacial Europeia lançou o satélite Sentinel-7 de Kourou na terça-feira.",
+        "A missão custou 480 milhões de euros e levou nove anos em Toulouse.",
+        "Engenheiros trabalharam durante a noite para deixar o foguete pronto.",
+        "“É um grande dia para toda a ciência”, disse o diretor aos repórteres.",
+        "A Airbus construiu o instrumento principal, que pesa 312 quilos.",
+        "Um segundo satélite, o Sentinel-8, deve ser lançado em 2030.",
+    ]
+    a, b, index = docs(en, pt)
+    assert links(align_pair(a, b, index)) == {(0, 0), (1, 1), (2, 3), (3, 2), (4, 4), (5, 5)}

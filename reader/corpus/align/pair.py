@@ -19,6 +19,7 @@ from reader.corpus.align.scoring import (
     SWAP_MIN_LOGP,
     Scorer,
     Side,
+    add_punctuation,
     side_of,
 )
 from reader.corpus.align.timed import all_timed, timed_pairs
@@ -222,6 +223,9 @@ def align_pair(
     """
     pa, ka = side_of(doc_a, index)
     pb, kb = side_of(doc_b, index)
+    if ka and kb and not set().union(*ka).isdisjoint(set().union(*kb)):
+        add_punctuation(doc_a, pa, ka)
+        add_punctuation(doc_b, pb, kb)
     pos_a = {p.index: n for n, p in enumerate(pa)}
     pos_b = {p.index: n for n, p in enumerate(pb)}
     fixed = [f for f in fixed if all(i in pos_a for i in f.a) and all(j in pos_b for j in f.b)]

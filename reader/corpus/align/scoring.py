@@ -69,9 +69,29 @@ class Side:
     lengths: list[int]
 
 
+# Marks a translation keeps: quoted speech, a question, a parenthesis, a colon, an
+# exclamation. Each is a key of its own (weighted like names by how few passages have it),
+# so sentences that name nothing still tell apart; only used when the two documents share
+# names (translations of one story), since punctuation customs vary between traditions.
+PUNCT_KEYS = {
+    "§quote": '"“”„«»「」『』‘’‹›',
+    "§question": "?？",
+    "§paren": "()（）[]",
+    "§colon": ":：",
+    "§exclaim": "!！",
+}
+
+
 def side_of(doc: Document, index: EntityIndex) -> tuple[list[Passage], list[set[str]]]:
     passages = content_passages(doc)
     return passages, passage_keys(doc, passages, index.candidates.get(doc.id, ()))
+
+
+def add_punctuation(doc: Document, passages: Sequence[Passage], keys: list[set[str]]) -> None:
+    """Add the PUNCT_KEYS each passage carries to its keys."""
+    for p, k in zip(passages, keys, strict=True):
+        text = doc.text[p.start : p.end]
+        k.update(key for key, chars in PUNCT_KEYS.items() if any(c in text for c in chars))
 
 
 class Scorer:
@@ -137,24 +157,23 @@ class Scorer:
         return clear_best(self.options_b.get(j, ()))
 
     def _length_ratio(self, a: Side, b: Side) -> float:
-        """Characters of b per character of a.
+        """Characters of b per character of a, from passages that clearly match each other.
 
-        The ratio of the documents' lengths when it agrees within a quarter with the ratio
-        of their typical (median) passages; otherwise one version keeps only part of the
-        other, and the passages that clearly match each other tell it (or, with fewer than
-        RATIO_PAIRS of them, the typical passages).
+        Falls back to the ratio of the documents' lengths, which is skewed when one version
+        keeps only part of the other: when it and the ratio of the typical (median) passage
+        lengths disagree by more than a quarter, the fewer clear pairs or the latter are used.
         """
         ratios = sorted(
             b.lengths[j] / a.lengths[i]
             for (i, j), d in self.mutual.items()
             if d >= STRONG_DICE and a.lengths[i]
         )
+        if len(ratios) >= RATIO_PAIRS:
+            return ratios[len(ratios) // 2]
         whole = (sum(b.lengths) or 1) / (sum(a.lengths) or 1)
         typical = (_median(b.lengths) or 1) / (_median(a.lengths) or 1)
         if 0.8 < whole / typical < 1.25:
-            return whole  # the two cover the same story: the whole texts tell it best
-        if len(ratios) >= RATIO_PAIRS:
-            return ratios[len(ratios) // 2]
+            return whole
         # one text covers only part of the other: the few clear pairs there are, else the
         # typical passages, tell the ratio better than the whole texts
         return ratios[(len(ratios) - 1) // 2] if ratios else typical
