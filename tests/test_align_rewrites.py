@@ -157,3 +157,23 @@ def test_a_moved_paragraph_that_names_nothing_is_found_by_its_quotation_marks():
     ]
     a, b, index = docs(en, pt)
     assert links(align_pair(a, b, index)) == {(0, 0), (1, 1), (2, 3), (3, 2), (4, 4), (5, 5)}
+
+
+def test_a_rewrites_own_paragraph_that_names_nothing_stays_apart_from_a_named_one():
+    wire = [
+        '"Today Europe reaches space again," said Josef Aschbacher in Kourou on Tuesday.',
+        "The mission cost 480 million euros, the agency said.",
+        '"We have waited a long time for this," the engineers said.',
+        "Airbus built the main instrument, which weighs 312 kilograms, at its plant over "
+        "three years, with parts made by suppliers from eleven countries of the agency.",
+        "A second satellite, Sentinel-8, is planned for launch in 2030.",
+    ]
+    site = [  # leaves wire 2 and 3 out and says something of its own in their place
+        "“Hoje a Europa volta ao espaço”, disse Josef Aschbacher em Kourou na terça-feira.",
+        "A missão custou 480 milhões de euros, disse a agência.",
+        "Especialistas elogiaram o projeto e os seus objetivos.",
+        "Um segundo satélite, o Sentinel-8, deve ser lançado em 2030.",
+    ]
+    a, b, index = docs(wire, site)
+    # wire 2 quotes someone and the site quotes too (elsewhere): its partner would as well
+    assert links(align_pair(a, b, index)) == {(0, 0), (1, 1), (4, 3)}

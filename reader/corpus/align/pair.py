@@ -47,6 +47,8 @@ def _keep_path_pair(
     ob = any(b.others[j] for j in ib)
     if _strangers(ka, kb, oa, ob, scorer):
         return False, d
+    if _one_sided(ka, kb, oa, ob, scorer):
+        return False, d
     # (a passage elsewhere whose own clear best is another passage does not claim it)
     for i in ia:
         j = scorer.best_for_a(i)
@@ -127,10 +129,26 @@ def _both_name(s0: int, s1: int, t0: int, t1: int, a: Side, b: Side) -> bool:
 
 def _belongs_elsewhere(near_a: range, near_b: range, ia: range, ib: range, scorer: Scorer) -> bool:
     """Whether a passage of the step (ia x ib) has a clear best match outside the steps
-    around it (near_a x near_b: a name the story repeats in the next sentence is no sign)."""
-    return any(scorer.best_for_a(i) not in (None, *near_b) for i in ia) or any(
-        scorer.best_for_b(j) not in (None, *near_a) for j in ib
-    )
+    around it (near_a x near_b: a name the story repeats in the next sentence is no sign)
+    that does not clearly belong to another passage itself."""
+    for i in ia:
+        j = scorer.best_for_a(i)
+        if j is not None and j not in near_b and scorer.best_for_b(j) in (None, i):
+            return True
+    for j in ib:
+        i = scorer.best_for_b(j)
+        if i is not None and i not in near_a and scorer.best_for_a(i) in (None, j):
+            return True
+    return False
+
+
+def _one_sided(ka, kb, oa: bool, ob: bool, scorer: Scorer) -> bool:
+    """Whether one passage names something both documents have (or carries a mark such as
+    a quotation) and the other names nothing at all: its partner would carry it too. (Kept
+    all the same between two kept neighbours: `_kept_steps`.)"""
+    if bool(ka or oa) == bool(kb or ob):
+        return False
+    return bool(ka or kb)
 
 
 def _strangers(ka, kb, oa: bool, ob: bool, scorer: Scorer) -> bool:
@@ -154,6 +172,8 @@ def _swap_fits(i: int, j: int, a: Side, b: Side, scorer: Scorer) -> bool:
     if scorer.partial and _strangers(ka, kb, bool(a.others[i]), bool(b.others[j]), scorer):
         return False  # in a rewrite, a paragraph of its own (in a translation, names
         # spelled too differently to match: the path's veto is lifted here)
+    if scorer.partial and _one_sided(ka, kb, bool(a.others[i]), bool(b.others[j]), scorer):
+        return False
     if (ka or kb) and (
         scorer.best_for_a(i) not in (None, j) or scorer.best_for_b(j) not in (None, i)
     ):
