@@ -53,7 +53,10 @@ ABSENT_NAME_KNOWN = 0.4  # the partner document names it elsewhere: dropped here
 CLOSE_PAIR = 0.8  # a pair this alike (one digit, one letter) shows the group is aligned right
 DATE_AS_NUMBER = 0.9  # likeness of a date and a bare number, relative to two dates
 UNSUPPORTED = 0.6  # factor for mismatches of a group whose sides state nothing in common
-ABSENT_NAME = 0.2  # the partner never names it: translated, transliterated, or dropped
+ABSENT_NAME = 0.2
+# A name one side states and the other misspells here, as the other writes it right
+# elsewhere (`Schweden` / `Sude`, the French version's `Suède` elsewhere): + half the likeness.
+FORM_SLIP = 0.5  # the partner never names it: translated, transliterated, or dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,22 +233,34 @@ def _group_mismatches(a: Side, b: Side, group: int, known: Known) -> list[Mismat
         for i, m in enumerate(ka):
             if i in used_a or m.kind != kind:
                 continue
-            raw = raw_partner(m, b, a) if kind == "name" else None
+            raw = (
+                raw_partner(m, b, a, known.forms(1, m.key, b.doc.language))
+                if kind == "name"
+                else None
+            )
             if raw is not None:
-                y, like = raw
+                y, like, slip = raw
                 likes.append(like)
-                confidence = name_pair_confidence(m, y, like, known)
+                confidence = (
+                    FORM_SLIP + 0.5 * like if slip else (name_pair_confidence(m, y, like, known))
+                )
                 out.append(Mismatch(kind, m, y, min(confidence, 0.99), group))
             else:
                 out.append(Mismatch(kind, m, None, _absent_confidence(m, b), group))
         for j, m in enumerate(kb):
             if j in used_b or m.kind != kind:
                 continue
-            raw = raw_partner(m, a, b) if kind == "name" else None
+            raw = (
+                raw_partner(m, a, b, known.forms(0, m.key, a.doc.language))
+                if kind == "name"
+                else None
+            )
             if raw is not None:
-                x, like = raw
+                x, like, slip = raw
                 likes.append(like)
-                confidence = name_pair_confidence(x, m, like, known)
+                confidence = (
+                    FORM_SLIP + 0.5 * like if slip else (name_pair_confidence(x, m, like, known))
+                )
                 out.append(Mismatch(kind, x, m, min(confidence, 0.99), group))
             else:
                 out.append(Mismatch(kind, None, m, _absent_confidence(m, a), group))

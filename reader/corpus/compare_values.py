@@ -124,6 +124,35 @@ SCALE_LANGUAGES = ("en", "fr", "de", "es", "pt", "it", "nl", "sv", "fi", "pl", "
 MIN_STEM = 5  # scale words this long also match inflected (`miljardiin` for `miljardia`)
 
 
+MIN_SHORT = 3  # letters of an abbreviated scale word (`тыс.`, `млн`, `Mrd.`; not `M`, `K`)
+
+
+@lru_cache(maxsize=64)
+def short_scale_words(lang: str) -> dict[str, int]:
+    """Abbreviated scale words of a language (`4 тыс.`, `2,3 млн`, `5 Mrd.`), from CLDR's
+    short compact forms; those under MIN_SHORT letters are left out (`4 M` is too often
+    something else)."""
+    words: dict[str, int] = {}
+    try:
+        bundle = icu.ResourceBundle("ICUDATA", icu.Locale(lang or "en"))
+        table = bundle.getWithFallback("NumberElements/latn/patternsShort/decimalFormat")
+    except icu.ICUError:
+        return words
+    for i in range(table.getSize()):
+        item = table.get(i)
+        magnitude = int(item.getKey())
+        for j in range(item.getSize()):
+            form = item.get(j).getString().replace("'", "")  # quoted literals: `тыс'.'`
+            zeros = re.search(r"0+", form)
+            if zeros is None:
+                continue
+            word = (form[: zeros.start()] + form[zeros.end() :]).strip().casefold()
+            letters = [c for c in word if c.isalpha()]
+            if len(letters) >= MIN_SHORT and not any(c.isdigit() or c in "'¤%" for c in word):
+                words.setdefault(word, magnitude // 10 ** (len(zeros.group()) - 1))
+    return words
+
+
 @lru_cache(maxsize=64)
 def _scale_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, set[int]]]:
     words: dict[str, set[int]] = {}
@@ -131,11 +160,23 @@ def _scale_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, set[int]]]:
         for word, magnitude in scale_words(language).items():
             stem = word[:-1] if len(word) > MIN_STEM else word
             words.setdefault(stem, set()).add(magnitude)
+    abbreviations: dict[str, set[int]] = {}
+    for language in (lang, *SCALE_LANGUAGES):
+        for word, magnitude in short_scale_words(language).items():
+            if word.rstrip(".") not in words:
+                abbreviations.setdefault(word, set()).add(magnitude)
     stems = sorted((w for w in words if len(w) >= MIN_STEM), key=len, reverse=True)
     short = sorted((w for w in words if len(w) < MIN_STEM), key=len, reverse=True)
     alt_long = "|".join(re.escape(w) for w in stems) or "(?!)"
     alt_short = "|".join(re.escape(w) for w in short) or "(?!)"
-    pattern = re.compile(rf"\s?(?:(?P<w>{alt_long})\w*|(?P<s>{alt_short}))", re.IGNORECASE)
+    # an abbreviation is a word of its own (`4 млн`, not `4 tribos` for `tri`)
+    alt_abbr = "|".join(re.escape(w) for w in sorted(abbreviations, key=len, reverse=True))
+    pattern = re.compile(
+        rf"\s?(?:(?P<w>{alt_long})\w*|(?P<s>{alt_short})|(?P<x>{alt_abbr or '(?!)'})(?!\w))",
+        re.IGNORECASE,
+    )
+    for word, magnitudes in abbreviations.items():
+        words.setdefault(word, set()).update(magnitudes)
     return pattern, words
 
 
@@ -148,8 +189,8 @@ def _scale_factors(text: str, end: int, lang: str) -> set[int]:
         m = pattern.match(text, end)
         if m is None:
             break
-        if m.group("s"):
-            options = words.get(m.group("s").casefold(), {1})
+        if m.group("s") or m.group("x"):
+            options = words.get((m.group("s") or m.group("x")).casefold(), {1})
         else:  # every stem the word starts with (`billion`: en 10^9, fr/it 10^12)
             token = m.group().strip().casefold()
             options = {g for w, gs in words.items() if len(w) >= MIN_STEM and token.startswith(w)
@@ -158,6 +199,20 @@ def _scale_factors(text: str, end: int, lang: str) -> set[int]:
         factors |= current
         end = m.end()
     return factors
+
+
+def run_values(text: str, start: int, end: int, lang: str) -> set[Decimal]:
+    """Readings of the whole run of digits and separators around text[start:end], when the
+    entity finder read only part of it (`1 600` read as `600`), times any scale word after."""
+    lo = max(0, start - 24)
+    for m in _RAW_NUMBER.finditer(text, lo, min(len(text), end + 24)):
+        if m.start() <= start and end <= m.end() and (m.start(), m.end()) != (start, end):
+            readings = _readings(m.group(), lang)
+            out = set(readings)
+            for factor in _scale_factors(text, m.end(), lang):
+                out |= {v * factor for v in readings}
+            return out
+    return set()
 
 
 _YEAR_SPAN = re.compile(r"(?<!\d)((?:18|19|20)\d\d)[-–/](\d\d)(?!\d)")
