@@ -1,6 +1,7 @@
 """Alignment under news-site disturbances and on book-length texts: link precision and recall.
 
     uv run --extra test python tests/bench/bench_align.py [--split tuned|held-out|all] [--book]
+    uv run --extra test python tests/bench/bench_align.py --news dev|held-out
 
 Sets (recipe in tests/bench/align_sets.py, described in tests/data/alignment/README.md):
 - stories: the hand-written parallel stories of tests/data/topics (tuned; held-out and
@@ -12,6 +13,8 @@ Conditions: clean, one sentence deleted, two paragraphs swapped, all at once (pl
 a deletion on the other side), and rewrites (part of the story kept, blocks moved, paragraphs
 merged on both sides, one dropped, one of its own added). A link is a (passage of a, passage
 of b) pair; precision and recall count links against the pairs that share a gold id.
+- news (only with --news): WMT21 news stories and their human translations in seven language
+  pairs (news_sets.py; split into dev and held-out by a hash of the story id).
 Book-length: three gospels (about 2,900 verses, one a paragraph) Ukrainian <-> Gujarati,
 aligned whole; time, peak memory (of this process), and quality against the full search.
 """

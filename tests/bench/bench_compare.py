@@ -2,7 +2,8 @@
 
     uv run --extra test python tests/bench/bench_compare.py [--split SPLIT] [-v]
 
-SPLIT is hand, tuned, held-out, held-out-2 or all (default tuned; hand always runs).
+SPLIT is hand, tuned, held-out, held-out-2, all, news-dev or news-held-out (default tuned;
+hand always runs).
 
 Data:
 - `hand`: the pairs written for this in tests/data/compare (see the README there): the
@@ -18,6 +19,9 @@ Data:
   at: the inflection rule and the encoding repair came after); `held-out-2` = the same 25
   English stories in a second translator's Finnish (measured blind once, at the end). Lines
   the corpus stores double-encoded are repaired on reading (`--raw-encoding` keeps them).
+
+- WMT21 news (`news-dev`, `news-held-out`): stories and their human translations in seven
+  language pairs (news_sets.py, split by a hash of the story id), one sentence a line.
 
 For every pair: false mismatches = mismatches listed (default confidence floor) between the
 original and its unaltered translation, per 100 aligned passage groups. Then the translation
