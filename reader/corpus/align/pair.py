@@ -74,10 +74,11 @@ def _keep_path_pair(
 def _kept_steps(steps, a: Side, b: Side, scorer: Scorer) -> list[tuple]:
     """The linking steps of a monotonic path that hold: (i0, i1, j0, j1, key overlap).
 
-    A step undone for its names alone (`_keep_path_pair`) is kept when it sits between two
-    kept steps of the path, right next to both, and its lengths fit: the passages around it
-    agree, so its names were most likely spelled past recognition (`John Woolf` /
-    `ジョン・ウルフ`), not a sign of other content.
+    A step undone although only one of its sides names anything (`_keep_path_pair`: a name
+    both documents have, which the other side leaves out or writes past recognition) is
+    kept when it sits between two kept steps of the path, right next to both, and its
+    lengths fit: the passages around it agree. Names on both sides that conflict stay a
+    veto (a paragraph of its own facing one the other version left out).
     """
     verdicts = []
     for s0, s1, t0, t1 in steps:
@@ -92,11 +93,7 @@ def _kept_steps(steps, a: Side, b: Side, scorer: Scorer) -> list[tuple]:
         if verdict is None:
             continue
         keep, d = verdict
-        if (
-            not keep
-            and 0 < n < len(steps) - 1
-            and not (scorer.partial and _both_name(s0, s1, t0, t1, a, b))
-        ):
+        if not keep and 0 < n < len(steps) - 1 and not _both_name(s0, s1, t0, t1, a, b):
             before, after = verdicts[n - 1], verdicts[n + 1]
             la = sum(a.lengths[i] for i in range(s0, s1))
             lb = sum(b.lengths[j] for j in range(t0, t1))
@@ -120,8 +117,7 @@ def _kept_steps(steps, a: Side, b: Side, scorer: Scorer) -> list[tuple]:
 
 
 def _both_name(s0: int, s1: int, t0: int, t1: int, a: Side, b: Side) -> bool:
-    """Whether both sides of a step name something (in a rewrite, names on both sides that
-    do not match say a paragraph of its own faces one the rewrite left out)."""
+    """Whether both sides of a step name something (or carry a mark such as a quotation)."""
     return any(a.keys[i] or a.others[i] for i in range(s0, s1)) and any(
         b.keys[j] or b.others[j] for j in range(t0, t1)
     )
