@@ -50,3 +50,31 @@ def test_a_name_transliterated_between_scripts_is_no_mismatch() -> None:
     ru = "Владимир Жириновский выступил в Москве 12 мая.\n"
     en = "Vladimir Zhirinovsky spoke in Moscow on 12 May.\n"
     assert compare(ru, en).visible() == []
+
+
+def test_a_number_written_in_parts_is_their_sum() -> None:
+    en = "Revenue from airports was $169.4 million, and 11,000 people work there.\n"
+    ja = "空港からの収入は1億6940万ドルで、1万1000人が働いている。\n"
+    assert compare(en, ja).visible() == []
+
+
+def test_scale_words_of_a_language_the_finder_does_not_know_are_read() -> None:
+    # Icelandic is read as English by the language finder; its `milljónir` still scale.
+    en = "Revenue from transport was $169.4 million, the Outdoor Media Association said.\n"
+    icelandic = "Tekjur af samgöngum voru 169,4 milljónir dala, segir Outdoor Media Association.\n"
+    assert compare(en, icelandic).visible() == []
+
+
+def test_a_name_its_own_version_spells_otherwise_everywhere_else_is_a_slip() -> None:
+    ja = (
+        "サムスンは東京で新しいサービスを発表した。\n\n"
+        "サムスンによると、利用者は300万人を超えた。\n\n"
+        "サムスンの株価は5%上昇した。\n"
+    )
+    en = (
+        "Samsung announced a new service in Tokyo.\n\n"
+        "According to Samsung, users passed 3 million.\n\n"
+        "Shares in Samsng rose 5%.\n"
+    )
+    found = listed(compare(ja, en))
+    assert ("name", "", "Samsng") in found

@@ -24,7 +24,13 @@ from decimal import Decimal
 
 from reader.corpus.align import Alignment, align_pair, content_passages
 from reader.corpus.compare_groups import Side, Sides, refine_groups, unsaid
-from reader.corpus.compare_names import Known, name_pair_confidence, one_language, raw_partner
+from reader.corpus.compare_names import (
+    Known,
+    name_pair_confidence,
+    one_language,
+    raw_partner,
+    slip_of_own_form,
+)
 from reader.corpus.compare_values import (
     MIN_NAME_SIMILARITY,
     YEARS,
@@ -53,10 +59,11 @@ ABSENT_NAME_KNOWN = 0.4  # the partner document names it elsewhere: dropped here
 CLOSE_PAIR = 0.8  # a pair this alike (one digit, one letter) shows the group is aligned right
 DATE_AS_NUMBER = 0.9  # likeness of a date and a bare number, relative to two dates
 UNSUPPORTED = 0.6  # factor for mismatches of a group whose sides state nothing in common
-ABSENT_NAME = 0.2
+ABSENT_NAME = 0.2  # the partner never names it: translated, transliterated, or dropped
 # A name one side states and the other misspells here, as the other writes it right
 # elsewhere (`Schweden` / `Sude`, the French version's `Suède` elsewhere): + half the likeness.
-FORM_SLIP = 0.5  # the partner never names it: translated, transliterated, or dropped
+FORM_SLIP = 0.5
+SELF_SLIP = 0.75  # a name its own document writes one letter otherwise everywhere else
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +197,9 @@ def _likeness(kind: str, a: Mention, b: Mention) -> float:
     return sim if sim >= MIN_NAME_SIMILARITY else 0.0
 
 
-def _absent_confidence(m: Mention, other: Side) -> float:
+def _absent_confidence(m: Mention, other: Side, own: Side, known: Known, n: int) -> float:
+    if m.kind == "name" and slip_of_own_form(m, own, known.names[n], known.vocabulary[n]):
+        return SELF_SLIP
     if m.kind == "number":
         value = key_value(m.key)
         return ABSENT_NUMBER if value is not None and value >= 100 else ABSENT_SMALL_NUMBER
@@ -246,7 +255,7 @@ def _group_mismatches(a: Side, b: Side, group: int, known: Known) -> list[Mismat
                 )
                 out.append(Mismatch(kind, m, y, min(confidence, 0.99), group))
             else:
-                out.append(Mismatch(kind, m, None, _absent_confidence(m, b), group))
+                out.append(Mismatch(kind, m, None, _absent_confidence(m, b, a, known, 0), group))
         for j, m in enumerate(kb):
             if j in used_b or m.kind != kind:
                 continue
@@ -263,7 +272,7 @@ def _group_mismatches(a: Side, b: Side, group: int, known: Known) -> list[Mismat
                 )
                 out.append(Mismatch(kind, x, m, min(confidence, 0.99), group))
             else:
-                out.append(Mismatch(kind, None, m, _absent_confidence(m, a), group))
+                out.append(Mismatch(kind, None, m, _absent_confidence(m, a, b, known, 1), group))
     seen: set[tuple] = set()
     unique = []
     for m in out:  # a raw partner found from both sides is one mismatch

@@ -51,9 +51,11 @@ class Known:
     same_language: bool
 
     vocabulary: tuple[Counter[str], Counter[str]] = field(init=False)
+    names: tuple[Counter[str], Counter[str]] = field(init=False)  # words of each one's names
 
     def __post_init__(self) -> None:
         self.vocabulary = (Counter(self.words[0]), Counter(self.words[1]))
+        self.names = (name_words(self.mentions_a), name_words(self.mentions_b))
 
     def forms(self, n: int, key: str, lang: str) -> list[str]:
         """How document n (0: a, 1: b) writes the name with this key anywhere (as written),
@@ -211,3 +213,34 @@ def _one_edit(form: str, window: str) -> bool:
         return sum(x != y for x, y in zip(window, form, strict=True)) == 1
     short, long = sorted((form, window), key=len)
     return any(long[:k] + long[k + 1 :] == short for k in range(1, len(long) - 1))
+
+
+def slip_of_own_form(
+    name: Mention, own: Side, names: Counter[str], vocabulary: Counter[str]
+) -> bool:
+    """Whether a name is a slip of its own document: a word of it (five letters or more) is
+    in no other name of the document, which elsewhere names something one letter inside it
+    otherwise (`Yaho` here, `Yahoo` in the rest of the story). `names`: words of the
+    document's names, counted; `vocabulary`: all its words (a word also written as a plain
+    word, `While` starting a sentence, is no name)."""
+    here = Counter(t for m in own.mentions if m.kind == "name" for t in _name_words(m))
+    words = _name_words(name)
+    if name.start == own.doc.passages[name.passage].start:
+        words = words[1:]  # a capital starting the passage marks no name (`While ...`)
+    for t in words:
+        if len(t) < 5 or names[t] > here[t] or vocabulary[t] > names[t]:
+            continue
+        if any(n > here[w] and len(w) >= 5 and _one_edit(t, w) for w, n in names.items()):
+            return True
+    return False
+
+
+def name_words(mentions: dict[int, list[Mention]]) -> Counter[str]:
+    """Words of a document's names, counted (for `slip_of_own_form`)."""
+    return Counter(
+        t for ms in mentions.values() for m in ms if m.kind == "name" for t in _name_words(m)
+    )
+
+
+def _name_words(m: Mention) -> list[str]:
+    return name_tokens(match_key(m.text))

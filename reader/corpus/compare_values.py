@@ -120,7 +120,9 @@ def _readings(raw: str, lang: str) -> set[Decimal]:
 # Languages whose scale words a partner text may use whatever language it was detected as
 # (a version's language can be one the language finder does not know).
 SCALE_LANGUAGES = ("en", "fr", "de", "es", "pt", "it", "nl", "sv", "fi", "pl", "ru", "vi", "id",
-                   "km", "th", "zh", "ja", "ko", "ar", "tr")  # fmt: skip
+                   "km", "th", "zh", "ja", "ko", "ar", "tr", "is", "da", "nb", "cs", "sk",
+                   "uk", "hu", "ro", "el", "he", "hi", "ms", "lv", "lt", "et", "hr", "bg",
+                   "ca")  # fmt: skip
 MIN_STEM = 5  # scale words this long also match inflected (`miljardiin` for `miljardia`)
 
 
@@ -202,17 +204,51 @@ def _scale_factors(text: str, end: int, lang: str) -> set[int]:
 
 
 def run_values(text: str, start: int, end: int, lang: str) -> set[Decimal]:
-    """Readings of the whole run of digits and separators around text[start:end], when the
-    entity finder read only part of it (`1 600` read as `600`), times any scale word after."""
-    lo = max(0, start - 24)
-    for m in _RAW_NUMBER.finditer(text, lo, min(len(text), end + 24)):
-        if m.start() <= start and end <= m.end() and (m.start(), m.end()) != (start, end):
-            readings = _readings(m.group(), lang)
-            out = set(readings)
-            for factor in _scale_factors(text, m.end(), lang):
+    """Readings of the whole number around text[start:end] when the entity finder read only
+    part of it: the run of digits and separators (`1 600` read as `600`, times any scale
+    word after it) and a number written in parts (`1億6940万` read as `1` and `6,940`)."""
+    out: set[Decimal] = set()
+    runs = list(_RAW_NUMBER.finditer(text, max(0, start - 24), min(len(text), end + 24)))
+    for n, run in enumerate(runs):
+        if not (run.start() <= start and end <= run.end()):
+            continue
+        readings = _readings(run.group(), lang)
+        if (run.start(), run.end()) != (start, end):
+            out |= readings
+            for factor in _scale_factors(text, run.end(), lang):
                 out |= {v * factor for v in readings}
-            return out
-    return set()
+        out |= _compound(text, run, readings, lang)
+        if n > 0:
+            before = runs[n - 1]
+            scale = _scale_pattern(lang)[0].match(text, before.end())
+            if scale is not None and scale.end() == run.start():
+                out |= _compound(text, before, _readings(before.group(), lang), lang)
+        break
+    return out
+
+
+def _compound(text: str, m: re.Match[str], readings: set[Decimal], lang: str) -> set[Decimal]:
+    """A number written in parts, each with its scale word and no space between them
+    (`1億6940万` = 169,400,000, `1万1000` = 11,000): the sum of the parts."""
+    pattern = _scale_pattern(lang)[0]
+    scale = pattern.match(text, m.end())
+    if scale is None or scale.group().startswith(" "):
+        return set()
+    after = _RAW_NUMBER.match(text, scale.end())
+    if after is None:
+        return set()
+    big = _scale_factors(text, m.end(), lang)
+    small = _scale_factors(text, after.end(), lang) or {1}
+    rest = _readings(after.group(), lang)
+    return {
+        v * f + w * g
+        for f in big
+        for g in small
+        if g < f
+        for v in readings
+        for w in rest
+        if w * g < f
+    }
 
 
 _YEAR_SPAN = re.compile(r"(?<!\d)((?:18|19|20)\d\d)[-–/](\d\d)(?!\d)")
@@ -245,6 +281,7 @@ def text_values(text: str, lang: str) -> Values:
         values |= readings
         for factor in _scale_factors(text, m.end(), lang):
             values |= {v * factor for v in readings}
+        values |= _compound(text, m, readings, lang)
         r = _RANGE_THOUSANDS.match(text, m.end())
         if r is not None:
             factor = 1000 ** len(r.group(1).split()) if r.group(1).split() else 1
