@@ -86,7 +86,8 @@ VERIFIED = {
     ("en-is:abcnews.420184", "name", "Jesse Lingard", "Jesse Lindard"),
     ("is-en:text_35", "name", "Andrew Bolton", "Andrew Boulton"),
     ("fr-de:lemondefr.110197", "name", "Etat du Massachussetts", "Bundesstaates Massachusetts"),
-    ("fr-de:lemondefr.110197", "name", "Massachussetts", "Behörden des Bundesstaates Massachusetts"),
+    ("fr-de:lemondefr.110197", "name", "Massachussetts",
+     "Behörden des Bundesstaates Massachusetts"),  # fmt: skip
 }
 
 
