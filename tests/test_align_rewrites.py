@@ -115,3 +115,65 @@ def test_a_rewrites_own_paragraph_does_not_link_to_one_it_left_out():
     alignment = align_pair(a, b, index)
     assert links(alignment) == {(2, 0), (4, 2), (5, 3)}
     assert alignment.unlinked_b == [1] and 3 in alignment.unlinked_a
+
+
+def test_a_paragraph_that_repeats_a_name_its_translation_leaves_out_stays_linked():
+    # "Sweden" in en 2 is "o país" in pt 2: the name is also in en 0, whose partner pt 0 has
+    # it, but pt 0 is clearly en 0's, so en 2 does not belong there and keeps its partner.
+    en = [
+        "Sweden's parliament voted on Tuesday to ban new petrol cars from 2030.",
+        "The vote was 201 to 148.",
+        "Sweden is the first country to set such a date in law.",
+        "Carmakers such as Volvo welcomed the decision.",
+        "The ban will cost the state 3.2 billion kronor a year.",
+    ]
+    pt = [
+        "O parlamento da Suécia votou na terça-feira proibir carros a gasolina a partir de 2030.",
+        "A votação terminou com 201 a 148.",
+        "O país é o primeiro a fixar tal data em lei.",
+        "Fabricantes como a Volvo saudaram a decisão.",
+        "A proibição custará ao Estado 3,2 bilhões de coroas por ano.",
+    ]
+    a, b, index = docs(en, pt)
+    assert links(align_pair(a, b, index)) == {(n, n) for n in range(5)}
+
+
+def test_a_moved_paragraph_that_names_nothing_is_found_by_its_quotation_marks():
+    en = [
+        "The European Space Agency launched the Sentinel-7 satellite from Kourou on Tuesday.",
+        "The mission cost 480 million euros and took nine years to build in Toulouse.",
+        '"This is a great day for all of science," the director told reporters.',
+        "Engineers worked through the night to get the rocket ready to fly.",
+        "Airbus built the main instrument, which weighs 312 kilograms.",
+        "A second satellite, Sentinel-8, is planned for launch in 2030.",
+    ]
+    pt = [  # the site moved the quote after the engineers' paragraph
+        "A Agência Espacial Europeia lançou o satélite Sentinel-7 de Kourou na terça-feira.",
+        "A missão custou 480 milhões de euros e levou nove anos em Toulouse.",
+        "Engenheiros trabalharam durante a noite para deixar o foguete pronto.",
+        "“É um grande dia para toda a ciência”, disse o diretor aos repórteres.",
+        "A Airbus construiu o instrumento principal, que pesa 312 quilos.",
+        "Um segundo satélite, o Sentinel-8, deve ser lançado em 2030.",
+    ]
+    a, b, index = docs(en, pt)
+    assert links(align_pair(a, b, index)) == {(0, 0), (1, 1), (2, 3), (3, 2), (4, 4), (5, 5)}
+
+
+def test_a_rewrites_own_paragraph_that_names_nothing_stays_apart_from_a_named_one():
+    wire = [
+        '"Today Europe reaches space again," said Josef Aschbacher in Kourou on Tuesday.',
+        "The mission cost 480 million euros, the agency said.",
+        '"We have waited a long time for this," the engineers said.',
+        "Airbus built the main instrument, which weighs 312 kilograms, at its plant over "
+        "three years, with parts made by suppliers from eleven countries of the agency.",
+        "A second satellite, Sentinel-8, is planned for launch in 2030.",
+    ]
+    site = [  # leaves wire 2 and 3 out and says something of its own in their place
+        "“Hoje a Europa volta ao espaço”, disse Josef Aschbacher em Kourou na terça-feira.",
+        "A missão custou 480 milhões de euros, disse a agência.",
+        "Especialistas elogiaram o projeto e os seus objetivos.",
+        "Um segundo satélite, o Sentinel-8, deve ser lançado em 2030.",
+    ]
+    a, b, index = docs(wire, site)
+    # wire 2 quotes someone and the site quotes too (elsewhere): its partner would as well
+    assert links(align_pair(a, b, index)) == {(0, 0), (1, 1), (4, 3)}

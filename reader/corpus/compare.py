@@ -24,7 +24,13 @@ from decimal import Decimal
 
 from reader.corpus.align import Alignment, align_pair, content_passages
 from reader.corpus.compare_groups import Side, Sides, refine_groups, unsaid
-from reader.corpus.compare_names import Known, name_pair_confidence, one_language, raw_partner
+from reader.corpus.compare_names import (
+    Known,
+    name_pair_confidence,
+    one_language,
+    raw_partner,
+    slip_of_own_form,
+)
 from reader.corpus.compare_values import (
     MIN_NAME_SIMILARITY,
     YEARS,
@@ -54,6 +60,10 @@ CLOSE_PAIR = 0.8  # a pair this alike (one digit, one letter) shows the group is
 DATE_AS_NUMBER = 0.9  # likeness of a date and a bare number, relative to two dates
 UNSUPPORTED = 0.6  # factor for mismatches of a group whose sides state nothing in common
 ABSENT_NAME = 0.2  # the partner never names it: translated, transliterated, or dropped
+# A name one side states and the other misspells here, as the other writes it right
+# elsewhere (`Schweden` / `Sude`, the French version's `Suède` elsewhere): + half the likeness.
+FORM_SLIP = 0.5
+SELF_SLIP = 0.75  # a name its own document writes one letter otherwise everywhere else
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +197,9 @@ def _likeness(kind: str, a: Mention, b: Mention) -> float:
     return sim if sim >= MIN_NAME_SIMILARITY else 0.0
 
 
-def _absent_confidence(m: Mention, other: Side) -> float:
+def _absent_confidence(m: Mention, other: Side, own: Side, known: Known, n: int) -> float:
+    if m.kind == "name" and slip_of_own_form(m, own, known.names[n], known.vocabulary[n]):
+        return SELF_SLIP
     if m.kind == "number":
         value = key_value(m.key)
         return ABSENT_NUMBER if value is not None and value >= 100 else ABSENT_SMALL_NUMBER
@@ -230,25 +242,37 @@ def _group_mismatches(a: Side, b: Side, group: int, known: Known) -> list[Mismat
         for i, m in enumerate(ka):
             if i in used_a or m.kind != kind:
                 continue
-            raw = raw_partner(m, b, a) if kind == "name" else None
+            raw = (
+                raw_partner(m, b, a, known.forms(1, m.key, b.doc.language))
+                if kind == "name"
+                else None
+            )
             if raw is not None:
-                y, like = raw
+                y, like, slip = raw
                 likes.append(like)
-                confidence = name_pair_confidence(m, y, like, known)
+                confidence = (
+                    FORM_SLIP + 0.5 * like if slip else (name_pair_confidence(m, y, like, known))
+                )
                 out.append(Mismatch(kind, m, y, min(confidence, 0.99), group))
             else:
-                out.append(Mismatch(kind, m, None, _absent_confidence(m, b), group))
+                out.append(Mismatch(kind, m, None, _absent_confidence(m, b, a, known, 0), group))
         for j, m in enumerate(kb):
             if j in used_b or m.kind != kind:
                 continue
-            raw = raw_partner(m, a, b) if kind == "name" else None
+            raw = (
+                raw_partner(m, a, b, known.forms(0, m.key, a.doc.language))
+                if kind == "name"
+                else None
+            )
             if raw is not None:
-                x, like = raw
+                x, like, slip = raw
                 likes.append(like)
-                confidence = name_pair_confidence(x, m, like, known)
+                confidence = (
+                    FORM_SLIP + 0.5 * like if slip else (name_pair_confidence(x, m, like, known))
+                )
                 out.append(Mismatch(kind, x, m, min(confidence, 0.99), group))
             else:
-                out.append(Mismatch(kind, None, m, _absent_confidence(m, a), group))
+                out.append(Mismatch(kind, None, m, _absent_confidence(m, a, b, known, 1), group))
     seen: set[tuple] = set()
     unique = []
     for m in out:  # a raw partner found from both sides is one mismatch

@@ -31,6 +31,7 @@ from reader.corpus.compare_values import (
     dates_agree,
     key_value,
     name_said,
+    run_values,
     spelled_said,
     text_values,
     text_words,
@@ -123,8 +124,13 @@ def unsaid(side: Side, other: Side) -> list[Mention]:
         if m.key in seen:
             continue
         seen.add(m.key)
-        if not other.says(m):
-            out.append(m)
+        if other.says(m):
+            continue
+        if m.kind == "number" and not run_values(
+            side.doc.text, m.start, m.end, side.doc.language
+        ).isdisjoint(other.values.values):
+            continue  # the finder read part of a number (`600` of `1 600`) the other states
+        out.append(m)
     return out
 
 

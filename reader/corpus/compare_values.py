@@ -120,8 +120,39 @@ def _readings(raw: str, lang: str) -> set[Decimal]:
 # Languages whose scale words a partner text may use whatever language it was detected as
 # (a version's language can be one the language finder does not know).
 SCALE_LANGUAGES = ("en", "fr", "de", "es", "pt", "it", "nl", "sv", "fi", "pl", "ru", "vi", "id",
-                   "km", "th", "zh", "ja", "ko", "ar", "tr")  # fmt: skip
+                   "km", "th", "zh", "ja", "ko", "ar", "tr", "is", "da", "nb", "cs", "sk",
+                   "uk", "hu", "ro", "el", "he", "hi", "ms", "lv", "lt", "et", "hr", "bg",
+                   "ca")  # fmt: skip
 MIN_STEM = 5  # scale words this long also match inflected (`miljardiin` for `miljardia`)
+
+
+MIN_SHORT = 3  # letters of an abbreviated scale word (`тыс.`, `млн`, `Mrd.`; not `M`, `K`)
+
+
+@lru_cache(maxsize=64)
+def short_scale_words(lang: str) -> dict[str, int]:
+    """Abbreviated scale words of a language (`4 тыс.`, `2,3 млн`, `5 Mrd.`), from CLDR's
+    short compact forms; those under MIN_SHORT letters are left out (`4 M` is too often
+    something else)."""
+    words: dict[str, int] = {}
+    try:
+        bundle = icu.ResourceBundle("ICUDATA", icu.Locale(lang or "en"))
+        table = bundle.getWithFallback("NumberElements/latn/patternsShort/decimalFormat")
+    except icu.ICUError:
+        return words
+    for i in range(table.getSize()):
+        item = table.get(i)
+        magnitude = int(item.getKey())
+        for j in range(item.getSize()):
+            form = item.get(j).getString().replace("'", "")  # quoted literals: `тыс'.'`
+            zeros = re.search(r"0+", form)
+            if zeros is None:
+                continue
+            word = (form[: zeros.start()] + form[zeros.end() :]).strip().casefold()
+            letters = [c for c in word if c.isalpha()]
+            if len(letters) >= MIN_SHORT and not any(c.isdigit() or c in "'¤%" for c in word):
+                words.setdefault(word, magnitude // 10 ** (len(zeros.group()) - 1))
+    return words
 
 
 @lru_cache(maxsize=64)
@@ -131,11 +162,23 @@ def _scale_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, set[int]]]:
         for word, magnitude in scale_words(language).items():
             stem = word[:-1] if len(word) > MIN_STEM else word
             words.setdefault(stem, set()).add(magnitude)
+    abbreviations: dict[str, set[int]] = {}
+    for language in (lang, *SCALE_LANGUAGES):
+        for word, magnitude in short_scale_words(language).items():
+            if word.rstrip(".") not in words:
+                abbreviations.setdefault(word, set()).add(magnitude)
     stems = sorted((w for w in words if len(w) >= MIN_STEM), key=len, reverse=True)
     short = sorted((w for w in words if len(w) < MIN_STEM), key=len, reverse=True)
     alt_long = "|".join(re.escape(w) for w in stems) or "(?!)"
     alt_short = "|".join(re.escape(w) for w in short) or "(?!)"
-    pattern = re.compile(rf"\s?(?:(?P<w>{alt_long})\w*|(?P<s>{alt_short}))", re.IGNORECASE)
+    # an abbreviation is a word of its own (`4 млн`, not `4 tribos` for `tri`)
+    alt_abbr = "|".join(re.escape(w) for w in sorted(abbreviations, key=len, reverse=True))
+    pattern = re.compile(
+        rf"\s?(?:(?P<w>{alt_long})\w*|(?P<s>{alt_short})|(?P<x>{alt_abbr or '(?!)'})(?!\w))",
+        re.IGNORECASE,
+    )
+    for word, magnitudes in abbreviations.items():
+        words.setdefault(word, set()).update(magnitudes)
     return pattern, words
 
 
@@ -148,8 +191,8 @@ def _scale_factors(text: str, end: int, lang: str) -> set[int]:
         m = pattern.match(text, end)
         if m is None:
             break
-        if m.group("s"):
-            options = words.get(m.group("s").casefold(), {1})
+        if m.group("s") or m.group("x"):
+            options = words.get((m.group("s") or m.group("x")).casefold(), {1})
         else:  # every stem the word starts with (`billion`: en 10^9, fr/it 10^12)
             token = m.group().strip().casefold()
             options = {g for w, gs in words.items() if len(w) >= MIN_STEM and token.startswith(w)
@@ -158,6 +201,54 @@ def _scale_factors(text: str, end: int, lang: str) -> set[int]:
         factors |= current
         end = m.end()
     return factors
+
+
+def run_values(text: str, start: int, end: int, lang: str) -> set[Decimal]:
+    """Readings of the whole number around text[start:end] when the entity finder read only
+    part of it: the run of digits and separators (`1 600` read as `600`, times any scale
+    word after it) and a number written in parts (`1億6940万` read as `1` and `6,940`)."""
+    out: set[Decimal] = set()
+    runs = list(_RAW_NUMBER.finditer(text, max(0, start - 24), min(len(text), end + 24)))
+    for n, run in enumerate(runs):
+        if not (run.start() <= start and end <= run.end()):
+            continue
+        readings = _readings(run.group(), lang)
+        if (run.start(), run.end()) != (start, end):
+            out |= readings
+            for factor in _scale_factors(text, run.end(), lang):
+                out |= {v * factor for v in readings}
+        out |= _compound(text, run, readings, lang)
+        if n > 0:
+            before = runs[n - 1]
+            scale = _scale_pattern(lang)[0].match(text, before.end())
+            if scale is not None and scale.end() == run.start():
+                out |= _compound(text, before, _readings(before.group(), lang), lang)
+        break
+    return out
+
+
+def _compound(text: str, m: re.Match[str], readings: set[Decimal], lang: str) -> set[Decimal]:
+    """A number written in parts, each with its scale word and no space between them
+    (`1億6940万` = 169,400,000, `1万1000` = 11,000): the sum of the parts."""
+    pattern = _scale_pattern(lang)[0]
+    scale = pattern.match(text, m.end())
+    if scale is None or scale.group().startswith(" "):
+        return set()
+    after = _RAW_NUMBER.match(text, scale.end())
+    if after is None:
+        return set()
+    big = _scale_factors(text, m.end(), lang)
+    small = _scale_factors(text, after.end(), lang) or {1}
+    rest = _readings(after.group(), lang)
+    return {
+        v * f + w * g
+        for f in big
+        for g in small
+        if g < f
+        for v in readings
+        for w in rest
+        if w * g < f
+    }
 
 
 _YEAR_SPAN = re.compile(r"(?<!\d)((?:18|19|20)\d\d)[-–/](\d\d)(?!\d)")
@@ -190,6 +281,7 @@ def text_values(text: str, lang: str) -> Values:
         values |= readings
         for factor in _scale_factors(text, m.end(), lang):
             values |= {v * factor for v in readings}
+        values |= _compound(text, m, readings, lang)
         r = _RANGE_THOUSANDS.match(text, m.end())
         if r is not None:
             factor = 1000 ** len(r.group(1).split()) if r.group(1).split() else 1

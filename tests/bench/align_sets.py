@@ -242,3 +242,24 @@ def _units_of(version) -> list[Unit]:
         text = " ".join(" ".join(lines[starts[n] : starts[n + 1]]).split())
         out.append((frozenset(f"{version.doc.path.split('/')[0]}:{i}" for i in ids), text))
     return out
+
+
+def news_stories(
+    split: str, condition: str, limit: int = 12, seed: int = 21
+) -> list[tuple[str, list[Unit], list[Unit]]]:
+    """Real news (WMT21, see news_sets.py) of `split` (dev or held-out): every language pair,
+    up to `limit` stories each, original against its translation, disturbed by `condition`;
+    the paragraph a rewrite adds is a sentence of another story of the same pair and split."""
+    import news_sets
+
+    out = []
+    for pair in news_sets.PAIRS:
+        rng = random.Random(f"{seed}/{pair}/{split}/{condition}")
+        found = news_sets.split_stories(pair, split, limit)
+        for story in found:
+            a = [(frozenset({f"{story.doc_id}:{i}"}), t) for i, t in enumerate(story.source)]
+            b = [(frozenset({f"{story.doc_id}:{i}"}), t) for i, t in enumerate(story.target)]
+            other = rng.choice([s for s in found if s is not story] or [story])
+            extra = (frozenset({"extra"}), rng.choice(other.target))
+            out.append((pair, *disturb(a, b, condition, rng, extra)))
+    return out

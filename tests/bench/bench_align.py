@@ -1,6 +1,7 @@
 """Alignment under news-site disturbances and on book-length texts: link precision and recall.
 
     uv run --extra test python tests/bench/bench_align.py [--split tuned|held-out|all] [--book]
+    uv run --extra test python tests/bench/bench_align.py --news dev|held-out
 
 Sets (recipe in tests/bench/align_sets.py, described in tests/data/alignment/README.md):
 - stories: the hand-written parallel stories of tests/data/topics (tuned; held-out and
@@ -12,6 +13,8 @@ Conditions: clean, one sentence deleted, two paragraphs swapped, all at once (pl
 a deletion on the other side), and rewrites (part of the story kept, blocks moved, paragraphs
 merged on both sides, one dropped, one of its own added). A link is a (passage of a, passage
 of b) pair; precision and recall count links against the pairs that share a gold id.
+- news (only with --news): WMT21 news stories and their human translations in seven language
+  pairs (news_sets.py; split into dev and held-out by a hash of the story id).
 Book-length: three gospels (about 2,900 verses, one a paragraph) Ukrainian <-> Gujarati,
 aligned whole; time, peak memory (of this process), and quality against the full search.
 """
@@ -27,6 +30,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1])]
 
 import align_sets as S  # noqa: E402
+import news_sets  # noqa: E402
 
 from reader.corpus.align import align_pair  # noqa: E402
 from reader.corpus.align import path as search  # noqa: E402
@@ -53,6 +57,17 @@ def stories(split: str) -> None:
             total.add(links)
             print(f"stories {split:8} {condition:8} {pair:9} {links}")
         print(f"stories {split:8} {condition:8} all pairs  {total}")
+
+
+def news(split: str) -> None:
+    for condition in S.CONDITIONS:
+        total, by_pair = S.Links(), {}
+        for pair, a, b in S.news_stories(split, condition):
+            by_pair.setdefault(pair, S.Links()).add(_align(a, b))
+        for pair, links in sorted(by_pair.items()):
+            total.add(links)
+            print(f"news    {split:8} {condition:8} {pair:9} {links}")
+        print(f"news    {split:8} {condition:8} all pairs  {total}")
 
 
 def bible(split: str) -> None:
@@ -105,8 +120,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tuned", "held-out", "all"), default="all")
     parser.add_argument("--book", action="store_true", help="only the book-length figures")
+    parser.add_argument(
+        "--news", choices=("dev", "held-out"), help="only the WMT21 news set of this split"
+    )
     args = parser.parse_args()
     splits = ("tuned", "held-out") if args.split == "all" else (args.split,)
+    if args.news:
+        if news_sets.mirror() is None:
+            print("WMT21 news not found: fetch github:wmt-conference/wmt21-news-systems")
+        else:
+            news(args.news)
+        return
     have_bible = S.mirror() is not None
     if not have_bible:
         print(

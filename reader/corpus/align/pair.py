@@ -19,6 +19,7 @@ from reader.corpus.align.scoring import (
     SWAP_MIN_LOGP,
     Scorer,
     Side,
+    add_punctuation,
     side_of,
 )
 from reader.corpus.align.timed import all_timed, timed_pairs
@@ -46,15 +47,104 @@ def _keep_path_pair(
     ob = any(b.others[j] for j in ib)
     if _strangers(ka, kb, oa, ob, scorer):
         return False, d
+    if _one_sided(ka, kb, oa, ob, scorer):
+        return False, d
+    # (a passage elsewhere whose own clear best is another passage does not claim it)
     for i in ia:
         j = scorer.best_for_a(i)
-        if j is not None and j not in ib and scorer.single[(i, j)] > (d or 0.0):
+        if (
+            j is not None
+            and j not in ib
+            and scorer.single[(i, j)] > (d or 0.0)
+            and scorer.best_for_b(j) in (None, i)
+        ):
             return False, d
     for j in ib:
         i = scorer.best_for_b(j)
-        if i is not None and i not in ia and scorer.single[(i, j)] > (d or 0.0):
+        if (
+            i is not None
+            and i not in ia
+            and scorer.single[(i, j)] > (d or 0.0)
+            and scorer.best_for_a(i) in (None, j)
+        ):
             return False, d
     return True, d
+
+
+def _kept_steps(steps, a: Side, b: Side, scorer: Scorer) -> list[tuple]:
+    """The linking steps of a monotonic path that hold: (i0, i1, j0, j1, key overlap).
+
+    A step undone although only one of its sides names anything (`_keep_path_pair`: a name
+    both documents have, which the other side leaves out or writes past recognition) is
+    kept when it sits between two kept steps of the path, right next to both, and its
+    lengths fit: the passages around it agree. Names on both sides that conflict stay a
+    veto (a paragraph of its own facing one the other version left out).
+    """
+    verdicts = []
+    for s0, s1, t0, t1 in steps:
+        if s0 < s1 and t0 < t1:
+            keep, d = _keep_path_pair(range(s0, s1), range(t0, t1), a, b, scorer)
+            verdicts.append((keep, d))
+        else:
+            verdicts.append(None)
+    out = []
+    for n, (s0, s1, t0, t1) in enumerate(steps):
+        verdict = verdicts[n]
+        if verdict is None:
+            continue
+        keep, d = verdict
+        if not keep and 0 < n < len(steps) - 1 and not _both_name(s0, s1, t0, t1, a, b):
+            before, after = verdicts[n - 1], verdicts[n + 1]
+            la = sum(a.lengths[i] for i in range(s0, s1))
+            lb = sum(b.lengths[j] for j in range(t0, t1))
+            keep = (
+                before is not None
+                and after is not None
+                and before[0]
+                and after[0]
+                and not _belongs_elsewhere(
+                    range(steps[n - 1][0], steps[n + 1][1]),
+                    range(steps[n - 1][2], steps[n + 1][3]),
+                    range(s0, s1),
+                    range(t0, t1),
+                    scorer,
+                )
+                and scorer.length_logp(la, lb) >= SWAP_MIN_LOGP
+            )
+        if keep:
+            out.append((s0, s1, t0, t1, d))
+    return out
+
+
+def _both_name(s0: int, s1: int, t0: int, t1: int, a: Side, b: Side) -> bool:
+    """Whether both sides of a step name something (or carry a mark such as a quotation)."""
+    return any(a.keys[i] or a.others[i] for i in range(s0, s1)) and any(
+        b.keys[j] or b.others[j] for j in range(t0, t1)
+    )
+
+
+def _belongs_elsewhere(near_a: range, near_b: range, ia: range, ib: range, scorer: Scorer) -> bool:
+    """Whether a passage of the step (ia x ib) has a clear best match outside the steps
+    around it (near_a x near_b: a name the story repeats in the next sentence is no sign)
+    that does not clearly belong to another passage itself."""
+    for i in ia:
+        j = scorer.best_for_a(i)
+        if j is not None and j not in near_b and scorer.best_for_b(j) in (None, i):
+            return True
+    for j in ib:
+        i = scorer.best_for_b(j)
+        if i is not None and i not in near_a and scorer.best_for_a(i) in (None, j):
+            return True
+    return False
+
+
+def _one_sided(ka, kb, oa: bool, ob: bool, scorer: Scorer) -> bool:
+    """Whether one passage names something both documents have (or carries a mark such as
+    a quotation) and the other names nothing at all: its partner would carry it too. (Kept
+    all the same between two kept neighbours: `_kept_steps`.)"""
+    if bool(ka or oa) == bool(kb or ob):
+        return False
+    return bool(ka or kb)
 
 
 def _strangers(ka, kb, oa: bool, ob: bool, scorer: Scorer) -> bool:
@@ -78,6 +168,8 @@ def _swap_fits(i: int, j: int, a: Side, b: Side, scorer: Scorer) -> bool:
     if scorer.partial and _strangers(ka, kb, bool(a.others[i]), bool(b.others[j]), scorer):
         return False  # in a rewrite, a paragraph of its own (in a translation, names
         # spelled too differently to match: the path's veto is lifted here)
+    if scorer.partial and _one_sided(ka, kb, bool(a.others[i]), bool(b.others[j]), scorer):
+        return False
     if (ka or kb) and (
         scorer.best_for_a(i) not in (None, j) or scorer.best_for_b(j) not in (None, i)
     ):
@@ -147,6 +239,9 @@ def align_pair(
     """
     pa, ka = side_of(doc_a, index)
     pb, kb = side_of(doc_b, index)
+    if ka and kb and not set().union(*ka).isdisjoint(set().union(*kb)):
+        add_punctuation(doc_a, pa, ka)
+        add_punctuation(doc_b, pb, kb)
     pos_a = {p.index: n for n, p in enumerate(pa)}
     pos_b = {p.index: n for n, p in enumerate(pb)}
     fixed = [f for f in fixed if all(i in pos_a for i in f.a) and all(j in pos_b for j in f.b)]
@@ -225,11 +320,9 @@ def _auto_pairs(a, b, scorer, fixed, pos_a, pos_b, free_a, free_b, banned):
         cuts.append((bisect_left(free_a, min(fa)), bisect_left(free_b, min(fb))))
     cuts.append((len(a.passages), len(b.passages)))
     for (i0, j0), (i1, j1) in pairwise(cuts):
-        for s0, s1, t0, t1 in monotonic_path(a, b, scorer, range(i0, i1), range(j0, j1), banned):
-            if s0 < s1 and t0 < t1:
-                keep, d = _keep_path_pair(range(s0, s1), range(t0, t1), a, b, scorer)
-                if keep:
-                    link(range(s0, s1), range(t0, t1), d, "path")
+        steps = monotonic_path(a, b, scorer, range(i0, i1), range(j0, j1), banned)
+        for s0, s1, t0, t1, d in _kept_steps(steps, a, b, scorer):
+            link(range(s0, s1), range(t0, t1), d, "path")
 
     # Reordered passages: clear mutual matches first, then any clear best match. A passage
     # joins a partner that is linked already only when it names something of that partner

@@ -69,9 +69,29 @@ class Side:
     lengths: list[int]
 
 
+# Marks a translation keeps: quoted speech, a question, a parenthesis, a colon, an
+# exclamation. Each is a key of its own (weighted like names by how few passages have it),
+# so sentences that name nothing still tell apart; only used when the two documents share
+# names (translations of one story), since punctuation customs vary between traditions.
+PUNCT_KEYS = {
+    "§quote": '"“”„«»「」『』‘’‹›',
+    "§question": "?？",
+    "§paren": "()（）[]",
+    "§colon": ":：",
+    "§exclaim": "!！",
+}
+
+
 def side_of(doc: Document, index: EntityIndex) -> tuple[list[Passage], list[set[str]]]:
     passages = content_passages(doc)
     return passages, passage_keys(doc, passages, index.candidates.get(doc.id, ()))
+
+
+def add_punctuation(doc: Document, passages: Sequence[Passage], keys: list[set[str]]) -> None:
+    """Add the PUNCT_KEYS each passage carries to its keys."""
+    for p, k in zip(passages, keys, strict=True):
+        text = doc.text[p.start : p.end]
+        k.update(key for key, chars in PUNCT_KEYS.items() if any(c in text for c in chars))
 
 
 class Scorer:
