@@ -77,4 +77,5 @@ def test_a_name_its_own_version_spells_otherwise_everywhere_else_is_a_slip() -> 
         "Shares in Samsng rose 5%.\n"
     )
     found = listed(compare(ja, en))
-    assert ("name", "", "Samsng") in found
+    # alone, or paired with the Japanese form once names are linked across scripts
+    assert {("name", "", "Samsng"), ("name", "サムスン", "Samsng")} & set(found)

@@ -99,8 +99,14 @@ def test_gm_steps_through_the_column_in_text_order_and_the_other_version_follows
     qtbot.waitUntil(lambda: pt.view.current == _passage_of(pt.doc, "26 de fevereiro"))
     assert w.area.column is pt, "the focus stays in the column stepped through"
     assert km.view.current == _passage_of(km.doc, "16 ខែកុម្ភៈ"), "the Khmer side follows"
-    press(qtbot, w, "gm")
-    assert pt.view.current == _passage_of(pt.doc, "23 de março")
+    march = _passage_of(pt.doc, "23 de março")
+    seen = [pt.view.current]
+    for _ in range(4):  # another version may disagree in the same passage: a stop there too
+        press(qtbot, w, "gm")
+        seen.append(pt.view.current)
+        if seen[-1] == march:
+            break
+    assert seen[-1] == march and seen == sorted(seen), f"text order: {seen}"
     assert km.view.current == _passage_of(km.doc, "23 ខែកុម្ភៈ")
     press(qtbot, w, "gM")
     assert pt.view.current == _passage_of(pt.doc, "26 de fevereiro")
