@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 
-from reader.ui.keys import key_names
 from reader.ui.mismatch_marks import MarkSpan
 from reader.ui.mismatch_model import Shown, fingerprints
 from reader.ui.mismatch_panel import MismatchPanel, PanelRow
@@ -52,9 +51,7 @@ class MismatchView(QObject):
         self._keys: list[list[str]] = []  # fingerprints of `result`, by pair
         self.shown: Shown | None = None  # what is visible of `result`
         self._listed: list[str] | None = None  # keys in the panel's list
-        self.panel = MismatchPanel(
-            lambda: w.dispatcher.pending, lambda event: key_names(event, w.dispatcher.layout)
-        )
+        self.panel = MismatchPanel()
         self.dock = w._dock("Mismatches", self.panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock.hide()
         self.panel.docked()
