@@ -338,3 +338,11 @@ def test_the_panel_keys_come_from_the_keymap_section_of_the_panel(tmp_path):
     keymap = load_keymap(user)
     assert not keymap.errors
     assert keymap["mismatches"] == {"Delete": "mismatch-dismiss", "x": "mismatch-dismiss"}
+
+
+def test_the_help_names_the_keys_of_the_mismatches_panel(qtbot, tmp_path, altered):
+    w = _window(qtbot, tmp_path, altered)
+    press(qtbot, w, "?")
+    text = w.help_widget.browser.toPlainText()
+    assert "Mismatches panel — while its list has the keyboard" in text
+    assert "mismatch-dismiss" in text.split("Mismatches panel")[1]
