@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from reader.ui.mismatch_marks import MarkSpan
 from reader.ui.mismatch_model import Shown, fingerprints
@@ -94,7 +94,13 @@ class MismatchView(QObject):
 
     def _job_state(self, kind: str, busy: bool) -> None:
         if kind == "align" and not busy and self.wanted():
-            self.ensure()  # the alignment has arrived (or changed): compare along it
+            # the alignment has arrived (or changed): compare along it — on the next turn of
+            # the event loop, as the job's end is announced before its result is stored
+            QTimer.singleShot(0, self._aligned)
+
+    def _aligned(self) -> None:
+        if self.wanted():
+            self.ensure()
 
     def _failed(self, kind: str, _message: str) -> None:
         if kind == "compare":
