@@ -18,6 +18,7 @@ MODE_TITLES = {
     "visual": "Visual mode — selecting",
     "insert": "Insert mode — writing a note (and any text field)",
     "command": "Command mode — the palette",
+    "mismatches": "Mismatches panel — while its list has the keyboard",
 }
 
 

@@ -16,6 +16,10 @@ from reader.paths import resource
 from reader.ui.state import config_dir
 
 MODES = ("normal", "visual", "insert", "command")
+# Panel sections: single keys read only while that panel's list has the keyboard (in normal
+# mode, with no count or chain pending), before the normal bindings.
+PANELS = ("mismatches",)
+SECTIONS = MODES + PANELS
 MODIFIERS = ("Ctrl", "Alt", "Meta", "Shift")
 _MODIFIER_ALIASES = {
     "ctrl": "Ctrl",
@@ -162,8 +166,8 @@ def _layer(
 ) -> None:
     """Put the bindings of one file over `table`, collecting the entries it cannot use."""
     for mode, section in data.items():
-        if mode not in MODES:
-            errors.append(f"{source}: unknown mode [{mode}] (modes: {', '.join(MODES)})")
+        if mode not in SECTIONS:
+            errors.append(f"{source}: unknown mode [{mode}] (modes: {', '.join(SECTIONS)})")
             continue
         if not isinstance(section, dict):
             errors.append(f'{source}: [{mode}] must be a table of key = "command"')
@@ -205,7 +209,7 @@ def load_keymap(user_path: Path | None = None) -> Keymap:
     (unknown mode, bad key) are skipped. Either way the problems are listed in
     `keymap.errors` for the window to show, and loading never raises for user input.
     """
-    table: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {m: {} for m in MODES}
+    table: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {m: {} for m in SECTIONS}
     errors: list[str] = []
     defaults = default_keymap_path()
     _layer(table, _read_toml(defaults), defaults, errors)
@@ -222,7 +226,7 @@ def load_keymap(user_path: Path | None = None) -> Keymap:
     elif path.exists():
         errors.append(f"{path}: not a file — using the default keys")
     errors.extend(_conflicts(table))
-    keymap = Keymap({m: dict(table[m].values()) for m in MODES})
+    keymap = Keymap({m: dict(table[m].values()) for m in SECTIONS})
     keymap.errors = errors
     return keymap
 

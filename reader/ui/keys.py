@@ -226,6 +226,16 @@ def is_text_input(widget: QWidget | None) -> bool:
     return widget.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
 
 
+def panel_section(widget: QWidget | None) -> str | None:
+    """The keymap section of the panel `widget` is in (its or a parent's `keymap_section`)."""
+    while widget is not None:
+        section = getattr(widget, "keymap_section", None)
+        if section:
+            return str(section)
+        widget = widget.parentWidget()
+    return None
+
+
 def _owned_by_overlay(widget: QWidget | None) -> bool:
     """True inside a visible widget that reads its own keys (palette, help)."""
     while widget is not None:
@@ -241,7 +251,8 @@ class KeyDispatcher(QObject):
     Normal and visual mode take counts and chains; a chain waits (no timeout) until it
     completes, Escape clears it, and a key that does not continue it starts afresh.
     Insert and command mode, and any text field, take only the single keys bound in
-    `[insert]` / `[command]`; every other key goes to the widget.
+    `[insert]` / `[command]`; every other key goes to the widget. In normal mode a widget
+    with a `keymap_section` (a panel's list) has the single keys of that section first.
     """
 
     pending_changed = Signal(str)
@@ -301,8 +312,9 @@ class KeyDispatcher(QObject):
         self.pending_changed.emit(self.pending)
 
     # -- dispatching ----------------------------------------------------------
-    def feed(self, event: QKeyEvent, typing: bool = False) -> bool:
-        """Handle one key press; True when it was used. `typing`: a text field has focus."""
+    def feed(self, event: QKeyEvent, typing: bool = False, panel: str | None = None) -> bool:
+        """Handle one key press; True when it was used. `typing`: a text field has focus;
+        `panel`: the keymap section of the focused panel."""
         if event.type() != QEvent.Type.KeyPress:
             return False
         names = key_names(event, self.layout)
@@ -312,7 +324,12 @@ class KeyDispatcher(QObject):
         if mode in (Mode.INSERT, Mode.COMMAND) or typing:
             section = mode.value if mode in (Mode.INSERT, Mode.COMMAND) else Mode.INSERT.value
             return self._single(section, names)
+        if self._panel_first(mode, panel) and self._single(str(panel), names):
+            return True
         return self._sequence(mode.value, names)
+
+    def _panel_first(self, mode: Mode, panel: str | None) -> bool:
+        return bool(panel) and mode is Mode.NORMAL and not (self._pending or self._count)
 
     def _single(self, mode: str, names: list[str]) -> bool:
         bindings = self._bindings.get(mode, {})
@@ -351,12 +368,16 @@ class KeyDispatcher(QObject):
         self.clear()
         return False
 
-    def wants(self, event: QKeyEvent, typing: bool = False) -> bool:
+    def wants(self, event: QKeyEvent, typing: bool = False, panel: str | None = None) -> bool:
         """Whether `feed` would use this key (without changing any state)."""
         names = key_names(event, self.layout)
         if not names:
             return False
         mode = self.modes.mode
+        if self._panel_first(mode, panel):
+            bindings = self._bindings.get(str(panel), {})
+            if any((n,) in bindings for n in names):
+                return True
         if mode in (Mode.INSERT, Mode.COMMAND) or typing:
             section = mode.value if mode in (Mode.INSERT, Mode.COMMAND) else Mode.INSERT.value
             bindings = self._bindings.get(section, {})
@@ -415,12 +436,13 @@ class KeyDispatcher(QObject):
         ):
             return False  # the same press travelling up to a parent: already judged
         typing = is_text_input(obj)
+        panel = panel_section(obj)
         if kind == QEvent.Type.ShortcutOverride:
-            used = self.wants(event, typing)
+            used = self.wants(event, typing, panel)
             if used:
                 event.accept()  # deliver it as a key press, not as a QAction shortcut
         else:
-            used = self.feed(event, typing)
+            used = self.feed(event, typing, panel)
         if used:
             self._declined, self._declined_at = None, None
             return kind == QEvent.Type.KeyPress

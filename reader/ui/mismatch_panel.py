@@ -1,21 +1,17 @@
 """The mismatches panel: the topic's strips and the list of what its versions disagree on.
 
 Each row: kind, confidence, what each side says, and which two documents. Enter jumps to both
-sides; `d` or Delete dismisses the row's mismatch. The window's key dispatcher reads keys
-before any widget and takes `d` as the start of `dd`, so a small application event filter
-(installed while the list has the keyboard, after the dispatcher, hence asked first) gives `d`
-and Delete to the list when no chain is pending.
+sides; `d` or Delete dismisses the row's mismatch: the list's `keymap_section` makes the
+window's key dispatcher read the `[mismatches]` keymap section first while the list has the
+keyboard (in `[normal]` `d` starts `dd`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QScrollArea,
     QSplitter,
@@ -24,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.ui.keys import key_names
 from reader.ui.mismatch_strip import StripRow, TopicStrip
 from reader.ui.panel_tree import PanelTree
 from reader.ui.theme import Theme
@@ -45,36 +40,6 @@ class PanelRow:
     tooltip: str
 
 
-class _DismissKeys(QObject):
-    """`d` and Delete in the list dismiss (see the module docstring)."""
-
-    def __init__(
-        self,
-        panel: MismatchPanel,
-        pending: Callable[[], str],
-        names: Callable[[QKeyEvent], list[str]],
-    ) -> None:
-        super().__init__(panel)
-        self.panel, self.pending, self.names = panel, pending, names
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
-            return False
-        tree = self.panel.tree
-        if not isinstance(obj, QWidget) or not (obj is tree or tree.isAncestorOf(obj)):
-            return False
-        assert isinstance(event, QKeyEvent)
-        # the dispatcher's names: `d` is also the key in its place under a Khmer layout
-        wanted = any(n in ("d", "Delete") for n in self.names(event))
-        if not wanted or self.pending():
-            return False
-        event.accept()
-        if kind == QEvent.Type.KeyPress:
-            self.panel.dismiss_current()
-        return True
-
-
 class MismatchPanel(QWidget):
     """Strips on the left, the list on the right."""
 
@@ -83,12 +48,7 @@ class MismatchPanel(QWidget):
     passage_chosen = Signal(str, int)  # from the strips: document id, passage
     leave = Signal()
 
-    def __init__(
-        self,
-        pending: Callable[[], str] = str,
-        names: Callable[[QKeyEvent], list[str]] = key_names,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mismatchPanel")
         self.summary = QLabel("")
@@ -103,6 +63,7 @@ class MismatchPanel(QWidget):
         strips.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the list to the strips
         self.tree = PanelTree()
         self.tree.setObjectName("mismatchList")
+        self.tree.keymap_section = "mismatches"  # type: ignore[attr-defined]  # see keys.py
         self.tree.setHeaderLabels(["Kind", "Conf.", "One side", "Other side", "Documents"])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
@@ -118,22 +79,6 @@ class MismatchPanel(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
-        self._keys = _DismissKeys(self, pending, names)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_changed)
-
-    def _focus_changed(self, old: QWidget | None, now: QWidget | None) -> None:
-        """Read `d` and Delete only while the list has the keyboard (an application filter
-        sees every event of the app: it should cost nothing the rest of the time)."""
-        app = QApplication.instance()
-        if app is None:
-            return
-        if now is self.tree:
-            app.removeEventFilter(self._keys)
-            app.installEventFilter(self._keys)  # the last installed is asked first
-        elif old is self.tree:
-            app.removeEventFilter(self._keys)
 
     def docked(self) -> None:
         """Now in the window: Tab goes from the list to the strips (Qt keeps a tab order only

@@ -15,9 +15,8 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 
-from reader.ui.keys import key_names
 from reader.ui.mismatch_marks import MarkSpan
 from reader.ui.mismatch_model import Shown, fingerprints
 from reader.ui.mismatch_panel import MismatchPanel, PanelRow
@@ -52,9 +51,7 @@ class MismatchView(QObject):
         self._keys: list[list[str]] = []  # fingerprints of `result`, by pair
         self.shown: Shown | None = None  # what is visible of `result`
         self._listed: list[str] | None = None  # keys in the panel's list
-        self.panel = MismatchPanel(
-            lambda: w.dispatcher.pending, lambda event: key_names(event, w.dispatcher.layout)
-        )
+        self.panel = MismatchPanel()
         self.dock = w._dock("Mismatches", self.panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock.hide()
         self.panel.docked()
@@ -97,7 +94,13 @@ class MismatchView(QObject):
 
     def _job_state(self, kind: str, busy: bool) -> None:
         if kind == "align" and not busy and self.wanted():
-            self.ensure()  # the alignment has arrived (or changed): compare along it
+            # the alignment has arrived (or changed): compare along it — on the next turn of
+            # the event loop, as the job's end is announced before its result is stored
+            QTimer.singleShot(0, self._aligned)
+
+    def _aligned(self) -> None:
+        if self.wanted():
+            self.ensure()
 
     def _failed(self, kind: str, _message: str) -> None:
         if kind == "compare":

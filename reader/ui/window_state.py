@@ -33,7 +33,7 @@ def save_window_state(w: MainWindow) -> None:
 
 def restore_window_state(w: MainWindow) -> None:
     """Put back the saved size and docks, corrected to fit the current screen."""
-    from PySide6.QtCore import QByteArray
+    from PySide6.QtCore import QByteArray, QTimer
 
     try:
         if w.state.geometry:
@@ -46,3 +46,6 @@ def restore_window_state(w: MainWindow) -> None:
     w.note_dock.hide()
     w.fit_to_screen()
     w.keep_docks_in_bounds()
+    # Qt lays the restored docks out later (a side dock could then take nearly the whole
+    # width, the columns left with a sliver): bound them again once that is done
+    QTimer.singleShot(0, w.keep_docks_in_bounds)

@@ -302,3 +302,53 @@ def test_d_dismisses_under_a_khmer_keyboard_layout_too(qtbot, tmp_path, altered,
     event = QKeyEvent(QEvent.Type.KeyPress, 0x178A, Qt.KeyboardModifier.NoModifier, 40, 0, 0, "ដ")
     QApplication.sendEvent(w.mismatches.panel.tree, event)
     assert _rows(w) == before[1:]
+
+
+def test_d_dismisses_in_the_list_while_the_window_is_not_the_active_one(
+    qtbot, tmp_path, altered, store
+):
+    """Under an X server without a window manager (or keys sent to a background window) Qt
+    never announces the focus change; `d` in the list still dismisses, and does not wait as
+    the start of `dd`."""
+    from PySide6.QtWidgets import QWidget
+
+    w = _window(qtbot, tmp_path, altered, store)
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_M, CTRL | SHIFT)
+    _compared(qtbot, w)
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
+    panel = w.mismatches.panel
+    w.focus_columns()
+    press(qtbot, w, "gm")
+    jumped = w.mismatches.current
+    assert jumped is not None
+    panel.focus_list()
+    before = _rows(w)
+    row = next(i for i, key in enumerate(panel.keys()) if key != jumped)
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(row))
+    qtbot.keyClick(panel.tree, Qt.Key.Key_D)
+    assert w.dispatcher.pending == ""
+    assert _rows(w) == before[:row] + before[row + 1 :], "the row chosen in the list"
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
+    assert len(_rows(w)) == len(before) - 2
+
+
+def test_the_panel_keys_come_from_the_keymap_section_of_the_panel(tmp_path):
+    from reader.ui.keymap import load_keymap
+
+    user = tmp_path / "keymap.toml"
+    user.write_text('[mismatches]\nx = "mismatch-dismiss"\nd = ""\n', encoding="utf-8")
+    keymap = load_keymap(user)
+    assert not keymap.errors
+    assert keymap["mismatches"] == {"Delete": "mismatch-dismiss", "x": "mismatch-dismiss"}
+
+
+def test_the_help_names_the_keys_of_the_mismatches_panel(qtbot, tmp_path, altered):
+    w = _window(qtbot, tmp_path, altered)
+    press(qtbot, w, "?")
+    text = w.help_widget.browser.toPlainText()
+    assert "Mismatches panel — while its list has the keyboard" in text
+    assert "mismatch-dismiss" in text.split("Mismatches panel")[1]

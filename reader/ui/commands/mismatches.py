@@ -67,7 +67,8 @@ def focus_mismatches(w: MainWindow) -> None:
 def mismatch_dismiss(w: MainWindow) -> None:
     """Dismiss the mismatch chosen in the panel, or the one last jumped to (u undoes)"""
     view = _view(w)
-    key = view.panel.current_key() if view.panel.tree.hasFocus() else view.current
+    in_list = w.focusWidget() is view.panel.tree  # also while the window is not active
+    key = view.panel.current_key() if in_list else view.current
     key = key or view.panel.current_key()
     if key is None:
         raise CommandError("Choose a mismatch first (gm, or the panel: Ctrl+Shift+M)")
