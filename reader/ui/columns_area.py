@@ -259,6 +259,22 @@ class ColumnsArea(QScrollArea):
         elif geo.right() > left + width:
             bar.setValue(min(geo.left(), geo.right() - width + 1))
 
+    def ensure_pair_visible(self, column: DocumentColumn, other: DocumentColumn) -> None:
+        """Scroll sideways so both columns are on screen when they fit side by side; else
+        the first one (it has the focus)."""
+        if other.isHidden() or column.isHidden():
+            self.ensure_column_visible(column)
+            return
+        left = min(column.geometry().left(), other.geometry().left())
+        right = max(column.geometry().right(), other.geometry().right())
+        bar, width = self.horizontalScrollBar(), self.viewport().width()
+        if right - left + 1 > width:
+            self.ensure_column_visible(column)
+        elif left < bar.value():
+            bar.setValue(left)
+        elif right > bar.value() + width - 1:
+            bar.setValue(right - width + 1)
+
     def _level_columns(self, focused: DocumentColumn, partners: dict[str, list[int]]) -> None:
         """Scroll the other columns so aligned passages sit level with the cursor passage."""
         view = focused.view

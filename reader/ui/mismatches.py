@@ -342,6 +342,8 @@ class MismatchView(QObject):
         self.w.reveal(first[0], first[1])
         if index is not None and area.columns[index].view.current != other[2]:
             area.columns[index].view.set_current(other[2])
+        if index is not None:  # both sides in view when they fit side by side
+            area.ensure_pair_visible(area.column, area.columns[index])
         self._redraw_marks()
         self.panel.select(key)
         n, m = self._listed_mismatch(key)
