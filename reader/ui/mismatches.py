@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -252,7 +253,15 @@ class MismatchView(QObject):
         def side(mention: Any) -> str:
             return mention.text if mention is not None else "— (not said)"
 
-        docs = f"{c.doc_a.language} ↔ {c.doc_b.language}"
+        languages = [d.language for d in self.shown.result.documents]
+
+        def name(doc: Any) -> str:  # the language, and the file where it alone is ambiguous
+            if languages.count(doc.language) < 2:
+                return doc.language
+            stem = PurePosixPath(doc.path).stem
+            return f"{doc.language} {stem if len(stem) <= 20 else stem[:9] + '…' + stem[-10:]}"
+
+        docs = f"{name(c.doc_a)} ↔ {name(c.doc_b)}"
         tip = (
             f"{m.kind}, confidence {m.confidence:.2f}\n"
             f"{c.doc_a.title} ({c.doc_a.language}): {side(m.a)}\n"

@@ -87,3 +87,25 @@ def test_a_jump_brings_both_sides_into_view_when_they_fit(qtbot, tmp_path):
     for doc_id, _, _ in w.mismatches.sides(key):
         geo = area.columns[position[doc_id]].geometry()
         assert left - 1 <= geo.left() and geo.right() <= left + width + 1, doc_id
+
+
+def test_the_list_tells_apart_two_versions_in_one_language(qtbot, tmp_path):
+    """A topic with several versions per language: each row's documents are named, so two
+    different pairs never read the same."""
+    from tests.ui.big_corpus import big_analysis, biggest_topic
+
+    analysis = big_analysis()
+    w = make_window(qtbot, tmp_path, analysis=analysis)
+    w.open_topic(biggest_topic(analysis))
+    qtbot.waitUntil(lambda: analysis.has_alignment(w.area.ids()), timeout=30000)
+    press(qtbot, w, "M", SHIFT)
+    qtbot.waitUntil(lambda: w.mismatches.shown is not None, timeout=30000)
+    shown = w.mismatches.shown
+    named: dict[str, set[tuple[str, str]]] = {}
+    for key in shown.order:
+        n, _ = shown.by_key[key]
+        pair = shown.result.pairs[n]
+        shown_as = w.mismatches._row(key).documents
+        named.setdefault(shown_as, set()).add((pair.doc_a.id, pair.doc_b.id))
+    assert len(named) > 1
+    assert all(len(pairs) == 1 for pairs in named.values()), named
