@@ -170,16 +170,30 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
         return 1.0 if a else 0.0
     scale = max(consonants(a), consonants(b), 1)
     limit = (1.0 - floor) * scale + 1e-9 if floor > 0 else float("inf")
-    if _unshared(a, b) * _CHEAPEST > limit:
+    if _unshared_cost(_class_counts(a), _class_counts(b)) > limit:
         return 0.0
     return max(0.0, 1.0 - distance(a, b, limit) / scale)
 
 
-# Every consonant class one skeleton has more of than the other costs at least this much in
-# `distance` (dropping an r/l or w, or half of the cheapest substitution).
-_CHEAPEST = min(_LIQUID, _GLIDE, _FINAL, *_NEAR.values()) / 2
+def _cheapest(cls: str) -> float:
+    """The least a sound class costs in `distance` when it is not matched by the same class:
+    dropping it (at the end, the cheapest place), or half of its cheapest substitution (the
+    other half is the other letter's)."""
+    drop = _indel(cls, True)
+    subs = [_NEAR.get(frozenset((cls, other)), 1.0) for other in _CLASSES if other != cls]
+    return min(drop, min(subs) / 2)
 
 
-def _unshared(a: str, b: str) -> int:
-    """How many consonants the two skeletons do not have in common (as multisets)."""
-    return sum(abs(a.count(c) - b.count(c)) for c in set(a + b) if c != "V")
+_CLASSES = "PTKSLNWV"  # every class `skeleton` writes
+_CLASS_COST = tuple(_cheapest(c) for c in _CLASSES)
+
+
+@lru_cache(maxsize=131072)
+def _class_counts(key: str) -> tuple[int, ...]:
+    return tuple(key.count(c) for c in _CLASSES)
+
+
+def _unshared_cost(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """A lower bound of `distance`: every letter of a class one skeleton has more of than the
+    other is dropped or substituted, at no less than its class's cheapest cost."""
+    return sum(abs(x - y) * w for x, y, w in zip(a, b, _CLASS_COST, strict=True))
