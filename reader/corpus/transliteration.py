@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Option, name_key
@@ -83,8 +84,8 @@ Runs = dict[int, dict[str, list[tuple[int, int, str]]]]  # consonants -> first s
 def _windows(text: str, script: str, segments: Sequence[tuple[int, int]], lo: int, hi: int) -> Runs:
     """Runs of consecutive segments inside `[lo, hi)`, (start, end, phonetic key), by the
     key's consonant count and first sound class."""
-    unspaced = script in UNSPACED_SCRIPTS
     limit = MAX_RUN_CHARS.get(script, DEFAULT_RUN_CHARS)
+    most = limit if script in UNSPACED_SCRIPTS else MAX_RUN_WORDS
     first = bisect_left(segments, (lo, lo))
     inside = []
     for s, e in segments[first:]:
@@ -92,20 +93,33 @@ def _windows(text: str, script: str, segments: Sequence[tuple[int, int]], lo: in
             break
         if e <= hi:
             inside.append((s, e))
+    # Whether the gap before each segment may join it to the previous one.
+    joins = [False] + [
+        text[inside[j - 1][1] : inside[j][0]] in _JOINERS for j in range(1, len(inside))
+    ]
     out: Runs = defaultdict(dict)
+    n = len(inside)
     for i, (s, _) in enumerate(inside):
-        for j in range(i, min(len(inside), i + (limit if unspaced else MAX_RUN_WORDS))):
+        for j in range(i, min(n, i + most)):
             e = inside[j][1]
-            if e - s > limit:
+            if e - s > limit or (j > i and not joins[j]):
                 break
-            if j > i:
-                gap = text[inside[j - 1][1] : inside[j][0]]
-                if gap not in _JOINERS:
-                    break
-            key = phonetic_key(text[s:e], script)
-            if key:
-                out[consonants(key)].setdefault(key[0], []).append((s, e, key))
+            sound = _sound(text[s:e], script)
+            if sound is not None:
+                by_head = out[sound[1]]
+                found = by_head.get(sound[0][0])
+                if found is None:
+                    by_head[sound[0][0]] = [(s, e, sound[0])]
+                else:
+                    found.append((s, e, sound[0]))
     return out
+
+
+@lru_cache(maxsize=262144)
+def _sound(run: str, script: str) -> tuple[str, int] | None:
+    """A run's phonetic key and its consonant count (None without a key)."""
+    key = phonetic_key(run, script)
+    return (key, consonants(key)) if key else None
 
 
 def _name_keys(cands: Iterable[Candidate], lo: int, hi: int) -> list[tuple[str, str, str, str]]:
