@@ -17,7 +17,6 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Option, name_key
@@ -78,12 +77,11 @@ def window_segments(
     ]
 
 
-Runs = dict[int, dict[str, list[tuple[int, int, str]]]]  # consonants -> first sound -> runs
+Runs = dict[str, list[tuple[int, int]]]  # phonetic key -> the runs with it, as (start, end)
 
 
 def _windows(text: str, script: str, segments: Sequence[tuple[int, int]], lo: int, hi: int) -> Runs:
-    """Runs of consecutive segments inside `[lo, hi)`, (start, end, phonetic key), by the
-    key's consonant count and first sound class."""
+    """Runs of consecutive segments inside `[lo, hi)` as (start, end), by phonetic key."""
     limit = MAX_RUN_CHARS.get(script, DEFAULT_RUN_CHARS)
     most = limit if script in UNSPACED_SCRIPTS else MAX_RUN_WORDS
     first = bisect_left(segments, (lo, lo))
@@ -97,29 +95,21 @@ def _windows(text: str, script: str, segments: Sequence[tuple[int, int]], lo: in
     joins = [False] + [
         text[inside[j - 1][1] : inside[j][0]] in _JOINERS for j in range(1, len(inside))
     ]
-    out: Runs = defaultdict(dict)
+    out: Runs = {}
     n = len(inside)
     for i, (s, _) in enumerate(inside):
         for j in range(i, min(n, i + most)):
             e = inside[j][1]
             if e - s > limit or (j > i and not joins[j]):
                 break
-            sound = _sound(text[s:e], script)
-            if sound is not None:
-                by_head = out[sound[1]]
-                found = by_head.get(sound[0][0])
-                if found is None:
-                    by_head[sound[0][0]] = [(s, e, sound[0])]
+            key = phonetic_key(text[s:e], script)
+            if key:
+                spans = out.get(key)
+                if spans is None:
+                    out[key] = [(s, e)]
                 else:
-                    found.append((s, e, sound[0]))
+                    spans.append((s, e))
     return out
-
-
-@lru_cache(maxsize=262144)
-def _sound(run: str, script: str) -> tuple[str, int] | None:
-    """A run's phonetic key and its consonant count (None without a key)."""
-    key = phonetic_key(run, script)
-    return (key, consonants(key)) if key else None
 
 
 def _name_keys(cands: Iterable[Candidate], lo: int, hi: int) -> list[tuple[str, str, str, str]]:
@@ -287,20 +277,21 @@ def _best_matches(
     scored = []
     for key, kind, pk in sorted(set(names)):
         first, size = pk[0], consonants(pk)
+        checked, close = _sounds_like(pk)
         for runs in windows:
-            for n in range(size - 2, size + 3):
-                by_head = runs.get(n)
-                if not by_head:
+            # Set operations: most run keys were compared with this name before.
+            for wk in runs.keys() - checked:
+                checked.add(wk)
+                if first != "V" and wk[0] != first and wk[0] != "V":
                     continue
-                if first == "V":
-                    heads = list(by_head.values())
-                else:
-                    heads = [by_head.get(first, ()), by_head.get("V", ())]
-                for found in heads:
-                    for s, e, wk in found:
-                        sim = similarity(pk, wk, MATCH)
-                        if sim >= MATCH:
-                            scored.append((-sim, e - s, s, e, key, kind, pk))
+                if abs(len(wk) - wk.count("V") - size) > 2:  # consonants(wk)
+                    continue
+                sim = similarity(pk, wk, MATCH)
+                if sim >= MATCH:
+                    close[wk] = sim
+            for wk in runs.keys() & close.keys():
+                sim = close[wk]
+                scored.extend((-sim, e - s, s, e, key, kind, pk) for s, e in runs[wk])
     scored.sort()
     spans: set[tuple[int, int]] = set()
     per_name: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -313,6 +304,23 @@ def _best_matches(
         mine.append((s, e))
         out.append((key, kind, pk, text[s:e], -neg))
     return out
+
+
+# A name's phonetic key -> the run keys compared with it, and those at or above MATCH.
+_SOUNDS_LIKE: dict[str, tuple[set[str], dict[str, float]]] = {}
+_SOUNDS_LIKE_MAX = 1_000_000  # compared keys remembered in all
+
+
+def _sounds_like(pk: str) -> tuple[set[str], dict[str, float]]:
+    found = _SOUNDS_LIKE.get(pk)
+    if found is None:
+        if len(_SOUNDS_LIKE) * 100 > _SOUNDS_LIKE_MAX:
+            _SOUNDS_LIKE.clear()
+        found = _SOUNDS_LIKE[pk] = (set(), {})
+    elif len(found[0]) > _SOUNDS_LIKE_MAX // 10:
+        found[0].clear()
+        found[1].clear()
+    return found
 
 
 def _acceptable(scores: list[float], size: int) -> bool:
