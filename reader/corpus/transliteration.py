@@ -167,6 +167,7 @@ class LinkFinder:
         self._runs: dict[tuple[str, int], Runs] = {}
         self._names: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {}
         self._keys: dict[str, set[str]] = {}
+        self._sounds_like: SoundsLike = {}  # comparisons of run keys with names, once each
         # (language, key) -> runs already accepted as that name in that language.
         self.settled: dict[tuple[str, str], set[str]] = defaultdict(set)
         # (language, key) -> pairs of versions where the name was looked for and nothing
@@ -229,7 +230,9 @@ class LinkFinder:
                     found = _windows(doc_b.text, doc_b.script, segs, p.start, p.end)
                     self._runs[(doc_b.id, j)] = found
                 windows.append(found)
-            for key, kind, pk, surface, score in _best_matches(doc_b.text, names, windows):
+            for key, kind, pk, surface, score in _best_matches(
+                doc_b.text, names, windows, self._sounds_like
+            ):
                 self.evidence[(doc_b.language, surface, key)].append(score)
                 touched.add((doc_b.language, surface, key))
                 # Two words that both sound right need one consonant less (`Hun Manet`).
@@ -268,16 +271,25 @@ class LinkFinder:
         return out
 
 
+# A name's phonetic key -> the run keys already compared with it, and those at or above MATCH.
+SoundsLike = dict[str, tuple[set[str], dict[str, float]]]
+
+
 def _best_matches(
-    text: str, names: list[tuple[str, str, str]], windows: Sequence[Runs]
+    text: str,
+    names: list[tuple[str, str, str]],
+    windows: Sequence[Runs],
+    memo: SoundsLike | None = None,
 ) -> list[tuple[str, str, str, str, float]]:
     """For each name, its closest runs at or above MATCH (up to PER_NAME, not overlapping);
     a run counts for the name it is closest to. A name is compared only with runs that start
     like it (or with a vowel) and have about as many consonants (within 2)."""
+    if memo is None:
+        memo = {}
     scored = []
     for key, kind, pk in sorted(set(names)):
         first, size = pk[0], consonants(pk)
-        checked, close = _sounds_like(pk)
+        checked, close = memo.setdefault(pk, (set(), {}))
         for runs in windows:
             # Set operations: most run keys were compared with this name before.
             for wk in runs.keys() - checked:
@@ -304,23 +316,6 @@ def _best_matches(
         mine.append((s, e))
         out.append((key, kind, pk, text[s:e], -neg))
     return out
-
-
-# A name's phonetic key -> the run keys compared with it, and those at or above MATCH.
-_SOUNDS_LIKE: dict[str, tuple[set[str], dict[str, float]]] = {}
-_SOUNDS_LIKE_MAX = 1_000_000  # compared keys remembered in all
-
-
-def _sounds_like(pk: str) -> tuple[set[str], dict[str, float]]:
-    found = _SOUNDS_LIKE.get(pk)
-    if found is None:
-        if len(_SOUNDS_LIKE) * 100 > _SOUNDS_LIKE_MAX:
-            _SOUNDS_LIKE.clear()
-        found = _SOUNDS_LIKE[pk] = (set(), {})
-    elif len(found[0]) > _SOUNDS_LIKE_MAX // 10:
-        found[0].clear()
-        found[1].clear()
-    return found
 
 
 def _acceptable(scores: list[float], size: int) -> bool:
