@@ -46,6 +46,7 @@ def test_characters_read_by_their_neighbour_take_icus_way() -> None:
         latin_form("秘", "Hani") + latin_form("鲁", "Hani")
     )
     assert _han_syllables("特朗普·") is None  # a middle dot is not a Han reading
+    assert _han_syllables("文") is None  # a neighbour a rule looks at: ICU reads the run
 
 
 def test_the_class_bound_never_exceeds_the_distance() -> None:

@@ -116,12 +116,28 @@ def phonetic_key(text: str, script: str) -> str:
     return skeleton(latin_form(text, script))
 
 
-# ICU's Han-Latin reads each Han character on its own (`::Han-Spacedhan` then one rule per
-# character), except these three before 文, 庆 and 鲁 (藏文 zàng wén, 重庆, 秘鲁). Pinyin
-# spellings do not change across syllables either (`_PINYIN` never spans one), so a run of other
-# Han characters has the letters of its characters' readings: the same skeleton, at a fraction of
-# the cost (ICU spends about 15 µs a character, and runs overlap).
-_HAN_IN_CONTEXT = frozenset("藏重秘")
+# ICU's Han-Latin reads each Han character on its own (`::Han-Spacedhan` then one rule per set
+# of characters), except a few before a given neighbour (藏文 zàng wén, 重庆, 秘鲁 in ICU 7x).
+# Pinyin spellings do not change across syllables either (`_PINYIN` never spans one), so a run
+# of other Han characters has the letters of its characters' readings: the same skeleton, at a
+# fraction of the cost (ICU spends about 15 µs a character, and runs overlap).
+_PLAIN_RULE = re.compile(r"\[[^\]{}']+\] > [^\s;{}']+;")
+_CONTEXT_RULE = re.compile(r"\{(.)\}' '\?(.) > [^\s;{}']+;")
+
+
+@cache
+def _han_in_context() -> frozenset[str] | None:
+    """The characters ICU's Han-Latin may read by a neighbour (with the neighbours); None when
+    its rules are not of the two kinds above (then every run goes through ICU)."""
+    out: set[str] = set()
+    for line in icu.Transliterator.createInstance("Han-Latin").toRules(False).splitlines():
+        if line == "::Han-Spacedhan();" or _PLAIN_RULE.fullmatch(line):
+            continue
+        found = _CONTEXT_RULE.fullmatch(line)
+        if found is None:
+            return None
+        out.update(found.groups())
+    return frozenset(out)
 
 
 def _han_syllables(text: str) -> str | None:
@@ -138,7 +154,8 @@ def _han_syllables(text: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _han_syllable(c: str) -> str | None:
-    if c in _HAN_IN_CONTEXT:
+    special = _han_in_context()
+    if special is None or c in special:
         return None
     latin = latin_form(c, "Hani")
     return latin if latin.isascii() and latin.isalpha() else None
