@@ -9,6 +9,7 @@ aligned with the versions in a cased script that share most with it, and the lin
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from itertools import pairwise
@@ -188,7 +189,9 @@ def _variant_links(
                 hits = seen.get(memo)
                 if hits is None:
                     p = doc_b.passages[j]
-                    inside = [(s, e) for s, e in segs if p.start <= s and e <= p.end]
+                    lo = bisect_left(segs, (p.start, p.start))
+                    hi = bisect_left(segs, (p.end, p.end), lo)
+                    inside = [(s, e) for s, e in segs[lo:hi] if e <= p.end]
                     hits = find_variants(gaz, doc_b.text, inside, doc_b.language, wanted)
                     seen[memo] = hits
                 for hit in hits:

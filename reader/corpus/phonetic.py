@@ -46,6 +46,7 @@ _DIGRAPHS = [
     ("ng", "N"), ("sh", "S"), ("ch", "S"), ("zh", "S"), ("th", "T"), ("dh", "T"),
     ("ph", "P"), ("kh", "K"), ("gh", "K"), ("ck", "K"), ("qu", "K"), ("ts", "S"), ("tz", "S"),
 ]  # fmt: skip
+_DIGRAPH_CLASS = dict(_DIGRAPHS)
 _SINGLE = {
     **dict.fromkeys("pbfv", "P"),
     **dict.fromkeys("td", "T"),
@@ -94,8 +95,7 @@ def skeleton(latin: str) -> str:
     out: list[str] = []
     i, n = 0, len(word)
     while i < n:
-        pair = word[i : i + 2]
-        cls = next((c for d, c in _DIGRAPHS if d == pair), None)
+        cls = _DIGRAPH_CLASS.get(word[i : i + 2])
         if cls is not None:
             i += 2
         else:
@@ -109,7 +109,56 @@ def skeleton(latin: str) -> str:
 @lru_cache(maxsize=262144)
 def phonetic_key(text: str, script: str) -> str:
     """The skeleton of a name written in `script` (ISO 15924)."""
+    if script == "Hani":
+        syllables = _han_syllables(text)
+        if syllables is not None:
+            return skeleton(syllables)
     return skeleton(latin_form(text, script))
+
+
+# ICU's Han-Latin reads each Han character on its own (`::Han-Spacedhan` then one rule per set
+# of characters), except a few before a given neighbour (藏文 zàng wén, 重庆, 秘鲁 in ICU 7x).
+# Pinyin spellings do not change across syllables either (`_PINYIN` never spans one), so a run
+# of other Han characters has the letters of its characters' readings: the same skeleton, at a
+# fraction of the cost (ICU spends about 15 µs a character, and runs overlap).
+_PLAIN_RULE = re.compile(r"\[[^\]{}']+\] > [^\s;{}']+;")
+_CONTEXT_RULE = re.compile(r"\{(.)\}' '\?(.) > [^\s;{}']+;")
+
+
+@cache
+def _han_in_context() -> frozenset[str] | None:
+    """The characters ICU's Han-Latin may read by a neighbour (with the neighbours); None when
+    its rules are not of the two kinds above (then every run goes through ICU)."""
+    out: set[str] = set()
+    for line in icu.Transliterator.createInstance("Han-Latin").toRules(False).splitlines():
+        if line == "::Han-Spacedhan();" or _PLAIN_RULE.fullmatch(line):
+            continue
+        found = _CONTEXT_RULE.fullmatch(line)
+        if found is None:
+            return None
+        out.update(found.groups())
+    return frozenset(out)
+
+
+def _han_syllables(text: str) -> str | None:
+    """The readings of a run of Han characters, one by one; None when any character is not
+    one that ICU reads on its own as letters."""
+    out = []
+    for c in text:
+        syllable = _han_syllable(c)
+        if syllable is None:
+            return None
+        out.append(syllable)
+    return " ".join(out)
+
+
+@lru_cache(maxsize=65536)
+def _han_syllable(c: str) -> str | None:
+    special = _han_in_context()
+    if special is None or c in special:
+        return None
+    latin = latin_form(c, "Hani")
+    return latin if latin.isascii() and latin.isalpha() else None
 
 
 def consonants(key: str) -> int:
@@ -170,16 +219,35 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
         return 1.0 if a else 0.0
     scale = max(consonants(a), consonants(b), 1)
     limit = (1.0 - floor) * scale + 1e-9 if floor > 0 else float("inf")
-    if _unshared(a, b) * _CHEAPEST > limit:
+    if _unshared_cost(_class_counts(a), _class_counts(b)) > limit:
         return 0.0
     return max(0.0, 1.0 - distance(a, b, limit) / scale)
 
 
-# Every consonant class one skeleton has more of than the other costs at least this much in
-# `distance` (dropping an r/l or w, or half of the cheapest substitution).
-_CHEAPEST = min(_LIQUID, _GLIDE, _FINAL, *_NEAR.values()) / 2
+def _cheapest(cls: str) -> float:
+    """The least a sound class costs in `distance` when it is not matched by the same class:
+    dropping it (at the end, the cheapest place), or half of its cheapest substitution (the
+    other half is the other letter's)."""
+    drop = _indel(cls, True)
+    subs = [_NEAR.get(frozenset((cls, other)), 1.0) for other in _CLASSES if other != cls]
+    return min(drop, min(subs) / 2)
 
 
-def _unshared(a: str, b: str) -> int:
-    """How many consonants the two skeletons do not have in common (as multisets)."""
-    return sum(abs(a.count(c) - b.count(c)) for c in set(a + b) if c != "V")
+_CLASSES = "PTKSLNWV"  # every class `skeleton` writes (eight: see `_unshared_cost`)
+_CLASS_COST = tuple(_cheapest(c) for c in _CLASSES)
+
+
+@lru_cache(maxsize=131072)
+def _class_counts(key: str) -> tuple[int, ...]:
+    return tuple(key.count(c) for c in _CLASSES)
+
+
+def _unshared_cost(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """A lower bound of `distance`: every letter of a class one skeleton has more of than the
+    other is dropped or substituted, at no less than its class's cheapest cost."""
+    w = _CLASS_COST  # written out: this runs for every pair of keys compared
+    return (
+        abs(a[0] - b[0]) * w[0] + abs(a[1] - b[1]) * w[1] + abs(a[2] - b[2]) * w[2]
+        + abs(a[3] - b[3]) * w[3] + abs(a[4] - b[4]) * w[4] + abs(a[5] - b[5]) * w[5]
+        + abs(a[6] - b[6]) * w[6] + abs(a[7] - b[7]) * w[7]
+    )  # fmt: skip

@@ -77,14 +77,13 @@ def window_segments(
     ]
 
 
-Runs = dict[int, dict[str, list[tuple[int, int, str]]]]  # consonants -> first sound -> runs
+Runs = dict[str, list[tuple[int, int]]]  # phonetic key -> the runs with it, as (start, end)
 
 
 def _windows(text: str, script: str, segments: Sequence[tuple[int, int]], lo: int, hi: int) -> Runs:
-    """Runs of consecutive segments inside `[lo, hi)`, (start, end, phonetic key), by the
-    key's consonant count and first sound class."""
-    unspaced = script in UNSPACED_SCRIPTS
+    """Runs of consecutive segments inside `[lo, hi)` as (start, end), by phonetic key."""
     limit = MAX_RUN_CHARS.get(script, DEFAULT_RUN_CHARS)
+    most = limit if script in UNSPACED_SCRIPTS else MAX_RUN_WORDS
     first = bisect_left(segments, (lo, lo))
     inside = []
     for s, e in segments[first:]:
@@ -92,19 +91,24 @@ def _windows(text: str, script: str, segments: Sequence[tuple[int, int]], lo: in
             break
         if e <= hi:
             inside.append((s, e))
-    out: Runs = defaultdict(dict)
+    # Whether the gap before each segment may join it to the previous one.
+    joins = [False] + [
+        text[inside[j - 1][1] : inside[j][0]] in _JOINERS for j in range(1, len(inside))
+    ]
+    out: Runs = {}
+    n = len(inside)
     for i, (s, _) in enumerate(inside):
-        for j in range(i, min(len(inside), i + (limit if unspaced else MAX_RUN_WORDS))):
+        for j in range(i, min(n, i + most)):
             e = inside[j][1]
-            if e - s > limit:
+            if e - s > limit or (j > i and not joins[j]):
                 break
-            if j > i:
-                gap = text[inside[j - 1][1] : inside[j][0]]
-                if gap not in _JOINERS:
-                    break
             key = phonetic_key(text[s:e], script)
             if key:
-                out[consonants(key)].setdefault(key[0], []).append((s, e, key))
+                spans = out.get(key)
+                if spans is None:
+                    out[key] = [(s, e)]
+                else:
+                    spans.append((s, e))
     return out
 
 
@@ -163,6 +167,7 @@ class LinkFinder:
         self._runs: dict[tuple[str, int], Runs] = {}
         self._names: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {}
         self._keys: dict[str, set[str]] = {}
+        self._sounds_like: SoundsLike = {}  # comparisons of run keys with names, once each
         # (language, key) -> runs already accepted as that name in that language.
         self.settled: dict[tuple[str, str], set[str]] = defaultdict(set)
         # (language, key) -> pairs of versions where the name was looked for and nothing
@@ -225,7 +230,9 @@ class LinkFinder:
                     found = _windows(doc_b.text, doc_b.script, segs, p.start, p.end)
                     self._runs[(doc_b.id, j)] = found
                 windows.append(found)
-            for key, kind, pk, surface, score in _best_matches(doc_b.text, names, windows):
+            for key, kind, pk, surface, score in _best_matches(
+                doc_b.text, names, windows, self._sounds_like
+            ):
                 self.evidence[(doc_b.language, surface, key)].append(score)
                 touched.add((doc_b.language, surface, key))
                 # Two words that both sound right need one consonant less (`Hun Manet`).
@@ -264,29 +271,39 @@ class LinkFinder:
         return out
 
 
+# A name's phonetic key -> the run keys already compared with it, and those at or above MATCH.
+SoundsLike = dict[str, tuple[set[str], dict[str, float]]]
+
+
 def _best_matches(
-    text: str, names: list[tuple[str, str, str]], windows: Sequence[Runs]
+    text: str,
+    names: list[tuple[str, str, str]],
+    windows: Sequence[Runs],
+    memo: SoundsLike | None = None,
 ) -> list[tuple[str, str, str, str, float]]:
     """For each name, its closest runs at or above MATCH (up to PER_NAME, not overlapping);
     a run counts for the name it is closest to. A name is compared only with runs that start
     like it (or with a vowel) and have about as many consonants (within 2)."""
+    if memo is None:
+        memo = {}
     scored = []
     for key, kind, pk in sorted(set(names)):
         first, size = pk[0], consonants(pk)
+        checked, close = memo.setdefault(pk, (set(), {}))
         for runs in windows:
-            for n in range(size - 2, size + 3):
-                by_head = runs.get(n)
-                if not by_head:
+            # Set operations: most run keys were compared with this name before.
+            for wk in runs.keys() - checked:
+                checked.add(wk)
+                if first != "V" and wk[0] != first and wk[0] != "V":
                     continue
-                if first == "V":
-                    heads = list(by_head.values())
-                else:
-                    heads = [by_head.get(first, ()), by_head.get("V", ())]
-                for found in heads:
-                    for s, e, wk in found:
-                        sim = similarity(pk, wk, MATCH)
-                        if sim >= MATCH:
-                            scored.append((-sim, e - s, s, e, key, kind, pk))
+                if abs(len(wk) - wk.count("V") - size) > 2:  # consonants(wk)
+                    continue
+                sim = similarity(pk, wk, MATCH)
+                if sim >= MATCH:
+                    close[wk] = sim
+            for wk in runs.keys() & close.keys():
+                sim = close[wk]
+                scored.extend((-sim, e - s, s, e, key, kind, pk) for s, e in runs[wk])
     scored.sort()
     spans: set[tuple[int, int]] = set()
     per_name: dict[str, list[tuple[int, int]]] = defaultdict(list)

@@ -20,6 +20,7 @@ MIN_VARIANT_CHARS = 6  # shorter names are one letter away from too many words
 MAX_VARIANT_CHARS = 24
 MAX_WORDS = 4  # a name spans at most this many ICU word segments
 AFFIX = 3  # MIN_VARIANT_CHARS // 2: one edit leaves the first or the last three unchanged
+NEAR_MEMO = 200_000  # words remembered per language index
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class _Index:
     deletions: dict[str, list[str]]  # name with one code point dropped -> names
     heads: frozenset[str]  # first AFFIX code points of the names
     tails: frozenset[str]  # last AFFIX code points: a one-letter variant keeps one of them
+    near: dict[str, GazetteerEntry | None]  # what `_one_away` found for a word already asked
 
 
 @lru_cache(maxsize=16)
@@ -42,11 +44,13 @@ def _index(gaz: Gazetteer, language: str) -> _Index:
             deletions.setdefault(key[:i] + key[i + 1 :], []).append(key)
     heads = frozenset(k[:AFFIX] for k in names)
     tails = frozenset(k[-AFFIX:] for k in names)
-    return _Index(names, deletions, heads, tails)
+    return _Index(names, deletions, heads, tails, {})
 
 
 def _one_away(index: _Index, word: str) -> GazetteerEntry | None:
     """The one entry whose name is one edit from `word` (None when none or several)."""
+    if word in index.near:
+        return index.near[word]
     found: set[str] = set()
     found.update(index.deletions.get(word, ()))  # a letter dropped from the name
     for i in range(len(word)):
@@ -57,7 +61,10 @@ def _one_away(index: _Index, word: str) -> GazetteerEntry | None:
             if len(name) == len(word) and sum(a != b for a, b in zip(name, word, strict=True)) == 1:
                 found.add(name)
     entries = {index.names[n].id: index.names[n] for n in found}
-    return next(iter(entries.values())) if len(entries) == 1 else None
+    entry = next(iter(entries.values())) if len(entries) == 1 else None
+    if len(index.near) < NEAR_MEMO:
+        index.near[word] = entry
+    return entry
 
 
 def find_variants(
