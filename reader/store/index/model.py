@@ -28,8 +28,12 @@ PIPELINE = 5
 
 KIND_DOCUMENT = "index.document"
 KIND_SENTENCES = "index.sentences"
-KIND_CANDIDATES = "index.candidates"
-KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_CANDIDATES)
+# Phase 2: what entity finding knows of a document on its own (`reader.corpus.entity_facts`),
+# and its options under the vocabulary of its folder with the answers they used
+# (`reader.store.index.entities`).
+KIND_FACTS = "index.facts"
+KIND_OPTIONS = "index.options"
+KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_FACTS, KIND_OPTIONS)
 KIND_DIRTY = "index-dirty"  # a refresh wrote and has not collected garbage yet
 KIND_MIXED = "index-mixed"  # several folders, or files with the same content
 
@@ -131,7 +135,7 @@ class _Result:
     error: str | None = None
     document: bytes = b""
     sentences: bytes = b""
-    candidates: bytes | None = None
+    facts: bytes | None = None  # phase 2, packed JSON (`reader.corpus.entity_facts`)
     language: str = ""
     shadows: list[tuple[int, int, int, str, str, bytes]] = field(default_factory=list)
 
@@ -146,6 +150,15 @@ def pipeline_version() -> int:
             with contextlib.suppress(OSError):
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return int.from_bytes(digest.digest(), "big")
+
+
+@cache
+def facts_version() -> int:
+    """Version of stored facts and options: the pipeline and the analysis code."""
+    from reader.corpus.analysis_cache import code_version
+
+    text = f"{pipeline_version()}|{code_version()}"
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=7).digest(), "big")
 
 
 def file_format(rel: str) -> str:

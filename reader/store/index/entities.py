@@ -1,0 +1,279 @@
+"""Entities of an indexed corpus from what the index stores, incrementally.
+
+Phase 2 of the index stores each document's facts (`reader.corpus.entity_facts`: name units,
+word bounds, its vocabulary contribution). From them:
+
+- the vocabulary of every language of a folder is kept in `entity_vocab` with the contents it
+  counts in `entity_vocab_docs`; a refresh that changed files changes the counts by the words of
+  those files only (the facts of a content that left stay until its words are taken out);
+- each document's options are kept per content (`index.options.<format>`) with the answers of
+  the vocabulary they used; they are computed again only for documents whose answers changed;
+- the corpus-level decisions (shared keys, overlapping options, links across scripts) are made
+  over the stored options, exactly as `find_entities` makes them in memory: same JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from reader.corpus.entities import EntityIndex, resolve_entities
+from reader.corpus.entity_facts import (
+    CorpusVocabulary,
+    analysis_from_facts,
+    answers_hold,
+    document_options,
+    options_from_json,
+    options_json,
+)
+from reader.corpus.gazetteer import gazetteer_for
+from reader.corpus.model import Corpus, Document
+from reader.corpus.phonetic import PHONETIC_SCRIPTS
+from reader.store.db import transaction
+from reader.store.index.model import (
+    KIND_FACTS,
+    KIND_OPTIONS,
+    corpus_root,
+    facts_version,
+    pack,
+    unpack,
+)
+
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, json.JSONDecodeError)
+
+
+def facts_blob(facts: dict[str, Any]) -> bytes:
+    return pack(json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _load(blob: bytes) -> Any:
+    return json.loads(unpack(bytes(blob)))
+
+
+def _facts(conn: sqlite3.Connection, sha: str, fmt: str) -> dict[str, Any] | None:
+    """The stored facts of one content (None: not there, older or damaged)."""
+    row = conn.execute(
+        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+        (sha, f"{KIND_FACTS}.{fmt}", facts_version()),
+    ).fetchone()
+    try:
+        return _load(row[0]) if row else None
+    except _DAMAGED:
+        return None
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def corpus_vocabulary(conn: sqlite3.Connection, corpus: Corpus) -> CorpusVocabulary | None:
+    """The vocabulary of the corpus's documents, brought up to date from the stored one by the
+    documents that came and went; None when a document has no facts (phase 2 not done)."""
+    key = corpus_root(corpus.root)
+    version = facts_version()
+    now = Counter((d.sha256, d.format) for d in corpus.documents)
+    language = {(d.sha256, d.format): d.language for d in corpus.documents}
+    vocab, before = _stored_vocabulary(conn, key, version)
+    if vocab is None:
+        vocab, before = CorpusVocabulary(), Counter()
+    if before == now:
+        return vocab
+    changes = [(c, now[c] - before[c]) for c in now.keys() | before.keys() if now[c] != before[c]]
+    gone: list[tuple[str, str]] = []
+    for (sha, fmt), times in sorted(changes):
+        facts = _facts(conn, sha, fmt)
+        if facts is None:
+            if times > 0:
+                return None  # not analysed yet
+            return _rebuilt(conn, key, corpus, now, language)  # lost what to take out
+        lang = language.get((sha, fmt)) or facts.get("language", "")
+        vocab.add(lang, facts, times)
+        if now[(sha, fmt)] == 0:
+            gone.append((sha, fmt))
+    _keep_vocabulary(conn, key, vocab, now, language, gone)
+    return vocab
+
+
+def _rebuilt(
+    conn: sqlite3.Connection,
+    key: str,
+    corpus: Corpus,
+    now: Counter[tuple[str, str]],
+    language: dict[tuple[str, str], str],
+) -> CorpusVocabulary | None:
+    vocab = CorpusVocabulary()
+    for (sha, fmt), times in now.items():
+        facts = _facts(conn, sha, fmt)
+        if facts is None:
+            return None
+        vocab.add(language[(sha, fmt)], facts, times)
+    _keep_vocabulary(conn, key, vocab, now, language, [], replace=True)
+    return vocab
+
+
+def _stored_vocabulary(
+    conn: sqlite3.Connection, key: str, version: int
+) -> tuple[CorpusVocabulary | None, Counter[tuple[str, str]]]:
+    row = conn.execute("SELECT version, data FROM entity_vocab WHERE root = ?", (key,)).fetchone()
+    if row is None or row[0] != version:
+        return None, Counter()
+    try:
+        vocab = CorpusVocabulary.from_json(_load(row[1]))
+    except _DAMAGED:
+        return None, Counter()
+    members = Counter(
+        {
+            (sha, fmt): n
+            for sha, fmt, n in conn.execute(
+                "SELECT sha256, format, n FROM entity_vocab_docs WHERE root = ?", (key,)
+            )
+        }
+    )
+    return vocab, members
+
+
+def _keep_vocabulary(
+    conn: sqlite3.Connection,
+    key: str,
+    vocab: CorpusVocabulary,
+    now: Counter[tuple[str, str]],
+    language: dict[tuple[str, str], str],
+    gone: Iterable[tuple[str, str]],
+    replace: bool = False,
+) -> None:
+    """Store the counts and what they count (nothing lost when the store cannot be written:
+    the next run counts again)."""
+    try:
+        with transaction(conn):
+            conn.execute(
+                "INSERT OR REPLACE INTO entity_vocab (root, version, data) VALUES (?, ?, ?)",
+                (key, facts_version(), facts_blob(vocab.to_json())),
+            )
+            conn.execute("DELETE FROM entity_vocab_docs WHERE root = ?", (key,))
+            conn.executemany(
+                "INSERT INTO entity_vocab_docs (root, sha256, format, n) VALUES (?, ?, ?, ?)",
+                [(key, sha, fmt, n) for (sha, fmt), n in now.items()],
+            )
+            # The facts of contents no folder holds any more were kept for this: drop them.
+            conn.executemany(
+                "DELETE FROM doc_cache WHERE sha256 = ? AND kind IN (?, ?) AND NOT EXISTS "
+                "(SELECT 1 FROM index_files WHERE sha256 = ? AND format = ?) AND NOT EXISTS "
+                "(SELECT 1 FROM entity_vocab_docs WHERE sha256 = ? AND format = ?)",
+                [
+                    (sha, f"{KIND_FACTS}.{fmt}", f"{KIND_OPTIONS}.{fmt}", sha, fmt, sha, fmt)
+                    for sha, fmt in gone
+                ],
+            )
+    except sqlite3.Error:
+        pass
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def indexed_entities(
+    conn: sqlite3.Connection,
+    corpus: Corpus,
+    links: Sequence[tuple[str, str, bool]] = (),
+    groups: Sequence[Sequence[str]] | None = None,
+    transliterate: bool = True,
+) -> EntityIndex | None:
+    """`find_entities` of the corpus from the index: the same result, from stored facts and
+    options; None when a document has no facts yet (phase 2 not complete)."""
+    import gc
+
+    documents = corpus.documents
+    vocab = corpus_vocabulary(conn, corpus)
+    if vocab is None:
+        return None
+    languages = frozenset(d.language for d in documents)
+    gaz = gazetteer_for(languages)
+    gaz_name = ",".join(sorted(languages))
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        options, fresh = _options(conn, documents, vocab, gaz, gaz_name)
+        if options is None:
+            return None
+        _keep_options(conn, fresh)
+        analyses = []
+        for d in documents:
+            if d.script in PHONETIC_SCRIPTS:
+                facts = _facts(conn, d.sha256, d.format)
+                if facts is None:
+                    return None
+                analyses.append(analysis_from_facts(d, facts))
+        return resolve_entities(documents, options, analyses, links, groups, transliterate, gaz)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _options(
+    conn: sqlite3.Connection,
+    documents: Sequence[Document],
+    vocab: CorpusVocabulary,
+    gaz: Any,
+    gaz_name: str,
+) -> tuple[dict[str, list] | None, list[tuple[str, str, bytes]]]:
+    """Every document's options (in corpus order), from the store where they still hold; and
+    the rows of those computed now."""
+    version = facts_version()
+    out: dict[str, list] = {}
+    fresh: list[tuple[str, str, bytes]] = []
+    known: dict[tuple[str, str], list] = {}
+    keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for d in documents:
+        content = (d.sha256, d.format)
+        if content in known:
+            out[d.id] = list(known[content])
+            continue
+        lang_vocab = vocab.vocabulary(d.language)
+        found = None
+        row = conn.execute(
+            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+            (d.sha256, f"{KIND_OPTIONS}.{d.format}", version),
+        ).fetchone()
+        if row is not None:
+            blob = row[0]
+            try:
+                data = _load(blob)
+                if (
+                    data["language"] == d.language
+                    and data["gaz"] == gaz_name
+                    and answers_hold(data["answers"], lang_vocab)
+                ):
+                    found = options_from_json(data["options"])
+            except _DAMAGED:
+                found = None
+        if found is None:
+            facts = _facts(conn, d.sha256, d.format)
+            if facts is None:
+                return None, []
+            found, answers = document_options(analysis_from_facts(d, facts), lang_vocab, gaz, keys)
+            data = {
+                "language": d.language,
+                "gaz": gaz_name,
+                "answers": answers,
+                "options": options_json(found),
+            }
+            fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
+        known[content] = found
+        out[d.id] = list(found)
+    return out, fresh
+
+
+def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> None:
+    if not rows:
+        return
+    try:
+        with transaction(conn):
+            conn.executemany(
+                "INSERT OR REPLACE INTO doc_cache (sha256, kind, version, data, created) "
+                "VALUES (?, ?, ?, ?, datetime('now'))",
+                [(sha, kind, facts_version(), blob) for sha, kind, blob in rows],
+            )
+    except sqlite3.Error:
+        pass  # computed again next time
