@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from reader.corpus.candidates import Analysis, DocumentOptions, Option, analyse
+from reader.corpus.candidates import _NEXT_WORD, Analysis, DocumentOptions, Option, analyse
 from reader.corpus.gazetteer import Gazetteer
 from reader.corpus.model import Document
 from reader.corpus.names import _NEXT_LOWER, Unit, Vocabulary
@@ -100,11 +100,11 @@ class CorpusVocabulary:
         def clean(c: Counter[str]) -> dict[str, int]:
             return {k: n for k, n in c.items() if n > 0}
 
+        langs = {
+            lang: {k: clean(c) for k, c in counts.items()} for lang, counts in self.langs.items()
+        }
         return {
-            "langs": {
-                lang: {k: clean(c) for k, c in counts.items()}
-                for lang, counts in self.langs.items()
-            },
+            "langs": {lang: c for lang, c in langs.items() if any(c.values())},
             "mid": clean(self.mid),
         }
 
@@ -177,16 +177,52 @@ class RecordingVocabulary:
         return found
 
 
+class _RecordingOptions(DocumentOptions):
+    """`DocumentOptions` whose memo of a name run's options (shared by the documents of a
+    language) also keeps the answers of the vocabulary that made them."""
+
+    def __init__(self, *args: Any, answers: dict[tuple, Answers], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._answers = answers
+
+    def run_options(self, run: list[Unit]) -> list[Option]:
+        first, last = run[0].start, run[-1].end
+        nxt = _NEXT_WORD.match(self.text, last)
+        memo_key = (self.text[first:last], run[0].initial, nxt.group() if nxt else "")
+        recorded: Answers = self.vocab.answers  # type: ignore[attr-defined]
+        known = self._answers.get(memo_key)
+        if known is not None and memo_key in self._runs:
+            for kind, words in known.items():
+                recorded[kind].extend(words)
+            return super().run_options(run)
+        before = {k: len(v) for k, v in recorded.items()}
+        found = super().run_options(run)
+        self._answers[memo_key] = {
+            k: v[before[k] :] for k, v in recorded.items() if len(v) > before[k]
+        }
+        return found
+
+
+RunMemo = tuple[dict, dict]  # options and vocabulary answers of name runs, per language
+
+
 def document_options(
     analysis: Analysis,
     vocab: Vocabulary,
     gaz: Gazetteer,
     keys: dict[str, tuple[str, str, tuple[str, ...]]] | None = None,
+    memo: RunMemo | None = None,
 ) -> tuple[list[Option], Answers]:
-    """The document's options under `vocab`, and the answers of the vocabulary they used."""
+    """The document's options under `vocab`, and the answers of the vocabulary they used.
+
+    `memo` (one per language and vocabulary) lets documents share the options of a name run.
+    """
     doc = analysis.doc
     recorder = RecordingVocabulary(vocab)
-    builder = DocumentOptions(gaz, recorder, doc.language, doc.text, keys)  # type: ignore[arg-type]
+    runs, answers_memo = memo if memo is not None else ({}, {})
+    builder = _RecordingOptions(
+        gaz, recorder, doc.language, doc.text, keys, runs, answers=answers_memo
+    )  # type: ignore[arg-type]
     found = builder.options(analysis)
     answers = {k: sorted(set(v)) for k, v in recorder.answers.items() if v}
     return found, answers

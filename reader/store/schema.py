@@ -221,6 +221,7 @@ CREATE TABLE entity_vocab_docs (
     root      TEXT NOT NULL,
     sha256    TEXT NOT NULL,                    -- a content counted in the folder's vocabulary
     format    TEXT NOT NULL,
+    language  TEXT NOT NULL,                    -- the language its words were counted in
     n         INTEGER NOT NULL,                 -- how many files of the folder hold it
     PRIMARY KEY (root, sha256, format)
 );

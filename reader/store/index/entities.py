@@ -18,6 +18,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from reader.corpus.entities import EntityIndex, resolve_entities
@@ -75,9 +76,10 @@ def corpus_vocabulary(conn: sqlite3.Connection, corpus: Corpus) -> CorpusVocabul
     version = facts_version()
     now = Counter((d.sha256, d.format) for d in corpus.documents)
     language = {(d.sha256, d.format): d.language for d in corpus.documents}
-    vocab, before = _stored_vocabulary(conn, key, version)
+    vocab, before, was = _stored_vocabulary(conn, key, version)
     if vocab is None:
         vocab, before = CorpusVocabulary(), Counter()
+    language = {**was, **language}
     if before == now:
         return vocab
     changes = [(c, now[c] - before[c]) for c in now.keys() | before.keys() if now[c] != before[c]]
@@ -88,8 +90,7 @@ def corpus_vocabulary(conn: sqlite3.Connection, corpus: Corpus) -> CorpusVocabul
             if times > 0:
                 return None  # not analysed yet
             return _rebuilt(conn, key, corpus, now, language)  # lost what to take out
-        lang = language.get((sha, fmt)) or facts.get("language", "")
-        vocab.add(lang, facts, times)
+        vocab.add(language[(sha, fmt)], facts, times)
         if now[(sha, fmt)] == 0:
             gone.append((sha, fmt))
     _keep_vocabulary(conn, key, vocab, now, language, gone)
@@ -115,23 +116,23 @@ def _rebuilt(
 
 def _stored_vocabulary(
     conn: sqlite3.Connection, key: str, version: int
-) -> tuple[CorpusVocabulary | None, Counter[tuple[str, str]]]:
+) -> tuple[CorpusVocabulary | None, Counter[tuple[str, str]], dict[tuple[str, str], str]]:
+    """The stored counts of folder `key`, the contents they count and their languages."""
     row = conn.execute("SELECT version, data FROM entity_vocab WHERE root = ?", (key,)).fetchone()
     if row is None or row[0] != version:
-        return None, Counter()
+        return None, Counter(), {}
     try:
         vocab = CorpusVocabulary.from_json(_load(row[1]))
     except _DAMAGED:
-        return None, Counter()
-    members = Counter(
-        {
-            (sha, fmt): n
-            for sha, fmt, n in conn.execute(
-                "SELECT sha256, format, n FROM entity_vocab_docs WHERE root = ?", (key,)
-            )
-        }
-    )
-    return vocab, members
+        return None, Counter(), {}
+    members: Counter[tuple[str, str]] = Counter()
+    languages: dict[tuple[str, str], str] = {}
+    for sha, fmt, lang, n in conn.execute(
+        "SELECT sha256, format, language, n FROM entity_vocab_docs WHERE root = ?", (key,)
+    ):
+        members[(sha, fmt)] = n
+        languages[(sha, fmt)] = lang
+    return vocab, members, languages
 
 
 def _keep_vocabulary(
@@ -153,8 +154,9 @@ def _keep_vocabulary(
             )
             conn.execute("DELETE FROM entity_vocab_docs WHERE root = ?", (key,))
             conn.executemany(
-                "INSERT INTO entity_vocab_docs (root, sha256, format, n) VALUES (?, ?, ?, ?)",
-                [(key, sha, fmt, n) for (sha, fmt), n in now.items()],
+                "INSERT INTO entity_vocab_docs (root, sha256, format, language, n) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(key, sha, fmt, language[(sha, fmt)], n) for (sha, fmt), n in now.items()],
             )
             # The facts of contents no folder holds any more were kept for this: drop them.
             conn.executemany(
@@ -171,6 +173,42 @@ def _keep_vocabulary(
 
 
 # --------------------------------------------------------------------------- entities
+
+
+def entities_from_index(
+    conn: sqlite3.Connection | None, corpus: Corpus, links: Sequence[tuple[str, str, bool]] = ()
+) -> EntityIndex | None:
+    """The corpus's entities from the index when its phase 2 is complete (None: find them in
+    memory from the texts). Never raises: a damaged or locked store is a miss."""
+    if conn is None or not corpus.documents:
+        return None
+    try:
+        from reader.store.index.refresh import index_status
+
+        if not index_status(conn, corpus.root).entities_complete:
+            return None
+        return indexed_entities(conn, corpus, [tuple(x) for x in links])
+    except sqlite3.Error:
+        return None
+
+
+def prepare_entities(conn: sqlite3.Connection, root: str | Path) -> int:
+    """Bring the vocabulary and every document's options of an indexed folder up to date (the
+    end of phase 2: the next analysis only resolves); returns how many options were computed,
+    -1 when phase 2 is not complete."""
+    from reader.store.index.read import load_indexed_corpus
+
+    corpus = load_indexed_corpus(conn, root)
+    vocab = corpus_vocabulary(conn, corpus) if corpus.documents else None
+    if vocab is None:
+        return -1
+    languages = frozenset(d.language for d in corpus.documents)
+    gaz_name = ",".join(sorted(languages))
+    options, fresh = _options(conn, corpus.documents, vocab, gazetteer_for(languages), gaz_name)
+    if options is None:
+        return -1
+    _keep_options(conn, fresh)
+    return len(fresh)
 
 
 def indexed_entities(
@@ -225,6 +263,7 @@ def _options(
     fresh: list[tuple[str, str, bytes]] = []
     known: dict[tuple[str, str], list] = {}
     keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    memos: dict[str, tuple[dict, dict]] = {}
     for d in documents:
         content = (d.sha256, d.format)
         if content in known:
@@ -252,7 +291,10 @@ def _options(
             facts = _facts(conn, d.sha256, d.format)
             if facts is None:
                 return None, []
-            found, answers = document_options(analysis_from_facts(d, facts), lang_vocab, gaz, keys)
+            memo = memos.setdefault(d.language, ({}, {}))
+            found, answers = document_options(
+                analysis_from_facts(d, facts), lang_vocab, gaz, keys, memo
+            )
             data = {
                 "language": d.language,
                 "gaz": gaz_name,
