@@ -192,23 +192,45 @@ def entities_from_index(
         return None
 
 
-def prepare_entities(conn: sqlite3.Connection, root: str | Path) -> int:
+def prepare_entities(conn: sqlite3.Connection, root: str | Path, batch: int = 500) -> int:
     """Bring the vocabulary and every document's options of an indexed folder up to date (the
     end of phase 2: the next analysis only resolves); returns how many options were computed,
-    -1 when phase 2 is not complete."""
+    -1 when phase 2 is not complete. Documents are read `batch` at a time (bounded memory)."""
+    from types import SimpleNamespace
+
     from reader.store.index.read import load_indexed_corpus
 
-    corpus = load_indexed_corpus(conn, root)
-    vocab = corpus_vocabulary(conn, corpus) if corpus.documents else None
+    key = corpus_root(root)
+    paths = [
+        p
+        for (p,) in conn.execute(
+            "SELECT path FROM index_files WHERE root = ? AND error IS NULL ORDER BY path", (key,)
+        )
+    ]
+    parts = [paths[i : i + batch] for i in range(0, len(paths), batch)]
+    refs = []
+    for part in parts:
+        for d in load_indexed_corpus(conn, key, only=part).documents:
+            refs.append(SimpleNamespace(sha256=d.sha256, format=d.format, language=d.language))
+    if not refs:
+        return -1
+    vocab = corpus_vocabulary(conn, SimpleNamespace(root=key, documents=refs))  # type: ignore[arg-type]
     if vocab is None:
         return -1
-    languages = frozenset(d.language for d in corpus.documents)
-    gaz_name = ",".join(sorted(languages))
-    options, fresh = _options(conn, corpus.documents, vocab, gazetteer_for(languages), gaz_name)
-    if options is None:
-        return -1
-    _keep_options(conn, fresh)
-    return len(fresh)
+    maker = _Options(conn, vocab, frozenset(r.language for r in refs))
+    done: set[tuple[str, str]] = set()
+    computed = 0
+    for part in parts:
+        for d in load_indexed_corpus(conn, key, only=part).documents:
+            if (d.sha256, d.format) in done:
+                continue
+            done.add((d.sha256, d.format))
+            if maker.of(d, build=False) is None:
+                return -1
+        computed += len(maker.fresh)
+        _keep_options(conn, maker.fresh)
+        maker.fresh = []
+    return computed
 
 
 def indexed_entities(
@@ -226,13 +248,11 @@ def indexed_entities(
     vocab = corpus_vocabulary(conn, corpus)
     if vocab is None:
         return None
-    languages = frozenset(d.language for d in documents)
-    gaz = gazetteer_for(languages)
-    gaz_name = ",".join(sorted(languages))
+    gaz = gazetteer_for(frozenset(d.language for d in documents))
     collecting = gc.isenabled()
     gc.disable()
     try:
-        options, fresh = _options(conn, documents, vocab, gaz, gaz_name)
+        options, fresh = _options(conn, documents, vocab)
         if options is None:
             return None
         _keep_options(conn, fresh)
@@ -249,62 +269,78 @@ def indexed_entities(
             gc.enable()
 
 
+class _Options:
+    """Documents' options under one vocabulary: stored ones where their answers still hold,
+    else computed from the stored facts (rows to store collect in `fresh`)."""
+
+    MEMO_MAX = 200_000  # name runs remembered per language
+
+    def __init__(self, conn: sqlite3.Connection, vocab: CorpusVocabulary, languages: frozenset):
+        self.conn, self.vocab = conn, vocab
+        self.gaz = gazetteer_for(languages)
+        self.gaz_name = ",".join(sorted(languages))
+        self.version = facts_version()
+        self.fresh: list[tuple[str, str, bytes]] = []
+        self.keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+        self.memos: dict[str, tuple[dict, dict]] = {}
+
+    def of(self, d: Document, build: bool = True) -> list | None:
+        """The options of `d` (None: it has no facts); with `build` False only checked (and
+        computed where they do not hold), an empty list returned."""
+        lang_vocab = self.vocab.vocabulary(d.language)
+        row = self.conn.execute(
+            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+            (d.sha256, f"{KIND_OPTIONS}.{d.format}", self.version),
+        ).fetchone()
+        if row is not None:
+            try:
+                data = _load(row[0])
+                if (
+                    data["language"] == d.language
+                    and data["gaz"] == self.gaz_name
+                    and answers_hold(data["answers"], lang_vocab)
+                ):
+                    return options_from_json(data["options"]) if build else []
+            except _DAMAGED:
+                pass
+        facts = _facts(self.conn, d.sha256, d.format)
+        if facts is None:
+            return None
+        memo = self.memos.setdefault(d.language, ({}, {}))
+        if len(memo[0]) > self.MEMO_MAX:
+            memo[0].clear()
+            memo[1].clear()
+        found, answers = document_options(
+            analysis_from_facts(d, facts), lang_vocab, self.gaz, self.keys, memo
+        )
+        data = {
+            "language": d.language,
+            "gaz": self.gaz_name,
+            "answers": answers,
+            "options": options_json(found),
+        }
+        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
+        return found
+
+
 def _options(
-    conn: sqlite3.Connection,
-    documents: Sequence[Document],
-    vocab: CorpusVocabulary,
-    gaz: Any,
-    gaz_name: str,
+    conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
 ) -> tuple[dict[str, list] | None, list[tuple[str, str, bytes]]]:
     """Every document's options (in corpus order), from the store where they still hold; and
     the rows of those computed now."""
-    version = facts_version()
+    maker = _Options(conn, vocab, frozenset(d.language for d in documents))
     out: dict[str, list] = {}
-    fresh: list[tuple[str, str, bytes]] = []
     known: dict[tuple[str, str], list] = {}
-    keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
-    memos: dict[str, tuple[dict, dict]] = {}
     for d in documents:
         content = (d.sha256, d.format)
-        if content in known:
-            out[d.id] = list(known[content])
-            continue
-        lang_vocab = vocab.vocabulary(d.language)
-        found = None
-        row = conn.execute(
-            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
-            (d.sha256, f"{KIND_OPTIONS}.{d.format}", version),
-        ).fetchone()
-        if row is not None:
-            blob = row[0]
-            try:
-                data = _load(blob)
-                if (
-                    data["language"] == d.language
-                    and data["gaz"] == gaz_name
-                    and answers_hold(data["answers"], lang_vocab)
-                ):
-                    found = options_from_json(data["options"])
-            except _DAMAGED:
-                found = None
+        found = known.get(content)
         if found is None:
-            facts = _facts(conn, d.sha256, d.format)
-            if facts is None:
+            found = maker.of(d)
+            if found is None:
                 return None, []
-            memo = memos.setdefault(d.language, ({}, {}))
-            found, answers = document_options(
-                analysis_from_facts(d, facts), lang_vocab, gaz, keys, memo
-            )
-            data = {
-                "language": d.language,
-                "gaz": gaz_name,
-                "answers": answers,
-                "options": options_json(found),
-            }
-            fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
-        known[content] = found
+            known[content] = found
         out[d.id] = list(found)
-    return out, fresh
+    return out, maker.fresh
 
 
 def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> None:
