@@ -154,11 +154,35 @@ def pipeline_version() -> int:
 
 @cache
 def facts_version() -> int:
-    """Version of stored facts and options: the pipeline and the analysis code."""
-    from reader.corpus.analysis_cache import code_version
+    """Version of stored facts and options: the pipeline and the code they are made with
+    (`reader.corpus.entity_facts` and the modules of `reader` it imports, transitively: a
+    change to the corpus-level decisions or to topics leaves them valid)."""
+    h = hashlib.blake2b(f"{pipeline_version()}|".encode(), digest_size=7)
+    for path in _modules_of(Path(__file__).resolve().parents[3], "reader.corpus.entity_facts"):
+        h.update(path.read_bytes())
+    return int.from_bytes(h.digest(), "big")
 
-    text = f"{pipeline_version()}|{code_version()}"
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=7).digest(), "big")
+
+def _modules_of(top: Path, module: str) -> list[Path]:
+    """Source files of `module` and of the `reader` modules it imports, transitively."""
+    import ast
+
+    seen: dict[str, Path] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        base = top.joinpath(*name.split("."))
+        path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+        if name in seen or not path.is_file():
+            continue
+        seen[name] = path
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                todo.append(node.module)
+                todo += [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                todo += [a.name for a in node.names]
+    return [seen[k] for k in sorted(seen) if k.startswith("reader")]
 
 
 def file_format(rel: str) -> str:
