@@ -33,7 +33,7 @@ from reader.corpus.entity_facts import (
 from reader.corpus.gazetteer import gazetteer_for
 from reader.corpus.model import Corpus, Document
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
-from reader.store.db import transaction
+from reader.store.db import StoreError, transaction
 from reader.store.index.model import (
     KIND_FACTS,
     KIND_OPTIONS,
@@ -168,7 +168,7 @@ def _keep_vocabulary(
                     for sha, fmt in gone
                 ],
             )
-    except sqlite3.Error:
+    except (sqlite3.Error, StoreError):
         pass
 
 
@@ -188,7 +188,7 @@ def entities_from_index(
         if not index_status(conn, corpus.root).entities_complete:
             return None
         return indexed_entities(conn, corpus, [tuple(x) for x in links])
-    except sqlite3.Error:
+    except (sqlite3.Error, StoreError):
         return None
 
 
@@ -296,11 +296,12 @@ class _Options:
             try:
                 data = _load(row[0])
                 if (
-                    data["language"] == d.language
+                    data.get("format") == OPTIONS_FORMAT
+                    and data["language"] == d.language
                     and data["gaz"] == self.gaz_name
                     and answers_hold(data["answers"], lang_vocab)
                 ):
-                    return options_from_json(data["options"]) if build else []
+                    return _unpack_options(data["options"]) if build else []
             except _DAMAGED:
                 pass
         facts = _facts(self.conn, d.sha256, d.format)
@@ -314,13 +315,35 @@ class _Options:
             analysis_from_facts(d, facts), lang_vocab, self.gaz, self.keys, memo
         )
         data = {
+            "format": OPTIONS_FORMAT,
             "language": d.language,
             "gaz": self.gaz_name,
             "answers": answers,
-            "options": options_json(found),
+            "options": _pack_options(found),
         }
         self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
         return found
+
+
+OPTIONS_FORMAT = 2  # 2: start and length, the surface key 0 where it is the key
+
+
+def _pack_options(options: list) -> list[list[Any]]:
+    """Options as short JSON rows: start, length, key, kind, surface key (0: the key), ..."""
+    rows = options_json(options)
+    for row in rows:
+        row[1] -= row[0]
+        if row[4] == row[2]:
+            row[4] = 0
+    return rows
+
+
+def _unpack_options(rows: list[list[Any]]) -> list:
+    for row in rows:
+        row[1] += row[0]
+        if row[4] == 0:
+            row[4] = row[2]
+    return options_from_json(rows)
 
 
 def _options(
@@ -353,5 +376,5 @@ def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) 
                 "VALUES (?, ?, ?, ?, datetime('now'))",
                 [(sha, kind, facts_version(), blob) for sha, kind, blob in rows],
             )
-    except sqlite3.Error:
+    except (sqlite3.Error, StoreError):
         pass  # computed again next time
