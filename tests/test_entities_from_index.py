@@ -186,3 +186,18 @@ def test_without_phase_two_the_app_finds_entities_in_memory_and_with_it_from_the
     _, parts, _ = _load(Pipe(), threading.Event(), str(root), [], [], str(db))
     assert calls == [1]  # from the index this time
     assert entities_json(parts[0]) == expected
+
+
+def test_forgetting_a_folder_drops_its_counts_and_facts(tmp_path) -> None:
+    from reader.store.index import forget_corpus
+
+    root = tmp_path / "corpus"
+    shutil.copytree(seeds_dir(), root)
+    conn = indexed(tmp_path, root)
+    prepare_entities(conn, root)
+    forget_corpus(conn, root)
+    for table in ("entity_vocab", "entity_vocab_docs"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    kinds = "kind LIKE 'index.facts.%' OR kind LIKE 'index.options.%'"
+    assert conn.execute(f"SELECT count(*) FROM doc_cache WHERE {kinds}").fetchone()[0] == 0
+    conn.close()

@@ -110,7 +110,7 @@ def _rebuilt(
         if facts is None:
             return None
         vocab.add(language[(sha, fmt)], facts, times)
-    _keep_vocabulary(conn, key, vocab, now, language, [], replace=True)
+    _keep_vocabulary(conn, key, vocab, now, language, [])
     return vocab
 
 
@@ -142,7 +142,6 @@ def _keep_vocabulary(
     now: Counter[tuple[str, str]],
     language: dict[tuple[str, str], str],
     gone: Iterable[tuple[str, str]],
-    replace: bool = False,
 ) -> None:
     """Store the counts and what they count (nothing lost when the store cannot be written:
     the next run counts again)."""

@@ -50,8 +50,11 @@ from reader.store.index.writer import (
 
 def forget_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> None:
     """Drop a folder from the index (its derived data goes unless another folder shares it)."""
+    key = corpus_root(root)
     with transaction(conn):
-        conn.execute("DELETE FROM index_files WHERE root = ?", (corpus_root(root),))
+        conn.execute("DELETE FROM index_files WHERE root = ?", (key,))
+        conn.execute("DELETE FROM entity_vocab WHERE root = ?", (key,))
+        conn.execute("DELETE FROM entity_vocab_docs WHERE root = ?", (key,))
     collect_garbage(conn)
 
 
