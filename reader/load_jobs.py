@@ -69,8 +69,11 @@ def _load(conn: Any, cancel: Any, root: str, links: list, edits: list, db: str |
                 corpus = load_with_progress(Path(root), progress, cancel.is_set)
             parts = stored_analysis(store, corpus, links, edits)
             if parts is None:
+                entities = _indexed_entities(store, corpus, links)
                 parts = analysis_parts_of(
-                    analyse_with_progress(corpus, links, edits, progress, cancel.is_set)
+                    analyse_with_progress(
+                        corpus, links, edits, progress, cancel.is_set, entities=entities
+                    )
                 )
                 keep_analysis(store, corpus, links, edits, parts)
         except Cancelled:
@@ -100,6 +103,18 @@ def _indexed_corpus(conn: Any, root: Path) -> Any:
             return None
         corpus = load_indexed_corpus(conn, root)
         return corpus if corpus.documents else None
+    except Exception:
+        return None
+
+
+def _indexed_entities(conn: Any, corpus: Any, links: list) -> Any:
+    """The corpus's entities from the index when phase 2 is complete there (None: in memory)."""
+    if conn is None:
+        return None
+    try:
+        from reader.store.index.entities import entities_from_index
+
+        return entities_from_index(conn, corpus, links)
     except Exception:
         return None
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.corpus.entities import document_candidates
+from reader.corpus.entity_facts import document_facts
 from reader.corpus.loading import load_document
 from reader.store.db import connect
 from reader.store.index import (
@@ -20,7 +20,7 @@ from reader.store.index import (
     load_indexed_corpus,
     refresh_index,
     search_index,
-    stored_candidates,
+    stored_facts,
     stored_sentences,
 )
 from reader.store.index.cluster import ClusterError, check_workers
@@ -58,7 +58,7 @@ def snapshot(db: Path, root: Path) -> dict:
             d.path: (d.text, d.title, d.language, d.passages, stored_sentences(conn, d))
             for d in corpus.documents
         }
-        candidates = {d.path: stored_candidates(conn, d) for d in corpus.documents}
+        candidates = {d.path: stored_facts(conn, d) for d in corpus.documents}
         skipped = [(s.path, s.reason) for s in corpus.skipped]
         hits = {
             q: [(h.path, h.start, h.end) for h in search_index(conn, root, q, limit=None).hits]
@@ -80,15 +80,15 @@ def test_phase_one_makes_the_corpus_readable_and_searchable_before_entities(corp
     corpus_now = load_indexed_corpus(conn, corpus)
     assert len(corpus_now.documents) == 5
     assert [h.path for h in search_index(conn, corpus, "da nang").hits] == ["vi/cang.txt"] * 2
-    assert all(stored_candidates(conn, d) is None for d in corpus_now.documents)
+    assert all(stored_facts(conn, d) is None for d in corpus_now.documents)
 
     report = refresh_index(conn, corpus, phase=2)
     assert (report.processed, report.entities_processed, report.entities_pending) == (0, 5, 0)
     assert index_status(conn, corpus).entities_complete
     for doc in load_indexed_corpus(conn, corpus).documents:
         fresh = load_document(corpus / doc.path, corpus)
-        expected = [[c.start, c.end, c.text, c.key, c.kind] for c in document_candidates(fresh)]
-        assert stored_candidates(conn, doc) == expected
+        expected = json.loads(json.dumps(document_facts(fresh)))
+        assert stored_facts(conn, doc) == expected
     conn.close()
 
 

@@ -2,8 +2,10 @@
 `coverage`, `compare --topic` and `tmx` read: one path, the same as the app's.
 
 With a store in use the corpus comes from the refreshed index and the analysis from the store
-when nothing it depends on changed (see `reader.store.analysis_store`); a new analysis is kept
-there for the next command or the app. Without a store the files are read and analysed.
+when nothing it depends on changed (see `reader.store.analysis_store`); else the entities come
+from the index's stored facts and options, recomputing only what changed
+(`reader.store.index.entities`), and the new analysis is kept for the next command or the app.
+Without a store the files are read and analysed.
 """
 
 from __future__ import annotations
@@ -49,9 +51,17 @@ def analysed_corpus(
         parts = stored_analysis(conn, corpus, links, edits, threshold)
         if parts is not None:
             return from_parts(corpus, parts)
+        from reader.store.index.entities import entities_from_index
+
+        entities = entities_from_index(conn, corpus, links)
         try:
             found = analyse(
-                corpus, links, edits, threshold=threshold, strict_manifest=strict_manifest
+                corpus,
+                links,
+                edits,
+                threshold=threshold,
+                strict_manifest=strict_manifest,
+                entities=entities,
             )
         except ManifestError as exc:  # changed since it was checked above
             raise UsageError(str(exc)) from exc

@@ -171,6 +171,10 @@ def run_index(args: argparse.Namespace) -> int:
             phase=args.phase,
             cluster=args.cluster,
         )
+        if not report.cancelled and not args.no_entities and args.phase != 1:
+            from reader.store.index.entities import prepare_entities
+
+            prepare_entities(conn, root)
     finally:
         conn.close()
     if args.json:

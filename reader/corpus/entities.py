@@ -22,9 +22,9 @@ from functools import cache
 
 import icu
 
-from reader.corpus.candidates import DocumentOptions, Option, analyse
+from reader.corpus.candidates import Analysis, DocumentOptions, Option, analyse
 from reader.corpus.cross_script import cross_script_options
-from reader.corpus.gazetteer import gazetteer_for, label_of
+from reader.corpus.gazetteer import Gazetteer, gazetteer_for, label_of
 from reader.corpus.model import Document
 from reader.corpus.names import Vocabulary
 from reader.corpus.resolve import KeyMap, document_frequency, select
@@ -204,15 +204,37 @@ def _find_entities(
     for v in vocabs.values():
         v.mid_keys = set(mid)
     gaz = gazetteer_for(frozenset(d.language for d in documents))
-    keymap = KeyMap(links)
     options: dict[str, list[Option]] = {}
     keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     runs: dict[str, dict] = defaultdict(dict)  # per language: its vocabulary decides
     for a in analyses:
         lang = a.doc.language
         builder = DocumentOptions(gaz, vocabs[lang], lang, a.doc.text, keys, runs[lang])
-        found = builder.options(a)
-        options[a.doc.id] = [keymap.apply(o) for o in found] if links else found
+        options[a.doc.id] = builder.options(a)
+    return resolve_entities(documents, options, analyses, links, groups, transliterate, gaz)
+
+
+def resolve_entities(
+    documents: Sequence[Document],
+    options: dict[str, list[Option]],
+    analyses: Sequence[Analysis],
+    links: Sequence[tuple[str, str, bool]] = (),
+    groups: Sequence[Sequence[str]] | None = None,
+    transliterate: bool = True,
+    gaz: Gazetteer | None = None,
+) -> EntityIndex:
+    """The corpus-level decisions over every document's options (`DocumentOptions`): the
+    user's links, shared keys, the choice among overlapping options, links across scripts.
+
+    `analyses` need only hold the documents in a script with a phonetic key (the ones linked
+    across scripts); `options` is changed in place.
+    """
+    if gaz is None:
+        gaz = gazetteer_for(frozenset(d.language for d in documents))
+    keymap = KeyMap(links)
+    if links:
+        for doc_id, found in options.items():
+            options[doc_id] = [keymap.apply(o) for o in found]
     index = _resolve(documents, options)
     if transliterate:
         extra = cross_script_options(documents, analyses, index, groups, gaz)

@@ -335,16 +335,18 @@ def analyse(
     progress: Callable[[str], None] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     strict_manifest: bool = False,
+    entities: EntityIndex | None = None,
 ) -> Analysis:
     """Shared entities and topics of a loaded corpus, with the user's links and edits.
 
     `progress(stage)` is called before each stage (it may raise `Cancelled`). A manifest that
-    cannot be used is a warning, or with `strict_manifest` a `ManifestError`.
+    cannot be used is a warning, or with `strict_manifest` a `ManifestError`. `entities`: the
+    corpus's entities with these links found already (from the index), else found here.
     """
     say = progress or (lambda _stage: None)
     warnings: list[str] = []
     say("entities")
-    index = find_entities(corpus.documents, links=list(links))
+    index = entities if entities is not None else find_entities(corpus.documents, list(links))
     say("topics")
     try:
         manifest = read_manifest(corpus.root)
@@ -396,8 +398,10 @@ def analyse_with_progress(
     edits: Iterable[EditRecord] = (),
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    entities: EntityIndex | None = None,
 ) -> Analysis:
-    """`analyse` reporting stages as `progress(total, total, stage)`, stopping on `cancelled`."""
+    """`analyse` reporting stages as `progress(total, total, stage)`, stopping on `cancelled`
+    (`entities`: see `analyse`)."""
     total = len(corpus.documents)
     if cancelled():
         raise Cancelled
@@ -408,4 +412,4 @@ def analyse_with_progress(
         if progress:
             progress(total, total, stage)
 
-    return analyse(corpus, links, edits, on_stage)
+    return analyse(corpus, links, edits, on_stage, entities=entities)

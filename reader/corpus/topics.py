@@ -150,13 +150,15 @@ def similarities(
                 for j in docs[x + 1 :]:
                     shared[(i, j)] += w
     common = [{k for k in keys if len(postings[k]) > limit} for keys in key_sets]
-    sims = {}
+    # The similarities replace the shared weights in place: one dict of pairs, not two (a
+    # large corpus has millions of pairs).
+    shared.default_factory = None
     for (i, j), s in shared.items():
         if common[i] and common[j]:
             s += sum(idf[k] for k in sorted(common[i] & common[j]))
         small, large = sorted((mass[i], mass[j]))
-        sims[(i, j)] = s / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
-    return sims
+        shared[(i, j)] = s / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
+    return shared
 
 
 def average_link_clusters(

@@ -206,6 +206,29 @@ CREATE VIRTUAL TABLE index_fts USING fts5(
 """
 MIGRATIONS.append(STEP8_SMALLER_INDEX)
 
+# Step 9 (issue 13): entities from the index. The vocabulary of each indexed folder (word
+# counts per language, JSON in `data`) and the contents it counts, so that a changed file
+# changes the counts by its own words only. Phase 2 now stores facts (`index.facts.*`) in place
+# of candidates.
+STEP9_ENTITY_VOCABULARY = """
+DELETE FROM doc_cache WHERE kind LIKE 'index.candidates.%';
+CREATE TABLE entity_vocab (
+    root      TEXT PRIMARY KEY,                 -- corpus folder, as in index_files
+    version   INTEGER NOT NULL,                 -- version of the facts it was counted from
+    data      BLOB NOT NULL                     -- deflated JSON of the counts
+);
+CREATE TABLE entity_vocab_docs (
+    root      TEXT NOT NULL,
+    sha256    TEXT NOT NULL,                    -- a content counted in the folder's vocabulary
+    format    TEXT NOT NULL,
+    language  TEXT NOT NULL,                    -- the language its words were counted in
+    n         INTEGER NOT NULL,                 -- how many files of the folder hold it
+    PRIMARY KEY (root, sha256, format)
+);
+CREATE INDEX entity_vocab_docs_content ON entity_vocab_docs(sha256, format);
+"""
+MIGRATIONS.append(STEP9_ENTITY_VOCABULARY)
+
 
 def apply_step(conn: sqlite3.Connection, step: Migration) -> None:
     if isinstance(step, str):

@@ -30,7 +30,7 @@ from reader.store.index.model import (
 )
 from reader.store.index.read import (
     load_indexed_corpus,
-    stored_candidates,
+    stored_facts,
     stored_sentences,
 )
 from reader.store.index.refresh import (
@@ -78,6 +78,6 @@ __all__ = [
     "refresh_corpus",
     "refresh_index",
     "search_index",
-    "stored_candidates",
+    "stored_facts",
     "stored_sentences",
 ]

@@ -28,8 +28,12 @@ PIPELINE = 5
 
 KIND_DOCUMENT = "index.document"
 KIND_SENTENCES = "index.sentences"
-KIND_CANDIDATES = "index.candidates"
-KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_CANDIDATES)
+# Phase 2: what entity finding knows of a document on its own (`reader.corpus.entity_facts`),
+# and its options under the vocabulary of its folder with the answers they used
+# (`reader.store.index.entities`).
+KIND_FACTS = "index.facts"
+KIND_OPTIONS = "index.options"
+KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_FACTS, KIND_OPTIONS)
 KIND_DIRTY = "index-dirty"  # a refresh wrote and has not collected garbage yet
 KIND_MIXED = "index-mixed"  # several folders, or files with the same content
 
@@ -131,7 +135,7 @@ class _Result:
     error: str | None = None
     document: bytes = b""
     sentences: bytes = b""
-    candidates: bytes | None = None
+    facts: bytes | None = None  # phase 2, packed JSON (`reader.corpus.entity_facts`)
     language: str = ""
     shadows: list[tuple[int, int, int, str, str, bytes]] = field(default_factory=list)
 
@@ -146,6 +150,39 @@ def pipeline_version() -> int:
             with contextlib.suppress(OSError):
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return int.from_bytes(digest.digest(), "big")
+
+
+@cache
+def facts_version() -> int:
+    """Version of stored facts and options: the pipeline and the code they are made with
+    (`reader.corpus.entity_facts` and the modules of `reader` it imports, transitively: a
+    change to the corpus-level decisions or to topics leaves them valid)."""
+    h = hashlib.blake2b(f"{pipeline_version()}|".encode(), digest_size=7)
+    for path in _modules_of(Path(__file__).resolve().parents[3], "reader.corpus.entity_facts"):
+        h.update(path.read_bytes())
+    return int.from_bytes(h.digest(), "big")
+
+
+def _modules_of(top: Path, module: str) -> list[Path]:
+    """Source files of `module` and of the `reader` modules it imports, transitively."""
+    import ast
+
+    seen: dict[str, Path] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        base = top.joinpath(*name.split("."))
+        path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+        if name in seen or not path.is_file():
+            continue
+        seen[name] = path
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                todo.append(node.module)
+                todo += [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                todo += [a.name for a in node.names]
+    return [seen[k] for k in sorted(seen) if k.startswith("reader")]
 
 
 def file_format(rel: str) -> str:

@@ -1,4 +1,4 @@
-"""Reading the corpus back from the index: documents, sentences, entity candidates."""
+"""Reading the corpus back from the index: documents, sentences, entity facts."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from reader.store.db import StoreError, transaction
 from reader.store.index import model, worker
 from reader.store.index.model import (
     _DAMAGED,
-    KIND_CANDIDATES,
     KIND_DOCUMENT,
+    KIND_FACTS,
     KIND_SENTENCES,
     _document_from_json,
     corpus_root,
@@ -108,11 +108,12 @@ def stored_sentences(conn: sqlite3.Connection, doc: Document) -> list[tuple[int,
         return None  # a cache miss: the caller computes them
 
 
-def stored_candidates(conn: sqlite3.Connection, doc: Document) -> list[list[Any]] | None:
-    """Entity candidates of `doc` from the index as `[start, end, text, key, kind]` rows."""
+def stored_facts(conn: sqlite3.Connection, doc: Document) -> dict[str, Any] | None:
+    """Entity facts of `doc` from the index (`reader.corpus.entity_facts.document_facts`),
+    or None when it has none for this version (phase 2 not done)."""
     row = conn.execute(
         "SELECT CAST(data AS BLOB) FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
-        (doc.sha256, f"{KIND_CANDIDATES}.{doc.format}", model.pipeline_version()),
+        (doc.sha256, f"{KIND_FACTS}.{doc.format}", model.facts_version()),
     ).fetchone()
     try:
         return json.loads(unpack(row[0])) if row else None

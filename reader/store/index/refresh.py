@@ -23,8 +23,8 @@ from reader.store.index.model import (
     CHUNK_FILES,
     COMMIT_FILES,
     COMMIT_SECONDS,
-    KIND_CANDIDATES,
     KIND_DOCUMENT,
+    KIND_FACTS,
     IndexProgress,
     IndexReport,
     ProgressFn,
@@ -40,7 +40,7 @@ from reader.store.index.writer import (
     _mark_dirty,
     _record_file,
     _sigint_deferred,
-    _write_candidates,
+    _write_facts,
     _write_results,
     collect_garbage,
 )
@@ -50,8 +50,11 @@ from reader.store.index.writer import (
 
 def forget_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> None:
     """Drop a folder from the index (its derived data goes unless another folder shares it)."""
+    key = corpus_root(root)
     with transaction(conn):
-        conn.execute("DELETE FROM index_files WHERE root = ?", (corpus_root(root),))
+        conn.execute("DELETE FROM index_files WHERE root = ?", (key,))
+        conn.execute("DELETE FROM entity_vocab WHERE root = ?", (key,))
+        conn.execute("DELETE FROM entity_vocab_docs WHERE root = ?", (key,))
     collect_garbage(conn)
 
 
@@ -128,7 +131,7 @@ def refresh_index(
                 _phase2(run)
         finally:
             local.close()
-    report.entities_pending = len(_pending_candidates(conn, key))
+    report.entities_pending = len(_pending_facts(conn, key))
     report.seconds = time.monotonic() - started
     return report
 
@@ -323,7 +326,7 @@ def _shipped(
             yield items
 
 
-def _pending_candidates(conn: sqlite3.Connection, key: str) -> list[tuple[str, str, str, int]]:
+def _pending_facts(conn: sqlite3.Connection, key: str) -> list[tuple[str, str, str, int]]:
     """(path, sha256, format, size) of each content of folder `key` without current entity
     candidates (one path per content)."""
     return conn.execute(
@@ -331,14 +334,14 @@ def _pending_candidates(conn: sqlite3.Connection, key: str) -> list[tuple[str, s
         "WHERE f.root = ? AND f.error IS NULL AND NOT EXISTS (SELECT 1 FROM doc_cache c "
         "WHERE c.sha256 = f.sha256 AND c.kind = ? || '.' || f.format AND c.version = ?) "
         "GROUP BY f.sha256, f.format ORDER BY 1",
-        (key, KIND_CANDIDATES, model.pipeline_version()),
+        (key, KIND_FACTS, model.facts_version()),
     ).fetchall()
 
 
 def _phase2(run: _Run) -> None:
     """Entity candidates of the indexed documents that lack them."""
     conn, report = run.conn, run.report
-    todo = _pending_candidates(conn, run.key)
+    todo = _pending_facts(conn, run.key)
     if not todo:
         return
     total = len(todo)
@@ -349,7 +352,7 @@ def _phase2(run: _Run) -> None:
 
     def write(rows: list[tuple[str, str, bytes | None]], now: str) -> None:
         with _sigint_deferred(), transaction(conn):
-            _write_candidates(conn, rows, now)
+            _write_facts(conn, rows, now)
 
     batches = _Batches(write)
 
@@ -388,7 +391,7 @@ def _phase2(run: _Run) -> None:
 
     try:
         done = run_chunks(
-            worker.candidates_chunk,
+            worker.facts_chunk,
             chunks(),
             take,
             run.cancelled,
@@ -415,7 +418,7 @@ def index_status(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> Inde
         "SELECT count(*) FROM index_files f WHERE f.root = ? AND f.error IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM doc_cache c WHERE c.sha256 = f.sha256 "
         "AND c.kind = ? || '.' || f.format AND c.version = ?)",
-        (key, KIND_CANDIDATES, model.pipeline_version()),
+        (key, KIND_FACTS, model.facts_version()),
     ).fetchone()[0]
     return IndexStatus(files=files, documents=readable, without_entities=without)
 

@@ -34,16 +34,16 @@ from reader.store.index.model import (
 # --- processing (runs in worker processes) -------------------------------------------------
 
 
-def _candidates_json(doc: Document) -> bytes | None:
-    """Entity candidates of `doc` as JSON rows, or None when the entity module is missing."""
+def _facts_blob(doc: Document) -> bytes | None:
+    """Entity facts of `doc` (`reader.corpus.entity_facts`) packed, or None when they cannot
+    be made (the analysis then finds entities from the texts)."""
     try:
-        from reader.corpus.entities import document_candidates
+        from reader.corpus.entity_facts import document_facts
 
-        found = document_candidates(doc)
+        facts = document_facts(doc)
     except Exception:  # entities are optional here: the analysis computes them when missing
         return None
-    rows = [[c.start, c.end, c.text, c.key, c.kind] for c in found]
-    return pack(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return pack(json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def process_file(root: str, rel: str, entities: bool = True) -> _Result:
@@ -124,7 +124,7 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
         fmt,
         document=_document_json(doc),
         sentences=pack(json.dumps(sentences, separators=(",", ":")).encode("ascii")),
-        candidates=_candidates_json(doc) if entities else None,
+        facts=_facts_blob(doc) if entities else None,
         language=doc.language,
         shadows=rows,
     )
@@ -140,12 +140,12 @@ def process_shipped(items: list[tuple[str, bytes, int]]) -> list[_Result]:
 
 
 Phase2Item = tuple[str, str, str, bytes]  # path, sha256, format, stored document
-Phase2Result = tuple[str, str, bytes | None]  # sha256, format, packed candidates (None: failed)
+Phase2Result = tuple[str, str, bytes | None]  # sha256, format, packed facts (None: failed)
 
 
-def candidates_chunk(items: list[Phase2Item]) -> list[Phase2Result]:
-    """Phase 2: entity candidates of documents given in their stored form (a pure function of
-    the stored document, run in worker processes or on a cluster)."""
+def facts_chunk(items: list[Phase2Item]) -> list[Phase2Result]:
+    """Phase 2: entity facts of documents given in their stored form (a pure function of the
+    stored document, run in worker processes or on a cluster)."""
     out: list[Phase2Result] = []
     for rel, sha, fmt, blob in items:
         try:
@@ -153,7 +153,7 @@ def candidates_chunk(items: list[Phase2Item]) -> list[Phase2Result]:
         except _DAMAGED:
             out.append((sha, fmt, None))
             continue
-        out.append((sha, fmt, _candidates_json(doc)))
+        out.append((sha, fmt, _facts_blob(doc)))
     return out
 
 

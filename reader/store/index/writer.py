@@ -12,9 +12,9 @@ from reader.corpus.search import has_unspaced, inner_suffixes, is_unspaced
 from reader.store.db import transaction
 from reader.store.index import model
 from reader.store.index.model import (
-    KIND_CANDIDATES,
     KIND_DIRTY,
     KIND_DOCUMENT,
+    KIND_FACTS,
     KIND_MIXED,
     KIND_SENTENCES,
     KINDS,
@@ -44,7 +44,13 @@ def _drop_content(conn: sqlite3.Connection, sha256: str, fmt: str) -> None:
         conn.execute("DELETE FROM index_passages WHERE sha256 = ? AND format = ?", (sha256, fmt))
     conn.executemany(
         "DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?",
-        [(sha256, f"{kind}.{fmt}") for kind in KINDS],
+        [(sha256, f"{kind}.{fmt}") for kind in KINDS if kind != KIND_FACTS],
+    )
+    # Facts counted in a folder's vocabulary stay until their words are taken out of it.
+    conn.execute(
+        "DELETE FROM doc_cache WHERE sha256 = ? AND kind = ? AND NOT EXISTS "
+        "(SELECT 1 FROM entity_vocab_docs WHERE sha256 = ? AND format = ?)",
+        (sha256, f"{KIND_FACTS}.{fmt}", sha256, fmt),
     )
 
 
@@ -74,9 +80,11 @@ def _write_results(conn: sqlite3.Connection, root: str, results: list[_Result], 
         written.add((r.sha256, r.format))
         _drop_content(conn, r.sha256, r.format)
         data = [(KIND_DOCUMENT, r.document), (KIND_SENTENCES, r.sentences)]
-        if r.candidates is not None:
-            data.append((KIND_CANDIDATES, r.candidates))
         cache_rows += [(r.sha256, f"{kind}.{r.format}", version, blob, now) for kind, blob in data]
+        if r.facts is not None:
+            cache_rows.append(
+                (r.sha256, f"{KIND_FACTS}.{r.format}", model.facts_version(), r.facts, now)
+            )
         for p, s, e, words, inner, blob in r.shadows:
             passage_rows.append(
                 (next_id, r.sha256, r.format, p, s, e, r.language, pack_words(words), blob)
@@ -104,16 +112,16 @@ def _write_results(conn: sqlite3.Connection, root: str, results: list[_Result], 
     )
 
 
-def _write_candidates(
+def _write_facts(
     conn: sqlite3.Connection, rows: list[tuple[str, str, bytes | None]], now: str
 ) -> None:
-    """Store phase 2 (entity candidates) of documents already in the index."""
-    version = model.pipeline_version()
+    """Store phase 2 (entity facts) of documents already in the index."""
+    version = model.facts_version()
     conn.executemany(
         "INSERT OR REPLACE INTO doc_cache (sha256, kind, version, data, created) "
         "VALUES (?, ?, ?, ?, ?)",
         [
-            (sha, f"{KIND_CANDIDATES}.{fmt}", version, blob, now)
+            (sha, f"{KIND_FACTS}.{fmt}", version, blob, now)
             for sha, fmt, blob in rows
             if blob is not None
         ],
@@ -147,7 +155,10 @@ def collect_garbage(conn: sqlite3.Connection) -> int:
     cached = conn.execute(
         "SELECT DISTINCT sha256, kind FROM doc_cache c WHERE kind LIKE 'index.%' AND NOT EXISTS "
         "(SELECT 1 FROM index_files f WHERE f.sha256 = c.sha256 "
-        "AND c.kind LIKE '%.' || f.format)"
+        "AND c.kind LIKE '%.' || f.format) AND NOT (c.kind LIKE ? || '.%' AND EXISTS "
+        "(SELECT 1 FROM entity_vocab_docs v WHERE v.sha256 = c.sha256 "
+        "AND c.kind = ? || '.' || v.format))",
+        (KIND_FACTS, KIND_FACTS),
     ).fetchall()
     with transaction(conn):
         for sha, fmt in orphans:

@@ -1,0 +1,379 @@
+"""Entities of an indexed corpus from what the index stores, incrementally.
+
+Phase 2 of the index stores each document's facts (`reader.corpus.entity_facts`: name units,
+word bounds, its vocabulary contribution). From them:
+
+- the vocabulary of every language of a folder is kept in `entity_vocab` with the contents it
+  counts in `entity_vocab_docs`; a refresh that changed files changes the counts by the words of
+  those files only (the facts of a content that left stay until its words are taken out);
+- each document's options are kept per content (`index.options.<format>`) with the answers of
+  the vocabulary they used; they are computed again only for documents whose answers changed;
+- the corpus-level decisions (shared keys, overlapping options, links across scripts) are made
+  over the stored options, exactly as `find_entities` makes them in memory: same JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from reader.corpus.entities import EntityIndex, resolve_entities
+from reader.corpus.entity_facts import (
+    CorpusVocabulary,
+    analysis_from_facts,
+    answers_hold,
+    document_options,
+    options_from_json,
+    options_json,
+)
+from reader.corpus.gazetteer import gazetteer_for
+from reader.corpus.model import Corpus, Document
+from reader.corpus.phonetic import PHONETIC_SCRIPTS
+from reader.store.db import StoreError, transaction
+from reader.store.index.model import (
+    KIND_FACTS,
+    KIND_OPTIONS,
+    corpus_root,
+    facts_version,
+    pack,
+    unpack,
+)
+
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, json.JSONDecodeError)
+
+
+def facts_blob(facts: dict[str, Any]) -> bytes:
+    return pack(json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _load(blob: bytes) -> Any:
+    return json.loads(unpack(bytes(blob)))
+
+
+def _facts(conn: sqlite3.Connection, sha: str, fmt: str) -> dict[str, Any] | None:
+    """The stored facts of one content (None: not there, older or damaged)."""
+    row = conn.execute(
+        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+        (sha, f"{KIND_FACTS}.{fmt}", facts_version()),
+    ).fetchone()
+    try:
+        return _load(row[0]) if row else None
+    except _DAMAGED:
+        return None
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def corpus_vocabulary(conn: sqlite3.Connection, corpus: Corpus) -> CorpusVocabulary | None:
+    """The vocabulary of the corpus's documents, brought up to date from the stored one by the
+    documents that came and went; None when a document has no facts (phase 2 not done)."""
+    key = corpus_root(corpus.root)
+    version = facts_version()
+    now = Counter((d.sha256, d.format) for d in corpus.documents)
+    language = {(d.sha256, d.format): d.language for d in corpus.documents}
+    vocab, before, was = _stored_vocabulary(conn, key, version)
+    if vocab is None:
+        vocab, before = CorpusVocabulary(), Counter()
+    language = {**was, **language}
+    if before == now:
+        return vocab
+    changes = [(c, now[c] - before[c]) for c in now.keys() | before.keys() if now[c] != before[c]]
+    gone: list[tuple[str, str]] = []
+    for (sha, fmt), times in sorted(changes):
+        facts = _facts(conn, sha, fmt)
+        if facts is None:
+            if times > 0:
+                return None  # not analysed yet
+            return _rebuilt(conn, key, corpus, now, language)  # lost what to take out
+        vocab.add(language[(sha, fmt)], facts, times)
+        if now[(sha, fmt)] == 0:
+            gone.append((sha, fmt))
+    _keep_vocabulary(conn, key, vocab, now, language, gone)
+    return vocab
+
+
+def _rebuilt(
+    conn: sqlite3.Connection,
+    key: str,
+    corpus: Corpus,
+    now: Counter[tuple[str, str]],
+    language: dict[tuple[str, str], str],
+) -> CorpusVocabulary | None:
+    vocab = CorpusVocabulary()
+    for (sha, fmt), times in now.items():
+        facts = _facts(conn, sha, fmt)
+        if facts is None:
+            return None
+        vocab.add(language[(sha, fmt)], facts, times)
+    _keep_vocabulary(conn, key, vocab, now, language, [])
+    return vocab
+
+
+def _stored_vocabulary(
+    conn: sqlite3.Connection, key: str, version: int
+) -> tuple[CorpusVocabulary | None, Counter[tuple[str, str]], dict[tuple[str, str], str]]:
+    """The stored counts of folder `key`, the contents they count and their languages."""
+    row = conn.execute("SELECT version, data FROM entity_vocab WHERE root = ?", (key,)).fetchone()
+    if row is None or row[0] != version:
+        return None, Counter(), {}
+    try:
+        vocab = CorpusVocabulary.from_json(_load(row[1]))
+    except _DAMAGED:
+        return None, Counter(), {}
+    members: Counter[tuple[str, str]] = Counter()
+    languages: dict[tuple[str, str], str] = {}
+    for sha, fmt, lang, n in conn.execute(
+        "SELECT sha256, format, language, n FROM entity_vocab_docs WHERE root = ?", (key,)
+    ):
+        members[(sha, fmt)] = n
+        languages[(sha, fmt)] = lang
+    return vocab, members, languages
+
+
+def _keep_vocabulary(
+    conn: sqlite3.Connection,
+    key: str,
+    vocab: CorpusVocabulary,
+    now: Counter[tuple[str, str]],
+    language: dict[tuple[str, str], str],
+    gone: Iterable[tuple[str, str]],
+) -> None:
+    """Store the counts and what they count (nothing lost when the store cannot be written:
+    the next run counts again)."""
+    try:
+        with transaction(conn):
+            conn.execute(
+                "INSERT OR REPLACE INTO entity_vocab (root, version, data) VALUES (?, ?, ?)",
+                (key, facts_version(), facts_blob(vocab.to_json())),
+            )
+            conn.execute("DELETE FROM entity_vocab_docs WHERE root = ?", (key,))
+            conn.executemany(
+                "INSERT INTO entity_vocab_docs (root, sha256, format, language, n) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(key, sha, fmt, language[(sha, fmt)], n) for (sha, fmt), n in now.items()],
+            )
+            # The facts of contents no folder holds any more were kept for this: drop them.
+            conn.executemany(
+                "DELETE FROM doc_cache WHERE sha256 = ? AND kind IN (?, ?) AND NOT EXISTS "
+                "(SELECT 1 FROM index_files WHERE sha256 = ? AND format = ?) AND NOT EXISTS "
+                "(SELECT 1 FROM entity_vocab_docs WHERE sha256 = ? AND format = ?)",
+                [
+                    (sha, f"{KIND_FACTS}.{fmt}", f"{KIND_OPTIONS}.{fmt}", sha, fmt, sha, fmt)
+                    for sha, fmt in gone
+                ],
+            )
+    except (sqlite3.Error, StoreError):
+        pass
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def entities_from_index(
+    conn: sqlite3.Connection | None, corpus: Corpus, links: Sequence[tuple[str, str, bool]] = ()
+) -> EntityIndex | None:
+    """The corpus's entities from the index when its phase 2 is complete (None: find them in
+    memory from the texts). Never raises: a damaged or locked store is a miss."""
+    if conn is None or not corpus.documents:
+        return None
+    try:
+        from reader.store.index.refresh import index_status
+
+        if not index_status(conn, corpus.root).entities_complete:
+            return None
+        return indexed_entities(conn, corpus, [tuple(x) for x in links])
+    except (sqlite3.Error, StoreError):
+        return None
+
+
+def prepare_entities(conn: sqlite3.Connection, root: str | Path, batch: int = 500) -> int:
+    """Bring the vocabulary and every document's options of an indexed folder up to date (the
+    end of phase 2: the next analysis only resolves); returns how many options were computed,
+    -1 when phase 2 is not complete. Documents are read `batch` at a time (bounded memory)."""
+    from types import SimpleNamespace
+
+    from reader.store.index.read import load_indexed_corpus
+
+    key = corpus_root(root)
+    paths = [
+        p
+        for (p,) in conn.execute(
+            "SELECT path FROM index_files WHERE root = ? AND error IS NULL ORDER BY path", (key,)
+        )
+    ]
+    parts = [paths[i : i + batch] for i in range(0, len(paths), batch)]
+    refs = []
+    for part in parts:
+        for d in load_indexed_corpus(conn, key, only=part).documents:
+            refs.append(SimpleNamespace(sha256=d.sha256, format=d.format, language=d.language))
+    if not refs:
+        return -1
+    vocab = corpus_vocabulary(conn, SimpleNamespace(root=key, documents=refs))  # type: ignore[arg-type]
+    if vocab is None:
+        return -1
+    maker = _Options(conn, vocab, frozenset(r.language for r in refs))
+    done: set[tuple[str, str]] = set()
+    computed = 0
+    for part in parts:
+        for d in load_indexed_corpus(conn, key, only=part).documents:
+            if (d.sha256, d.format) in done:
+                continue
+            done.add((d.sha256, d.format))
+            if maker.of(d, build=False) is None:
+                return -1
+        computed += len(maker.fresh)
+        _keep_options(conn, maker.fresh)
+        maker.fresh = []
+    return computed
+
+
+def indexed_entities(
+    conn: sqlite3.Connection,
+    corpus: Corpus,
+    links: Sequence[tuple[str, str, bool]] = (),
+    groups: Sequence[Sequence[str]] | None = None,
+    transliterate: bool = True,
+) -> EntityIndex | None:
+    """`find_entities` of the corpus from the index: the same result, from stored facts and
+    options; None when a document has no facts yet (phase 2 not complete)."""
+    import gc
+
+    documents = corpus.documents
+    vocab = corpus_vocabulary(conn, corpus)
+    if vocab is None:
+        return None
+    gaz = gazetteer_for(frozenset(d.language for d in documents))
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        options, fresh = _options(conn, documents, vocab)
+        if options is None:
+            return None
+        _keep_options(conn, fresh)
+        analyses = []
+        for d in documents:
+            if d.script in PHONETIC_SCRIPTS:
+                facts = _facts(conn, d.sha256, d.format)
+                if facts is None:
+                    return None
+                analyses.append(analysis_from_facts(d, facts))
+        return resolve_entities(documents, options, analyses, links, groups, transliterate, gaz)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class _Options:
+    """Documents' options under one vocabulary: stored ones where their answers still hold,
+    else computed from the stored facts (rows to store collect in `fresh`)."""
+
+    MEMO_MAX = 200_000  # name runs remembered per language
+
+    def __init__(self, conn: sqlite3.Connection, vocab: CorpusVocabulary, languages: frozenset):
+        self.conn, self.vocab = conn, vocab
+        self.gaz = gazetteer_for(languages)
+        self.gaz_name = ",".join(sorted(languages))
+        self.version = facts_version()
+        self.fresh: list[tuple[str, str, bytes]] = []
+        self.keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+        self.memos: dict[str, tuple[dict, dict]] = {}
+
+    def of(self, d: Document, build: bool = True) -> list | None:
+        """The options of `d` (None: it has no facts); with `build` False only checked (and
+        computed where they do not hold), an empty list returned."""
+        lang_vocab = self.vocab.vocabulary(d.language)
+        row = self.conn.execute(
+            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+            (d.sha256, f"{KIND_OPTIONS}.{d.format}", self.version),
+        ).fetchone()
+        if row is not None:
+            try:
+                data = _load(row[0])
+                if (
+                    data.get("format") == OPTIONS_FORMAT
+                    and data["language"] == d.language
+                    and data["gaz"] == self.gaz_name
+                    and answers_hold(data["answers"], lang_vocab)
+                ):
+                    return _unpack_options(data["options"]) if build else []
+            except _DAMAGED:
+                pass
+        facts = _facts(self.conn, d.sha256, d.format)
+        if facts is None:
+            return None
+        memo = self.memos.setdefault(d.language, ({}, {}))
+        if len(memo[0]) > self.MEMO_MAX:
+            memo[0].clear()
+            memo[1].clear()
+        found, answers = document_options(
+            analysis_from_facts(d, facts), lang_vocab, self.gaz, self.keys, memo
+        )
+        data = {
+            "format": OPTIONS_FORMAT,
+            "language": d.language,
+            "gaz": self.gaz_name,
+            "answers": answers,
+            "options": _pack_options(found),
+        }
+        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
+        return found
+
+
+OPTIONS_FORMAT = 2  # 2: start and length, the surface key 0 where it is the key
+
+
+def _pack_options(options: list) -> list[list[Any]]:
+    """Options as short JSON rows: start, length, key, kind, surface key (0: the key), ..."""
+    rows = options_json(options)
+    for row in rows:
+        row[1] -= row[0]
+        if row[4] == row[2]:
+            row[4] = 0
+    return rows
+
+
+def _unpack_options(rows: list[list[Any]]) -> list:
+    for row in rows:
+        row[1] += row[0]
+        if row[4] == 0:
+            row[4] = row[2]
+    return options_from_json(rows)
+
+
+def _options(
+    conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
+) -> tuple[dict[str, list] | None, list[tuple[str, str, bytes]]]:
+    """Every document's options (in corpus order), from the store where they still hold; and
+    the rows of those computed now."""
+    maker = _Options(conn, vocab, frozenset(d.language for d in documents))
+    out: dict[str, list] = {}
+    known: dict[tuple[str, str], list] = {}
+    for d in documents:
+        content = (d.sha256, d.format)
+        found = known.get(content)
+        if found is None:
+            found = maker.of(d)
+            if found is None:
+                return None, []
+            known[content] = found
+        out[d.id] = list(found)
+    return out, maker.fresh
+
+
+def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> None:
+    if not rows:
+        return
+    try:
+        with transaction(conn):
+            conn.executemany(
+                "INSERT OR REPLACE INTO doc_cache (sha256, kind, version, data, created) "
+                "VALUES (?, ?, ?, ?, datetime('now'))",
+                [(sha, kind, facts_version(), blob) for sha, kind, blob in rows],
+            )
+    except (sqlite3.Error, StoreError):
+        pass  # computed again next time
