@@ -119,27 +119,10 @@ class TopicComparison:
     ) -> list[StripCell]:
         """Every passage of one document with its state across the whole topic."""
         doc = next(d for d in self.documents if d.id == doc_id)
-        aligned: set[int] = set()
-        for c in self.pairs:
-            if c.doc_a.id == doc_id:
-                aligned.update(i for g in c.groups for i in g[0])
-            elif c.doc_b.id == doc_id:
-                aligned.update(j for g in c.groups for j in g[1])
         counts: dict[int, int] = {}
         for loc in self.in_document(doc_id, min_confidence, dismissed, hidden_kinds):
             counts[loc.passage] = counts.get(loc.passage, 0) + 1
-        cells = []
-        for p in doc.passages:
-            if p.kind == "boilerplate":
-                state = "skipped"
-            elif counts.get(p.index):
-                state = "mismatch"
-            elif p.index in aligned:
-                state = "aligned"
-            else:
-                state = "unmatched"
-            cells.append(StripCell(p.index, p.start, p.end, state, counts.get(p.index, 0)))
-        return cells
+        return strip_cells(doc, self.pairs, counts)
 
     def to_json(
         self,
@@ -175,3 +158,28 @@ def compare_topic(
         for b in docs[n + 1 :]
     ]
     return TopicComparison(docs, pairs, alignment)
+
+
+def strip_cells(
+    doc: Document, pairs: Sequence[Comparison], counts: dict[int, int]
+) -> list[StripCell]:
+    """Each passage of `doc` with its state: `skipped` (boilerplate), `mismatch` (a count in
+    `counts`), `aligned` (in a group of one of `pairs`) or `unmatched`."""
+    aligned: set[int] = set()
+    for c in pairs:
+        if c.doc_a.id == doc.id:
+            aligned.update(i for g in c.groups for i in g[0])
+        elif c.doc_b.id == doc.id:
+            aligned.update(j for g in c.groups for j in g[1])
+    cells = []
+    for p in doc.passages:
+        if p.kind == "boilerplate":
+            state = "skipped"
+        elif counts.get(p.index):
+            state = "mismatch"
+        elif p.index in aligned:
+            state = "aligned"
+        else:
+            state = "unmatched"
+        cells.append(StripCell(p.index, p.start, p.end, state, counts.get(p.index, 0)))
+    return cells

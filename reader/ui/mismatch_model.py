@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reader.corpus.compare import DEFAULT_MIN_CONFIDENCE, Mismatch
-from reader.corpus.compare_topic import StripCell, TopicComparison
+from reader.corpus.compare_topic import StripCell, TopicComparison, strip_cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,24 +92,7 @@ class Shown:
 
     def _strip(self, doc_id: str) -> list[StripCell]:
         doc = next(d for d in self.result.documents if d.id == doc_id)
-        aligned: set[int] = set()
-        for c in self.result.pairs:
-            if c.doc_a.id == doc_id:
-                aligned.update(i for g in c.groups for i in g[0])
-            elif c.doc_b.id == doc_id:
-                aligned.update(j for g in c.groups for j in g[1])
         counts: dict[int, int] = {}
         for spot in self.spots.get(doc_id, []):
             counts[spot.passage] = counts.get(spot.passage, 0) + 1
-        cells = []
-        for p in doc.passages:
-            if p.kind == "boilerplate":
-                state = "skipped"
-            elif counts.get(p.index):
-                state = "mismatch"
-            elif p.index in aligned:
-                state = "aligned"
-            else:
-                state = "unmatched"
-            cells.append(StripCell(p.index, p.start, p.end, state, counts.get(p.index, 0)))
-        return cells
+        return strip_cells(doc, self.result.pairs, counts)
