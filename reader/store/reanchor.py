@@ -28,21 +28,7 @@ class Reanchoring:
     read_only: bool
     _notify: Callable[[Change], None]
 
-    if TYPE_CHECKING:
-
-        def document(self, path: str) -> DocumentRecord | None: ...
-
-        def list(self, document: str | None = None, **filters: Any) -> list[Annotation]: ...
-
-        def _record_document(
-            self,
-            path: str,
-            sha256: str,
-            length: int | None,
-            location: str | os.PathLike[str] | None = None,
-            *,
-            version: bool = True,
-        ) -> None: ...
+    # `document`, `list` and `_record_document` are the Store's own (reader/store/annotations.py)
 
     # re-anchoring -----------------------------------------------------------------------------
 
