@@ -91,6 +91,9 @@ def test_documents_are_readable_while_entities_and_topics_come_then_the_place_is
     labels = [w.topics_panel.topLevelItem(n).text(0) for n in range(2)]
     assert all("topics coming" in label for label in labels), labels
     assert w.analysis.entities == {} and w.area.columns
+    assert not w.registry.run("topic-rename", "Harbour")
+    assert "still being found" in w.message_label.text_shown()
+    assert store.topic_edits() == [], "no edit stored against a provisional topic"
 
     press(qtbot, w, "o")  # read the Portuguese document alone, from the keyboard
     qtbot.keyClicks(w.chooser.line, "porto")
