@@ -90,6 +90,7 @@ def test_documents_are_readable_while_entities_and_topics_come_then_the_place_is
     assert w.loader is not None and w.cancel_button.isVisible()
     labels = [w.topics_panel.topLevelItem(n).text(0) for n in range(2)]
     assert all("topics coming" in label for label in labels), labels
+    assert "topics coming" in w.topics_panel.headerItem().text(0)
     assert w.analysis.entities == {} and w.area.columns
     assert not w.registry.run("topic-rename", "Harbour")
     assert "still being found" in w.message_label.text_shown()
@@ -117,6 +118,7 @@ def test_documents_are_readable_while_entities_and_topics_come_then_the_place_is
     assert w.area.ids() == [porto], "the document read alone stays"
     assert w.area.view.current == place, "at the same passage"
     assert "topics coming" not in w.topics_panel.topLevelItem(0).text(0)
+    assert w.topics_panel.headerItem().text(0) == "Topic"
     assert "Finding entities" not in w.message_label.text_shown()
     assert w.area.view.deco.entities, "the shown document is highlighted"
 
