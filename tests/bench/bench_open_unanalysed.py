@@ -30,6 +30,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--shots", type=Path, help="folder for screenshots")
+    parser.add_argument(
+        "--second",
+        action="store_true",
+        help="open it with the seeds already shown (the whole load then runs in a child process)",
+    )
     args = parser.parse_args()
 
     from bench_gui import Watchdog, pump
@@ -48,6 +53,14 @@ def main() -> None:
     w.resize(1400, 900)
     w.show()
     pump(0.5)
+    if args.second:
+        from reader.corpus.loading import load_corpus
+        from reader.corpus.pipeline import analyse
+        from reader.paths import seeds_dir
+
+        w.set_analysis(analyse(load_corpus(seeds_dir())))
+        pump(0.5)
+    root = args.corpus.resolve()
 
     def shot(name: str) -> None:
         if args.shots:
@@ -69,8 +82,8 @@ def main() -> None:
     dog.timer.timeout.disconnect()
     dog.timer.timeout.connect(logged_tick)
     start = time.perf_counter()
-    w.load_corpus(args.corpus.resolve())
-    while w.analysis is None and w.loader is not None:
+    w.load_corpus(root)
+    while (w.analysis is None or w.analysis.corpus.root != root) and w.loader is not None:
         pump(0.01)
     shown = time.perf_counter() - start
     provisional = is_provisional(w.analysis)
