@@ -2,6 +2,8 @@
 
 `run(target, conn, cancel, *args)` sends ("progress", done, total, text) messages while it
 works and ends with one message: ("ok", result), ("cancelled", None) or ("error", text).
+A load whose analysis takes a while also sends ("corpus", corpus, from_index) once the
+documents are read, so the window can show them while entities and topics are found.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ def run(target: str, conn: Any, cancel: Any, *args: Any, watch: bool = True) -> 
     try:
         if target == "load":
             result = _load(conn, cancel, *args)
+        elif target == "analyse":
+            result = _analyse(conn, cancel, *args)
         elif target == "index":
             result = _index(conn, cancel, *args)
         else:
@@ -48,14 +52,25 @@ class _Cancelled(Exception):
     pass
 
 
-def _load(conn: Any, cancel: Any, root: str, links: list, edits: list, db: str | None) -> Any:
-    from reader.corpus.pipeline import (
-        Cancelled,
-        analyse_with_progress,
-        analysis_parts_of,
-        load_with_progress,
-    )
-    from reader.store.analysis_store import keep_analysis, stored_analysis
+# A corpus with at least this much text whose analysis is neither stored nor in the index is
+# shown before it is analysed (its analysis takes seconds); smaller ones are analysed at once.
+SHOW_BEFORE_ANALYSIS_CHARS = 1_000_000
+
+
+def _load(
+    conn: Any,
+    cancel: Any,
+    root: str,
+    links: list,
+    edits: list,
+    db: str | None,
+    analyse_here: bool = True,
+) -> Any:
+    """(corpus, parts, from_index). When the analysis will take a while the corpus is sent
+    first as ("corpus", corpus, from_index) and the result's corpus is None; without
+    `analyse_here` the job then ends with parts None (another job analyses it)."""
+    from reader.corpus.pipeline import Cancelled, load_with_progress
+    from reader.store.analysis_store import stored_analysis
 
     def progress(done: int, total: int, text: str) -> None:
         conn.send(("progress", done, total, text))
@@ -68,20 +83,68 @@ def _load(conn: Any, cancel: Any, root: str, links: list, edits: list, db: str |
             if corpus is None:
                 corpus = load_with_progress(Path(root), progress, cancel.is_set)
             parts = stored_analysis(store, corpus, links, edits)
-            if parts is None:
-                entities = _indexed_entities(store, corpus, links)
-                parts = analysis_parts_of(
-                    analyse_with_progress(
-                        corpus, links, edits, progress, cancel.is_set, entities=entities
-                    )
-                )
-                keep_analysis(store, corpus, links, edits, parts)
+            if parts is not None:
+                return corpus, parts, from_index
+            entities = _indexed_entities(store, corpus, links)
+            if entities is None and _slow_to_analyse(corpus):
+                conn.send(("corpus", corpus, from_index))
+                if not analyse_here:
+                    return None, None, from_index
+                return None, _analyse_corpus(conn, cancel, corpus, links, edits, store), from_index
+            return (
+                corpus,
+                _analyse_corpus(conn, cancel, corpus, links, edits, store, entities),
+                (from_index),
+            )
         except Cancelled:
             raise _Cancelled from None
     finally:
         if store is not None:
             store.close()
-    return corpus, parts, from_index
+
+
+def _slow_to_analyse(corpus: Any) -> bool:
+    return sum(len(d.text) for d in corpus.documents) >= SHOW_BEFORE_ANALYSIS_CHARS
+
+
+def _analyse(
+    conn: Any, cancel: Any, corpus: Any, links: list, edits: list, db: str | None, from_index: bool
+) -> Any:
+    """The analysis of a corpus already shown (the `load` job ended early): (None, parts,
+    from_index)."""
+    from reader.corpus.pipeline import Cancelled
+
+    store = _connect(db) if db else None
+    try:
+        return None, _analyse_corpus(conn, cancel, corpus, links, edits, store), from_index
+    except Cancelled:
+        raise _Cancelled from None
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _analyse_corpus(
+    conn: Any,
+    cancel: Any,
+    corpus: Any,
+    links: list,
+    edits: list,
+    store: Any,
+    entities: Any = None,
+) -> Any:
+    """Entities and topics of `corpus` (from the index's entities when given), kept in the
+    store for the next opening; the analysis parts."""
+    from reader.corpus.pipeline import analyse_with_progress, analysis_parts_of
+    from reader.store.analysis_store import keep_analysis
+
+    def progress(done: int, total: int, stage: str) -> None:
+        conn.send(("progress", done, total, f"finding {stage}"))
+
+    found = analyse_with_progress(corpus, links, edits, progress, cancel.is_set, entities=entities)
+    parts = analysis_parts_of(found)
+    keep_analysis(store, corpus, links, edits, parts)
+    return parts
 
 
 def _connect(db: str) -> Any:
@@ -170,3 +233,26 @@ def same_language_diffs(pairs: list) -> dict[str, list[tuple[int, int, str]]]:
                 if e.b[1] > e.b[0]:
                     mine_b.append((*e.b, "insert" if e.op == "insert" else "replace"))
     return {d: sorted(set(m)) for d, m in marks.items()}
+
+
+PENDING_TOPIC = "pending:"  # the id prefix of the provisional topics
+
+
+def provisional_analysis(corpus: Any) -> Any:
+    """An analysis of `corpus` to read while its entities and topics are found: no entities,
+    each document its own provisional topic (ids start with `PENDING_TOPIC`)."""
+    from reader.corpus.entities import EntityIndex
+    from reader.corpus.pipeline import Analysis
+    from reader.corpus.topics import BaseTopics, Topic
+
+    topics = [
+        Topic(f"{PENDING_TOPIC}{d.id}", f"{d.title} (topics coming)", [d.id], origin="pending")
+        for d in corpus.documents
+    ]
+    return Analysis(corpus, EntityIndex([], {}), BaseTopics(list(topics), [], {}), topics)
+
+
+def is_provisional(analysis: Any) -> bool:
+    """True for an analysis made by `provisional_analysis` (entities and topics still coming)."""
+    topics = getattr(analysis, "topics", None) or []
+    return bool(topics) and topics[0].id.startswith(PENDING_TOPIC)

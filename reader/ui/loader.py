@@ -42,6 +42,9 @@ class _ProcessJob(QThread):
         if process is not None and process.is_alive():
             process.terminate()
 
+    def _on_corpus(self, corpus: Any, from_index: bool) -> None:
+        """The job read the documents and now analyses them (see `CorpusLoader`)."""
+
     def _run_here(self) -> tuple[str, Any]:
         """The same job in this thread (no process to start: quicker when the window has
         nothing else to do yet)."""
@@ -55,6 +58,8 @@ class _ProcessJob(QThread):
             def send(self, message: tuple) -> None:
                 if message[0] == "progress":
                     job.progress.emit(*message[1:])
+                elif message[0] == "corpus":
+                    job._on_corpus(*message[1:])
                 else:
                     _Conn.last = (message[0], message[1])
 
@@ -89,6 +94,9 @@ class _ProcessJob(QThread):
                 if message[0] == "progress":
                     self.progress.emit(*message[1:])
                     continue
+                if message[0] == "corpus":
+                    self._on_corpus(*message[1:])
+                    continue
                 return message[0], message[1]
         finally:
             parent_end.close()
@@ -102,10 +110,15 @@ class CorpusLoader(_ProcessJob):
 
     With `db` (the store's file) a corpus folder the index knows is read from the index;
     `from_index` then says so. Unknown folders, or a store without an index, read the files.
+    When the analysis takes a while (see `reader.load_jobs`) it first emits `shown(analysis)`,
+    a provisional analysis to read meanwhile; the analysis itself then always runs in a child
+    process (a first load reads the files in this thread, then hands the corpus over).
     """
 
     loaded = Signal(object)
     failed = Signal(str)
+    shown = Signal(object)
+    analyse_in_process = True  # False only in tests (a monkeypatched analysis in this thread)
 
     def __init__(
         self,
@@ -116,11 +129,25 @@ class CorpusLoader(_ProcessJob):
         db: Path | None = None,
         in_process: bool = True,
     ) -> None:
-        super().__init__("load", (str(root), links, edits, str(db) if db else None), parent)
+        # In this thread only the documents are read: a slow analysis goes to a child process.
+        load_args = (str(root), links, edits, str(db) if db else None, in_process)
+        super().__init__("load", load_args, parent)
         self.in_process = in_process  # False: in this thread (nothing shown yet to keep live)
         self.root = root
         self.from_index = False
         self._cancelled = False
+        self._links, self._edits = links, edits
+        self._db = str(db) if db else None
+        self._corpus: Any = None
+        self.provisional = False  # a provisional analysis was emitted
+
+    def _on_corpus(self, corpus: Any, from_index: bool) -> None:
+        from reader.load_jobs import provisional_analysis
+
+        self._corpus = corpus
+        self.from_index = from_index
+        self.provisional = True
+        self.shown.emit(provisional_analysis(corpus))
 
     def cancel(self) -> None:
         """Stop at once: loading only reads, so nothing is lost."""
@@ -130,8 +157,15 @@ class CorpusLoader(_ProcessJob):
 
     def run(self) -> None:
         kind, value = self._run_child()
+        if kind == "ok" and value[1] is None and self._corpus is not None:
+            # The documents are on screen: analyse them in a child process (the window is live).
+            self._target = "analyse"
+            self._args = (self._corpus, self._links, self._edits, self._db, value[2])
+            self.in_process = self.analyse_in_process
+            kind, value = self._run_child()
+        what = "Finding entities and topics" if self.provisional else "Loading"
         if self._cancelled or kind == "cancelled":
-            self.failed.emit(f"Loading of {self.root} cancelled")
+            self.failed.emit(f"{what} of {self.root} cancelled")
         elif kind == "error":
             self.failed.emit(f"Cannot open {self.root}: {value}")
         else:
@@ -139,7 +173,7 @@ class CorpusLoader(_ProcessJob):
 
             corpus, parts, from_index = value
             self.from_index = from_index
-            self.loaded.emit(from_parts(corpus, parts))
+            self.loaded.emit(from_parts(corpus if corpus is not None else self._corpus, parts))
 
 
 class IndexRefresher(_ProcessJob):

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from reader.ui.window import MainWindow
 
 
+COMING = "Finding entities and topics… read any document meanwhile"
+
+
 class Loading(QObject):
     """The window's corpus loader and index refresher."""
 
@@ -47,6 +50,7 @@ class Loading(QObject):
         shown = w.session.analysis is not None
         loader = CorpusLoader(root, links, edits, w, db=self._db(), in_process=shown)
         loader.progress.connect(self._progress)
+        loader.shown.connect(lambda analysis, ld=loader: self._shown(analysis, ld))
         loader.loaded.connect(lambda analysis, ld=loader: self._loaded(analysis, ld, refresh))
         loader.failed.connect(lambda message, ld=loader: self._failed(message, ld))
         self.loader = loader
@@ -70,9 +74,28 @@ class Loading(QObject):
 
     def _progress(self, done: int, total: int, what: str) -> None:
         progress = self.w.status.progress
+        if what.startswith("finding "):  # the analysis: no count of its own, a busy bar
+            progress.setRange(0, 0)
+            progress.setFormat(f"{what} {done}/{total}")
+            progress.setToolTip(f"{COMING} ({what}, {total} documents)")
+            return
         progress.setRange(0, max(total, 1))
         progress.setValue(done)
         progress.setFormat(f"{done}/{total} {what[:20]}")
+
+    def _shown(self, analysis: Analysis, loader: Any) -> None:
+        """The documents are read, their entities and topics are coming: show them to read."""
+        from reader.load_jobs import is_provisional
+
+        if loader is not self.loader:
+            return
+        w = self.w
+        old = w.session.analysis
+        same = old is not None and old.corpus.root == analysis.corpus.root
+        if same and not is_provisional(old):
+            return  # the full analysis on screen stays until the new one lands
+        w.set_analysis(analysis, keep_view=same)
+        w.show_message(COMING, 0)
 
     def _loaded(self, analysis: Analysis, loader: Any, refresh: bool) -> None:
         if loader is not self.loader:
@@ -141,6 +164,10 @@ class Loading(QObject):
             return
         self.loader = None
         self._busy(False)
+        if loader.provisional and self.w.session.analysis is not None:
+            # The documents stay readable; the next opening analyses them again.
+            self.w.show_message(f"{message}; the documents stay readable", 10_000)
+            return
         self.w.empty.setText(message)
         self.w.show_error(message)
 

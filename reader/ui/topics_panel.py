@@ -34,6 +34,8 @@ class TopicsPanel(PanelTree):
 
     def set_topics(self, topics: list[Topic], documents: dict[str, Document]) -> None:
         self.clear()
+        pending = bool(topics) and topics[0].origin == "pending"  # each document alone for now
+        self.setHeaderLabels(["Documents (topics coming)" if pending else "Topic", "Docs"])
         for n, topic in enumerate(topics):
             item = QTreeWidgetItem([topic.label, str(len(topic.documents))])
             item.setData(0, TOPIC_ROLE, n)

@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     from reader.ui.window import MainWindow
 
 
+def _topics_ready(w: MainWindow) -> None:
+    """Refuse a topic edit while the topics shown are provisional (still being found)."""
+    from reader.load_jobs import is_provisional
+
+    if is_provisional(w.session.analysis):
+        raise CommandError("Topics are still being found: edit them once they appear")
+
+
 def _edit(w: MainWindow, text: str, make: Callable[[], Any]) -> None:
     """Store one topic edit as an operation; undo removes it."""
     store = w.store
@@ -33,6 +41,7 @@ def _edit(w: MainWindow, text: str, make: Callable[[], Any]) -> None:
 @command()
 def topic_rename(w: MainWindow, *name: str) -> None:
     """Rename the current topic"""
+    _topics_ready(w)
     from PySide6.QtWidgets import QInputDialog
 
     topic = w.session.topic
@@ -51,6 +60,7 @@ def topic_rename(w: MainWindow, *name: str) -> None:
 @command()
 def topic_merge(w: MainWindow, target: str = "") -> None:
     """Merge the current topic into another one"""
+    _topics_ready(w)
     topic, analysis = w.session.topic, w.session.analysis
     if topic is None or analysis is None or w.session.single_doc:
         raise CommandError("No topic open")
@@ -74,6 +84,7 @@ def topic_merge(w: MainWindow, target: str = "") -> None:
 @command()
 def document_move(w: MainWindow, target: str = "") -> None:
     """Move the current document to another topic"""
+    _topics_ready(w)
     analysis = w.session.analysis
     if analysis is None or not w.area.columns:
         raise CommandError("No document open")

@@ -1,0 +1,154 @@
+"""A corpus whose entities and topics take a while is shown as soon as its documents are read:
+each document can be opened, read and searched from the keyboard while the analysis runs, then
+topics and highlights land without moving the reader; a cancelled analysis leaves the documents
+readable. The analysis is held back here by a gate in the job (run in the loader's thread so
+the gate can be monkeypatched; the app runs it in a child process)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+
+from reader import load_jobs
+from reader.load_jobs import is_provisional
+from reader.ui.loader import CorpusLoader
+from reader.ui.window import MainWindow
+from tests.ui.helpers import CTRL, open_windows, press
+
+WAIT_MS = 60_000
+
+EN = "\n\n".join(
+    [
+        "The harbour of Da Nang opened at dawn.",
+        "Ships from Lisbon arrive every morning.",
+        "The mayor of Da Nang greeted the sailors.",
+        "Fishermen sold their catch on the quay.",
+    ]
+)
+PT = "\n\n".join(
+    [
+        "O porto de Da Nang abriu de madrugada.",
+        "Navios de Lisboa chegam todas as manhãs.",
+        "O presidente da câmara de Da Nang saudou os marinheiros.",
+        "Os pescadores venderam o peixe no cais.",
+    ]
+)
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """The analysis waits until the returned event is set (or the load is cancelled)."""
+    release = threading.Event()
+    real = load_jobs._analyse_corpus
+
+    def held(conn, cancel, *args, **kwargs):
+        while not release.wait(0.02) and not cancel.is_set():
+            pass
+        return real(conn, cancel, *args, **kwargs)
+
+    monkeypatch.setattr(load_jobs, "SHOW_BEFORE_ANALYSIS_CHARS", 0)
+    monkeypatch.setattr(load_jobs, "_analyse_corpus", held)
+    monkeypatch.setattr(CorpusLoader, "analyse_in_process", False)
+    yield release
+    release.set()
+
+
+def open_provisional(qtbot, tmp_path, store):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "harbour.txt").write_text(EN + "\n", encoding="utf-8")
+    (root / "porto.txt").write_text(PT + "\n", encoding="utf-8")
+    w = MainWindow(  # nothing shown yet: the first load reads the files in the loader's thread
+        store=store,
+        state_path=tmp_path / "state.json",
+        keymap_path=tmp_path / "keymap.toml",
+        restore=False,
+    )
+    open_windows.append(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.load_corpus(root)
+    qtbot.waitUntil(
+        lambda: w.analysis is not None and w.analysis.corpus.root == root, timeout=WAIT_MS
+    )
+    return w
+
+
+def doc_id(w, path: str) -> str:
+    return next(d.id for d in w.analysis.corpus.documents if d.path == path)
+
+
+def test_documents_are_readable_while_entities_and_topics_come_then_the_place_is_kept(
+    qtbot, tmp_path, store, gate
+):
+    w = open_provisional(qtbot, tmp_path, store)
+    assert is_provisional(w.analysis)
+    assert "Finding entities and topics" in w.message_label.text_shown()
+    assert w.loader is not None and w.cancel_button.isVisible()
+    labels = [w.topics_panel.topLevelItem(n).text(0) for n in range(2)]
+    assert all("topics coming" in label for label in labels), labels
+    assert "topics coming" in w.topics_panel.headerItem().text(0)
+    assert w.analysis.entities == {} and w.area.columns
+    assert not w.registry.run("topic-rename", "Harbour")
+    assert "still being found" in w.message_label.text_shown()
+    assert store.topic_edits() == [], "no edit stored against a provisional topic"
+
+    press(qtbot, w, "o")  # read the Portuguese document alone, from the keyboard
+    qtbot.keyClicks(w.chooser.line, "porto")
+    qtbot.keyClick(w.chooser.line, Qt.Key.Key_Return)
+    porto = doc_id(w, "porto.txt")
+    assert w.area.ids() == [porto]
+    press(qtbot, w, "jj")
+    assert w.area.view.current == 2
+
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(w.search_bar.line, "pescadores")
+    qtbot.keyClick(w.search_bar.line, Qt.Key.Key_Return)
+    assert [h.doc for h in w.session.hits] == [porto]
+    w.focus_columns()
+    place = w.area.view.current
+    assert place == 3, "the search brought its hit into view"
+
+    gate.set()  # the analysis lands
+    qtbot.waitUntil(lambda: not is_provisional(w.analysis), timeout=WAIT_MS)
+    assert w.analysis.entities, "highlights arrive with the analysis"
+    assert w.area.ids() == [porto], "the document read alone stays"
+    assert w.area.view.current == place, "at the same passage"
+    assert "topics coming" not in w.topics_panel.topLevelItem(0).text(0)
+    assert w.topics_panel.headerItem().text(0) == "Topic"
+    assert "Finding entities" not in w.message_label.text_shown()
+    assert w.area.view.deco.entities, "the shown document is highlighted"
+
+
+def test_a_cancelled_analysis_leaves_the_documents_readable(qtbot, tmp_path, store, gate):
+    w = open_provisional(qtbot, tmp_path, store)
+    assert is_provisional(w.analysis)
+    qtbot.mouseClick(w.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.loader is None, timeout=WAIT_MS)
+    assert is_provisional(w.analysis) and w.area.columns
+    assert "stay readable" in w.message_label.text_shown()
+    assert not w.cancel_button.isVisible()
+    before = w.area.view.current
+    press(qtbot, w, "j")
+    assert w.area.view.current == before + 1
+
+
+def test_a_provisional_topic_gives_way_to_the_real_one_at_the_same_passage(
+    qtbot, tmp_path, store, gate
+):
+    w = open_provisional(qtbot, tmp_path, store)
+    assert is_provisional(w.analysis)
+    w.focus_columns()
+    press(qtbot, w, "jj")
+    reading = w.area.column.doc.id
+    assert w.area.view.current == 2
+
+    gate.set()
+    qtbot.waitUntil(lambda: not is_provisional(w.analysis), timeout=WAIT_MS)
+    topic = w.analysis.topic_of(reading)
+    assert topic is not None and w.session.topic is topic
+    assert reading in w.area.ids() and w.area.column.doc.id == reading, "same column in focus"
+    assert w.area.view.current == 2, "at the same passage"
