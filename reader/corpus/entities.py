@@ -15,7 +15,7 @@ import hashlib
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -31,6 +31,7 @@ from reader.corpus.resolve import KeyMap, document_frequency, select
 
 ENTITY_KINDS = ("person_org", "place", "number", "date", "other")
 COLOUR_COUNT = 12  # entity colours are indexes 0..COLOUR_COUNT-1, stable per key
+PROGRESS_EVERY = 25  # documents between two progress reports of find_entities
 # Keys that never make a shared entity on their own: a month alone (`tháng 2`, `October`) is
 # a date, not the number 2 or 10, and a weekday (`Wednesday`, `Mittwoch`) a date, not a name,
 # but any two stories of one month or day have them. They still help aligning passages.
@@ -172,6 +173,7 @@ def find_entities(
     links: Sequence[tuple[str, str, bool]] = (),
     groups: Sequence[Sequence[str]] | None = None,
     transliterate: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EntityIndex:
     """Candidates of every document and the entities whose key occurs in two or more of them.
 
@@ -179,13 +181,14 @@ def find_entities(
     `(key_a, key_b, False)` splits a wrong match (a name no longer takes that key); they win
     over everything else. With `transliterate`, names are also linked across scripts by sound
     over aligned passages within each group of document ids (`groups`: the topics; found from
-    the entities when None).
+    the entities when None). `progress(done, total)` is called as documents are read (it may
+    raise to stop).
     """
     # Many small objects and no cycles: the cyclic collector would only rescan them.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _find_entities(documents, links, groups, transliterate)
+        return _find_entities(documents, links, groups, transliterate, progress)
     finally:
         if collecting:
             gc.enable()
@@ -196,9 +199,14 @@ def _find_entities(
     links: Sequence[tuple[str, str, bool]],
     groups: Sequence[Sequence[str]] | None,
     transliterate: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EntityIndex:
     vocabs: dict[str, Vocabulary] = defaultdict(Vocabulary)
-    analyses = [analyse(doc, vocabs[doc.language]) for doc in documents]
+    analyses = []
+    for n, doc in enumerate(documents):
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n, len(documents))
+        analyses.append(analyse(doc, vocabs[doc.language]))
     # Names seen inside a sentence in any language count for every language.
     mid = set().union(*(v.mid_keys for v in vocabs.values())) if vocabs else set()
     for v in vocabs.values():

@@ -336,17 +336,21 @@ def analyse(
     threshold: float = DEFAULT_THRESHOLD,
     strict_manifest: bool = False,
     entities: EntityIndex | None = None,
+    documents_read: Callable[[int, int], None] | None = None,
 ) -> Analysis:
     """Shared entities and topics of a loaded corpus, with the user's links and edits.
 
     `progress(stage)` is called before each stage (it may raise `Cancelled`). A manifest that
     cannot be used is a warning, or with `strict_manifest` a `ManifestError`. `entities`: the
-    corpus's entities with these links found already (from the index), else found here.
+    corpus's entities with these links found already (from the index), else found here;
+    `documents_read(done, total)` counts the documents read while finding them.
     """
     say = progress or (lambda _stage: None)
     warnings: list[str] = []
     say("entities")
-    index = entities if entities is not None else find_entities(corpus.documents, list(links))
+    if entities is None:
+        entities = find_entities(corpus.documents, list(links), progress=documents_read)
+    index = entities
     say("topics")
     try:
         manifest = read_manifest(corpus.root)
@@ -412,4 +416,12 @@ def analyse_with_progress(
         if progress:
             progress(total, total, stage)
 
-    return analyse(corpus, links, edits, on_stage, entities=entities)
+    def on_document(done: int, count: int) -> None:  # entities: documents read so far
+        if cancelled():
+            raise Cancelled
+        if progress:
+            progress(done, count, "entities")
+
+    return analyse(
+        corpus, links, edits, on_stage, entities=entities, documents_read=on_document
+    )

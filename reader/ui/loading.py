@@ -74,7 +74,7 @@ class Loading(QObject):
 
     def _progress(self, done: int, total: int, what: str) -> None:
         progress = self.w.status.progress
-        if what.startswith("finding "):  # the analysis: no count of its own, a busy bar
+        if what.startswith("finding ") and done >= total:  # a stage without a count: busy
             progress.setRange(0, 0)
             progress.setFormat(f"{what} {done}/{total}")
             progress.setToolTip(f"{COMING} ({what}, {total} documents)")

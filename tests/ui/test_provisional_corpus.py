@@ -15,7 +15,7 @@ from reader import load_jobs
 from reader.load_jobs import is_provisional
 from reader.ui.loader import CorpusLoader
 from reader.ui.window import MainWindow
-from tests.ui.helpers import CTRL, open_windows, press
+from tests.ui.helpers import CTRL, make_window, open_windows, press
 
 WAIT_MS = 60_000
 
@@ -152,3 +152,13 @@ def test_a_provisional_topic_gives_way_to_the_real_one_at_the_same_passage(
     assert topic is not None and w.session.topic is topic
     assert reading in w.area.ids() and w.area.column.doc.id == reading, "same column in focus"
     assert w.area.view.current == 2, "at the same passage"
+
+
+def test_the_status_counts_the_documents_read_while_entities_are_found(qtbot, tmp_path):
+    w = make_window(qtbot, tmp_path)
+    bar = w.status.progress
+    w.loading._progress(750, 3000, "finding entities")
+    assert (bar.minimum(), bar.maximum(), bar.value()) == (0, 3000, 750)
+    assert "750/3000" in bar.format()
+    w.loading._progress(3000, 3000, "finding topics")  # a stage without a count of its own
+    assert bar.maximum() == 0, "a busy bar"
