@@ -81,7 +81,7 @@ class Loading(QObject):
             return
         progress.setRange(0, max(total, 1))
         progress.setValue(done)
-        progress.setFormat(f"{done}/{total} {what[:20]}")
+        progress.setFormat(f"{done}/{total} {what.removeprefix('finding ')[:20]}")
 
     def _shown(self, analysis: Analysis, loader: Any) -> None:
         """The documents are read, their entities and topics are coming: show them to read."""

@@ -49,7 +49,9 @@ class StatusBar:
         self.pending_label.setObjectName("pendingLabel")
         self.message_label = MessageLabel()
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(200)
+        room = self.progress.fontMetrics().horizontalAdvance("00000/00000 entities") + 24
+        self.progress.setMinimumWidth(room)  # the count stays readable beside long messages
+        self.progress.setMaximumWidth(max(200, room))
         self.progress.hide()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.hide()
