@@ -298,3 +298,15 @@ def test_cli_entities_table_and_bad_folder(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["entities", str(tmp_path / "missing"), "--json"])
     assert exc.value.code == 2
+
+
+def test_a_name_that_begins_with_a_particle_keeps_it() -> None:
+    """`in Da Nang`, `by Le Monde`: a capitalised particle inside a sentence starts the name
+    (it was dropped, leaving `Nang` and `Monde` as names); a lower-case one still joins."""
+    en = doc("a", "en", "The minister visited Da Nang on Monday. Le Monde and the paper "
+             "reported it, citing Leonardo da Vinci experts in Da Nang and readers of Le Monde.")
+    pt = doc("b", "pt", "O ministro esteve em Da Nang na segunda-feira, segundo o jornal Le "
+             "Monde, que citou especialistas em Leonardo da Vinci.")
+    labels = {e.label for e in find_entities([en, pt]).entities}
+    assert {"Da Nang", "Le Monde", "Leonardo da Vinci"} <= labels
+    assert not {"Nang", "Monde"} & labels

@@ -258,6 +258,8 @@ class DocumentOptions:
         weak = [self._weak(u) for u in run]
         plain = [w or self._ordinary(u) for u, w in zip(run, weak, strict=True)]
         lo, hi = 0, len(run)
+        if hi > 1 and _leading_particle(run[0]):
+            weak[0] = plain[0] = False  # `in Da Nang`, `by Le Monde`: part of the name
         while lo < hi and (
             weak[lo] or self._drop_initial(run[lo], hi - lo == 1, weak[lo], plain[lo])
         ):
@@ -506,3 +508,9 @@ def _guess_kind(surface: str) -> str:
     if surface[:1].islower() or any(c.isdigit() for c in surface):
         return "other"
     return "person_org"
+
+
+def _leading_particle(unit: Unit) -> bool:
+    """A capitalised name particle (`Da`, `Le`, `Van`) inside a sentence that starts a run of
+    capitalised words: a name begins with it (`Da Nang`, `Le Monde`, `Van Gogh`)."""
+    return not unit.initial and unit.text[:1].isupper() and unit.text.lower() in CONNECTORS
