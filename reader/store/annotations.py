@@ -18,8 +18,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.store.annotation_rows import (
+    _COLUMNS,
+    UPSERT,
+    _from_row,
+    row_of,
+)
 from reader.store.db import StoreError, connect, resolve_path, transaction
 from reader.store.edit_tables import UserEdits
+from reader.store.merger import Merger
 from reader.store.reanchor import Reanchoring
 from reader.store.records import (  # noqa: F401  (re-exported: the store's public names)
     _SHA256,
@@ -52,66 +59,6 @@ if TYPE_CHECKING:
     from reader.corpus.model import Document
 
 # --- the store -------------------------------------------------------------------------------
-
-
-class Merger:
-    """Adds imported annotations inside `Store.merging`'s transaction (see `Store.merge`)."""
-
-    def __init__(self, store: Store, restore_deleted: bool = False) -> None:
-        self.store = store
-        self.restore_deleted = restore_deleted
-        self.result = MergeResult()
-        self._documents: set[str] = set()
-
-    def add(self, ann: Annotation) -> None:
-        self.add_checked(ann.validated())
-
-    def add_checked(self, ann: Annotation) -> None:
-        """`add` for an annotation `Annotation.validated` returned."""
-        conn = self.store.conn
-        if ann.document not in self._documents:
-            # the next re-anchoring of this document looks at every annotation again
-            conn.execute("UPDATE documents SET length = NULL WHERE path = ?", (ann.document,))
-            self._documents.add(ann.document)
-        row = conn.execute(
-            "SELECT modified, deleted FROM annotations WHERE id = ?", (ann.id,)
-        ).fetchone()
-        deleted_here = row is not None and row[1] is not None and ann.deleted is None
-        if row is None:
-            self.store._write(ann)
-            self.result.added.append(ann.id)
-        elif deleted_here and self.restore_deleted:
-            self.store._write(ann)
-            self.result.restored.append(ann.id)
-        elif parse_time(ann.modified) > parse_time(row[0]):
-            self.store._write(ann)
-            self.result.updated.append(ann.id)
-        else:
-            self.result.unchanged.append(ann.id)
-            if deleted_here:
-                self.result.deleted_here.append(ann.id)
-
-
-_COLUMNS = (
-    'id, document, sha256, start, "end", quote, prefix, suffix, note, color, status, '
-    "created, modified, deleted"
-)
-# what a known id takes from the incoming row (used by every insert of an annotation)
-UPSERT = (
-    "ON CONFLICT(id) DO UPDATE SET document = excluded.document, sha256 = excluded.sha256,"
-    ' start = excluded.start, "end" = excluded."end", quote = excluded.quote,'
-    " prefix = excluded.prefix, suffix = excluded.suffix, note = excluded.note,"
-    " color = excluded.color, status = excluded.status, created = excluded.created,"
-    " modified = excluded.modified, deleted = excluded.deleted"
-)
-
-
-def row_of(ann: Annotation) -> tuple:
-    """An annotation's values in the order of `_COLUMNS`."""
-    return (
-        ann.id, ann.document, ann.sha256, ann.start, ann.end, ann.quote, ann.prefix, ann.suffix,
-        ann.note, ann.color, ann.status, ann.created, ann.modified, ann.deleted,
-    )  # fmt: skip
 
 
 class Store(Reanchoring, UserEdits):
@@ -512,24 +459,3 @@ def _new_annotation(
         created=stamp,
         modified=stamp,
     ).validated()
-
-
-def _from_row(r: Sequence[Any], tags: tuple[str, ...]) -> Annotation:
-    """An Annotation from a row of `_COLUMNS`."""
-    return Annotation(
-        id=r[0],
-        document=r[1],
-        sha256=r[2],
-        start=r[3],
-        end=r[4],
-        quote=r[5],
-        prefix=r[6],
-        suffix=r[7],
-        note=r[8],
-        color=r[9],
-        status=r[10],
-        created=r[11],
-        modified=r[12],
-        deleted=r[13],
-        tags=tags,
-    )

@@ -13,16 +13,8 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
-from reader.store.annotations import (
-    _COLUMNS,
-    UPSERT,
-    Annotation,
-    Change,
-    MergeResult,
-    Store,
-    now_iso,
-    row_of,
-)
+from reader.store.annotation_rows import _COLUMNS, UPSERT, row_of
+from reader.store.annotations import Annotation, Change, MergeResult, Store, now_iso
 from reader.store.db import StoreError, describe, transaction
 
 BATCH = 2000
