@@ -22,8 +22,9 @@ from functools import cache
 
 import icu
 
-from reader.corpus.candidates import Analysis, DocumentOptions, Option, analyse
+from reader.corpus.candidates import DocumentOptions, Option
 from reader.corpus.cross_script import cross_script_options
+from reader.corpus.document_units import Analysis, analyse
 from reader.corpus.gazetteer import Gazetteer, gazetteer_for, label_of
 from reader.corpus.model import Document
 from reader.corpus.names import Vocabulary

@@ -18,7 +18,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from reader.corpus.candidates import _NEXT_WORD, Analysis, DocumentOptions, Option, analyse
+from reader.corpus.candidates import _NEXT_WORD, DocumentOptions, Option
+from reader.corpus.document_units import Analysis, analyse
 from reader.corpus.gazetteer import Gazetteer
 from reader.corpus.model import Document
 from reader.corpus.names import _NEXT_LOWER, Unit, Vocabulary
@@ -49,7 +50,7 @@ def document_facts(doc: Document) -> Facts:
 
 
 def analysis_from_facts(doc: Document, facts: Facts) -> Analysis:
-    """The `candidates.Analysis` the facts were made from (no text is scanned)."""
+    """The `document_units.Analysis` the facts were made from (no text is scanned)."""
     text = doc.text
     units = [Unit(s, e, text[s:e], bool(i), bool(d)) for s, e, i, d in facts["units"]]
     flat = facts["words"]
