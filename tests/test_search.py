@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from reader.corpus.loading import document_from_bytes
+from reader.corpus.memory_search import MemorySearch
 from reader.corpus.model import Document
 from reader.corpus.search import (
-    MemorySearch,
     QueryError,
     document_shadows,
     fold_token,

@@ -50,8 +50,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.corpus.memory_search import MemorySearch
 from reader.corpus.model import Document
-from reader.corpus.search import Hit, MemorySearch, QueryError, kwic
+from reader.corpus.search import Hit, QueryError, kwic
 
 SearchFn = Callable[[str, bool], Sequence[Hit]]
 AlignFn = Callable[[str, int], Mapping[str, Sequence[int]]]

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def memory_search(w: MainWindow, docs: list[Document]) -> Any:
     """The in-memory search of these documents (one kept per set of documents)."""
-    from reader.corpus.search import MemorySearch
+    from reader.corpus.memory_search import MemorySearch
 
     key = tuple(d.id for d in docs)
     cached = w.search_cache
