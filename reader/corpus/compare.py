@@ -209,6 +209,41 @@ def _absent_confidence(m: Mention, other: Side, own: Side, known: Known, n: int)
     return ABSENT_NAME_KNOWN if name_said(key, other.doc_words) else ABSENT_NAME
 
 
+def _unpaired(
+    mentions: list[Mention],
+    used: set[int],
+    own: Side,
+    other: Side,
+    side: int,
+    kind: str,
+    group: int,
+    known: Known,
+    likes: list[float],
+) -> list[Mismatch]:
+    """The mentions of one side (`side` 0 is a, 1 is b) left unpaired: each with the raw form
+    the other side most likely gave the name, or alone."""
+    out = []
+    for i, m in enumerate(mentions):
+        if i in used or m.kind != kind:
+            continue
+        raw = (
+            raw_partner(m, other, own, known.forms(1 - side, m.key, other.doc.language))
+            if kind == "name"
+            else None
+        )
+        if raw is None:
+            lone = (m, None) if side == 0 else (None, m)
+            confidence = _absent_confidence(m, other, own, known, side)
+            out.append(Mismatch(kind, *lone, confidence, group))
+            continue
+        partner, like, slip = raw
+        likes.append(like)
+        pair = (m, partner) if side == 0 else (partner, m)
+        confidence = FORM_SLIP + 0.5 * like if slip else name_pair_confidence(*pair, like, known)
+        out.append(Mismatch(kind, *pair, min(confidence, 0.99), group))
+    return out
+
+
 def _group_mismatches(a: Side, b: Side, group: int, known: Known) -> list[Mismatch]:
     """Mismatches of one aligned group: unsaid mentions paired by likeness, the rest alone."""
     out: list[Mismatch] = []
@@ -239,40 +274,8 @@ def _group_mismatches(a: Side, b: Side, group: int, known: Known) -> list[Mismat
             else:
                 confidence = PAIRED[kind] * (0.3 + 0.7 * like)
             out.append(Mismatch(kind, ka[i], kb[j], min(confidence, 0.99), group))
-        for i, m in enumerate(ka):
-            if i in used_a or m.kind != kind:
-                continue
-            raw = (
-                raw_partner(m, b, a, known.forms(1, m.key, b.doc.language))
-                if kind == "name"
-                else None
-            )
-            if raw is not None:
-                y, like, slip = raw
-                likes.append(like)
-                confidence = (
-                    FORM_SLIP + 0.5 * like if slip else (name_pair_confidence(m, y, like, known))
-                )
-                out.append(Mismatch(kind, m, y, min(confidence, 0.99), group))
-            else:
-                out.append(Mismatch(kind, m, None, _absent_confidence(m, b, a, known, 0), group))
-        for j, m in enumerate(kb):
-            if j in used_b or m.kind != kind:
-                continue
-            raw = (
-                raw_partner(m, a, b, known.forms(0, m.key, a.doc.language))
-                if kind == "name"
-                else None
-            )
-            if raw is not None:
-                x, like, slip = raw
-                likes.append(like)
-                confidence = (
-                    FORM_SLIP + 0.5 * like if slip else (name_pair_confidence(x, m, like, known))
-                )
-                out.append(Mismatch(kind, x, m, min(confidence, 0.99), group))
-            else:
-                out.append(Mismatch(kind, None, m, _absent_confidence(m, a, b, known, 1), group))
+        out += _unpaired(ka, used_a, a, b, 0, kind, group, known, likes)
+        out += _unpaired(kb, used_b, b, a, 1, kind, group, known, likes)
     seen: set[tuple] = set()
     unique = []
     for m in out:  # a raw partner found from both sides is one mismatch
