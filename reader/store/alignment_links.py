@@ -229,8 +229,8 @@ def add_link(
         raise LinkError("a passage link needs two different documents")
     if not a or not b:
         raise LinkError("a link needs at least one passage on each side")
-    anchors_a = tuple(_anchor(doc_a, i) for i in sorted(set(a)))
-    anchors_b = tuple(_anchor(doc_b, j) for j in sorted(set(b)))
+    stamp = now_iso()
+    link = _new_link(doc_a, doc_b, kind, sorted(set(a)), sorted(set(b)), stamp)
     resolved = resolve(store, doc_a, doc_b)
     replaced = [
         (old, ia, ib)
@@ -238,39 +238,13 @@ def add_link(
         if (set(ia) & set(a) or set(ib) & set(b))
         and (old.kind != "unlink" or (set(ia) & set(a) and set(ib) & set(b)))
     ]
-    stamp = now_iso()
-    link = AlignmentLink(
-        str(uuid.uuid4()),
-        doc_a.path,
-        doc_b.path,
-        doc_a.sha256,
-        doc_b.sha256,
-        kind,
-        anchors_a,
-        anchors_b,
-        stamp,
-        stamp,
-    )
     # what is left of a replaced group once these passages moved to the new one stays linked
     rest = []
     for old, ia, ib in replaced:
         keep_a = [i for i in ia if i not in a]
         keep_b = [j for j in ib if j not in b]
         if old.kind != "unlink" and keep_a and keep_b:
-            rest.append(
-                AlignmentLink(
-                    str(uuid.uuid4()),
-                    doc_a.path,
-                    doc_b.path,
-                    doc_a.sha256,
-                    doc_b.sha256,
-                    old.kind,
-                    tuple(_anchor(doc_a, i) for i in keep_a),
-                    tuple(_anchor(doc_b, j) for j in keep_b),
-                    stamp,
-                    stamp,
-                )
-            )
+            rest.append(_new_link(doc_a, doc_b, old.kind, keep_a, keep_b, stamp))
     removed = [old.id for old, _, _ in replaced]
     with transaction(store.conn):
         _set_deleted(store, removed, True)
@@ -279,6 +253,29 @@ def add_link(
     added = [link.id, *(x.id for x in rest)]
     store._notify(Change("alignment_link", "added", (*added, *removed)))
     return LinkChange(added, removed)
+
+
+def _new_link(
+    doc_a: Document,
+    doc_b: Document,
+    kind: str,
+    a: Sequence[int],
+    b: Sequence[int],
+    stamp: str,
+) -> AlignmentLink:
+    """A new link of `kind` between passages `a` of doc_a and `b` of doc_b, anchored now."""
+    return AlignmentLink(
+        str(uuid.uuid4()),
+        doc_a.path,
+        doc_b.path,
+        doc_a.sha256,
+        doc_b.sha256,
+        kind,
+        tuple(_anchor(doc_a, i) for i in a),
+        tuple(_anchor(doc_b, j) for j in b),
+        stamp,
+        stamp,
+    )
 
 
 def confirm(
@@ -296,9 +293,9 @@ def unlink(store: Store, doc_a: Document, doc_b: Document, i: int, j: int) -> Li
     """
     if doc_a.path == doc_b.path:
         raise LinkError("a passage link needs two different documents")
-    anchor_a, anchor_b = _anchor(doc_a, i), _anchor(doc_b, j)
-    resolved = resolve(store, doc_a, doc_b)
     stamp = now_iso()
+    unlinked = _new_link(doc_a, doc_b, "unlink", [i], [j], stamp)
+    resolved = resolve(store, doc_a, doc_b)
     change = LinkChange()
     rest: list[AlignmentLink] = []
     for link, ia, ib in resolved.links:
@@ -308,34 +305,8 @@ def unlink(store: Store, doc_a: Document, doc_b: Document, i: int, j: int) -> Li
         keep_a = [x for x in ia if x != i] if len(ib) == 1 else list(ia)
         keep_b = [y for y in ib if y != j] if len(ib) > 1 else list(ib)
         if keep_a and keep_b:
-            rest.append(
-                AlignmentLink(
-                    str(uuid.uuid4()),
-                    doc_a.path,
-                    doc_b.path,
-                    doc_a.sha256,
-                    doc_b.sha256,
-                    link.kind,
-                    tuple(_anchor(doc_a, x) for x in keep_a),
-                    tuple(_anchor(doc_b, y) for y in keep_b),
-                    stamp,
-                    stamp,
-                )
-            )
-    rest.append(
-        AlignmentLink(
-            str(uuid.uuid4()),
-            doc_a.path,
-            doc_b.path,
-            doc_a.sha256,
-            doc_b.sha256,
-            "unlink",
-            (anchor_a,),
-            (anchor_b,),
-            stamp,
-            stamp,
-        )
-    )
+            rest.append(_new_link(doc_a, doc_b, link.kind, keep_a, keep_b, stamp))
+    rest.append(unlinked)
     with transaction(store.conn):
         _set_deleted(store, change.removed, True)
         for link in rest:
