@@ -106,6 +106,16 @@ def big_document_analysis(tmp: Path, megabytes: float):
     return Analysis(corpus, EntityIndex([], {}), BaseTopics([topic], [], {}), [topic]), doc
 
 
+def corpus_root(given: Path | None, tmp: Path, docs: int) -> Path:
+    """`given`, else a generated six-language corpus of `docs` files (topics of 6 and 24)."""
+    if given is not None:
+        return given
+    from gen_stories import generate_stories
+
+    generate_stories(tmp / "corpus", docs, [6, 24], seed=7)
+    return tmp / "corpus"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="an existing corpus (else one is generated)")
@@ -124,12 +134,7 @@ def main() -> None:
 
     make_app()
     tmp = Path(tempfile.mkdtemp(prefix="bench-gui-"))
-    root = args.corpus
-    if root is None:
-        from gen_stories import generate_stories
-
-        root = tmp / "corpus"
-        generate_stories(root, args.docs, [6, 24], seed=7)
+    root = corpus_root(args.corpus, tmp, args.docs)
     started = time.perf_counter()
     analysis = analyse(load_corpus(root))
     print(f"corpus: {len(analysis.corpus.documents)} documents, {len(analysis.topics)} topics; "

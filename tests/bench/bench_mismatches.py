@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from bench_gui import Watchdog, idle, pump  # noqa: E402
+from bench_gui import Watchdog, corpus_root, idle, pump  # noqa: E402
 
 
 def main() -> None:
@@ -47,12 +47,7 @@ def main() -> None:
 
     make_app()
     tmp = Path(tempfile.mkdtemp(prefix="bench-mismatch-"))
-    root = args.corpus
-    if root is None:
-        from gen_stories import generate_stories
-
-        root = tmp / "corpus"
-        generate_stories(root, args.docs, [6, 24], seed=7)
+    root = corpus_root(args.corpus, tmp, args.docs)
     analysis = analyse(load_corpus(root))
     big = max(range(len(analysis.topics)), key=lambda i: len(analysis.topics[i].documents))
     ids = analysis.topics[big].documents
