@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 import icu
@@ -183,6 +184,14 @@ def _indel(c: str, at_end: bool) -> float:
     return _FINAL if at_end else 1.0
 
 
+def _sub_cost(ca: str, cb: str) -> float:
+    if ca == cb:
+        return 0.0
+    if (ca == "V") != (cb == "V"):
+        return 1.0
+    return _NEAR.get(frozenset((ca, cb)), 1.0)
+
+
 @lru_cache(maxsize=262144)
 def distance(a: str, b: str, limit: float = float("inf")) -> float:
     """Weighted edit distance between two skeletons (see the module docstring); infinite once
@@ -195,17 +204,30 @@ def distance(a: str, b: str, limit: float = float("inf")) -> float:
     for i in range(1, n + 1):
         ca = a[i - 1]
         a_indel = _indel(ca, i == n)
-        cur = [prev[0] + a_indel] + [0.0] * m
+        subs = _SUBS.get(ca)
+        if subs is None:  # not a class `skeleton` writes
+            subs = {cb: _sub_cost(ca, cb) for cb in set(b)}
+        left = prev[0] + a_indel
+        cur = [left]
+        lowest = left
         for j in range(1, m + 1):
             cb = b[j - 1]
-            if ca == cb:
-                sub = 0.0
-            elif (ca == "V") != (cb == "V"):
-                sub = 1.0
-            else:
-                sub = _NEAR.get(frozenset((ca, cb)), 1.0)
-            cur[j] = min(prev[j - 1] + sub, prev[j] + a_indel, cur[j - 1] + b_indel[j - 1])
-        if min(cur) > limit:  # costs only add up: no alignment can come back under it
+            sub = subs.get(cb)
+            if sub is None:
+                sub = _sub_cost(ca, cb)
+            # min(diagonal, up, left), written out: the hot loop
+            cost = prev[j - 1] + sub
+            up = prev[j] + a_indel
+            if up < cost:
+                cost = up
+            left = left + b_indel[j - 1]
+            if left < cost:
+                cost = left
+            left = cost
+            cur.append(cost)
+            if cost < lowest:
+                lowest = cost
+        if lowest > limit:  # costs only add up: no alignment can come back under it
             return float("inf")
         prev = cur
     return prev[m]
@@ -224,6 +246,32 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
     return max(0.0, 1.0 - distance(a, b, limit) / scale)
 
 
+def similarities(a: str, keys: Iterable[str], floor: float) -> dict[str, float]:
+    """`similarity(a, b, floor)` for each `b` of `keys`: the same figures, in one call (a
+    name is compared with many runs, and most end at the class bound)."""
+    counts_a = _class_counts(a)
+    a0, a1, a2, a3, a4, a5, a6, a7 = counts_a
+    w0, w1, w2, w3, w4, w5, w6, w7 = _CLASS_COST
+    size_a = len(a) - counts_a[7]
+    out = {}
+    for b in keys:
+        if a == b:
+            out[b] = 1.0 if a else 0.0
+            continue
+        b0, b1, b2, b3, b4, b5, b6, b7 = _class_counts(b)
+        scale = max(size_a, len(b) - b7, 1)
+        limit = (1.0 - floor) * scale + 1e-9 if floor > 0 else float("inf")
+        bound = (
+            abs(a0 - b0) * w0 + abs(a1 - b1) * w1 + abs(a2 - b2) * w2 + abs(a3 - b3) * w3
+            + abs(a4 - b4) * w4 + abs(a5 - b5) * w5 + abs(a6 - b6) * w6 + abs(a7 - b7) * w7
+        )  # fmt: skip  (`_unshared_cost`, the same sum in the same order)
+        if bound > limit:
+            out[b] = 0.0
+        else:
+            out[b] = max(0.0, 1.0 - distance(a, b, limit) / scale)
+    return out
+
+
 def _cheapest(cls: str) -> float:
     """The least a sound class costs in `distance` when it is not matched by the same class:
     dropping it (at the end, the cheapest place), or half of its cheapest substitution (the
@@ -235,6 +283,8 @@ def _cheapest(cls: str) -> float:
 
 _CLASSES = "PTKSLNWV"  # every class `skeleton` writes (eight: see `_unshared_cost`)
 _CLASS_COST = tuple(_cheapest(c) for c in _CLASSES)
+# The substitution costs of `distance` between classes, looked up instead of recomputed.
+_SUBS = {ca: {cb: _sub_cost(ca, cb) for cb in _CLASSES} for ca in _CLASSES}
 
 
 @lru_cache(maxsize=131072)

@@ -21,7 +21,7 @@ from reader.corpus.candidates import Option, name_key
 from reader.corpus.model import Document
 from reader.corpus.names import word_segments
 from reader.corpus.passage_runs import PassageRuns, RunKeys, passage_runs
-from reader.corpus.phonetic import PHONETIC_SCRIPTS, consonants, phonetic_key, similarity
+from reader.corpus.phonetic import PHONETIC_SCRIPTS, consonants, phonetic_key, similarities
 from reader.corpus.text import script_of_char
 
 if TYPE_CHECKING:
@@ -256,10 +256,12 @@ def _best_matches(
         if sims is None:
             sims = memo[pk] = {}
         for window in windows:
-            for wk in window.near(first, size):
-                sim = sims.get(wk)
-                if sim is None:
-                    sim = sims[wk] = similarity(pk, wk, MATCH)
+            near = window.near(first, size)
+            new = [wk for wk in near if wk not in sims]
+            if new:
+                sims.update(similarities(pk, new, MATCH))
+            for wk in near:
+                sim = sims[wk]
                 if sim >= MATCH:
                     scored.extend((-sim, e - s, s, e, key, kind, pk) for s, e in window.runs[wk])
     scored.sort()
