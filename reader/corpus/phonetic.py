@@ -142,8 +142,9 @@ def _han_in_context() -> frozenset[str] | None:
 
 
 def _han_syllables(text: str) -> str | None:
-    """The readings of a run of Han characters, one by one; None when any character is not
-    one that ICU reads on its own as letters."""
+    """The readings of a run of Han characters, one by one (nothing for a mark between
+    them); None when any character is neither one that ICU reads on its own as letters nor
+    a mark that it leaves without letters."""
     out = []
     for c in text:
         syllable = _han_syllable(c)
@@ -159,6 +160,8 @@ def _han_syllable(c: str) -> str | None:
     if special is None or c in special:
         return None
     latin = latin_form(c, "Hani")
+    if not c.isalnum() and not any(x.isalpha() for x in latin):
+        return ""  # the middle dot of `索·达拉`: ICU keeps it, and it is no letter
     return latin if latin.isascii() and latin.isalpha() else None
 
 
