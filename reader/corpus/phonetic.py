@@ -264,10 +264,11 @@ def similarities(a: str, keys: Iterable[str], floor: float) -> dict[str, float]:
         b0, b1, b2, b3, b4, b5, b6, b7 = _class_counts(b)
         scale = max(size_a, len(b) - b7, 1)
         limit = (1.0 - floor) * scale + 1e-9 if floor > 0 else float("inf")
+        # `_unshared_cost`: the same sum in the same order
         bound = (
             abs(a0 - b0) * w0 + abs(a1 - b1) * w1 + abs(a2 - b2) * w2 + abs(a3 - b3) * w3
             + abs(a4 - b4) * w4 + abs(a5 - b5) * w5 + abs(a6 - b6) * w6 + abs(a7 - b7) * w7
-        )  # fmt: skip  (`_unshared_cost`, the same sum in the same order)
+        )  # fmt: skip
         if bound > limit:
             out[b] = 0.0
         else:
