@@ -175,3 +175,38 @@ def test_a_variant_with_its_first_letters_changed_is_found_for_the_place_wanted(
         assert wanted == [h for h in every if h.entry.id == "region:ID"]
         assert find_variants(gaz, text, words, "km", {"region:TH"}) == []
         assert variant != cldr and len(variant) == len(cldr)
+
+
+def test_thai_runs_read_character_by_character_have_icus_key() -> None:
+    from reader.corpus.phonetic import _thai_letters
+
+    rng = random.Random(8)
+    letters = [c for c in THAI_NEWS if not c.isspace()]
+    runs = [THAI_NEWS[i : i + n] for i in range(len(THAI_NEWS)) for n in range(1, 19)]
+    runs += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    every_thai = [chr(x) for x in range(0x0E01, 0x0E5C)] + list(" \u200b-·")
+    runs += [
+        "".join(rng.choice(every_thai) for _ in range(rng.randint(1, 12))) for _ in range(3000)
+    ]
+    fast = 0
+    for run in runs:
+        letters_of_run = _thai_letters(run)
+        if letters_of_run is not None:
+            fast += 1
+            assert skeleton(letters_of_run) == skeleton(latin_form(run, "Thai")), run
+        assert phonetic_key(run, "Thai") == skeleton(latin_form(run, "Thai")), run
+    assert fast > len(runs) // 2
+
+
+def test_a_thai_vowel_written_first_is_read_after_its_consonant() -> None:
+    # เพิ่ม "add": เ is written before พ and said after it (ICU reads `pheim`), and
+    # เจเรมี (Jeremy) starts with a consonant, as the name does.
+    for run in ("เพิ่ม", "เจเรมี", "ไทย"):
+        in_written_order = "".join(latin_form(c, "Thai") for c in run)
+        assert (
+            phonetic_key(run, "Thai")
+            == skeleton(latin_form(run, "Thai"))
+            != skeleton(in_written_order)
+        ), run
+    assert phonetic_key("เจเรมี", "Thai")[0] == phonetic_key("Jeremy", "Latn")[0] == "S"
+    assert phonetic_key("฿100", "Thai") == skeleton(latin_form("฿100", "Thai"))  # not a letter
