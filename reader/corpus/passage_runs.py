@@ -105,12 +105,8 @@ def passage_runs(
     limit = MAX_RUN_CHARS.get(script, DEFAULT_RUN_CHARS)
     most = limit if script in UNSPACED_SCRIPTS else MAX_RUN_WORDS
     first = bisect_left(segments, (lo, lo))
-    inside = []
-    for s, e in segments[first:]:
-        if s >= hi:
-            break
-        if e <= hi:
-            inside.append((s, e))
+    last = bisect_left(segments, (hi, hi), first)  # the first segment starting at hi or after
+    inside = [(s, e) for s, e in segments[first:last] if e <= hi]
     # Whether the gap before each segment may join it to the previous one.
     joins = [False] + [
         text[inside[j - 1][1] : inside[j][0]] in JOINERS for j in range(1, len(inside))
