@@ -18,6 +18,7 @@ MAX_RUN_CHARS = {"Hani": 9, "Jpan": 10, "Hira": 10, "Kana": 12}  # else DEFAULT_
 DEFAULT_RUN_CHARS = 18
 MAX_RUN_WORDS = 3  # scripts with spaces: up to three words
 SIZE_SLACK = 2  # a run may have this many consonants more or fewer than the name
+RUN_MEMO = 200_000  # run keys remembered per script and corpus pass (then phonetic_key's cache)
 # What may separate the parts of one name: nothing, a space, the middle dots of Chinese and
 # Japanese names (`杰里米·科尔宾`), a hyphen, a zero-width space.
 JOINERS = frozenset(("", " ", "\u00b7", "\u30fb", "\u2027", "-", "\u200b"))
@@ -40,7 +41,9 @@ class RunKeys:
     def key(self, run: str) -> str:
         found = self.keys.get(run)
         if found is None:
-            found = self.keys[run] = phonetic_key(run, self.script)
+            found = phonetic_key(run, self.script)
+            if len(self.keys) < RUN_MEMO:
+                self.keys[run] = found
         return found
 
     def shape(self, key: str) -> tuple[int, str]:
