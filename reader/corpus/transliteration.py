@@ -12,8 +12,6 @@ name's key, recorded with `evidence="transliteration"`.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,8 +20,9 @@ from typing import TYPE_CHECKING
 from reader.corpus.candidates import Option, name_key
 from reader.corpus.model import Document
 from reader.corpus.names import word_segments
-from reader.corpus.phonetic import PHONETIC_SCRIPTS, consonants, phonetic_key, similarity
-from reader.corpus.text import UNSPACED_SCRIPTS, script_of_char
+from reader.corpus.passage_runs import PassageRuns, RunKeys, passage_runs
+from reader.corpus.phonetic import PHONETIC_SCRIPTS, consonants, phonetic_key, similarities
+from reader.corpus.text import script_of_char
 
 if TYPE_CHECKING:
     from reader.corpus.entities import Candidate, EntityIndex
@@ -34,15 +33,8 @@ CLOSE_CONSONANTS = 4
 GIVE_UP = 2  # a name not found in this many aligned versions of a language: stop aligning for it
 PER_NAME = 3  # runs per name and passage pair kept as evidence
 MIN_CONSONANTS = 2  # shorter names (`Li`, `Ng`) are too easy to find by chance
-MAX_RUN_CHARS = {"Hani": 9, "Jpan": 10, "Hira": 10, "Kana": 12}  # else DEFAULT_RUN_CHARS
-DEFAULT_RUN_CHARS = 18
-MAX_RUN_WORDS = 3  # scripts with spaces: up to three words
 NAME_KINDS = frozenset({"person_org", "place", "other"})
 EVIDENCE = "transliteration"
-_LETTER = re.compile(r"\w", re.UNICODE)
-# What may separate the parts of one name: nothing, a space, the middle dots of Chinese and
-# Japanese names (`杰里米·科尔宾`), a hyphen, a zero-width space.
-_JOINERS = frozenset(("", " ", "\u00b7", "\u30fb", "\u2027", "-", "\u200b"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,45 +62,12 @@ def window_segments(
     if words is None:
         words = word_segments(doc.text, doc.language, doc.script)
     text = doc.text
-    return [
-        (s, e)
-        for s, e in words
-        if _LETTER.match(text, s) and not text[s].isdigit() and not text[s].isascii()
-    ]
-
-
-Runs = dict[str, list[tuple[int, int]]]  # phonetic key -> the runs with it, as (start, end)
-
-
-def _windows(text: str, script: str, segments: Sequence[tuple[int, int]], lo: int, hi: int) -> Runs:
-    """Runs of consecutive segments inside `[lo, hi)` as (start, end), by phonetic key."""
-    limit = MAX_RUN_CHARS.get(script, DEFAULT_RUN_CHARS)
-    most = limit if script in UNSPACED_SCRIPTS else MAX_RUN_WORDS
-    first = bisect_left(segments, (lo, lo))
-    inside = []
-    for s, e in segments[first:]:
-        if s >= hi:
-            break
-        if e <= hi:
-            inside.append((s, e))
-    # Whether the gap before each segment may join it to the previous one.
-    joins = [False] + [
-        text[inside[j - 1][1] : inside[j][0]] in _JOINERS for j in range(1, len(inside))
-    ]
-    out: Runs = {}
-    n = len(inside)
-    for i, (s, _) in enumerate(inside):
-        for j in range(i, min(n, i + most)):
-            e = inside[j][1]
-            if e - s > limit or (j > i and not joins[j]):
-                break
-            key = phonetic_key(text[s:e], script)
-            if key:
-                spans = out.get(key)
-                if spans is None:
-                    out[key] = [(s, e)]
-                else:
-                    spans.append((s, e))
+    # The first character a word character (`\w` is `isalnum` or `_`), not a digit, not ASCII.
+    out = []
+    for s, e in words:
+        c = text[s]
+        if c.isalnum() and not c.isdigit() and not c.isascii():
+            out.append((s, e))
     return out
 
 
@@ -164,7 +123,8 @@ class LinkFinder:
         self.evidence: dict[tuple[str, str, str], list[float]] = defaultdict(list)
         self.kinds: dict[str, tuple[str, int]] = {}
         # A passage's runs and names are the same whichever version it is compared with.
-        self._runs: dict[tuple[str, int], Runs] = {}
+        self._runs: dict[tuple[str, int], PassageRuns] = {}
+        self._run_keys: dict[str, RunKeys] = {}  # by script
         self._names: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {}
         self._keys: dict[str, set[str]] = {}
         self._sounds_like: SoundsLike = {}  # comparisons of run keys with names, once each
@@ -222,12 +182,15 @@ class LinkFinder:
             if not names:
                 continue
             sought.update(n[0] for n in names)
-            windows: list[Runs] = []
+            windows: list[PassageRuns] = []
             for j in ib:
                 found = self._runs.get((doc_b.id, j))
                 if found is None:
                     p = doc_b.passages[j]
-                    found = _windows(doc_b.text, doc_b.script, segs, p.start, p.end)
+                    memo = self._run_keys.get(doc_b.script)
+                    if memo is None:
+                        memo = self._run_keys[doc_b.script] = RunKeys(doc_b.script)
+                    found = passage_runs(doc_b.text, doc_b.script, segs, p.start, p.end, memo)
                     self._runs[(doc_b.id, j)] = found
                 windows.append(found)
             for key, kind, pk, surface, score in _best_matches(
@@ -271,39 +234,36 @@ class LinkFinder:
         return out
 
 
-# A name's phonetic key -> the run keys already compared with it, and those at or above MATCH.
-SoundsLike = dict[str, tuple[set[str], dict[str, float]]]
+# A name's phonetic key -> its similarity to each run key it was compared with.
+SoundsLike = dict[str, dict[str, float]]
 
 
 def _best_matches(
     text: str,
     names: list[tuple[str, str, str]],
-    windows: Sequence[Runs],
+    windows: Sequence[PassageRuns],
     memo: SoundsLike | None = None,
 ) -> list[tuple[str, str, str, str, float]]:
     """For each name, its closest runs at or above MATCH (up to PER_NAME, not overlapping);
     a run counts for the name it is closest to. A name is compared only with runs that start
-    like it (or with a vowel) and have about as many consonants (within 2)."""
+    like it (or with a vowel) and have about as many consonants (`PassageRuns.near`)."""
     if memo is None:
         memo = {}
     scored = []
-    for key, kind, pk in sorted(set(names)):
+    for key, kind, pk in set(names):
         first, size = pk[0], consonants(pk)
-        checked, close = memo.setdefault(pk, (set(), {}))
-        for runs in windows:
-            # Set operations: most run keys were compared with this name before.
-            for wk in runs.keys() - checked:
-                checked.add(wk)
-                if first != "V" and wk[0] != first and wk[0] != "V":
-                    continue
-                if abs(len(wk) - wk.count("V") - size) > 2:  # consonants(wk)
-                    continue
-                sim = similarity(pk, wk, MATCH)
+        sims = memo.get(pk)
+        if sims is None:
+            sims = memo[pk] = {}
+        for window in windows:
+            near = window.near(first, size)
+            new = [wk for wk in near if wk not in sims]
+            if new:
+                sims.update(similarities(pk, new, MATCH))
+            for wk in near:
+                sim = sims[wk]
                 if sim >= MATCH:
-                    close[wk] = sim
-            for wk in runs.keys() & close.keys():
-                sim = close[wk]
-                scored.extend((-sim, e - s, s, e, key, kind, pk) for s, e in runs[wk])
+                    scored.extend((-sim, e - s, s, e, key, kind, pk) for s, e in window.runs[wk])
     scored.sort()
     spans: set[tuple[int, int]] = set()
     per_name: dict[str, list[tuple[int, int]]] = defaultdict(list)

@@ -30,6 +30,8 @@ class _Index:
     heads: frozenset[str]  # first AFFIX code points of the names
     tails: frozenset[str]  # last AFFIX code points: a one-letter variant keeps one of them
     near: dict[str, GazetteerEntry | None]  # what `_one_away` found for a word already asked
+    by_id: dict[str, list[str]]  # entry id -> its names
+    affixes: dict[frozenset[str], tuple[frozenset[str], frozenset[str]]]  # heads, tails of ids
 
 
 @lru_cache(maxsize=16)
@@ -44,7 +46,23 @@ def _index(gaz: Gazetteer, language: str) -> _Index:
             deletions.setdefault(key[:i] + key[i + 1 :], []).append(key)
     heads = frozenset(k[:AFFIX] for k in names)
     tails = frozenset(k[-AFFIX:] for k in names)
-    return _Index(names, deletions, heads, tails, {})
+    by_id: dict[str, list[str]] = {}
+    for key, name in names.items():
+        by_id.setdefault(name.id, []).append(key)
+    return _Index(names, deletions, heads, tails, {}, by_id, {})
+
+
+def _affixes(index: _Index, wanted: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The heads and tails of the names of the `wanted` entries: a variant of one of them
+    keeps its name's first or last AFFIX code points, so other runs cannot be one."""
+    memo = frozenset(wanted)
+    found = index.affixes.get(memo)
+    if found is None:
+        names = [k for i in memo for k in index.by_id.get(i, ())]
+        found = (frozenset(k[:AFFIX] for k in names), frozenset(k[-AFFIX:] for k in names))
+        if len(index.affixes) < NEAR_MEMO:
+            index.affixes[memo] = found
+    return found
 
 
 def _one_away(index: _Index, word: str) -> GazetteerEntry | None:
@@ -83,6 +101,10 @@ def find_variants(
     n = len(words)
     i = 0
     heads, tails = index.heads, index.tails
+    if wanted is not None:
+        heads, tails = _affixes(index, wanted)
+        if not heads:
+            return []  # no name of a wanted entry in this language
     while i < n:
         start = words[i][0]
         best: tuple[int, GazetteerEntry] | None = None
