@@ -104,7 +104,7 @@ def _load(
 
 
 def _slow_to_analyse(corpus: Any) -> bool:
-    return sum(len(d.text) for d in corpus.documents) >= SHOW_BEFORE_ANALYSIS_CHARS
+    return sum(d.chars for d in corpus.documents) >= SHOW_BEFORE_ANALYSIS_CHARS
 
 
 def _analyse(
@@ -164,7 +164,7 @@ def _indexed_corpus(conn: Any, root: Path) -> Any:
 
         if not known_corpus(conn, root):
             return None
-        corpus = load_indexed_corpus(conn, root)
+        corpus = load_indexed_corpus(conn, root, lazy=True)
         return corpus if corpus.documents else None
     except Exception:
         return None
