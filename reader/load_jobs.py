@@ -55,6 +55,11 @@ class _Cancelled(Exception):
 # A corpus with at least this much text whose analysis is neither stored nor in the index is
 # shown before it is analysed (its analysis takes seconds); smaller ones are analysed at once.
 SHOW_BEFORE_ANALYSIS_CHARS = 1_000_000
+# An indexed corpus with more text than this is not analysed in memory (about 35 bytes of
+# memory a character of text: 30 MB of text would take a gigabyte): it is shown at once and its
+# entities and topics come from the index once phase 2 has read it (`WAIT_FOR_INDEX`).
+IN_MEMORY_MAX_CHARS = 30_000_000
+WAIT_FOR_INDEX = "wait-for-index"  # the parts of a load that waits for the index's phase 2
 
 
 def _load(
@@ -68,7 +73,8 @@ def _load(
 ) -> Any:
     """(corpus, parts, from_index). When the analysis will take a while the corpus is sent
     first as ("corpus", corpus, from_index) and the result's corpus is None; without
-    `analyse_here` the job then ends with parts None (another job analyses it)."""
+    `analyse_here` the job then ends with parts None (another job analyses it), and for an
+    indexed corpus too big to analyse in memory with parts WAIT_FOR_INDEX."""
     from reader.corpus.pipeline import Cancelled, load_with_progress
     from reader.store.analysis_store import stored_analysis
 
@@ -86,6 +92,9 @@ def _load(
             if parts is not None:
                 return corpus, parts, from_index
             entities = _indexed_entities(store, corpus, links)
+            if entities is None and from_index and _too_big_for_memory(corpus):
+                conn.send(("corpus", corpus, from_index))
+                return None, WAIT_FOR_INDEX, from_index
             if entities is None and _slow_to_analyse(corpus):
                 conn.send(("corpus", corpus, from_index))
                 if not analyse_here:
@@ -103,8 +112,12 @@ def _load(
             store.close()
 
 
+def _too_big_for_memory(corpus: Any) -> bool:
+    return sum(d.chars for d in corpus.documents) > IN_MEMORY_MAX_CHARS
+
+
 def _slow_to_analyse(corpus: Any) -> bool:
-    return sum(len(d.text) for d in corpus.documents) >= SHOW_BEFORE_ANALYSIS_CHARS
+    return sum(d.chars for d in corpus.documents) >= SHOW_BEFORE_ANALYSIS_CHARS
 
 
 def _analyse(
@@ -164,7 +177,7 @@ def _indexed_corpus(conn: Any, root: Path) -> Any:
 
         if not known_corpus(conn, root):
             return None
-        corpus = load_indexed_corpus(conn, root)
+        corpus = load_indexed_corpus(conn, root, lazy=True)
         return corpus if corpus.documents else None
     except Exception:
         return None

@@ -20,7 +20,8 @@ from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence
 from reader.corpus.model import Corpus
 from reader.corpus.topics import BaseTopics, Topic
 
-FORMAT = 3  # 3: candidates and occurrences carry their `evidence` (empty: left out)
+FORMAT = 4  # 3: candidates and occurrences carry their `evidence` (empty: left out); 4: an
+# entity's occurrences are one JSON string (decoded when used)
 KIND = "analysis"
 
 
@@ -87,6 +88,47 @@ class LazyCandidates(Mapping[str, list[Candidate]]):
         return len(self._raw)
 
 
+class StoredOccurrences(Sequence[Occurrence]):
+    """An entity's occurrences, decoded from their JSON when first used (an analysis holds
+    hundreds of thousands; a window looks at the few of the entities it shows). Pickled as
+    the JSON, so an analysis crosses to another process cheaply."""
+
+    __slots__ = ("_raw", "_rows")
+
+    def __init__(self, raw: str) -> None:
+        self._raw = raw
+        self._rows: list[Occurrence] | None = None
+
+    def _decoded(self) -> list[Occurrence]:
+        if self._rows is None:
+            try:
+                self._rows = [
+                    Occurrence(str(o[0]), int(o[1]), int(o[2]), str(o[3]), _evidence(o, 4))
+                    for o in json.loads(self._raw)
+                ]
+            except (ValueError, TypeError, IndexError):  # a damaged entry: none
+                self._rows = []
+        return self._rows
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        return self._decoded()[i]
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __iter__(self) -> Iterator[Occurrence]:
+        return iter(self._decoded())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"StoredOccurrences({len(self)})"
+
+    def __reduce__(self) -> tuple:
+        return (StoredOccurrences, (self._raw,))
+
+
 def _evidence(row: list[Any], at: int) -> str:
     """The evidence stored at `row[at]`, when there is one (rows without it have none)."""
     return str(row[at]) if len(row) > at else ""
@@ -104,6 +146,12 @@ def _occurrence_row(o: Occurrence) -> list[Any]:
     if o.evidence:
         row.append(o.evidence)
     return row
+
+
+def _occurrences_json(occ: Any) -> str:
+    if not isinstance(occ, str):
+        raise ValueError("occurrences are not JSON")
+    return occ
 
 
 def _topic(t: Topic) -> list[Any]:
@@ -132,7 +180,7 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
                 e.languages,
                 e.documents,
                 e.colour,
-                [_occurrence_row(o) for o in e.occurrences],
+                json.dumps([_occurrence_row(o) for o in e.occurrences], ensure_ascii=False),
             ]
             for e in index.entities
         ],
@@ -161,10 +209,7 @@ def load(blob: bytes) -> tuple[EntityIndex, BaseTopics, list[Topic], list[str]]:
                 str(kind),
                 list(langs),
                 list(docs),
-                [
-                    Occurrence(str(o[0]), int(o[1]), int(o[2]), str(o[3]), _evidence(o, 4))
-                    for o in occ
-                ],
+                StoredOccurrences(_occurrences_json(occ)),  # type: ignore[arg-type]
                 int(colour),
             )
             for i, key, label, kind, langs, docs, colour, occ in data["entities"]

@@ -10,7 +10,7 @@ cached by the documents' hashes.
 from __future__ import annotations
 
 import threading
-from collections import ChainMap
+from collections import ChainMap, Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -119,14 +119,27 @@ class Analysis:
 
     def topic_entities(self, doc_ids: Sequence[str]) -> list[Entity]:
         """Entities found in two or more of `doc_ids` (most frequent first)."""
-        wanted = set(doc_ids)
-        found: list[tuple[int, str, Entity]] = []
-        for ent in self.index.entities:
-            mine = [o for o in ent.occurrences if o.doc in wanted]
-            if len({o.doc for o in mine}) >= min(2, len(wanted)) and mine:
-                found.append((-len(mine), ent.label.casefold(), ent))
-        found.sort(key=lambda x: (x[0], x[1]))
-        return [e for _, _, e in found]
+        return [e for e, _ in self.topic_mentions(doc_ids)]
+
+    def topic_mentions(self, doc_ids: Sequence[str]) -> list[tuple[Entity, Counter[str]]]:
+        """`topic_entities` with how often each is mentioned in each of `doc_ids`, counted from
+        the documents' candidates (never from every mention of an entity in the corpus)."""
+        wanted = list(dict.fromkeys(doc_ids))
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        by_key: dict[str, Entity] = {}
+        for doc_id in wanted:
+            for _cand, ent in self.index.for_document(doc_id):
+                counts[ent.key][doc_id] += 1
+                by_key[ent.key] = ent
+        least = min(2, len(wanted))
+        found = []
+        for key, per_doc in counts.items():
+            if len(per_doc) >= least:
+                ent = by_key[key]
+                n = sum(per_doc.values())
+                found.append((-n, ent.label.casefold(), -len(ent.documents), key, ent, per_doc))
+        found.sort(key=lambda x: x[:4])
+        return [(x[4], x[5]) for x in found]
 
     # ----- topics -----------------------------------------------------------------------
 
@@ -422,6 +435,4 @@ def analyse_with_progress(
         if progress:
             progress(done, count, "entities")
 
-    return analyse(
-        corpus, links, edits, on_stage, entities=entities, documents_read=on_document
-    )
+    return analyse(corpus, links, edits, on_stage, entities=entities, documents_read=on_document)

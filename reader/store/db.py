@@ -29,6 +29,11 @@ APP_NAME = "corpus-reader"
 DEFAULT_FILE_NAME = "store.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024  # above this, opening runs quick_check, not integrity_check
+# Above this (an index of 100,000 documents is ~2 GB, a whole-file check ~2 s), opening checks
+# the reader's own tables only: the rest is the index, a cache `index --rebuild` makes again.
+WHOLE_CHECK_MAX_BYTES = 512 * 1024 * 1024
+USER_TABLES_CHECK = "quick_check:user-tables"
+CACHE_TABLE_PREFIXES = ("doc_cache", "index_", "entity_vocab", "analysis_", "sqlite_")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -167,7 +172,7 @@ def _look(path: Path, check: str, immutable: bool) -> tuple[int, list[str]]:
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        rows = [r[0] for r in conn.execute(f"PRAGMA {check}")]
+        rows = _check_rows(conn, check)
     except sqlite3.DatabaseError as exc:
         reason = describe(exc, path)
         if "not a database" in reason or "malformed" in reason:
@@ -177,6 +182,23 @@ def _look(path: Path, check: str, immutable: bool) -> tuple[int, list[str]]:
     finally:
         conn.close()
     return version, rows
+
+
+def _check_rows(conn: sqlite3.Connection, check: str) -> list[str]:
+    """Rows of the integrity pragma `check`; for USER_TABLES_CHECK, `quick_check` of each of the
+    reader's own tables (annotations, links, edits...) and "ok" when all are."""
+    if check != USER_TABLES_CHECK:
+        return [r[0] for r in conn.execute(f"PRAGMA {check}")]
+    tables = [
+        name
+        for (name,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        if not name.startswith(CACHE_TABLE_PREFIXES)
+    ]
+    problems: list[str] = []
+    for name in tables:
+        quoted = name.replace('"', '""')
+        problems += [r[0] for r in conn.execute(f'PRAGMA quick_check("{quoted}")') if r[0] != "ok"]
+    return problems or ["ok"]
 
 
 def _inspect(path: Path, check: str) -> int:
@@ -239,7 +261,8 @@ def connect(
     """Open (creating if needed), check and migrate the store; raise StoreError when refused.
 
     `check` is the integrity pragma run on an existing file: `integrity_check` by default,
-    `quick_check` for files above FULL_CHECK_MAX_BYTES (caches can make them big).
+    `quick_check` for files above FULL_CHECK_MAX_BYTES (caches can make them big), and only of
+    the reader's own tables above WHOLE_CHECK_MAX_BYTES (USER_TABLES_CHECK).
     `mode` is SQLite's URI open mode: `rwc` normally, `ro` to read only (see
     `connect_for_reading`). A store this call created is removed again if it fails.
     """
@@ -250,8 +273,14 @@ def connect(
         if mode != "ro":
             _check_writable(path)
         if check is None:
-            big = path.stat().st_size > FULL_CHECK_MAX_BYTES
-            check = "quick_check" if big else "integrity_check"
+            size = path.stat().st_size
+            check = (
+                USER_TABLES_CHECK
+                if size > WHOLE_CHECK_MAX_BYTES
+                else "quick_check"
+                if size > FULL_CHECK_MAX_BYTES
+                else "integrity_check"
+            )
         version = _inspect(path, check)
     else:
         if mode == "ro":

@@ -38,7 +38,7 @@ def read_corpus(
     if not store_in_use(db):
         return load_corpus(root)
     try:
-        corpus = open_indexed_corpus(root, db, progress=progress)
+        corpus = open_indexed_corpus(root, db, progress=progress, lazy=True)
     except StoreError as exc:
         if exc.reason not in ("full", "readonly"):
             raise

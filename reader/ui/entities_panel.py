@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -30,16 +30,21 @@ class EntitiesPanel(PanelTree):
         self.itemActivated.connect(self._activated)
         self._ids: list[str] = []
 
-    def set_entities(self, entities: list[Entity], documents: list[Document], theme: Theme) -> None:
+    def set_entities(
+        self,
+        entities: list[tuple[Entity, Mapping[str, int]]],
+        documents: list[Document],
+        theme: Theme,
+    ) -> None:
+        """Entities of the open documents with their mentions in each (`topic_mentions`)."""
         self.clear()
-        self._ids = [e.id for e in entities]
+        self._ids = [e.id for e, _ in entities]
         headers = ["Entity", "Kind"] + [f"{d.language}" for d in documents]
         self.setColumnCount(len(headers))  # fewer documents than before: no stale columns
         self.setHeaderLabels(headers)
         for col, doc in enumerate(documents, 2):
             self.headerItem().setToolTip(col, doc.title)
-        for ent in entities:
-            counts = Counter(o.doc for o in ent.occurrences)
+        for ent, counts in entities:
             item = QTreeWidgetItem(
                 [ent.label, ent.kind] + [str(counts.get(d.id, 0) or "·") for d in documents]
             )

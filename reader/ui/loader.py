@@ -139,7 +139,9 @@ class CorpusLoader(_ProcessJob):
         self._links, self._edits = links, edits
         self._db = str(db) if db else None
         self._corpus: Any = None
+        self._shown_analysis: Any = None
         self.provisional = False  # a provisional analysis was emitted
+        self.waiting_for_index = False  # entities and topics come once the index has them
 
     def _on_corpus(self, corpus: Any, from_index: bool) -> None:
         from reader.load_jobs import provisional_analysis
@@ -147,7 +149,8 @@ class CorpusLoader(_ProcessJob):
         self._corpus = corpus
         self.from_index = from_index
         self.provisional = True
-        self.shown.emit(provisional_analysis(corpus))
+        self._shown_analysis = provisional_analysis(corpus)
+        self.shown.emit(self._shown_analysis)
 
     def cancel(self) -> None:
         """Stop at once: loading only reads, so nothing is lost."""
@@ -156,7 +159,13 @@ class CorpusLoader(_ProcessJob):
         self.kill()
 
     def run(self) -> None:
+        from reader.load_jobs import WAIT_FOR_INDEX
+
         kind, value = self._run_child()
+        if kind == "ok" and value[1] == WAIT_FOR_INDEX and self._corpus is not None:
+            self.waiting_for_index = True
+            self.loaded.emit(self._shown_analysis)
+            return
         if kind == "ok" and value[1] is None and self._corpus is not None:
             # The documents are on screen: analyse them in a child process (the window is live).
             self._target = "analyse"

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 
 COMING = "Finding entities and topics… read any document meanwhile"
+THROUGH_INDEX = (
+    "Entities and topics come once the index has read every document (phase 2)… "
+    "read any document meanwhile"
+)
 
 
 class Loading(QObject):
@@ -25,6 +29,7 @@ class Loading(QObject):
         self.w = window
         self.loader: Any = None
         self.indexer: Any = None
+        self._waiting = False  # the shown corpus waits for the index's entities and topics
         window.status.cancel_button.clicked.connect(self.cancel)
 
     def _db(self) -> Path | None:
@@ -108,9 +113,14 @@ class Loading(QObject):
             w.session.analysis is not None
             and w.session.analysis.corpus.root == analysis.corpus.root
         )
-        w.set_analysis(analysis, keep_view=same)
+        if analysis is not w.session.analysis:  # (a load waiting for the index shows it once)
+            w.set_analysis(analysis, keep_view=same)
         for warning in analysis.warnings[:1]:
             w.show_message(warning, 8000)
+        self._waiting = loader.waiting_for_index
+        if self._waiting:
+            w.show_message(THROUGH_INDEX, 0)
+            refresh = True
         db = self._db()
         if db is not None and refresh:
             self._start_indexing(analysis.corpus.root, db, loader.from_index)
@@ -139,6 +149,10 @@ class Loading(QObject):
             return
         w.index_fresh = True
         changed = report.processed + report.reused + report.deleted
+        if self._waiting and w.session.analysis is not None:
+            self._waiting = False
+            self.load(w.session.analysis.corpus.root, refresh=False)  # now from the index
+            return
         if not changed:
             return
         w.show_message(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QTreeWidget
@@ -23,12 +25,14 @@ class PanelTree(QTreeWidget):
         super().keyPressEvent(event)
 
 
-def focus_panel(dock, panel: PanelTree) -> None:
+def focus_panel(dock, panel: Any) -> None:
     """Show a side panel's dock and give the panel the keys, its first row current."""
     from PySide6.QtCore import Qt
 
     dock.show()
     dock.raise_()
     panel.setFocus(Qt.FocusReason.OtherFocusReason)
-    if panel.currentItem() is None and panel.topLevelItemCount():
+    if hasattr(panel, "focus_first_row"):  # a model view (the topics)
+        panel.focus_first_row()
+    elif panel.currentItem() is None and panel.topLevelItemCount():
         panel.setCurrentItem(panel.topLevelItem(0))

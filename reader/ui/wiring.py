@@ -350,7 +350,7 @@ def refresh_entities_panel(w: MainWindow) -> None:
     if analysis is None:
         return
     docs = [c.doc for c in w.area.columns]
-    w.entities_panel.set_entities(analysis.topic_entities([d.id for d in docs]), docs, w.theme)
+    w.entities_panel.set_entities(analysis.topic_mentions([d.id for d in docs]), docs, w.theme)
     w.entities_panel.select_entity(w.session.focus_entity)
 
 

@@ -338,3 +338,46 @@ def test_a_full_disk_is_one_clear_line_and_loses_nothing(store: Store, store_pat
     store.add("news/a.txt", SHA, 0, 5, "Hello", note="after")
     assert len(store.list()) == 6
     assert integrity(store_path) == "ok"
+
+
+def _scribble_over(path: Path, table: str) -> None:
+    """Damage the cells of `table`'s root page (header and schema intact)."""
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    end = root[0] * page_size
+    data[end - 1500 : end] = b"\xff\x00\x13" * 500
+    path.write_bytes(bytes(data))
+
+
+def test_a_huge_store_still_refuses_damage_to_the_readers_own_tables(tmp_path, monkeypatch):
+    import reader.store.db as db
+
+    monkeypatch.setattr(db, "WHOLE_CHECK_MAX_BYTES", 0)  # as a 2 GB index would be
+    path = tmp_path / "s.sqlite3"
+    _filled_store(path)
+    _scribble_over(path, "annotations")
+    _refused(path, "corrupt")
+
+
+def test_a_huge_store_opens_without_reading_its_whole_index(tmp_path, monkeypatch):
+    """Above WHOLE_CHECK_MAX_BYTES only the reader's own tables are checked at opening: a
+    damaged index page (a cache `index --rebuild` makes again) does not refuse the notes."""
+    import reader.store.db as db
+
+    path = tmp_path / "s.sqlite3"
+    _filled_store(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO doc_cache (sha256, kind, version, data, created) VALUES (?, ?, 1, ?, '')",
+            [(f"{i:064x}", "index.document.text", b"x" * 3000) for i in range(40)],
+        )
+    conn.close()
+    _scribble_over(path, "doc_cache")
+    _refused(path, "corrupt")  # a whole-file check sees it
+    monkeypatch.setattr(db, "WHOLE_CHECK_MAX_BYTES", 0)
+    with Store(path) as store:
+        assert len(store.list()) == 40

@@ -38,7 +38,7 @@ def test_a_topic_of_24_documents_scrolls_sideways_inside_the_screen(qtbot, tmp_p
     panel = w.topics_panel
     right = panel.header().sectionViewportPosition(1) + panel.columnWidth(1)
     assert right <= panel.viewport().width(), "the document count is inside the panel"
-    counts = [panel.topLevelItem(i).text(1) for i in range(panel.topLevelItemCount())]
+    counts = [panel.row_text(i, 1) for i in range(panel.row_count())]
     widest = max(panel.fontMetrics().horizontalAdvance(c) for c in counts)
     assert "24" in counts and widest + 6 <= panel.columnWidth(1), "counts are not clipped"
 

@@ -88,9 +88,9 @@ def test_documents_are_readable_while_entities_and_topics_come_then_the_place_is
     assert is_provisional(w.analysis)
     assert "Finding entities and topics" in w.message_label.text_shown()
     assert w.loader is not None and w.cancel_button.isVisible()
-    labels = [w.topics_panel.topLevelItem(n).text(0) for n in range(2)]
+    labels = [w.topics_panel.row_text(n) for n in range(2)]
     assert all("topics coming" in label for label in labels), labels
-    assert "topics coming" in w.topics_panel.headerItem().text(0)
+    assert "topics coming" in w.topics_panel.header_text()
     assert w.analysis.entities == {} and w.area.columns
     assert not w.registry.run("topic-rename", "Harbour")
     assert "still being found" in w.message_label.text_shown()
@@ -117,8 +117,8 @@ def test_documents_are_readable_while_entities_and_topics_come_then_the_place_is
     assert w.analysis.entities, "highlights arrive with the analysis"
     assert w.area.ids() == [porto], "the document read alone stays"
     assert w.area.view.current == place, "at the same passage"
-    assert "topics coming" not in w.topics_panel.topLevelItem(0).text(0)
-    assert w.topics_panel.headerItem().text(0) == "Topic"
+    assert "topics coming" not in w.topics_panel.row_text(0)
+    assert w.topics_panel.header_text() == "Topic"
     assert "Finding entities" not in w.message_label.text_shown()
     assert w.area.view.deco.entities, "the shown document is highlighted"
 
@@ -164,3 +164,52 @@ def test_the_status_counts_the_documents_read_while_entities_are_found(qtbot, tm
     assert shown < bar.width() - 8 or shown < bar.minimumWidth() - 8, "the count fits the bar"
     w.loading._progress(3000, 3000, "finding topics")  # a stage without a count of its own
     assert bar.maximum() == 0, "a busy bar"
+
+
+def test_an_indexed_corpus_too_big_for_memory_waits_for_the_index_not_an_in_memory_analysis(
+    qtbot, tmp_path, store, monkeypatch
+):
+    """Indexed through phase 1 only and over IN_MEMORY_MAX_CHARS: shown at once, each document
+    its own provisional topic; the index's phase 2 runs, then entities and topics come from
+    the index (never from an in-memory pass over every text)."""
+    from reader.cli import main
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "harbour.txt").write_text(EN + "\n", encoding="utf-8")
+    (root / "porto.txt").write_text(PT + "\n", encoding="utf-8")
+    db = str(tmp_path / "notes.db")
+    assert main(["index", str(root), "--phase", "1", "--db", db, "--quiet"]) == 0
+    monkeypatch.setattr(load_jobs, "IN_MEMORY_MAX_CHARS", 0)
+    real = load_jobs._analyse_corpus
+    in_memory: list[bool] = []
+
+    def watched(conn, cancel, corpus, links, edits, store_conn, entities=None):
+        in_memory.append(entities is None)
+        return real(conn, cancel, corpus, links, edits, store_conn, entities)
+
+    monkeypatch.setattr(load_jobs, "_analyse_corpus", watched)
+    w = MainWindow(
+        store=store,
+        state_path=tmp_path / "state.json",
+        keymap_path=tmp_path / "keymap.toml",
+        restore=False,
+    )
+    open_windows.append(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.load_corpus(root)
+    qtbot.waitUntil(lambda: w.analysis is not None, timeout=WAIT_MS)
+    assert is_provisional(w.analysis)
+    assert "index has read every document" in w.message_label.text_shown()
+    assert all("topics coming" in w.topics_panel.row_text(n) for n in range(2))
+    qtbot.waitUntil(lambda: not is_provisional(w.analysis), timeout=WAIT_MS)
+    assert w.analysis.entities, "entities came with the index's phase 2"
+    assert in_memory == [], "the texts were not analysed in memory meanwhile"
+    from reader.store.db import connect
+    from reader.store.index import index_status
+
+    conn = connect(db)
+    assert index_status(conn, root).entities_complete, "the index read them (phase 2)"
+    conn.close()

@@ -33,8 +33,7 @@ def test_topic_shows_its_documents_side_by_side(window):
     badges = {c.doc.path[:3]: c.badge.text() for c in window.area.columns}
     assert badges["003"] == "km · Khmr"
     assert badges["004"] == "pt · Latn"
-    topic_item = window.topics_panel.topLevelItem(window.session.topic_index)
-    assert topic_item.text(1) == "3"
+    assert window.topics_panel.row_text(window.session.topic_index, 1) == "3"
 
 
 def test_passage_keys_move_and_count(qtbot, window):

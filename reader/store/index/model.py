@@ -33,7 +33,10 @@ KIND_SENTENCES = "index.sentences"
 # (`reader.store.index.entities`).
 KIND_FACTS = "index.facts"
 KIND_OPTIONS = "index.options"
-KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_FACTS, KIND_OPTIONS)
+# A document's title, language, script and sizes without its text: what a corpus of 100,000
+# documents opens with (`reader.store.index.lazy_read`).
+KIND_META = "index.meta"
+KINDS = (KIND_DOCUMENT, KIND_SENTENCES, KIND_FACTS, KIND_OPTIONS, KIND_META)
 KIND_DIRTY = "index-dirty"  # a refresh wrote and has not collected garbage yet
 KIND_MIXED = "index-mixed"  # several folders, or files with the same content
 
@@ -138,6 +141,7 @@ class _Result:
     facts: bytes | None = None  # phase 2, packed JSON (`reader.corpus.entity_facts`)
     language: str = ""
     shadows: list[tuple[int, int, int, str, str, bytes]] = field(default_factory=list)
+    meta: bytes = b""  # `_meta_json`
 
 
 @cache
@@ -303,6 +307,13 @@ def _document_json(doc: Document) -> bytes:
         ],
         "text": doc.text,
     }
+    return pack(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _meta_json(doc: Document) -> bytes:
+    """What a document is without its text (packed JSON): title, language, script, encoding,
+    reading text length in code points and number of passages."""
+    data = [doc.title, doc.language, doc.script, doc.encoding, len(doc.text), len(doc.passages)]
     return pack(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 

@@ -31,11 +31,20 @@ def load_indexed_corpus(
     conn: sqlite3.Connection,
     root: str | os.PathLike[str],
     only: Collection[str] | None = None,
+    *,
+    lazy: bool = False,
 ) -> Corpus:
     """The corpus as the index knows it (no file is read; may be stale, see `refresh_index`).
 
-    With `only`, just the documents with these corpus-relative paths.
+    With `only`, just the documents with these corpus-relative paths; with `lazy`, documents
+    that read their text from the store when first used (`reader.store.index.lazy_read`).
     """
+    if lazy and only is None:
+        from reader.store.index.lazy_read import load_lazy_corpus
+
+        found = load_lazy_corpus(conn, root)
+        if found is not None:
+            return found
     key = corpus_root(root)
     corpus = Corpus(root=Path(key))
     sql = (

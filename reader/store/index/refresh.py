@@ -468,8 +468,11 @@ def open_indexed_corpus(
     root: str | os.PathLike[str],
     db: str | os.PathLike[str] | sqlite3.Connection | None = None,
     progress: ProgressFn | None = None,
+    *,
+    lazy: bool = False,
 ) -> Corpus:
-    """The corpus of folder `root`, loaded from the index after refreshing it.
+    """The corpus of folder `root`, loaded from the index after refreshing it (with `lazy`,
+    documents read their texts when first used).
 
     A fresh index costs one `stat` per file; new or changed files are processed first.
     """
@@ -478,7 +481,7 @@ def open_indexed_corpus(
     conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     try:
         refresh_index(conn, root, progress=progress)
-        return load_indexed_corpus(conn, root)
+        return load_indexed_corpus(conn, root, lazy=lazy)
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()

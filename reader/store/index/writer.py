@@ -15,6 +15,7 @@ from reader.store.index.model import (
     KIND_DIRTY,
     KIND_DOCUMENT,
     KIND_FACTS,
+    KIND_META,
     KIND_MIXED,
     KIND_SENTENCES,
     KINDS,
@@ -80,6 +81,8 @@ def _write_results(conn: sqlite3.Connection, root: str, results: list[_Result], 
         written.add((r.sha256, r.format))
         _drop_content(conn, r.sha256, r.format)
         data = [(KIND_DOCUMENT, r.document), (KIND_SENTENCES, r.sentences)]
+        if r.meta:
+            data.append((KIND_META, r.meta))
         cache_rows += [(r.sha256, f"{kind}.{r.format}", version, blob, now) for kind, blob in data]
         if r.facts is not None:
             cache_rows.append(

@@ -1,0 +1,109 @@
+"""Documents opened from the index without their texts read them when first used, and are in
+every other way the documents the index holds."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.corpus.lazy_document import LazyDocument
+from reader.store.db import connect
+from reader.store.index import load_indexed_corpus
+
+TEXTS = {
+    "a.txt": "Hun Sen met Vietnamese leaders in Hanoi.\n\nThe talks lasted two days.\n",
+    "b.md": "# សម្តេច ហ៊ុន សែន\n\nលោក ហ៊ុន សែន បានជួបជាមួយមេដឹកនាំវៀតណាម។\n",
+    "c.txt": "Ông Hun Sen gặp các lãnh đạo Việt Nam tại Hà Nội.\n",
+}
+
+
+@pytest.fixture
+def indexed(tmp_path: Path, capsys) -> tuple[Path, str]:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for name, text in TEXTS.items():
+        (root / name).write_text(text, "utf-8")
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    return root, db
+
+
+def _both(root: Path, db: str):
+    conn = connect(db)
+    try:
+        return load_indexed_corpus(conn, root, lazy=True), load_indexed_corpus(conn, root)
+    finally:
+        conn.close()
+
+
+def test_lazy_documents_answer_as_the_stored_ones_and_read_text_only_when_asked(indexed):
+    lazy, full = _both(*indexed)
+    assert [d.path for d in lazy.documents] == sorted(TEXTS)
+    for a, b in zip(lazy.documents, full.documents, strict=True):
+        assert isinstance(a, LazyDocument)
+        # what a document list shows needs no text
+        assert a.summary() == b.summary() and a.chars == b.chars
+        assert not a.loaded
+        assert a.text == b.text and a.passages == b.passages and a.links == b.links
+        assert a.loaded and a.passage_text(a.passages[0]) == b.passage_text(b.passages[0])
+
+
+def test_a_pickled_lazy_document_stays_lazy_and_reads_its_text_where_it_lands(indexed):
+    lazy, full = _both(*indexed)
+    doc = lazy.documents[1]
+    assert doc.text  # read here ...
+    sent = pickle.loads(pickle.dumps(doc))
+    assert isinstance(sent, LazyDocument) and not sent.loaded  # ... not shipped
+    assert sent.text == full.documents[1].text and sent.summary() == full.documents[1].summary()
+
+
+def test_a_document_whose_stored_row_is_gone_is_read_from_its_file(indexed):
+    root, db = indexed
+    lazy, full = _both(root, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DELETE FROM doc_cache WHERE kind LIKE 'index.document.%'")
+    conn.close()
+    assert lazy.documents[0].text == full.documents[0].text
+
+
+def test_a_file_changed_since_indexing_is_said_not_shown_with_wrong_offsets(indexed):
+    root, db = indexed
+    lazy, _ = _both(root, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DELETE FROM doc_cache WHERE kind LIKE 'index.document.%'")
+    conn.close()
+    (root / "c.txt").write_text("Something else entirely.\n", "utf-8")
+    doc = lazy.by_path("c.txt")
+    assert doc.text == "" and doc.passages == []
+    assert any("changed since it was indexed" in w for w in doc.warnings)
+
+
+def test_a_store_indexed_before_metadata_rows_gets_them_once(indexed):
+    root, db = indexed
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DELETE FROM doc_cache WHERE kind LIKE 'index.meta.%'")
+    conn.close()
+    lazy, full = _both(root, db)
+    assert [d.summary() for d in lazy.documents] == [d.summary() for d in full.documents]
+    conn = sqlite3.connect(db)
+    n = conn.execute("SELECT count(*) FROM doc_cache WHERE kind LIKE 'index.meta.%'").fetchone()
+    conn.close()
+    assert n[0] == len(TEXTS)
+
+
+def test_replacing_a_field_of_a_lazy_document_keeps_the_rest(indexed):
+    from dataclasses import replace
+
+    lazy, full = _both(*indexed)
+    doc = lazy.documents[0]
+    shown = replace(doc, passages=doc.passages[:1])
+    assert shown.text == full.documents[0].text and len(shown.passages) == 1
+    assert shown.title == full.documents[0].title
