@@ -95,13 +95,19 @@ class Shadow:
     @property
     def inner_text(self) -> str:
         """Inner suffixes of the unspaced-script words, space-separated (see `inner_suffixes`)."""
-        return " ".join(x for tok in self.tokens if is_unspaced(tok) for x in inner_suffixes(tok))
+        return " ".join(filter(None, map(_inner_of, self.tokens)))
 
 
 def is_unspaced(token: str) -> bool:
     """Whether `token` is a word of a script written without spaces (Khmer, Thai, CJK...)."""
     # Every unspaced script lies above U+0E00 (Thai); most tokens are answered by that test.
     return bool(token) and token[0] >= "\u0e00" and script_of_char(token[0]) in UNSPACED_SCRIPTS
+
+
+@lru_cache(maxsize=131072)
+def _inner_of(token: str) -> str:
+    """The inner suffixes of one word, space-separated ("" for a word of a spaced script)."""
+    return " ".join(inner_suffixes(token)) if is_unspaced(token) else ""
 
 
 _MARK_CACHE: dict[str, bool] = {}
