@@ -29,8 +29,9 @@ from reader.store.index.read import _stored_text
 
 
 #: Matching passages ranked exactly; above this (a common word of a big corpus) a first page
-#: is the best of an even sample of about this many (BM25 costs ~1-2 us a passage).
-RANK_MAX = 2000
+#: is the best of an even sample of about this many (BM25 costs 1-10 us a passage, the more
+#: the bigger the store: at 100,000 documents its row sizes are no longer in the page cache).
+RANK_MAX = 1000
 #: Matching passages whose hits are counted one by one; above this the total is a lower bound.
 COUNT_MAX = 1000
 
@@ -49,7 +50,7 @@ class SearchResult:
     query: Query
     total_exact: bool = True
     matched: int | None = None  # passages that match (None: not counted)
-    ranked: int | None = None  # passages the page was ranked among, when not all that match
+    ranked: int | None = None  # about how many passages the page was ranked among (None: all)
 
 
 def search_index(
@@ -151,22 +152,25 @@ def _page(
     if stop is not None and matched > RANK_MAX:
         stride = -(-matched // RANK_MAX)
         sample = f" AND (rowid * 2654435761) % {stride} = 0"
-        hits, _ = _ranked(conn, key, q, expr, stop, sample)
+        # All sampled rows' scores in one query: no second query when scores tie.
+        hits = _ranked(conn, key, q, expr, stop, sample, None)
         if len(hits) >= stop:
-            n = conn.execute(
-                f"SELECT count(*) FROM index_fts WHERE index_fts MATCH ?{sample}", (expr,)
-            ).fetchone()[0]
-            return hits[offset:stop], int(n)
-    hits, _ = _ranked(conn, key, q, expr, stop, "")
+            return hits[offset:stop], max(1, matched // stride)
+    hits = _ranked(conn, key, q, expr, stop, "", None if stop is None else stop + 10)
     return hits[offset:stop], None
 
 
 def _ranked(
-    conn: sqlite3.Connection, key: str, q: Query, expr: str, stop: int | None, where: str
-) -> tuple[list[Hit], bool]:
-    """The first `stop` hits (or more) of the best rows matching `expr` (and `where`), and
-    whether the rows ran out first."""
-    want = None if stop is None else stop + 10
+    conn: sqlite3.Connection,
+    key: str,
+    q: Query,
+    expr: str,
+    stop: int | None,
+    where: str,
+    want: int | None,
+) -> list[Hit]:
+    """The first `stop` hits (or more) of the best rows matching `expr` (and `where`), asking
+    SQLite for the best `want` rows first (all when None), more when they are not enough."""
     while True:
         sql = "SELECT rowid, bm25(index_fts, 1.0, 0.5, 0.0) AS score FROM index_fts "
         sql += f"WHERE index_fts MATCH ?{where} ORDER BY score"
@@ -174,8 +178,7 @@ def _ranked(
         rows: list[tuple[float, str, int, list[Hit]]] = []
         seen = 0
         boundary = None
-        exhausted = want is None or len(ranked) < want
-        complete = exhausted
+        complete = want is None or len(ranked) < want
         for rowid, score in ranked:
             if boundary is not None and score != boundary:
                 complete = True
@@ -202,7 +205,7 @@ def _ranked(
                 boundary = score  # rows tied with this one may still sort before it
         if complete:
             rows.sort(key=lambda r: r[:3])
-            return [h for r in rows for h in r[3]], exhausted
+            return [h for r in rows for h in r[3]]
         assert want is not None
         want *= 4
 
