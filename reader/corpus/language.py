@@ -117,7 +117,7 @@ def score_languages(text: str, script: str) -> dict[str, float]:
     scores: dict[str, float] = {}
     for lang in _candidates(script):
         fw = hits[lang] / n_tokens if n_tokens else 0.0
-        outside = sum(non_ascii[ch] for ch in non_ascii.keys() - _exemplar_chars(lang))
+        outside = sum(map(non_ascii.__getitem__, non_ascii.keys() - _exemplar_chars(lang)))
         oov = outside / n_letters if n_letters else 0.0
         scores[lang] = fw - OOV_WEIGHT * oov
     return scores
