@@ -156,8 +156,35 @@ def _page(
         hits = _ranked(conn, key, q, expr, stop, sample, None)
         if len(hits) >= stop:
             return hits[offset:stop], max(1, matched // stride)
-    hits = _ranked(conn, key, q, expr, stop, "", None if stop is None else stop + 10)
+    if stop is None:
+        return _all_ranked(conn, key, q, expr)[offset:], None
+    hits = _ranked(conn, key, q, expr, stop, "", stop + 10)
     return hits[offset:stop], None
+
+
+def _all_ranked(conn: sqlite3.Connection, key: str, q: Query, expr: str) -> list[Hit]:
+    """Every hit, best rows first (ties by path and passage), from one query (no page: a
+    statement a row would cost more than the hits)."""
+    rows = conn.execute(
+        "SELECT f.path, p.passage, CAST(p.spans AS BLOB), p.words, p.lang, "
+        "bm25(index_fts, 1.0, 0.5, 0.0) AS score "
+        "FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
+        "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format AND f.root = ? "
+        "WHERE index_fts MATCH ? ORDER BY score, f.path, p.passage",
+        (key, expr),
+    )
+    hits: list[Hit] = []
+    ids: dict[str, str] = {}
+    for path, passage, blob, packed, lang, score in rows:
+        words = unpack_words(packed)
+        spans = BlobSpans(blob)
+        if not _spans_fit(spans, words):
+            continue  # a damaged row: its passage shows no hits rather than a crash
+        doc = ids.get(path) or ids.setdefault(path, document_id(path))
+        hits += [
+            Hit(doc, path, lang, passage, s, e, -score) for s, e in find_in_shadow(q, words, spans)
+        ]
+    return hits
 
 
 def _ranked(
