@@ -242,12 +242,23 @@ def run_search(args: argparse.Namespace) -> int:
     texts = {d.id: (d.text, d.passages) for d in docs}
     hits = hits_json(result.hits, texts)
     if args.json:
-        print_json({"query": args.query, "exact": args.exact, "hits": hits, "total": result.total})
+        print_json(
+            {
+                "query": args.query,
+                "exact": args.exact,
+                "hits": hits,
+                "total": result.total,
+                "total_exact": result.total_exact,
+            }
+        )
         return 0
     rows = [(h["path"], f"{h['start']}-{h['end']}", _kwic_line(h)) for h in hits]
     print_table(rows, ("document", "span", "hit"))
     shown = f"{len(hits)} shown" if len(hits) < result.total else "all shown"
-    print(f"{result.total} hits ({shown})")
+    if result.ranked:  # very many passages match: the page is the best of a sample of them
+        shown += f"; the best of {result.ranked:,} of {result.matched:,} matching passages"
+    total = str(result.total) if result.total_exact else f"{result.total:,}+"  # a lower bound
+    print(f"{total} hits ({shown})")
     return 0
 
 

@@ -48,6 +48,8 @@ SCRIPT_LANGUAGE = {
 SHARED_SCRIPTS = {"Latn": "en", "Cyrl": "ru", "Arab": "ar"}
 
 _TOKEN = re.compile(r"[^\W\d_]+")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_NOT_ASCII_LETTERS = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalpha())
 OOV_WEIGHT = 3.0
 SAMPLE_CHARS = 6000
 
@@ -80,22 +82,42 @@ def _candidates(script: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@cache
+def _languages_of_words(script: str) -> dict[str, tuple[str, ...]]:
+    """Function word -> the candidate languages of `script` it is a function word of."""
+    out: dict[str, list[str]] = {}
+    for lang in _candidates(script):
+        for word in _function_words()[lang]:
+            out.setdefault(word, []).append(lang)
+    return {word: tuple(langs) for word, langs in out.items()}
+
+
 def score_languages(text: str, script: str) -> dict[str, float]:
     """Score each candidate language of `script` for `text`; higher is likelier."""
     sample = text[:SAMPLE_CHARS].casefold()
-    tokens = Counter(_TOKEN.findall(sample))
-    n_tokens = sum(tokens.values())
-    # Letters of `script` counted per distinct character (each is then tested once).
-    letters = {
-        ch: n for ch, n in Counter(sample).items() if ch.isalpha() and script_of_char(ch) == script
+    found = _TOKEN.findall(sample)
+    tokens = Counter(found)
+    n_tokens = len(found)
+    # Letters of `script`: the ASCII ones (Latin) counted in one C-level pass over the bytes,
+    # the others per distinct character (each is then tested once).
+    non_ascii = {
+        ch: n
+        for ch, n in Counter(_ASCII_RUNS.sub("", sample)).items()
+        if ch.isalpha() and script_of_char(ch) == script
     }
-    n_letters = sum(letters.values())
-    non_ascii = {ch: n for ch, n in letters.items() if ord(ch) > 0x7F}
+    n_letters = sum(non_ascii.values())
+    if script == "Latn":
+        n_letters += len(sample.encode("utf-8").translate(None, _NOT_ASCII_LETTERS))
+    # Function words of every candidate counted in one pass over the distinct tokens.
+    hits = dict.fromkeys(_candidates(script), 0)
+    languages_of = _languages_of_words(script)
+    for token in languages_of.keys() & tokens.keys():
+        for lang in languages_of[token]:
+            hits[lang] += tokens[token]
     scores: dict[str, float] = {}
     for lang in _candidates(script):
-        words = _function_words()[lang]
-        fw = sum(tokens[t] for t in words.intersection(tokens)) / n_tokens if n_tokens else 0.0
-        outside = sum(non_ascii[ch] for ch in non_ascii.keys() - _exemplar_chars(lang))
+        fw = hits[lang] / n_tokens if n_tokens else 0.0
+        outside = sum(map(non_ascii.__getitem__, non_ascii.keys() - _exemplar_chars(lang)))
         oov = outside / n_letters if n_letters else 0.0
         scores[lang] = fw - OOV_WEIGHT * oov
     return scores

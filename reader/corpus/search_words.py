@@ -11,9 +11,11 @@ the letter and are kept. `reader.corpus.search` parses queries and finds hits on
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import icu
 
@@ -93,13 +95,19 @@ class Shadow:
     @property
     def inner_text(self) -> str:
         """Inner suffixes of the unspaced-script words, space-separated (see `inner_suffixes`)."""
-        return " ".join(x for tok in self.tokens if is_unspaced(tok) for x in inner_suffixes(tok))
+        return " ".join(filter(None, map(_inner_of, self.tokens)))
 
 
 def is_unspaced(token: str) -> bool:
     """Whether `token` is a word of a script written without spaces (Khmer, Thai, CJK...)."""
     # Every unspaced script lies above U+0E00 (Thai); most tokens are answered by that test.
     return bool(token) and token[0] >= "\u0e00" and script_of_char(token[0]) in UNSPACED_SCRIPTS
+
+
+@lru_cache(maxsize=131072)
+def _inner_of(token: str) -> str:
+    """The inner suffixes of one word, space-separated ("" for a word of a spaced script)."""
+    return " ".join(inner_suffixes(token)) if is_unspaced(token) else ""
 
 
 _MARK_CACHE: dict[str, bool] = {}
@@ -179,38 +187,79 @@ def document_shadows(doc: Document) -> list[Shadow]:
 def passage_shadows(text: str, passages: Sequence[Passage], language: str) -> list[Shadow]:
     """Shadows of `passages` of `text`; words outside every passage are not searchable.
 
-    One word-break pass over the whole text; each word goes straight to its passage.
+    One word-break pass over the whole text finds its words (a compiled regex giving ICU's
+    words for spaced scripts measured no faster: the ICU loop is ~0.2 ms a document, the
+    folding and filing of the words the rest); each word goes to the passage that holds it.
     """
     shadows = [Shadow(p.index, [], []) for p in passages]
     if not passages:
         return shadows
+    spans = icu_word_spans(text, language)
     order = sorted(range(len(passages)), key=lambda i: passages[i].start)
+    if all(passages[a].end <= passages[b].start for a, b in pairwise(order)):
+        _fill_disjoint(text, spans, [passages[i] for i in order], [shadows[i] for i in order])
+    else:
+        _fill(text, spans, [passages[i] for i in order], [shadows[i] for i in order])
+    return shadows
+
+
+def _fill_disjoint(
+    text: str, spans: list[tuple[int, int]], passages: list[Passage], shadows: list[Shadow]
+) -> None:
+    """Put each word into the passage that holds it whole (passages in order, not overlapping)."""
+    fold = fold_token
+    starts = [s for s, _ in spans]
+    for p, sh in zip(passages, shadows, strict=True):
+        i, j = bisect_left(starts, p.start), bisect_left(starts, p.end)
+        inside = spans[i:j]
+        while inside and inside[-1][1] > p.end:
+            inside.pop()  # a word that goes on past the passage's end
+        tokens = [fold(text[s:e]) for s, e in inside]
+        if "" in tokens:  # a word of format characters only: not a token
+            inside = [span for span, tok in zip(inside, tokens, strict=True) if tok]
+            tokens = [tok for tok in tokens if tok]
+        sh.tokens, sh.spans = tokens, inside
+
+
+def _fill(
+    text: str, spans: list[tuple[int, int]], passages: list[Passage], shadows: list[Shadow]
+) -> None:
+    """Like `_fill_disjoint` for passages that overlap: a word goes to the first passage (in
+    order of start) that does not end before it, when that passage holds it whole."""
+    k, n = 0, len(passages)
+    p, sh = passages[0], shadows[0]
+    for s, e in spans:
+        while p.end <= s:
+            k += 1
+            if k == n:
+                return
+            p, sh = passages[k], shadows[k]
+        if p.start <= s and e <= p.end:
+            key = fold_token(text[s:e])
+            if key:
+                sh.tokens.append(key)
+                sh.spans.append((s, e))
+
+
+def icu_word_spans(text: str, language: str) -> list[tuple[int, int]]:
+    """Spans (code points) of ICU's words and numbers of `text` (rule status word or number)."""
     bi = _word_iterator(language)
     bi.setText(text)
     to_cp = Utf16Map(text).to_cp if utf16_len_differs(text) else None
-    fold, status, limit = fold_token, bi.getRuleStatus, WORD_NONE_LIMIT
-    k, n = 0, len(order)
-    p = passages[order[0]]
-    p_start, p_end = p.start, p.end
-    tokens, spans = shadows[order[0]].tokens, shadows[order[0]].spans
+    status, limit = bi.getRuleStatus, WORD_NONE_LIMIT
+    out = []
     start = bi.first()
+    if to_cp is None:
+        for end in bi:
+            if status() >= limit:
+                out.append((start, end))
+            start = end
+        return out
     for end in bi:
         if status() >= limit:
-            s, e = (to_cp(start), to_cp(end)) if to_cp else (start, end)
-            while p_end <= s:
-                k += 1
-                if k == n:
-                    return shadows
-                p = passages[order[k]]
-                p_start, p_end = p.start, p.end
-                tokens, spans = shadows[order[k]].tokens, shadows[order[k]].spans
-            if p_start <= s and e <= p_end:
-                key = fold(text[s:e])
-                if key:
-                    tokens.append(key)
-                    spans.append((s, e))
+            out.append((to_cp(start), to_cp(end)))
         start = end
-    return shadows
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from itertools import pairwise
 
 import icu
 
@@ -106,10 +107,21 @@ def word_spans_with_kind(text: str, language: str = "") -> list[tuple[int, int, 
 def sentence_spans(text: str, language: str = "") -> list[tuple[int, int]]:
     """Sentence spans of `text`, white space trimmed; also ends Khmer `។`-style sentences."""
     bi = _sentence_iterator(language)
-    spans: list[tuple[int, int]] = []
-    for s, e, _ in _iter_breaks(bi, text):
-        spans.extend(_split_extra_terminators(text, s, e))
-    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+    bi.setText(text)
+    bounds = [bi.first(), *bi]  # all boundaries in one C-level iteration
+    if not text.isascii() and _ASTRAL.search(text):
+        bounds = list(map(Utf16Map(text).to_cp, bounds))
+    spans = list(pairwise(bounds))
+    if not text.isascii() and _EXTRA_SENTENCE_END.search(text):
+        spans = [part for s, e in spans for part in _split_extra_terminators(text, s, e)]
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        kept = piece.strip()
+        if kept:
+            start = s + len(piece) - len(piece.lstrip())
+            out.append((start, start + len(kept)))
+    return out
 
 
 def _split_extra_terminators(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -121,14 +133,6 @@ def _split_extra_terminators(text: str, start: int, end: int) -> list[tuple[int,
             pos = m.end()
     out.append((pos, end))
     return out
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    while start < end and text[start].isspace():
-        start += 1
-    return start, end
 
 
 @cache

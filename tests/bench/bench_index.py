@@ -12,7 +12,8 @@ On a corpus of generated vi/km/pt documents (tests/bench/gen_corpus.py) it print
 - the warm index of the unchanged corpus as a fraction of cold (target <= 0.1x);
 - peak memory of the index process tree (target < 1 GB);
 - the store's size against the text it indexes (UTF-8 bytes of the reading texts; target <= 3x);
-- the full cold index with 1, 2, ... worker processes.
+- `index --no-entities` and the full cold index with 1, 2, ... worker processes
+  (`--phase1-only`: the floor and phase 1 only).
 """
 
 from __future__ import annotations
@@ -100,6 +101,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 4])
     parser.add_argument("--keep", type=Path, help="work folder to keep (the corpus is reused)")
+    parser.add_argument(
+        "--phase1-only", action="store_true", help="only the floor and `index --no-entities`"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}", flush=True)
     compile_modules()
@@ -134,6 +138,14 @@ def main() -> None:
             root, fresh(workdir / "lean.sqlite3"), "--no-entities"
         )
         line("index --no-entities", lean_s, lean_mem, lean_cpu, " (target <= 4x)")
+        for n in args.workers:
+            s, mem, cpu = run_index(
+                root, fresh(workdir / f"lean{n}.sqlite3"), "--no-entities", "--workers", str(n)
+            )
+            line(f"index --no-entities, {n} worker(s)", s, mem, cpu)
+        if args.phase1_only:
+            print(f"load average at the end {os.getloadavg()[0]:.1f}")
+            return
         db = fresh(workdir / "full.sqlite3")
         cold_s, cold_mem, cold_cpu = run_index(root, db)
         line("full cold index", cold_s, cold_mem, cold_cpu, " (target <= 8x; memory < 1024 MB)")

@@ -140,7 +140,9 @@ class _Result:
     sentences: bytes = b""
     facts: bytes | None = None  # phase 2, packed JSON (`reader.corpus.entity_facts`)
     language: str = ""
-    shadows: list[tuple[int, int, int, str, str, bytes]] = field(default_factory=list)
+    # Per passage: index, start, end, words (FTS), inner suffixes (FTS), packed spans, packed
+    # words (both stored as they come, so the writing process does no compressing).
+    shadows: list[tuple[int, int, int, str, str, bytes, bytes]] = field(default_factory=list)
     meta: bytes = b""  # `_meta_json`
 
 

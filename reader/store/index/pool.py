@@ -17,7 +17,7 @@ from typing import Any
 from reader.store.index import worker
 
 INLINE_MAX_CHUNKS = 3  # this few chunks: no worker processes (starting them costs ~0.5 s)
-IN_FLIGHT = 3  # chunks queued per worker, so none waits for the parent
+IN_FLIGHT = 8  # chunks queued per worker, so none waits while the parent writes a batch
 
 
 def default_workers() -> int:

@@ -14,7 +14,6 @@ from reader.corpus.search import (
     count_in_shadow,
     find_in_shadow,
     is_cluster_boundary,
-    is_unspaced,
     parse_query,
 )
 from reader.store.index.model import (
@@ -29,13 +28,29 @@ from reader.store.index.read import _stored_text
 # --- search --------------------------------------------------------------------------------
 
 
+#: Matching passages ranked exactly; above this (a common word of a big corpus) a first page
+#: is the best of an even sample of about this many (BM25 costs 1-10 us a passage, the more
+#: the bigger the store: at 100,000 documents its row sizes are no longer in the page cache).
+RANK_MAX = 1000
+#: Matching passages whose hits are counted one by one; above this the total is a lower bound.
+COUNT_MAX = 1000
+
+
 @dataclass(slots=True)
 class SearchResult:
-    """Hits in rank order (a page of them) and how many hits there are in all."""
+    """Hits in rank order (a page of them) and how many hits there are in all.
+
+    For a query that matches very many passages (more than `RANK_MAX` or `COUNT_MAX`) a first
+    page is the best of an even sample of the matching passages (`ranked` of `matched`) and
+    `total` may be a lower bound (`total_exact` False: show it as "1,234+").
+    """
 
     hits: list[Hit]
     total: int
     query: Query
+    total_exact: bool = True
+    matched: int | None = None  # passages that match (None: not counted)
+    ranked: int | None = None  # about how many passages the page was ranked among (None: all)
 
 
 def search_index(
@@ -59,19 +74,37 @@ def search_index(
         expr += ' AND lang : "' + language.replace('"', '""') + '"'
     if q.exact or not _plain_corpus(conn, key):
         return _search_all_rows(conn, key, q, expr, limit, offset)
-    hits = _page(conn, key, q, expr, limit, offset)
+    matched = conn.execute("SELECT count(*) FROM index_fts WHERE index_fts MATCH ?", (expr,))
+    n_matched = int(matched.fetchone()[0])
+    hits, ranked = _page(conn, key, q, expr, limit, offset, n_matched)
+    total, total_exact = _total(conn, q, expr, language, n_matched)
+    return SearchResult(hits, total, q, total_exact, n_matched, ranked)
+
+
+def _total(
+    conn: sqlite3.Connection, q: Query, expr: str, language: str | None, matched: int
+) -> tuple[int, bool]:
+    """Hits in all `matched` passages, and whether that is exact (else a lower bound).
+
+    One word: from FTS5's vocabulary. Up to `COUNT_MAX` matching passages: counted in each.
+    More: a query of whole words and phrases has one hit at least in each matching passage, so
+    `matched` is a lower bound; other queries (prefixes, words inside unspaced words, where a
+    matching passage may hold no hit) count the first `COUNT_MAX` passages.
+    """
     total = None if language else _vocabulary_total(conn, q)
-    if total is None:
-        total = _instance_total(conn, q, expr)
-    if total is None:
-        total = 0
-        for rowid, words in conn.execute(
-            "SELECT p.id, p.words FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
-            "WHERE index_fts MATCH ?",
-            (expr,),
-        ):
-            total += count_in_shadow(q, unpack_words(words), partial(_spans_of, conn, rowid))
-    return SearchResult(hits, total, q)
+    if total is not None:
+        return total, True
+    whole_words = not any(t.prefix or t.inside_words for t in q.terms)
+    if matched > COUNT_MAX and whole_words:
+        return matched, False
+    total = 0
+    for rowid, words in conn.execute(
+        "SELECT p.id, p.words FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
+        "WHERE index_fts MATCH ? LIMIT ?",
+        (expr, COUNT_MAX),
+    ):
+        total += count_in_shadow(q, unpack_words(words), partial(_spans_of, conn, rowid))
+    return total, matched <= COUNT_MAX
 
 
 def _spans_fit(spans: BlobSpans, words: str) -> bool:
@@ -100,14 +133,74 @@ def _plain_corpus(conn: sqlite3.Connection, key: str) -> bool:
 
 
 def _page(
-    conn: sqlite3.Connection, key: str, q: Query, expr: str, limit: int | None, offset: int
-) -> list[Hit]:
-    """The hits `offset` to `offset + limit`: the best rows first (ties by path and passage)."""
+    conn: sqlite3.Connection,
+    key: str,
+    q: Query,
+    expr: str,
+    limit: int | None,
+    offset: int,
+    matched: int,
+) -> tuple[list[Hit], int | None]:
+    """The hits `offset` to `offset + limit`, best rows first (ties by path and passage), and
+    how many passages they were ranked among when not all `matched` ones.
+
+    A first page of a query matching more than `RANK_MAX` passages is ranked among an even
+    sample of about `RANK_MAX` of them (rows picked by a hash of their id); all are ranked
+    when the sample does not fill the page.
+    """
     stop = None if limit is None else offset + limit
-    want = None if stop is None else stop + 10
+    if stop is not None and matched > RANK_MAX:
+        stride = -(-matched // RANK_MAX)
+        sample = f" AND (rowid * 2654435761) % {stride} = 0"
+        # All sampled rows' scores in one query: no second query when scores tie.
+        hits = _ranked(conn, key, q, expr, stop, sample, None)
+        if len(hits) >= stop:
+            return hits[offset:stop], max(1, matched // stride)
+    if stop is None:
+        return _all_ranked(conn, key, q, expr)[offset:], None
+    hits = _ranked(conn, key, q, expr, stop, "", stop + 10)
+    return hits[offset:stop], None
+
+
+def _all_ranked(conn: sqlite3.Connection, key: str, q: Query, expr: str) -> list[Hit]:
+    """Every hit, best rows first (ties by path and passage), from one query (no page: a
+    statement a row would cost more than the hits)."""
+    rows = conn.execute(
+        "SELECT f.path, p.passage, CAST(p.spans AS BLOB), p.words, p.lang, "
+        "bm25(index_fts, 1.0, 0.5, 0.0) AS score "
+        "FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
+        "JOIN index_files f ON f.sha256 = p.sha256 AND f.format = p.format AND f.root = ? "
+        "WHERE index_fts MATCH ? ORDER BY score, f.path, p.passage",
+        (key, expr),
+    )
+    hits: list[Hit] = []
+    ids: dict[str, str] = {}
+    for path, passage, blob, packed, lang, score in rows:
+        words = unpack_words(packed)
+        spans = BlobSpans(blob)
+        if not _spans_fit(spans, words):
+            continue  # a damaged row: its passage shows no hits rather than a crash
+        doc = ids.get(path) or ids.setdefault(path, document_id(path))
+        hits += [
+            Hit(doc, path, lang, passage, s, e, -score) for s, e in find_in_shadow(q, words, spans)
+        ]
+    return hits
+
+
+def _ranked(
+    conn: sqlite3.Connection,
+    key: str,
+    q: Query,
+    expr: str,
+    stop: int | None,
+    where: str,
+    want: int | None,
+) -> list[Hit]:
+    """The first `stop` hits (or more) of the best rows matching `expr` (and `where`), asking
+    SQLite for the best `want` rows first (all when None), more when they are not enough."""
     while True:
         sql = "SELECT rowid, bm25(index_fts, 1.0, 0.5, 0.0) AS score FROM index_fts "
-        sql += "WHERE index_fts MATCH ? ORDER BY score"
+        sql += f"WHERE index_fts MATCH ?{where} ORDER BY score"
         ranked = conn.execute(sql + (f" LIMIT {want}" if want else ""), (expr,)).fetchall()
         rows: list[tuple[float, str, int, list[Hit]]] = []
         seen = 0
@@ -139,8 +232,7 @@ def _page(
                 boundary = score  # rows tied with this one may still sort before it
         if complete:
             rows.sort(key=lambda r: r[:3])
-            ordered = [h for r in rows for h in r[3]]
-            return ordered[offset:stop]
+            return [h for r in rows for h in r[3]]
         assert want is not None
         want *= 4
 
@@ -183,43 +275,6 @@ def _vocabulary_total(conn: sqlite3.Connection, q: Query) -> int | None:
         elif is_cluster_boundary(found, len(token)):
             total += count  # the start of a longer word, or inside one (inner)
     return total
-
-
-def _instance_total(conn: sqlite3.Connection, q: Query, expr: str) -> int | None:
-    """Hits of a query of several plain words counted in SQLite (None: cannot).
-
-    Each occurrence of a query word in a matching passage is a hit, and different query words
-    side by side make one (as `count_in_shadow` counts them): FTS5's instance vocabulary has
-    every occurrence with its position, so the passages' text need not come back to Python.
-    """
-    terms = q.terms
-    if len(terms) < 2 or any(
-        len(t.tokens) != 1 or t.prefix or t.inside_words or is_unspaced(t.tokens[0]) for t in terms
-    ):
-        return None
-    tokens = sorted({t.tokens[0] for t in terms})
-    if len(tokens) != len(terms):
-        return None  # a word asked for twice: `count_in_shadow` decides
-    try:
-        conn.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_vocab_instance "
-            "USING fts5vocab(main, 'index_fts', 'instance')"
-        )
-    except sqlite3.Error:
-        return None
-    marks = ",".join("?" * len(tokens))
-    try:
-        row = conn.execute(
-            "WITH matched AS (SELECT rowid AS id FROM index_fts WHERE index_fts MATCH ?), "
-            "found AS MATERIALIZED (SELECT doc, offset, term FROM temp.index_vocab_instance "
-            f"WHERE term IN ({marks}) AND col = 'words' AND doc IN (SELECT id FROM matched)) "
-            "SELECT (SELECT count(*) FROM found) - (SELECT count(*) FROM found a JOIN found b "
-            "ON b.doc = a.doc AND b.offset = a.offset + 1 AND b.term <> a.term)",
-            (expr, *tokens),
-        ).fetchone()
-    except sqlite3.Error:  # e.g. an SQLite older than 3.35 (no MATERIALIZED)
-        return None
-    return int(row[0]) if row and row[0] is not None else None
 
 
 def _search_all_rows(

@@ -30,6 +30,7 @@ from reader.store.index.model import (
     _spans_blob,
     file_format,
     pack,
+    pack_words,
 )
 
 # --- processing (runs in worker processes) -------------------------------------------------
@@ -105,18 +106,13 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
     ]
     shadows: list[Shadow] = document_shadows(doc)
     unspaced = has_unspaced(doc.text)  # else no word has inner suffixes: skip looking
-    rows = [
-        (
-            sh.passage,
-            doc.passages[sh.passage].start,
-            doc.passages[sh.passage].end,
-            sh.text,
-            sh.inner_text if unspaced else "",
-            _spans_blob(sh.spans),
-        )
-        for sh in shadows
-        if sh.tokens
-    ]
+    rows = []
+    for sh in shadows:
+        if sh.tokens:
+            p, words = doc.passages[sh.passage], sh.text
+            inner = sh.inner_text if unspaced else ""
+            spans = _spans_blob(sh.spans)
+            rows.append((sh.passage, p.start, p.end, words, inner, spans, pack_words(words)))
     return _Result(
         rel,
         size,

@@ -1,0 +1,103 @@
+"""Search of a query matching very many passages: a first page from a bounded sample, ranked,
+and a total that says when it is a lower bound (the limits are lowered here so that a small
+generated corpus crosses them)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.store import index as index_mod
+from reader.store.db import connect
+from reader.store.index import refresh_index, search_index
+from reader.store.index import search as search_mod
+
+BENCH = Path(__file__).parent / "bench"
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("gen_corpus", BENCH / "gen_corpus.py")
+    gen = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(gen)
+    root = tmp_path_factory.mktemp("many") / "corpus"
+    gen.generate(root, 120, seed=3)
+    db = root.parent / "store.sqlite3"
+    conn = connect(db)
+    refresh_index(conn, root, workers=1, entities=False)
+    yield root, db, conn
+    conn.close()
+
+
+@pytest.fixture
+def low_limits(monkeypatch):
+    monkeypatch.setattr(search_mod, "RANK_MAX", 30)
+    monkeypatch.setattr(search_mod, "COUNT_MAX", 20)
+
+
+def _every_hit(conn, root, query):
+    key = index_mod.corpus_root(root)
+    q = search_index(conn, root, query, limit=1).query
+    return index_mod._search_all_rows(conn, key, q, q.fts(), None, 0)
+
+
+@pytest.mark.parametrize("query", ["nguyen", "da nang", '"cong ty"', "ភ្នំពេញ", "ba*"])
+def test_first_page_of_a_very_common_query_is_real_hits_best_first(indexed, low_limits, query):
+    root, _db, conn = indexed
+    every = _every_hit(conn, root, query)
+    page = search_index(conn, root, query, limit=10)
+    assert page.matched is not None and page.matched > 30, "the query must cross the limit"
+    assert page.ranked is not None and 0 < page.ranked < page.matched
+    assert len(page.hits) == 10
+    real = {(h.path, h.start, h.end): h.score for h in every.hits}
+    assert all((h.path, h.start, h.end) in real for h in page.hits)
+    scores = [h.score for h in page.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("query", ["da nang", '"cong ty"', "ba*", "ក*"])
+def test_total_of_a_very_common_query_is_a_lower_bound_said_so(indexed, low_limits, query):
+    root, _db, conn = indexed
+    every = _every_hit(conn, root, query)
+    page = search_index(conn, root, query, limit=10)
+    assert not page.total_exact
+    assert 0 < page.total <= every.total
+    if "*" not in query:  # whole words: each matching passage has one hit at least
+        assert page.total >= page.matched
+
+
+def test_one_word_total_stays_exact_however_common(indexed, low_limits):
+    root, _db, conn = indexed
+    page = search_index(conn, root, "nguyen", limit=10)
+    assert page.total_exact and page.total == _every_hit(conn, root, "nguyen").total
+
+
+def test_a_page_past_the_sample_is_ranked_among_all_passages(indexed, low_limits):
+    root, _db, conn = indexed
+    key = index_mod.corpus_root(root)
+    deep = search_index(conn, root, "nguyen", limit=5, offset=200)
+    assert deep.ranked is None
+    q = deep.query
+    slow = index_mod._search_all_rows(conn, key, q, q.fts(), 5, 200)
+    assert [(h.path, h.start) for h in deep.hits] == [(h.path, h.start) for h in slow.hits]
+
+
+def test_below_the_limits_nothing_is_sampled_or_estimated(indexed):
+    root, _db, conn = indexed
+    page = search_index(conn, root, '"aurea bank"', limit=10)
+    assert page.ranked is None and page.total_exact
+    assert page.total == _every_hit(conn, root, '"aurea bank"').total
+
+
+def test_cli_shows_a_lower_bound_with_a_plus(indexed, low_limits, capsys):
+    root, db, _conn = indexed
+    assert main(["search", "da nang", str(root), "--db", str(db)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "+ hits" in last and "matching passages" in last
+    assert main(["search", "da nang", str(root), "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total_exact"] is False
