@@ -44,11 +44,13 @@ class SearchBar(QWidget):
     def current_scope(self) -> str:
         return str(self.scope.currentData())
 
-    def set_count(self, current: int, total: int) -> None:
+    def set_count(self, current: int, total: int, at_least: bool = False) -> None:
+        """`current + 1` of `total` hits (`at_least`: the total is a lower bound, "1,234+")."""
         if total == 0:
             self.count.setText("no hits")
-        else:
-            self.count.setText(f"{current + 1}/{total}" if current >= 0 else f"{total} hits")
+            return
+        shown = f"{total:,}" + ("+" if at_least else "")
+        self.count.setText(f"{current + 1:,}/{shown}" if current >= 0 else f"{shown} hits")
 
     def _submit(self) -> None:
         self.submitted.emit(self.line.text(), self.current_scope())

@@ -49,6 +49,7 @@ class ReadingSession(QObject):
         self.selection: tuple[str, int, int] | None = None  # doc id, anchor, head
         self.hits: list[SearchHit] = []
         self.hit_index = -1
+        self.hit_pages: Any = None  # more hits of an index search, fetched as `n` reaches them
         self.search_scope = "topic"
         self.focus_entity: str | None = None
         self.entity_cursor: tuple[str, int] | None = None  # doc id, start of the occurrence
@@ -113,9 +114,11 @@ class ReadingSession(QObject):
         doc = self.document(doc_id)
         return doc.text[min(a, b) : max(a, b)] if doc else ""
 
-    def set_hits(self, hits: list[SearchHit], index: int = -1) -> None:
+    def set_hits(self, hits: list[SearchHit], index: int = -1, pages: Any = None) -> None:
+        """The hits to step through; `pages` (`HitPages`) fetches more when they run out."""
         self.hits = hits
         self.hit_index = index
+        self.hit_pages = pages
         self.hits_changed.emit()
 
     def set_entity_focus(self, entity_id: str | None, cursor: tuple[str, int] | None) -> None:

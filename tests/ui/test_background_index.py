@@ -116,3 +116,39 @@ def test_cancel_stops_the_background_refresh_and_the_window_keeps_the_corpus(
     assert not w.cancel_button.isVisible()
     assert w.analysis is not None and len(w.analysis.corpus.documents) >= shown
     assert w.message_label.text_shown()
+
+
+def test_search_everywhere_fetches_more_hits_as_n_reaches_them(qtbot, tmp_path, store, monkeypatch):
+    """A word in every document of a big corpus: the first page of hits comes at once, `n`
+    past its end fetches the next page, and the count says how many there are in all."""
+    import reader.ui.commands.search as search_commands
+
+    monkeypatch.setattr(search_commands, "INDEX_PAGE", 2)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for n in range(5):
+        (root / f"port{n}.txt").write_text(
+            f"Report {n} from the harbour.\n\nThe harbour of Da Nang is busy.\n", encoding="utf-8"
+        )
+    refresh_corpus(root, store.path)
+    w = open_window(qtbot, tmp_path, store)
+    with qtbot.waitSignal(w.analysis_changed, timeout=WAIT_MS):
+        w.load_corpus(root)
+    qtbot.waitUntil(lambda: w.loader is None and w.indexer is None, timeout=WAIT_MS)
+    assert w.index_fresh
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(w.search_bar.line, "harbour")
+    qtbot.keyClick(w.search_bar.line, Qt.Key.Key_Return)
+    assert len(w.session.hits) == 2, "one page at first"
+    assert w.search_bar.count.text() == "1/10"
+    seen = {(h.doc, h.start) for h in w.session.hits}
+    for _ in range(9):
+        qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_N)
+    assert len(w.session.hits) == 10 and w.session.hit_index == 9
+    assert w.search_bar.count.text() == "10/10"
+    assert len({(h.doc, h.start) for h in w.session.hits}) == 10, "no hit twice"
+    assert seen <= {(h.doc, h.start) for h in w.session.hits}
+    hit = w.session.hits[9]
+    assert w.analysis.corpus.by_id(hit.doc).text[hit.start : hit.end] == "harbour"
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_N)
+    assert w.session.hit_index == 0, "past the last hit: back to the first"

@@ -41,8 +41,42 @@ def _ordered_hits(w: MainWindow, docs: list[Document], query: str) -> list[Searc
     return [SearchHit(doc, s, e) for _, s, e, doc in ranked]
 
 
-def _index_hits(w: MainWindow, query: str) -> list[SearchHit] | None:
-    """Hits from the store's full-text index, ranked; None when it is not fresh."""
+INDEX_PAGE = 500  # hits of an index search fetched at a time (a page costs 30-300 ms at 100k)
+
+
+class HitPages:
+    """The pages of an index search after the first, fetched as `n` reaches them."""
+
+    def __init__(self, conn: Any, root: Any, query: str, known: set[str], first: Any) -> None:
+        self.conn, self.root, self.query, self.known = conn, root, query, known
+        self.fetched = len(first.hits)  # rows asked for so far (hits of unknown documents too)
+        self.total, self.exact = first.total, first.total_exact
+        self.done = self.fetched < INDEX_PAGE or (self.exact and self.fetched >= self.total)
+
+    def next(self) -> list[SearchHit]:
+        """The next page's hits (none, and `done`, when there are no more)."""
+        from reader.store.index import search_index
+
+        if self.done:
+            return []
+        try:
+            found = search_index(
+                self.conn, self.root, self.query, limit=INDEX_PAGE, offset=self.fetched
+            )
+        except Exception as exc:  # the store went away: the hits so far stay
+            log.warning("next page of hits for %r: %s", self.query, exc)
+            found = None
+        if found is None or not found.hits:
+            self.done = True
+            return []
+        self.fetched += len(found.hits)
+        self.done = len(found.hits) < INDEX_PAGE
+        return [SearchHit(h.doc, h.start, h.end) for h in found.hits if h.doc in self.known]
+
+
+def _index_hits(w: MainWindow, query: str) -> tuple[list[SearchHit], HitPages] | None:
+    """The first page of hits from the store's full-text index, ranked, and the pages after
+    it; None when the index is not fresh."""
     analysis = w.session.analysis
     conn = getattr(w.store, "conn", None)
     if not w.index_fresh or conn is None or analysis is None:
@@ -50,12 +84,14 @@ def _index_hits(w: MainWindow, query: str) -> list[SearchHit] | None:
     from reader.corpus.search import QueryError
     from reader.store.index import search_index
 
+    root = analysis.corpus.root
     try:
-        found = search_index(conn, analysis.corpus.root, query, limit=None)
+        found = search_index(conn, root, query, limit=INDEX_PAGE)
     except QueryError as exc:
         raise CommandError(f"Cannot search for “{query}”: {exc}") from exc
     known = {d.id for d in analysis.corpus.documents}
-    return [SearchHit(h.doc, h.start, h.end) for h in found.hits if h.doc in known]
+    hits = [SearchHit(h.doc, h.start, h.end) for h in found.hits if h.doc in known]
+    return hits, HitPages(conn, root, query, known, found)
 
 
 def run_search(w: MainWindow, query: str, scope: str = "topic") -> list[SearchHit]:
@@ -71,13 +107,15 @@ def run_search(w: MainWindow, query: str, scope: str = "topic") -> list[SearchHi
             focused = w.area.column.doc
             docs = [focused] + [d for d in docs if d is not focused]
         hits = _ordered_hits(w, docs, query)
-    else:
+    pages = None
+    if scope != "topic":
         indexed = _index_hits(w, query)
-        hits = (
-            indexed if indexed is not None else _ordered_hits(w, analysis.corpus.documents, query)
-        )
+        if indexed is None:
+            hits = _ordered_hits(w, analysis.corpus.documents, query)
+        else:
+            hits, pages = indexed
     w.session.search_scope = scope
-    w.session.set_hits(hits)
+    w.session.set_hits(hits, pages=pages)
     return hits
 
 
@@ -102,14 +140,27 @@ def goto_hit(w: MainWindow, index: int) -> None:
     session = w.session
     if not session.hits:
         raise CommandError("No search hits (/ searches)")
+    pages = session.hit_pages
+    while pages is not None and index >= len(session.hits) and not pages.done:
+        session.hits.extend(pages.next())  # the next page of an index search
     session.hit_index = index % len(session.hits)
     hit = session.hits[session.hit_index]
     w.reveal(hit.doc, hit.start)
     session.hits_changed.emit()
-    w.search_bar.set_count(session.hit_index, len(session.hits))
+    total, at_least = _hit_total(session)
+    w.search_bar.set_count(session.hit_index, total, at_least)
     if w.concordance is not None and w.concordance.isVisible():
         w.concordance.select_hit(hit.doc, hit.start)
-    w.show_message(f"Hit {session.hit_index + 1} of {len(session.hits)}")
+    more = "+" if at_least else ""
+    w.show_message(f"Hit {session.hit_index + 1:,} of {total:,}{more}")
+
+
+def _hit_total(session: Any) -> tuple[int, bool]:
+    """How many hits there are (and whether that is a lower bound)."""
+    pages = session.hit_pages
+    if pages is None or pages.done:
+        return len(session.hits), False
+    return max(pages.total, len(session.hits)), not pages.exact
 
 
 @command()
