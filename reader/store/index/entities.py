@@ -27,9 +27,8 @@ from reader.corpus.entity_facts import (
     analysis_from_facts,
     answers_hold,
     document_options,
-    options_from_json,
-    options_json,
 )
+from reader.corpus.facts_codec import decode_facts, decode_options, encode_options
 from reader.corpus.gazetteer import gazetteer_for
 from reader.corpus.model import Corpus, Document
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
@@ -61,7 +60,7 @@ def _facts(conn: sqlite3.Connection, sha: str, fmt: str) -> dict[str, Any] | Non
         (sha, f"{KIND_FACTS}.{fmt}", facts_version()),
     ).fetchone()
     try:
-        return _load(row[0]) if row else None
+        return decode_facts(row[0]) if row else None
     except _DAMAGED:
         return None
 
@@ -293,14 +292,14 @@ class _Options:
         ).fetchone()
         if row is not None:
             try:
-                data = _load(row[0])
+                data = decode_options(row[0])
                 if (
                     data.get("format") == OPTIONS_FORMAT
                     and data["language"] == d.language
                     and data["gaz"] == self.gaz_name
                     and answers_hold(data["answers"], lang_vocab)
                 ):
-                    return _unpack_options(data["options"]) if build else []
+                    return data["options"] if build else []
             except _DAMAGED:
                 pass
         facts = _facts(self.conn, d.sha256, d.format)
@@ -318,31 +317,13 @@ class _Options:
             "language": d.language,
             "gaz": self.gaz_name,
             "answers": answers,
-            "options": _pack_options(found),
+            "options": found,
         }
-        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
+        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", encode_options(data)))
         return found
 
 
-OPTIONS_FORMAT = 2  # 2: start and length, the surface key 0 where it is the key
-
-
-def _pack_options(options: list) -> list[list[Any]]:
-    """Options as short JSON rows: start, length, key, kind, surface key (0: the key), ..."""
-    rows = options_json(options)
-    for row in rows:
-        row[1] -= row[0]
-        if row[4] == row[2]:
-            row[4] = 0
-    return rows
-
-
-def _unpack_options(rows: list[list[Any]]) -> list:
-    for row in rows:
-        row[1] += row[0]
-        if row[4] == 0:
-            row[4] = row[2]
-    return options_from_json(rows)
+OPTIONS_FORMAT = 3  # 3: packed by `facts_codec.encode_options`
 
 
 def _options(
