@@ -163,43 +163,47 @@ def encode_options(data: dict[str, Any]) -> bytes:
     """A document's stored options (`format`, `language`, `gaz`, `answers`, and `options`: a
     list of `Option`) packed."""
     w = _Writer()
-    header = [w.sid(data["language"]), w.sid(data["gaz"])]
+    table = w.strings
+    sd = table.setdefault
+    header = [sd(data["language"], len(table)), sd(data["gaz"], len(table))]
     answers = data["answers"]
     unknown = set(answers) - set(_ANSWER_KINDS)
     if unknown:
         raise ValueError(f"unknown answers: {sorted(unknown)}")
     counts = [len(answers.get(k, ())) for k in _ANSWER_KINDS]
-    answer_ids = [w.sid(s) for k in _ANSWER_KINDS for s in answers.get(k, ())]
-    starts, lengths, keys, kinds, flags = [], [], [], [], []
-    surfaces, parts, parents, evidence = [], [], [], []
-    sid = w.sid
-    for o in data["options"]:
-        starts.append(o.start)
-        lengths.append(o.end - o.start)
-        keys.append(sid(o.key))
-        kinds.append(sid(o.kind))
-        f = o.fallback | o.part << 1
-        if o.surface_key != o.key:
-            f |= _SURFACE
-            surfaces.append(sid(o.surface_key))
-        if o.parent:
-            f |= _PARENT
-            parents.append(sid(o.parent))
-        if o.evidence:
-            f |= _EVIDENCE
-            evidence.append(sid(o.evidence))
-        if o.parts:
-            f |= _PARTS
-            parts.append(len(o.parts))
-            parts.extend(map(sid, o.parts))
-        flags.append(f)
-    if not _strings_ok(w.strings):
+    answer_ids = [sd(x, len(table)) for k in _ANSWER_KINDS for x in answers.get(k, ())]
+    options = data["options"]
+    columns: list[list[int]] = [[] for _ in range(9)]
+    if options:
+        starts, ends, keys, kinds, surfaces, fallbacks, parts, part, parents, evidence = zip(
+            *options, strict=True
+        )
+        pieces: list[int] = []
+        for p in parts:
+            if p:
+                pieces.append(len(p))
+                pieces += [sd(x, len(table)) for x in p]
+        columns = [
+            _deltas(list(starts)),
+            list(map(sub, ends, starts)),
+            [sd(x, len(table)) for x in keys],
+            [sd(x, len(table)) for x in kinds],
+            [
+                fb | pt << 1 | (sk != k) << 2 | bool(pa) << 3 | bool(ev) << 4 | bool(ps) << 5
+                for fb, pt, sk, k, pa, ev, ps in zip(
+                    fallbacks, part, surfaces, keys, parents, evidence, parts, strict=True
+                )
+            ],
+            [sd(sk, len(table)) for sk, k in zip(surfaces, keys, strict=True) if sk != k],
+            pieces,
+            [sd(x, len(table)) for x in parents if x],
+            [sd(x, len(table)) for x in evidence if x],
+        ]
+    if not _strings_ok(table):
         raise ValueError("a string holds a NUL character")
     w.ints([data["format"], *header, *counts])
     w.ints(answer_ids)
-    for column in (_deltas(starts), lengths, keys, kinds, flags):
-        w.ints(column)
-    for column in (surfaces, parts, parents, evidence):
+    for column in columns:
         w.ints(column)
     return w.blob()
 
@@ -211,41 +215,39 @@ def decode_options(blob: bytes) -> dict[str, Any]:
         raise ValueError("damaged options: unknown form")
     r = _Reader(blob, 11)
     head, answer_ids, starts, lengths, keys, kinds, flags = r.arrays[:7]
-    surfaces, parts, parents, evidence = (iter(a) for a in r.arrays[7:])
     s = r.strings
+    surface, pieces, parent, proof = r.arrays[7:]
+    surfaces, parents, evidence = (iter([s[i] for i in a]) for a in (surface, parent, proof))
+    pieces = iter(pieces)
     answers: dict[str, list[str]] = {}
     ids = iter(answer_ids)
     for kind, n in zip(_ANSWER_KINDS, head[3:], strict=True):
         if n:
             answers[kind] = [s[i] for i in _take(ids, n)]
-    options = []
-    start = 0
-    for d, length, key, kind, f in zip(starts, lengths, keys, kinds, flags, strict=True):
-        start += d
-        k = s[key]
-        options.append(
-            Option(
-                start,
-                start + length,
-                k,
-                s[kind],
-                s[_one(surfaces)] if f & _SURFACE else k,
-                bool(f & _FALLBACK),
-                tuple(s[i] for i in _take(parts, _one(parts))) if f & _PARTS else (),
-                bool(f & _PART),
-                s[_one(parents)] if f & _PARENT else "",
-                s[_one(evidence)] if f & _EVIDENCE else "",
+    begins = list(accumulate(starts))
+    make = Option._make
+    try:
+        options = [
+            make(
+                (
+                    b,
+                    b + n,
+                    s[k],
+                    s[kind],
+                    next(surfaces) if f & _SURFACE else s[k],
+                    f & _FALLBACK == 1,
+                    tuple([s[i] for i in islice(pieces, next(pieces))]) if f & _PARTS else (),
+                    f & _PART == _PART,
+                    next(parents) if f & _PARENT else "",
+                    next(evidence) if f & _EVIDENCE else "",
+                )
             )
-        )
+            for b, n, k, kind, f in zip(begins, lengths, keys, kinds, flags, strict=True)
+        ]
+    except StopIteration as exc:
+        raise ValueError("damaged options: short column") from exc
     return {"format": head[0], "language": s[head[1]], "gaz": s[head[2]], "answers": answers,
             "options": options}  # fmt: skip
-
-
-def _one(it: Iterator[int]) -> int:
-    found = next(it, None)
-    if found is None:
-        raise ValueError("damaged options: short column")
-    return found
 
 
 def _take(it: Iterator[int], n: int) -> list[int]:
