@@ -58,8 +58,9 @@ def _number_re(lang: str) -> re.Pattern[str]:
     if extra and extra in _SPACE_GROUPS:  # texts group with any space where CLDR has one
         extra = _SPACE_GROUPS
     seps = re.escape(".," + extra)
+    # The checks before the number come after its first digit, so that `re` skips ahead fast.
     return re.compile(
-        rf"(?<![{_LATIN_LETTER}\d])(?<!\d[.,])\d+(?:[{seps}]\d+)*(?![{_LATIN_LETTER}\d])"
+        rf"\d(?<![{_LATIN_LETTER}\d].)(?<!\d[.,].)\d*(?:[{seps}]\d+)*(?![{_LATIN_LETTER}\d])"
     )
 
 
@@ -193,21 +194,41 @@ def number_matches(text: str, lang: str, start: int = 0, end: int | None = None)
     """
     end = len(text) if end is None else end
     out: list[Match] = []
+    scale = _scale_re(lang)
     for m in _number_re(lang).finditer(text, start, end):
         raw = m.group()
         while raw and not raw[-1].isdigit():
             raw = raw[:-1]
+        stop = m.start() + len(raw)
+        if scale is None or not scale.match(text, stop):
+            key = _plain_key(raw, lang)  # no scale word after it: the key of the digits alone
+            if key:
+                out.append(Match(m.start(), stop, key))
+            elif key is None and any(c in _SPACE_GROUPS for c in raw):
+                out.extend(_numbers_between_spaces(text, lang, m.start(), stop))
+            continue
         value = number_value(raw, lang)
         if value is None:
             if any(c in _SPACE_GROUPS for c in raw):  # `2024 300`: two numbers after all
-                out.extend(_numbers_between_spaces(text, lang, m.start(), m.start() + len(raw)))
+                out.extend(_numbers_between_spaces(text, lang, m.start(), stop))
             continue
-        stop = m.start() + len(raw)
         scaled = _scaled(text, lang, stop, value)
         if scaled == value and value == value.to_integral_value() and value < MIN_PLAIN_NUMBER:
             continue
         out.append(Match(m.start(), stop, number_key(scaled)))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _plain_key(raw: str, lang: str) -> str | None:
+    """The key of a number with no scale word after it: "" when it is too small to link,
+    None when it is not a plain number."""
+    value = number_value(raw, lang)
+    if value is None:
+        return None
+    if value == value.to_integral_value() and value < MIN_PLAIN_NUMBER:
+        return ""
+    return number_key(value)
 
 
 def _numbers_between_spaces(text: str, lang: str, start: int, end: int) -> list[Match]:
