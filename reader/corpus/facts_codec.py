@@ -116,8 +116,9 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     return w.blob()
 
 
-def decode_facts(blob: bytes) -> dict[str, Any]:
-    """The facts `encode_facts` packed, as JSON would give them back."""
+def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
+    """The facts `encode_facts` packed, as JSON would give them back (without "vocab", the
+    larger part, when `vocab` is False)."""
     blob = bytes(blob)
     if blob[:1] == _JSON:
         try:
@@ -135,13 +136,15 @@ def decode_facts(blob: bytes) -> dict[str, Any]:
     flat = list(accumulate(ranges))
     b = list(accumulate(bounds))
     w = list(accumulate(words))
-    return {
+    facts: dict[str, Any] = {
         "ranges": [list(x) for x in zip(flat[::2], flat[1::2], strict=True)],
         "units": [
             [s, e, f & 1, f >> 1 & 1] for s, e, f in zip(b[::2], b[1::2], flags, strict=True)
         ],
         "words": None if no_words else w,
-        "vocab": {
+    }
+    if vocab:
+        facts["vocab"] = {
             "lower": dict(zip(lower, lower_n, strict=True)),
             "capital": dict(zip(capital, capital_n, strict=True)),
             "pairs": [
@@ -149,8 +152,8 @@ def decode_facts(blob: bytes) -> dict[str, Any]:
             ],
             "mid": mid,
             "initial": initial,
-        },
-    }
+        }
+    return facts
 
 
 # --------------------------------------------------------------------------- options

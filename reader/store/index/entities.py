@@ -53,14 +53,17 @@ def _load(blob: bytes) -> Any:
     return json.loads(unpack(bytes(blob)))
 
 
-def _facts(conn: sqlite3.Connection, sha: str, fmt: str) -> dict[str, Any] | None:
-    """The stored facts of one content (None: not there, older or damaged)."""
+def _facts(
+    conn: sqlite3.Connection, sha: str, fmt: str, vocab: bool = True
+) -> dict[str, Any] | None:
+    """The stored facts of one content (None: not there, older or damaged); without their
+    vocabulary when `vocab` is False."""
     row = conn.execute(
         "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
         (sha, f"{KIND_FACTS}.{fmt}", facts_version()),
     ).fetchone()
     try:
-        return decode_facts(row[0]) if row else None
+        return decode_facts(row[0], vocab) if row else None
     except _DAMAGED:
         return None
 
@@ -257,7 +260,7 @@ def indexed_entities(
         analyses = []
         for d in documents:
             if d.script in PHONETIC_SCRIPTS:
-                facts = _facts(conn, d.sha256, d.format)
+                facts = _facts(conn, d.sha256, d.format, vocab=False)
                 if facts is None:
                     return None
                 analyses.append(analysis_from_facts(d, facts))
@@ -302,7 +305,7 @@ class _Options:
                     return data["options"] if build else []
             except _DAMAGED:
                 pass
-        facts = _facts(self.conn, d.sha256, d.format)
+        facts = _facts(self.conn, d.sha256, d.format, vocab=False)
         if facts is None:
             return None
         memo = self.memos.setdefault(d.language, ({}, {}))
