@@ -78,6 +78,14 @@ def _deltas(flat: list[int]) -> list[int]:
     return list(map(sub, flat, [0, *flat[:-1]])) if flat else []
 
 
+def _interleave(a: list[int], b: list[int]) -> list[int]:
+    if len(a) != len(b):
+        raise ValueError("damaged facts: columns of different lengths")
+    out = [0] * (2 * len(a))
+    out[::2], out[1::2] = a, b
+    return out
+
+
 def _strings_ok(strings: Any) -> bool:
     return all(_SEP not in s for s in strings)
 
@@ -105,9 +113,13 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     words = facts["words"]
     w.ints([len(lower), int(words is None)])
     w.ints(_deltas([x for r in facts["ranges"] for x in r]))
-    w.ints(_deltas([x for u in units for x in u[:2]]))
+    bounds = _deltas([x for u in units for x in u[:2]])
+    w.ints(bounds[::2])  # gaps before units, then their lengths: each in its smallest type
+    w.ints(bounds[1::2])
     w.ints([u[2] | u[3] << 1 for u in units])
-    w.ints(_deltas(words or []))
+    segments = _deltas(words or [])
+    w.ints(segments[::2])
+    w.ints(segments[1::2])
     w.ints(list(lower.values()))
     w.ints(list(capital.values()))
     w.ints(pairs)
@@ -127,15 +139,16 @@ def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
             raise ValueError(f"damaged facts: {exc}") from exc
     if blob[:1] != _BINARY:
         raise ValueError("damaged facts: unknown form")
-    r = _Reader(blob, 11)
-    head, ranges, bounds, flags, words, lower_n, capital_n, pairs, *named = r.arrays
+    r = _Reader(blob, 13)
+    head, ranges, gaps, lengths, flags, word_gaps, word_lengths, *rest = r.arrays
+    lower_n, capital_n, pairs, *named = rest
     n_lower, no_words = head
     strings = r.strings
     lower = strings[:n_lower]
     capital, mid, initial = ([strings[i] for i in ids] for ids in named)
     flat = list(accumulate(ranges))
-    b = list(accumulate(bounds))
-    w = list(accumulate(words))
+    b = list(accumulate(_interleave(gaps, lengths)))
+    w = list(accumulate(_interleave(word_gaps, word_lengths)))
     facts: dict[str, Any] = {
         "ranges": [list(x) for x in zip(flat[::2], flat[1::2], strict=True)],
         "units": [
