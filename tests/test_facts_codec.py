@@ -51,6 +51,7 @@ def test_facts_and_options_read_back_as_found(folder) -> None:
         data = {"format": 3, "language": doc.language, "gaz": doc.language, "answers": answers,
                 "options": options}  # fmt: skip
         assert decode_options(encode_options(data)) == data
+        assert decode_options(encode_options(data, doc.text), doc.text) == data
 
 
 def test_unexpected_strings_still_read_back() -> None:

@@ -16,7 +16,7 @@ from itertools import accumulate, chain, islice
 from operator import sub
 from typing import Any
 
-from reader.corpus.candidates import Option
+from reader.corpus.candidates import Option, name_key
 
 _CODES = (("B", 0, 0xFF), ("H", 0, 0xFFFF), ("b", -0x80, 0x7F), ("h", -0x8000, 0x7FFF))
 _BINARY, _JSON = b"B", b"J"
@@ -172,12 +172,15 @@ def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
 # --------------------------------------------------------------------------- options
 
 _FALLBACK, _PART, _SURFACE, _PARENT, _EVIDENCE, _PARTS = 1, 2, 4, 8, 16, 32
+_KEY_OF_TEXT, _SURFACE_OF_TEXT, _PARENT_WHOLE = 64, 128, 256
+_NOT_NAMES = frozenset({"number", "date"})  # kinds whose keys are never a span's name key
 _ANSWER_KINDS = ("o1", "o0", "p1", "p0", "m1", "m0", "i1", "i0")
 
 
-def encode_options(data: dict[str, Any]) -> bytes:
+def encode_options(data: dict[str, Any], text: str | None = None) -> bytes:
     """A document's stored options (`format`, `language`, `gaz`, `answers`, and `options`: a
-    list of `Option`) packed."""
+    list of `Option`) packed. Given the document's `text`, keys that are the name key of their
+    span (most of them) are not stored: `decode_options` makes them again from the same text."""
     w = _Writer()
     table = w.strings
     sd = table.setdefault
@@ -188,78 +191,109 @@ def encode_options(data: dict[str, Any]) -> bytes:
         raise ValueError(f"unknown answers: {sorted(unknown)}")
     counts = [len(answers.get(k, ())) for k in _ANSWER_KINDS]
     answer_ids = [sd(x, len(table)) for k in _ANSWER_KINDS for x in answers.get(k, ())]
-    options = data["options"]
     columns: list[list[int]] = [[] for _ in range(9)]
-    if options:
-        starts, ends, keys, kinds, surfaces, fallbacks, parts, part, parents, evidence = zip(
-            *options, strict=True
+    starts, lengths, keys, kinds, flags, surfaces, pieces, parents, evidence = columns
+    whole = ""  # the key of the last option that is a whole run: the parent of its parts
+    for o in data["options"]:
+        starts.append(o.start)
+        lengths.append(o.end - o.start)
+        kinds.append(sd(o.kind, len(table)))
+        of_text = (
+            name_key(text[o.start : o.end])
+            if text is not None and o.kind not in _NOT_NAMES
+            else None
         )
-        pieces: list[int] = []
-        for p in parts:
-            if p:
-                pieces.append(len(p))
-                pieces += [sd(x, len(table)) for x in p]
-        columns = [
-            _deltas(list(starts)),
-            list(map(sub, ends, starts)),
-            [sd(x, len(table)) for x in keys],
-            [sd(x, len(table)) for x in kinds],
-            [
-                fb | pt << 1 | (sk != k) << 2 | bool(pa) << 3 | bool(ev) << 4 | bool(ps) << 5
-                for fb, pt, sk, k, pa, ev, ps in zip(
-                    fallbacks, part, surfaces, keys, parents, evidence, parts, strict=True
-                )
-            ],
-            [sd(sk, len(table)) for sk, k in zip(surfaces, keys, strict=True) if sk != k],
-            pieces,
-            [sd(x, len(table)) for x in parents if x],
-            [sd(x, len(table)) for x in evidence if x],
-        ]
+        f = o.fallback | o.part << 1
+        if o.key == of_text:
+            f |= _KEY_OF_TEXT
+        else:
+            keys.append(sd(o.key, len(table)))
+        if o.surface_key != o.key:
+            if o.surface_key == of_text:
+                f |= _SURFACE_OF_TEXT
+            else:
+                f |= _SURFACE
+                surfaces.append(sd(o.surface_key, len(table)))
+        if o.parent:
+            if o.parent == whole:
+                f |= _PARENT_WHOLE
+            else:
+                f |= _PARENT
+                parents.append(sd(o.parent, len(table)))
+        elif not o.fallback:
+            whole = o.key
+        if o.evidence:
+            f |= _EVIDENCE
+            evidence.append(sd(o.evidence, len(table)))
+        if o.parts:
+            f |= _PARTS
+            pieces.append(len(o.parts))
+            pieces += [sd(x, len(table)) for x in o.parts]
+        flags.append(f)
     if not _strings_ok(table):
         raise ValueError("a string holds a NUL character")
     w.ints([data["format"], *header, *counts])
     w.ints(answer_ids)
+    columns[0] = _deltas(starts)
     for column in columns:
         w.ints(column)
     return w.blob()
 
 
-def decode_options(blob: bytes) -> dict[str, Any]:
-    """What `encode_options` packed, the options as a list of `Option`."""
+def decode_options(blob: bytes, text: str | None = None) -> dict[str, Any]:
+    """What `encode_options` packed, the options as a list of `Option` (`text`: the one they
+    were packed with)."""
     blob = bytes(blob)
     if blob[:1] != _BINARY:
         raise ValueError("damaged options: unknown form")
     r = _Reader(blob, 11)
-    head, answer_ids, starts, lengths, keys, kinds, flags = r.arrays[:7]
+    head, answer_ids, starts, lengths, key_ids, kinds, flags = r.arrays[:7]
     s = r.strings
-    surface, pieces, parent, proof = r.arrays[7:]
-    surfaces, parents, evidence = (iter([s[i] for i in a]) for a in (surface, parent, proof))
-    pieces = iter(pieces)
+    keys, surfaces, parents, evidence = (
+        iter([s[i] for i in a]) for a in (key_ids, r.arrays[7], *r.arrays[9:])
+    )
+    pieces = iter(r.arrays[8])
     answers: dict[str, list[str]] = {}
     ids = iter(answer_ids)
     for kind, n in zip(_ANSWER_KINDS, head[3:], strict=True):
         if n:
             answers[kind] = [s[i] for i in _take(ids, n)]
-    begins = list(accumulate(starts))
+    if text is None and any(f & (_KEY_OF_TEXT | _SURFACE_OF_TEXT) for f in flags):
+        raise ValueError("options packed with their text: give the text")
     make = Option._make
+    options = []
+    whole = ""
     try:
-        options = [
-            make(
-                (
-                    b,
-                    b + n,
-                    s[k],
-                    s[kind],
-                    next(surfaces) if f & _SURFACE else s[k],
-                    f & _FALLBACK == 1,
-                    tuple([s[i] for i in islice(pieces, next(pieces))]) if f & _PARTS else (),
-                    f & _PART == _PART,
-                    next(parents) if f & _PARENT else "",
-                    next(evidence) if f & _EVIDENCE else "",
+        for b, n, kind, f in zip(accumulate(starts), lengths, kinds, flags, strict=True):
+            of_text = name_key(text[b : b + n]) if f & (_KEY_OF_TEXT | _SURFACE_OF_TEXT) else ""
+            key = of_text if f & _KEY_OF_TEXT else next(keys)
+            surface = of_text if f & _SURFACE_OF_TEXT else key
+            if f & _SURFACE:
+                surface = next(surfaces)
+            if f & _PARENT_WHOLE:
+                parent = whole
+            elif f & _PARENT:
+                parent = next(parents)
+            else:
+                parent = ""
+                if not f & _FALLBACK:
+                    whole = key
+            options.append(
+                make(
+                    (
+                        b,
+                        b + n,
+                        key,
+                        s[kind],
+                        surface,
+                        f & _FALLBACK == 1,
+                        tuple([s[i] for i in islice(pieces, next(pieces))]) if f & _PARTS else (),
+                        f & _PART == _PART,
+                        parent,
+                        next(evidence) if f & _EVIDENCE else "",
+                    )
                 )
             )
-            for b, n, k, kind, f in zip(begins, lengths, keys, kinds, flags, strict=True)
-        ]
     except StopIteration as exc:
         raise ValueError("damaged options: short column") from exc
     return {"format": head[0], "language": s[head[1]], "gaz": s[head[2]], "answers": answers,

@@ -295,7 +295,7 @@ class _Options:
         ).fetchone()
         if row is not None:
             try:
-                data = decode_options(row[0])
+                data = decode_options(row[0], d.text)
                 if (
                     data.get("format") == OPTIONS_FORMAT
                     and data["language"] == d.language
@@ -322,7 +322,7 @@ class _Options:
             "answers": answers,
             "options": found,
         }
-        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", encode_options(data)))
+        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", encode_options(data, d.text)))
         return found
 
 
