@@ -240,9 +240,9 @@ def encode_options(data: dict[str, Any], text: str | None = None) -> bytes:
     return w.blob()
 
 
-def decode_options(blob: bytes, text: str | None = None) -> dict[str, Any]:
+def decode_options(blob: bytes, text: str | None = None, options: bool = True) -> dict[str, Any]:
     """What `encode_options` packed, the options as a list of `Option` (`text`: the one they
-    were packed with)."""
+    were packed with); with `options` False, an empty list (the answers only)."""
     blob = bytes(blob)
     if blob[:1] != _BINARY:
         raise ValueError("damaged options: unknown form")
@@ -258,10 +258,13 @@ def decode_options(blob: bytes, text: str | None = None) -> dict[str, Any]:
     for kind, n in zip(_ANSWER_KINDS, head[3:], strict=True):
         if n:
             answers[kind] = [s[i] for i in _take(ids, n)]
+    head_only = {"format": head[0], "language": s[head[1]], "gaz": s[head[2]], "answers": answers}
+    if not options:
+        return {**head_only, "options": []}
     if text is None and any(f & (_KEY_OF_TEXT | _SURFACE_OF_TEXT) for f in flags):
         raise ValueError("options packed with their text: give the text")
     make = Option._make
-    options = []
+    found: list[Option] = []
     whole = ""
     try:
         for b, n, kind, f in zip(accumulate(starts), lengths, kinds, flags, strict=True):
@@ -278,7 +281,7 @@ def decode_options(blob: bytes, text: str | None = None) -> dict[str, Any]:
                 parent = ""
                 if not f & _FALLBACK:
                     whole = key
-            options.append(
+            found.append(
                 make(
                     (
                         b,
@@ -296,8 +299,7 @@ def decode_options(blob: bytes, text: str | None = None) -> dict[str, Any]:
             )
     except StopIteration as exc:
         raise ValueError("damaged options: short column") from exc
-    return {"format": head[0], "language": s[head[1]], "gaz": s[head[2]], "answers": answers,
-            "options": options}  # fmt: skip
+    return {**head_only, "options": found}
 
 
 def _take(it: Iterator[int], n: int) -> list[int]:

@@ -295,7 +295,7 @@ class _Options:
         ).fetchone()
         if row is not None:
             try:
-                data = decode_options(row[0], d.text)
+                data = decode_options(row[0], d.text, build)
                 if (
                     data.get("format") == OPTIONS_FORMAT
                     and data["language"] == d.language
