@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import zlib
 from array import array
-from collections.abc import Iterator
 from itertools import accumulate, chain, islice
 from operator import sub
 from typing import Any
@@ -189,8 +188,7 @@ def encode_options(data: dict[str, Any], text: str | None = None) -> bytes:
     unknown = set(answers) - set(_ANSWER_KINDS)
     if unknown:
         raise ValueError(f"unknown answers: {sorted(unknown)}")
-    counts = [len(answers.get(k, ())) for k in _ANSWER_KINDS]
-    answer_ids = [sd(x, len(table)) for k in _ANSWER_KINDS for x in answers.get(k, ())]
+    counts, answer_ids, at, length = _pack_answers(answers, text, lambda x: sd(x, len(table)))
     columns: list[list[int]] = [[] for _ in range(9)]
     starts, lengths, keys, kinds, flags, surfaces, pieces, parents, evidence = columns
     whole = ""  # the key of the last option that is a whole run: the parent of its parts
@@ -234,6 +232,8 @@ def encode_options(data: dict[str, Any], text: str | None = None) -> bytes:
         raise ValueError("a string holds a NUL character")
     w.ints([data["format"], *header, *counts])
     w.ints(answer_ids)
+    w.ints(at)
+    w.ints(length)
     columns[0] = _deltas(starts)
     for column in columns:
         w.ints(column)
@@ -246,18 +246,15 @@ def decode_options(blob: bytes, text: str | None = None, options: bool = True) -
     blob = bytes(blob)
     if blob[:1] != _BINARY:
         raise ValueError("damaged options: unknown form")
-    r = _Reader(blob, 11)
-    head, answer_ids, starts, lengths, key_ids, kinds, flags = r.arrays[:7]
+    r = _Reader(blob, 13)
+    head, answer_ids, answer_at, answer_length = r.arrays[:4]
+    starts, lengths, key_ids, kinds, flags = r.arrays[4:9]
     s = r.strings
     keys, surfaces, parents, evidence = (
-        iter([s[i] for i in a]) for a in (key_ids, r.arrays[7], *r.arrays[9:])
+        iter([s[i] for i in a]) for a in (key_ids, r.arrays[9], *r.arrays[11:])
     )
-    pieces = iter(r.arrays[8])
-    answers: dict[str, list[str]] = {}
-    ids = iter(answer_ids)
-    for kind, n in zip(_ANSWER_KINDS, head[3:], strict=True):
-        if n:
-            answers[kind] = [s[i] for i in _take(ids, n)]
+    pieces = iter(r.arrays[10])
+    answers = _unpack_answers(head[3:], [s[i] for i in answer_ids], answer_at, answer_length, text)
     head_only = {"format": head[0], "language": s[head[1]], "gaz": s[head[2]], "answers": answers}
     if not options:
         return {**head_only, "options": []}
@@ -302,8 +299,65 @@ def decode_options(blob: bytes, text: str | None = None, options: bool = True) -
     return {**head_only, "options": found}
 
 
-def _take(it: Iterator[int], n: int) -> list[int]:
-    out = list(islice(it, n))
-    if len(out) != n:
-        raise ValueError("damaged options: short column")
+_CASED_ANSWERS = frozenset({"i1", "i0"})  # words as written; the others in lower case
+_TEXT_ANSWERS = frozenset({"o1", "o0", "p1", "p0", "i1", "i0"})  # may be found in the text
+
+
+def _pack_answers(
+    answers: dict[str, list[str]], text: str | None, sid: Any
+) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Counts per kind (found in the text, then as strings), string ids, and the places and
+    lengths of the answers found in the document's text (a word or a pair of words asked of
+    the vocabulary is mostly a piece of the text, lower-cased), in the order of the text."""
+    lowered = text.lower() if text is not None else None
+    if lowered is not None and len(lowered) != len(text):  # type: ignore[arg-type]
+        lowered = None
+    found_n, string_n, ids, at, length = [], [], [], [], []
+    for kind in _ANSWER_KINDS:
+        words = answers.get(kind, [])
+        source = text if kind in _CASED_ANSWERS else lowered
+        places: list[tuple[int, int]] = []
+        strings: list[str] = []
+        usable = source is not None and kind in _TEXT_ANSWERS and words == sorted(set(words))
+        for word in words:
+            here = source.find(word) if usable and word else -1  # type: ignore[union-attr]
+            if here >= 0:
+                places.append((here, len(word)))
+            else:
+                strings.append(word)
+        places.sort()
+        found_n.append(len(places))
+        string_n.append(len(strings))
+        ids += [sid(x) for x in strings]
+        at += _deltas([p for p, _ in places])
+        length += [n for _, n in places]
+    return found_n + string_n, ids, at, length
+
+
+def _unpack_answers(
+    counts: list[int], strings: list[str], at: list[int], length: list[int], text: str | None
+) -> dict[str, list[str]]:
+    kinds = len(_ANSWER_KINDS)
+    if len(counts) != 2 * kinds:
+        raise ValueError("damaged options: answer counts")
+    found_n, string_n = counts[:kinds], counts[kinds:]
+    if any(found_n) and text is None:
+        raise ValueError("options packed with their text: give the text")
+    lowered = text.lower() if text is not None and any(found_n) else ""
+    out: dict[str, list[str]] = {}
+    i = j = 0
+    for kind, nf, ns in zip(_ANSWER_KINDS, found_n, string_n, strict=True):
+        if not nf + ns:
+            continue
+        source = text if kind in _CASED_ANSWERS else lowered
+        words = strings[j : j + ns]
+        here = 0
+        for d, n in zip(at[i : i + nf], length[i : i + nf], strict=True):
+            here += d
+            words.append(source[here : here + n])  # type: ignore[index]
+        if len(words) != nf + ns:
+            raise ValueError("damaged options: short answers")
+        out[kind] = sorted(words) if nf else words
+        i += nf
+        j += ns
     return out
