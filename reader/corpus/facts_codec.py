@@ -96,15 +96,19 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     """`entity_facts.document_facts` packed (JSON for anything it does not expect)."""
     v = facts["vocab"]
     lower, capital = v["lower"], v["capital"]
-    index = {w: i for i, w in enumerate(lower)}
-    pairs: list[int] = []
+    ordered = sorted(lower)  # so that pairs, sorted, have first words in order
+    index = {w: i for i, w in enumerate(ordered)}
+    firsts: list[int] = []
+    seconds: list[int] = []
     for p in v["pairs"]:
         a, _, b = p.partition(" ")
         if a not in index or b not in index or f"{a} {b}" != p:
-            pairs = []
+            firsts = []
             break
-        pairs += (index[a], index[b])
-    if (v["pairs"] and not pairs) or not _strings_ok(chain(lower, capital, v["mid"], v["initial"])):
+        firsts.append(index[a])
+        seconds.append(index[b])
+    strings_ok = _strings_ok(chain(lower, capital, v["mid"], v["initial"]))
+    if (v["pairs"] and not firsts) or not strings_ok:
         return _JSON + zlib.compress(json.dumps(facts, ensure_ascii=False).encode(), LEVEL)
     w = _Writer()
     w.strings = dict(index)  # the lower-case words first, numbered in order
@@ -119,9 +123,10 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     segments = _deltas(words or [])
     w.ints(segments[::2])
     w.ints(segments[1::2])
-    w.ints(list(lower.values()))
+    w.ints([lower[x] for x in ordered])
     w.ints(list(capital.values()))
-    w.ints(pairs)
+    w.ints(_deltas(firsts))
+    w.ints(seconds)
     for strings in (capital, v["mid"], v["initial"]):
         w.ints([w.sid(x) for x in strings])
     return w.blob()
@@ -138,9 +143,9 @@ def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
             raise ValueError(f"damaged facts: {exc}") from exc
     if blob[:1] != _BINARY:
         raise ValueError("damaged facts: unknown form")
-    r = _Reader(blob, 13)
+    r = _Reader(blob, 14)
     head, ranges, gaps, lengths, flags, word_gaps, word_lengths, *rest = r.arrays
-    lower_n, capital_n, pairs, *named = rest
+    lower_n, capital_n, firsts, seconds, *named = rest
     n_lower, no_words = head
     strings = r.strings
     lower = strings[:n_lower]
@@ -160,7 +165,7 @@ def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
             "lower": dict(zip(lower, lower_n, strict=True)),
             "capital": dict(zip(capital, capital_n, strict=True)),
             "pairs": [
-                f"{lower[a]} {lower[b]}" for a, b in zip(pairs[::2], pairs[1::2], strict=True)
+                f"{lower[a]} {lower[b]}" for a, b in zip(accumulate(firsts), seconds, strict=True)
             ],
             "mid": mid,
             "initial": initial,
