@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import zlib
 from array import array
+from functools import lru_cache
 from itertools import accumulate, chain, islice
 from operator import sub
 from typing import Any
 
 from reader.corpus.candidates import Option, name_key
+from reader.corpus.text import match_key
 
 _CODES = (("B", 0, 0xFF), ("H", 0, 0xFFFF), ("b", -0x80, 0x7F), ("h", -0x8000, 0x7FFF))
 _BINARY, _JSON = b"B", b"J"
@@ -77,6 +79,14 @@ def _deltas(flat: list[int]) -> list[int]:
     return list(map(sub, flat, [0, *flat[:-1]])) if flat else []
 
 
+_match_key = lru_cache(maxsize=65536)(match_key)
+
+
+def _mid_keys(capital: Any) -> list[str]:
+    """The keys of the names a document has mid-sentence, from those names in lower case."""
+    return sorted({_match_key(w) for w in capital})
+
+
 def _interleave(a: list[int], b: list[int]) -> list[int]:
     if len(a) != len(b):
         raise ValueError("damaged facts: columns of different lengths")
@@ -114,7 +124,9 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     w.strings = dict(index)  # the lower-case words first, numbered in order
     units = facts["units"]
     words = facts["words"]
-    w.ints([len(lower), int(words is None)])
+    mid = v["mid"]
+    derived = mid == _mid_keys(capital)  # as `Vocabulary.add_text` makes them: not stored
+    w.ints([len(lower), int(words is None), int(derived)])
     w.ints(_deltas([x for r in facts["ranges"] for x in r]))
     bounds = _deltas([x for u in units for x in u[:2]])
     w.ints(bounds[::2])  # gaps before units, then their lengths: each in its smallest type
@@ -127,7 +139,7 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     w.ints(list(capital.values()))
     w.ints(_deltas(firsts))
     w.ints(seconds)
-    for strings in (capital, v["mid"], v["initial"]):
+    for strings in (capital, [] if derived else mid, v["initial"]):
         w.ints([w.sid(x) for x in strings])
     return w.blob()
 
@@ -146,7 +158,7 @@ def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
     r = _Reader(blob, 14)
     head, ranges, gaps, lengths, flags, word_gaps, word_lengths, *rest = r.arrays
     lower_n, capital_n, firsts, seconds, *named = rest
-    n_lower, no_words = head
+    n_lower, no_words, derived = head
     strings = r.strings
     lower = strings[:n_lower]
     capital, mid, initial = ([strings[i] for i in ids] for ids in named)
@@ -167,7 +179,7 @@ def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
             "pairs": [
                 f"{lower[a]} {lower[b]}" for a, b in zip(accumulate(firsts), seconds, strict=True)
             ],
-            "mid": mid,
+            "mid": _mid_keys(capital) if derived else mid,
             "initial": initial,
         }
     return facts
