@@ -209,41 +209,38 @@ def encode_options(data: dict[str, Any], text: str | None = None) -> bytes:
     columns: list[list[int]] = [[] for _ in range(9)]
     starts, lengths, keys, kinds, flags, surfaces, pieces, parents, evidence = columns
     whole = ""  # the key of the last option that is a whole run: the parent of its parts
-    for o in data["options"]:
-        starts.append(o.start)
-        lengths.append(o.end - o.start)
-        kinds.append(sd(o.kind, len(table)))
-        of_text = (
-            name_key(text[o.start : o.end])
-            if text is not None and o.kind not in _NOT_NAMES
-            else None
-        )
-        f = o.fallback | o.part << 1
-        if o.key == of_text:
+    no_text = text is None
+    for start, end, key, kind, surface, fallback, parts, part, parent, proof in data["options"]:
+        starts.append(start)
+        lengths.append(end - start)
+        kinds.append(sd(kind, len(table)))
+        of_text = None if no_text or kind in _NOT_NAMES else name_key(text[start:end])
+        f = fallback | part << 1
+        if key == of_text:
             f |= _KEY_OF_TEXT
         else:
-            keys.append(sd(o.key, len(table)))
-        if o.surface_key != o.key:
-            if o.surface_key == of_text:
+            keys.append(sd(key, len(table)))
+        if surface != key:
+            if surface == of_text:
                 f |= _SURFACE_OF_TEXT
             else:
                 f |= _SURFACE
-                surfaces.append(sd(o.surface_key, len(table)))
-        if o.parent:
-            if o.parent == whole:
+                surfaces.append(sd(surface, len(table)))
+        if parent:
+            if parent == whole:
                 f |= _PARENT_WHOLE
             else:
                 f |= _PARENT
-                parents.append(sd(o.parent, len(table)))
-        elif not o.fallback:
-            whole = o.key
-        if o.evidence:
+                parents.append(sd(parent, len(table)))
+        elif not fallback:
+            whole = key
+        if proof:
             f |= _EVIDENCE
-            evidence.append(sd(o.evidence, len(table)))
-        if o.parts:
+            evidence.append(sd(proof, len(table)))
+        if parts:
             f |= _PARTS
-            pieces.append(len(o.parts))
-            pieces += [sd(x, len(table)) for x in o.parts]
+            pieces.append(len(parts))
+            pieces += [sd(x, len(table)) for x in parts]
         flags.append(f)
     if not _strings_ok(table):
         raise ValueError("a string holds a NUL character")
