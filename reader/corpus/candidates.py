@@ -160,19 +160,23 @@ class DocumentOptions:
         Options depend only on the run's text, whether it starts a sentence and the word after
         it, so they are computed once per language for a repeated name.
         """
-        first, last = run[0].start, run[-1].end
+        return self._options_of(run, self.run_key(run))
+
+    def run_key(self, run: list[Unit]) -> tuple[str, bool, str]:
+        """What a run's options depend on: its text, its start of sentence, the next word."""
+        last = run[-1].end
         nxt = _NEXT_WORD.match(self.text, last)
-        memo_key = (self.text[first:last], run[0].initial, nxt.group() if nxt else "")
+        return (self.text[run[0].start : last], run[0].initial, nxt.group() if nxt else "")
+
+    def _options_of(self, run: list[Unit], memo_key: tuple[str, bool, str]) -> list[Option]:
+        first = run[0].start
         found = self._runs.get(memo_key)
         if found is None:
             found = self._runs[memo_key] = tuple(
-                (o.start - first, o.end - first, o) for o in self._run_options(run)
+                (o.start - first, o.end - first, (*o[2:9], "")) for o in self._run_options(run)
             )
-        return [
-            Option(first + s, first + e, o.key, o.kind, o.surface_key, o.fallback, o.parts,
-                    o.part, o.parent)
-            for s, e, o in found
-        ]  # fmt: skip
+        make = Option._make
+        return [make((first + s, first + e, *rest)) for s, e, rest in found]
 
     def _run_options(self, run: list[Unit]) -> list[Option]:
         if any(u.text.rstrip(".").lower() in TITLES for u in run):

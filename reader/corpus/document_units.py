@@ -5,7 +5,7 @@ unspaced script, and its words counted into its language's vocabulary."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from reader.corpus.model import Document
 from reader.corpus.names import Unit, Vocabulary, name_units, word_segments
@@ -72,7 +72,7 @@ def analyse(doc: Document, vocab: Vocabulary) -> Analysis:
         found = name_units(text, s, e)
         if heads and found:
             found = [
-                replace(u, initial=True)
+                u._replace(initial=True)
                 if not u.initial and any(hs <= u.start < he for hs, he in heads)
                 else u
                 for u in found

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from reader.corpus.candidates import _NEXT_WORD, DocumentOptions, Option
+from reader.corpus.candidates import DocumentOptions, Option
 from reader.corpus.document_units import Analysis, analyse
 from reader.corpus.gazetteer import Gazetteer
 from reader.corpus.model import Document
@@ -187,17 +187,15 @@ class _RecordingOptions(DocumentOptions):
         self._answers = answers
 
     def run_options(self, run: list[Unit]) -> list[Option]:
-        first, last = run[0].start, run[-1].end
-        nxt = _NEXT_WORD.match(self.text, last)
-        memo_key = (self.text[first:last], run[0].initial, nxt.group() if nxt else "")
+        memo_key = self.run_key(run)
         recorded: Answers = self.vocab.answers  # type: ignore[attr-defined]
         known = self._answers.get(memo_key)
         if known is not None and memo_key in self._runs:
             for kind, words in known.items():
                 recorded[kind].extend(words)
-            return super().run_options(run)
+            return self._options_of(run, memo_key)
         before = {k: len(v) for k, v in recorded.items()}
-        found = super().run_options(run)
+        found = self._options_of(run, memo_key)
         self._answers[memo_key] = {
             k: v[before[k] :] for k, v in recorded.items() if len(v) > before[k]
         }

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 import icu
 
@@ -84,9 +85,9 @@ _SKIP_BACK = frozenset(" \t\"“”„«»‘’'([{—–-*•·")
 SENTENCE_END = frozenset(".!?…:;។៕।॥။።。！？\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One name word (with hyphen-glued parts): `[start, end)` and whether it starts a clause."""
+class Unit(NamedTuple):
+    """One name word (with hyphen-glued parts): `[start, end)` and whether it starts a clause
+    (a tuple: a document has hundreds)."""
 
     start: int
     end: int

@@ -58,8 +58,9 @@ def _number_re(lang: str) -> re.Pattern[str]:
     if extra and extra in _SPACE_GROUPS:  # texts group with any space where CLDR has one
         extra = _SPACE_GROUPS
     seps = re.escape(".," + extra)
+    # The checks before the number come after its first digit, so that `re` skips ahead fast.
     return re.compile(
-        rf"(?<![{_LATIN_LETTER}\d])(?<!\d[.,])\d+(?:[{seps}]\d+)*(?![{_LATIN_LETTER}\d])"
+        rf"\d(?<![{_LATIN_LETTER}\d].)(?<!\d[.,].)\d*(?:[{seps}]\d+)*(?![{_LATIN_LETTER}\d])"
     )
 
 
@@ -193,21 +194,41 @@ def number_matches(text: str, lang: str, start: int = 0, end: int | None = None)
     """
     end = len(text) if end is None else end
     out: list[Match] = []
+    scale = _scale_re(lang)
     for m in _number_re(lang).finditer(text, start, end):
         raw = m.group()
         while raw and not raw[-1].isdigit():
             raw = raw[:-1]
+        stop = m.start() + len(raw)
+        if scale is None or not scale.match(text, stop):
+            key = _plain_key(raw, lang)  # no scale word after it: the key of the digits alone
+            if key:
+                out.append(Match(m.start(), stop, key))
+            elif key is None and any(c in _SPACE_GROUPS for c in raw):
+                out.extend(_numbers_between_spaces(text, lang, m.start(), stop))
+            continue
         value = number_value(raw, lang)
         if value is None:
             if any(c in _SPACE_GROUPS for c in raw):  # `2024 300`: two numbers after all
-                out.extend(_numbers_between_spaces(text, lang, m.start(), m.start() + len(raw)))
+                out.extend(_numbers_between_spaces(text, lang, m.start(), stop))
             continue
-        stop = m.start() + len(raw)
         scaled = _scaled(text, lang, stop, value)
         if scaled == value and value == value.to_integral_value() and value < MIN_PLAIN_NUMBER:
             continue
         out.append(Match(m.start(), stop, number_key(scaled)))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _plain_key(raw: str, lang: str) -> str | None:
+    """The key of a number with no scale word after it: "" when it is too small to link,
+    None when it is not a plain number."""
+    value = number_value(raw, lang)
+    if value is None:
+        return None
+    if value == value.to_integral_value() and value < MIN_PLAIN_NUMBER:
+        return ""
+    return number_key(value)
 
 
 def _numbers_between_spaces(text: str, lang: str, start: int, end: int) -> list[Match]:
@@ -286,9 +307,34 @@ def _date_patterns(lang: str) -> _DatePatterns:
         words.append(day_word)
     # Case variants spelled out: `re` skips ahead far faster than with IGNORECASE.
     variants = {v for w in words for v in (w, w.lower(), w.upper(), w[:1].upper() + w[1:])}
-    alt = "|".join(re.escape(v) for v in sorted(variants, key=lambda v: (-len(v), v)))
-    starts = re.compile(alt or "(?!)")
+    starts = re.compile(trie_regex(variants) or "(?!)")
     return _DatePatterns(at_digits, tuple(before), starts, months, day_first)
+
+
+def trie_regex(words: set[str]) -> str:
+    """A regex matching the longest of `words` at a place, as an alternation of them longest
+    first would, with the words merged by their common prefixes: `re` then tries one branch
+    per character instead of every word."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        if not w:
+            continue
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return pattern(trie)
 
 
 _PATTERN_PART = re.compile(r"'([^']*)'|([A-Za-z])\2*|(\s+)|(.)")
@@ -354,23 +400,53 @@ def _num(s: str | None) -> int | None:
 _DIGITS = re.compile(r"\d+")
 
 
-def _candidate_matches(text: str, dp: _DatePatterns, start: int, end: int) -> list[re.Match[str]]:
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One pattern that matches where any of `patterns` matches (their groups unnamed)."""
+    if not patterns:
+        return None
+    parts = []
+    for p in patterns:
+        body = _GROUP_NAME.sub("(?:", p.pattern)
+        parts.append(f"(?i:{body})" if p.flags & re.IGNORECASE else f"(?:{body})")
+    return re.compile("|".join(parts))
+
+
+@lru_cache(maxsize=64)
+def _screens(lang: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """For the date patterns of `lang` starting at digits and at words: one pattern each that
+    tells in one call whether any of them matches at a place."""
+    dp = _date_patterns(lang)
+    return _any_of(dp.at_digits), _any_of(dp.before_digits)
+
+
+def _candidate_matches(
+    text: str, dp: _DatePatterns, start: int, end: int, lang: str
+) -> list[re.Match[str]]:
     """Pattern matches at each run of digits and at each month name or "day" word.
 
     A date always holds a run of one, two or four digits; the patterns that start with a word
-    are tried only where such a word is.
+    are tried only where such a word is. Each place is screened with one call (do any of the
+    patterns match here?) before every pattern is tried.
     """
     seen: dict[tuple[int, int], re.Match[str]] = {}
+    at_digits, before_digits = _screens(lang)
     for digits in _DIGITS.finditer(text, start, end):
         if digits.end() - digits.start() not in (1, 2, 4):
             continue  # every digit-first pattern starts with 1-2 (day, month) or 4 (year)
         pos = digits.start()
+        if at_digits is None or not at_digits.match(text, pos, end):
+            continue
         for pattern in dp.at_digits:
             m = pattern.match(text, pos, end)
             if m:
                 seen.setdefault(m.span(), m)
     if dp.before_digits and _DIGITS.search(text, start, end):
         for word in dp.starts.finditer(text, start, end):
+            if before_digits is None or not before_digits.match(text, word.start(), end):
+                continue
             for pattern in dp.before_digits:
                 m = pattern.match(text, word.start(), end)
                 if m:
@@ -383,7 +459,7 @@ def date_matches(text: str, lang: str, start: int = 0, end: int | None = None) -
     end = len(text) if end is None else end
     dp = _date_patterns(lang)
     found: list[Match] = []
-    for m in _candidate_matches(text, dp, start, end):
+    for m in _candidate_matches(text, dp, start, end, lang):
         groups = m.groupdict()
         day = _num(groups.get("d"))
         year = _num(groups.get("y"))

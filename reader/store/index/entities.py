@@ -27,9 +27,8 @@ from reader.corpus.entity_facts import (
     analysis_from_facts,
     answers_hold,
     document_options,
-    options_from_json,
-    options_json,
 )
+from reader.corpus.facts_codec import decode_facts, decode_options, encode_options
 from reader.corpus.gazetteer import gazetteer_for
 from reader.corpus.model import Corpus, Document
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
@@ -54,14 +53,17 @@ def _load(blob: bytes) -> Any:
     return json.loads(unpack(bytes(blob)))
 
 
-def _facts(conn: sqlite3.Connection, sha: str, fmt: str) -> dict[str, Any] | None:
-    """The stored facts of one content (None: not there, older or damaged)."""
+def _facts(
+    conn: sqlite3.Connection, sha: str, fmt: str, vocab: bool = True
+) -> dict[str, Any] | None:
+    """The stored facts of one content (None: not there, older or damaged); without their
+    vocabulary when `vocab` is False."""
     row = conn.execute(
         "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
         (sha, f"{KIND_FACTS}.{fmt}", facts_version()),
     ).fetchone()
     try:
-        return _load(row[0]) if row else None
+        return decode_facts(row[0], vocab) if row else None
     except _DAMAGED:
         return None
 
@@ -258,7 +260,7 @@ def indexed_entities(
         analyses = []
         for d in documents:
             if d.script in PHONETIC_SCRIPTS:
-                facts = _facts(conn, d.sha256, d.format)
+                facts = _facts(conn, d.sha256, d.format, vocab=False)
                 if facts is None:
                     return None
                 analyses.append(analysis_from_facts(d, facts))
@@ -293,17 +295,17 @@ class _Options:
         ).fetchone()
         if row is not None:
             try:
-                data = _load(row[0])
+                data = decode_options(row[0], d.text, build)
                 if (
                     data.get("format") == OPTIONS_FORMAT
                     and data["language"] == d.language
                     and data["gaz"] == self.gaz_name
                     and answers_hold(data["answers"], lang_vocab)
                 ):
-                    return _unpack_options(data["options"]) if build else []
+                    return data["options"] if build else []
             except _DAMAGED:
                 pass
-        facts = _facts(self.conn, d.sha256, d.format)
+        facts = _facts(self.conn, d.sha256, d.format, vocab=False)
         if facts is None:
             return None
         memo = self.memos.setdefault(d.language, ({}, {}))
@@ -318,31 +320,13 @@ class _Options:
             "language": d.language,
             "gaz": self.gaz_name,
             "answers": answers,
-            "options": _pack_options(found),
+            "options": found,
         }
-        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
+        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", encode_options(data, d.text)))
         return found
 
 
-OPTIONS_FORMAT = 2  # 2: start and length, the surface key 0 where it is the key
-
-
-def _pack_options(options: list) -> list[list[Any]]:
-    """Options as short JSON rows: start, length, key, kind, surface key (0: the key), ..."""
-    rows = options_json(options)
-    for row in rows:
-        row[1] -= row[0]
-        if row[4] == row[2]:
-            row[4] = 0
-    return rows
-
-
-def _unpack_options(rows: list[list[Any]]) -> list:
-    for row in rows:
-        row[1] += row[0]
-        if row[4] == 0:
-            row[4] = row[2]
-    return options_from_json(rows)
+OPTIONS_FORMAT = 3  # 3: packed by `facts_codec.encode_options`
 
 
 def _options(

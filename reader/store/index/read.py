@@ -10,6 +10,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from reader.corpus.facts_codec import decode_facts
 from reader.corpus.model import Corpus, Document, Skipped
 from reader.store.db import StoreError, transaction
 from reader.store.index import model, worker
@@ -125,7 +126,7 @@ def stored_facts(conn: sqlite3.Connection, doc: Document) -> dict[str, Any] | No
         (doc.sha256, f"{KIND_FACTS}.{doc.format}", model.facts_version()),
     ).fetchone()
     try:
-        return json.loads(unpack(row[0])) if row else None
+        return decode_facts(row[0]) if row else None
     except _DAMAGED:
         return None  # a cache miss: the caller computes them
 

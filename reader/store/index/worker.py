@@ -41,11 +41,11 @@ def _facts_blob(doc: Document) -> bytes | None:
     be made (the analysis then finds entities from the texts)."""
     try:
         from reader.corpus.entity_facts import document_facts
+        from reader.corpus.facts_codec import encode_facts
 
-        facts = document_facts(doc)
+        return encode_facts(document_facts(doc))
     except Exception:  # entities are optional here: the analysis computes them when missing
         return None
-    return pack(json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def process_file(root: str, rel: str, entities: bool = True) -> _Result:
