@@ -177,6 +177,8 @@ class LinkFinder:
             return
         touched = set()
         sought: set[str] = set()
+        # A passage may be in more than one group: each run counts once per name and pair.
+        counted: set[tuple[int, int, str]] = set()
         for ia, ib in groups:
             names = [n[:3] for i in ia for n in self._passage_names(doc_a, i) if n[3] not in keys_b]
             if not names:
@@ -194,7 +196,7 @@ class LinkFinder:
                     self._runs[(doc_b.id, j)] = found
                 windows.append(found)
             for key, kind, pk, surface, score in _best_matches(
-                doc_b.text, names, windows, self._sounds_like
+                doc_b.text, names, windows, self._sounds_like, counted
             ):
                 self.evidence[(doc_b.language, surface, key)].append(score)
                 touched.add((doc_b.language, surface, key))
@@ -243,12 +245,17 @@ def _best_matches(
     names: list[tuple[str, str, str]],
     windows: Sequence[PassageRuns],
     memo: SoundsLike | None = None,
+    counted: set[tuple[int, int, str]] | None = None,
 ) -> list[tuple[str, str, str, str, float]]:
     """For each name, its closest runs at or above MATCH (up to PER_NAME, not overlapping);
     a run counts for the name it is closest to. A name is compared only with runs that start
-    like it (or with a vowel) and have about as many consonants (`PassageRuns.near`)."""
+    like it (or with a vowel) and have about as many consonants (`PassageRuns.near`).
+    `counted`: (start, end, name key) already counted for this pair of versions (skipped;
+    updated)."""
     if memo is None:
         memo = {}
+    if counted is None:
+        counted = set()
     scored = []
     for key, kind, pk in set(names):
         first, size = pk[0], consonants(pk)
@@ -274,6 +281,9 @@ def _best_matches(
             continue
         spans.add((s, e))
         mine.append((s, e))
+        if (s, e, key) in counted:
+            continue
+        counted.add((s, e, key))
         out.append((key, kind, pk, text[s:e], -neg))
     return out
 
