@@ -13,7 +13,7 @@ name's key, recorded with `evidence="transliteration"`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -179,8 +179,25 @@ class LinkFinder:
         sought: set[str] = set()
         # A passage may be in more than one group: each run counts once per name and pair.
         counted: set[tuple[int, int, str]] = set()
+        # Names already linked to a run this version holds need no more evidence here; their
+        # runs stay theirs (no other name is given them).
+        lang, text_b = doc_b.language, doc_b.text
+        held: dict[str, list[str]] = {}
+        blocked: set[str] = set()
         for ia, ib in groups:
-            names = [n[:3] for i in ia for n in self._passage_names(doc_a, i) if n[3] not in keys_b]
+            names = []
+            for i in ia:
+                for n in self._passage_names(doc_a, i):
+                    if n[3] in keys_b:
+                        continue
+                    runs = held.get(n[0])
+                    if runs is None:
+                        settled = self.settled.get((lang, n[0]), ())
+                        runs = held[n[0]] = [r for r in settled if r in text_b]
+                    if runs:
+                        blocked.update(runs)
+                    else:
+                        names.append(n[:3])
             if not names:
                 continue
             sought.update(n[0] for n in names)
@@ -196,13 +213,12 @@ class LinkFinder:
                     self._runs[(doc_b.id, j)] = found
                 windows.append(found)
             for key, kind, pk, surface, score in _best_matches(
-                doc_b.text, names, windows, self._sounds_like, counted
+                text_b, names, windows, self._sounds_like, counted, blocked
             ):
                 self.evidence[(doc_b.language, surface, key)].append(score)
                 touched.add((doc_b.language, surface, key))
                 # Two words that both sound right need one consonant less (`Hun Manet`).
                 self.kinds[key] = (kind, consonants(pk) + (" " in key))
-        lang = doc_b.language
         found: set[str] = set()
         for _, surface, key in touched:
             if not self._usable(lang, surface, key):
@@ -246,12 +262,13 @@ def _best_matches(
     windows: Sequence[PassageRuns],
     memo: SoundsLike | None = None,
     counted: set[tuple[int, int, str]] | None = None,
+    blocked: Collection[str] = (),
 ) -> list[tuple[str, str, str, str, float]]:
     """For each name, its closest runs at or above MATCH (up to PER_NAME, not overlapping);
     a run counts for the name it is closest to. A name is compared only with runs that start
     like it (or with a vowel) and have about as many consonants (`PassageRuns.near`).
     `counted`: (start, end, name key) already counted for this pair of versions (skipped;
-    updated)."""
+    updated). `blocked`: runs already linked to a name not compared here (given to none)."""
     if memo is None:
         memo = {}
     if counted is None:
@@ -278,6 +295,8 @@ def _best_matches(
     for neg, _, s, e, key, kind, pk in scored:
         mine = per_name[key]
         if (s, e) in spans or len(mine) >= PER_NAME or any(s < te and ts < e for ts, te in mine):
+            continue
+        if blocked and text[s:e] in blocked:
             continue
         spans.add((s, e))
         mine.append((s, e))
