@@ -86,8 +86,10 @@ def cross_script_options(
             for a in partners[b]:
                 doc_a, doc_b = by_id[a], by_id[b]
                 if not finder.wanted(doc_a, doc_b):
-                    continue  # nothing left to find (names and places alike): no alignment
+                    continue  # nothing left to find (names and places alike): no pairing
                 groups_ab = pair_passages(doc_a, doc_b, index)
+                if not finder.wanted(doc_a, doc_b, groups_ab):
+                    continue  # what is left is in passages paired with none
                 pairs.append((doc_a, doc_b, groups_ab))
                 finder.add(doc_a, doc_b, groups_ab)
     # A run is linked only where every document that writes it holds the name's key.

@@ -152,14 +152,24 @@ class LinkFinder:
             self._names[(doc.id, i)] = found
         return found
 
-    def wanted(self, doc_a: Document, doc_b: Document) -> bool:
+    def wanted(
+        self,
+        doc_a: Document,
+        doc_b: Document,
+        groups: list[tuple[list[int], list[int]]] | None = None,
+    ) -> bool:
         """Whether `doc_a` names anything that `doc_b` neither names in the same spelling
-        nor holds in a run already accepted for it (by the pairs added so far)."""
+        nor holds in a run already accepted for it (by the pairs added so far); with
+        `groups` (passage groups as index lists), only in passages paired with another."""
         if not self.segments.get(doc_b.id):
             return False
         keys_b = self._keys_of(doc_b)
         text_b, lang = doc_b.text, doc_b.language
-        for i in range(len(doc_a.passages)):
+        if groups is None:
+            passages: Iterable[int] = range(len(doc_a.passages))
+        else:
+            passages = sorted({i for ia, ib in groups if ib for i in ia})
+        for i in passages:
             for key, _, _, whole in self._passage_names(doc_a, i):
                 if whole in keys_b or self.missed[(lang, key)] >= GIVE_UP:
                     continue
@@ -223,9 +233,9 @@ class LinkFinder:
         for _, surface, key in touched:
             if not self._usable(lang, surface, key):
                 continue
-            found.add(key)
             if _acceptable(self.evidence[(lang, surface, key)], self.kinds[key][1]):
                 self.settled[(lang, key)].add(surface)
+                found.add(key)
         for key in sought - found:
             self.missed[(lang, key)] += 1
 
