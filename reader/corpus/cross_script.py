@@ -12,13 +12,13 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Analysis, Option
 from reader.corpus.disjoint import DisjointSets
 from reader.corpus.gazetteer import Gazetteer, gazetteer_for
 from reader.corpus.model import Document
+from reader.corpus.passage_pairing import pair_passages
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
 from reader.corpus.transliteration import Link, LinkFinder, link_options, window_segments
 from reader.corpus.variants import find_variants
@@ -30,7 +30,6 @@ NAME_SCRIPTS = frozenset({"Latn", "Cyrl", "Grek"})  # names are found by their c
 MAX_SOURCES = 4  # a document is aligned with at most this many versions in other scripts
 PARTNER_MIN = 0.25  # the topic threshold: less similar versions are not compared
 RARE_KEY_DOCS = 10  # keys in more documents than this (or 2 sqrt(n)) do not make partners
-MAX_GAP = 3  # unlinked passages between two linked groups are paired when this few
 
 
 def cross_script_options(
@@ -56,8 +55,6 @@ def cross_script_options(
     partners = _partners(documents, index, [a.doc for a in targets], groups)
     if not partners:
         return {}
-    from reader.corpus.align import align_pair
-
     sets: DisjointSets[str] = DisjointSets(d.id for d in documents)
     for b, sources in partners.items():
         for a in sources:
@@ -89,10 +86,10 @@ def cross_script_options(
             for a in partners[b]:
                 doc_a, doc_b = by_id[a], by_id[b]
                 if not finder.wanted(doc_a, doc_b):
-                    continue  # nothing left to find (names and places alike): no alignment
-                alignment = align_pair(doc_a, doc_b, index)
-                groups_ab = [(list(p.a), list(p.b)) for p in alignment.pairs]
-                groups_ab += _gaps(groups_ab, alignment.unlinked_a, alignment.unlinked_b)
+                    continue  # nothing left to find (names and places alike): no pairing
+                groups_ab = pair_passages(doc_a, doc_b, index)
+                if not finder.wanted(doc_a, doc_b, groups_ab):
+                    continue  # what is left is in passages paired with none
                 pairs.append((doc_a, doc_b, groups_ab))
                 finder.add(doc_a, doc_b, groups_ab)
     # A run is linked only where every document that writes it holds the name's key.
@@ -200,22 +197,6 @@ def _variant_links(
                         doc_b.language, surface, hit.entry.id, hit.entry.kind, 1, 1.0, "variant"
                     )
     return list(out.values())
-
-
-def _gaps(
-    groups: list[tuple[list[int], list[int]]], free_a: Sequence[int], free_b: Sequence[int]
-) -> list[tuple[list[int], list[int]]]:
-    """Unlinked passages of both documents between the same two linked groups, paired: a
-    translated paragraph whose names the first alignment could not see yet (up to MAX_GAP)."""
-    order = sorted((min(ga), min(gb), max(ga), max(gb)) for ga, gb in groups if ga and gb)
-    bounds = [(-1, -1, -1, -1), *order, (1 << 30, 1 << 30, 1 << 30, 1 << 30)]
-    out = []
-    for (_, _, a0, b0), (a1, b1, _, _) in pairwise(bounds):
-        ga = [i for i in free_a if a0 < i < a1]
-        gb = [j for j in free_b if b0 < j < b1]
-        if ga and gb and len(ga) <= MAX_GAP and len(gb) <= MAX_GAP:
-            out.append((ga, gb))
-    return out
 
 
 def _only_with_name(

@@ -13,7 +13,7 @@ name's key, recorded with `evidence="transliteration"`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -152,14 +152,24 @@ class LinkFinder:
             self._names[(doc.id, i)] = found
         return found
 
-    def wanted(self, doc_a: Document, doc_b: Document) -> bool:
+    def wanted(
+        self,
+        doc_a: Document,
+        doc_b: Document,
+        groups: list[tuple[list[int], list[int]]] | None = None,
+    ) -> bool:
         """Whether `doc_a` names anything that `doc_b` neither names in the same spelling
-        nor holds in a run already accepted for it (by the pairs added so far)."""
+        nor holds in a run already accepted for it (by the pairs added so far); with
+        `groups` (passage groups as index lists), only in passages paired with another."""
         if not self.segments.get(doc_b.id):
             return False
         keys_b = self._keys_of(doc_b)
         text_b, lang = doc_b.text, doc_b.language
-        for i in range(len(doc_a.passages)):
+        if groups is None:
+            passages: Iterable[int] = range(len(doc_a.passages))
+        else:
+            passages = sorted({i for ia, ib in groups if ib for i in ia})
+        for i in passages:
             for key, _, _, whole in self._passage_names(doc_a, i):
                 if whole in keys_b or self.missed[(lang, key)] >= GIVE_UP:
                     continue
@@ -177,8 +187,27 @@ class LinkFinder:
             return
         touched = set()
         sought: set[str] = set()
+        # A passage may be in more than one group: each run counts once per name and pair.
+        counted: set[tuple[int, int, str]] = set()
+        # Names already linked to a run this version holds need no more evidence here; their
+        # runs stay theirs (no other name is given them).
+        lang, text_b = doc_b.language, doc_b.text
+        held: dict[str, list[str]] = {}
+        blocked: set[str] = set()
         for ia, ib in groups:
-            names = [n[:3] for i in ia for n in self._passage_names(doc_a, i) if n[3] not in keys_b]
+            names = []
+            for i in ia:
+                for n in self._passage_names(doc_a, i):
+                    if n[3] in keys_b:
+                        continue
+                    runs = held.get(n[0])
+                    if runs is None:
+                        settled = self.settled.get((lang, n[0]), ())
+                        runs = held[n[0]] = [r for r in settled if r in text_b]
+                    if runs:
+                        blocked.update(runs)
+                    else:
+                        names.append(n[:3])
             if not names:
                 continue
             sought.update(n[0] for n in names)
@@ -194,20 +223,19 @@ class LinkFinder:
                     self._runs[(doc_b.id, j)] = found
                 windows.append(found)
             for key, kind, pk, surface, score in _best_matches(
-                doc_b.text, names, windows, self._sounds_like
+                text_b, names, windows, self._sounds_like, counted, blocked
             ):
                 self.evidence[(doc_b.language, surface, key)].append(score)
                 touched.add((doc_b.language, surface, key))
                 # Two words that both sound right need one consonant less (`Hun Manet`).
                 self.kinds[key] = (kind, consonants(pk) + (" " in key))
-        lang = doc_b.language
         found: set[str] = set()
         for _, surface, key in touched:
             if not self._usable(lang, surface, key):
                 continue
-            found.add(key)
             if _acceptable(self.evidence[(lang, surface, key)], self.kinds[key][1]):
                 self.settled[(lang, key)].add(surface)
+                found.add(key)
         for key in sought - found:
             self.missed[(lang, key)] += 1
 
@@ -243,12 +271,18 @@ def _best_matches(
     names: list[tuple[str, str, str]],
     windows: Sequence[PassageRuns],
     memo: SoundsLike | None = None,
+    counted: set[tuple[int, int, str]] | None = None,
+    blocked: Collection[str] = (),
 ) -> list[tuple[str, str, str, str, float]]:
     """For each name, its closest runs at or above MATCH (up to PER_NAME, not overlapping);
     a run counts for the name it is closest to. A name is compared only with runs that start
-    like it (or with a vowel) and have about as many consonants (`PassageRuns.near`)."""
+    like it (or with a vowel) and have about as many consonants (`PassageRuns.near`).
+    `counted`: (start, end, name key) already counted for this pair of versions (skipped;
+    updated). `blocked`: runs already linked to a name not compared here (given to none)."""
     if memo is None:
         memo = {}
+    if counted is None:
+        counted = set()
     scored = []
     for key, kind, pk in set(names):
         first, size = pk[0], consonants(pk)
@@ -272,8 +306,13 @@ def _best_matches(
         mine = per_name[key]
         if (s, e) in spans or len(mine) >= PER_NAME or any(s < te and ts < e for ts, te in mine):
             continue
+        if blocked and text[s:e] in blocked:
+            continue
         spans.add((s, e))
         mine.append((s, e))
+        if (s, e, key) in counted:
+            continue
+        counted.add((s, e, key))
         out.append((key, kind, pk, text[s:e], -neg))
     return out
 
