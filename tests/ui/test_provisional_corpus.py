@@ -189,6 +189,11 @@ def test_an_indexed_corpus_too_big_for_memory_waits_for_the_index_not_an_in_memo
         return real(conn, cancel, corpus, links, edits, store_conn, entities)
 
     monkeypatch.setattr(load_jobs, "_analyse_corpus", watched)
+    from reader.ui.loader import IndexRefresher
+
+    held: list[IndexRefresher] = []  # the index job starts once the waiting view is checked
+    real_start = IndexRefresher.start
+    monkeypatch.setattr(IndexRefresher, "start", lambda job: held.append(job))
     w = MainWindow(
         store=store,
         state_path=tmp_path / "state.json",
@@ -204,6 +209,8 @@ def test_an_indexed_corpus_too_big_for_memory_waits_for_the_index_not_an_in_memo
     assert is_provisional(w.analysis)
     assert "index has read every document" in w.message_label.text_shown()
     assert all("topics coming" in w.topics_panel.row_text(n) for n in range(2))
+    qtbot.waitUntil(lambda: bool(held), timeout=WAIT_MS)
+    real_start(held[0])
     qtbot.waitUntil(lambda: not is_provisional(w.analysis), timeout=WAIT_MS)
     assert w.analysis.entities, "entities came with the index's phase 2"
     assert in_memory == [], "the texts were not analysed in memory meanwhile"
