@@ -273,14 +273,11 @@ def _resolve(documents: Sequence[Document], options: dict[str, list[Option]]) ->
         if len(kept) != len(opts):  # recount the document's keys
             df.subtract({o.key for o in opts})
             df.update({o.key for o in kept})
-        filtered[doc_id] = kept
+            opts = kept
+        filtered[doc_id] = opts
     shared = {k for k, n in df.items() if n >= 2 and not k.startswith(LONE_KEYS)}
-    chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
-    shared = {
-        k
-        for k, n in document_frequency(chosen.values()).items()
-        if n >= 2 and not k.startswith(LONE_KEYS)
-    }
+    first = document_frequency(select(opts, shared, df) for opts in filtered.values())
+    shared = {k for k, n in first.items() if n >= 2 and not k.startswith(LONE_KEYS)}
     chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
     texts = {d.id: d.text for d in documents}
     candidates = {

@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from reader.corpus.candidates import Option
 from reader.corpus.entities import EntityIndex, resolve_entities
 from reader.corpus.entity_facts import (
     CorpusVocabulary,
     analysis_from_facts,
     answers_hold,
     document_options,
-    options_from_json,
     options_json,
 )
 from reader.corpus.gazetteer import gazetteer_for
@@ -337,12 +338,22 @@ def _pack_options(options: list) -> list[list[Any]]:
     return rows
 
 
-def _unpack_options(rows: list[list[Any]]) -> list:
+def _unpack_options(rows: list[list[Any]]) -> list[Option]:
+    """The options `_pack_options` wrote, their strings interned: a key, kind or parent met in
+    many documents is held once (a corpus holds about 150 options a document)."""
+    intern = sys.intern
+    out = []
     for row in rows:
         row[1] += row[0]
-        if row[4] == 0:
-            row[4] = row[2]
-    return options_from_json(rows)
+        key = row[2] = intern(row[2])
+        row[3] = intern(row[3])
+        row[4] = key if row[4] == 0 else intern(row[4])
+        if len(row) > 6:
+            row[6] = tuple(map(intern, row[6]))
+            if len(row) > 8:
+                row[8] = intern(row[8])
+        out.append(Option(*row))
+    return out
 
 
 def _options(
