@@ -169,8 +169,9 @@ def similarities(
             for j in docs:
                 partial[j] += w
         partial.pop(i, None)
-        best = heapq.nsmallest(NEIGHBOURS, partial.items(), key=lambda js: (-js[1], js[0]))
-        for j, _ in best:
+        ranked = [(-w, j) for j, w in partial.items()]
+        best = heapq.nsmallest(NEIGHBOURS, ranked) if len(ranked) > NEIGHBOURS else ranked
+        for _, j in best:
             candidates.add((i, j) if i < j else (j, i))
     mass = [math.fsum(idf[k] for k in keys) for keys in key_sets]
     sims: dict[tuple[int, int], float] = {}
@@ -241,13 +242,15 @@ def _top_keys(
     mentions: Counter[str] = Counter()
     kinds: dict[str, str] = {}
     for doc_id in members:
-        seen = set()
-        for c in index.candidates.get(doc_id, ()):
-            if c.key:
-                mentions[c.key] += 1
-                kinds.setdefault(c.key, c.kind)
-                seen.add(c.key)
-        docs.update(seen)
+        found = index.candidates.get(doc_id, ())
+        keys = [c.key for c in found]
+        mentions.update(keys)
+        for c in found:
+            if c.key not in kinds:
+                kinds[c.key] = c.kind
+        docs.update(set(keys))
+    mentions.pop("", None)
+    docs.pop("", None)
     need = 2 if len(members) > 1 else 1
 
     def weight(k: str) -> float:
