@@ -201,3 +201,23 @@ def test_forgetting_a_folder_drops_its_counts_and_facts(tmp_path) -> None:
     kinds = "kind LIKE 'index.facts.%' OR kind LIKE 'index.options.%'"
     assert conn.execute(f"SELECT count(*) FROM doc_cache WHERE {kinds}").fetchone()[0] == 0
     conn.close()
+
+
+def test_entities_from_the_index_read_no_text_of_a_document_outside_phonetic_scripts(
+    tmp_path,
+) -> None:
+    """The surface of each candidate comes from the stored options: once they are stored, the
+    entities of a Latin-script folder are found without reading a document's text."""
+    from dataclasses import replace
+
+    root = tmp_path / "corpus"
+    shutil.copytree(DATA / "topics" / "tuned", root)
+    conn = indexed(tmp_path, root)
+    corpus = load_indexed_corpus(conn, root)
+    assert {d.script for d in corpus.documents} == {"Latn"}
+    expected = entities_json(find_entities(corpus.documents))
+    assert prepare_entities(conn, root) >= 0  # every document's options stored
+    corpus.documents[:] = [replace(d, text="\u2400" * len(d.text)) for d in corpus.documents]
+    found = indexed_entities(conn, corpus)
+    assert found is not None and entities_json(found) == expected
+    conn.close()

@@ -15,7 +15,7 @@ import hashlib
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -231,12 +231,15 @@ def resolve_entities(
     groups: Sequence[Sequence[str]] | None = None,
     transliterate: bool = True,
     gaz: Gazetteer | None = None,
+    surfaces: Mapping[str, Sequence[str]] | None = None,
 ) -> EntityIndex:
     """The corpus-level decisions over every document's options (`DocumentOptions`): the
     user's links, shared keys, the choice among overlapping options, links across scripts.
 
     `analyses` need only hold the documents in a script with a phonetic key (the ones linked
-    across scripts); `options` is changed in place.
+    across scripts); `options` is changed in place. `surfaces`: per document, the text of each
+    of its options in order (the index keeps them): a candidate's surface is taken from there
+    rather than from `Document.text`.
     """
     if gaz is None:
         gaz = gazetteer_for(frozenset(d.language for d in documents))
@@ -244,7 +247,7 @@ def resolve_entities(
     if links:
         for doc_id, found in options.items():
             options[doc_id] = [keymap.apply(o) for o in found]
-    resolution = _Resolution(documents, options)
+    resolution = _Resolution(documents, options, surfaces)
     index = resolution.index
     if transliterate:
         extra = cross_script_options(documents, analyses, index, groups, gaz)
@@ -266,8 +269,14 @@ class _Resolution:
     chosen again: the ones whose options, or the sharing or document frequency of one of
     their keys, changed. The result is the one a full resolution gives."""
 
-    def __init__(self, documents: Sequence[Document], options: dict[str, list[Option]]) -> None:
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        options: dict[str, list[Option]],
+        surfaces: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.options = options
+        self.surfaces = surfaces or {}
         self.by_id = {d.id: d for d in documents}
         self.languages = {d.id: d.language for d in documents}
         self._filter()
@@ -351,8 +360,24 @@ class _Resolution:
         return {d for d, opts in self.filtered.items() if any(map(differs, opts))}
 
     def _candidates(self, doc_id: str, chosen: list[Option]) -> list[Candidate]:
-        text = self.by_id[doc_id].text if chosen else ""
-        return [_candidate(text, o) for o in chosen]
+        """The chosen options as candidates; their surface text from `surfaces` where the
+        document's first options have it (the document's text is not read), else the text."""
+        if not chosen:
+            return []
+        known = self.surfaces.get(doc_id)
+        spans = {}
+        if known:
+            spans = {(o[0], o[1]): t for o, t in zip(self.options[doc_id], known, strict=False)}
+        text = None
+        out = []
+        for o in chosen:
+            surface = spans.get((o[0], o[1]))
+            if surface is None:
+                if text is None:
+                    text = self.by_id[doc_id].text
+                surface = text[o[0] : o[1]]
+            out.append(Candidate(o[0], o[1], surface, o[2], o[3], o[9]))
+        return out
 
     def _index(self) -> EntityIndex:
         entities = _build_entities(self.candidates, self.languages, min_docs=2)

@@ -252,10 +252,11 @@ def indexed_entities(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        options, fresh = _options(conn, documents, vocab)
+        options, surfaces, fresh = _options(conn, documents, vocab)
         if options is None:
             return None
         _keep_options(conn, fresh)
+        del fresh
         analyses = []
         for d in documents:
             if d.script in PHONETIC_SCRIPTS:
@@ -263,7 +264,9 @@ def indexed_entities(
                 if facts is None:
                     return None
                 analyses.append(analysis_from_facts(d, facts))
-        return resolve_entities(documents, options, analyses, links, groups, transliterate, gaz)
+        return resolve_entities(
+            documents, options, analyses, links, groups, transliterate, gaz, surfaces
+        )
     finally:
         if collecting:
             gc.enable()
@@ -284,9 +287,9 @@ class _Options:
         self.keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         self.memos: dict[str, tuple[dict, dict]] = {}
 
-    def of(self, d: Document, build: bool = True) -> list | None:
-        """The options of `d` (None: it has no facts); with `build` False only checked (and
-        computed where they do not hold), an empty list returned."""
+    def of(self, d: Document, build: bool = True) -> tuple[list[Option], list[str]] | None:
+        """The options of `d` and the text of each (None: it has no facts); with `build`
+        False only checked (and computed where they do not hold), empty lists returned."""
         lang_vocab = self.vocab.vocabulary(d.language)
         row = self.conn.execute(
             "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
@@ -301,7 +304,9 @@ class _Options:
                     and data["gaz"] == self.gaz_name
                     and answers_hold(data["answers"], lang_vocab)
                 ):
-                    return _unpack_options(data["options"]) if build else []
+                    if not build:
+                        return [], []
+                    return _unpack_options(data["options"]), _interned(data["surfaces"])
             except _DAMAGED:
                 pass
         facts = _facts(self.conn, d.sha256, d.format)
@@ -314,18 +319,21 @@ class _Options:
         found, answers = document_options(
             analysis_from_facts(d, facts), lang_vocab, self.gaz, self.keys, memo
         )
+        text = d.text
+        surfaces = [text[o.start : o.end] for o in found]
         data = {
             "format": OPTIONS_FORMAT,
             "language": d.language,
             "gaz": self.gaz_name,
             "answers": answers,
             "options": _pack_options(found),
+            "surfaces": surfaces,
         }
         self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
-        return found
+        return found, surfaces
 
 
-OPTIONS_FORMAT = 2  # 2: start and length, the surface key 0 where it is the key
+OPTIONS_FORMAT = 3  # 2: start and length, the surface key 0 where it is the key; 3: surfaces
 
 
 def _pack_options(options: list) -> list[list[Any]]:
@@ -356,24 +364,35 @@ def _unpack_options(rows: list[list[Any]]) -> list[Option]:
     return out
 
 
+def _interned(surfaces: list[str]) -> list[str]:
+    intern = sys.intern
+    return [intern(t) for t in surfaces]
+
+
+Options = dict[str, list[Option]]
+Surfaces = dict[str, list[str]]
+
+
 def _options(
     conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
-) -> tuple[dict[str, list] | None, list[tuple[str, str, bytes]]]:
-    """Every document's options (in corpus order), from the store where they still hold; and
-    the rows of those computed now."""
+) -> tuple[Options | None, Surfaces, list[tuple[str, str, bytes]]]:
+    """Every document's options (in corpus order) and their texts, from the store where they
+    still hold; and the rows of those computed now."""
     maker = _Options(conn, vocab, frozenset(d.language for d in documents))
-    out: dict[str, list] = {}
-    known: dict[tuple[str, str], list] = {}
+    out: Options = {}
+    texts: Surfaces = {}
+    known: dict[tuple[str, str], tuple[list[Option], list[str]]] = {}
     for d in documents:
         content = (d.sha256, d.format)
         found = known.get(content)
         if found is None:
             found = maker.of(d)
             if found is None:
-                return None, []
+                return None, {}, []
             known[content] = found
-        out[d.id] = list(found)
-    return out, maker.fresh
+        out[d.id] = list(found[0])
+        texts[d.id] = found[1]
+    return out, texts, maker.fresh
 
 
 def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> None:
