@@ -149,24 +149,18 @@ def similarities(
     for i, keys in enumerate(key_sets):
         for k in keys:
             postings[k].append(i)
-    rare = [
-        sorted(
-            (k for k in keys if 2 <= len(postings[k]) <= limit),
-            key=lambda k: (len(postings[k]), k),
-        )
-        for keys in key_sets
-    ]
+    df = {k: len(docs) for k, docs in postings.items()}
     candidates: set[tuple[int, int]] = set()
-    for i, keys in enumerate(rare):
+    for i, keys in enumerate(key_sets):
+        rare = sorted((df[k], k) for k in keys if 2 <= df[k] <= limit)
         partial: dict[int, float] = defaultdict(float)
         read = 0
-        for k in keys:
-            docs = postings[k]
-            if read and read + len(docs) > NEIGHBOUR_POSTINGS:
+        for n, k in rare:
+            if read and read + n > NEIGHBOUR_POSTINGS:
                 break
-            read += len(docs)
+            read += n
             w = idf[k]
-            for j in docs:
+            for j in postings[k]:
                 partial[j] += w
         partial.pop(i, None)
         ranked = [(-w, j) for j, w in partial.items()]

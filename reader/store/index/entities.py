@@ -346,21 +346,28 @@ def _pack_options(options: list) -> list[list[Any]]:
     return rows
 
 
+_DEFAULTS = ((), False, "", "")  # the fields of `Option` after the sixth
+
+
 def _unpack_options(rows: list[list[Any]]) -> list[Option]:
     """The options `_pack_options` wrote, their strings interned: a key, kind or parent met in
     many documents is held once (a corpus holds about 150 options a document)."""
     intern = sys.intern
+    make = Option._make
     out = []
     for row in rows:
+        n = len(row)
         row[1] += row[0]
         key = row[2] = intern(row[2])
         row[3] = intern(row[3])
         row[4] = key if row[4] == 0 else intern(row[4])
-        if len(row) > 6:
+        if n > 6:
             row[6] = tuple(map(intern, row[6]))
-            if len(row) > 8:
+            if n > 8:
                 row[8] = intern(row[8])
-        out.append(Option(*row))
+        if n < 10:
+            row.extend(_DEFAULTS[n - 6 :])
+        out.append(make(row))
     return out
 
 
