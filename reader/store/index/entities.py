@@ -299,14 +299,14 @@ class _Options:
             try:
                 data = _load(row[0])
                 if (
-                    data.get("format") == OPTIONS_FORMAT
+                    data.get("format") in READ_FORMATS
                     and data["language"] == d.language
                     and data["gaz"] == self.gaz_name
                     and answers_hold(data["answers"], lang_vocab)
                 ):
                     if not build:
                         return [], []
-                    return _unpack_options(data["options"]), _interned(data["surfaces"])
+                    return _unpack_options(data["options"]), _interned(data.get("surfaces", []))
             except _DAMAGED:
                 pass
         facts = _facts(self.conn, d.sha256, d.format)
@@ -334,6 +334,7 @@ class _Options:
 
 
 OPTIONS_FORMAT = 3  # 2: start and length, the surface key 0 where it is the key; 3: surfaces
+READ_FORMATS = (2, 3)  # options of format 2 are used as they are (surfaces from the text)
 
 
 def _pack_options(options: list) -> list[list[Any]]:
