@@ -401,6 +401,8 @@ def _build_entities(
     order = {doc_id: i for i, doc_id in enumerate(candidates)}
     entities = []
     for key, occ in by_key.items():
+        if min_docs > 1 and occ[0][0] == occ[-1][0]:
+            continue  # in one document only (documents are met in order)
         docs = sorted({d for d, _ in occ}, key=order.__getitem__)
         if len(docs) < min_docs or (min_docs > 1 and key.startswith(LONE_KEYS)):
             continue
