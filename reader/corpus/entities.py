@@ -282,12 +282,21 @@ class _Resolution:
         self._filter()
         self.first_keys: dict[str, set[str]] = {}
         self.first: Counter[str] = Counter()
+        chosen: dict[str, list[Option]] = {}
         for doc_id, opts in self.filtered.items():
-            keys = {o.key for o in select(opts, self.shared_any, self.df)}
+            chosen[doc_id] = found = select(opts, self.shared_any, self.df)
+            keys = {o[2] for o in found}
             self.first_keys[doc_id] = keys
             self.first.update(keys)
         self.shared = _shared(self.first)
-        self.chosen = {d: select(o, self.shared, self.df) for d, o in self.filtered.items()}
+        # Pass 2 is shared by what pass 1 chose (a subset): only a document with an option
+        # whose key is no longer shared can choose otherwise.
+        dropped = self.shared_any - self.shared
+        if dropped:
+            for doc_id, opts in self.filtered.items():
+                if any(o[2] in dropped for o in opts):
+                    chosen[doc_id] = select(opts, self.shared, self.df)
+        self.chosen = chosen
         self.candidates = {d: self._candidates(d, o) for d, o in self.chosen.items()}
         self.index = self._index()
 
