@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -29,7 +28,6 @@ from reader.corpus.entity_facts import (
     analysis_from_facts,
     answers_hold,
     document_options,
-    options_json,
 )
 from reader.corpus.gazetteer import gazetteer_for
 from reader.corpus.model import Corpus, Document
@@ -42,6 +40,13 @@ from reader.store.index.model import (
     facts_version,
     pack,
     unpack,
+)
+from reader.store.index.options_codec import (
+    OPTIONS_FORMAT,
+    READ_FORMATS,
+    interned,
+    pack_options,
+    unpack_options,
 )
 
 _DAMAGED = (ValueError, KeyError, TypeError, IndexError, json.JSONDecodeError)
@@ -306,7 +311,8 @@ class _Options:
                 ):
                     if not build:
                         return [], []
-                    return _unpack_options(data["options"]), _interned(data.get("surfaces", []))
+                    found = unpack_options(data["options"], data["format"])
+                    return found, interned(data.get("surfaces", []))
             except _DAMAGED:
                 pass
         facts = _facts(self.conn, d.sha256, d.format)
@@ -326,55 +332,11 @@ class _Options:
             "language": d.language,
             "gaz": self.gaz_name,
             "answers": answers,
-            "options": _pack_options(found),
+            "options": pack_options(found),
             "surfaces": surfaces,
         }
         self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
         return found, surfaces
-
-
-OPTIONS_FORMAT = 3  # 2: start and length, the surface key 0 where it is the key; 3: surfaces
-READ_FORMATS = (2, 3)  # options of format 2 are used as they are (surfaces from the text)
-
-
-def _pack_options(options: list) -> list[list[Any]]:
-    """Options as short JSON rows: start, length, key, kind, surface key (0: the key), ..."""
-    rows = options_json(options)
-    for row in rows:
-        row[1] -= row[0]
-        if row[4] == row[2]:
-            row[4] = 0
-    return rows
-
-
-_DEFAULTS = ((), False, "", "")  # the fields of `Option` after the sixth
-
-
-def _unpack_options(rows: list[list[Any]]) -> list[Option]:
-    """The options `_pack_options` wrote, their strings interned: a key, kind or parent met in
-    many documents is held once (a corpus holds about 150 options a document)."""
-    intern = sys.intern
-    make = Option._make
-    out = []
-    for row in rows:
-        n = len(row)
-        row[1] += row[0]
-        key = row[2] = intern(row[2])
-        row[3] = intern(row[3])
-        row[4] = key if row[4] == 0 else intern(row[4])
-        if n > 6:
-            row[6] = tuple(map(intern, row[6]))
-            if n > 8:
-                row[8] = intern(row[8])
-        if n < 10:
-            row.extend(_DEFAULTS[n - 6 :])
-        out.append(make(row))
-    return out
-
-
-def _interned(surfaces: list[str]) -> list[str]:
-    intern = sys.intern
-    return [intern(t) for t in surfaces]
 
 
 Options = dict[str, list[Option]]
