@@ -167,10 +167,11 @@ def similarities(
         best = heapq.nsmallest(NEIGHBOURS, ranked) if len(ranked) > NEIGHBOURS else ranked
         for _, j in best:
             candidates.add((i, j) if i < j else (j, i))
-    mass = [math.fsum(idf[k] for k in keys) for keys in key_sets]
+    weight = idf.__getitem__
+    mass = [math.fsum(map(weight, keys)) for keys in key_sets]
     sims: dict[tuple[int, int], float] = {}
     for i, j in sorted(candidates):
-        shared = math.fsum(idf[k] for k in key_sets[i] & key_sets[j])
+        shared = math.fsum(map(weight, key_sets[i] & key_sets[j]))
         small, large = sorted((mass[i], mass[j]))
         sims[(i, j)] = shared / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
     return sims
