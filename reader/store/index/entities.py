@@ -17,11 +17,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from reader.corpus.candidates import Option
+from reader.corpus.document_units import Analysis
 from reader.corpus.entities import EntityIndex, resolve_entities
 from reader.corpus.entity_facts import (
     CorpusVocabulary,
@@ -32,6 +33,7 @@ from reader.corpus.entity_facts import (
 from reader.corpus.gazetteer import gazetteer_for
 from reader.corpus.model import Corpus, Document
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
+from reader.corpus.text import UNSPACED_SCRIPTS
 from reader.store.db import StoreError, transaction
 from reader.store.index.model import (
     KIND_FACTS,
@@ -70,6 +72,42 @@ def _facts(conn: sqlite3.Connection, sha: str, fmt: str) -> dict[str, Any] | Non
         return _load(row[0]) if row else None
     except _DAMAGED:
         return None
+
+
+def _has_facts(conn: sqlite3.Connection, d: Document) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+            (d.sha256, f"{KIND_FACTS}.{d.format}", facts_version()),
+        ).fetchone()
+        is not None
+    )
+
+
+class _StoredWords(Sequence[tuple[int, int]]):
+    """A document's word bounds, read from its stored facts when first used."""
+
+    __slots__ = ("_conn", "_doc", "_words")
+
+    def __init__(self, conn: sqlite3.Connection, doc: Document) -> None:
+        self._conn, self._doc = conn, doc
+        self._words: list[tuple[int, int]] | None = None
+
+    def _read(self) -> list[tuple[int, int]]:
+        if self._words is None:
+            facts = _facts(self._conn, self._doc.sha256, self._doc.format)
+            words = analysis_from_facts(self._doc, facts).words if facts else None
+            self._words = words or []
+        return self._words
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        return self._read()[i]
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._read())
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -265,10 +303,12 @@ def indexed_entities(
         analyses = []
         for d in documents:
             if d.script in PHONETIC_SCRIPTS:
-                facts = _facts(conn, d.sha256, d.format)
-                if facts is None:
+                if not _has_facts(conn, d):
                     return None
-                analyses.append(analysis_from_facts(d, facts))
+                # Links across scripts use a document's word bounds only when it has a
+                # partner: they are read from its facts then.
+                words = _StoredWords(conn, d) if d.script in UNSPACED_SCRIPTS else None
+                analyses.append(Analysis(d, [], [], words))  # type: ignore[arg-type]
         return resolve_entities(
             documents, options, analyses, links, groups, transliterate, gaz, surfaces
         )
