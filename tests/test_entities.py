@@ -310,3 +310,57 @@ def test_a_name_that_begins_with_a_particle_keeps_it() -> None:
     labels = {e.label for e in find_entities([en, pt]).entities}
     assert {"Da Nang", "Le Monde", "Leonardo da Vinci"} <= labels
     assert not {"Nang", "Monde"} & labels
+
+
+def test_resolving_again_after_links_across_scripts_equals_a_full_resolution(monkeypatch):
+    """After names are linked across scripts, only the documents the new options concern are
+    chosen again; the entities and every document's candidates are those of a full run."""
+    from pathlib import Path
+
+    import reader.corpus.entities as entities
+    from reader.corpus.loading import load_corpus
+
+    documents = load_corpus(Path(__file__).parent / "data" / "entities").documents
+
+    again = entities._Resolution.again
+    changed: list[list[str]] = []
+
+    def counted(self, docs):
+        changed.append(list(docs))
+        return again(self, docs)
+
+    monkeypatch.setattr(entities._Resolution, "again", counted)
+    fast = find_entities(documents)
+    assert changed, "the gold folders link names across scripts"
+
+    def full(self, docs):
+        self.__init__(list(self.by_id.values()), self.options)
+        return self.index
+
+    monkeypatch.setattr(entities._Resolution, "again", full)
+    slow = find_entities(documents)
+    assert [e.to_json() for e in fast.entities] == [e.to_json() for e in slow.entities]
+    assert dict(fast.candidates) == dict(slow.candidates)
+
+
+def test_a_document_whose_name_becomes_shared_is_chosen_again():
+    """`Nexora Quantum Labs` is read whole while `Nexora Quantum` is in no other document;
+    once another document gains `Nexora Quantum` (a link across scripts), the shared shorter
+    name wins in the first document too, although its own options did not change."""
+    from types import SimpleNamespace
+
+    from reader.corpus.candidates import Option
+    from reader.corpus.entities import _Resolution
+
+    text = "Nexora Quantum Labs"
+    docs = [SimpleNamespace(id=i, language="en", text=text) for i in ("a", "b", "c")]
+    short = Option(0, 14, "nexora quantum", "person_org", "nexora quantum", False)
+    whole = Option(0, 19, "nexora quantum labs", "person_org", "nexora quantum labs", False)
+    options = {"a": [short, whole], "b": [], "c": []}
+    resolution = _Resolution(docs, options)
+    assert [c.text for c in resolution.index.candidates["a"]] == [text]
+    options["b"].append(short)
+    again = resolution.again(["b"])
+    full = _Resolution(docs, options).index
+    assert [c.text for c in again.candidates["a"]] == ["Nexora Quantum"]
+    assert [e.to_json() for e in again.entities] == [e.to_json() for e in full.entities]

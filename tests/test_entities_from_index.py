@@ -201,3 +201,47 @@ def test_forgetting_a_folder_drops_its_counts_and_facts(tmp_path) -> None:
     kinds = "kind LIKE 'index.facts.%' OR kind LIKE 'index.options.%'"
     assert conn.execute(f"SELECT count(*) FROM doc_cache WHERE {kinds}").fetchone()[0] == 0
     conn.close()
+
+
+def test_entities_from_the_index_read_no_text_of_a_document_outside_phonetic_scripts(
+    tmp_path,
+) -> None:
+    """The surface of each candidate comes from the stored options: once they are stored, the
+    entities of a Latin-script folder are found without reading a document's text."""
+    from dataclasses import replace
+
+    root = tmp_path / "corpus"
+    shutil.copytree(DATA / "topics" / "tuned", root)
+    conn = indexed(tmp_path, root)
+    corpus = load_indexed_corpus(conn, root)
+    assert {d.script for d in corpus.documents} == {"Latn"}
+    expected = entities_json(find_entities(corpus.documents))
+    assert prepare_entities(conn, root) >= 0  # every document's options stored
+    corpus.documents[:] = [replace(d, text="\u2400" * len(d.text)) for d in corpus.documents]
+    found = indexed_entities(conn, corpus)
+    assert found is not None and entities_json(found) == expected
+    conn.close()
+
+
+def test_stored_options_read_back_the_same_in_the_column_and_the_row_formats() -> None:
+    """Options stored by column (format 4) and by row (formats 2 and 3, written by earlier
+    versions) read back as the options that were stored; damaged columns are refused."""
+    from reader.corpus.candidates import Option
+    from reader.corpus.entity_facts import options_json
+    from reader.store.index.options_codec import pack_options, unpack_options
+
+    options = [
+        Option(0, 14, "nexora quantum", "person_org", "nexora quantum", False),
+        Option(0, 6, "nexora", "person_org", "nexora", True, (), True, "nexora quantum"),
+        Option(20, 31, "region:KH", "place", "campuchia", False, ("a", "b"), False, "", "variant"),
+    ]
+    packed = json.loads(json.dumps(pack_options(options)))
+    assert unpack_options(packed, 4) == options
+    rows = options_json(options)
+    for row in rows:  # the row format: start and length, 0 for a surface key equal to the key
+        row[1] -= row[0]
+        row[4] = 0 if row[4] == row[2] else row[4]
+    assert unpack_options(json.loads(json.dumps(rows)), 3) == options
+    packed["kind"].pop()
+    with pytest.raises(ValueError):
+        unpack_options(packed, 4)

@@ -237,3 +237,35 @@ def test_a_corpus_with_a_manifest_gets_its_named_topics_and_a_broken_one_only_a_
     topics = topics_for_corpus(corpus, index)
     assert "topics.toml" in topics.warnings[0] and "Futebol" not in [t.label for t in topics.topics]
     assert_partition(topics, corpus)
+
+
+def test_pairs_compared_grow_with_the_documents_and_stories_stay_whole():
+    """1,200 documents: 40 stories of 30 versions (each version names its story's own three
+    people) and every document also names 10 of 240 other names (each in ~50 documents, under
+    the rare-key limit at this size, so each document shares one with ~400 others). Every
+    story comes out whole, and each document is compared with a bounded number of others,
+    not with every document sharing a name."""
+    import random
+
+    from reader.corpus.topics import NEIGHBOURS, average_link_clusters, idf_weights, similarities
+
+    rng = random.Random(5)
+    key_sets = []
+    story_of = []
+    for story in range(40):
+        for _ in range(30):
+            keys = {f"person:{story}-{p}" for p in range(3)}
+            keys |= {f"name:{rng.randrange(240)}" for _ in range(10)}
+            key_sets.append(keys)
+            story_of.append(story)
+    idf = idf_weights(key_sets)
+    sims = similarities(key_sets, idf)
+    per_doc = [0] * len(key_sets)
+    for i, j in sims:
+        per_doc[i] += 1
+        per_doc[j] += 1
+    assert max(per_doc) <= 2 * NEIGHBOURS  # its own picks and the documents that picked it
+    assert len(sims) <= NEIGHBOURS * len(key_sets)  # all pairs sharing a name: ~250,000
+    clusters = average_link_clusters(len(key_sets), sims, 0.25)
+    assert sorted(len(c) for c in clusters) == [30] * 40
+    assert all(len({story_of[i] for i in c}) == 1 for c in clusters)

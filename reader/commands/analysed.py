@@ -10,6 +10,7 @@ Without a store the files are read and analysed.
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -34,6 +35,21 @@ def analysed_corpus(
     UsageError for a broken `topics.toml` (with `strict_manifest`; else a warning of the
     analysis), Refused when the store is refused.
     """
+    # Millions of small objects and no cycles among them: the cyclic collector would only
+    # scan them again and again as the analysis grows (a third of the time on 5,000
+    # documents).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _analysed_corpus(root, db, threshold, strict_manifest)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _analysed_corpus(
+    root: Path, db: str | os.PathLike[str] | None, threshold: float, strict_manifest: bool
+) -> Analysis:
     if strict_manifest:
         try:
             read_manifest(root)

@@ -15,7 +15,7 @@ import hashlib
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -28,7 +28,7 @@ from reader.corpus.document_units import Analysis, analyse
 from reader.corpus.gazetteer import Gazetteer, gazetteer_for, label_of
 from reader.corpus.model import Document
 from reader.corpus.names import Vocabulary
-from reader.corpus.resolve import KeyMap, document_frequency, select
+from reader.corpus.resolve import KeyMap, _juxtaposed, document_frequency, select
 
 ENTITY_KINDS = ("person_org", "place", "number", "date", "other")
 COLOUR_COUNT = 12  # entity colours are indexes 0..COLOUR_COUNT-1, stable per key
@@ -231,12 +231,15 @@ def resolve_entities(
     groups: Sequence[Sequence[str]] | None = None,
     transliterate: bool = True,
     gaz: Gazetteer | None = None,
+    surfaces: Mapping[str, Sequence[str]] | None = None,
 ) -> EntityIndex:
     """The corpus-level decisions over every document's options (`DocumentOptions`): the
     user's links, shared keys, the choice among overlapping options, links across scripts.
 
     `analyses` need only hold the documents in a script with a phonetic key (the ones linked
-    across scripts); `options` is changed in place.
+    across scripts); `options` is changed in place. `surfaces`: per document, the text of each
+    of its options in order (the index keeps them): a candidate's surface is taken from there
+    rather than from `Document.text`.
     """
     if gaz is None:
         gaz = gazetteer_for(frozenset(d.language for d in documents))
@@ -244,53 +247,157 @@ def resolve_entities(
     if links:
         for doc_id, found in options.items():
             options[doc_id] = [keymap.apply(o) for o in found]
-    index = _resolve(documents, options)
+    resolution = _Resolution(documents, options, surfaces)
+    index = resolution.index
     if transliterate:
         extra = cross_script_options(documents, analyses, index, groups, gaz)
         if extra:
             for doc_id, opts in extra.items():
                 options[doc_id].extend(keymap.apply(o) for o in opts)
-            index = _resolve(documents, options)
+            index = resolution.again(extra.keys())
     return index
 
 
 def _resolve(documents: Sequence[Document], options: dict[str, list[Option]]) -> EntityIndex:
     """Choose each document's options (shared keys first) and build the shared entities."""
-    # Pass 1: shared by any option; pass 2: shared by what pass 1 chose. A part of a run
-    # counts only if the key stands alone somewhere (`Lu` in `Sr. Lu`) or comes from names in
-    # two languages (`Bandung` of a translated institute); `Liang` of `Liang Rubo` and of
-    # `Liang Wenfeng` in one language are likely different people.
-    alone = {o[2] for opts in options.values() for o in opts if not o[7]}  # key, part
-    df = document_frequency(options.values())
-    part_languages: dict[str, set[str]] = defaultdict(set)
-    for d in documents:
-        for o in options[d.id]:
-            if o.part and df[o.parent] < 2:  # the run itself is not shared
-                part_languages[o.key].add(d.language)
-    filtered: dict[str, list[Option]] = {}
-    for doc_id, opts in options.items():
-        kept = [o for o in opts if not o.part or o.key in alone or len(part_languages[o.key]) > 1]
-        if len(kept) != len(opts):  # recount the document's keys
-            df.subtract({o.key for o in opts})
-            df.update({o.key for o in kept})
-        filtered[doc_id] = kept
-    shared = {k for k, n in df.items() if n >= 2 and not k.startswith(LONE_KEYS)}
-    chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
-    shared = {
-        k
-        for k, n in document_frequency(chosen.values()).items()
-        if n >= 2 and not k.startswith(LONE_KEYS)
-    }
-    chosen = {doc_id: select(opts, shared, df) for doc_id, opts in filtered.items()}
-    texts = {d.id: d.text for d in documents}
-    candidates = {
-        doc_id: [_candidate(texts[doc_id], o) for o in opts] for doc_id, opts in chosen.items()
-    }
-    languages = {d.id: d.language for d in documents}
-    entities = _build_entities(candidates, languages, min_docs=2)
-    index = EntityIndex(entities, candidates)
-    index._languages = languages
-    return index
+    return _Resolution(documents, options).index
+
+
+class _Resolution:
+    """The choice of every document's options and the shared entities, kept so that after
+    some documents gain options (`again`) only the documents those options concern are
+    chosen again: the ones whose options, or the sharing or document frequency of one of
+    their keys, changed. The result is the one a full resolution gives."""
+
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        options: dict[str, list[Option]],
+        surfaces: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        self.options = options
+        self.surfaces = surfaces or {}
+        self.by_id = {d.id: d for d in documents}
+        self.languages = {d.id: d.language for d in documents}
+        self._filter()
+        self.first_keys: dict[str, set[str]] = {}
+        self.first: Counter[str] = Counter()
+        chosen: dict[str, list[Option]] = {}
+        for doc_id, opts in self.filtered.items():
+            chosen[doc_id] = found = select(opts, self.shared_any, self.df)
+            keys = {o[2] for o in found}
+            self.first_keys[doc_id] = keys
+            self.first.update(keys)
+        self.shared = _shared(self.first)
+        # Pass 2 is shared by what pass 1 chose (a subset): only a document with an option
+        # whose key is no longer shared can choose otherwise.
+        dropped = self.shared_any - self.shared
+        if dropped:
+            for doc_id, opts in self.filtered.items():
+                if any(o[2] in dropped for o in opts):
+                    chosen[doc_id] = select(opts, self.shared, self.df)
+        self.chosen = chosen
+        self.candidates = {d: self._candidates(d, o) for d, o in self.chosen.items()}
+        self.index = self._index()
+
+    def _filter(self) -> None:
+        """Pass 1 is shared by any option. A part of a run counts only if the key stands alone
+        somewhere (`Lu` in `Sr. Lu`) or comes from names in two languages (`Bandung` of a
+        translated institute); `Liang` of `Liang Rubo` and of `Liang Wenfeng` in one
+        language are likely different people."""
+        options = self.options
+        alone = {o[2] for opts in options.values() for o in opts if not o[7]}  # key, part
+        df = document_frequency(options.values())
+        part_languages: dict[str, set[str]] = defaultdict(set)
+        for doc_id, opts in options.items():
+            for o in opts:
+                if o.part and df[o.parent] < 2:  # the run itself is not shared
+                    part_languages[o.key].add(self.languages[doc_id])
+        filtered: dict[str, list[Option]] = {}
+        for doc_id, opts in options.items():
+            kept = [
+                o for o in opts if not o.part or o.key in alone or len(part_languages[o.key]) > 1
+            ]
+            if len(kept) != len(opts):  # recount the document's keys
+                df.subtract({o.key for o in opts})
+                df.update({o.key for o in kept})
+                opts = kept
+            filtered[doc_id] = opts
+        self.df, self.filtered = df, filtered
+        self.shared_any = _shared(df)
+
+    def again(self, changed: Iterable[str]) -> EntityIndex:
+        """The index after the options of documents `changed` grew (in place)."""
+        old_df, old_filtered, old_any, old_shared = (
+            self.df,
+            self.filtered,
+            self.shared_any,
+            self.shared,
+        )
+        self._filter()
+        df = self.df
+        moved = {k for k in df.keys() | old_df.keys() if df.get(k, 0) != old_df.get(k, 0)}
+        redo = set(changed)
+        redo.update(d for d, opts in self.filtered.items() if opts != old_filtered.get(d))
+        for doc_id in self._concerned(self.shared_any ^ old_any, moved, old_df) | redo:
+            keys = {o.key for o in select(self.filtered[doc_id], self.shared_any, df)}
+            self.first.subtract(self.first_keys[doc_id])
+            self.first.update(keys)
+            self.first_keys[doc_id] = keys
+        self.shared = _shared(self.first)
+        for doc_id in self._concerned(self.shared ^ old_shared, moved, old_df) | redo:
+            self.chosen[doc_id] = found = select(self.filtered[doc_id], self.shared, df)
+            self.candidates[doc_id] = self._candidates(doc_id, found)
+        self.index = self._index()
+        return self.index
+
+    def _concerned(self, shared: set[str], counted: set[str], old_df: Counter[str]) -> set[str]:
+        """Documents that `select` may decide otherwise: with an option whose key became or
+        stopped being `shared`, or a run of names that now gives way to its parts or no longer
+        does (their document frequencies, `counted`, changed from `old_df`)."""
+        if not shared and not counted:
+            return set()
+        df = self.df
+
+        def differs(o: Option) -> bool:
+            if o[2] in shared:
+                return True
+            if not o[6] or (o[2] not in counted and counted.isdisjoint(o[6])):
+                return False
+            return _juxtaposed(o, df) != _juxtaposed(o, old_df)
+
+        return {d for d, opts in self.filtered.items() if any(map(differs, opts))}
+
+    def _candidates(self, doc_id: str, chosen: list[Option]) -> list[Candidate]:
+        """The chosen options as candidates; their surface text from `surfaces` where the
+        document's first options have it (the document's text is not read), else the text."""
+        if not chosen:
+            return []
+        known = self.surfaces.get(doc_id)
+        spans = {}
+        if known:
+            spans = {(o[0], o[1]): t for o, t in zip(self.options[doc_id], known, strict=False)}
+        text = None
+        out = []
+        for o in chosen:
+            surface = spans.get((o[0], o[1]))
+            if surface is None:
+                if text is None:
+                    text = self.by_id[doc_id].text
+                surface = text[o[0] : o[1]]
+            out.append(Candidate(o[0], o[1], surface, o[2], o[3], o[9]))
+        return out
+
+    def _index(self) -> EntityIndex:
+        entities = _build_entities(self.candidates, self.languages, min_docs=2)
+        index = EntityIndex(entities, dict(self.candidates))
+        index._languages = self.languages
+        return index
+
+
+def _shared(df: Counter[str]) -> set[str]:
+    """Keys in two or more documents that may make an entity."""
+    return {k for k, n in df.items() if n >= 2 and not k.startswith(LONE_KEYS)}
 
 
 def _build_entities(
@@ -303,6 +410,8 @@ def _build_entities(
     order = {doc_id: i for i, doc_id in enumerate(candidates)}
     entities = []
     for key, occ in by_key.items():
+        if min_docs > 1 and occ[0][0] == occ[-1][0]:
+            continue  # in one document only (documents are met in order)
         docs = sorted({d for d, _ in occ}, key=order.__getitem__)
         if len(docs) < min_docs or (min_docs > 1 and key.startswith(LONE_KEYS)):
             continue

@@ -20,12 +20,17 @@ def select(options: list[Option], shared: set[str], df: Counter[str] | None = No
     Fallbacks (parts of a run) are used only when their key is shared. A run whose every
     unit is found in more documents than the run itself (`GPU Nvidia`) gives way to its units.
     """
-    options = [
-        o
-        for o in options
-        if (o.key in shared or not o.fallback) and not (o.parts and df and _juxtaposed(o, df))
-    ]
-    # Options are tuples: (start, end, key, kind, surface_key, fallback, ...).
+    # Options are tuples: (start, end, key, kind, surface_key, fallback, parts, ...).
+    kept = []
+    for o in options:
+        if o[5] and o[2] not in shared:
+            continue  # a fallback whose key is not shared
+        if o[6] and df:
+            n = df.get(o[2], 0)
+            if all(df.get(p, 0) > n for p in o[6]):
+                continue  # juxtaposed names (`_juxtaposed`)
+        kept.append(o)
+    options = kept
     order = sorted(options, key=lambda o: (o[2] not in shared, o[0] - o[1], o[5], o[0], o[2]))
     taken: list[Option] = []
     occupied = bytearray(max((o[1] for o in options), default=0) + 1)

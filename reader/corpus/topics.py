@@ -44,6 +44,11 @@ TOP_ENTITIES = 8
 # Keys in more documents than this (or 2 * sqrt(corpus size)) are too common to suggest
 # pairs of documents by themselves; they still count in the similarity of pairs found.
 RARE_KEY_DOCS = 10
+# Each document is compared with at most this many others (the most similar by their rare
+# keys), found by reading at most NEIGHBOUR_POSTINGS postings of its rarest keys: the pairs
+# grow with the corpus, not with its square (a story has far fewer versions than this).
+NEIGHBOURS = 40
+NEIGHBOUR_POSTINGS = 600
 
 
 class TopicEdit(NamedTuple):
@@ -129,36 +134,47 @@ def idf_weights(key_sets: Sequence[Iterable[str]]) -> dict[str, float]:
 def similarities(
     key_sets: Sequence[set[str]], idf: Mapping[str, float]
 ) -> dict[tuple[int, int], float]:
-    """Similarity of every pair of documents that share a key found in few documents.
+    """Similarity of the pairs of documents worth comparing: each document with at most
+    `NEIGHBOURS` others, found through its rarest keys (keys in few documents).
 
-    Keys in many documents (a country every story names) do not make pairs by themselves,
-    which keeps large corpora fast; they still count in the similarity of the pairs found.
+    A document looks for partners through its keys in order of rarity, reading at most
+    `NEIGHBOUR_POSTINGS` postings (always its rarest key's); the `NEIGHBOURS` documents sharing
+    the most rare weight with it are its candidates. Keys in many documents (a country every
+    story names) do not suggest partners; they still count in the similarity of the pairs
+    found. The pairs grow with the documents, not with their square.
     """
     n = len(key_sets)
-    ordered = [sorted(keys) for keys in key_sets]  # the same float sums whatever the hash seed
-    mass = [sum(idf[k] for k in keys) for keys in ordered]
+    limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(n)))
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, keys in enumerate(ordered):
+    for i, keys in enumerate(key_sets):
         for k in keys:
             postings[k].append(i)
-    limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(n)))
-    shared: dict[tuple[int, int], float] = defaultdict(float)
-    for k, docs in postings.items():
-        if 2 <= len(docs) <= limit:
+    df = {k: len(docs) for k, docs in postings.items()}
+    candidates: set[tuple[int, int]] = set()
+    for i, keys in enumerate(key_sets):
+        rare = sorted((df[k], k) for k in keys if 2 <= df[k] <= limit)
+        partial: dict[int, float] = defaultdict(float)
+        read = 0
+        for n, k in rare:
+            if read and read + n > NEIGHBOUR_POSTINGS:
+                break
+            read += n
             w = idf[k]
-            for x, i in enumerate(docs):
-                for j in docs[x + 1 :]:
-                    shared[(i, j)] += w
-    common = [{k for k in keys if len(postings[k]) > limit} for keys in key_sets]
-    # The similarities replace the shared weights in place: one dict of pairs, not two (a
-    # large corpus has millions of pairs).
-    shared.default_factory = None
-    for (i, j), s in shared.items():
-        if common[i] and common[j]:
-            s += sum(idf[k] for k in sorted(common[i] & common[j]))
+            for j in postings[k]:
+                partial[j] += w
+        partial.pop(i, None)
+        ranked = [(-w, j) for j, w in partial.items()]
+        best = heapq.nsmallest(NEIGHBOURS, ranked) if len(ranked) > NEIGHBOURS else ranked
+        for _, j in best:
+            candidates.add((i, j) if i < j else (j, i))
+    weight = idf.__getitem__
+    mass = [math.fsum(map(weight, keys)) for keys in key_sets]
+    sims: dict[tuple[int, int], float] = {}
+    for i, j in sorted(candidates):
+        shared = math.fsum(map(weight, key_sets[i] & key_sets[j]))
         small, large = sorted((mass[i], mass[j]))
-        shared[(i, j)] = s / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
-    return shared
+        sims[(i, j)] = shared / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
+    return sims
 
 
 def average_link_clusters(
@@ -221,13 +237,15 @@ def _top_keys(
     mentions: Counter[str] = Counter()
     kinds: dict[str, str] = {}
     for doc_id in members:
-        seen = set()
-        for c in index.candidates.get(doc_id, ()):
-            if c.key:
-                mentions[c.key] += 1
-                kinds.setdefault(c.key, c.kind)
-                seen.add(c.key)
-        docs.update(seen)
+        found = index.candidates.get(doc_id, ())
+        keys = [c.key for c in found]
+        mentions.update(keys)
+        for c in found:
+            if c.key not in kinds:
+                kinds[c.key] = c.kind
+        docs.update(set(keys))
+    mentions.pop("", None)
+    docs.pop("", None)
     need = 2 if len(members) > 1 else 1
 
     def weight(k: str) -> float:

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from reader.corpus.candidates import Option
+from reader.corpus.document_units import Analysis
 from reader.corpus.entities import EntityIndex, resolve_entities
 from reader.corpus.entity_facts import (
     CorpusVocabulary,
@@ -28,10 +31,11 @@ from reader.corpus.entity_facts import (
     answers_hold,
     document_options,
 )
-from reader.corpus.facts_codec import decode_facts, decode_options, encode_options
+from reader.corpus.facts_codec import decode_facts
 from reader.corpus.gazetteer import gazetteer_for
 from reader.corpus.model import Corpus, Document
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
+from reader.corpus.text import UNSPACED_SCRIPTS
 from reader.store.db import StoreError, transaction
 from reader.store.index.model import (
     KIND_FACTS,
@@ -41,8 +45,15 @@ from reader.store.index.model import (
     pack,
     unpack,
 )
+from reader.store.index.options_codec import (
+    OPTIONS_FORMAT,
+    READ_FORMATS,
+    interned,
+    pack_options,
+    unpack_options,
+)
 
-_DAMAGED = (ValueError, KeyError, TypeError, IndexError, json.JSONDecodeError)
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, json.JSONDecodeError, zlib.error)
 
 
 def facts_blob(facts: dict[str, Any]) -> bytes:
@@ -66,6 +77,42 @@ def _facts(
         return decode_facts(row[0], vocab) if row else None
     except _DAMAGED:
         return None
+
+
+def _has_facts(conn: sqlite3.Connection, d: Document) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+            (d.sha256, f"{KIND_FACTS}.{d.format}", facts_version()),
+        ).fetchone()
+        is not None
+    )
+
+
+class _StoredWords(Sequence[tuple[int, int]]):
+    """A document's word bounds, read from its stored facts when first used."""
+
+    __slots__ = ("_conn", "_doc", "_words")
+
+    def __init__(self, conn: sqlite3.Connection, doc: Document) -> None:
+        self._conn, self._doc = conn, doc
+        self._words: list[tuple[int, int]] | None = None
+
+    def _read(self) -> list[tuple[int, int]]:
+        if self._words is None:
+            facts = _facts(self._conn, self._doc.sha256, self._doc.format, vocab=False)
+            words = analysis_from_facts(self._doc, facts).words if facts else None
+            self._words = words or []
+        return self._words
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        return self._read()[i]
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._read())
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -253,18 +300,23 @@ def indexed_entities(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        options, fresh = _options(conn, documents, vocab)
+        options, surfaces, fresh = _options(conn, documents, vocab)
         if options is None:
             return None
         _keep_options(conn, fresh)
+        del fresh
         analyses = []
         for d in documents:
             if d.script in PHONETIC_SCRIPTS:
-                facts = _facts(conn, d.sha256, d.format, vocab=False)
-                if facts is None:
+                if not _has_facts(conn, d):
                     return None
-                analyses.append(analysis_from_facts(d, facts))
-        return resolve_entities(documents, options, analyses, links, groups, transliterate, gaz)
+                # Links across scripts use a document's word bounds only when it has a
+                # partner: they are read from its facts then.
+                words = _StoredWords(conn, d) if d.script in UNSPACED_SCRIPTS else None
+                analyses.append(Analysis(d, [], [], words))  # type: ignore[arg-type]
+        return resolve_entities(
+            documents, options, analyses, links, groups, transliterate, gaz, surfaces
+        )
     finally:
         if collecting:
             gc.enable()
@@ -285,9 +337,9 @@ class _Options:
         self.keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         self.memos: dict[str, tuple[dict, dict]] = {}
 
-    def of(self, d: Document, build: bool = True) -> list | None:
-        """The options of `d` (None: it has no facts); with `build` False only checked (and
-        computed where they do not hold), an empty list returned."""
+    def of(self, d: Document, build: bool = True) -> tuple[list[Option], list[str]] | None:
+        """The options of `d` and the text of each (None: it has no facts); with `build`
+        False only checked (and computed where they do not hold), empty lists returned."""
         lang_vocab = self.vocab.vocabulary(d.language)
         row = self.conn.execute(
             "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
@@ -295,14 +347,17 @@ class _Options:
         ).fetchone()
         if row is not None:
             try:
-                data = decode_options(row[0], d.text, build)
+                data = _load(row[0])
                 if (
-                    data.get("format") == OPTIONS_FORMAT
+                    data.get("format") in READ_FORMATS
                     and data["language"] == d.language
                     and data["gaz"] == self.gaz_name
                     and answers_hold(data["answers"], lang_vocab)
                 ):
-                    return data["options"] if build else []
+                    if not build:
+                        return [], []
+                    found = unpack_options(data["options"], data["format"])
+                    return found, interned(data.get("surfaces", []))
             except _DAMAGED:
                 pass
         facts = _facts(self.conn, d.sha256, d.format, vocab=False)
@@ -315,38 +370,44 @@ class _Options:
         found, answers = document_options(
             analysis_from_facts(d, facts), lang_vocab, self.gaz, self.keys, memo
         )
+        text = d.text
+        surfaces = [text[o.start : o.end] for o in found]
         data = {
             "format": OPTIONS_FORMAT,
             "language": d.language,
             "gaz": self.gaz_name,
             "answers": answers,
-            "options": found,
+            "options": pack_options(found),
+            "surfaces": surfaces,
         }
-        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", encode_options(data, d.text)))
-        return found
+        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
+        return found, surfaces
 
 
-OPTIONS_FORMAT = 3  # 3: packed by `facts_codec.encode_options`
+Options = dict[str, list[Option]]
+Surfaces = dict[str, list[str]]
 
 
 def _options(
     conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
-) -> tuple[dict[str, list] | None, list[tuple[str, str, bytes]]]:
-    """Every document's options (in corpus order), from the store where they still hold; and
-    the rows of those computed now."""
+) -> tuple[Options | None, Surfaces, list[tuple[str, str, bytes]]]:
+    """Every document's options (in corpus order) and their texts, from the store where they
+    still hold; and the rows of those computed now."""
     maker = _Options(conn, vocab, frozenset(d.language for d in documents))
-    out: dict[str, list] = {}
-    known: dict[tuple[str, str], list] = {}
+    out: Options = {}
+    texts: Surfaces = {}
+    known: dict[tuple[str, str], tuple[list[Option], list[str]]] = {}
     for d in documents:
         content = (d.sha256, d.format)
         found = known.get(content)
         if found is None:
             found = maker.of(d)
             if found is None:
-                return None, []
+                return None, {}, []
             known[content] = found
-        out[d.id] = list(found)
-    return out, maker.fresh
+        out[d.id] = list(found[0])
+        texts[d.id] = found[1]
+    return out, texts, maker.fresh
 
 
 def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> None:
