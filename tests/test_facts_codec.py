@@ -10,13 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.corpus.candidates import Option
-from reader.corpus.document_units import analyse
-from reader.corpus.entity_facts import CorpusVocabulary, document_facts, document_options
-from reader.corpus.facts_codec import decode_facts, decode_options, encode_facts, encode_options
-from reader.corpus.gazetteer import gazetteer_for
+from reader.corpus.entity_facts import CorpusVocabulary, document_facts
+from reader.corpus.facts_codec import decode_facts, encode_facts
 from reader.corpus.loading import load_corpus
-from reader.corpus.names import Vocabulary
 from reader.paths import seeds_dir
 from reader.store.db import connect
 from reader.store.index import load_indexed_corpus, refresh_index
@@ -44,15 +40,6 @@ def test_facts_and_options_read_back_as_found(folder) -> None:
         packed += len(blob)
         json_size += len(zlib.compress(json.dumps(facts).encode(), 1))
     assert packed < 0.7 * json_size
-    gaz = gazetteer_for(frozenset(d.language for d in docs))
-    for doc in docs:
-        options, answers = document_options(
-            analyse(doc, Vocabulary()), vocab.vocabulary(doc.language), gaz
-        )
-        data = {"format": 3, "language": doc.language, "gaz": doc.language, "answers": answers,
-                "options": options}  # fmt: skip
-        assert decode_options(encode_options(data)) == data
-        assert decode_options(encode_options(data, doc.text), doc.text) == data
 
 
 def test_unexpected_strings_still_read_back() -> None:
@@ -69,10 +56,6 @@ def test_unexpected_strings_still_read_back() -> None:
         },
     }
     assert decode_facts(encode_facts(facts)) == facts
-    option = Option(0, 4, "a\x00b", "person_org", "ab", False, ("a", "b"), False, "", "")
-    data = {"format": 3, "language": "en", "gaz": "en", "answers": {"o0": ["ab"]},
-            "options": [option]}  # fmt: skip
-    assert decode_options(encode_options(data, "Ab b"), "Ab b") == data
 
 
 def test_damaged_facts_are_a_miss_and_the_entities_come_out_the_same(tmp_path) -> None:
@@ -85,8 +68,6 @@ def test_damaged_facts_are_a_miss_and_the_entities_come_out_the_same(tmp_path) -
     blob = conn.execute("SELECT data FROM doc_cache WHERE kind LIKE 'index.facts.%'").fetchone()[0]
     with pytest.raises(ValueError):
         decode_facts(blob[:-20])
-    with pytest.raises(ValueError):
-        decode_options(b"Bnot deflated")
     damage = "UPDATE doc_cache SET data = substr(data, 1, 30) WHERE kind LIKE ?"
     conn.execute(damage, ("index.options.%",))
     conn.commit()
