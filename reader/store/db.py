@@ -17,6 +17,7 @@ import errno
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -446,3 +447,18 @@ def _db_path(conn: sqlite3.Connection) -> Path | None:
     except sqlite3.Error:
         return None
     return Path(row[2]) if row and row[2] else None
+
+
+_readers = threading.local()
+
+
+def thread_reader(path: str) -> sqlite3.Connection:
+    """A read-only connection to the store file `path` for this thread and process, opened
+    once (reading a document's text or a stored row when it is shown; no check, no writes)."""
+    conns: dict[tuple[int, str], sqlite3.Connection] = _readers.__dict__.setdefault("conns", {})
+    key = (os.getpid(), path)
+    conn = conns.get(key)
+    if conn is None:
+        conn = sqlite3.connect(_uri(Path(path), "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conns[key] = conn
+    return conn

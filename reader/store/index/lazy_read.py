@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.corpus.lazy_document import LazyDocument
 from reader.corpus.model import Corpus, Document, Skipped
-from reader.store.db import StoreError, _db_path, transaction
+from reader.store.db import StoreError, _db_path, thread_reader, transaction
 from reader.store.index.model import (
     _DAMAGED,
     KIND_DOCUMENT,
@@ -29,21 +28,6 @@ from reader.store.index.model import (
     document_id,
     unpack,
 )
-
-_local = threading.local()
-
-
-def _reader(db: str) -> sqlite3.Connection:
-    """A read-only connection to `db` for this thread and process (opened once)."""
-    conns: dict[tuple[int, str], sqlite3.Connection] = _local.__dict__.setdefault("conns", {})
-    key = (os.getpid(), db)
-    conn = conns.get(key)
-    if conn is None:
-        from urllib.parse import quote
-
-        conn = sqlite3.connect(f"file:{quote(db)}?mode=ro", uri=True, timeout=10)
-        conns[key] = conn
-    return conn
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +48,7 @@ class StoredContent:
         row = None
         try:
             row = (
-                _reader(self.db)
+                thread_reader(self.db)
                 .execute(
                     "SELECT CAST(data AS BLOB) FROM doc_cache WHERE sha256 = ? AND kind = ?",
                     (self.sha256, f"{KIND_DOCUMENT}.{self.format}"),

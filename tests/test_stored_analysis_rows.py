@@ -1,0 +1,69 @@
+"""The stored analysis is a header and a row a document: opening reads the header, a
+document's mentions are read when it is shown, and an analysis sent to the window carries no
+mentions at all."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+
+from reader.corpus.loading import load_corpus
+from reader.corpus.pipeline import analyse, analysis_parts_of
+from reader.paths import seeds_dir
+from reader.store.analysis_store import KIND_DOC, keep_analysis, stored_analysis
+from reader.store.db import connect
+
+
+def _stored(tmp_path, threshold: float = 0.25):
+    corpus = load_corpus(seeds_dir())
+    found = analyse(corpus, threshold=threshold)
+    conn = connect(tmp_path / "store.sqlite3")
+    assert keep_analysis(conn, corpus, [], [], analysis_parts_of(found), threshold)
+    return conn, corpus, found
+
+
+def test_the_stored_analysis_reads_each_documents_mentions_from_its_row(tmp_path):
+    conn, corpus, found = _stored(tmp_path)
+    index, base, topics, _ = stored_analysis(conn, corpus, [], [])
+    assert [t.to_json() for t in topics] == [t.to_json() for t in found.topics]
+    assert [e.to_json() for e in index.entities] == [e.to_json() for e in found.index.entities]
+    for doc in corpus.documents:
+        assert index.candidates[doc.id] == found.index.candidates[doc.id]
+    assert dict(base.idf) == dict(found.base.idf)
+
+
+def test_an_analysis_crosses_to_another_process_without_its_mentions(tmp_path):
+    conn, corpus, found = _stored(tmp_path)
+    parts = stored_analysis(conn, corpus, [], [])
+    sent = pickle.dumps(parts)
+    sora = next(c for cs in found.index.candidates.values() for c in cs if c.text == "Sora")
+    assert sent.count(b"Sora") <= 2, "the mentions stay in the store"
+    index = pickle.loads(sent)[0]
+    doc = next(iter(found.index.candidates))
+    assert index.candidates[doc] == found.index.candidates[doc], "read again where it lands"
+    entity = index.by_key(sora.key)
+    assert [o.to_json() for o in entity.occurrences] == [
+        o.to_json() for o in found.index.by_key(sora.key).occurrences
+    ]
+
+
+def test_only_the_newest_analyses_and_their_rows_are_kept(tmp_path):
+    conn, corpus, found = _stored(tmp_path, 0.25)
+    for threshold in (0.3, 0.35, 0.4):
+        assert keep_analysis(conn, corpus, [], [], analysis_parts_of(found), threshold)
+    headers = conn.execute("SELECT count(*) FROM doc_cache WHERE kind = 'analysis'").fetchone()
+    rows = conn.execute("SELECT count(*) FROM doc_cache WHERE kind = ?", (KIND_DOC,)).fetchone()
+    assert headers[0] == 3 and rows[0] == 3 * len(corpus.documents)
+    assert stored_analysis(conn, corpus, [], [], 0.25) is None, "the oldest was dropped"
+    assert stored_analysis(conn, corpus, [], [], 0.4) is not None
+
+
+def test_rows_gone_while_shown_leave_no_mentions_not_an_error(tmp_path):
+    conn, corpus, _ = _stored(tmp_path)
+    index = stored_analysis(conn, corpus, [], [])[0]
+    writer = sqlite3.connect(tmp_path / "store.sqlite3")
+    with writer:
+        writer.execute("DELETE FROM doc_cache WHERE kind = ?", (KIND_DOC,))
+    writer.close()
+    doc = corpus.documents[0]
+    assert index.candidates[doc.id] == []
