@@ -107,21 +107,9 @@ class LazyDocument(Document):
     def chars(self) -> int:
         return len(self.text) if self._loaded else self._chars
 
-    def summary(self) -> dict[str, object]:
-        out = Document.summary(self) if self._loaded else self._summary()
-        return out
-
-    def _summary(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "path": self.path,
-            "title": self.title,
-            "language": self.language,
-            "script": self.script,
-            "sha256": self.sha256,
-            "chars": self._chars,
-            "passages": self._passage_count,
-        }
+    @property
+    def passage_count(self) -> int:
+        return len(self.passages) if self._loaded else self._passage_count
 
     # ------------------------------------------------------------------ pickling
 

@@ -118,6 +118,11 @@ class Document:
         """Text of one of this document's passages."""
         return self.text[passage.start : passage.end]
 
+    @property
+    def passage_count(self) -> int:
+        """How many passages the document has."""
+        return len(self.passages)
+
     def summary(self) -> dict[str, object]:
         """The stable JSON shape of a document (see README, `docs --json`)."""
         return {
@@ -128,7 +133,7 @@ class Document:
             "script": self.script,
             "sha256": self.sha256,
             "chars": self.chars,
-            "passages": len(self.passages),
+            "passages": self.passage_count,
         }
 
 

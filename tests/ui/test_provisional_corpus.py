@@ -55,12 +55,9 @@ def gate(monkeypatch):
     release.set()
 
 
-def open_provisional(qtbot, tmp_path, store):
-    root = tmp_path / "corpus"
-    root.mkdir()
-    (root / "harbour.txt").write_text(EN + "\n", encoding="utf-8")
-    (root / "porto.txt").write_text(PT + "\n", encoding="utf-8")
-    w = MainWindow(  # nothing shown yet: the first load reads the files in the loader's thread
+def _empty_window(qtbot, tmp_path, store) -> MainWindow:
+    """A window with nothing shown yet: its first load reads the files in the loader's thread."""
+    w = MainWindow(
         store=store,
         state_path=tmp_path / "state.json",
         keymap_path=tmp_path / "keymap.toml",
@@ -70,6 +67,15 @@ def open_provisional(qtbot, tmp_path, store):
     w.resize(1200, 800)
     w.show()
     qtbot.waitExposed(w)
+    return w
+
+
+def open_provisional(qtbot, tmp_path, store):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "harbour.txt").write_text(EN + "\n", encoding="utf-8")
+    (root / "porto.txt").write_text(PT + "\n", encoding="utf-8")
+    w = _empty_window(qtbot, tmp_path, store)
     w.load_corpus(root)
     qtbot.waitUntil(
         lambda: w.analysis is not None and w.analysis.corpus.root == root, timeout=WAIT_MS
@@ -194,16 +200,7 @@ def test_an_indexed_corpus_too_big_for_memory_waits_for_the_index_not_an_in_memo
     held: list[IndexRefresher] = []  # the index job starts once the waiting view is checked
     real_start = IndexRefresher.start
     monkeypatch.setattr(IndexRefresher, "start", lambda job: held.append(job))
-    w = MainWindow(
-        store=store,
-        state_path=tmp_path / "state.json",
-        keymap_path=tmp_path / "keymap.toml",
-        restore=False,
-    )
-    open_windows.append(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = _empty_window(qtbot, tmp_path, store)
     w.load_corpus(root)
     qtbot.waitUntil(lambda: w.analysis is not None, timeout=WAIT_MS)
     assert is_provisional(w.analysis)
