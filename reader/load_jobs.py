@@ -60,6 +60,10 @@ SHOW_BEFORE_ANALYSIS_CHARS = 1_000_000
 # entities and topics come from the index once phase 2 has read it (`WAIT_FOR_INDEX`).
 IN_MEMORY_MAX_CHARS = 30_000_000
 WAIT_FOR_INDEX = "wait-for-index"  # the parts of a load that waits for the index's phase 2
+TOO_BIG = "too-big"  # parts (TOO_BIG, why): the machine has too little memory to analyse it
+# Memory the analysis takes a character of reading text, at most (from the index: 11 GB for
+# the 497 MB of 100,000 generated documents; in memory from the texts about 35 bytes).
+ANALYSIS_BYTES_PER_CHAR = 24
 
 
 def _load(
@@ -91,25 +95,62 @@ def _load(
             parts = stored_analysis(store, corpus, links, edits)
             if parts is not None:
                 return corpus, parts, from_index
-            entities = _indexed_entities(store, corpus, links)
-            if entities is None and from_index and _too_big_for_memory(corpus):
+            short = _short_of_memory(corpus)
+            if short:
+                conn.send(("corpus", corpus, from_index))
+                return None, (TOO_BIG, short), from_index
+            if from_index and _too_big_for_memory(corpus) and not _entities_complete(store, corpus):
                 conn.send(("corpus", corpus, from_index))
                 return None, WAIT_FOR_INDEX, from_index
-            if entities is None and _slow_to_analyse(corpus):
+            if _slow_to_analyse(corpus):  # shown first; entities from the index if it has them
                 conn.send(("corpus", corpus, from_index))
                 if not analyse_here:
                     return None, None, from_index
                 return None, _analyse_corpus(conn, cancel, corpus, links, edits, store), from_index
-            return (
-                corpus,
-                _analyse_corpus(conn, cancel, corpus, links, edits, store, entities),
-                (from_index),
-            )
+            return corpus, _analyse_corpus(conn, cancel, corpus, links, edits, store), from_index
         except Cancelled:
             raise _Cancelled from None
     finally:
         if store is not None:
             store.close()
+
+
+def _short_of_memory(corpus: Any) -> str:
+    """Why this machine cannot analyse `corpus` now ("" when it can, or cannot tell)."""
+    chars = sum(d.chars for d in corpus.documents)
+    need = chars * ANALYSIS_BYTES_PER_CHAR
+    free = available_memory()
+    if free is None or need <= free:
+        return ""
+    return (
+        f"Entities and topics of {chars / 1e6:,.0f} million characters need about "
+        f"{need / 2**30:,.1f} GB of memory and {free / 2**30:,.1f} GB are free: the documents "
+        "can be read and searched; close other programs and open the folder again"
+    )
+
+
+def available_memory() -> int | None:
+    """Bytes of memory free for a new process (Linux `MemAvailable`; None elsewhere)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _entities_complete(store: Any, corpus: Any) -> bool:
+    """Whether the index has every document's entity facts (phase 2 done)."""
+    if store is None:
+        return False
+    try:
+        from reader.store.index.refresh import index_status
+
+        return index_status(store, corpus.root).entities_complete
+    except Exception:
+        return False
 
 
 def _too_big_for_memory(corpus: Any) -> bool:
@@ -154,6 +195,8 @@ def _analyse_corpus(
     def progress(done: int, total: int, stage: str) -> None:
         conn.send(("progress", done, total, f"finding {stage}"))
 
+    if entities is None:
+        entities = _indexed_entities(store, corpus, links)  # None: found from the texts
     found = analyse_with_progress(corpus, links, edits, progress, cancel.is_set, entities=entities)
     parts = analysis_parts_of(found)
     keep_analysis(store, corpus, links, edits, parts)

@@ -142,6 +142,7 @@ class CorpusLoader(_ProcessJob):
         self._shown_analysis: Any = None
         self.provisional = False  # a provisional analysis was emitted
         self.waiting_for_index = False  # entities and topics come once the index has them
+        self.too_big = ""  # why entities and topics cannot be found on this machine now
 
     def _on_corpus(self, corpus: Any, from_index: bool) -> None:
         from reader.load_jobs import provisional_analysis
@@ -159,11 +160,15 @@ class CorpusLoader(_ProcessJob):
         self.kill()
 
     def run(self) -> None:
-        from reader.load_jobs import WAIT_FOR_INDEX
+        from reader.load_jobs import TOO_BIG, WAIT_FOR_INDEX
 
         kind, value = self._run_child()
         if kind == "ok" and value[1] == WAIT_FOR_INDEX and self._corpus is not None:
             self.waiting_for_index = True
+            self.loaded.emit(self._shown_analysis)
+            return
+        if kind == "ok" and isinstance(value[1], tuple) and value[1][0] == TOO_BIG:
+            self.too_big = value[1][1]
             self.loaded.emit(self._shown_analysis)
             return
         if kind == "ok" and value[1] is None and self._corpus is not None:

@@ -121,6 +121,8 @@ class Loading(QObject):
         if self._waiting:
             w.show_message(THROUGH_INDEX, 0)
             refresh = True
+        if loader.too_big:
+            w.show_message(loader.too_big, 0)
         db = self._db()
         if db is not None and refresh:
             self._start_indexing(analysis.corpus.root, db, loader.from_index)

@@ -217,3 +217,27 @@ def test_an_indexed_corpus_too_big_for_memory_waits_for_the_index_not_an_in_memo
     conn = connect(db)
     assert index_status(conn, root).entities_complete, "the index read them (phase 2)"
     conn.close()
+
+
+def test_a_corpus_this_machine_cannot_analyse_is_readable_and_says_why(
+    qtbot, tmp_path, store, monkeypatch
+):
+    """Too little free memory for the analysis: no analysis is started (it would push the
+    machine into swap or be killed); the documents are shown and the status bar says why."""
+    monkeypatch.setattr(load_jobs, "available_memory", lambda: 1000)
+    analysed: list[bool] = []
+    monkeypatch.setattr(load_jobs, "_analyse_corpus", lambda *a, **k: analysed.append(True))
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "harbour.txt").write_text(EN + "\n", encoding="utf-8")
+    (root / "porto.txt").write_text(PT + "\n", encoding="utf-8")
+    w = _empty_window(qtbot, tmp_path, store)
+    w.load_corpus(root)
+    qtbot.waitUntil(lambda: w.analysis is not None and w.loader is None, timeout=WAIT_MS)
+    assert is_provisional(w.analysis) and len(w.analysis.corpus.documents) == 2
+    assert "GB of memory" in w.message_label.text_shown()
+    assert analysed == []
+    press(qtbot, w, "o")  # still readable from the keyboard
+    qtbot.keyClicks(w.chooser.line, "porto")
+    qtbot.keyClick(w.chooser.line, Qt.Key.Key_Return)
+    assert "pescadores" in w.area.column.doc.text
