@@ -97,20 +97,24 @@ def test_a_second_opening_reads_the_stored_analysis(tmp_path, monkeypatch):
 def test_a_damaged_stored_analysis_is_a_miss_not_a_crash():
     rows = analysis_cache.InMemoryRows({})
     with pytest.raises(ValueError):
-        analysis_cache.load(b"not zlib at all", b"", rows)
+        analysis_cache.load(b"not zlib at all", rows, rows, rows)
     import zlib
 
     with pytest.raises(ValueError):
-        analysis_cache.load(zlib.compress(b'{"format": 1, "candidates": 3}'), b"", rows)
+        analysis_cache.load(zlib.compress(b'{"format": 1, "candidates": 3}'), rows, rows, rows)
     # a damaged document row: that document has no candidates, the rest are read
     found = analyse(load_corpus(seeds_dir()))
-    header, idf, made = analysis_cache.dump(*analysis_parts_of(found))
-    made = dict(made)
-    first = next(iter(made))
+    dumped = analysis_cache.dump(*analysis_parts_of(found))
+    made = dict(dumped.rows)
+    first, second = list(made)[:2]
     made[first] = b"damaged"
-    index, _, _, _ = analysis_cache.load(header, idf, analysis_cache.InMemoryRows(made))
+    index, _, _, _ = analysis_cache.load(
+        dumped.header,
+        analysis_cache.InMemoryRows(dumped.parts),
+        analysis_cache.InMemoryRows(made),
+        analysis_cache.InMemoryRows(dict(dumped.entities)),
+    )
     assert index.candidates[first] == []
-    second = list(made)[1]
     assert index.candidates[second] == found.index.candidates[second]
 
 

@@ -1,5 +1,5 @@
-"""The stored analysis is a header and a row a document: opening reads the header, a
-document's mentions are read when it is shown, and an analysis sent to the window carries no
+"""The stored analysis is a header and rows: opening reads the header, a document's mentions
+and an entity are read when they are shown, and an analysis sent to the window carries no
 mentions at all."""
 
 from __future__ import annotations
@@ -30,6 +30,11 @@ def test_the_stored_analysis_reads_each_documents_mentions_from_its_row(tmp_path
     for doc in corpus.documents:
         assert index.candidates[doc.id] == found.index.candidates[doc.id]
     assert dict(base.idf) == dict(found.base.idf)
+    assert [t.to_json() for t in base.topics] == [t.to_json() for t in found.base.topics]
+    sora = found.index.entities[1]
+    fresh = stored_analysis(conn, corpus, [], [])[0]
+    assert fresh.by_key(sora.key).to_json() == sora.to_json(), "one entity read alone"
+    assert fresh.by_key("no such key") is None
 
 
 def test_an_analysis_crosses_to_another_process_without_its_mentions(tmp_path):

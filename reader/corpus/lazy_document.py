@@ -17,6 +17,7 @@ from reader.corpus.model import Document, Link, Passage
 
 _LAZY = ("text", "passages", "links", "warnings")
 _SLOTS = {name: Document.__dict__[name] for name in _LAZY}
+_ABS_PATH = Document.__dict__["abs_path"]
 
 
 class DocumentSource(Protocol):
@@ -98,6 +99,21 @@ class LazyDocument(Document):
         lambda self: self._get("warnings"), lambda self, v: self._set("warnings", v)
     )
 
+    @property  # type: ignore[override]
+    def abs_path(self) -> Path | None:
+        """Where the file is: given, or made from the source's folder when first asked for."""
+        found = _ABS_PATH.__get__(self, LazyDocument)
+        if found is None:
+            root = getattr(self._source, "root", None)
+            if root is not None:
+                found = Path(root) / self.path
+                _ABS_PATH.__set__(self, found)
+        return found
+
+    @abs_path.setter
+    def abs_path(self, value: Path | None) -> None:
+        _ABS_PATH.__set__(self, value)
+
     @property
     def loaded(self) -> bool:
         """True once the text has been read."""
@@ -131,7 +147,7 @@ class LazyDocument(Document):
             self._source,
             self.format,
             self.encoding,
-            self.abs_path,
+            _ABS_PATH.__get__(self, LazyDocument),  # None: made again where it lands
         )
         return (_restore, (meta, loaded))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import ChainMap, Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,25 @@ class AlignmentCache:
             return self._found.get(key) or self._stale.get(key)
 
 
+class _EntitiesById(Mapping[str, Entity]):
+    """The shared entities of a stored index by id, each read when asked for."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        found = self.index.by_id(entity_id)
+        if found is None:
+            raise KeyError(entity_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (e.id for e in self.index.entities)
+
+    def __len__(self) -> int:
+        return len(self.index.entity_ids())
+
+
 @dataclass
 class Analysis:
     """A loaded corpus and what the core found in it (core types throughout)."""
@@ -84,17 +103,20 @@ class Analysis:
     topics: list[Topic]
     warnings: list[str] = field(default_factory=list)
     alignments: AlignmentCache = field(default_factory=AlignmentCache)
-    _entities: dict[str, Entity] | None = None
+    _entities: Mapping[str, Entity] | None = None
     _spans: dict[str, list[tuple[int, int, int, str]]] | None = None
     _topic_of: dict[str, Topic] | None = None
 
     # ----- entities ---------------------------------------------------------------------
 
     @property
-    def entities(self) -> dict[str, Entity]:
-        """Shared entities by id."""
+    def entities(self) -> Mapping[str, Entity]:
+        """Shared entities by id (an index kept in the store answers one id at a time)."""
         if self._entities is None:
-            self._entities = {e.id: e for e in self.index.entities}
+            if hasattr(self.index, "stored"):
+                self._entities = _EntitiesById(self.index)
+            else:
+                self._entities = {e.id: e for e in self.index.entities}
         return self._entities
 
     def entity_spans(self, doc_id: str) -> list[tuple[int, int, int, str]]:
@@ -207,8 +229,9 @@ class Analysis:
     def sub_index(self, doc_ids: Sequence[str]) -> EntityIndex:
         """The part of the index these documents need (small enough to send to a worker)."""
         wanted = set(doc_ids)
-        entities = [e for e in self.index.entities if wanted.intersection(e.documents)]
         candidates = {d: self.index.candidates.get(d, []) for d in doc_ids}
+        found = {e.key: e for d in doc_ids for _, e in self.index.for_document(d)}
+        entities = list(found.values())
         sub = EntityIndex(entities, candidates)
         sub._languages = {d: lang for d, lang in self.index._languages.items() if d in wanted}
         return sub

@@ -3,19 +3,18 @@ nothing they depend on has changed (the documents, the user's links and edits, `
 the threshold and the analysis code; see `reader.corpus.analysis_cache.signature`).
 
 The app and the CLI share it: a corpus analysed by either opens from it in the other. An
-analysis is a header row (`analysis`: entities without their mentions, topics), the topics' key
-weights (`analysis.idf`) and one row a document (`analysis.doc`: its candidates, keyed
-`<analysis>/<document id>`), so opening reads the header and, later, the rows of the documents
-shown. Nothing here raises for a damaged, full or read-only store: a miss means analysing
-again.
+analysis is a header row (`analysis`: documents and topics), named parts (`analysis.part`: the
+entities' order, the topics before edits, their key weights), one row a document
+(`analysis.doc`: its candidates) and one a shared entity (`analysis.entity`), keyed
+`<analysis>/<name>`: opening reads the header, a window then reads the rows of what it shows.
+Nothing here raises for a damaged, full or read-only store: a miss means analysing again.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.corpus.analysis_cache import KIND, InMemoryRows, code_version, dump, load, signature
 from reader.corpus.model import Corpus
@@ -24,8 +23,14 @@ from reader.corpus.topics import DEFAULT_THRESHOLD
 from reader.store.db import _db_path, thread_reader, transaction
 
 KEEP = 3  # analyses kept (the newest); older ones are dropped when one is stored
-KIND_IDF = f"{KIND}.idf"
-KIND_DOC = f"{KIND}.doc"
+KIND_PART = f"{KIND}.part"  # `<analysis>/<name>`: entity order, topics before edits, weights
+KIND_DOC = f"{KIND}.doc"  # `<analysis>/<document id>`: the document's candidates
+KIND_ENTITY = f"{KIND}.entity"  # `<analysis>/<entity id>`: one shared entity
+ROW_KINDS = (KIND_PART, KIND_DOC, KIND_ENTITY)
+_INSERT = (
+    "INSERT OR REPLACE INTO doc_cache(sha256, kind, version, data, created) "
+    "VALUES (?, ?, 1, ?, datetime('now'))"
+)
 
 
 def analysis_key(
@@ -35,42 +40,28 @@ def analysis_key(
     return signature(corpus, links, edits, threshold, code_version())
 
 
-@dataclass(frozen=True, slots=True)
-class StoredRow:
-    """Reads rows of one stored analysis from store file `db` (picklable: a process it is sent
-    to reads them itself). Called with a document id: that document's candidate row; with
-    None: the topics' key weights. A row gone (the analysis was dropped since) is None."""
+class StoredRow(NamedTuple):
+    """Reads one kind of row of one stored analysis from store file `db` (picklable: a process
+    it is sent to reads them itself): called with a name (a document or entity id, a part's
+    name), that row's data; None when it is gone (the analysis was dropped since)."""
 
     db: str
     key: str
+    kind: str
 
-    def __call__(self, doc_id: str | None) -> bytes | None:
-        if doc_id is None:
-            sha, kind = self.key, KIND_IDF
-        else:
-            sha, kind = f"{self.key}/{doc_id}", KIND_DOC
+    def __call__(self, name: str) -> bytes | None:
         try:
             row = (
                 thread_reader(self.db)
-                .execute("SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?", (sha, kind))
+                .execute(
+                    "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
+                    (f"{self.key}/{name}", self.kind),
+                )
                 .fetchone()
             )
         except sqlite3.Error:
             return None
         return bytes(row[0]) if row else None
-
-
-class _Weights:
-    """The topics' key weights of a stored analysis, read when first asked for."""
-
-    def __init__(self, rows: StoredRow) -> None:
-        self.rows = rows
-
-    def __call__(self) -> bytes | None:
-        return self.rows(None)
-
-    def __reduce__(self) -> tuple:
-        return (_Weights, (self.rows,))
 
 
 def stored_analysis(
@@ -92,20 +83,18 @@ def stored_analysis(
             return None
         path = _db_path(conn)
         if path is None:  # no file another connection could read: every row now
-            rows = dict(
-                (sha.split("/", 1)[1], bytes(data))
-                for sha, data in conn.execute(
-                    "SELECT sha256, data FROM doc_cache WHERE kind = ? AND sha256 > ? "
-                    "AND sha256 < ?",
-                    (KIND_DOC, f"{key}/", f"{key}0"),
-                )
-            )
-            idf = conn.execute(
-                "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?", (key, KIND_IDF)
-            ).fetchone()
-            return load(bytes(row[0]), bytes(idf[0]) if idf else b"", InMemoryRows(rows))
-        reader = StoredRow(str(path.absolute()), key)
-        return load(bytes(row[0]), _Weights(reader), reader)
+            rows: dict[str, dict[str, bytes]] = {kind: {} for kind in ROW_KINDS}
+            for sha, kind, data in conn.execute(
+                "SELECT sha256, kind, data FROM doc_cache WHERE sha256 > ? AND sha256 < ?",
+                (f"{key}/", f"{key}0"),
+            ):
+                if kind in rows:
+                    rows[kind][sha.split("/", 1)[1]] = bytes(data)
+            part, doc, entity = (InMemoryRows(rows[k]) for k in ROW_KINDS)
+            return load(bytes(row[0]), part, doc, entity)
+        db = str(path.absolute())
+        part, doc, entity = (StoredRow(db, key, k) for k in ROW_KINDS)
+        return load(bytes(row[0]), part, doc, entity)
     except Exception:  # unreadable or damaged: analyse again
         return None
 
@@ -124,7 +113,7 @@ def keep_analysis(
         return False
     try:
         key = analysis_key(corpus, links, edits, threshold)
-        header, idf, rows = dump(*parts)
+        dumped = dump(*parts)
         with transaction(conn):
             old = [
                 sha
@@ -136,25 +125,23 @@ def keep_analysis(
             ]
             for gone in [*old, key]:
                 _drop(conn, gone)
-            conn.executemany(
-                "INSERT OR REPLACE INTO doc_cache(sha256, kind, version, data, created) "
-                "VALUES (?, ?, 1, ?, datetime('now'))",
-                [(key, KIND, header), (key, KIND_IDF, idf)],
-            )
-            conn.executemany(
-                "INSERT OR REPLACE INTO doc_cache(sha256, kind, version, data, created) "
-                "VALUES (?, ?, 1, ?, datetime('now'))",
-                ((f"{key}/{doc_id}", KIND_DOC, row) for doc_id, row in rows),
-            )
+            conn.execute(_INSERT, (key, KIND, dumped.header))
+            for items, kind in (
+                (dumped.parts.items(), KIND_PART),
+                (dumped.rows, KIND_DOC),
+                (dumped.entities, KIND_ENTITY),
+            ):
+                conn.executemany(_INSERT, ((f"{key}/{n}", kind, data) for n, data in items))
         return True
     except Exception:
         return False
 
 
 def _drop(conn: sqlite3.Connection, key: str) -> None:
-    """Delete one stored analysis: its header, weights and document rows."""
-    conn.execute("DELETE FROM doc_cache WHERE sha256 = ? AND kind IN (?, ?)", (key, KIND, KIND_IDF))
+    """Delete one stored analysis: its header and every row of it."""
+    conn.execute("DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?", (key, KIND))
+    marks = ",".join("?" * len(ROW_KINDS))
     conn.execute(
-        "DELETE FROM doc_cache WHERE kind = ? AND sha256 > ? AND sha256 < ?",
-        (KIND_DOC, f"{key}/", f"{key}0"),
+        f"DELETE FROM doc_cache WHERE sha256 > ? AND sha256 < ? AND kind IN ({marks})",
+        (f"{key}/", f"{key}0", *ROW_KINDS),
     )

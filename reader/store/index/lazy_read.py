@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.corpus.lazy_document import LazyDocument
 from reader.corpus.model import Corpus, Document, Skipped
@@ -30,8 +30,7 @@ from reader.store.index.model import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class StoredContent:
+class StoredContent(NamedTuple):
     """A document's stored form in the index of store `db` (picklable `DocumentSource`).
 
     When the store no longer holds it (the index was refreshed and the content left), the file
@@ -90,16 +89,25 @@ def load_lazy_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> 
     ).fetchall()
     missing: list[tuple[str, str, str]] = []
     metas: dict[tuple[str, str], list] = {}
+    plain: list[tuple[tuple[str, str], bytes]] = []  # decoded together, in one parse
     for rel, sha, fmt, error, meta in rows:
         if error is not None:
             continue
-        try:
-            if meta is not None:
+        if meta is None:
+            missing.append((rel, sha, fmt))
+        elif meta[:1] == b"[":
+            plain.append(((sha, fmt), meta))
+        else:
+            try:  # packed, as the first stores wrote them
                 metas[(sha, fmt)] = json.loads(unpack(meta))
-                continue
-        except _DAMAGED:
-            pass
-        missing.append((rel, sha, fmt))
+            except _DAMAGED:
+                missing.append((rel, sha, fmt))
+    if plain:
+        try:
+            decoded = json.loads(b"[" + b",".join(m for _, m in plain) + b"]")
+            metas.update(zip((c for c, _ in plain), decoded, strict=True))
+        except (ValueError, TypeError):
+            return None  # a damaged row: the whole load recomputes (and says so)
     if missing:
         filled = _fill_metas(conn, missing)
         if filled is None:
@@ -124,7 +132,6 @@ def load_lazy_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> 
                 source=StoredContent(db_path, key, rel, sha, fmt),
                 format=fmt,
                 encoding=encoding,
-                abs_path=Path(key) / rel,
             )
         )
     return corpus
@@ -152,7 +159,7 @@ def _fill_metas(
         except _DAMAGED:
             return None
         blob = _meta_json(doc)
-        out[(sha, fmt)] = json.loads(unpack(blob))
+        out[(sha, fmt)] = json.loads(blob)
         rows.append((sha, f"{KIND_META}.{fmt}", row[1], blob))
     try:
         with transaction(conn):

@@ -1,0 +1,273 @@
+"""The pieces of a stored analysis that are read when used, not when it is opened: each
+document's candidates (`RowCandidates`), an entity's mentions (`DerivedOccurrences`), the shared
+entities one at a time (`StoredEntityIndex`) and the topics before the user's edits with their
+key weights (`StoredBaseTopics`). A corpus of 100,000 documents has millions of mentions and
+hundreds of thousands of entities; a window shows a few documents.
+
+Each is pickled without what it decoded: the callables that read its rows (module-level
+objects, e.g. `reader.store.analysis_store.StoredRow`) read them again where it lands.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence, entity_id
+from reader.corpus.topics import BaseTopics, Topic
+
+Fetch = Callable[[str], "bytes | None"]  # a row of the stored analysis by name, None: gone
+_DAMAGED = (ValueError, TypeError, IndexError, KeyError, AttributeError, zlib.error)
+_DAMAGED += (UnicodeDecodeError,)
+
+
+def unzip(blob: bytes | None) -> Any:
+    """The JSON of a compressed row (ValueError for none)."""
+    if not blob:
+        raise ValueError("no row")
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def zipped(data: Any) -> bytes:
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 3)
+
+
+class RowCandidates(Mapping[str, list[Candidate]]):
+    """Every document's candidates, each list decoded from its stored row when first asked
+    for (a corpus of 100,000 documents holds millions; a window looks at a few documents).
+
+    `rows(doc_id)` gives a document's row (bytes from `candidate_row`, or None: none stored);
+    `order` is the documents' order. Pickled without what it decoded: the `rows` callable
+    (a module-level object) reads them again where it lands.
+    """
+
+    def __init__(self, order: Sequence[str], rows: Any) -> None:
+        self._order = list(order)
+        self._known = frozenset(self._order)
+        self._rows = rows
+        self._done: dict[str, list[Candidate]] = {}
+
+    def __getitem__(self, doc_id: str) -> list[Candidate]:
+        found = self._done.get(doc_id)
+        if found is None:
+            if doc_id not in self._known:
+                raise KeyError(doc_id)
+            found = decode_candidates(self._rows(doc_id))
+            self._done[doc_id] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __reduce__(self) -> tuple:
+        return (RowCandidates, (self._order, self._rows))
+
+
+class DerivedOccurrences(Sequence[Occurrence]):
+    """A shared entity's occurrences, made from its documents' candidates when first used
+    (never stored twice: the candidates are the mentions)."""
+
+    __slots__ = ("_candidates", "_documents", "_key", "_rows")
+
+    def __init__(self, candidates: Mapping[str, list[Candidate]], key: str, documents: list[str]):
+        self._candidates, self._key, self._documents = candidates, key, documents
+        self._rows: list[Occurrence] | None = None
+
+    def _made(self) -> list[Occurrence]:
+        if self._rows is None:
+            key = self._key
+            self._rows = [
+                Occurrence(d, c.start, c.end, c.text, c.evidence)
+                for d in self._documents
+                for c in self._candidates.get(d, ())
+                if c.key == key
+            ]
+        return self._rows
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        return self._made()[i]
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    def __iter__(self) -> Iterator[Occurrence]:
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"DerivedOccurrences({self._key!r})"
+
+    def __reduce__(self) -> tuple:
+        return (DerivedOccurrences, (self._candidates, self._key, self._documents))
+
+
+_ENTITIES = EntityIndex.__dict__["entities"]
+
+
+class StoredEntityIndex(EntityIndex):
+    """An `EntityIndex` whose shared entities are read one at a time (`by_id`, `by_key`), and
+    all of them only when `entities` is asked for. `entity_rows(id)` gives an entity's row,
+    `fetch("order")` the ids in the index's order."""
+
+    __slots__ = ("_cache", "_entity_rows", "_fetch", "_ids", "stored")
+
+    def __init__(
+        self,
+        candidates: Mapping[str, list[Candidate]],
+        entity_rows: Fetch,
+        fetch: Fetch,
+        languages: dict[str, str],
+    ) -> None:
+        self.candidates = candidates  # type: ignore[assignment]
+        self._languages, self._by_key = languages, {}
+        self._entity_rows, self._fetch = entity_rows, fetch
+        self._cache: dict[str, Entity | None] = {}
+        self._ids: list[str] | None = None
+        self.stored = True
+        _ENTITIES.__set__(self, None)
+
+    def _all(self) -> list[Entity]:
+        found = _ENTITIES.__get__(self, StoredEntityIndex)
+        if found is None:
+            found = [e for i in self.entity_ids() if (e := self.by_id(i)) is not None]
+            _ENTITIES.__set__(self, found)
+        return found
+
+    entities = property(_all, lambda self, v: _ENTITIES.__set__(self, v))  # type: ignore[assignment]
+
+    def entity_ids(self) -> list[str]:
+        """Every shared entity's id, in the index's order (most documents first)."""
+        if self._ids is None:
+            try:
+                self._ids = [str(i) for i in unzip(self._fetch("order"))]
+            except _DAMAGED:
+                self._ids = []
+        return self._ids
+
+    def by_id(self, entity_id: str) -> Entity | None:
+        if entity_id in self._cache:
+            return self._cache[entity_id]
+        found = None
+        try:
+            key, label, kind, langs, docs, colour = unzip(self._entity_rows(entity_id))
+            docs = [str(d) for d in docs]
+            found = Entity(
+                entity_id,
+                str(key),
+                str(label),
+                str(kind),
+                [str(x) for x in langs],
+                docs,
+                DerivedOccurrences(self.candidates, str(key), docs),  # type: ignore[arg-type]
+                int(colour),
+            )
+        except _DAMAGED:  # not shared (no row), or damaged: no entity
+            found = None
+        self._cache[entity_id] = found
+        return found
+
+    def by_key(self, key: str) -> Entity | None:
+        found = self.by_id(entity_id(key))
+        return found if found is not None and found.key == key else None
+
+    def __reduce__(self) -> tuple:
+        return (
+            StoredEntityIndex,
+            (self.candidates, self._entity_rows, self._fetch, self._languages),
+        )
+
+    def __repr__(self) -> str:
+        return f"StoredEntityIndex({len(self.candidates)} documents)"
+
+
+def entity_row(e: Entity) -> bytes:
+    """One shared entity as the stored analysis keeps it (its mentions are its documents')."""
+    return zipped([e.key, e.label, e.kind, e.languages, e.documents, e.colour])
+
+
+_BASE = {name: BaseTopics.__dict__[name] for name in ("topics", "warnings", "idf")}
+
+
+class StoredBaseTopics(BaseTopics):
+    """The topics before the user's edits and their key weights, read when first used (only
+    an edit replays them)."""
+
+    __slots__ = ("_fetch", "_read")
+
+    def __init__(self, fetch: Fetch) -> None:
+        self._fetch, self._read = fetch, False
+
+    def _get(self, name: str) -> Any:
+        if not self._read:
+            try:
+                topics, warnings = unzip(self._fetch("base"))
+                topics = [topic_from(t) for t in topics]
+                warnings = [str(w) for w in warnings]
+            except _DAMAGED:
+                topics, warnings = [], []
+            try:
+                idf = {str(k): float(v) for k, v in unzip(self._fetch("idf")).items()}
+            except _DAMAGED:
+                idf = {}
+            for field, value in (("topics", topics), ("warnings", warnings), ("idf", idf)):
+                _BASE[field].__set__(self, value)
+            self._read = True
+        return _BASE[name].__get__(self, StoredBaseTopics)
+
+    topics = property(lambda self: self._get("topics"))  # type: ignore[assignment]
+    warnings = property(lambda self: self._get("warnings"))  # type: ignore[assignment]
+    idf = property(lambda self: self._get("idf"))  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return (StoredBaseTopics, (self._fetch,))
+
+    def __repr__(self) -> str:
+        return "StoredBaseTopics()"
+
+
+def topic_row(t: Topic) -> list[Any]:
+    return [t.id, t.label, t.documents, t.entities, t.origin, t.renamed]
+
+
+def topic_from(x: list[Any]) -> Topic:
+    return Topic(str(x[0]), str(x[1]), list(x[2]), list(x[3]), str(x[4]), bool(x[5]))
+
+
+def candidate_row(candidates: Sequence[Candidate]) -> bytes:
+    """One document's candidates as the stored analysis keeps them (compressed JSON)."""
+    rows = [_candidate_row(c) for c in candidates]
+    return zlib.compress(json.dumps(rows, ensure_ascii=False).encode("utf-8"), 3)
+
+
+def decode_candidates(row: bytes | None) -> list[Candidate]:
+    """The candidates of a stored row (none for a missing or damaged one)."""
+    if not row:
+        return []
+    try:
+        return [
+            Candidate(int(c[0]), int(c[1]), *map(str, c[2:5]), _evidence(c, 5))
+            for c in json.loads(zlib.decompress(row).decode("utf-8"))
+        ]
+    except (ValueError, TypeError, IndexError, zlib.error, UnicodeDecodeError):
+        return []
+
+
+def _evidence(row: list[Any], at: int) -> str:
+    """The evidence stored at `row[at]`, when there is one (rows without it have none)."""
+    return str(row[at]) if len(row) > at else ""
+
+
+def _candidate_row(c: Candidate) -> list[Any]:
+    row: list[Any] = [c.start, c.end, c.text, c.key, c.kind]
+    if c.evidence:
+        row.append(c.evidence)
+    return row
+
+
