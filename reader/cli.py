@@ -7,7 +7,8 @@ import importlib
 import json
 import re
 import sys
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -43,6 +44,22 @@ class ArgumentParser(argparse.ArgumentParser):
 def print_json(data: Any) -> None:
     """Write `data` as UTF-8 JSON to stdout (non-ASCII kept readable)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_json_stream(head: dict[str, Any], key: str, items: Iterable[Any]) -> None:
+    """`print_json({**head, key: list(items)})`, byte for byte, written an item at a time (an
+    entity list of 100,000 documents is never one string, nor one list of dicts)."""
+    out = sys.stdout
+    whole = json.dumps({**head, key: []}, ensure_ascii=False, indent=2)
+    opening, closing = whole.rsplit("[]", 1)
+    out.write(opening)
+    first = True
+    for item in items:
+        out.write("[\n" if first else ",\n")
+        out.write(textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "    "))
+        first = False
+    out.write("[]" if first else "\n  ]")
+    out.write(closing + "\n")
 
 
 # Control characters (an escape sequence in a file name reaches the terminal as one) and the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reader.cli import add_db_option, existing_dir, print_json, print_table, warn
+from reader.cli import add_db_option, existing_dir, print_json_stream, print_table, warn
 from reader.commands.analysed import analysed_corpus
 from reader.paths import seeds_dir
 
@@ -28,14 +28,8 @@ def run_entities(args: argparse.Namespace) -> int:
         warn(f"{corpus.root}: no documents (no readable .txt or .md files)")
     entities = index.every_entity() if args.all else index.entities
     if args.json:
-        print_json(
-            {
-                "documents": [
-                    {"id": d.id, "path": d.path, "language": d.language} for d in corpus.documents
-                ],
-                "entities": [e.to_json() for e in entities],
-            }
-        )
+        documents = [{"id": d.id, "path": d.path, "language": d.language} for d in corpus.documents]
+        print_json_stream({"documents": documents}, "entities", (e.to_json() for e in entities))
         return 0
     rows = [
         (

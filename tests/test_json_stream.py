@@ -1,0 +1,32 @@
+"""`entities --json` is written an entity at a time, and reads exactly as one JSON document."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reader.cli import print_json, print_json_stream
+
+
+@pytest.mark.parametrize(
+    "items",
+    [[], [{"a": 1}], [{"key": "Trung Quốc", "docs": ["x", "y"], "empty": [], "n": {}}, {"b": []}]],
+)
+def test_a_streamed_list_prints_the_same_bytes_as_the_whole(capsys, items):
+    head = {"documents": [{"id": "d1", "path": "a.txt"}], "count": 0}
+    print_json({**head, "entities": items})
+    whole = capsys.readouterr().out
+    print_json_stream(head, "entities", iter(items))
+    assert capsys.readouterr().out == whole
+    assert json.loads(whole)["entities"] == items
+
+
+def test_entities_json_is_one_document(capsys, tmp_path):
+    from reader.cli import main
+    from reader.paths import seeds_dir
+
+    assert main(["entities", str(seeds_dir()), "--json", "--db", str(tmp_path / "s.db")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["entities"] and {"documents", "entities"} == set(data)
+    assert all(e["occurrences"] for e in data["entities"])
