@@ -107,3 +107,12 @@ def test_replacing_a_field_of_a_lazy_document_keeps_the_rest(indexed):
     shown = replace(doc, passages=doc.passages[:1])
     assert shown.text == full.documents[0].text and len(shown.passages) == 1
     assert shown.title == full.documents[0].title
+
+
+def test_an_unloaded_document_reads_its_text_again_when_used(indexed):
+    lazy, full = _both(*indexed)
+    doc = lazy.documents[0]
+    assert doc.text == full.documents[0].text and doc.loaded
+    doc.unload()
+    assert not doc.loaded
+    assert doc.passages == full.documents[0].passages and doc.text == full.documents[0].text

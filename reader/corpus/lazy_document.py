@@ -114,6 +114,14 @@ class LazyDocument(Document):
     def abs_path(self, value: Path | None) -> None:
         _ABS_PATH.__set__(self, value)
 
+    def unload(self) -> None:
+        """Forget the text read (it is read again when next used): a pass over a whole corpus
+        keeps one document's text at a time."""
+        if self._loaded and self._source is not None:
+            for name in _LAZY:
+                _SLOTS[name].__delete__(self)
+            self._loaded = False
+
     @property
     def loaded(self) -> bool:
         """True once the text has been read."""

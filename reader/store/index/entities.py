@@ -249,17 +249,11 @@ def prepare_entities(conn: sqlite3.Connection, root: str | Path, batch: int = 50
     from reader.store.index.read import load_indexed_corpus
 
     key = corpus_root(root)
-    paths = [
-        p
-        for (p,) in conn.execute(
-            "SELECT path FROM index_files WHERE root = ? AND error IS NULL ORDER BY path", (key,)
-        )
+    corpus = load_indexed_corpus(conn, key, lazy=True)  # texts read only where options are made
+    refs = [
+        SimpleNamespace(sha256=d.sha256, format=d.format, language=d.language)
+        for d in corpus.documents
     ]
-    parts = [paths[i : i + batch] for i in range(0, len(paths), batch)]
-    refs = []
-    for part in parts:
-        for d in load_indexed_corpus(conn, key, only=part).documents:
-            refs.append(SimpleNamespace(sha256=d.sha256, format=d.format, language=d.language))
     if not refs:
         return -1
     vocab = corpus_vocabulary(conn, SimpleNamespace(root=key, documents=refs))  # type: ignore[arg-type]
@@ -268,16 +262,21 @@ def prepare_entities(conn: sqlite3.Connection, root: str | Path, batch: int = 50
     maker = _Options(conn, vocab, frozenset(r.language for r in refs))
     done: set[tuple[str, str]] = set()
     computed = 0
-    for part in parts:
-        for d in load_indexed_corpus(conn, key, only=part).documents:
-            if (d.sha256, d.format) in done:
-                continue
-            done.add((d.sha256, d.format))
-            if maker.of(d, build=False) is None:
-                return -1
-        computed += len(maker.fresh)
-        _keep_options(conn, maker.fresh)
-        maker.fresh = []
+    for d in corpus.documents:
+        if (d.sha256, d.format) in done:
+            continue
+        done.add((d.sha256, d.format))
+        if maker.of(d, build=False) is None:
+            return -1
+        unload = getattr(d, "unload", None)
+        if unload is not None:
+            unload()  # bounded memory: the text was needed for this document's options only
+        if len(maker.fresh) >= batch:
+            computed += len(maker.fresh)
+            _keep_options(conn, maker.fresh)
+            maker.fresh = []
+    computed += len(maker.fresh)
+    _keep_options(conn, maker.fresh)
     return computed
 
 
