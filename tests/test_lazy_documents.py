@@ -116,3 +116,24 @@ def test_an_unloaded_document_reads_its_text_again_when_used(indexed):
     doc.unload()
     assert not doc.loaded
     assert doc.passages == full.documents[0].passages and doc.text == full.documents[0].text
+
+
+def test_commands_that_read_texts_lazily_leave_no_write_ahead_log(tmp_path):
+    """Texts read through their own connection: the command still leaves the store whole,
+    with no `-wal` file beside it (the last connection to close checkpoints it)."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for name, text in TEXTS.items():
+        (root / name).write_text(text, "utf-8")
+    db = tmp_path / "store.sqlite3"
+    for argv in (["index", str(root), "--quiet"], ["topics", str(root)], ["search", "Hun"]):
+        if argv[0] == "search":
+            argv = [*argv, str(root)]
+        done = subprocess.run(
+            [sys.executable, "-m", "reader", *argv, "--db", str(db)], capture_output=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert not (tmp_path / "store.sqlite3-wal").exists(), argv

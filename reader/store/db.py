@@ -450,15 +450,36 @@ def _db_path(conn: sqlite3.Connection) -> Path | None:
 
 
 _readers = threading.local()
+_opened_readers: list[sqlite3.Connection] = []
 
 
 def thread_reader(path: str) -> sqlite3.Connection:
-    """A read-only connection to the store file `path` for this thread and process, opened
-    once (reading a document's text or a stored row when it is shown; no check, no writes)."""
+    """A connection to the store file `path` for this thread and process, opened once, for
+    reading a document's text or a stored row when it is shown (no check; it only reads).
+
+    It is opened read-write where it can be, and closed when the process exits: the last
+    connection to close checkpoints the write-ahead log and removes it, so a command leaves no
+    `-wal` file behind (and a full disk stays full for the next writer)."""
     conns: dict[tuple[int, str], sqlite3.Connection] = _readers.__dict__.setdefault("conns", {})
     key = (os.getpid(), path)
     conn = conns.get(key)
     if conn is None:
-        conn = sqlite3.connect(_uri(Path(path), "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        timeout = BUSY_TIMEOUT_MS / 1000
+        try:
+            conn = sqlite3.connect(_uri(Path(path), "rw"), uri=True, timeout=timeout)
+        except sqlite3.Error:
+            conn = sqlite3.connect(_uri(Path(path), "ro"), uri=True, timeout=timeout)
+        if not _opened_readers:
+            import atexit
+
+            atexit.register(_close_readers)
+        _opened_readers.append(conn)
         conns[key] = conn
     return conn
+
+
+def _close_readers() -> None:
+    for conn in _opened_readers:
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
+    _opened_readers.clear()
