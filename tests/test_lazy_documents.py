@@ -33,6 +33,13 @@ def indexed(tmp_path: Path, capsys) -> tuple[Path, str]:
     return root, db
 
 
+def _forget_stored_documents(db: str) -> None:
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DELETE FROM doc_cache WHERE kind LIKE 'index.document.%'")
+    conn.close()
+
+
 def _both(root: Path, db: str):
     conn = connect(db)
     try:
@@ -65,20 +72,14 @@ def test_a_pickled_lazy_document_stays_lazy_and_reads_its_text_where_it_lands(in
 def test_a_document_whose_stored_row_is_gone_is_read_from_its_file(indexed):
     root, db = indexed
     lazy, full = _both(root, db)
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute("DELETE FROM doc_cache WHERE kind LIKE 'index.document.%'")
-    conn.close()
+    _forget_stored_documents(db)
     assert lazy.documents[0].text == full.documents[0].text
 
 
 def test_a_file_changed_since_indexing_is_said_not_shown_with_wrong_offsets(indexed):
     root, db = indexed
     lazy, _ = _both(root, db)
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute("DELETE FROM doc_cache WHERE kind LIKE 'index.document.%'")
-    conn.close()
+    _forget_stored_documents(db)
     (root / "c.txt").write_text("Something else entirely.\n", "utf-8")
     doc = lazy.by_path("c.txt")
     assert doc.text == "" and doc.passages == []

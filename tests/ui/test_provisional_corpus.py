@@ -55,6 +55,15 @@ def gate(monkeypatch):
     release.set()
 
 
+def _two_files(tmp_path):
+    """A corpus of the English and the Portuguese story."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "harbour.txt").write_text(EN + "\n", encoding="utf-8")
+    (root / "porto.txt").write_text(PT + "\n", encoding="utf-8")
+    return root
+
+
 def _empty_window(qtbot, tmp_path, store) -> MainWindow:
     """A window with nothing shown yet: its first load reads the files in the loader's thread."""
     w = MainWindow(
@@ -71,10 +80,7 @@ def _empty_window(qtbot, tmp_path, store) -> MainWindow:
 
 
 def open_provisional(qtbot, tmp_path, store):
-    root = tmp_path / "corpus"
-    root.mkdir()
-    (root / "harbour.txt").write_text(EN + "\n", encoding="utf-8")
-    (root / "porto.txt").write_text(PT + "\n", encoding="utf-8")
+    root = _two_files(tmp_path)
     w = _empty_window(qtbot, tmp_path, store)
     w.load_corpus(root)
     qtbot.waitUntil(
@@ -180,10 +186,7 @@ def test_an_indexed_corpus_too_big_for_memory_waits_for_the_index_not_an_in_memo
     the index (never from an in-memory pass over every text)."""
     from reader.cli import main
 
-    root = tmp_path / "corpus"
-    root.mkdir()
-    (root / "harbour.txt").write_text(EN + "\n", encoding="utf-8")
-    (root / "porto.txt").write_text(PT + "\n", encoding="utf-8")
+    root = _two_files(tmp_path)
     db = str(tmp_path / "notes.db")
     assert main(["index", str(root), "--phase", "1", "--db", db, "--quiet"]) == 0
     monkeypatch.setattr(load_jobs, "IN_MEMORY_MAX_CHARS", 0)
@@ -227,10 +230,7 @@ def test_a_corpus_this_machine_cannot_analyse_is_readable_and_says_why(
     monkeypatch.setattr(load_jobs, "available_memory", lambda: 1000)
     analysed: list[bool] = []
     monkeypatch.setattr(load_jobs, "_analyse_corpus", lambda *a, **k: analysed.append(True))
-    root = tmp_path / "corpus"
-    root.mkdir()
-    (root / "harbour.txt").write_text(EN + "\n", encoding="utf-8")
-    (root / "porto.txt").write_text(PT + "\n", encoding="utf-8")
+    root = _two_files(tmp_path)
     w = _empty_window(qtbot, tmp_path, store)
     w.load_corpus(root)
     qtbot.waitUntil(lambda: w.analysis is not None and w.loader is None, timeout=WAIT_MS)
