@@ -72,3 +72,17 @@ def test_rows_gone_while_shown_leave_no_mentions_not_an_error(tmp_path):
     writer.close()
     doc = corpus.documents[0]
     assert index.candidates[doc.id] == []
+
+
+def test_linking_two_entities_of_a_stored_analysis_is_the_same_as_of_a_fresh_one(tmp_path):
+    from reader.corpus.pipeline import relink_index
+
+    conn, corpus, found = _stored(tmp_path)
+    stored = stored_analysis(conn, corpus, [], [])[0]
+    a, b = found.index.entities[0].key, found.index.entities[1].key
+    for action in ("link", "unlink"):
+        fresh = relink_index(found.index, action, [(a, b)])
+        again = relink_index(stored, action, [(a, b)])
+        assert [e.to_json() for e in again.entities] == [e.to_json() for e in fresh.entities]
+        doc = corpus.documents[0].id
+        assert again.for_document(doc) == fresh.for_document(doc)
