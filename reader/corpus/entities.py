@@ -119,14 +119,9 @@ class EntityIndex:
         """The shared entity with this key, or None."""
         return self._by_key.get(key)
 
-    def by_id(self, entity_id: str) -> Entity | None:
-        """The shared entity with this id, or None."""
-        found = self.by_key(_KEYS_OF_IDS.get(entity_id, ""))
-        if found is None or found.id != entity_id:
-            found = next((e for e in self.entities if e.id == entity_id), None)
-            if found is not None:
-                _KEYS_OF_IDS[entity_id] = found.key
-        return found
+    def entities_by_id(self) -> Mapping[str, Entity]:
+        """The shared entities by id."""
+        return {e.id: e for e in self.entities}
 
     def for_document(self, doc_id: str) -> list[tuple[Candidate, Entity]]:
         """The document's candidates that belong to shared entities, in text order."""
@@ -141,9 +136,6 @@ class EntityIndex:
     def every_entity(self) -> list[Entity]:
         """Entities for every key, shared or not (what `entities --all` prints)."""
         return _build_entities(self.candidates, self._languages, min_docs=1)
-
-
-_KEYS_OF_IDS: dict[str, str] = {}  # entity ids looked up before, and their keys
 
 
 def entity_id(key: str) -> str:

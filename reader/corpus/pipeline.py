@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import ChainMap, Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -74,25 +74,6 @@ class AlignmentCache:
             return self._found.get(key) or self._stale.get(key)
 
 
-class _EntitiesById(Mapping[str, Entity]):
-    """The shared entities of a stored index by id, each read when asked for."""
-
-    def __init__(self, index: Any) -> None:
-        self.index = index
-
-    def __getitem__(self, entity_id: str) -> Entity:
-        found = self.index.by_id(entity_id)
-        if found is None:
-            raise KeyError(entity_id)
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return (e.id for e in self.index.entities)
-
-    def __len__(self) -> int:
-        return len(self.index.entity_ids())
-
-
 @dataclass
 class Analysis:
     """A loaded corpus and what the core found in it (core types throughout)."""
@@ -113,10 +94,7 @@ class Analysis:
     def entities(self) -> Mapping[str, Entity]:
         """Shared entities by id (an index kept in the store answers one id at a time)."""
         if self._entities is None:
-            if hasattr(self.index, "stored"):
-                self._entities = _EntitiesById(self.index)
-            else:
-                self._entities = {e.id: e for e in self.index.entities}
+            self._entities = self.index.entities_by_id()
         return self._entities
 
     def entity_spans(self, doc_id: str) -> list[tuple[int, int, int, str]]:

@@ -116,7 +116,7 @@ class StoredEntityIndex(EntityIndex):
     all of them only when `entities` is asked for. `entity_rows(id)` gives an entity's row,
     `fetch("order")` the ids in the index's order."""
 
-    __slots__ = ("_cache", "_entity_rows", "_fetch", "_ids", "stored")
+    __slots__ = ("_cache", "_entity_rows", "_fetch", "_ids")
 
     def __init__(
         self,
@@ -130,7 +130,6 @@ class StoredEntityIndex(EntityIndex):
         self._entity_rows, self._fetch = entity_rows, fetch
         self._cache: dict[str, Entity | None] = {}
         self._ids: list[str] | None = None
-        self.stored = True
         _ENTITIES.__set__(self, None)
 
     def _all(self) -> list[Entity]:
@@ -173,6 +172,9 @@ class StoredEntityIndex(EntityIndex):
         self._cache[entity_id] = found
         return found
 
+    def entities_by_id(self) -> Mapping[str, Entity]:
+        return _EntitiesById(self)
+
     def by_key(self, key: str) -> Entity | None:
         found = self.by_id(entity_id(key))
         return found if found is not None and found.key == key else None
@@ -185,6 +187,25 @@ class StoredEntityIndex(EntityIndex):
 
     def __repr__(self) -> str:
         return f"StoredEntityIndex({len(self.candidates)} documents)"
+
+
+class _EntitiesById(Mapping[str, Entity]):
+    """The shared entities of a stored index by id, each read when asked for."""
+
+    def __init__(self, index: StoredEntityIndex) -> None:
+        self.index = index
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        found = self.index.by_id(entity_id)
+        if found is None:
+            raise KeyError(entity_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index.entity_ids())
+
+    def __len__(self) -> int:
+        return len(self.index.entity_ids())
 
 
 def entity_row(e: Entity) -> bytes:
