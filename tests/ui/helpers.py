@@ -48,9 +48,9 @@ def settle(qtbot, w: MainWindow) -> None:
     QApplication.processEvents()
 
 
-def make_window(qtbot, tmp_path, store=None, analysis=None, restore=False) -> MainWindow:
-    """A shown window on the seeds (or `analysis`); deleted when the test ends."""
-    register_bundled_fonts()
+def empty_window(qtbot, tmp_path, store=None, restore=False, size=(1400, 900)) -> MainWindow:
+    """A shown window with no corpus yet (its first load reads in the loader's thread);
+    deleted when the test ends."""
     w = MainWindow(
         store=store,
         state_path=tmp_path / "state.json",
@@ -58,13 +58,30 @@ def make_window(qtbot, tmp_path, store=None, analysis=None, restore=False) -> Ma
         restore=restore,
     )
     open_windows.append(w)
-    w.resize(1400, 900)
+    w.resize(*size)
     w.show()
     qtbot.waitExposed(w)
+    return w
+
+
+def make_window(qtbot, tmp_path, store=None, analysis=None, restore=False) -> MainWindow:
+    """A shown window on the seeds (or `analysis`); deleted when the test ends."""
+    register_bundled_fonts()
+    w = empty_window(qtbot, tmp_path, store, restore)
     w.set_analysis(analysis or seeds_analysis())
     QApplication.processEvents()
     settle(qtbot, w)
     return w
+
+
+def focus_doc(qtbot, w: MainWindow, prefix: str) -> None:
+    """Move the column focus with h/l until the document starting with `prefix` has it."""
+    press(qtbot, w, "hhhh")
+    for _ in range(len(w.area.columns)):
+        if w.area.column.doc.path.startswith(prefix):
+            return
+        press(qtbot, w, "l")
+    raise AssertionError(prefix)
 
 
 def press(qtbot, w: MainWindow, keys: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:

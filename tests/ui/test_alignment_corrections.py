@@ -14,17 +14,7 @@ from reader.corpus.pipeline import analyse
 from reader.paths import seeds_dir
 from reader.store.alignment_links import all_links
 from reader.ui.window import MainWindow
-from tests.ui.helpers import CTRL, make_window, press, settle, sora_topic
-
-
-def focus_doc(qtbot, w: MainWindow, prefix: str) -> None:
-    """Move the column focus with h/l until the document starting with `prefix` has it."""
-    press(qtbot, w, "hhhh")
-    for _ in range(len(w.area.columns)):
-        if w.area.column.doc.path.startswith(prefix):
-            return
-        press(qtbot, w, "l")
-    raise AssertionError(prefix)
+from tests.ui.helpers import CTRL, focus_doc, make_window, press, settle, sora_topic
 
 
 def goto(qtbot, w: MainWindow, passage: int) -> None:

@@ -10,7 +10,7 @@ from reader.store.annotations import Store
 from reader.store.index import refresh_corpus
 from reader.ui.commands.search import _index_hits
 from reader.ui.window import MainWindow
-from tests.ui.helpers import open_windows as _open_windows
+from tests.ui.helpers import empty_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 WAIT_MS = 60_000
@@ -35,17 +35,7 @@ def store(tmp_path):
 
 
 def open_window(qtbot, tmp_path, store) -> MainWindow:
-    w = MainWindow(
-        store=store,
-        state_path=tmp_path / "state.json",
-        keymap_path=tmp_path / "keymap.toml",
-        restore=False,
-    )
-    _open_windows.append(w)
-    w.resize(1000, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return empty_window(qtbot, tmp_path, store, size=(1000, 700))
 
 
 def text_of(w: MainWindow, name: str) -> str:

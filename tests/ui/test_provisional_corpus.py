@@ -14,8 +14,7 @@ from PySide6.QtCore import Qt
 from reader import load_jobs
 from reader.load_jobs import is_provisional
 from reader.ui.loader import CorpusLoader
-from reader.ui.window import MainWindow
-from tests.ui.helpers import CTRL, make_window, open_windows, press
+from tests.ui.helpers import CTRL, empty_window, make_window, press
 
 WAIT_MS = 60_000
 
@@ -64,24 +63,9 @@ def _two_files(tmp_path):
     return root
 
 
-def _empty_window(qtbot, tmp_path, store) -> MainWindow:
-    """A window with nothing shown yet: its first load reads the files in the loader's thread."""
-    w = MainWindow(
-        store=store,
-        state_path=tmp_path / "state.json",
-        keymap_path=tmp_path / "keymap.toml",
-        restore=False,
-    )
-    open_windows.append(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
 def open_provisional(qtbot, tmp_path, store):
     root = _two_files(tmp_path)
-    w = _empty_window(qtbot, tmp_path, store)
+    w = empty_window(qtbot, tmp_path, store, size=(1200, 800))
     w.load_corpus(root)
     qtbot.waitUntil(
         lambda: w.analysis is not None and w.analysis.corpus.root == root, timeout=WAIT_MS
@@ -203,7 +187,7 @@ def test_an_indexed_corpus_too_big_for_memory_waits_for_the_index_not_an_in_memo
     held: list[IndexRefresher] = []  # the index job starts once the waiting view is checked
     real_start = IndexRefresher.start
     monkeypatch.setattr(IndexRefresher, "start", lambda job: held.append(job))
-    w = _empty_window(qtbot, tmp_path, store)
+    w = empty_window(qtbot, tmp_path, store, size=(1200, 800))
     w.load_corpus(root)
     qtbot.waitUntil(lambda: w.analysis is not None, timeout=WAIT_MS)
     assert is_provisional(w.analysis)
@@ -231,7 +215,7 @@ def test_a_corpus_this_machine_cannot_analyse_is_readable_and_says_why(
     analysed: list[bool] = []
     monkeypatch.setattr(load_jobs, "_analyse_corpus", lambda *a, **k: analysed.append(True))
     root = _two_files(tmp_path)
-    w = _empty_window(qtbot, tmp_path, store)
+    w = empty_window(qtbot, tmp_path, store, size=(1200, 800))
     w.load_corpus(root)
     qtbot.waitUntil(lambda: w.analysis is not None and w.loader is None, timeout=WAIT_MS)
     assert is_provisional(w.analysis) and len(w.analysis.corpus.documents) == 2

@@ -14,7 +14,7 @@ from reader.store.annotations import Store
 from reader.ui.modes import Mode
 from reader.ui.note_editor import render_markdown
 from reader.ui.window import MainWindow
-from tests.ui.helpers import CTRL, SHIFT, make_window, press, sora_topic
+from tests.ui.helpers import CTRL, SHIFT, focus_doc, make_window, press, sora_topic
 
 
 @pytest.fixture
@@ -29,16 +29,6 @@ def window(qtbot, tmp_path, store):
     w = make_window(qtbot, tmp_path, store)
     w.open_topic(sora_topic(w.analysis))
     return w
-
-
-def focus_doc(qtbot, w: MainWindow, prefix: str) -> None:
-    """Move the column focus with `l` until the document starting with `prefix` has it."""
-    press(qtbot, w, "hhhh")
-    for _ in range(len(w.area.columns)):
-        if w.area.column.doc.path.startswith(prefix):
-            return
-        press(qtbot, w, "l")
-    raise AssertionError(prefix)
 
 
 def test_annotate_a_sentence_find_it_and_undo(qtbot, window, store):
