@@ -20,7 +20,6 @@ from reader.corpus.topics import BaseTopics, Topic
 
 Fetch = Callable[[str], "bytes | None"]  # a row of the stored analysis by name, None: gone
 _DAMAGED = (ValueError, TypeError, IndexError, KeyError, AttributeError, zlib.error)
-_DAMAGED += (UnicodeDecodeError,)
 
 
 def unzip(blob: bytes | None) -> Any:

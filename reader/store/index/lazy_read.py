@@ -26,7 +26,6 @@ from reader.store.index.model import (
     _meta_json,
     corpus_root,
     document_id,
-    unpack,
 )
 
 
@@ -93,15 +92,10 @@ def load_lazy_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> 
     for rel, sha, fmt, error, meta in rows:
         if error is not None:
             continue
-        if meta is None:
-            missing.append((rel, sha, fmt))
-        elif meta[:1] == b"[":
+        if meta is not None and meta[:1] == b"[":
             plain.append(((sha, fmt), meta))
-        else:
-            try:  # packed, as the first stores wrote them
-                metas[(sha, fmt)] = json.loads(unpack(meta))
-            except _DAMAGED:
-                missing.append((rel, sha, fmt))
+        else:  # not written yet (an index made before these rows), or not JSON: made again
+            missing.append((rel, sha, fmt))
     if plain:
         try:
             decoded = json.loads(b"[" + b",".join(m for _, m in plain) + b"]")
