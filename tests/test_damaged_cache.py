@@ -27,6 +27,7 @@ def _damage(db: str) -> None:
     conn = sqlite3.connect(db)
     with conn:  # a stray leading byte: the file still passes integrity_check
         conn.execute("UPDATE doc_cache SET data = x'ff' || data WHERE kind LIKE 'index.%'")
+        conn.execute("UPDATE index_listing SET data = x'ff' || data")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
 

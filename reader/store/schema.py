@@ -229,6 +229,27 @@ CREATE INDEX entity_vocab_docs_content ON entity_vocab_docs(sha256, format);
 """
 MIGRATIONS.append(STEP9_ENTITY_VOCABULARY)
 
+# Step 10 (issue 13): the documents of an indexed folder as one row (`index_listing`), so a
+# folder of 100,000 files opens with one read instead of a join over every file. Any change to
+# the folder's files drops its row (the triggers); the next opening writes it again.
+STEP10_INDEX_LISTING = """
+CREATE TABLE index_listing (
+    root      TEXT PRIMARY KEY,                 -- corpus folder, as in index_files
+    version   INTEGER NOT NULL,                 -- version of the listing's form
+    data      BLOB NOT NULL                     -- deflated JSON, by column
+);
+CREATE TRIGGER index_listing_inserted AFTER INSERT ON index_files BEGIN
+    DELETE FROM index_listing WHERE root = NEW.root;
+END;
+CREATE TRIGGER index_listing_updated AFTER UPDATE ON index_files BEGIN
+    DELETE FROM index_listing WHERE root = OLD.root OR root = NEW.root;
+END;
+CREATE TRIGGER index_listing_deleted AFTER DELETE ON index_files BEGIN
+    DELETE FROM index_listing WHERE root = OLD.root;
+END;
+"""
+MIGRATIONS.append(STEP10_INDEX_LISTING)
+
 
 def apply_step(conn: sqlite3.Connection, step: Migration) -> None:
     if isinstance(step, str):

@@ -9,9 +9,11 @@ stored documents, once.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -71,6 +73,22 @@ class StoredContent(NamedTuple):
         return _document_from_json(self.rel, r.sha256, r.format, r.document, abs_path)
 
 
+LISTING_VERSION = 1  # the form of an `index_listing` row
+
+
+class Listing(NamedTuple):
+    """The documents of an indexed folder by column, in path order (`index_listing`), and the
+    files it skips with why; `complete` is False while a file is not indexed yet."""
+
+    documents: dict[str, list]
+    skipped: list[tuple[str, str]]
+    complete: bool
+
+
+_COLUMNS = ("path", "id", "sha", "format", "title", "language", "script", "encoding")
+_NUMBERS = ("chars", "count")
+
+
 def load_lazy_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> Corpus | None:
     """The corpus as the index knows it, documents as `LazyDocument`s reading from the store
     file `conn` has open (None for a store without a file: load it whole)."""
@@ -78,8 +96,54 @@ def load_lazy_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> 
     path = _db_path(conn)
     if path is None:
         return None
-    db_path = str(path.absolute())
+    listing = _stored_listing(conn, key)
+    if listing is None:
+        seen = _data_version(conn)
+        listing = _listing_from_index(conn, key)
+        if listing is None:
+            return None  # a damaged row: the whole load recomputes (and says so)
+        if listing.complete:
+            _keep_listing(conn, key, listing, seen)
+    return _corpus(listing, key, str(path.absolute()))
+
+
+def _corpus(listing: Listing, key: str, db_path: str) -> Corpus:
+    collecting = gc.isenabled()
+    gc.disable()  # 200,000 objects without a cycle: the collector would only scan them
+    try:
+        return _made_corpus(listing, key, db_path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _made_corpus(listing: Listing, key: str, db_path: str) -> Corpus:
     corpus = Corpus(root=Path(key))
+    corpus.skipped.extend(Skipped(rel, error) for rel, error in listing.skipped)
+    columns = listing.documents
+    rows = zip(*(columns[c] for c in (*_COLUMNS, *_NUMBERS)), strict=True)
+    corpus.documents.extend(
+        LazyDocument(
+            id=doc_id,
+            path=rel,
+            title=title,
+            language=language,
+            script=script,
+            sha256=sha,
+            chars=chars,
+            passage_count=count,
+            source=StoredContent(db_path, key, rel, sha, fmt),
+            format=fmt,
+            encoding=encoding,
+        )
+        for rel, doc_id, sha, fmt, title, language, script, encoding, chars, count in rows
+    )
+    return corpus
+
+
+def _listing_from_index(conn: sqlite3.Connection, key: str) -> Listing | None:
+    """The listing made from the folder's files and their `index.meta` rows (None: a damaged
+    row)."""
     rows = conn.execute(
         "SELECT f.path, f.sha256, f.format, f.error, CAST(m.data AS BLOB) FROM index_files f "
         "LEFT JOIN doc_cache m ON m.sha256 = f.sha256 AND m.kind = ? || '.' || f.format "
@@ -101,34 +165,91 @@ def load_lazy_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> 
             decoded = json.loads(b"[" + b",".join(m for _, m in plain) + b"]")
             metas.update(zip((c for c, _ in plain), decoded, strict=True))
         except (ValueError, TypeError):
-            return None  # a damaged row: the whole load recomputes (and says so)
+            return None
     if missing:
         filled = _fill_metas(conn, missing)
         if filled is None:
-            return None  # damaged rows: the whole load recomputes them (and says so)
+            return None
         metas.update(filled)
+    columns: dict[str, list] = {name: [] for name in (*_COLUMNS, *_NUMBERS)}
+    skipped: list[tuple[str, str]] = []
+    complete = True
     for rel, sha, fmt, error, _meta in rows:
         data = metas.get((sha, fmt)) if error is None else None
         if data is None:
-            corpus.skipped.append(Skipped(rel, error or "not indexed yet"))
+            complete = complete and error is not None
+            skipped.append((rel, error or "not indexed yet"))
             continue
         title, language, script, encoding, chars, count = data
-        corpus.documents.append(
-            LazyDocument(
-                id=document_id(rel),
-                path=rel,
-                title=title,
-                language=language,
-                script=script,
-                sha256=sha,
-                chars=chars,
-                passage_count=count,
-                source=StoredContent(db_path, key, rel, sha, fmt),
-                format=fmt,
-                encoding=encoding,
-            )
-        )
-    return corpus
+        values = (rel, document_id(rel), sha, fmt, title, language, script, encoding)
+        for name, value in zip(_COLUMNS, values, strict=True):
+            columns[name].append(value)
+        columns["chars"].append(chars)
+        columns["count"].append(count)
+    return Listing(columns, skipped, complete)
+
+
+def _stored_listing(conn: sqlite3.Connection, key: str) -> Listing | None:
+    """The folder's stored listing (None: none, another form, or damaged)."""
+    try:
+        row = conn.execute(
+            "SELECT data FROM index_listing WHERE root = ? AND version = ?",
+            (key, LISTING_VERSION),
+        ).fetchone()
+        if row is None:
+            return None
+        data = json.loads(zlib.decompress(row[0]))
+        columns = {name: data[name] for name in _NUMBERS}
+        for name in _COLUMNS:
+            table, at = data[name]
+            columns[name] = list(map(table.__getitem__, at)) if table else at
+        n = len(columns["path"])
+        if any(len(v) != n for v in columns.values()):
+            raise ValueError("columns of unequal lengths")
+        skipped = [(str(rel), str(error)) for rel, error in data["skipped"]]
+        return Listing(columns, skipped, True)
+    except (sqlite3.Error, zlib.error, ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    """Changes to the store another connection made (`PRAGMA data_version`)."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _keep_listing(conn: sqlite3.Connection, key: str, listing: Listing, seen: int) -> None:
+    """Store the listing for the next opening, unless another connection wrote since it was
+    read (`seen`: an index refresh may have changed the files). Nothing is lost when the store
+    cannot be written: it is made again."""
+    data: dict[str, object] = {name: listing.documents[name] for name in _NUMBERS}
+    for name in _COLUMNS:
+        values = listing.documents[name]
+        table = list(dict.fromkeys(values)) if name in _TABLED else []
+        if table:
+            at = {v: i for i, v in enumerate(table)}
+            data[name] = [table, [at[v] for v in values]]
+        else:
+            data[name] = [[], values]
+    data["skipped"] = listing.skipped
+    blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
+    try:
+        waited = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout = 100")  # an index refresh writing: not now
+        try:
+            with transaction(conn):
+                if _data_version(conn) == seen:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO index_listing (root, version, data) "
+                        "VALUES (?, ?, ?)",
+                        (key, LISTING_VERSION, blob),
+                    )
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
+    except (sqlite3.Error, StoreError):
+        pass  # read-only or busy: made again at the next opening
+
+
+_TABLED = ("format", "language", "script", "encoding")  # a few values, each kept once
 
 
 def _fill_metas(

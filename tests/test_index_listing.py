@@ -1,0 +1,113 @@
+"""An indexed folder opens from one stored listing of its documents, and the listing never
+outlives a change to the folder's files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.store.db import connect
+from reader.store.index import lazy_read, load_indexed_corpus
+
+TEXTS = {
+    "a.txt": "Hun Sen met Vietnamese leaders in Hanoi.\n\nThe talks lasted two days.\n",
+    "b.md": "# សម្តេច ហ៊ុន សែន\n\nលោក ហ៊ុន សែន បានជួបជាមួយមេដឹកនាំវៀតណាម។\n",
+    "c.txt": "Ông Hun Sen gặp các lãnh đạo Việt Nam tại Hà Nội.\n",
+    "empty.txt": "",
+}
+
+
+@pytest.fixture
+def indexed(tmp_path: Path, capsys) -> tuple[Path, str]:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for name, text in TEXTS.items():
+        (root / name).write_text(text, "utf-8")
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    return root, db
+
+
+def _lazy(root: Path, db: str):
+    conn = connect(db)
+    try:
+        return load_indexed_corpus(conn, root, lazy=True)
+    finally:
+        conn.close()
+
+
+def _listings(db: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM index_listing").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _seen(corpus) -> tuple[list, list]:
+    return [d.summary() for d in corpus.documents], [(s.path, s.reason) for s in corpus.skipped]
+
+
+def test_a_second_opening_reads_the_listing_and_sees_what_the_first_saw(indexed, monkeypatch):
+    root, db = indexed
+    first = _lazy(root, db)
+    assert _listings(db) == 1
+    assert [d.path for d in first.documents] == ["a.txt", "b.md", "c.txt"]
+    assert [s.path for s in first.skipped] == ["empty.txt"]
+
+    def no_join(*_args):
+        raise AssertionError("the files were listed again")
+
+    monkeypatch.setattr(lazy_read, "_listing_from_index", no_join)
+    again = _lazy(root, db)
+    assert _seen(again) == _seen(first)
+    assert [d.id for d in again.documents] == [d.id for d in first.documents]
+    assert again.documents[1].text == first.documents[1].text  # still reads its text
+
+
+def test_a_changed_file_drops_the_listing_and_the_next_opening_shows_the_change(indexed):
+    root, db = indexed
+    _lazy(root, db)
+    (root / "d.txt").write_text("Ông Hun Sen đến Phnom Penh.\n", "utf-8")
+    (root / "a.txt").unlink()
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    paths = [d.path for d in _lazy(root, db).documents]
+    assert paths == ["b.md", "c.txt", "d.txt"]
+
+
+def test_a_damaged_listing_is_made_again_from_the_index(indexed):
+    root, db = indexed
+    first = _lazy(root, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE index_listing SET data = x'789c0300'")  # deflated nothing
+    conn.close()
+    assert _seen(_lazy(root, db)) == _seen(first)
+    assert _listings(db) == 1  # and stored again
+
+
+def test_a_listing_is_not_kept_when_the_index_changed_while_it_was_read(indexed, monkeypatch):
+    root, db = indexed
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DELETE FROM index_listing")
+    conn.close()
+    made = lazy_read._listing_from_index
+
+    def meanwhile_a_refresh(conn, key):
+        listing = made(conn, key)
+        other = sqlite3.connect(db)
+        with other:  # another process changes the folder's files after they were listed
+            other.execute("UPDATE index_files SET error = 'gone' WHERE path = 'c.txt'")
+        other.close()
+        return listing
+
+    monkeypatch.setattr(lazy_read, "_listing_from_index", meanwhile_a_refresh)
+    assert [d.path for d in _lazy(root, db).documents] == ["a.txt", "b.md", "c.txt"]
+    assert _listings(db) == 0  # what was read is not kept as the folder's listing
+    monkeypatch.setattr(lazy_read, "_listing_from_index", made)
+    assert [d.path for d in _lazy(root, db).documents] == ["a.txt", "b.md"]
