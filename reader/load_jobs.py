@@ -9,7 +9,9 @@ documents are read, so the window can show them while entities and topics are fo
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +89,14 @@ def _load(
 
     store = _connect(db) if db else None
     try:
-        corpus = _indexed_corpus(store, Path(root)) if store is not None else None
+        with _no_collection():
+            corpus = _indexed_corpus(store, Path(root)) if store is not None else None
         from_index = corpus is not None
         try:
             if corpus is None:
                 corpus = load_with_progress(Path(root), progress, cancel.is_set)
-            parts = stored_analysis(store, corpus, links, edits)
+            with _no_collection():
+                parts = stored_analysis(store, corpus, links, edits)
             if parts is not None:
                 return corpus, parts, from_index
             short = _short_of_memory(corpus)
@@ -113,6 +117,19 @@ def _load(
     finally:
         if store is not None:
             store.close()
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused: reading 100,000 documents or topics makes objects
+    without cycles, which it would only scan again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _short_of_memory(corpus: Any) -> str:

@@ -27,16 +27,17 @@ from reader.corpus.stored_parts import (
     StoredEntityIndex,
     candidate_row,
     entity_row,
-    topic_from,
     topic_row,
     unzip,
     zipped,
 )
+from reader.corpus.topic_columns import topic_columns, topics_from_columns
 from reader.corpus.topics import BaseTopics, Topic
 
-FORMAT = 6  # 3: candidates and occurrences carry their `evidence` (empty: left out); 6: a
+FORMAT = 7  # 3: candidates and occurrences carry their `evidence` (empty: left out); 6: a
 # header (documents, topics), named parts (entity order, topics before edits, key weights), a
-# row a document (its candidates) and a row a shared entity, each read when used
+# row a document (its candidates) and a row a shared entity, each read when used; 7: the
+# header's topics by column (`topic_columns`)
 KIND = "analysis"
 
 
@@ -91,7 +92,7 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
         "format": FORMAT,
         "documents": list(index.candidates),
         "languages": index._languages,
-        "topics": [topic_row(t) for t in topics],
+        "topics": topic_columns(topics),
         "warnings": warnings,
     }
     parts = {
@@ -118,7 +119,7 @@ def load(
         candidates = RowCandidates([str(d) for d in data["documents"]], rows)
         languages = {str(k): str(v) for k, v in data["languages"].items()}
         index = StoredEntityIndex(candidates, entity_rows, fetch, languages)
-        topics = [topic_from(t) for t in data["topics"]]
+        topics = topics_from_columns(data["topics"])
         return index, StoredBaseTopics(fetch), topics, [str(w) for w in data["warnings"]]
     except (
         zlib.error,
