@@ -24,7 +24,15 @@ _ROOT = QModelIndex()
 
 
 class TopicsModel(QAbstractItemModel):
-    """Topics (rows) and their documents (children), read from the lists they were given."""
+    """Topics (rows) and their documents (children), read from the lists they were given.
+
+    The view is given the topics `FIRST_ROWS` at a time (`canFetchMore`/`fetchMore`, then
+    twice as many each time, or up to a row asked for): a tree view lays out every row it has,
+    one call into this model a row, and 100,000 topics would hold the window for a third of a
+    second each time it does.
+    """
+
+    FIRST_ROWS = 2000
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -32,12 +40,29 @@ class TopicsModel(QAbstractItemModel):
         self.documents: dict[str, Document] = {}
         self._children: dict[int, list[str]] = {}
         self.pending = False
+        self.rows = 0  # topic rows the view has
 
     def reset(self, topics: list[Topic], documents: dict[str, Document]) -> None:
         self.beginResetModel()
         self.topics, self.documents, self._children = topics, documents, {}
         self.pending = bool(topics) and topics[0].origin == "pending"  # each document alone
+        self.rows = min(len(topics), self.FIRST_ROWS)
         self.endResetModel()
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:
+        return not parent.isValid() and self.rows < len(self.topics)
+
+    def fetchMore(self, parent: Index = _ROOT) -> None:
+        if not parent.isValid():
+            self.reach(self.rows * 2 - 1)
+
+    def reach(self, row: int) -> None:
+        """Give the view the topic rows up to `row` (a topic chosen further down)."""
+        end = min(len(self.topics), row + 1)
+        if end > self.rows:
+            self.beginInsertRows(_ROOT, self.rows, end - 1)
+            self.rows = end
+            self.endInsertRows()
 
     def _docs(self, row: int) -> list[str]:
         found = self._children.get(row)
@@ -53,7 +78,7 @@ class TopicsModel(QAbstractItemModel):
             if parent.internalId() != _TOP or not 0 <= row < len(self._docs(parent.row())):
                 return QModelIndex()
             return self.createIndex(row, column, parent.row() + 1)
-        if not 0 <= row < len(self.topics):
+        if not 0 <= row < self.rows:
             return QModelIndex()
         return self.createIndex(row, column, _TOP)
 
@@ -64,7 +89,7 @@ class TopicsModel(QAbstractItemModel):
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         if not parent.isValid():
-            return len(self.topics)
+            return self.rows
         if parent.internalId() != _TOP or parent.column() != 0:
             return 0
         return len(self._docs(parent.row()))
@@ -138,12 +163,15 @@ class TopicsPanel(QTreeView):
 
     def row_text(self, row: int, column: int = 0) -> str:
         """What topic row `row` shows in `column` (label or document count)."""
+        self.topics_model.reach(row)
         return str(self.topics_model.index(row, column).data())
 
     def row_count(self) -> int:
-        return self.topics_model.rowCount()
+        """How many topics the panel lists (the view is given them as it scrolls)."""
+        return len(self.topics_model.topics)
 
     def select_topic(self, index: int) -> None:
+        self.topics_model.reach(index)
         found = self.topics_model.index(index, 0)
         if found.isValid():
             self.setCurrentIndex(found)
@@ -160,6 +188,8 @@ class TopicsPanel(QTreeView):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self._activated(self.currentIndex())
             return
+        if event.key() == Qt.Key.Key_End:  # the last topic, not the last row given so far
+            self.topics_model.reach(len(self.topics_model.topics) - 1)
         super().keyPressEvent(event)
 
     def _activated(self, index: QModelIndex) -> None:
