@@ -16,11 +16,35 @@ TOPICS = [
 ]
 
 
+def _round_trip(topics):
+    columns, entities = topic_columns(topics)
+    return topics_from_columns(columns, lambda: entities)
+
+
 def test_topics_come_back_with_every_field():
-    back = topics_from_columns(topic_columns(TOPICS))
+    back = _round_trip(TOPICS)
     assert back == TOPICS
     assert [t.renamed for t in back] == [False, False, True, True]
-    assert topics_from_columns(topic_columns([])) == []
+    assert _round_trip([]) == []
+
+
+def test_entities_are_read_when_first_asked_for_and_damaged_ones_are_none():
+    columns, entities = topic_columns(TOPICS)
+    asked = []
+
+    def read():
+        asked.append(1)
+        return entities
+
+    back = topics_from_columns(columns, read)
+    assert not asked and [t.label for t in back] == [t.label for t in TOPICS]
+    assert back[1].entities == ["e2", "e3", "e1"] and back[0].entities == ["e1", "e2"]
+    assert len(asked) == 1  # once for every topic
+    entities["ents"][0] = "not an index"
+    damaged = topics_from_columns(columns, lambda: entities)
+    assert [t.entities for t in damaged] == [[], [], [], []]
+    gone = topics_from_columns(columns, lambda: None)
+    assert gone[0].entities == [] and gone[0].documents == ["d1", "d2", "d3"]
 
 
 @pytest.mark.parametrize(
@@ -28,13 +52,28 @@ def test_topics_come_back_with_every_field():
     [
         lambda c: c["ndocs"].append(1),  # a topic more in one column than the others
         lambda c: c["ndocs"].__setitem__(0, 4),  # counts that do not add up
-        lambda c: c["ents"].__setitem__(0, 99),  # an entity that is not in the table
+        lambda c: c["origin"].__setitem__(0, 99),  # an origin that is not in the table
         lambda c: c["label"].__setitem__(1, 7),  # a label that is not text
         lambda c: c.pop("origins"),
     ],
 )
 def test_damaged_columns_are_refused(damage):
-    columns = topic_columns(TOPICS)
+    columns, entities = topic_columns(TOPICS)
     damage(columns)
     with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
-        topics_from_columns(columns)
+        topics_from_columns(columns, lambda: entities)
+
+
+def test_a_stored_topic_is_a_topic_everywhere_it_goes():
+    import dataclasses
+    import pickle
+
+    back = _round_trip(TOPICS)
+    assert back == TOPICS
+    assert all(t == b for t, b in zip(TOPICS, back, strict=True))  # a Topic first, too
+    assert pickle.loads(pickle.dumps(back)) == TOPICS
+    moved = dataclasses.replace(back[1], label="Renamed", renamed=True)
+    assert moved.entities == ["e2", "e3", "e1"] and moved.label == "Renamed"
+    back[0].entities = ["e9"]  # an edit replaces them
+    assert back[0].entities == ["e9"] and back[1].entities == TOPICS[1].entities
+    assert [t.to_json() for t in back[1:]] == [t.to_json() for t in TOPICS[1:]]
