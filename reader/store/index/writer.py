@@ -26,12 +26,21 @@ from reader.store.index.model import (
 # --- writing -------------------------------------------------------------------------------
 
 
+# The passages of a content are found by the first digits of its hash (an index of that
+# expression, schema step 10), then by the whole hash. The index is named (SQLite's planner
+# may not choose it) and the whole hash compared as `+sha256` (else SQLite puts the value in
+# place of the column inside the expression, which then no longer matches the index).
+_BY_SHA8 = "index_passages INDEXED BY index_passages_sha8"
+_SHA8 = "substr(sha256, 1, 8)"
+_OF_CONTENT = f"{_SHA8} = ? AND +sha256 = ? AND format = ?"
+
+
 def _drop_content(conn: sqlite3.Connection, sha256: str, fmt: str) -> None:
     rows = [
         (i, unpack_words(words), lang)
         for i, words, lang in conn.execute(
-            "SELECT id, words, lang FROM index_passages WHERE sha256 = ? AND format = ?",
-            (sha256, fmt),
+            f"SELECT id, words, lang FROM {_BY_SHA8} WHERE {_OF_CONTENT}",
+            (sha256[:8], sha256, fmt),
         )
     ]
     if rows:
@@ -41,7 +50,7 @@ def _drop_content(conn: sqlite3.Connection, sha256: str, fmt: str) -> None:
             "VALUES ('delete', ?, ?, ?, ?)",
             [(i, words, inner_words(words), lang) for i, words, lang in rows],
         )
-        conn.execute("DELETE FROM index_passages WHERE sha256 = ? AND format = ?", (sha256, fmt))
+        conn.execute(f"DELETE FROM {_BY_SHA8} WHERE {_OF_CONTENT}", (sha256[:8], sha256, fmt))
     conn.executemany(
         "DELETE FROM doc_cache WHERE sha256 = ? AND kind = ?",
         [(sha256, f"{kind}.{fmt}") for kind in KINDS if kind != KIND_FACTS],
@@ -72,7 +81,9 @@ def _stored_contents(conn: sqlite3.Connection, results: list[_Result]) -> set[tu
         marks = ",".join("?" * len(part))
         found.update(
             conn.execute(
-                f"SELECT sha256, format FROM index_passages WHERE sha256 IN ({marks})", part
+                f"SELECT DISTINCT sha256, format FROM {_BY_SHA8} WHERE {_SHA8} IN ({marks}) "
+                f"AND +sha256 IN ({marks})",
+                [s[:8] for s in part] + part,
             ).fetchall()
         )
         for sha, kind in conn.execute(
