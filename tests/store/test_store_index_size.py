@@ -121,10 +121,11 @@ def test_rows_of_earlier_formats_are_read_and_damaged_ones_are_a_miss() -> None:
         StoredOptions(row[:2] + zlib.compress(bytes(raw))).unpacked()
 
 
-def test_a_text_holding_the_table_separator_is_refused_for_the_json_form() -> None:
-    with pytest.raises(ValueError):
-        options_row("pt", "pt", {}, OPTIONS[:1], ["Carla\x00Lopes"])
-    assert json.loads(zlib.decompress(_json_row("pt", "pt", {}, OPTIONS[:1], ["a\x00b"]), -15))
+def test_a_text_holding_the_table_separator_is_stored_as_json_and_read_back() -> None:
+    texts = ["Carla\x00Lopes", *TEXTS[1:]]
+    row = options_row("pt", "pt", ANSWERS, OPTIONS, texts)
+    assert json.loads(zlib.decompress(row, -15))["format"] == 4
+    assert StoredOptions(row).unpacked() == (OPTIONS, texts)
 
 
 def test_dropping_a_content_keeps_one_whose_hash_starts_alike(tmp_path) -> None:

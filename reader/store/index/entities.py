@@ -45,7 +45,7 @@ from reader.store.index.model import (
     pack,
     unpack,
 )
-from reader.store.index.options_codec import StoredOptions, options_row, pack_options
+from reader.store.index.options_codec import StoredOptions, options_row
 
 _DAMAGED = (ValueError, KeyError, TypeError, IndexError, json.JSONDecodeError, zlib.error)
 
@@ -361,18 +361,7 @@ class _Options:
         )
         text = d.text
         surfaces = [text[o.start : o.end] for o in found]
-        try:
-            blob = options_row(d.language, self.gaz_name, answers, found, surfaces)
-        except ValueError:  # a string holding the separator: the JSON of format 4
-            data = {
-                "format": 4,
-                "language": d.language,
-                "gaz": self.gaz_name,
-                "answers": answers,
-                "options": pack_options(found),
-                "surfaces": surfaces,
-            }
-            blob = facts_blob(data)
+        blob = options_row(d.language, self.gaz_name, answers, found, surfaces)
         self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", blob))
         return found, surfaces
 

@@ -221,10 +221,31 @@ def options_row(
         _differences([at(w) for k in groups for w in answers[k]]),
     ]
     table = _SEP.join(stored)
-    if table.count(_SEP) != len(stored) - 1:
-        raise ValueError("a string holds the separator")
+    if table.count(_SEP) != len(stored) - 1:  # a string holds the separator: format 4
+        return _json_row(language, gaz, answers, options, surfaces)
     raw = b"".join(map(_ints, columns)) + table.encode("utf-8")
     return _MARK + zlib.compress(raw, LEVEL)
+
+
+def _json_row(
+    language: str,
+    gaz: str,
+    answers: dict[str, list[str]],
+    options: list[Option],
+    surfaces: list[str],
+) -> bytes:
+    """The row as format 4 (deflated JSON) stores it."""
+    data = {
+        "format": 4,
+        "language": language,
+        "gaz": gaz,
+        "answers": answers,
+        "options": pack_options(options),
+        "surfaces": surfaces,
+    }
+    packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return packer.compress(text) + packer.flush()
 
 
 NEAR = 8  # a key of an option this many places before or after one is referred to by place
