@@ -45,13 +45,7 @@ from reader.store.index.model import (
     pack,
     unpack,
 )
-from reader.store.index.options_codec import (
-    OPTIONS_FORMAT,
-    READ_FORMATS,
-    interned,
-    pack_options,
-    unpack_options,
-)
+from reader.store.index.options_codec import StoredOptions, options_row
 
 _DAMAGED = (ValueError, KeyError, TypeError, IndexError, json.JSONDecodeError, zlib.error)
 
@@ -346,17 +340,13 @@ class _Options:
         ).fetchone()
         if row is not None:
             try:
-                data = _load(row[0])
+                stored = StoredOptions(bytes(row[0]))
                 if (
-                    data.get("format") in READ_FORMATS
-                    and data["language"] == d.language
-                    and data["gaz"] == self.gaz_name
-                    and answers_hold(data["answers"], lang_vocab)
+                    stored.language == d.language
+                    and stored.gaz == self.gaz_name
+                    and answers_hold(stored.answers, lang_vocab)
                 ):
-                    if not build:
-                        return [], []
-                    found = unpack_options(data["options"], data["format"])
-                    return found, interned(data.get("surfaces", []))
+                    return stored.unpacked() if build else ([], [])
             except _DAMAGED:
                 pass
         facts = _facts(self.conn, d.sha256, d.format, vocab=False)
@@ -371,15 +361,8 @@ class _Options:
         )
         text = d.text
         surfaces = [text[o.start : o.end] for o in found]
-        data = {
-            "format": OPTIONS_FORMAT,
-            "language": d.language,
-            "gaz": self.gaz_name,
-            "answers": answers,
-            "options": pack_options(found),
-            "surfaces": surfaces,
-        }
-        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", facts_blob(data)))
+        blob = options_row(d.language, self.gaz_name, answers, found, surfaces)
+        self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", blob))
         return found, surfaces
 
 
