@@ -250,15 +250,14 @@ END;
 """
 MIGRATIONS.append(STEP10_INDEX_LISTING)
 
-
-# Step 10 (issue 13, store size): the passages of a content are found by the first 8 digits of
+# Step 11 (issue 13, store size): the passages of a content are found by the first 8 digits of
 # its hash (the writer checks the whole hash on the rows found) instead of an index of the
 # whole hash and format, a fifth of its size.
-STEP10_PASSAGE_CONTENT_PREFIX = """
+STEP11_PASSAGE_CONTENT_PREFIX = """
 DROP INDEX index_passages_content;
 CREATE INDEX index_passages_sha8 ON index_passages(substr(sha256, 1, 8));
 """
-MIGRATIONS.append(STEP10_PASSAGE_CONTENT_PREFIX)
+MIGRATIONS.append(STEP11_PASSAGE_CONTENT_PREFIX)
 
 
 def apply_step(conn: sqlite3.Connection, step: Migration) -> None:

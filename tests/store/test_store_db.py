@@ -65,9 +65,9 @@ STEP_TABLES = {
     2: {"entity_links", "topic_edits"},
     3: {"doc_cache"},
 }
-# Tables a step drops on purpose: step 8 makes the index's FTS5 table contentless; step 10
+# Tables a step drops on purpose: step 8 makes the index's FTS5 table contentless; step 11
 # replaces the index of passages by content with a smaller one.
-STEP_DROPS = {8: {"index_fts_content"}, 10: {"index_passages_content"}}
+STEP_DROPS = {8: {"index_fts_content"}, 11: {"index_passages_content"}}
 
 
 def test_step5_keeps_indexed_files_and_accepts_every_document_format(tmp_path: Path):

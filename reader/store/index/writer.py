@@ -28,7 +28,7 @@ from reader.store.index.model import (
 
 
 # The passages of a content are found by the first digits of its hash (an index of that
-# expression, schema step 10), then by the whole hash. The index is named (SQLite's planner
+# expression, schema step 11), then by the whole hash. The index is named (SQLite's planner
 # may not choose it) and the whole hash compared as `+sha256` (else SQLite puts the value in
 # place of the column inside the expression, which then no longer matches the index).
 _BY_SHA8 = "index_passages INDEXED BY index_passages_sha8"
