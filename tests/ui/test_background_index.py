@@ -114,6 +114,7 @@ def test_search_everywhere_fetches_more_hits_as_n_reaches_them(qtbot, tmp_path, 
     import reader.ui.commands.search as search_commands
 
     monkeypatch.setattr(search_commands, "INDEX_PAGE", 2)
+    monkeypatch.setattr(search_commands, "PREFETCH_AT", -1)  # never in the background here
     root = tmp_path / "corpus"
     root.mkdir()
     for n in range(5):
@@ -142,3 +143,43 @@ def test_search_everywhere_fetches_more_hits_as_n_reaches_them(qtbot, tmp_path, 
     assert w.analysis.corpus.by_id(hit.doc).text[hit.start : hit.end] == "harbour"
     qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_N)
     assert w.session.hit_index == 0, "past the last hit: back to the first"
+
+
+def test_the_next_page_of_hits_comes_in_the_background_before_n_reaches_it(
+    qtbot, tmp_path, store, monkeypatch
+):
+    """Stepping through hits near the end of those fetched fetches the next page off the
+    window's thread; every hit is met once, in the index's order, and none is lost."""
+    import reader.ui.commands.search as search_commands
+
+    monkeypatch.setattr(search_commands, "INDEX_PAGE", 4)
+    monkeypatch.setattr(search_commands, "PREFETCH_AT", 2)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for n in range(7):
+        (root / f"port{n}.txt").write_text(
+            f"Report {n} from the harbour.\n\nThe harbour of Da Nang is busy.\n", encoding="utf-8"
+        )
+    refresh_corpus(root, store.path)
+    w = open_window(qtbot, tmp_path, store)
+    with qtbot.waitSignal(w.analysis_changed, timeout=WAIT_MS):
+        w.load_corpus(root)
+    qtbot.waitUntil(lambda: w.loader is None and w.indexer is None, timeout=WAIT_MS)
+    fetched_here = []
+    next_page = search_commands.HitPages.next
+    monkeypatch.setattr(
+        search_commands.HitPages, "next", lambda self: fetched_here.append(1) or next_page(self)
+    )
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(w.search_bar.line, "harbour")
+    qtbot.keyClick(w.search_bar.line, Qt.Key.Key_Return)
+    seen = [(h.doc, h.start) for h in w.session.hits]
+    for i in range(1, 14):
+        if i % 4 == 3:  # near the end of a page: the next one arrives without `n` waiting
+            qtbot.waitUntil(lambda: not w.session.hit_pages.pending, timeout=WAIT_MS)
+        qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_N)
+        assert w.session.hit_index == i
+    assert not fetched_here, "every page came in the background"
+    hits = [(h.doc, h.start) for h in w.session.hits]
+    assert len(hits) == 14 == len(set(hits)) and hits[:4] == seen[:4]
+    assert w.search_bar.count.text() == "14/14"

@@ -42,36 +42,84 @@ def _ordered_hits(w: MainWindow, docs: list[Document], query: str) -> list[Searc
 
 
 INDEX_PAGE = 500  # hits of an index search fetched at a time (a page costs 30-300 ms at 100k)
+PREFETCH_AT = 100  # hits left before the end of those fetched: the next page is fetched now
 
 
 class HitPages:
-    """The pages of an index search after the first, fetched as `n` reaches them."""
+    """The pages of an index search after the first: fetched in the background as `n` comes
+    near the end of those fetched (`prefetch`), or here when it reaches the end first."""
 
     def __init__(self, conn: Any, root: Any, query: str, known: set[str], first: Any) -> None:
         self.conn, self.root, self.query, self.known = conn, root, query, known
         self.fetched = len(first.hits)  # rows asked for so far (hits of unknown documents too)
         self.total, self.exact = first.total, first.total_exact
         self.done = self.fetched < INDEX_PAGE or (self.exact and self.fetched >= self.total)
+        self.pending = False  # a page is being fetched in the background
 
     def next(self) -> list[SearchHit]:
         """The next page's hits (none, and `done`, when there are no more)."""
-        from reader.store.index import search_index
-
         if self.done:
             return []
+        return self.take(self.search(self.conn, self.fetched), self.fetched)
+
+    def search(self, conn: Any, offset: int) -> Any:
+        """The index's page of hits from `offset` (None when the store went away)."""
+        from reader.store.index import search_index
+
         try:
-            found = search_index(
-                self.conn, self.root, self.query, limit=INDEX_PAGE, offset=self.fetched
-            )
+            return search_index(conn, self.root, self.query, limit=INDEX_PAGE, offset=offset)
         except Exception as exc:  # the store went away: the hits so far stay
             log.warning("next page of hits for %r: %s", self.query, exc)
-            found = None
+            return None
+
+    def take(self, found: Any, offset: int) -> list[SearchHit]:
+        """The hits of a page fetched from `offset` (none when the hits moved on since)."""
+        if offset != self.fetched or self.done:
+            return []
         if found is None or not found.hits:
             self.done = True
             return []
         self.fetched += len(found.hits)
         self.done = len(found.hits) < INDEX_PAGE
         return [SearchHit(h.doc, h.start, h.end) for h in found.hits if h.doc in self.known]
+
+
+def _prefetch(w: MainWindow) -> None:
+    """Fetch the next page of an index search in the background when the hits shown come
+    near the end of those fetched (`n` then never waits for the index)."""
+    session = w.session
+    pages = session.hit_pages
+    if pages is None or pages.done or pages.pending:
+        return
+    if len(session.hits) - session.hit_index > PREFETCH_AT:
+        return
+    from reader.store.db import _db_path
+
+    path = _db_path(pages.conn)
+    if path is None:
+        return  # a store without a file: `n` fetches it when it gets there
+    db, offset = str(path.absolute()), pages.fetched
+    pages.pending = True
+
+    def fetch() -> Any:
+        import sqlite3
+
+        from reader.store.db import thread_reader
+
+        try:
+            return pages.search(thread_reader(db), offset)
+        except sqlite3.Error:  # the store went away: `n` tries itself at the end
+            return None
+
+    def landed(found: Any) -> None:
+        pages.pending = False
+        if session.hit_pages is not pages:
+            return  # another search since
+        session.hits.extend(pages.take(found, offset))
+        total, at_least = _hit_total(session)
+        w.search_bar.set_count(session.hit_index, total, at_least)
+
+    w.jobs.submit("hit-page", fetch, landed)
 
 
 def _index_hits(w: MainWindow, query: str) -> tuple[list[SearchHit], HitPages] | None:
@@ -153,6 +201,7 @@ def goto_hit(w: MainWindow, index: int) -> None:
         w.concordance.select_hit(hit.doc, hit.start)
     more = "+" if at_least else ""
     w.show_message(f"Hit {session.hit_index + 1:,} of {total:,}{more}")
+    _prefetch(w)
 
 
 def _hit_total(session: Any) -> tuple[int, bool]:
