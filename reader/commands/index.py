@@ -173,8 +173,9 @@ def run_index(args: argparse.Namespace) -> int:
         )
         if not report.cancelled and not args.no_entities and args.phase != 1:
             from reader.store.index.entities import prepare_entities
+            from reader.store.index.pool import default_workers
 
-            prepare_entities(conn, root)
+            prepare_entities(conn, root, workers=args.workers or default_workers())
     finally:
         conn.close()
     if args.json:

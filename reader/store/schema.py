@@ -254,8 +254,8 @@ MIGRATIONS.append(STEP10_INDEX_LISTING)
 # its hash (the writer checks the whole hash on the rows found) instead of an index of the
 # whole hash and format, a fifth of its size.
 STEP11_PASSAGE_CONTENT_PREFIX = """
-DROP INDEX index_passages_content;
-CREATE INDEX index_passages_sha8 ON index_passages(substr(sha256, 1, 8));
+DROP INDEX IF EXISTS index_passages_content;
+CREATE INDEX IF NOT EXISTS index_passages_sha8 ON index_passages(substr(sha256, 1, 8));
 """
 MIGRATIONS.append(STEP11_PASSAGE_CONTENT_PREFIX)
 

@@ -234,10 +234,13 @@ def entities_from_index(
         return None
 
 
-def prepare_entities(conn: sqlite3.Connection, root: str | Path, batch: int = 500) -> int:
+def prepare_entities(
+    conn: sqlite3.Connection, root: str | Path, batch: int = 500, workers: int = 1
+) -> int:
     """Bring the vocabulary and every document's options of an indexed folder up to date (the
     end of phase 2: the next analysis only resolves); returns how many options were computed,
-    -1 when phase 2 is not complete. Documents are read `batch` at a time (bounded memory)."""
+    -1 when phase 2 is not complete. Documents are read `batch` at a time (bounded memory);
+    with `workers` > 1 many options to compute are computed in that many processes."""
     from types import SimpleNamespace
 
     from reader.store.index.read import load_indexed_corpus
@@ -253,7 +256,12 @@ def prepare_entities(conn: sqlite3.Connection, root: str | Path, batch: int = 50
     vocab = corpus_vocabulary(conn, SimpleNamespace(root=key, documents=refs))  # type: ignore[arg-type]
     if vocab is None:
         return -1
-    maker = _Options(conn, vocab, frozenset(r.language for r in refs))
+    languages = frozenset(r.language for r in refs)
+    maker = _Options(conn, vocab, languages)
+    if workers > 1:
+        spread = _prepared_in_workers(conn, key, corpus.documents, maker, languages, workers)
+        if spread is not None:
+            return spread
     done: set[tuple[str, str]] = set()
     computed = 0
     for d in corpus.documents:
@@ -272,6 +280,41 @@ def prepare_entities(conn: sqlite3.Connection, root: str | Path, batch: int = 50
     computed += len(maker.fresh)
     _keep_options(conn, maker.fresh)
     return computed
+
+
+PARALLEL_MIN = 200  # options to compute before worker processes pay for their start
+
+
+def _prepared_in_workers(
+    conn: sqlite3.Connection,
+    key: str,
+    documents: Sequence[Document],
+    maker: _Options,
+    languages: frozenset[str],
+    workers: int,
+) -> int | None:
+    """`prepare_entities`'s options computed in worker processes (None: not worth it here, or
+    a store without a file); -1 when phase 2 is not complete."""
+    from reader.store.db import _db_path
+    from reader.store.index.parallel_options import options_in_workers
+
+    path = _db_path(conn)
+    if path is None:
+        return None
+    pending, seen = [], set()
+    for d in documents:
+        if (d.sha256, d.format) not in seen:
+            seen.add((d.sha256, d.format))
+            if not maker.holds(d):
+                pending.append(d)
+    if len(pending) < PARALLEL_MIN:
+        return None
+    rows = options_in_workers(str(path.absolute()), key, pending, languages, workers)
+    if rows is None:
+        return -1
+    for i in range(0, len(rows), 500):
+        _keep_options(conn, rows[i : i + 500])
+    return len(rows)
 
 
 def indexed_entities(
@@ -330,10 +373,11 @@ class _Options:
         self.keys: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         self.memos: dict[str, tuple[dict, dict]] = {}
 
-    def of(self, d: Document, build: bool = True) -> tuple[list[Option], list[str]] | None:
-        """The options of `d` and the text of each (None: it has no facts); with `build`
-        False only checked (and computed where they do not hold), empty lists returned."""
-        lang_vocab = self.vocab.vocabulary(d.language)
+    def holds(self, d: Document) -> bool:
+        """Whether `d`'s stored options still hold under this vocabulary."""
+        return self._stored(d) is not None
+
+    def _stored(self, d: Document) -> StoredOptions | None:
         row = self.conn.execute(
             "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
             (d.sha256, f"{KIND_OPTIONS}.{d.format}", self.version),
@@ -344,11 +388,20 @@ class _Options:
                 if (
                     stored.language == d.language
                     and stored.gaz == self.gaz_name
-                    and answers_hold(stored.answers, lang_vocab)
+                    and answers_hold(stored.answers, self.vocab.vocabulary(d.language))
                 ):
-                    return stored.unpacked() if build else ([], [])
+                    return stored
             except _DAMAGED:
                 pass
+        return None
+
+    def of(self, d: Document, build: bool = True) -> tuple[list[Option], list[str]] | None:
+        """The options of `d` and the text of each (None: it has no facts); with `build`
+        False only checked (and computed where they do not hold), empty lists returned."""
+        stored = self._stored(d)
+        if stored is not None:
+            return stored.unpacked() if build else ([], [])
+        lang_vocab = self.vocab.vocabulary(d.language)
         facts = _facts(self.conn, d.sha256, d.format, vocab=False)
         if facts is None:
             return None
