@@ -166,6 +166,34 @@ class LazyDocument(Document):
         return f"LazyDocument(id={self.id!r}, path={self.path!r}, loaded={self._loaded})"
 
 
+_NEW = object.__new__
+_SET_ABS_PATH = _ABS_PATH.__set__
+
+
+def stored_document(
+    id: str,
+    path: str,
+    title: str,
+    language: str,
+    script: str,
+    sha256: str,
+    format: str,
+    encoding: str,
+    chars: int,
+    passage_count: int,
+    source: DocumentSource,
+) -> LazyDocument:
+    """A lazy document with its source, made without `__init__`'s keywords (an index opens
+    100,000 of them; this takes a third of the time)."""
+    doc = _NEW(LazyDocument)
+    doc.id, doc.path, doc.title = id, path, title
+    doc.language, doc.script, doc.sha256 = language, script, sha256
+    doc.format, doc.encoding = format, encoding
+    doc._source, doc._chars, doc._passage_count, doc._loaded = source, chars, passage_count, False
+    _SET_ABS_PATH(doc, None)
+    return doc
+
+
 def _restore(meta: tuple, loaded: tuple | None) -> LazyDocument:
     (id_, path, title, language, script, sha, chars, count, source, fmt, enc, abs_path) = meta
     text, passages, links, warnings = loaded if loaded is not None else (None,) * 4

@@ -17,7 +17,7 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.corpus.lazy_document import LazyDocument
+from reader.corpus.lazy_document import stored_document
 from reader.corpus.model import Corpus, Document, Skipped
 from reader.store.db import StoreError, _db_path, thread_reader, transaction
 from reader.store.index.model import (
@@ -123,18 +123,18 @@ def _made_corpus(listing: Listing, key: str, db_path: str) -> Corpus:
     columns = listing.documents
     rows = zip(*(columns[c] for c in (*_COLUMNS, *_NUMBERS)), strict=True)
     corpus.documents.extend(
-        LazyDocument(
-            id=doc_id,
-            path=rel,
-            title=title,
-            language=language,
-            script=script,
-            sha256=sha,
-            chars=chars,
-            passage_count=count,
-            source=StoredContent(db_path, key, rel, sha, fmt),
-            format=fmt,
-            encoding=encoding,
+        stored_document(
+            doc_id,
+            rel,
+            title,
+            language,
+            script,
+            sha,
+            fmt,
+            encoding,
+            chars,
+            count,
+            StoredContent(db_path, key, rel, sha, fmt),
         )
         for rel, doc_id, sha, fmt, title, language, script, encoding, chars, count in rows
     )
