@@ -11,25 +11,14 @@ import pytest
 from reader.cli import main
 from reader.store.db import connect
 from reader.store.index import lazy_read, load_indexed_corpus
-
-TEXTS = {
-    "a.txt": "Hun Sen met Vietnamese leaders in Hanoi.\n\nThe talks lasted two days.\n",
-    "b.md": "# សម្តេច ហ៊ុន សែន\n\nលោក ហ៊ុន សែន បានជួបជាមួយមេដឹកនាំវៀតណាម។\n",
-    "c.txt": "Ông Hun Sen gặp các lãnh đạo Việt Nam tại Hà Nội.\n",
-    "empty.txt": "",
-}
+from tests.indexed_texts import TEXTS, index_texts
 
 
 @pytest.fixture
 def indexed(tmp_path: Path, capsys) -> tuple[Path, str]:
-    root = tmp_path / "corpus"
-    root.mkdir()
-    for name, text in TEXTS.items():
-        (root / name).write_text(text, "utf-8")
-    db = str(tmp_path / "store.sqlite3")
-    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    found = index_texts(tmp_path, {**TEXTS, "empty.txt": ""})
     capsys.readouterr()
-    return root, db
+    return found
 
 
 def _lazy(root: Path, db: str):

@@ -23,7 +23,7 @@ from reader.store.index.entities import (
     prepare_entities,
 )
 from reader.store.index.model import _Result, _spans_blob, pack_words
-from reader.store.index.options_codec import StoredOptions, options_row, pack_options
+from reader.store.index.options_codec import StoredOptions, _json_row, options_row
 from reader.store.index.writer import _drop_content, _write_results
 
 DATA = Path(__file__).parent.parent / "data"
@@ -88,19 +88,6 @@ def test_the_binary_form_reads_back_as_computed_and_is_smaller_than_json(tmp_pat
         json_size += len(_json_row(stored.language, stored.gaz, stored.answers, *found))
     assert binary < json_size * 0.8  # 0.74 when written
     conn.close()
-
-
-def _json_row(language: str, gaz: str, answers: dict, options: list, texts: list) -> bytes:
-    """A row as versions before format 5 stored it (format 4)."""
-    data = {
-        "format": 4,
-        "language": language,
-        "gaz": gaz,
-        "answers": answers,
-        "options": pack_options(options),
-        "surfaces": texts,
-    }
-    return facts_blob(data)
 
 
 def test_rows_of_earlier_formats_are_read_and_damaged_ones_are_a_miss() -> None:

@@ -108,16 +108,11 @@ def test_cancel_stops_the_background_refresh_and_the_window_keeps_the_corpus(
     assert w.message_label.text_shown()
 
 
-def test_search_everywhere_fetches_more_hits_as_n_reaches_them(qtbot, tmp_path, store, monkeypatch):
-    """A word in every document of a big corpus: the first page of hits comes at once, `n`
-    past its end fetches the next page, and the count says how many there are in all."""
-    import reader.ui.commands.search as search_commands
-
-    monkeypatch.setattr(search_commands, "INDEX_PAGE", 2)
-    monkeypatch.setattr(search_commands, "PREFETCH_AT", -1)  # never in the background here
+def _harbour_reports(qtbot, tmp_path, store, count: int):
+    """A window on `count` indexed reports, each with "harbour" twice, the index fresh."""
     root = tmp_path / "corpus"
     root.mkdir()
-    for n in range(5):
+    for n in range(count):
         (root / f"port{n}.txt").write_text(
             f"Report {n} from the harbour.\n\nThe harbour of Da Nang is busy.\n", encoding="utf-8"
         )
@@ -126,6 +121,17 @@ def test_search_everywhere_fetches_more_hits_as_n_reaches_them(qtbot, tmp_path, 
     with qtbot.waitSignal(w.analysis_changed, timeout=WAIT_MS):
         w.load_corpus(root)
     qtbot.waitUntil(lambda: w.loader is None and w.indexer is None, timeout=WAIT_MS)
+    return w
+
+
+def test_search_everywhere_fetches_more_hits_as_n_reaches_them(qtbot, tmp_path, store, monkeypatch):
+    """A word in every document of a big corpus: the first page of hits comes at once, `n`
+    past its end fetches the next page, and the count says how many there are in all."""
+    import reader.ui.commands.search as search_commands
+
+    monkeypatch.setattr(search_commands, "INDEX_PAGE", 2)
+    monkeypatch.setattr(search_commands, "PREFETCH_AT", -1)  # never in the background here
+    w = _harbour_reports(qtbot, tmp_path, store, 5)
     assert w.index_fresh
     qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_F, CTRL)
     qtbot.keyClicks(w.search_bar.line, "harbour")
@@ -154,17 +160,7 @@ def test_the_next_page_of_hits_comes_in_the_background_before_n_reaches_it(
 
     monkeypatch.setattr(search_commands, "INDEX_PAGE", 4)
     monkeypatch.setattr(search_commands, "PREFETCH_AT", 2)
-    root = tmp_path / "corpus"
-    root.mkdir()
-    for n in range(7):
-        (root / f"port{n}.txt").write_text(
-            f"Report {n} from the harbour.\n\nThe harbour of Da Nang is busy.\n", encoding="utf-8"
-        )
-    refresh_corpus(root, store.path)
-    w = open_window(qtbot, tmp_path, store)
-    with qtbot.waitSignal(w.analysis_changed, timeout=WAIT_MS):
-        w.load_corpus(root)
-    qtbot.waitUntil(lambda: w.loader is None and w.indexer is None, timeout=WAIT_MS)
+    w = _harbour_reports(qtbot, tmp_path, store, 7)
     fetched_here = []
     next_page = search_commands.HitPages.next
     monkeypatch.setattr(
