@@ -3,7 +3,9 @@ outlives a change to the folder's files."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -68,14 +70,26 @@ def test_a_changed_file_drops_the_listing_and_the_next_opening_shows_the_change(
     assert paths == ["b.md", "c.txt", "d.txt"]
 
 
-def test_a_damaged_listing_is_made_again_from_the_index(indexed):
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"\x78\x9c\x03\x00",  # deflated nothing
+        lambda data: zlib.compress(json.dumps({**data, "chars": data["chars"][1:]}).encode()),
+        lambda data: zlib.compress(json.dumps({**data, "title": [[], [7, 8, 9]]}).encode()),
+    ],
+)
+def test_a_damaged_listing_is_made_again_from_the_index(indexed, damage):
     root, db = indexed
     first = _lazy(root, db)
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("UPDATE index_listing SET data = x'789c0300'")  # deflated nothing
+        (blob,) = conn.execute("SELECT data FROM index_listing").fetchone()
+        data = json.loads(zlib.decompress(blob))
+        conn.execute("UPDATE index_listing SET data = ?", (damage(data),))
     conn.close()
-    assert _seen(_lazy(root, db)) == _seen(first)
+    again = _lazy(root, db)
+    assert _seen(again) == _seen(first)
+    assert all(isinstance(d.title, str) for d in again.documents)
     assert _listings(db) == 1  # and stored again
 
 

@@ -206,6 +206,9 @@ def _stored_listing(conn: sqlite3.Connection, key: str) -> Listing | None:
         n = len(columns["path"])
         if any(len(v) != n for v in columns.values()):
             raise ValueError("columns of unequal lengths")
+        for name, values in columns.items():
+            if not set(map(type, values)) <= ({int} if name in _NUMBERS else {str}):
+                raise ValueError(f"a {name} of another type")
         skipped = [(str(rel), str(error)) for rel, error in data["skipped"]]
         return Listing(columns, skipped, True)
     except (sqlite3.Error, zlib.error, ValueError, TypeError, KeyError, IndexError):
