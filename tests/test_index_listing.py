@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
 import zlib
 from pathlib import Path
 
@@ -70,12 +71,17 @@ def test_a_changed_file_drops_the_listing_and_the_next_opening_shows_the_change(
     assert paths == ["b.md", "c.txt", "d.txt"]
 
 
+def _columns_row(data: dict, titles: bytes) -> bytes:
+    columns = zlib.compress(json.dumps(data).encode())
+    return struct.pack("<I", len(columns)) + columns + titles
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda data: b"\x78\x9c\x03\x00",  # deflated nothing
-        lambda data: zlib.compress(json.dumps({**data, "chars": data["chars"][1:]}).encode()),
-        lambda data: zlib.compress(json.dumps({**data, "title": [[], [7, 8, 9]]}).encode()),
+        lambda data, titles: b"\x78\x9c\x03\x00",  # deflated nothing
+        lambda data, titles: _columns_row({**data, "chars": data["chars"][1:]}, titles),
+        lambda data, titles: _columns_row({**data, "script": [[], [7, 8, 9]]}, titles),
     ],
 )
 def test_a_damaged_listing_is_made_again_from_the_index(indexed, damage):
@@ -84,12 +90,14 @@ def test_a_damaged_listing_is_made_again_from_the_index(indexed, damage):
     conn = sqlite3.connect(db)
     with conn:
         (blob,) = conn.execute("SELECT data FROM index_listing").fetchone()
-        data = json.loads(zlib.decompress(blob))
-        conn.execute("UPDATE index_listing SET data = ?", (damage(data),))
+        (length,) = struct.unpack_from("<I", blob)
+        data = json.loads(zlib.decompress(blob[4 : 4 + length]))
+        damaged = damage(data, blob[4 + length :])
+        conn.execute("UPDATE index_listing SET data = ?", (damaged,))
     conn.close()
     again = _lazy(root, db)
     assert _seen(again) == _seen(first)
-    assert all(isinstance(d.title, str) for d in again.documents)
+    assert all(isinstance(d.script, str) for d in again.documents)
     assert _listings(db) == 1  # and stored again
 
 
@@ -114,3 +122,21 @@ def test_a_listing_is_not_kept_when_the_index_changed_while_it_was_read(indexed,
     assert _listings(db) == 0  # what was read is not kept as the folder's listing
     monkeypatch.setattr(lazy_read, "_listing_from_index", made)
     assert [d.path for d in _lazy(root, db).documents] == ["a.txt", "b.md"]
+
+
+def test_titles_are_read_when_first_asked_for_and_damaged_ones_are_file_names(indexed):
+    root, db = indexed
+    first = _lazy(root, db)
+    titles = [d.title for d in first.documents]
+    again = _lazy(root, db)
+    column, _at = again.documents[0]._titles
+    assert column._titles is None, "no title read at opening"
+    assert [d.title for d in again.documents] == titles
+    conn = sqlite3.connect(db)
+    with conn:  # the titles' part of the row damaged, the columns whole
+        (blob,) = conn.execute("SELECT data FROM index_listing").fetchone()
+        conn.execute("UPDATE index_listing SET data = ?", (blob[:-3] + b"xyz",))
+    conn.close()
+    damaged = _lazy(root, db)
+    assert [d.path for d in damaged.documents] == [d.path for d in first.documents]
+    assert [d.title for d in damaged.documents] == ["a", "b", "c"]

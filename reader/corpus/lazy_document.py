@@ -10,7 +10,9 @@ reads the text itself, from the same source).
 
 from __future__ import annotations
 
-from pathlib import Path
+import zlib
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from reader.corpus.model import Document, Link, Passage
@@ -18,6 +20,30 @@ from reader.corpus.model import Document, Link, Passage
 _LAZY = ("text", "passages", "links", "warnings")
 _SLOTS = {name: Document.__dict__[name] for name in _LAZY}
 _ABS_PATH = Document.__dict__["abs_path"]
+_TITLE = Document.__dict__["title"]
+
+
+class TitleColumn:
+    """The titles of the documents of one listing, kept encoded until one is first asked for
+    (opening 100,000 documents reads no title but the ones shown). `read()` gives them all;
+    when it fails or gives something else, a title is its file's name."""
+
+    __slots__ = ("_count", "_read", "_titles")
+
+    def __init__(self, read: Callable[[], Any], count: int) -> None:
+        self._read, self._count = read, count
+        self._titles: list[str] | None = None
+
+    def of(self, at: int, path: str) -> str:
+        if self._titles is None:
+            try:
+                titles = self._read()
+                if len(titles) != self._count or not set(map(type, titles)) <= {str}:
+                    raise ValueError("not the listing's titles")
+            except (ValueError, TypeError, KeyError, zlib.error):
+                titles = []
+            self._titles = titles
+        return self._titles[at] if at < len(self._titles) else PurePosixPath(path).stem
 
 
 class DocumentSource(Protocol):
@@ -31,7 +57,7 @@ class LazyDocument(Document):
     """A document read from its source on first use of `text`, `passages`, `links` or
     `warnings` (see the module docstring)."""
 
-    __slots__ = ("_chars", "_loaded", "_passage_count", "_source")
+    __slots__ = ("_chars", "_loaded", "_passage_count", "_source", "_titles")
 
     def __init__(
         self,
@@ -98,6 +124,21 @@ class LazyDocument(Document):
     warnings = property(
         lambda self: self._get("warnings"), lambda self, v: self._set("warnings", v)
     )
+
+    @property  # type: ignore[override]
+    def title(self) -> str:
+        """Given, or read from the listing's titles when first asked for."""
+        try:
+            return _TITLE.__get__(self, LazyDocument)
+        except AttributeError:
+            column, at = self._titles
+            found = column.of(at, self.path)
+            _TITLE.__set__(self, found)
+            return found
+
+    @title.setter
+    def title(self, value: str) -> None:
+        _TITLE.__set__(self, value)
 
     @property  # type: ignore[override]
     def abs_path(self) -> Path | None:
@@ -173,7 +214,7 @@ _SET_ABS_PATH = _ABS_PATH.__set__
 def stored_document(
     id: str,
     path: str,
-    title: str,
+    title: tuple[TitleColumn, int],
     language: str,
     script: str,
     sha256: str,
@@ -183,10 +224,11 @@ def stored_document(
     passage_count: int,
     source: DocumentSource,
 ) -> LazyDocument:
-    """A lazy document with its source, made without `__init__`'s keywords (an index opens
-    100,000 of them; this takes a third of the time)."""
+    """A lazy document with its source and its title's place in a listing's titles, made
+    without `__init__`'s keywords (an index opens 100,000 of them; this takes a third of the
+    time)."""
     doc = _NEW(LazyDocument)
-    doc.id, doc.path, doc.title = id, path, title
+    doc.id, doc.path, doc._titles = id, path, title
     doc.language, doc.script, doc.sha256 = language, script, sha256
     doc.format, doc.encoding = format, encoding
     doc._source, doc._chars, doc._passage_count, doc._loaded = source, chars, passage_count, False

@@ -153,7 +153,9 @@ def _entity_focus_changed(w: MainWindow) -> None:
 
 def _annotations_changed(w: MainWindow) -> None:
     analysis = w.session.analysis
-    titles = {d.path: d.title for d in analysis.corpus.documents} if analysis else {}
+    annotated = {a.document for a in w.session.annotations}  # their titles only: a title
+    documents = analysis.corpus.documents if analysis else []  # of 100,000 is read when asked
+    titles = {d.path: d.title for d in documents if d.path in annotated}
     w.annotations_panel.set_annotations(w.session.annotations, titles, w.theme)
     refresh_notes(w)
 

@@ -13,11 +13,13 @@ import gc
 import json
 import os
 import sqlite3
+import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.corpus.lazy_document import stored_document
+from reader.corpus.lazy_document import TitleColumn, stored_document
 from reader.corpus.model import Corpus, Document, Skipped
 from reader.store.db import StoreError, _db_path, thread_reader, transaction
 from reader.store.index.model import (
@@ -73,20 +75,23 @@ class StoredContent(NamedTuple):
         return _document_from_json(self.rel, r.sha256, r.format, r.document, abs_path)
 
 
-LISTING_VERSION = 1  # the form of an `index_listing` row
+LISTING_VERSION = 2  # the form of an `index_listing` row: 2, the titles apart
 
 
 class Listing(NamedTuple):
-    """The documents of an indexed folder by column, in path order (`index_listing`), and the
-    files it skips with why; `complete` is False while a file is not indexed yet."""
+    """The documents of an indexed folder by column, in path order (`index_listing`), their
+    titles (read when the first is asked for), and the files it skips with why; `complete` is
+    False while a file is not indexed yet."""
 
     documents: dict[str, list]
+    titles: Callable[[], list[str]]
     skipped: list[tuple[str, str]]
     complete: bool
 
 
-_COLUMNS = ("path", "id", "sha", "format", "title", "language", "script", "encoding")
+_COLUMNS = ("path", "id", "sha", "format", "language", "script", "encoding")
 _NUMBERS = ("chars", "count")
+_LENGTH = struct.Struct("<I")  # a row: the length of the deflated columns, them, the titles
 
 
 def load_lazy_corpus(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> Corpus | None:
@@ -122,11 +127,12 @@ def _made_corpus(listing: Listing, key: str, db_path: str) -> Corpus:
     corpus.skipped.extend(Skipped(rel, error) for rel, error in listing.skipped)
     columns = listing.documents
     rows = zip(*(columns[c] for c in (*_COLUMNS, *_NUMBERS)), strict=True)
+    titles = TitleColumn(listing.titles, len(columns["path"]))
     corpus.documents.extend(
         stored_document(
             doc_id,
             rel,
-            title,
+            (titles, at),
             language,
             script,
             sha,
@@ -136,7 +142,7 @@ def _made_corpus(listing: Listing, key: str, db_path: str) -> Corpus:
             count,
             StoredContent(db_path, key, rel, sha, fmt),
         )
-        for rel, doc_id, sha, fmt, title, language, script, encoding, chars, count in rows
+        for at, (rel, doc_id, sha, fmt, language, script, encoding, chars, count) in enumerate(rows)
     )
     return corpus
 
@@ -172,6 +178,7 @@ def _listing_from_index(conn: sqlite3.Connection, key: str) -> Listing | None:
             return None
         metas.update(filled)
     columns: dict[str, list] = {name: [] for name in (*_COLUMNS, *_NUMBERS)}
+    titles: list[str] = []
     skipped: list[tuple[str, str]] = []
     complete = True
     for rel, sha, fmt, error, _meta in rows:
@@ -181,12 +188,13 @@ def _listing_from_index(conn: sqlite3.Connection, key: str) -> Listing | None:
             skipped.append((rel, error or "not indexed yet"))
             continue
         title, language, script, encoding, chars, count = data
-        values = (rel, document_id(rel), sha, fmt, title, language, script, encoding)
+        values = (rel, document_id(rel), sha, fmt, language, script, encoding)
         for name, value in zip(_COLUMNS, values, strict=True):
             columns[name].append(value)
+        titles.append(title)
         columns["chars"].append(chars)
         columns["count"].append(count)
-    return Listing(columns, skipped, complete)
+    return Listing(columns, lambda: titles, skipped, complete)
 
 
 def _stored_listing(conn: sqlite3.Connection, key: str) -> Listing | None:
@@ -198,7 +206,10 @@ def _stored_listing(conn: sqlite3.Connection, key: str) -> Listing | None:
         ).fetchone()
         if row is None:
             return None
-        data = json.loads(zlib.decompress(row[0]))
+        blob = bytes(row[0])
+        (length,) = _LENGTH.unpack_from(blob)
+        data = json.loads(zlib.decompress(blob[_LENGTH.size : _LENGTH.size + length]))
+        titles = blob[_LENGTH.size + length :]
         columns = {name: data[name] for name in _NUMBERS}
         for name in _COLUMNS:
             table, at = data[name]
@@ -210,8 +221,8 @@ def _stored_listing(conn: sqlite3.Connection, key: str) -> Listing | None:
             if not set(map(type, values)) <= ({int} if name in _NUMBERS else {str}):
                 raise ValueError(f"a {name} of another type")
         skipped = [(str(rel), str(error)) for rel, error in data["skipped"]]
-        return Listing(columns, skipped, True)
-    except (sqlite3.Error, zlib.error, ValueError, TypeError, KeyError, IndexError):
+        return Listing(columns, lambda: json.loads(zlib.decompress(titles)), skipped, True)
+    except (sqlite3.Error, struct.error, zlib.error, ValueError, TypeError, KeyError, IndexError):
         return None
 
 
@@ -234,7 +245,9 @@ def _keep_listing(conn: sqlite3.Connection, key: str, listing: Listing, seen: in
         else:
             data[name] = [[], values]
     data["skipped"] = listing.skipped
-    blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
+    columns = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
+    titles = zlib.compress(json.dumps(listing.titles(), ensure_ascii=False).encode("utf-8"), 1)
+    blob = _LENGTH.pack(len(columns)) + columns + titles
     try:
         waited = conn.execute("PRAGMA busy_timeout").fetchone()[0]
         conn.execute("PRAGMA busy_timeout = 100")  # an index refresh writing: not now
