@@ -99,7 +99,11 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
         "base": zipped([[topic_row(t) for t in base.topics], base.warnings]),
         "idf": zipped(dict(base.idf)),
     }
-    rows = ((d, candidate_row(cs)) for d, cs in index.candidates.items())
+    packed = getattr(index.candidates, "row", None)  # rows made already (`PackedCandidates`)
+    if packed is not None:
+        rows = ((d, packed(d)) for d in index.candidates)
+    else:
+        rows = ((d, candidate_row(cs)) for d, cs in index.candidates.items())
     entities = ((e.id, entity_row(e)) for e in index.entities)
     return Dumped(zipped(header), parts, rows, entities)
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from reader.corpus.candidates import Option
 from reader.corpus.document_units import Analysis
-from reader.corpus.entities import EntityIndex, resolve_entities
+from reader.corpus.entities import EntityIndex
 from reader.corpus.entity_facts import (
     CorpusVocabulary,
     analysis_from_facts,
@@ -291,6 +291,8 @@ def indexed_entities(
     options; None when a document has no facts yet (phase 2 not complete)."""
     import gc
 
+    from reader.corpus.streamed_resolution import resolve_streamed
+
     documents = corpus.documents
     vocab = corpus_vocabulary(conn, corpus)
     if vocab is None:
@@ -299,11 +301,9 @@ def indexed_entities(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        options, surfaces, fresh = _options(conn, documents, vocab)
-        if options is None:
+        reader = _OptionReader(conn, documents, vocab)
+        if not reader.check():
             return None
-        _keep_options(conn, fresh)
-        del fresh
         analyses = []
         for d in documents:
             if d.script in PHONETIC_SCRIPTS:
@@ -313,12 +313,83 @@ def indexed_entities(
                 # partner: they are read from its facts then.
                 words = _StoredWords(conn, d) if d.script in UNSPACED_SCRIPTS else None
                 analyses.append(Analysis(d, [], [], words))  # type: ignore[arg-type]
-        return resolve_entities(
-            documents, options, analyses, links, groups, transliterate, gaz, surfaces
+        return resolve_streamed(
+            documents, reader.read, analyses, links, groups, transliterate, gaz
         )
     finally:
         if collecting:
             gc.enable()
+
+
+class _OptionReader:
+    """Every document's options, one document at a time: `check` brings the stored ones up
+    to date (computing those whose answers no longer hold, stored as they are made), `read`
+    then reads a document's from the store (or computes them again where they could not be
+    stored)."""
+
+    FLUSH = 500  # computed options stored this many documents at a time
+
+    def __init__(
+        self, conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
+    ) -> None:
+        self.conn = conn
+        self.documents = documents
+        self.maker = _Options(conn, vocab, frozenset(d.language for d in documents))
+        self.held: set[tuple[str, str]] = set()  # contents whose stored options hold
+        self.version = facts_version()
+
+    def check(self) -> bool:
+        """Bring every document's stored options up to date; False: one has no facts."""
+        maker = self.maker
+        pending: list[tuple[str, str]] = []
+        for d in self.documents:
+            content = (d.sha256, d.format)
+            if content in self.held or content in pending:
+                continue
+            before = len(maker.fresh)
+            loaded = getattr(d, "loaded", True)
+            if maker.of(d, build=False) is None:
+                return False
+            if not loaded:
+                d.unload()  # type: ignore[attr-defined]
+            if len(maker.fresh) == before:
+                self.held.add(content)
+            else:
+                pending.append(content)
+            if len(maker.fresh) >= self.FLUSH:
+                self._flush(pending)
+                pending = []
+        self._flush(pending)
+        return True
+
+    def _flush(self, pending: list[tuple[str, str]]) -> None:
+        if _keep_options(self.conn, self.maker.fresh):
+            self.held.update(pending)
+        self.maker.fresh = []
+
+    def read(self, d: Document) -> tuple[list[Option], list[str]]:
+        if (d.sha256, d.format) in self.held:
+            row = self.conn.execute(
+                "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+                (d.sha256, f"{KIND_OPTIONS}.{d.format}", self.version),
+            ).fetchone()
+            if row is not None:
+                try:
+                    data = _load(row[0])
+                    return (
+                        unpack_options(data["options"], data["format"]),
+                        interned(data.get("surfaces", [])),
+                    )
+                except _DAMAGED:
+                    pass
+        loaded = getattr(d, "loaded", True)
+        found = self.maker.of(d)
+        self.maker.fresh = []  # could not be stored: made again when needed
+        if found is None:
+            raise StoreError(f"no facts for {d.path}")
+        if not loaded:
+            d.unload()  # type: ignore[attr-defined]
+        return found
 
 
 class _Options:
@@ -409,9 +480,10 @@ def _options(
     return out, texts, maker.fresh
 
 
-def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> None:
+def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> bool:
+    """Store computed options (False: the store could not take them)."""
     if not rows:
-        return
+        return True
     try:
         with transaction(conn):
             conn.executemany(
@@ -419,5 +491,6 @@ def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) 
                 "VALUES (?, ?, ?, ?, datetime('now'))",
                 [(sha, kind, facts_version(), blob) for sha, kind, blob in rows],
             )
+        return True
     except (sqlite3.Error, StoreError):
-        pass  # computed again next time
+        return False  # computed again next time
