@@ -33,17 +33,27 @@ DECODED_KEPT = 64  # documents whose decoded candidates are kept (pairs of versi
 
 class PackedCandidates(Mapping[str, list[Candidate]]):
     """Every document's candidates as compressed rows (`stored_parts.candidate_row`), each
-    decoded when asked for; `row(doc_id)` gives the row itself."""
+    decoded when asked for (but those of `known`, kept decoded); `row(doc_id)` gives the row
+    itself."""
 
-    def __init__(self, order: Sequence[str], rows: dict[str, bytes]) -> None:
+    def __init__(
+        self,
+        order: Sequence[str],
+        rows: dict[str, bytes],
+        known: dict[str, list[Candidate]] | None = None,
+    ) -> None:
         self._order = list(order)
         self._rows = rows
+        self._known = known or {}
         self._decoded: OrderedDict[str, list[Candidate]] = OrderedDict()
 
     def row(self, doc_id: str) -> bytes:
         return self._rows[doc_id]
 
     def __getitem__(self, doc_id: str) -> list[Candidate]:
+        found = self._known.get(doc_id)
+        if found is not None:
+            return found
         found = self._decoded.get(doc_id)
         if found is not None:
             self._decoded.move_to_end(doc_id)
@@ -64,7 +74,7 @@ class PackedCandidates(Mapping[str, list[Candidate]]):
         return len(self._order)
 
     def __reduce__(self) -> tuple:
-        return (PackedCandidates, (self._order, self._rows))
+        return (PackedCandidates, (self._order, self._rows, self._known))
 
 
 class LazyOccurrences(Sequence[Occurrence]):
@@ -134,9 +144,10 @@ class _Mentions:
             batch = [wanted]
         made: dict[str, list[Occurrence]] = {o.key: [] for o in batch}
         docs = sorted({d for o in batch for d in o.documents}, key=self.order.__getitem__)
-        rows = self.candidates._rows
+        known, rows = self.candidates._known, self.candidates._rows
         for d in docs:
-            for c in decode_candidates(rows[d]):
+            cands = known.get(d)
+            for c in cands if cands is not None else decode_candidates(rows[d]):
                 found = made.get(c.key)
                 if found is not None:
                     found.append(Occurrence(d, c.start, c.end, c.text, c.evidence))

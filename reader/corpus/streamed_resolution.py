@@ -26,12 +26,15 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from reader.corpus.candidates import Option
-from reader.corpus.entities import LONE_KEYS, _kind, _label, _shared
+from reader.corpus.entities import LONE_KEYS, Candidate, _kind, _label, _shared
 from reader.corpus.model import Document
 from reader.corpus.packed_entities import PackedCandidates, PackedEntityIndex, Summary
 from reader.corpus.resolve import KeyMap, select
 from reader.corpus.stored_parts import decode_candidates
 
+# Options kept in memory between passes (the first documents' up to this many, ~250 bytes
+# each): a corpus of a few thousand documents is read once, a bigger one again in each pass.
+KEPT_OPTIONS = 1_500_000
 # A document's options and the text of each (in order; may be shorter: the rest from the text)
 ReadOptions = Callable[[Document], "tuple[list[Option], Sequence[str]]"]
 
@@ -40,20 +43,38 @@ class StreamedResolution:
     """Choose every document's options and summarise the shared entities, reading each
     document's options again in each pass (see the module docstring)."""
 
-    def __init__(self, documents: Sequence[Document], read: ReadOptions, keymap: KeyMap) -> None:
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        read: ReadOptions,
+        keymap: KeyMap,
+        first: ReadOptions | None = None,
+    ) -> None:
         self.documents = documents
         self.read = read
+        self.first = first or read  # the first pass's (it may bring stored options up to date)
         self.keymap = keymap
         self.linked = bool(keymap.splits or keymap._canon)
         self.extra: dict[str, list[Option]] = {}
         self.languages = {d.id: d.language for d in documents}
         self.rows: dict[str, bytes] = {}
+        self.kept: dict[str, tuple[list[Option], Sequence[str]]] = {}
+        self.known: dict[str, list[Candidate]] = {}  # the candidates of the documents kept
+        self.room = KEPT_OPTIONS
 
-    def options(self, doc: Document) -> tuple[list[Option], Sequence[str]]:
+    def options(
+        self, doc: Document, read: ReadOptions | None = None
+    ) -> tuple[list[Option], Sequence[str]]:
         """A document's options with the user's links applied and the extra ones after."""
-        opts, surfaces = self.read(doc)
-        if self.linked:
-            opts = [self.keymap.apply(o) for o in opts]
+        found = self.kept.get(doc.id)
+        if found is None:
+            found = (read or self.read)(doc)
+            if self.linked:
+                found = ([self.keymap.apply(o) for o in found[0]], found[1])
+            if len(found[0]) <= self.room:
+                self.room -= len(found[0])
+                self.kept[doc.id] = found
+        opts, surfaces = found
         extra = self.extra.get(doc.id)
         if extra:
             opts = [*opts, *extra]
@@ -88,7 +109,7 @@ class StreamedResolution:
                 opts, surfaces = self.options(d)
                 filtered = [o for o in opts if not (o[7] and o[2] in bad)] if bad else opts
                 found = select(filtered, shared, df)
-                counts.subtract({c.key for c in decode_candidates(rows[d.id])})
+                counts.subtract({c.key for c in self._candidates(d.id)})
                 counts.update({o[2] for o in found})
                 rows[d.id] = self._row(d, opts, surfaces, found)
         del mine
@@ -100,8 +121,9 @@ class StreamedResolution:
         df: Counter[str] = Counter()
         alone: set[str] = set()
         parts: set[tuple[str, str, str]] = set()
+        read, self.first = self.first, self.read  # the first pass once
         for d in self.documents:
-            opts, _ = self.options(d)
+            opts, _ = self.options(d, read)
             df.update({o[2] for o in opts})
             lang = d.language
             for o in opts:
@@ -114,9 +136,7 @@ class StreamedResolution:
             if df[parent] < 2:
                 part_languages[key].add(lang)
         bad = {
-            key
-            for key, _, _ in parts
-            if key not in alone and len(part_languages.get(key, ())) <= 1
+            key for key, _, _ in parts if key not in alone and len(part_languages.get(key, ())) <= 1
         }
         # A dropped part's key has no other option anywhere (it would stand alone): every
         # document that held it counts it no more.
@@ -145,14 +165,19 @@ class StreamedResolution:
             rows.append(row)
         if text is not None and not loaded:
             doc.unload()  # type: ignore[attr-defined]
+        if doc.id in self.kept:
+            self.known[doc.id] = [Candidate(*r) for r in rows]
         return zlib.compress(json.dumps(rows, ensure_ascii=False).encode("utf-8"), 3)
+
+    def _candidates(self, doc_id: str) -> list[Candidate]:
+        found = self.known.get(doc_id)
+        return found if found is not None else decode_candidates(self.rows[doc_id])
 
     def _index(self, counts: Counter[str]) -> PackedEntityIndex:
         """The shared entities (keys chosen in two or more documents) from the rows."""
-        rows = self.rows
         stats: dict[str, list[Any]] = {}  # key -> [documents, mentions, kinds, surfaces]
         for d in self.documents:
-            for c in decode_candidates(rows[d.id]):
+            for c in self._candidates(d.id):
                 key = c.key
                 if counts.get(key, 0) < 2 or key.startswith(LONE_KEYS):
                     continue
@@ -180,7 +205,8 @@ class StreamedResolution:
         del stats
         summaries.sort(key=lambda s: (-len(s[4]), -s[5], s[0]))
         order = [d.id for d in self.documents]
-        return PackedEntityIndex(summaries, PackedCandidates(order, rows), languages)
+        candidates = PackedCandidates(order, self.rows, self.known)
+        return PackedEntityIndex(summaries, candidates, languages)
 
 
 def resolve_streamed(
@@ -191,12 +217,13 @@ def resolve_streamed(
     groups: Sequence[Sequence[str]] | None = None,
     transliterate: bool = True,
     gaz: Any = None,
+    first: ReadOptions | None = None,
 ) -> PackedEntityIndex:
     """`entities.resolve_entities` over options read one document at a time: the same
-    entities and candidates."""
+    entities and candidates (`first`: how the first pass reads them, by default `read`)."""
     from reader.corpus.cross_script import cross_script_options
 
-    resolution = StreamedResolution(documents, read, KeyMap(links))
+    resolution = StreamedResolution(documents, read, KeyMap(links), first)
     index = resolution.resolve()
     if transliterate:
         extra = cross_script_options(documents, analyses, index, groups, gaz)

@@ -302,8 +302,6 @@ def indexed_entities(
     gc.disable()
     try:
         reader = _OptionReader(conn, documents, vocab)
-        if not reader.check():
-            return None
         analyses = []
         for d in documents:
             if d.script in PHONETIC_SCRIPTS:
@@ -313,19 +311,28 @@ def indexed_entities(
                 # partner: they are read from its facts then.
                 words = _StoredWords(conn, d) if d.script in UNSPACED_SCRIPTS else None
                 analyses.append(Analysis(d, [], [], words))  # type: ignore[arg-type]
-        return resolve_streamed(
-            documents, reader.read, analyses, links, groups, transliterate, gaz
-        )
+        try:
+            return resolve_streamed(
+                documents, reader.read, analyses, links, groups, transliterate, gaz, reader.first
+            )
+        except _NoFacts:
+            return None
+        finally:
+            reader.flush()
     finally:
         if collecting:
             gc.enable()
 
 
+class _NoFacts(Exception):
+    """A document has no stored facts (phase 2 not complete)."""
+
+
 class _OptionReader:
-    """Every document's options, one document at a time: `check` brings the stored ones up
-    to date (computing those whose answers no longer hold, stored as they are made), `read`
-    then reads a document's from the store (or computes them again where they could not be
-    stored)."""
+    """Every document's options, one document at a time: the first pass (`first`) brings the
+    stored ones up to date (computing those whose answers no longer hold, stored as they are
+    made); the next ones (`read`) read them from the store (or compute them again where they
+    could not be stored)."""
 
     FLUSH = 500  # computed options stored this many documents at a time
 
@@ -333,39 +340,36 @@ class _OptionReader:
         self, conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
     ) -> None:
         self.conn = conn
-        self.documents = documents
         self.maker = _Options(conn, vocab, frozenset(d.language for d in documents))
         self.held: set[tuple[str, str]] = set()  # contents whose stored options hold
+        self.pending: list[tuple[str, str]] = []  # computed, not stored yet
         self.version = facts_version()
 
-    def check(self) -> bool:
-        """Bring every document's stored options up to date; False: one has no facts."""
+    def first(self, d: Document) -> tuple[list[Option], list[str]]:
+        content = (d.sha256, d.format)
+        if content in self.held:
+            return self.read(d)
         maker = self.maker
-        pending: list[tuple[str, str]] = []
-        for d in self.documents:
-            content = (d.sha256, d.format)
-            if content in self.held or content in pending:
-                continue
-            before = len(maker.fresh)
-            loaded = getattr(d, "loaded", True)
-            if maker.of(d, build=False) is None:
-                return False
-            if not loaded:
-                d.unload()  # type: ignore[attr-defined]
-            if len(maker.fresh) == before:
-                self.held.add(content)
-            else:
-                pending.append(content)
+        before = len(maker.fresh)
+        loaded = getattr(d, "loaded", True)
+        found = maker.of(d)
+        if found is None:
+            raise _NoFacts(d.path)
+        if not loaded:
+            d.unload()  # type: ignore[attr-defined]
+        if len(maker.fresh) == before:
+            self.held.add(content)
+        else:
+            self.pending.append(content)
             if len(maker.fresh) >= self.FLUSH:
-                self._flush(pending)
-                pending = []
-        self._flush(pending)
-        return True
+                self.flush()
+        return found
 
-    def _flush(self, pending: list[tuple[str, str]]) -> None:
+    def flush(self) -> None:
+        """Store the options computed so far."""
         if _keep_options(self.conn, self.maker.fresh):
-            self.held.update(pending)
-        self.maker.fresh = []
+            self.held.update(self.pending)
+        self.maker.fresh, self.pending = [], []
 
     def read(self, d: Document) -> tuple[list[Option], list[str]]:
         if (d.sha256, d.format) in self.held:
@@ -382,11 +386,15 @@ class _OptionReader:
                     )
                 except _DAMAGED:
                     pass
+        if self.pending:
+            self.flush()
+            if (d.sha256, d.format) in self.held:
+                return self.read(d)
         loaded = getattr(d, "loaded", True)
         found = self.maker.of(d)
         self.maker.fresh = []  # could not be stored: made again when needed
         if found is None:
-            raise StoreError(f"no facts for {d.path}")
+            raise _NoFacts(d.path)
         if not loaded:
             d.unload()  # type: ignore[attr-defined]
         return found
