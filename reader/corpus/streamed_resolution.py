@@ -112,8 +112,10 @@ class StreamedResolution:
                 counts.subtract({c.key for c in self._candidates(d.id)})
                 counts.update({o[2] for o in found})
                 rows[d.id] = self._row(d, opts, surfaces, found)
-        del mine
-        return self._index(counts)
+        del mine, df, bad, shared_any, shared, dropped  # let go before the entities are made
+        twice = {k for k, n in counts.items() if n >= 2 and not k.startswith(LONE_KEYS)}
+        del counts, first
+        return self._index(twice)
 
     def _counts(self) -> tuple[Counter[str], set[str]]:
         """Pass 1: the document frequency of every key once the parts of runs that do not
@@ -173,13 +175,14 @@ class StreamedResolution:
         found = self.known.get(doc_id)
         return found if found is not None else decode_candidates(self.rows[doc_id])
 
-    def _index(self, counts: Counter[str]) -> PackedEntityIndex:
-        """The shared entities (keys chosen in two or more documents) from the rows."""
+    def _index(self, twice: set[str]) -> PackedEntityIndex:
+        """The shared entities (`twice`: the keys chosen in two or more documents, but those
+        never shared alone) from the rows."""
         stats: dict[str, list[Any]] = {}  # key -> [documents, mentions, kinds, surfaces]
         for d in self.documents:
             for c in self._candidates(d.id):
                 key = c.key
-                if counts.get(key, 0) < 2 or key.startswith(LONE_KEYS):
+                if key not in twice:
                     continue
                 found = stats.get(key)
                 if found is None:
