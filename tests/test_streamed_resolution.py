@@ -117,3 +117,25 @@ def test_the_resolution_never_holds_every_documents_options_or_candidates(
         index.candidates[doc_id]
     decoded = index.candidates._decoded  # type: ignore[attr-defined]
     assert not index.candidates._known and len(decoded) <= packed.DECODED_KEPT  # type: ignore[attr-defined]
+
+
+def test_a_stored_analysis_prints_every_entity_a_batch_of_mentions_at_a_time(
+    indexed_corpus, monkeypatch
+) -> None:
+    from reader.corpus import stored_parts
+
+    conn, corpus = indexed_corpus
+    found = analyse(corpus, entities=indexed_entities(conn, corpus))
+    expected = as_json(find_entities(corpus.documents))
+    monkeypatch.setattr(stored_parts._BatchedMentions, "BATCH_DOCUMENTS", 8)
+    stored = round_trip(dump(found.index, found.base, found.topics, found.warnings))[0]
+    made = []
+    real = stored_parts._BatchedMentions.fill
+    monkeypatch.setattr(
+        stored_parts._BatchedMentions, "fill", lambda self, w: made.append(1) or real(self, w)
+    )
+    assert as_json(stored) == expected
+    assert 1 < len(made) < len(expected)  # in batches: more than one, fewer than entities
+    assert not stored.candidates._done  # type: ignore[attr-defined]  # no document kept decoded
+    held = [e.occurrences for e in stored.entities if e.occurrences._rows is not None]  # type: ignore[attr-defined]
+    assert len(held) < len(expected)  # the last batch only

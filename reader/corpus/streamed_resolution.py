@@ -32,7 +32,7 @@ from reader.corpus.packed_entities import PackedCandidates, PackedEntityIndex, S
 from reader.corpus.resolve import KeyMap, select
 from reader.corpus.stored_parts import decode_candidates
 
-# Options kept in memory between passes (the first documents' up to this many, ~250 bytes
+# Options kept in memory between passes when the corpus has at most this many (~250 bytes
 # each): a corpus of a few thousand documents is read once, a bigger one again in each pass.
 KEPT_OPTIONS = 1_500_000
 # A document's options and the text of each (in order; may be shorter: the rest from the text)
@@ -74,6 +74,9 @@ class StreamedResolution:
             if len(found[0]) <= self.room:
                 self.room -= len(found[0])
                 self.kept[doc.id] = found
+            elif self.room >= 0:  # too big to keep: every pass reads every document again
+                self.kept.clear()
+                self.room = -1
         opts, surfaces = found
         extra = self.extra.get(doc.id)
         if extra:
