@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from sys import intern
 from typing import Any
 
 from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence, entity_id
@@ -352,8 +353,16 @@ def decode_candidates(row: bytes | None) -> list[Candidate]:
     if not row:
         return []
     try:
+        # Keys and kinds held once however many documents name them.
         return [
-            Candidate(int(c[0]), int(c[1]), *map(str, c[2:5]), _evidence(c, 5))
+            Candidate(
+                int(c[0]),
+                int(c[1]),
+                str(c[2]),
+                intern(str(c[3])),
+                intern(str(c[4])),
+                _evidence(c, 5),
+            )
             for c in json.loads(zlib.decompress(row).decode("utf-8"))
         ]
     except (ValueError, TypeError, IndexError, zlib.error, UnicodeDecodeError):
