@@ -137,11 +137,14 @@ def _partners(
     allowed: dict[str, set[str]] | None = None
     if groups is not None:
         allowed = {i: set(g) for g in groups for i in g}
+    wanted = {k for t in targets for k in keys[t.id]}  # the only keys looked up
     postings: dict[str, list[str]] = defaultdict(list)
     for d in documents:
         if d.script in NAME_SCRIPTS:
             for k in keys[d.id]:
-                postings[k].append(d.id)
+                if k in wanted:
+                    postings[k].append(d.id)
+    del wanted
     limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(len(documents))))
     out: dict[str, list[str]] = {}
     for t in targets:

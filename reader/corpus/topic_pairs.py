@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from reader.corpus.disjoint import DisjointSets
@@ -64,11 +64,15 @@ def similar_pairs(
     others found through its rarest keys."""
     n = len(key_sets)
     limit = max(rare_docs, int(2 * math.sqrt(n)))
+    df: Counter[str] = Counter()
+    for keys in key_sets:
+        df.update(keys)
+    # Postings of the keys that find partners only (most keys are in one document).
     postings: dict[str, list[int]] = defaultdict(list)
     for i, keys in enumerate(key_sets):
         for k in keys:
-            postings[k].append(i)
-    df = {k: len(docs) for k, docs in postings.items()}
+            if 2 <= df[k] <= limit:
+                postings[k].append(i)
     later: list[array | None] = [None] * n  # for each document, the later ones it pairs with
     for i, keys in enumerate(key_sets):
         rare = sorted((df[k], k) for k in keys if 2 <= df[k] <= limit)
