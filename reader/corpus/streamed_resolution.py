@@ -34,7 +34,7 @@ from reader.corpus.stored_parts import decode_candidates
 
 # Options kept in memory between passes when the corpus has at most this many (~250 bytes
 # each): a corpus of a few thousand documents is read once, a bigger one again in each pass.
-KEPT_OPTIONS = 1_500_000
+KEPT_OPTIONS = 1_000_000
 # A document's options and the text of each (in order; may be shorter: the rest from the text)
 ReadOptions = Callable[[Document], "tuple[list[Option], Sequence[str]]"]
 
@@ -70,7 +70,8 @@ class StreamedResolution:
         if found is None:
             found = (read or self.read)(doc)
             if self.linked:
-                found = ([self.keymap.apply(o) for o in found[0]], found[1])
+                apply, make = self.keymap.apply, Option._make
+                found = ([apply(make(o)) for o in found[0]], found[1])
             if len(found[0]) <= self.room:
                 self.room -= len(found[0])
                 self.kept[doc.id] = found

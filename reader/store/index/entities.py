@@ -19,6 +19,7 @@ import sqlite3
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -380,10 +381,7 @@ class _OptionReader:
             if row is not None:
                 try:
                     data = _load(row[0])
-                    return (
-                        unpack_options(data["options"], data["format"]),
-                        interned(data.get("surfaces", [])),
-                    )
+                    return _columns(data["options"], data["format"]), data.get("surfaces", [])
                 except _DAMAGED:
                     pass
         if self.pending:
@@ -398,6 +396,30 @@ class _OptionReader:
         if not loaded:
             d.unload()  # type: ignore[attr-defined]
         return found
+
+
+def _columns(data: Any, fmt: int) -> list[Option]:
+    """`unpack_options` for a pass that lets them go at once: plain tuples in the fields'
+    order, their strings not interned."""
+    if fmt < 4:
+        return unpack_options(data, fmt)
+    get = data["strings"].__getitem__
+    starts = data["start"]
+    return list(
+        zip(  # type: ignore[arg-type]
+            starts,
+            map(add, starts, data["len"]),
+            map(get, data["key"]),
+            map(get, data["kind"]),
+            map(get, data["skey"]),
+            map(bool, data["fb"]),
+            [tuple(map(get, p)) for p in data["parts"]],
+            map(bool, data["part"]),
+            map(get, data["parent"]),
+            map(get, data["ev"]),
+            strict=True,
+        )
+    )
 
 
 class _Options:
