@@ -163,7 +163,6 @@ Summary = tuple[str, str, str, list[str], list[str], int]
 class PackedEntityIndex(EntityIndex):
     """An `EntityIndex` over `PackedCandidates`, its entities' occurrences made when used."""
 
-    __slots__ = ("_summaries",)
 
     def __init__(
         self, summaries: list[Summary], candidates: PackedCandidates, languages: dict[str, str]
@@ -186,10 +185,13 @@ class PackedEntityIndex(EntityIndex):
         mentions.position = {e.key: n for n, e in enumerate(entities)}
         super().__init__(entities, candidates)  # type: ignore[arg-type]
         self._languages = languages
-        self._summaries = summaries
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (PackedEntityIndex, (self._summaries, self.candidates, self._languages))
+        summaries = [
+            (e.key, e.label, e.kind, e.languages, e.documents, len(e.occurrences))
+            for e in self.entities
+        ]
+        return (PackedEntityIndex, (summaries, self.candidates, self._languages))
 
     def __repr__(self) -> str:
         return f"PackedEntityIndex({len(self.candidates)} documents)"

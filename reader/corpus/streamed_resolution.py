@@ -35,6 +35,7 @@ from reader.corpus.stored_parts import decode_candidates
 # Options kept in memory between passes when the corpus has at most this many (~250 bytes
 # each): a corpus of a few thousand documents is read once, a bigger one again in each pass.
 KEPT_OPTIONS = 1_000_000
+KEPT_DOCUMENTS = 8_000  # a bigger corpus keeps none (not a million made and let go)
 # A document's options and the text of each (in order; may be shorter: the rest from the text)
 ReadOptions = Callable[[Document], "tuple[list[Option], Sequence[str]]"]
 
@@ -60,7 +61,7 @@ class StreamedResolution:
         self.rows: dict[str, bytes] = {}
         self.kept: dict[str, tuple[list[Option], Sequence[str]]] = {}
         self.known: dict[str, list[Candidate]] = {}  # the candidates of the documents kept
-        self.room = KEPT_OPTIONS
+        self.room = KEPT_OPTIONS if len(documents) <= KEPT_DOCUMENTS else -1
 
     def options(
         self, doc: Document, read: ReadOptions | None = None
