@@ -139,3 +139,38 @@ def test_a_stored_analysis_prints_every_entity_a_batch_of_mentions_at_a_time(
     assert not stored.candidates._done  # type: ignore[attr-defined]  # no document kept decoded
     held = [e.occurrences for e in stored.entities if e.occurrences._rows is not None]  # type: ignore[attr-defined]
     assert len(held) < len(expected)  # the last batch only
+
+
+def test_a_big_corpus_is_printed_from_the_analysis_read_back_from_the_store(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    import json
+
+    import reader.store.analysis_store as analysis_store
+    from reader.cli import main
+    from reader.commands.analysed import analysed_corpus
+    from reader.corpus.stored_parts import StoredEntityIndex
+
+    monkeypatch.setenv("CORPUS_READER_DB", str(tmp_path / "default.sqlite3"))
+    root = tmp_path / "corpus"
+    shutil.copytree(DATA / "entities" / "scripts_dev", root)
+    db = str(tmp_path / "s.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    out = {}
+    for limit in (10**9, 1):  # kept as made; read back from the store
+        monkeypatch.setattr(analysis_store, "READ_BACK_DOCUMENTS", limit)
+        for command in ("topics", "entities"):
+            conn = connect(db)
+            conn.execute("DELETE FROM doc_cache WHERE kind = 'analysis'")
+            conn.commit()
+            conn.close()
+            capsys.readouterr()
+            assert main([command, str(root), "--json", "--db", db]) == 0
+            out[limit, command] = json.loads(capsys.readouterr().out)
+    assert out[1, "topics"] == out[10**9, "topics"]
+    assert out[1, "entities"] == out[10**9, "entities"]
+    conn = connect(db)
+    conn.execute("DELETE FROM doc_cache WHERE kind = 'analysis'")
+    conn.commit()
+    conn.close()
+    assert isinstance(analysed_corpus(root, db).index, StoredEntityIndex)
