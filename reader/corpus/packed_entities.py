@@ -27,7 +27,7 @@ from reader.corpus.entities import (
 )
 from reader.corpus.stored_parts import decode_candidates
 
-MENTION_BATCH = 400_000  # mentions made at once when an entity's occurrences are first used
+MENTION_BATCH = 1_000_000  # mentions made at once when an entity's occurrences are first used
 DECODED_KEPT = 64  # documents whose decoded candidates are kept (pairs of versions, a topic)
 
 

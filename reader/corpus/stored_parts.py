@@ -137,7 +137,7 @@ class _BatchedMentions:
     of their documents (decoded there, not kept): printing every entity of 100,000 documents
     holds one batch of mentions at a time."""
 
-    BATCH_DOCUMENTS = 150_000
+    BATCH_DOCUMENTS = 1_000_000
 
     def __init__(self, index: StoredEntityIndex) -> None:
         self.index = index
