@@ -15,7 +15,7 @@ import heapq
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from reader.corpus.disjoint import DisjointSets
 
@@ -53,7 +53,7 @@ class Pairs:
 
 
 def similar_pairs(
-    key_sets: Sequence[frozenset[str] | set[str]],
+    key_sets: Sequence[Collection[str]],
     idf: Mapping[str, float],
     rare_docs: int,
     neighbours: int,
@@ -103,9 +103,9 @@ def similar_pairs(
         if found is None:
             continue
         later[i] = None
-        keys_i, mass_i = key_sets[i], mass[i]
+        keys_i, mass_i = set(key_sets[i]), mass[i]
         for j in sorted(set(found)):
-            shared = math.fsum(map(weight, keys_i & key_sets[j]))
+            shared = math.fsum(map(weight, keys_i.intersection(key_sets[j])))
             small, large = (mass_i, mass[j]) if mass_i <= mass[j] else (mass[j], mass_i)
             out.first.append(i)
             out.second.append(j)
