@@ -137,7 +137,7 @@ class _BatchedMentions:
     of their documents (decoded there, not kept): printing every entity of 100,000 documents
     holds one batch of mentions at a time."""
 
-    BATCH_DOCUMENTS = 1_000_000
+    BATCH_DOCUMENTS = 300_000
 
     def __init__(self, index: StoredEntityIndex) -> None:
         self.index = index
@@ -237,7 +237,7 @@ class StoredEntityIndex(EntityIndex):
         found = None
         try:
             key, label, kind, langs, docs, colour = unzip(self._entity_rows(entity_id))
-            docs = [str(d) for d in docs]
+            docs = [intern(str(d)) for d in docs]  # ids held once for all entities
             found = Entity(
                 entity_id,
                 str(key),
