@@ -163,7 +163,6 @@ Summary = tuple[str, str, str, list[str], list[str], int]
 class PackedEntityIndex(EntityIndex):
     """An `EntityIndex` over `PackedCandidates`, its entities' occurrences made when used."""
 
-
     def __init__(
         self, summaries: list[Summary], candidates: PackedCandidates, languages: dict[str, str]
     ) -> None:
