@@ -484,32 +484,6 @@ class _Options:
         return found, surfaces
 
 
-Options = dict[str, list[Option]]
-Surfaces = dict[str, list[str]]
-
-
-def _options(
-    conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
-) -> tuple[Options | None, Surfaces, list[tuple[str, str, bytes]]]:
-    """Every document's options (in corpus order) and their texts, from the store where they
-    still hold; and the rows of those computed now."""
-    maker = _Options(conn, vocab, frozenset(d.language for d in documents))
-    out: Options = {}
-    texts: Surfaces = {}
-    known: dict[tuple[str, str], tuple[list[Option], list[str]]] = {}
-    for d in documents:
-        content = (d.sha256, d.format)
-        found = known.get(content)
-        if found is None:
-            found = maker.of(d)
-            if found is None:
-                return None, {}, []
-            known[content] = found
-        out[d.id] = list(found[0])
-        texts[d.id] = found[1]
-    return out, texts, maker.fresh
-
-
 def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> bool:
     """Store computed options (False: the store could not take them)."""
     if not rows:
