@@ -207,7 +207,7 @@ def _analyse_corpus(
     """Entities and topics of `corpus` (from the index's entities when given), kept in the
     store for the next opening; the analysis parts."""
     from reader.corpus.pipeline import analyse_with_progress, analysis_parts_of
-    from reader.store.analysis_store import keep_analysis
+    from reader.store.analysis_store import keep_and_read_back
 
     def progress(done: int, total: int, stage: str) -> None:
         conn.send(("progress", done, total, f"finding {stage}"))
@@ -216,8 +216,8 @@ def _analyse_corpus(
         entities = _indexed_entities(store, corpus, links)  # None: found from the texts
     found = analyse_with_progress(corpus, links, edits, progress, cancel.is_set, entities=entities)
     parts = analysis_parts_of(found)
-    keep_analysis(store, corpus, links, edits, parts)
-    return parts
+    del found
+    return keep_and_read_back(store, corpus, links, edits, parts)  # a big one: as stored
 
 
 def _connect(db: str) -> Any:

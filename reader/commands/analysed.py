@@ -62,7 +62,7 @@ def _analysed_corpus(
         raise Refused(str(exc)) from exc
     conn = _connection(db) if store_in_use(db) else None
     try:
-        from reader.store.analysis_store import keep_analysis, stored_analysis
+        from reader.store.analysis_store import keep_and_read_back, stored_analysis
 
         parts = stored_analysis(conn, corpus, links, edits, threshold)
         if parts is not None:
@@ -81,8 +81,12 @@ def _analysed_corpus(
             )
         except ManifestError as exc:  # changed since it was checked above
             raise UsageError(str(exc)) from exc
-        keep_analysis(conn, corpus, links, edits, analysis_parts_of(found), threshold)
-        return found
+        parts = analysis_parts_of(found)
+        kept = keep_and_read_back(conn, corpus, links, edits, parts, threshold)
+        if kept is parts:
+            return found
+        del found, parts  # a big corpus's analysis is read back from the store: let go
+        return from_parts(corpus, kept)
     finally:
         if conn is not None:
             conn.close()

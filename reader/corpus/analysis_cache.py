@@ -104,7 +104,11 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
         "idf": zipped(dict(base.idf)),
         "topic_entities": zipped(entity_columns),
     }
-    rows = ((d, candidate_row(cs)) for d, cs in index.candidates.items())
+    packed = getattr(index.candidates, "row", None)  # rows made already (`PackedCandidates`)
+    if packed is not None:
+        rows = ((d, packed(d)) for d in index.candidates)
+    else:
+        rows = ((d, candidate_row(cs)) for d, cs in index.candidates.items())
     entities = ((e.id, entity_row(e)) for e in index.entities)
     # The header is read at every opening: plain JSON, as inflating 27 MB (100,000 topics)
     # would cost a quarter of a second each time.

@@ -60,10 +60,18 @@ def cross_script_options(
         for a in sources:
             sets.union(a, b)
     group_of = {d.id: sets.find(d.id) for d in documents}
-    key_groups: dict[str, set[str]] = defaultdict(set)
+    # The groups each key is chosen in: one group (most keys) held as its name, not a set.
+    key_groups: dict[str, str | set[str]] = {}
     for doc_id, cands in index.candidates.items():
+        group = group_of[doc_id]
         for c in cands:
-            key_groups[c.key].add(group_of[doc_id])
+            found = key_groups.get(c.key)
+            if found is None:
+                key_groups[c.key] = group
+            elif isinstance(found, set):
+                found.add(group)
+            elif found != group:
+                key_groups[c.key] = {found, group}
     by_language: dict[str, list[Document]] = defaultdict(list)
     for d in documents:
         by_language[d.language].append(d)
@@ -77,7 +85,9 @@ def cross_script_options(
     # in it twice) needs no more alignments, in this group of versions or another.
     def usable(language: str, surface: str, key: str) -> bool:
         link = Link(language, surface, key, "", 0, 0.0)
-        return _only_with_name(link, by_language[language], group_of, key_groups[key])
+        found = key_groups.get(key)
+        groups = found if isinstance(found, set) else {found} if found else set()
+        return _only_with_name(link, by_language[language], group_of, groups)
 
     finder = LinkFinder(index, segments, usable)
     pairs: list[tuple[Document, Document, list[tuple[list[int], list[int]]]]] = []
@@ -127,11 +137,14 @@ def _partners(
     allowed: dict[str, set[str]] | None = None
     if groups is not None:
         allowed = {i: set(g) for g in groups for i in g}
+    wanted = {k for t in targets for k in keys[t.id]}  # the only keys looked up
     postings: dict[str, list[str]] = defaultdict(list)
     for d in documents:
         if d.script in NAME_SCRIPTS:
             for k in keys[d.id]:
-                postings[k].append(d.id)
+                if k in wanted:
+                    postings[k].append(d.id)
+    del wanted
     limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(len(documents))))
     out: dict[str, list[str]] = {}
     for t in targets:

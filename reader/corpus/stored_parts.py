@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from sys import intern
 from typing import Any
 
 from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence, entity_id
@@ -47,6 +48,7 @@ class RowCandidates(Mapping[str, list[Candidate]]):
         self._known = frozenset(self._order)
         self._rows = rows
         self._done: dict[str, list[Candidate]] = {}
+        self._at: dict[str, int] | None = None
 
     def __getitem__(self, doc_id: str) -> list[Candidate]:
         found = self._done.get(doc_id)
@@ -63,21 +65,43 @@ class RowCandidates(Mapping[str, list[Candidate]]):
     def __len__(self) -> int:
         return len(self._order)
 
+    def _fresh(self, doc_id: str) -> list[Candidate]:
+        """A document's candidates, decoded again unless decoded already (not kept)."""
+        found = self._done.get(doc_id)
+        return found if found is not None else decode_candidates(self._rows(doc_id))
+
+    def _position(self) -> dict[str, int]:
+        """Each document's place in the order."""
+        if self._at is None:
+            self._at = {d: n for n, d in enumerate(self._order)}
+        return self._at
+
     def __reduce__(self) -> tuple:
         return (RowCandidates, (self._order, self._rows))
 
 
 class DerivedOccurrences(Sequence[Occurrence]):
     """A shared entity's occurrences, made from its documents' candidates when first used
-    (never stored twice: the candidates are the mentions)."""
+    (never stored twice: the candidates are the mentions). With `mentions` (the index's
+    `_BatchedMentions`), made with those of the entities after it in one pass over their
+    documents, the batch before let go."""
 
-    __slots__ = ("_candidates", "_documents", "_key", "_rows")
+    __slots__ = ("_candidates", "_documents", "_key", "_mentions", "_rows")
 
-    def __init__(self, candidates: Mapping[str, list[Candidate]], key: str, documents: list[str]):
+    def __init__(
+        self,
+        candidates: Mapping[str, list[Candidate]],
+        key: str,
+        documents: list[str],
+        mentions: _BatchedMentions | None = None,
+    ):
         self._candidates, self._key, self._documents = candidates, key, documents
+        self._mentions = mentions
         self._rows: list[Occurrence] | None = None
 
     def _made(self) -> list[Occurrence]:
+        if self._rows is None and self._mentions is not None:
+            self._mentions.fill(self)
         if self._rows is None:
             key = self._key
             self._rows = [
@@ -107,6 +131,56 @@ class DerivedOccurrences(Sequence[Occurrence]):
         return (DerivedOccurrences, (self._candidates, self._key, self._documents))
 
 
+class _BatchedMentions:
+    """Makes the occurrences of the entities read so far from the one asked for on, in the
+    index's order, up to `BATCH_DOCUMENTS` (document, entity) pairs, in one pass over the rows
+    of their documents (decoded there, not kept): printing every entity of 100,000 documents
+    holds one batch of mentions at a time."""
+
+    BATCH_DOCUMENTS = 300_000
+
+    def __init__(self, index: StoredEntityIndex) -> None:
+        self.index = index
+        self.current: list[DerivedOccurrences] = []
+
+    def fill(self, wanted: DerivedOccurrences) -> None:
+        candidates = self.index.candidates
+        if not isinstance(candidates, RowCandidates):
+            return  # made on their own from the candidates
+        for old in self.current:
+            old._rows = None
+        ids = self.index.entity_ids()
+        cache = self.index._cache
+        start = self.index._position().get(entity_id(wanted._key))
+        batch: list[DerivedOccurrences] = [wanted]
+        total = len(wanted._documents)
+        if start is not None:
+            for i in ids[start + 1 :]:
+                e = cache.get(i)
+                if e is None:
+                    if i in cache:
+                        continue
+                    break  # not read yet: the batch ends where reading stopped
+                occ = e.occurrences
+                if not isinstance(occ, DerivedOccurrences) or occ._rows is not None:
+                    continue
+                if total + len(occ._documents) > self.BATCH_DOCUMENTS:
+                    break
+                batch.append(occ)
+                total += len(occ._documents)
+        made: dict[str, list[Occurrence]] = {o._key: [] for o in batch}
+        order = candidates._position()
+        docs = sorted({d for o in batch for d in o._documents if d in order}, key=order.get)
+        for d in docs:
+            for c in candidates._fresh(d):
+                found = made.get(c.key)
+                if found is not None:
+                    found.append(Occurrence(d, c.start, c.end, c.text, c.evidence))
+        for o in batch:
+            o._rows = made[o._key]
+        self.current = batch
+
+
 _ENTITIES = EntityIndex.__dict__["entities"]
 
 
@@ -115,7 +189,7 @@ class StoredEntityIndex(EntityIndex):
     all of them only when `entities` is asked for. `entity_rows(id)` gives an entity's row,
     `fetch("order")` the ids in the index's order."""
 
-    __slots__ = ("_cache", "_entity_rows", "_fetch", "_ids")
+    __slots__ = ("_at", "_cache", "_entity_rows", "_fetch", "_ids", "_mentions")
 
     def __init__(
         self,
@@ -129,6 +203,8 @@ class StoredEntityIndex(EntityIndex):
         self._entity_rows, self._fetch = entity_rows, fetch
         self._cache: dict[str, Entity | None] = {}
         self._ids: list[str] | None = None
+        self._at: dict[str, int] | None = None
+        self._mentions = _BatchedMentions(self)
         _ENTITIES.__set__(self, None)
 
     def _all(self) -> list[Entity]:
@@ -149,13 +225,19 @@ class StoredEntityIndex(EntityIndex):
                 self._ids = []
         return self._ids
 
+    def _position(self) -> dict[str, int]:
+        """Each shared entity's place in the order."""
+        if self._at is None:
+            self._at = {e: n for n, e in enumerate(self.entity_ids())}
+        return self._at
+
     def by_id(self, entity_id: str) -> Entity | None:
         if entity_id in self._cache:
             return self._cache[entity_id]
         found = None
         try:
             key, label, kind, langs, docs, colour = unzip(self._entity_rows(entity_id))
-            docs = [str(d) for d in docs]
+            docs = [intern(str(d)) for d in docs]  # ids held once for all entities
             found = Entity(
                 entity_id,
                 str(key),
@@ -163,7 +245,7 @@ class StoredEntityIndex(EntityIndex):
                 str(kind),
                 [str(x) for x in langs],
                 docs,
-                DerivedOccurrences(self.candidates, str(key), docs),  # type: ignore[arg-type]
+                DerivedOccurrences(self.candidates, str(key), docs, self._mentions),  # type: ignore[arg-type]
                 int(colour),
             )
         except _DAMAGED:  # not shared (no row), or damaged: no entity
@@ -271,8 +353,16 @@ def decode_candidates(row: bytes | None) -> list[Candidate]:
     if not row:
         return []
     try:
+        # Keys and kinds held once however many documents name them.
         return [
-            Candidate(int(c[0]), int(c[1]), *map(str, c[2:5]), _evidence(c, 5))
+            Candidate(
+                int(c[0]),
+                int(c[1]),
+                str(c[2]),
+                intern(str(c[3])),
+                intern(str(c[4])),
+                _evidence(c, 5),
+            )
             for c in json.loads(zlib.decompress(row).decode("utf-8"))
         ]
     except (ValueError, TypeError, IndexError, zlib.error, UnicodeDecodeError):
@@ -289,5 +379,3 @@ def _candidate_row(c: Candidate) -> list[Any]:
     if c.evidence:
         row.append(c.evidence)
     return row
-
-

@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -30,6 +30,7 @@ from reader.corpus.manifest import (  # noqa: F401  (MANIFEST_NAME, parse_manife
     read_manifest,
 )
 from reader.corpus.model import Corpus, Document
+from reader.corpus.topic_pairs import Pairs, similar_pairs
 
 if TYPE_CHECKING:
     from reader.corpus.entities import Candidate, EntityIndex
@@ -131,8 +132,11 @@ def idf_weights(key_sets: Sequence[Iterable[str]]) -> dict[str, float]:
     return {k: math.log((n + 1) / c) for k, c in df.items()}
 
 
+_NO_KEY = frozenset({""})
+
+
 def similarities(
-    key_sets: Sequence[set[str]], idf: Mapping[str, float]
+    key_sets: Sequence[Collection[str]], idf: Mapping[str, float]
 ) -> dict[tuple[int, int], float]:
     """Similarity of the pairs of documents worth comparing: each document with at most
     `NEIGHBOURS` others, found through its rarest keys (keys in few documents).
@@ -143,38 +147,13 @@ def similarities(
     story names) do not suggest partners; they still count in the similarity of the pairs
     found. The pairs grow with the documents, not with their square.
     """
-    n = len(key_sets)
-    limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(n)))
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, keys in enumerate(key_sets):
-        for k in keys:
-            postings[k].append(i)
-    df = {k: len(docs) for k, docs in postings.items()}
-    candidates: set[tuple[int, int]] = set()
-    for i, keys in enumerate(key_sets):
-        rare = sorted((df[k], k) for k in keys if 2 <= df[k] <= limit)
-        partial: dict[int, float] = defaultdict(float)
-        read = 0
-        for n, k in rare:
-            if read and read + n > NEIGHBOUR_POSTINGS:
-                break
-            read += n
-            w = idf[k]
-            for j in postings[k]:
-                partial[j] += w
-        partial.pop(i, None)
-        ranked = [(-w, j) for j, w in partial.items()]
-        best = heapq.nsmallest(NEIGHBOURS, ranked) if len(ranked) > NEIGHBOURS else ranked
-        for _, j in best:
-            candidates.add((i, j) if i < j else (j, i))
-    weight = idf.__getitem__
-    mass = [math.fsum(map(weight, keys)) for keys in key_sets]
-    sims: dict[tuple[int, int], float] = {}
-    for i, j in sorted(candidates):
-        shared = math.fsum(map(weight, key_sets[i] & key_sets[j]))
-        small, large = sorted((mass[i], mass[j]))
-        sims[(i, j)] = shared / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
-    return sims
+    return _pairs(key_sets, idf).as_dict()
+
+
+def _pairs(key_sets: Sequence[Collection[str]], idf: Mapping[str, float]) -> Pairs:
+    return similar_pairs(
+        key_sets, idf, RARE_KEY_DOCS, NEIGHBOURS, NEIGHBOUR_POSTINGS, SMALL_SIDE_WEIGHT
+    )
 
 
 def average_link_clusters(
@@ -309,7 +288,17 @@ def cluster_topics(
 ) -> BaseTopics:
     """Group `documents` by the manifest, then by shared keys (every document in one group)."""
     warnings: list[str] = []
-    keys = {d.id: document_keys(index.candidates.get(d.id, ())) for d in documents}
+    # Each document's distinct keys as a tuple of strings held once for the corpus (100,000
+    # documents name millions of keys, most of them in several documents; a tuple is a
+    # quarter of a set's size).
+    held: dict[str, str] = {}
+    keys = {
+        d.id: tuple(
+            {held.setdefault(c.key, c.key) for c in index.candidates.get(d.id, ())} - _NO_KEY
+        )
+        for d in documents
+    }
+    del held
     idf = idf_weights([keys[d.id] for d in documents])
     assigned = manifest_assignments(documents, manifest, warnings)
 
@@ -325,8 +314,10 @@ def cluster_topics(
         by_manifest[mt.name].documents.append(doc.id)
 
     free = [d for d in documents if d.id not in assigned]
-    key_sets = [set(keys[d.id]) for d in free]
-    clusters = average_link_clusters(len(free), similarities(key_sets, idf), threshold)
+    key_sets = [keys[d.id] for d in free]
+    del keys
+    pairs = _pairs(key_sets, idf).clustered(threshold)  # only those that can join clusters
+    clusters = average_link_clusters(len(free), pairs, threshold)
     for cluster in clusters:
         members = [free[i] for i in cluster]
         topics.append(Topic(_cluster_id(members), "", [d.id for d in members]))

@@ -23,6 +23,9 @@ from reader.corpus.topics import DEFAULT_THRESHOLD
 from reader.store.db import _db_path, thread_reader, transaction
 
 KEEP = 3  # analyses kept (the newest); older ones are dropped when one is stored
+# From this many documents on, an analysis just stored is read back from the store (lazily)
+# rather than kept whole: what made it (candidate rows, entities, key weights) is let go.
+READ_BACK_DOCUMENTS = 8_000
 KIND_PART = f"{KIND}.part"  # `<analysis>/<name>`: entity order, topics before edits, weights
 KIND_DOC = f"{KIND}.doc"  # `<analysis>/<document id>`: the document's candidates
 KIND_ENTITY = f"{KIND}.entity"  # `<analysis>/<entity id>`: one shared entity
@@ -145,3 +148,21 @@ def _drop(conn: sqlite3.Connection, key: str) -> None:
         f"DELETE FROM doc_cache WHERE sha256 > ? AND sha256 < ? AND kind IN ({marks})",
         (f"{key}/", f"{key}0", *ROW_KINDS),
     )
+
+
+def keep_and_read_back(
+    conn: sqlite3.Connection | None,
+    corpus: Corpus,
+    links: Sequence[Any],
+    edits: Sequence[Any],
+    parts: AnalysisParts,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> AnalysisParts:
+    """`keep_analysis`, then for a corpus of `READ_BACK_DOCUMENTS` or more the analysis as the
+    store gives it back (read when used, as the next opening does); else, or when it could
+    not be stored, `parts`."""
+    if not keep_analysis(conn, corpus, links, edits, parts, threshold):
+        return parts
+    if len(corpus.documents) < READ_BACK_DOCUMENTS:
+        return parts
+    return stored_analysis(conn, corpus, links, edits, threshold) or parts

@@ -19,12 +19,13 @@ import sqlite3
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from operator import add
 from pathlib import Path
 from typing import Any
 
 from reader.corpus.candidates import Option
 from reader.corpus.document_units import Analysis
-from reader.corpus.entities import EntityIndex, resolve_entities
+from reader.corpus.entities import EntityIndex
 from reader.corpus.entity_facts import (
     CorpusVocabulary,
     analysis_from_facts,
@@ -328,6 +329,8 @@ def indexed_entities(
     options; None when a document has no facts yet (phase 2 not complete)."""
     import gc
 
+    from reader.corpus.streamed_resolution import resolve_streamed
+
     documents = corpus.documents
     vocab = corpus_vocabulary(conn, corpus)
     if vocab is None:
@@ -336,11 +339,7 @@ def indexed_entities(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        options, surfaces, fresh = _options(conn, documents, vocab)
-        if options is None:
-            return None
-        _keep_options(conn, fresh)
-        del fresh
+        reader = _OptionReader(conn, documents, vocab)
         analyses = []
         for d in documents:
             if d.script in PHONETIC_SCRIPTS:
@@ -350,12 +349,114 @@ def indexed_entities(
                 # partner: they are read from its facts then.
                 words = _StoredWords(conn, d) if d.script in UNSPACED_SCRIPTS else None
                 analyses.append(Analysis(d, [], [], words))  # type: ignore[arg-type]
-        return resolve_entities(
-            documents, options, analyses, links, groups, transliterate, gaz, surfaces
-        )
+        try:
+            return resolve_streamed(
+                documents, reader.read, analyses, links, groups, transliterate, gaz, reader.first
+            )
+        except _NoFacts:
+            return None
+        finally:
+            reader.flush()
     finally:
         if collecting:
             gc.enable()
+
+
+class _NoFacts(Exception):
+    """A document has no stored facts (phase 2 not complete)."""
+
+
+class _OptionReader:
+    """Every document's options, one document at a time: the first pass (`first`) brings the
+    stored ones up to date (computing those whose answers no longer hold, stored as they are
+    made); the next ones (`read`) read them from the store (or compute them again where they
+    could not be stored)."""
+
+    FLUSH = 500  # computed options stored this many documents at a time
+
+    def __init__(
+        self, conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
+    ) -> None:
+        self.conn = conn
+        self.maker = _Options(conn, vocab, frozenset(d.language for d in documents))
+        self.held: set[tuple[str, str]] = set()  # contents whose stored options hold
+        self.pending: list[tuple[str, str]] = []  # computed, not stored yet
+        self.version = facts_version()
+
+    def first(self, d: Document) -> tuple[list[Option], list[str]]:
+        content = (d.sha256, d.format)
+        if content in self.held:
+            return self.read(d)
+        maker = self.maker
+        before = len(maker.fresh)
+        loaded = getattr(d, "loaded", True)
+        found = maker.of(d)
+        if found is None:
+            raise _NoFacts(d.path)
+        if not loaded:
+            d.unload()  # type: ignore[attr-defined]
+        if len(maker.fresh) == before:
+            self.held.add(content)
+        else:
+            self.pending.append(content)
+            if len(maker.fresh) >= self.FLUSH:
+                self.flush()
+        return found
+
+    def flush(self) -> None:
+        """Store the options computed so far."""
+        if _keep_options(self.conn, self.maker.fresh):
+            self.held.update(self.pending)
+        self.maker.fresh, self.pending = [], []
+
+    def read(self, d: Document) -> tuple[list[Option], list[str]]:
+        if (d.sha256, d.format) in self.held:
+            row = self.conn.execute(
+                "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+                (d.sha256, f"{KIND_OPTIONS}.{d.format}", self.version),
+            ).fetchone()
+            if row is not None:
+                try:
+                    data = _load(row[0])
+                    return _columns(data["options"], data["format"]), data.get("surfaces", [])
+                except _DAMAGED:
+                    pass
+        if self.pending:
+            self.flush()
+            if (d.sha256, d.format) in self.held:
+                return self.read(d)
+        loaded = getattr(d, "loaded", True)
+        found = self.maker.of(d)
+        self.maker.fresh = []  # could not be stored: made again when needed
+        if found is None:
+            raise _NoFacts(d.path)
+        if not loaded:
+            d.unload()  # type: ignore[attr-defined]
+        return found
+
+
+def _columns(data: Any, fmt: int) -> list[Option]:
+    """`unpack_options` for a pass that lets them go at once: plain tuples in the fields'
+    order, their strings not interned."""
+    if fmt < 4:
+        return unpack_options(data, fmt)
+    get = data["strings"].__getitem__
+    starts = data["start"]
+    return list(
+        zip(  # type: ignore[arg-type]
+            starts,
+            map(add, starts, data["len"]),
+            map(get, data["key"]),
+            map(get, data["kind"]),
+            map(get, data["skey"]),
+            map(bool, data["fb"]),
+            [tuple(map(get, p)) for p in data["parts"]],
+            map(bool, data["part"]),
+            map(get, data["parent"]),
+            map(get, data["ev"]),
+            strict=True,
+        )
+    )
 
 
 class _Options:
@@ -419,35 +520,10 @@ class _Options:
         return found, surfaces
 
 
-Options = dict[str, list[Option]]
-Surfaces = dict[str, list[str]]
-
-
-def _options(
-    conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
-) -> tuple[Options | None, Surfaces, list[tuple[str, str, bytes]]]:
-    """Every document's options (in corpus order) and their texts, from the store where they
-    still hold; and the rows of those computed now."""
-    maker = _Options(conn, vocab, frozenset(d.language for d in documents))
-    out: Options = {}
-    texts: Surfaces = {}
-    known: dict[tuple[str, str], tuple[list[Option], list[str]]] = {}
-    for d in documents:
-        content = (d.sha256, d.format)
-        found = known.get(content)
-        if found is None:
-            found = maker.of(d)
-            if found is None:
-                return None, {}, []
-            known[content] = found
-        out[d.id] = list(found[0])
-        texts[d.id] = found[1]
-    return out, texts, maker.fresh
-
-
-def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> None:
+def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> bool:
+    """Store computed options (False: the store could not take them)."""
     if not rows:
-        return
+        return True
     try:
         with transaction(conn):
             conn.executemany(
@@ -455,5 +531,6 @@ def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) 
                 "VALUES (?, ?, ?, ?, datetime('now'))",
                 [(sha, kind, facts_version(), blob) for sha, kind, blob in rows],
             )
+        return True
     except (sqlite3.Error, StoreError):
-        pass  # computed again next time
+        return False  # computed again next time
