@@ -63,9 +63,11 @@ SHOW_BEFORE_ANALYSIS_CHARS = 1_000_000
 IN_MEMORY_MAX_CHARS = 30_000_000
 WAIT_FOR_INDEX = "wait-for-index"  # the parts of a load that waits for the index's phase 2
 TOO_BIG = "too-big"  # parts (TOO_BIG, why): the machine has too little memory to analyse it
-# Memory the analysis takes a character of reading text, at most (from the index: 11 GB for
-# the 497 MB of 100,000 generated documents; in memory from the texts about 35 bytes).
-ANALYSIS_BYTES_PER_CHAR = 24
+# Memory the analysis takes a character of reading text, at most: from the texts in memory
+# about 35 bytes; from the index, streamed a document at a time, about 4 (1.25 GB for the
+# 308 million characters of 100,000 generated documents).
+IN_MEMORY_BYTES_PER_CHAR = 35
+FROM_INDEX_BYTES_PER_CHAR = 5
 
 
 def _load(
@@ -99,7 +101,10 @@ def _load(
                 parts = stored_analysis(store, corpus, links, edits)
             if parts is not None:
                 return corpus, parts, from_index
-            short = _short_of_memory(corpus)
+            indexed = from_index and (
+                _too_big_for_memory(corpus) or _entities_complete(store, corpus)
+            )
+            short = _short_of_memory(corpus, indexed)
             if short:
                 conn.send(("corpus", corpus, from_index))
                 return None, (TOO_BIG, short), from_index
@@ -132,10 +137,11 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _short_of_memory(corpus: Any) -> str:
-    """Why this machine cannot analyse `corpus` now ("" when it can, or cannot tell)."""
+def _short_of_memory(corpus: Any, from_index: bool) -> str:
+    """Why this machine cannot analyse `corpus` now, from the index or from its texts in
+    memory ("" when it can, or cannot tell)."""
     chars = sum(d.chars for d in corpus.documents)
-    need = chars * ANALYSIS_BYTES_PER_CHAR
+    need = chars * (FROM_INDEX_BYTES_PER_CHAR if from_index else IN_MEMORY_BYTES_PER_CHAR)
     free = available_memory()
     if free is None or need <= free:
         return ""

@@ -125,3 +125,14 @@ def test_the_key_changes_with_a_document_a_link_or_an_edit():
     assert analysis_cache.signature(corpus, [], [("rename", {"topic": "t"})], 0.3, "code") != key
     corpus.documents[0].sha256 = "0" * 64
     assert analysis_cache.signature(corpus, [], [], 0.3, "code") != key
+
+
+def test_memory_wanted_depends_on_whether_the_analysis_streams_from_the_index(monkeypatch):
+    """100,000 generated documents (308 million characters) need about 1.5 GB from the index
+    and ten times that from their texts: a 4 GB machine analyses them only from the index."""
+    from types import SimpleNamespace
+
+    corpus = SimpleNamespace(documents=[SimpleNamespace(chars=3084) for _ in range(100_000)])
+    monkeypatch.setattr(load_jobs, "available_memory", lambda: 4 * 2**30)
+    assert load_jobs._short_of_memory(corpus, from_index=True) == ""
+    assert "GB of memory" in load_jobs._short_of_memory(corpus, from_index=False)

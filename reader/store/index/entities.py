@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -417,8 +417,7 @@ class _OptionReader:
             ).fetchone()
             if row is not None:
                 try:
-                    data = _load(row[0])
-                    return _columns(data["options"], data["format"]), data.get("surfaces", [])
+                    return StoredOptions(bytes(row[0])).unpacked()
                 except _DAMAGED:
                     pass
         if self.pending:
@@ -433,30 +432,6 @@ class _OptionReader:
         if not loaded:
             d.unload()  # type: ignore[attr-defined]
         return found
-
-
-def _columns(data: Any, fmt: int) -> list[Option]:
-    """`unpack_options` for a pass that lets them go at once: plain tuples in the fields'
-    order, their strings not interned."""
-    if fmt < 4:
-        return unpack_options(data, fmt)
-    get = data["strings"].__getitem__
-    starts = data["start"]
-    return list(
-        zip(  # type: ignore[arg-type]
-            starts,
-            map(add, starts, data["len"]),
-            map(get, data["key"]),
-            map(get, data["kind"]),
-            map(get, data["skey"]),
-            map(bool, data["fb"]),
-            [tuple(map(get, p)) for p in data["parts"]],
-            map(bool, data["part"]),
-            map(get, data["parent"]),
-            map(get, data["ev"]),
-            strict=True,
-        )
-    )
 
 
 class _Options:
@@ -524,12 +499,15 @@ def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) 
     """Store computed options (False: the store could not take them)."""
     if not rows:
         return True
+    from reader.store.index.writer import packed_order
+
+    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
     try:
         with transaction(conn):
             conn.executemany(
                 "INSERT OR REPLACE INTO doc_cache (sha256, kind, version, data, created) "
-                "VALUES (?, ?, ?, ?, datetime('now'))",
-                [(sha, kind, facts_version(), blob) for sha, kind, blob in rows],
+                "VALUES (?, ?, ?, ?, ?)",
+                packed_order(conn, [(sha, kind, facts_version(), b, now) for sha, kind, b in rows]),
             )
         return True
     except (sqlite3.Error, StoreError):
