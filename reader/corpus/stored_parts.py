@@ -237,7 +237,9 @@ class StoredEntityIndex(EntityIndex):
         found = None
         try:
             key, label, kind, langs, docs, colour = unzip(self._entity_rows(entity_id))
-            docs = [intern(str(d)) for d in docs]  # ids held once for all entities
+            if not set(map(type, docs)) <= {str}:
+                raise ValueError("a document id that is not text")
+            docs = list(map(intern, docs))  # ids held once for all entities
             found = Entity(
                 entity_id,
                 str(key),
