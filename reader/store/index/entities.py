@@ -259,13 +259,15 @@ def prepare_entities(
         return -1
     languages = frozenset(r.language for r in refs)
     maker = _Options(conn, vocab, languages)
+    documents: Sequence[Document] = corpus.documents
     if workers > 1:
-        spread = _prepared_in_workers(conn, key, corpus.documents, maker, languages, workers)
+        documents = _pending(documents, maker)  # each checked once
+        spread = _prepared_in_workers(conn, key, documents, languages, workers)
         if spread is not None:
             return spread
     done: set[tuple[str, str]] = set()
     computed = 0
-    for d in corpus.documents:
+    for d in documents:
         if (d.sha256, d.format) in done:
             continue
         done.add((d.sha256, d.format))
@@ -286,29 +288,31 @@ def prepare_entities(
 PARALLEL_MIN = 200  # options to compute before worker processes pay for their start
 
 
-def _prepared_in_workers(
-    conn: sqlite3.Connection,
-    key: str,
-    documents: Sequence[Document],
-    maker: _Options,
-    languages: frozenset[str],
-    workers: int,
-) -> int | None:
-    """`prepare_entities`'s options computed in worker processes (None: not worth it here, or
-    a store without a file); -1 when phase 2 is not complete."""
-    from reader.store.db import _db_path
-    from reader.store.index.parallel_options import options_in_workers
-
-    path = _db_path(conn)
-    if path is None:
-        return None
+def _pending(documents: Sequence[Document], maker: _Options) -> list[Document]:
+    """One document of each content whose stored options no longer hold (or are not there)."""
     pending, seen = [], set()
     for d in documents:
         if (d.sha256, d.format) not in seen:
             seen.add((d.sha256, d.format))
             if not maker.holds(d):
                 pending.append(d)
-    if len(pending) < PARALLEL_MIN:
+    return pending
+
+
+def _prepared_in_workers(
+    conn: sqlite3.Connection,
+    key: str,
+    pending: Sequence[Document],
+    languages: frozenset[str],
+    workers: int,
+) -> int | None:
+    """The options of `pending` documents computed in worker processes (None: too few to be
+    worth it, or a store without a file); -1 when phase 2 is not complete."""
+    from reader.store.db import _db_path
+    from reader.store.index.parallel_options import options_in_workers
+
+    path = _db_path(conn)
+    if path is None or len(pending) < PARALLEL_MIN:
         return None
     rows = options_in_workers(str(path.absolute()), key, pending, languages, workers)
     if rows is None:
