@@ -49,7 +49,7 @@ def test_options_made_in_workers_are_the_ones_one_process_makes(indexed, monkeyp
         conn.execute("DELETE FROM doc_cache WHERE kind LIKE 'index.options.%'")
         conn.execute("DELETE FROM doc_cache WHERE kind LIKE 'analysis%'")
     conn.close()
-    monkeypatch.setattr(index_entities, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel_options, "PARALLEL_MIN", 1)
     monkeypatch.setattr(parallel_options, "CHUNK", 5)
     monkeypatch.setattr(pool, "INLINE_MAX_CHUNKS", 0)
     started = []
@@ -73,7 +73,7 @@ def test_options_made_in_workers_are_the_ones_one_process_makes(indexed, monkeyp
 
 def test_nothing_to_make_starts_no_worker(indexed, monkeypatch):
     root, db = indexed
-    monkeypatch.setattr(index_entities, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel_options, "PARALLEL_MIN", 1)
     monkeypatch.setattr(
         parallel_options, "options_in_workers", lambda *_a: pytest.fail("workers started")
     )

@@ -261,6 +261,8 @@ def prepare_entities(
     maker = _Options(conn, vocab, languages)
     documents: Sequence[Document] = corpus.documents
     if workers > 1:
+        from reader.store.index.parallel_options import _pending, _prepared_in_workers
+
         documents = _pending(documents, maker)  # each checked once
         spread = _prepared_in_workers(conn, key, documents, languages, workers)
         if spread is not None:
@@ -283,43 +285,6 @@ def prepare_entities(
     computed += len(maker.fresh)
     _keep_options(conn, maker.fresh)
     return computed
-
-
-PARALLEL_MIN = 200  # options to compute before worker processes pay for their start
-
-
-def _pending(documents: Sequence[Document], maker: _Options) -> list[Document]:
-    """One document of each content whose stored options no longer hold (or are not there)."""
-    pending, seen = [], set()
-    for d in documents:
-        if (d.sha256, d.format) not in seen:
-            seen.add((d.sha256, d.format))
-            if not maker.holds(d):
-                pending.append(d)
-    return pending
-
-
-def _prepared_in_workers(
-    conn: sqlite3.Connection,
-    key: str,
-    pending: Sequence[Document],
-    languages: frozenset[str],
-    workers: int,
-) -> int | None:
-    """The options of `pending` documents computed in worker processes (None: too few to be
-    worth it, or a store without a file); -1 when phase 2 is not complete."""
-    from reader.store.db import _db_path
-    from reader.store.index.parallel_options import options_in_workers
-
-    path = _db_path(conn)
-    if path is None or len(pending) < PARALLEL_MIN:
-        return None
-    rows = options_in_workers(str(path.absolute()), key, pending, languages, workers)
-    if rows is None:
-        return -1
-    for i in range(0, len(rows), 500):
-        _keep_options(conn, rows[i : i + 500])
-    return len(rows)
 
 
 def indexed_entities(
@@ -415,10 +380,7 @@ class _OptionReader:
 
     def read(self, d: Document) -> tuple[list[Option], list[str]]:
         if (d.sha256, d.format) in self.held:
-            row = self.conn.execute(
-                "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
-                (d.sha256, f"{KIND_OPTIONS}.{d.format}", self.version),
-            ).fetchone()
+            row = _options_row(self.conn, d, self.version)
             if row is not None:
                 try:
                     return StoredOptions(bytes(row[0])).unpacked()
@@ -458,10 +420,7 @@ class _Options:
         return self._stored(d) is not None
 
     def _stored(self, d: Document) -> StoredOptions | None:
-        row = self.conn.execute(
-            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
-            (d.sha256, f"{KIND_OPTIONS}.{d.format}", self.version),
-        ).fetchone()
+        row = _options_row(self.conn, d, self.version)
         if row is not None:
             try:
                 stored = StoredOptions(bytes(row[0]))
@@ -497,6 +456,14 @@ class _Options:
         blob = options_row(d.language, self.gaz_name, answers, found, surfaces)
         self.fresh.append((d.sha256, f"{KIND_OPTIONS}.{d.format}", blob))
         return found, surfaces
+
+
+def _options_row(conn: sqlite3.Connection, d: Document, version: int) -> tuple | None:
+    """The stored options row of `d`'s content (None: none of this version)."""
+    return conn.execute(
+        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
+        (d.sha256, f"{KIND_OPTIONS}.{d.format}", version),
+    ).fetchone()
 
 
 def _keep_options(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes]]) -> bool:

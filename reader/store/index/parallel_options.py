@@ -10,11 +10,15 @@ itself (the vocabulary once a run) and returns the rows to store; the result is 
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.corpus.model import Document
+
+if TYPE_CHECKING:
+    from reader.store.index.entities import _Options
 
 CHUNK = 64  # documents a worker is given at a time
 
@@ -88,3 +92,40 @@ def _vocabulary(conn: Any, key: str) -> Any:
     from reader.store.index.model import facts_version
 
     return _stored_vocabulary(conn, key, facts_version())[0]
+
+
+PARALLEL_MIN = 200  # options to compute before worker processes pay for their start
+
+
+def _pending(documents: Sequence[Document], maker: _Options) -> list[Document]:
+    """One document of each content whose stored options no longer hold (or are not there)."""
+    pending, seen = [], set()
+    for d in documents:
+        if (d.sha256, d.format) not in seen:
+            seen.add((d.sha256, d.format))
+            if not maker.holds(d):
+                pending.append(d)
+    return pending
+
+
+def _prepared_in_workers(
+    conn: sqlite3.Connection,
+    key: str,
+    pending: Sequence[Document],
+    languages: frozenset[str],
+    workers: int,
+) -> int | None:
+    """The options of `pending` documents computed in worker processes (None: too few to be
+    worth it, or a store without a file); -1 when phase 2 is not complete."""
+    from reader.store.db import _db_path
+    from reader.store.index.entities import _keep_options
+
+    path = _db_path(conn)
+    if path is None or len(pending) < PARALLEL_MIN:
+        return None
+    rows = options_in_workers(str(path.absolute()), key, pending, languages, workers)
+    if rows is None:
+        return -1
+    for i in range(0, len(rows), 500):
+        _keep_options(conn, rows[i : i + 500])
+    return len(rows)
