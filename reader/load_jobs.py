@@ -101,14 +101,13 @@ def _load(
                 parts = stored_analysis(store, corpus, links, edits)
             if parts is not None:
                 return corpus, parts, from_index
-            indexed = from_index and (
-                _too_big_for_memory(corpus) or _entities_complete(store, corpus)
-            )
-            short = _short_of_memory(corpus, indexed)
+            too_big = from_index and _too_big_for_memory(corpus)
+            complete = from_index and _entities_complete(store, corpus)
+            short = _short_of_memory(corpus, too_big or complete)  # from the index, or not
             if short:
                 conn.send(("corpus", corpus, from_index))
                 return None, (TOO_BIG, short), from_index
-            if from_index and _too_big_for_memory(corpus) and not _entities_complete(store, corpus):
+            if too_big and not complete:
                 conn.send(("corpus", corpus, from_index))
                 return None, WAIT_FOR_INDEX, from_index
             if _slow_to_analyse(corpus):  # shown first; entities from the index if it has them
