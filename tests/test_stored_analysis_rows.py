@@ -86,3 +86,46 @@ def test_linking_two_entities_of_a_stored_analysis_is_the_same_as_of_a_fresh_one
         assert [e.to_json() for e in again.entities] == [e.to_json() for e in fresh.entities]
         doc = corpus.documents[0].id
         assert again.for_document(doc) == fresh.for_document(doc)
+
+
+def test_an_entity_is_read_without_its_documents_until_they_are_asked_for(tmp_path):
+    from reader.store.analysis_store import KIND_ENTITY
+
+    conn, corpus, found = _stored(tmp_path)
+    index = stored_analysis(conn, corpus, [], [])[0]
+    widest = max(found.index.entities, key=lambda e: len(e.documents))
+    entity = index.by_id(widest.id)
+    assert entity.kind == widest.kind and entity.colour == widest.colour
+    rows = {
+        sha.split("/", 1)[1]: bytes(data)
+        for sha, data in conn.execute(
+            "SELECT sha256, data FROM doc_cache WHERE kind = ?", (KIND_ENTITY,)
+        )
+    }
+    assert not any(d.encode() in rows[widest.id] for d in widest.documents), (
+        "the row keeps the documents' places, not their ids"
+    )
+    assert entity.documents == widest.documents, "decoded in their order when asked for"
+    assert entity == widest and widest == entity, "equal to the entity the analysis made"
+    assert [o.to_json() for o in entity.occurrences] == [o.to_json() for o in widest.occurrences]
+    again = pickle.loads(pickle.dumps(entity))
+    assert type(again).__name__ == "Entity" and again.to_json() == widest.to_json()
+
+
+def test_an_entity_whose_document_places_are_damaged_has_no_documents(tmp_path):
+    from reader.store.analysis_store import KIND_ENTITY
+
+    conn, corpus, found = _stored(tmp_path)
+    widest = max(found.index.entities, key=lambda e: len(e.documents))
+    (row,) = conn.execute(
+        "SELECT data FROM doc_cache WHERE kind = ? AND sha256 LIKE ?",
+        (KIND_ENTITY, f"%/{widest.id}"),
+    ).fetchone()
+    with conn:
+        conn.execute(
+            "UPDATE doc_cache SET data = ? WHERE kind = ? AND sha256 LIKE ?",
+            (bytes(row)[:-3] + b"xyz", KIND_ENTITY, f"%/{widest.id}"),
+        )
+    entity = stored_analysis(conn, corpus, [], [])[0].by_id(widest.id)
+    assert entity.label == widest.label and entity.documents == []
+    assert list(entity.occurrences) == []

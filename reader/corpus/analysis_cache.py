@@ -34,10 +34,11 @@ from reader.corpus.stored_parts import (
 from reader.corpus.topic_columns import topic_columns, topics_from_columns
 from reader.corpus.topics import BaseTopics, Topic
 
-FORMAT = 7  # 3: candidates and occurrences carry their `evidence` (empty: left out); 6: a
+FORMAT = 8  # 3: candidates and occurrences carry their `evidence` (empty: left out); 6: a
 # header (documents, topics), named parts (entity order, topics before edits, key weights), a
 # row a document (its candidates) and a row a shared entity, each read when used; 7: the
-# header's topics by column (`topic_columns`)
+# header's topics by column (`topic_columns`); 8: an entity's documents as their places in the
+# header's order, apart from its fields (`entity_row`)
 KIND = "analysis"
 
 
@@ -109,7 +110,8 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
         rows = ((d, packed(d)) for d in index.candidates)
     else:
         rows = ((d, candidate_row(cs)) for d, cs in index.candidates.items())
-    entities = ((e.id, entity_row(e)) for e in index.entities)
+    position = {d: n for n, d in enumerate(index.candidates)}
+    entities = ((e.id, entity_row(e, position)) for e in index.entities)
     # The header is read at every opening: plain JSON, as inflating 27 MB (100,000 topics)
     # would cost a quarter of a second each time.
     return Dumped(json.dumps(header, ensure_ascii=False).encode("utf-8"), parts, rows, entities)

@@ -11,7 +11,10 @@ objects, e.g. `reader.store.analysis_store.StoredRow`) read them again where it 
 from __future__ import annotations
 
 import json
+import struct
+import sys
 import zlib
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from sys import intern
 from typing import Any
@@ -86,18 +89,25 @@ class DerivedOccurrences(Sequence[Occurrence]):
     `_BatchedMentions`), made with those of the entities after it in one pass over their
     documents, the batch before let go."""
 
-    __slots__ = ("_candidates", "_documents", "_key", "_mentions", "_rows")
+    __slots__ = ("_candidates", "_docs", "_key", "_mentions", "_rows")
 
     def __init__(
         self,
         candidates: Mapping[str, list[Candidate]],
         key: str,
-        documents: list[str],
+        documents: list[str] | Callable[[], list[str]],
         mentions: _BatchedMentions | None = None,
     ):
-        self._candidates, self._key, self._documents = candidates, key, documents
+        """`documents`: the entity's documents, or what gives them when first needed."""
+        self._candidates, self._key, self._docs = candidates, key, documents
         self._mentions = mentions
         self._rows: list[Occurrence] | None = None
+
+    @property
+    def _documents(self) -> list[str]:
+        if callable(self._docs):
+            self._docs = self._docs()
+        return self._docs
 
     def _made(self) -> list[Occurrence]:
         if self._rows is None and self._mentions is not None:
@@ -236,20 +246,20 @@ class StoredEntityIndex(EntityIndex):
             return self._cache[entity_id]
         found = None
         try:
-            key, label, kind, langs, docs, colour = unzip(self._entity_rows(entity_id))
-            if not set(map(type, docs)) <= {str}:
-                raise ValueError("a document id that is not text")
-            docs = list(map(intern, docs))  # ids held once for all entities
-            found = Entity(
-                entity_id,
-                str(key),
-                str(label),
-                str(kind),
-                [str(x) for x in langs],
-                docs,
-                DerivedOccurrences(self.candidates, str(key), docs, self._mentions),  # type: ignore[arg-type]
-                int(colour),
-            )
+            key, label, kind, langs, docs, colour = _entity_fields(self._entity_rows(entity_id))
+            order = getattr(self.candidates, "_order", None)
+            if isinstance(docs, tuple):
+                if order is None:
+                    raise ValueError("document positions without the documents' order")
+                found = StoredEntity(entity_id, key, label, kind, langs, colour, docs, order)
+            else:
+                found = Entity(entity_id, key, label, kind, langs, docs, [], colour)
+            found.occurrences = DerivedOccurrences(
+                self.candidates,
+                key,
+                (lambda e=found: e.documents) if isinstance(docs, tuple) else docs,
+                self._mentions,
+            )  # type: ignore[assignment]
         except _DAMAGED:  # not shared (no row), or damaged: no entity
             found = None
         self._cache[entity_id] = found
@@ -291,9 +301,110 @@ class _EntitiesById(Mapping[str, Entity]):
         return len(self.index.entity_ids())
 
 
-def entity_row(e: Entity) -> bytes:
-    """One shared entity as the stored analysis keeps it (its mentions are its documents')."""
-    return zipped([e.key, e.label, e.kind, e.languages, e.documents, e.colour])
+_PLACES = b"\x01"  # an entity row with its documents apart (zlib's rows begin with "x")
+_META = struct.Struct("<I")  # the length of an entity row's compressed fields
+_LITTLE = sys.byteorder == "little"
+
+
+def entity_row(e: Entity, position: Mapping[str, int] | None = None) -> bytes:
+    """One shared entity as the stored analysis keeps it (its mentions are its documents').
+
+    With `position` (each document's place in the analysis's order) its documents are kept
+    apart from its fields, as those places (4-byte integers, compressed): an entity found in
+    60,000 documents is read without them, and they are decoded only when asked for."""
+    fields = [e.key, e.label, e.kind, e.languages, len(e.documents), e.colour]
+    places = [position.get(d) for d in e.documents] if position is not None else [None]
+    if None in places:  # a document outside the order (or none given): the list itself
+        return zipped([*fields[:4], e.documents, e.colour])
+    packed = array("I", places)
+    if not _LITTLE:
+        packed.byteswap()
+    head = zipped(fields)
+    return _PLACES + _META.pack(len(head)) + head + zlib.compress(packed.tobytes(), 6)
+
+
+def _entity_fields(row: bytes | None) -> tuple[str, str, str, list[str], Any, int]:
+    """An entity row's key, label, kind, languages, documents (a list, or the compressed
+    places of `entity_row`) and colour; ValueError (or another of `_DAMAGED`) when damaged."""
+    if not row:
+        raise ValueError("no row")
+    if row[:1] == _PLACES:
+        (length,) = _META.unpack_from(row, 1)
+        start = 1 + _META.size
+        key, label, kind, langs, count, colour = unzip(row[start : start + length])
+        docs: Any = (row[start + length :], int(count))
+    else:  # the fields with the documents' list
+        key, label, kind, langs, docs, colour = unzip(row)
+        if not set(map(type, docs)) <= {str}:
+            raise ValueError("a document id that is not text")
+        docs = list(map(intern, docs))  # ids held once for all entities
+    langs = [str(x) for x in langs]
+    return str(key), str(label), str(kind), langs, docs, int(colour)
+
+
+class StoredEntity(Entity):
+    """A shared entity read from a stored analysis: an `Entity` in every way, its documents
+    decoded from their places when first asked for (none when damaged)."""
+
+    __slots__ = ("_order", "_places")
+
+    def __init__(
+        self,
+        id: str,
+        key: str,
+        label: str,
+        kind: str,
+        languages: list[str],
+        colour: int,
+        places: tuple[bytes, int],
+        order: list[str],
+    ) -> None:
+        self.id, self.key, self.label, self.kind = id, key, label, kind
+        self.languages, self.colour, self.occurrences = languages, colour, []
+        self._places, self._order = places, order
+
+    def _documents(self) -> list[str]:
+        try:
+            return _DOCUMENTS.__get__(self, StoredEntity)
+        except AttributeError:  # not asked for yet
+            found = _decode_places(*self._places, self._order)
+            _DOCUMENTS.__set__(self, found)
+            return found
+
+    documents = property(_documents, lambda self, v: _DOCUMENTS.__set__(self, v))  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Entity):
+            return NotImplemented
+        return _entity_fields_of(self) == _entity_fields_of(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        """Pickled as the `Entity` it is."""
+        return (Entity, _entity_fields_of(self))
+
+
+_DOCUMENTS = Entity.__dict__["documents"]  # the field's slot
+_ENTITY_FIELDS = ("id", "key", "label", "kind", "languages", "documents", "occurrences", "colour")
+
+
+def _entity_fields_of(e: Entity) -> tuple:
+    return tuple(getattr(e, f) for f in _ENTITY_FIELDS)
+
+
+def _decode_places(blob: bytes, count: int, order: list[str]) -> list[str]:
+    """The documents at the places `entity_row` packed ([] when damaged)."""
+    try:
+        places = array("I")
+        places.frombytes(zlib.decompress(blob))
+        if not _LITTLE:
+            places.byteswap()
+        if len(places) != count or (count and max(places) >= len(order)):
+            return []
+        return list(map(order.__getitem__, places))
+    except (ValueError, zlib.error):
+        return []
 
 
 _BASE = {name: BaseTopics.__dict__[name] for name in ("topics", "warnings", "idf")}
