@@ -126,3 +126,28 @@ def test_a_second_reading_command_uses_the_stored_analysis(
     (corpus / "topics.toml").unlink()
     assert run_json(capsys, "topics", str(corpus), "--json", "--db", db) == first
     assert calls == [1]  # the first analysis is still stored
+
+
+def test_index_ends_with_the_entities_and_topics_every_command_then_reads(
+    capsys, corpus, tmp_path, no_default_store, monkeypatch
+) -> None:
+    """`index` finds the shared entities and topics once; `topics` and `entities` read them
+    (the same JSON as from the files); `--no-analysis` leaves them to the first reader."""
+    import reader.commands.analysed as analysed
+
+    from_files = run_json(capsys, "topics", str(corpus), "--json")
+    db = str(tmp_path / "index.sqlite3")
+    report = run_json(capsys, "index", str(corpus), "--db", db, "--json", "--quiet")
+    assert report["analysis"]["topics"] == len(from_files["topics"])
+    assert report["analysis"]["entities"] > 0
+    real, calls = analysed.analyse, []
+    monkeypatch.setattr(analysed, "analyse", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert run_json(capsys, "topics", str(corpus), "--json", "--db", db) == from_files
+    assert run_json(capsys, "entities", str(corpus), "--json", "--db", db)["entities"]
+    assert not calls, "read from what `index` stored"
+
+    other = str(tmp_path / "other.sqlite3")
+    report = run_json(capsys, "index", str(corpus), "--db", other, "--json", "--no-analysis")
+    assert report["analysis"] is None
+    assert run_json(capsys, "topics", str(corpus), "--json", "--db", other) == from_files
+    assert calls == [1], "found by the first command that needed it"

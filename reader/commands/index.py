@@ -47,14 +47,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-entities",
         action="store_true",
-        help="skip entity candidates (the analysis computes them when it needs them)",
+        help="skip entity candidates, shared entities and topics (the analysis computes them "
+        "when it needs them)",
+    )
+    p.add_argument(
+        "--no-analysis",
+        action="store_true",
+        help="stop after entity candidates: leave the shared entities and topics to the first "
+        "command or window that needs them",
     )
     p.add_argument(
         "--phase",
         type=int,
         choices=(1, 2),
         help="1: only texts, passages, sentences and search (the corpus is readable and "
-        "searchable); 2: only entity candidates of what is indexed (default: both)",
+        "searchable); 2: only entity candidates of what is indexed, then the shared entities "
+        "and topics (default: both)",
     )
     p.add_argument(
         "--cluster",
@@ -178,11 +186,62 @@ def run_index(args: argparse.Namespace) -> int:
             prepare_entities(conn, root, workers=args.workers or default_workers())
     finally:
         conn.close()
+    analysed = None
+    if _analyses(args, report):
+        analysed = _analyse(root, args.db, args.quiet)
+        report.cancelled = analysed is None
     if args.json:
-        print_json(report.to_json())
+        print_json({**report.to_json(), "analysis": analysed})
     else:
-        print(_summary(report))
+        print(_summary(report) + (_analysis_summary(analysed) if analysed else ""))
     return 130 if report.cancelled else 0
+
+
+def _analyses(args: argparse.Namespace, report: IndexReport) -> bool:
+    """Whether phase 2 ends with the shared entities and topics (stored for every command and
+    the app): not when stopped, asked not to, or some documents still lack candidates."""
+    return not (
+        report.cancelled
+        or args.no_entities
+        or args.no_analysis
+        or args.phase == 1
+        or report.entities_pending
+    )
+
+
+def _analyse(root: Path, db: str | None, quiet: bool) -> dict[str, float] | None:
+    """Find the corpus's shared entities and topics and keep them in the store (what
+    `topics`, `entities` and the app then read); None when Ctrl+C stopped it (the index is
+    complete; the analysis is made when next asked for)."""
+    import time
+
+    from reader.commands.analysed import analysed_corpus
+
+    if not quiet:
+        sys.stderr.write("corpus-reader: finding shared entities and topics…\n")
+    started = time.perf_counter()
+    try:
+        found = analysed_corpus(root, db, strict_manifest=False)
+    except KeyboardInterrupt:
+        sys.stderr.write(
+            "corpus-reader: interrupted; the index is complete, entities and topics are "
+            "found when next asked for\n"
+        )
+        return None
+    return {
+        "entities": len(found.index.entity_ids())
+        if hasattr(found.index, "entity_ids")
+        else len(found.index.entities),
+        "topics": len(found.topics),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _analysis_summary(analysed: dict[str, float]) -> str:
+    return (
+        f"; {analysed['entities']:.0f} shared entities, {analysed['topics']:.0f} topics "
+        f"in {analysed['seconds']:.1f} s"
+    )
 
 
 def _summary(r: IndexReport) -> str:
