@@ -9,7 +9,9 @@ On a generated corpus (tests/bench/gen_corpus.py: vi/km/pt news, or with `--six`
 stories, `--topic-sizes 6,12`) it prints:
 - the FTS5 floor of the corpus (as bench_index.py: files read and decoded, the same passages
   put into a bare unicode61 FTS5 table);
-- the cold full index (`corpus-reader index`: phase 1, phase 2 facts, every document's options);
+- the cold full index (`corpus-reader index`: phase 1, phase 2 facts, every document's options,
+  the shared entities and topics it stores);
+- `topics --json` and `entities --json` after it (reading what `index` stored);
 - `topics --json` and `entities --json` from the index (subprocesses; the stored analysis of
   an earlier command is deleted first, so each computes entities and topics from the index):
   wall seconds, multiple of the floor (target <= 2x), peak memory (target < 400 MB);
@@ -112,7 +114,13 @@ def main() -> None:
     db = args.db or workdir / "store.sqlite3"
     env = {"CORPUS_READER_DB": str(workdir / "no-default-store.sqlite3")}
     wall, peak, _ = command(["index", str(root), "--db", str(db), "--quiet"], env)
-    print(f"index (both phases, options): {wall:.1f} s, peak {peak:.0f} MB", flush=True)
+    print(f"index (both phases, options, analysis): {wall:.1f} s, peak {peak:.0f} MB", flush=True)
+    for name in ("topics", "entities"):
+        wall, peak, _ = command([name, str(root), "--json", "--db", str(db)], env)
+        print(
+            f"{name} after index (what it stored): {wall:.1f} s{ratio(wall)}, peak {peak:.0f} MB",
+            flush=True,
+        )
     found = {}
     for name in ("topics", "entities"):
         forget_analysis(db)
