@@ -182,10 +182,15 @@ class _BatchedMentions:
         order = candidates._position()
         docs = sorted({d for o in batch for d in o._documents if d in order}, key=order.get)
         for d in docs:
-            for c in candidates._fresh(d):
-                found = made.get(c.key)
-                if found is not None:
-                    found.append(Occurrence(d, c.start, c.end, c.text, c.evidence))
+            done = candidates._done.get(d)
+            if done is not None:
+                for c in done:
+                    found = made.get(c.key)
+                    if found is not None:
+                        found.append(Occurrence(d, c.start, c.end, c.text, c.evidence))
+                continue
+            for key, occurrence in _shared_mentions(d, candidates._rows(d), made):
+                made[key].append(occurrence)
         for o in batch:
             o._rows = made[o._key]
         self.current = batch
@@ -478,6 +483,28 @@ def decode_candidates(row: bytes | None) -> list[Candidate]:
             )
             for c in json.loads(zlib.decompress(row).decode("utf-8"))
         ]
+    except (ValueError, TypeError, IndexError, zlib.error, UnicodeDecodeError):
+        return []
+
+
+def _shared_mentions(
+    doc_id: str, row: bytes | None, wanted: Mapping[str, Any]
+) -> list[tuple[str, Occurrence]]:
+    """The occurrences in a stored candidate row of the keys `wanted`, with their keys, made
+    without a `Candidate` for every other mention (none for a missing or damaged row, as
+    `decode_candidates`)."""
+    if not row:
+        return []
+    try:
+        found = []
+        for c in json.loads(zlib.decompress(row).decode("utf-8")):
+            key = c[3]
+            if key in wanted:
+                str(c[4])  # a row `decode_candidates` would refuse is refused here too
+                found.append(
+                    (key, Occurrence(doc_id, int(c[0]), int(c[1]), str(c[2]), _evidence(c, 5)))
+                )
+        return found
     except (ValueError, TypeError, IndexError, zlib.error, UnicodeDecodeError):
         return []
 
