@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from reader.corpus.entities import EntityIndex
+from reader.corpus.entity_rows import entity_row, unzip, zipped
 from reader.corpus.model import Corpus
 from reader.corpus.stored_parts import (
     Fetch,
@@ -26,10 +27,7 @@ from reader.corpus.stored_parts import (
     StoredBaseTopics,
     StoredEntityIndex,
     candidate_row,
-    entity_row,
     topic_row,
-    unzip,
-    zipped,
 )
 from reader.corpus.topic_columns import topic_columns, topics_from_columns
 from reader.corpus.topics import BaseTopics, Topic
