@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from reader.corpus.loading import MAX_FILE_BYTES, inside_root, list_corpus
+from reader.corpus.loading import MAX_FILE_BYTES, corpus_entries, inside_root
 from reader.corpus.model import Corpus
 from reader.store.db import transaction
 from reader.store.index import model, worker
@@ -173,7 +173,7 @@ def _phase1(run: _Run) -> None:
     todo: list[_Todo] = []
     reused: list[tuple[str, int, int, str, str, str | None]] = []
     seen: set[str] = set()
-    files, left_out = list_corpus(folder)
+    files, left_out = corpus_entries(folder)
     for item in left_out:  # links out of the folder, unreadable folders: listed, never read
         seen.add(item.path)
         report.files += 1
@@ -181,12 +181,11 @@ def _phase1(run: _Run) -> None:
         state = known.get(item.path)
         if state is None or state.error != item.reason:
             reused.append((item.path, 0, -1, "", file_format(item.path), item.reason))
-    for path in files:
-        rel = path.relative_to(folder).as_posix()
+    for rel, path in files:
         seen.add(rel)
         report.files += 1
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             todo.append(_Todo(rel, 0, file_format(rel)))
             continue
@@ -198,7 +197,7 @@ def _phase1(run: _Run) -> None:
             continue
         fmt = file_format(rel)
         if contents and 0 < st.st_size <= MAX_FILE_BYTES:  # nothing known: nothing to reuse
-            sha = worker._sha256_or_empty(path)
+            sha = worker._sha256_or_empty(Path(path))
             if (sha, fmt) in contents:
                 reused.append((rel, st.st_size, st.st_mtime_ns, sha, fmt, None))
                 continue
