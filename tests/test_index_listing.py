@@ -140,3 +140,20 @@ def test_titles_are_read_when_first_asked_for_and_damaged_ones_are_file_names(in
     damaged = _lazy(root, db)
     assert [d.path for d in damaged.documents] == [d.path for d in first.documents]
     assert [d.title for d in damaged.documents] == ["a", "b", "c"]
+
+
+def test_titles_are_decoded_a_chunk_at_a_time_and_a_damaged_chunk_costs_only_its_own():
+    from reader.corpus.lazy_document import TitleColumn
+
+    titles = [f"Tiêu đề {i} ចំណងជើង" for i in range(2500)] + ["", "[Video] 特朗普"]
+    packed = lazy_read.packed_titles(titles)
+    chunked = lazy_read.ChunkedTitles(packed, len(titles))
+    assert chunked[2501] == "[Video] 特朗普" and len(chunked._done) == 1, "one chunk read"
+    assert list(chunked) == titles
+    first_chunk_end = chunked._starts[1]
+    damaged = packed[: first_chunk_end - 4] + b"\x00" * 4 + packed[first_chunk_end:]
+    column = TitleColumn(lambda: lazy_read.ChunkedTitles(damaged, len(titles)), len(titles))
+    assert column.of(5, "dir/five.txt") == "five", "its chunk damaged: the file's name"
+    assert column.of(2000, "x.txt") == titles[2000], "the other chunks read"
+    with pytest.raises(ValueError):
+        lazy_read.ChunkedTitles(packed, len(titles) + 2000)

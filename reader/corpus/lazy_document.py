@@ -25,8 +25,9 @@ _TITLE = Document.__dict__["title"]
 
 class TitleColumn:
     """The titles of the documents of one listing, kept encoded until one is first asked for
-    (opening 100,000 documents reads no title but the ones shown). `read()` gives them all;
-    when it fails or gives something else, a title is its file's name."""
+    (opening 100,000 documents reads no title but the ones shown). `read()` gives them all
+    (a sequence that may decode them in parts); when it fails or gives something else, a
+    title is its file's name."""
 
     __slots__ = ("_count", "_read", "_titles")
 
@@ -38,12 +39,16 @@ class TitleColumn:
         if self._titles is None:
             try:
                 titles = self._read()
-                if len(titles) != self._count or not set(map(type, titles)) <= {str}:
+                if len(titles) != self._count:
                     raise ValueError("not the listing's titles")
-            except (ValueError, TypeError, KeyError, zlib.error):
+            except (ValueError, TypeError, KeyError, IndexError, zlib.error):
                 titles = []
             self._titles = titles
-        return self._titles[at] if at < len(self._titles) else PurePosixPath(path).stem
+        try:
+            found = self._titles[at] if at < len(self._titles) else None
+        except (ValueError, TypeError, KeyError, IndexError, zlib.error):
+            found = None  # a damaged chunk of a stored listing
+        return found if isinstance(found, str) else PurePosixPath(path).stem
 
 
 class DocumentSource(Protocol):
