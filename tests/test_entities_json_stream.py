@@ -24,6 +24,7 @@ def test_a_streamed_list_prints_the_same_bytes_as_the_whole(capsys, items):
     head = {"documents": [{"id": "d1", "path": "a.txt"}], "count": 0}
     print_json({**head, "entities": items})
     whole = capsys.readouterr().out
+    assert whole == json.dumps({**head, "entities": items}, ensure_ascii=False, indent=2) + "\n"
     print_json_stream(head, "entities", iter(items))
     assert capsys.readouterr().out == whole
     assert json.loads(whole)["entities"] == items
@@ -37,3 +38,11 @@ def test_entities_json_is_one_document(capsys, tmp_path):
     data = json.loads(capsys.readouterr().out)
     assert data["entities"] and {"documents", "entities"} == set(data)
     assert all(e["occurrences"] for e in data["entities"])
+
+
+@pytest.mark.parametrize(
+    "data", [{"score": 1e-07, "n": [0.5, 2.0]}, {"a": [1, "x"]}, {1: "int key"}]
+)
+def test_json_printed_whole_is_what_python_writes(capsys, data):
+    print_json(data)
+    assert capsys.readouterr().out == json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -382,3 +383,33 @@ def test_a_huge_store_opens_without_reading_its_whole_index(tmp_path, monkeypatc
     monkeypatch.setattr(db, "WHOLE_CHECK_MAX_BYTES", 0)
     with Store(path) as store:
         assert len(store.list()) == 40
+
+
+def test_a_big_store_is_checked_once_a_process_until_it_changes(tmp_path, monkeypatch):
+    """Three openings of an unchanged big store by one command check it once; any change to
+    the file, even damage in place, and it is checked again (and refused)."""
+    import reader.store.db as db
+
+    monkeypatch.setattr(db, "FULL_CHECK_MAX_BYTES", 0)  # as a 100 MB store would be
+    path = tmp_path / "s.sqlite3"
+    _filled_store(path)
+    settled = time.time() - 5
+    os.utime(path, (settled, settled))
+    checks: list[str] = []
+    real = db._inspected
+    monkeypatch.setattr(db, "_inspected", lambda p, c: checks.append(c) or real(p, c))
+    for _ in range(3):
+        db.connect(path, mode="ro").close()
+    assert checks == ["quick_check"]
+    size, mtime = path.stat().st_size, path.stat().st_mtime_ns
+    _scribble_over(path, "annotations")
+    os.utime(path, ns=(mtime, mtime + 1))  # changed within the same tick of a coarse clock
+    assert path.stat().st_size == size
+    _refused(path, "corrupt")
+    assert len(checks) == 2
+
+    fresh = tmp_path / "fresh.sqlite3"
+    _filled_store(fresh)  # written just now: never taken as checked
+    db.connect(fresh, mode="ro").close()
+    db.connect(fresh, mode="ro").close()
+    assert len(checks) == 4
