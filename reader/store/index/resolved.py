@@ -1,0 +1,277 @@
+"""Entities of an indexed corpus resolved with the state the previous analysis kept
+(`reader.corpus.resolution_state`): after a few files changed, only the documents whose
+options changed, or whose keys changed standing, choose their candidates again.
+
+Every document's stored options are first brought up to date as `indexed_entities` does
+(those whose vocabulary answers no longer hold are computed again), but checked without being
+decoded: only the answers are read from a row (`row_answers`). A document's options are
+fingerprinted by their stored row; those of the documents to choose again are decoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import zlib
+from collections.abc import Sequence
+from itertools import accumulate
+from typing import Any
+
+from reader.corpus.candidates import Option
+from reader.corpus.document_units import Analysis
+from reader.corpus.entities import EntityIndex
+from reader.corpus.entity_facts import CorpusVocabulary, answers_hold
+from reader.corpus.gazetteer import gazetteer_for
+from reader.corpus.model import Corpus, Document
+from reader.corpus.phonetic import PHONETIC_SCRIPTS
+from reader.corpus.resolution_state import (
+    REDO_SHARE,
+    IncrementalResolution,
+    PreviousRow,
+    ResolutionState,
+)
+from reader.corpus.resolve import KeyMap
+from reader.corpus.text import UNSPACED_SCRIPTS
+from reader.store.index.entities import (
+    _DAMAGED,
+    _has_facts,
+    _keep_options,
+    _Options,
+    _options_row,
+    _StoredWords,
+    corpus_vocabulary,
+)
+from reader.store.index.model import facts_version
+from reader.store.index.options_codec import _ARRAYS, _MARK, _SEP, StoredOptions, _column
+
+Previous = tuple[ResolutionState, PreviousRow]
+_SIZES = {"B": 1, "b": 1, "H": 2, "h": 2, "i": 4, "l": 8, "q": 8}
+
+
+def row_answers(blob: bytes) -> tuple[str, str, dict[str, list[str]]] | None:
+    """(language, gazetteer, answers) of a stored options row without decoding its options;
+    None when they cannot be read so (an older format, an answer naming a key made from a
+    text): `StoredOptions` reads them then."""
+    if blob[: len(_MARK)] != _MARK:
+        return None
+    raw = zlib.decompress(blob[len(_MARK) :])
+    pos = 0
+    columns: dict[int, Any] = {}
+    for n in range(_ARRAYS):
+        if n in (0, 12, 13):
+            columns[n], pos = _column(raw, pos)
+        else:  # skipped: its type's size times its length
+            pos += 5 + _SIZES[chr(raw[pos])] * int.from_bytes(raw[pos + 1 : pos + 5], "little")
+    strings = raw[pos:].decode("utf-8").split(_SEP)
+    codes = list(accumulate(columns[13]))
+    if any(c < 0 for c in codes) or any(c < 0 for c in columns[0]):
+        return None
+    language, gaz = (strings[c] for c in columns[0])
+    words = iter([strings[c] for c in codes])
+    counts = columns[12]
+    answers = {
+        strings[counts[i]]: [next(words) for _ in range(counts[i + 1])]
+        for i in range(0, len(counts), 2)
+    }
+    return language, gaz, answers
+
+
+def _fingerprint(blob: bytes) -> str:
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+class _Contents:
+    """Every document's options under one vocabulary, up to date: a stored row whose answers
+    hold (checked from its answers alone), else computed (stored by `flush`)."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, documents: Sequence[Document], vocab: CorpusVocabulary
+    ) -> None:
+        self.conn = conn
+        self.maker = _Options(conn, vocab, frozenset(d.language for d in documents))
+        self.version = facts_version()
+        self.found: dict[tuple[str, str], tuple[str, Any]] = {}  # content -> (print, data)
+        self.asked: dict[tuple[str, str], tuple[str, ...]] = {}  # content -> its questions
+
+    def fingerprint(
+        self, d: Document, held: tuple[str, str, tuple[str, ...]] | None = None
+    ) -> str | None:
+        """The fingerprint of `d`'s up-to-date options (None: it has no facts). `held`: the
+        fingerprint, language and questions of options known to hold under this vocabulary
+        (not checked again)."""
+        content = (d.sha256, d.format)
+        known = self.found.get(content)
+        if known is not None:
+            return known[0]
+        row = _options_row(self.conn, d, self.version)
+        if row is not None:
+            blob = bytes(row[0])
+            fp = _fingerprint(blob)
+            if held is not None and fp == held[0] and d.language == held[1]:
+                self.asked[content] = held[2]
+                self.found[content] = (fp, blob)
+                return fp
+            if self._holds(d, blob):
+                self.found[content] = (fp, blob)
+                return fp
+        loaded = getattr(d, "loaded", True)
+        made = self.maker.of(d)
+        if made is None:
+            return None
+        if not loaded:
+            d.unload()  # type: ignore[attr-defined]
+        blob = self.maker.fresh[-1][2]
+        fp = _fingerprint(blob)
+        self.asked[content] = questions(StoredOptions(blob).answers)
+        self.found[content] = (fp, made)
+        return fp
+
+    def _holds(self, d: Document, blob: bytes) -> bool:
+        maker = self.maker
+        try:
+            found = row_answers(blob)
+            if found is None:
+                stored = StoredOptions(blob)
+                found = (stored.language, stored.gaz, stored.answers)
+        except _DAMAGED:
+            return False
+        language, gaz, answers = found
+        self.asked[(d.sha256, d.format)] = questions(answers)
+        return (
+            language == d.language
+            and gaz == maker.gaz_name
+            and answers_hold(answers, maker.vocab.vocabulary(d.language))
+        )
+
+    def read(self, d: Document) -> tuple[list[Option], Sequence[str]]:
+        """`d`'s options and their texts (after `fingerprint`)."""
+        _, data = self.found[(d.sha256, d.format)]
+        if isinstance(data, bytes):
+            return StoredOptions(data).unpacked()
+        return data
+
+    def flush(self) -> None:
+        """Store the options computed."""
+        _keep_options(self.conn, self.maker.fresh)
+        self.maker.fresh = []
+
+
+def questions(answers: dict[str, list[str]]) -> tuple[str, ...]:
+    """The questions of a row's answers (`answers_hold`), as "o:word", "p:word word",
+    "m:key", "i:word"."""
+    return tuple(f"{kind[0]}:{w}" for kind, words in answers.items() for w in words)
+
+
+def changed_answers(
+    before: CorpusVocabulary, after: CorpusVocabulary, languages: set[str]
+) -> tuple[dict[str, set[str]], set[str]]:
+    """The questions `answers_hold` asks that the two vocabularies answer differently: by
+    language ("o:", "p:", "i:"), and for every language ("m:", names seen mid-sentence)."""
+    by_language: dict[str, set[str]] = {}
+    every: set[str] = set()
+    for language in languages:
+        a, b = before.vocabulary(language), after.vocabulary(language)
+        every.update(f"m:{k}" for k in a.mid_keys ^ b.mid_keys)
+        found = {f"p:{x} {y}" for x, y in a.lower_pairs ^ b.lower_pairs}
+        found.update(f"i:{w}" for w in a.initial_alone ^ b.initial_alone)
+        words = {w for w, n in a.lower.items() if b.lower.get(w) != n}
+        words.update(w for w, n in b.lower.items() if a.lower.get(w) != n)
+        words.update(w for w, n in a.capital.items() if b.capital.get(w) != n)
+        words.update(w for w, n in b.capital.items() if a.capital.get(w) != n)
+        found.update(f"o:{w}" for w in words if _ordinary(a, w) != _ordinary(b, w))
+        by_language[language] = found
+    return by_language, every
+
+
+def _ordinary(v: Any, w: str) -> bool:  # as `answers_hold` asks it
+    n = v.lower.get(w, 0)
+    return n > 0 and n >= v.capital.get(w, 0)
+
+
+def _held(
+    previous: Previous | None, vocab: CorpusVocabulary, languages: set[str]
+) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """(fingerprint, language, questions) by document of the options that held when the
+    previous state was made and still hold unchecked: the same languages (so the same
+    gazetteer), and none of their questions answered otherwise now."""
+    if previous is None or previous[0].vocabulary is None or previous[0].asked is None:
+        return {}
+    state = previous[0]
+    if {s.language for s in state.docs.values()} != languages:
+        return {}
+    try:
+        before = CorpusVocabulary.from_json(state.vocabulary)
+        changed, every = changed_answers(before, vocab, languages)
+    except _DAMAGED:
+        return {}
+    asked = state.asked
+    out = {}
+    for d, s in state.docs.items():
+        mine = asked.get(d, ())
+        flipped = changed.get(s.language, set())
+        if (not flipped and not every) or (flipped | every).isdisjoint(mine):
+            out[d] = (s.fingerprint, s.language, mine)
+    return out
+
+
+def stateful_entities(
+    conn: sqlite3.Connection,
+    corpus: Corpus,
+    links: Sequence[tuple[str, str, bool]] = (),
+    previous: Previous | None = None,
+) -> EntityIndex | None:
+    """`indexed_entities` of the corpus (the same result), updated from `previous` (the state
+    and candidate rows of an earlier analysis of this folder with these links) when it has
+    one and few documents changed; the index carries `resolution_state` (for the next
+    analysis) and `resolution_report` (documents, changed, chosen, incremental). None when a
+    document has no facts yet."""
+    from reader.corpus.cross_script import cross_script_options
+
+    documents = corpus.documents
+    vocab = corpus_vocabulary(conn, corpus)
+    if vocab is None:
+        return None
+    contents = _Contents(conn, documents, vocab)
+    try:
+        held = _held(previous, vocab, {d.language for d in documents})
+        prints: dict[str, str] = {}
+        for d in documents:
+            fp = contents.fingerprint(d, held.get(d.id))
+            if fp is None:
+                return None
+            prints[d.id] = fp
+        state, row = previous if previous is not None else (None, None)
+        if state is not None:
+            known = state.docs
+            changed = sum(
+                1
+                for d in documents
+                if (s := known.get(d.id)) is None or s.fingerprint != prints[d.id]
+            )
+            if changed > REDO_SHARE * len(documents):
+                state = row = None
+        analyses = []
+        for d in documents:
+            if d.script in PHONETIC_SCRIPTS:
+                if not _has_facts(conn, d):
+                    return None
+                words = _StoredWords(conn, d) if d.script in UNSPACED_SCRIPTS else None
+                analyses.append(Analysis(d, [], [], words))  # type: ignore[arg-type]
+        resolution = IncrementalResolution(
+            documents, contents.read, KeyMap(links), prints, state, row
+        )
+        index = resolution.resolve()
+        report = dict(resolution.report)
+        gaz = gazetteer_for(frozenset(d.language for d in documents))
+        extra = cross_script_options(documents, analyses, index, None, gaz)
+        if extra:
+            index = resolution.again(extra)
+        asked = contents.asked
+        index.resolution_state = resolution.stored_state()._replace(  # type: ignore[attr-defined]
+            vocabulary=vocab.to_json(),
+            asked={d.id: asked.get((d.sha256, d.format), ()) for d in documents},
+        )
+        index.resolution_report = report  # type: ignore[attr-defined]
+        return index
+    finally:
+        contents.flush()
