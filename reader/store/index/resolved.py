@@ -45,6 +45,9 @@ from reader.store.index.model import facts_version
 from reader.store.index.options_codec import _ARRAYS, _MARK, _SEP, StoredOptions, _column
 
 Previous = tuple[ResolutionState, PreviousRow]
+# What the last resolution did (documents, changed, chosen, incremental: 1 when it was updated
+# from a previous state): read by tests and benchmarks, never by the analysis itself.
+last_report: dict[str, int] = {}
 _SIZES = {"B": 1, "b": 1, "H": 2, "h": 2, "i": 4, "l": 8, "q": 8}
 
 
@@ -262,6 +265,8 @@ def stateful_entities(
         )
         index = resolution.resolve()
         report = dict(resolution.report)
+        last_report.clear()
+        last_report.update(report)
         gaz = gazetteer_for(frozenset(d.language for d in documents))
         extra = cross_script_options(documents, analyses, index, None, gaz)
         if extra:
