@@ -55,13 +55,16 @@ class DocState(NamedTuple):
     keys: tuple[str, ...]  # the keys of its options
     alone: tuple[str, ...]  # those of options that are not part of a run
     parts: tuple[tuple[str, str], ...]  # (key, run) of the options that are parts of a run
-    counted: tuple[str, ...]  # keys whose exact count decides (options made of parts)
+    # the options made of parts (`GPU Nvidia`): their key and parts joined by `_JOIN` (whether
+    # the run gives way to its parts compares the counts of these keys)
+    counted: tuple[str, ...]
     first: tuple[str, ...]  # the keys of its first choice
     mine: tuple[str, ...]  # its keys shared by any option (after dropped parts)
     again: bool  # chose a second time (holds a key the first choices no longer share)
     chosen: tuple[str, ...]  # the keys of its final choice
 
 
+_JOIN = "\x1f"
 _FIELDS = ("keys", "alone", "parts", "counted", "first", "mine", "chosen")
 
 
@@ -186,6 +189,31 @@ def _changed_counts(old: Counter[str], new: Counter[str]) -> set[str]:
     return found
 
 
+class _GivesWay:
+    """Whether an option made of parts gives way to its parts (`resolve.select`: each part in
+    more documents than the run) under other counts than before, for any of a document's
+    options (`DocState.counted`)."""
+
+    def __init__(self, before: Counter[str], after: Counter[str]) -> None:
+        self.before, self.after = before, after
+        self.changed = _changed_counts(before, after)
+
+    def __call__(self, counted: tuple[str, ...]) -> bool:
+        changed = self.changed
+        for joined in counted:
+            keys = joined.split(_JOIN)
+            if changed.isdisjoint(keys):
+                continue
+            if self._gives_way(self.before, keys) != self._gives_way(self.after, keys):
+                return True
+        return False
+
+    @staticmethod
+    def _gives_way(df: Counter[str], keys: list[str]) -> bool:
+        n = df.get(keys[0], 0)
+        return all(df.get(p, 0) > n for p in keys[1:])
+
+
 PreviousRow = Callable[[str], "bytes | None"]  # a document's candidate row of the last analysis
 
 
@@ -236,15 +264,13 @@ class IncrementalResolution(StreamedResolution):
         if prev:
             df0, bad0 = _tallies(prev.values())
             standing = (_shared(df0) ^ shared_any) | (bad0 ^ bad)
-            counts_changed = _changed_counts(df0, df)
-            del df0, bad0
+            gives_way = _GivesWay(df0, df)
             redo = changed | {
                 d.id
                 for d in docs
-                if not standing.isdisjoint(state[d.id].keys)
-                or not counts_changed.isdisjoint(state[d.id].counted)
+                if not standing.isdisjoint(state[d.id].keys) or gives_way(state[d.id].counted)
             }
-            del standing, counts_changed
+            del standing, gives_way, df0, bad0
         else:
             redo = {d.id for d in docs}
         rows = self.rows
@@ -332,13 +358,14 @@ class IncrementalResolution(StreamedResolution):
     def _sets(self, d: Document) -> DocState:
         """A document's sets from its options (its choices are filled in later)."""
         opts, _ = self.options(d)
+        joined = any(_JOIN in k for o in opts if o[6] for k in (o[2], *o[6]))
         return DocState(
             d.language,
-            self.fingerprints[d.id],
+            "" if joined else self.fingerprints[d.id],  # "": chosen again next time
             tuple(dict.fromkeys(o[2] for o in opts)),
             tuple(dict.fromkeys(o[2] for o in opts if not o[7])),
             tuple(dict.fromkeys((o[2], o[8]) for o in opts if o[7])),
-            tuple(dict.fromkeys(k for o in opts if o[6] for k in (o[2], *o[6]))),
+            tuple(dict.fromkeys(_JOIN.join((o[2], *o[6])) for o in opts if o[6])),
             (),
             (),
             False,
