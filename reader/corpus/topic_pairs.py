@@ -15,9 +15,13 @@ import heapq
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from reader.corpus.disjoint import DisjointSets
+
+if TYPE_CHECKING:
+    from reader.corpus.topic_memo import PairsMemo
 
 
 class Pairs:
@@ -59,55 +63,121 @@ def similar_pairs(
     neighbours: int,
     postings_read: int,
     small_side: float,
+    memo: PairsMemo | None = None,
 ) -> Pairs:
     """`topics.similarities` as `Pairs` (see there): each document with at most `neighbours`
-    others found through its rarest keys."""
+    others found through its rarest keys. With `memo` (`PairsMemo`) each document's
+    neighbours are kept in `memo.found`, and taken from `memo.previous` for the documents
+    that the changes since cannot reach."""
     n = len(key_sets)
     limit = max(rare_docs, int(2 * math.sqrt(n)))
+    if memo is not None:
+        found = memo.update(key_sets, idf, limit, neighbours, postings_read, small_side)
+        if found is not None:
+            return found
     df: Counter[str] = Counter()
     for keys in key_sets:
         df.update(keys)
-    # Postings of the keys that find partners only (most keys are in one document).
+    postings = _postings(key_sets, df, limit)
+    best = [
+        _best(i, keys, df, postings, idf, limit, neighbours, postings_read)
+        for i, keys in enumerate(key_sets)
+    ]
+    del postings, df
+    pairs = _assembled(best, key_sets, idf, small_side)
+    if memo is not None:
+        memo.keep(best, pairs)
+    return pairs
+
+
+def _postings(
+    key_sets: Sequence[Collection[str]],
+    df: Mapping[str, int],
+    limit: int,
+    wanted: Collection[str] | None = None,
+) -> dict[str, list[int]]:
+    """The documents of each key that finds partners (in 2 to `limit` documents; only those
+    of `wanted` when given): most keys are in one document."""
     postings: dict[str, list[int]] = defaultdict(list)
     for i, keys in enumerate(key_sets):
         for k in keys:
-            if 2 <= df[k] <= limit:
+            if 2 <= df[k] <= limit and (wanted is None or k in wanted):
                 postings[k].append(i)
+    return postings
+
+
+def _best(
+    i: int,
+    keys: Collection[str],
+    df: Mapping[str, int],
+    postings: Mapping[str, list[int]],
+    idf: Mapping[str, float],
+    limit: int,
+    neighbours: int,
+    postings_read: int,
+) -> list[int]:
+    """The documents document `i` is compared with: at most `neighbours` sharing the most
+    weight with it through its rarest keys (reading at most `postings_read` postings)."""
+    rare = sorted((df[k], k) for k in keys if 2 <= df[k] <= limit)
+    partial: dict[int, float] = defaultdict(float)
+    read = 0
+    for count, k in rare:
+        if read and read + count > postings_read:
+            break
+        read += count
+        w = idf[k]
+        for j in postings[k]:
+            partial[j] += w
+    partial.pop(i, None)
+    ranked = [(-w, j) for j, w in partial.items()]
+    best = heapq.nsmallest(neighbours, ranked) if len(ranked) > neighbours else ranked
+    return [j for _, j in best]
+
+
+def _assembled(
+    best: Sequence[Sequence[int]],
+    key_sets: Sequence[Collection[str]],
+    idf: Mapping[str, float],
+    small_side: float,
+    known: Callable[[int, int], float | None] | None = None,
+) -> Pairs:
+    """Every pair of a document and one it is compared with, each once, with its
+    similarity (`known(i, j)`: the similarity of a pair that did not change, else None)."""
+    n = len(key_sets)
     later: list[array | None] = [None] * n  # for each document, the later ones it pairs with
-    for i, keys in enumerate(key_sets):
-        rare = sorted((df[k], k) for k in keys if 2 <= df[k] <= limit)
-        partial: dict[int, float] = defaultdict(float)
-        read = 0
-        for count, k in rare:
-            if read and read + count > postings_read:
-                break
-            read += count
-            w = idf[k]
-            for j in postings[k]:
-                partial[j] += w
-        partial.pop(i, None)
-        ranked = [(-w, j) for j, w in partial.items()]
-        best = heapq.nsmallest(neighbours, ranked) if len(ranked) > neighbours else ranked
-        for _, j in best:
+    for i, js in enumerate(best):
+        for j in js:
             a, b = (i, j) if i < j else (j, i)
             found = later[a]
             if found is None:
                 found = later[a] = array("l")
             found.append(b)
-    del postings, df
     weight = idf.__getitem__
-    mass = array("d", (math.fsum(map(weight, keys)) for keys in key_sets))
+    mass: dict[int, float] = {}
+
+    def mass_of(i: int) -> float:
+        m = mass.get(i)
+        if m is None:
+            m = mass[i] = math.fsum(map(weight, key_sets[i]))
+        return m
+
     out = Pairs()
     for i in range(n):
         found = later[i]
         if found is None:
             continue
         later[i] = None
-        keys_i, mass_i = set(key_sets[i]), mass[i]
+        keys_i: set[str] | None = None
         for j in sorted(set(found)):
-            shared = math.fsum(map(weight, keys_i.intersection(key_sets[j])))
-            small, large = (mass_i, mass[j]) if mass_i <= mass[j] else (mass[j], mass_i)
+            sim = known(i, j) if known is not None else None
+            if sim is None:
+                if keys_i is None:
+                    keys_i = set(key_sets[i])
+                shared = math.fsum(map(weight, keys_i.intersection(key_sets[j])))
+                mass_i, mass_j = mass_of(i), mass_of(j)
+                small, large = (mass_i, mass_j) if mass_i <= mass_j else (mass_j, mass_i)
+                sim = shared / (small**small_side * large ** (1 - small_side))
             out.first.append(i)
             out.second.append(j)
-            out.sim.append(shared / (small**small_side * large ** (1 - small_side)))
+            out.sim.append(sim)
     return out

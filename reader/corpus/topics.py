@@ -150,9 +150,11 @@ def similarities(
     return _pairs(key_sets, idf).as_dict()
 
 
-def _pairs(key_sets: Sequence[Collection[str]], idf: Mapping[str, float]) -> Pairs:
+def _pairs(
+    key_sets: Sequence[Collection[str]], idf: Mapping[str, float], memo: Any = None
+) -> Pairs:
     return similar_pairs(
-        key_sets, idf, RARE_KEY_DOCS, NEIGHBOURS, NEIGHBOUR_POSTINGS, SMALL_SIDE_WEIGHT
+        key_sets, idf, RARE_KEY_DOCS, NEIGHBOURS, NEIGHBOUR_POSTINGS, SMALL_SIDE_WEIGHT, memo
     )
 
 
@@ -316,7 +318,12 @@ def cluster_topics(
     free = [d for d in documents if d.id not in assigned]
     key_sets = [keys[d.id] for d in free]
     del keys
-    pairs = _pairs(key_sets, idf).clustered(threshold)  # only those that can join clusters
+    # An index updated from an earlier analysis carries what the pairs may start from
+    # (`topic_memo.PairsMemo`); not with a manifest (its documents are not compared).
+    memo = getattr(index, "pairs_memo", None) if not assigned else None
+    if memo is not None:
+        memo.ids = [d.id for d in free]
+    pairs = _pairs(key_sets, idf, memo).clustered(threshold)  # only those that can join
     clusters = average_link_clusters(len(free), pairs, threshold)
     for cluster in clusters:
         members = [free[i] for i in cluster]

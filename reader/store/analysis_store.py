@@ -34,6 +34,20 @@ ROW_KINDS = (KIND_PART, KIND_DOC, KIND_ENTITY)
 # later analysis of it, after some files changed, is updated from)
 KIND_LINEAGE = f"{KIND}.lineage"
 STATE_PART = "resolution"  # the part holding the resolution's state (`ResolutionState`)
+PAIRS_PART = "pairs"  # the part holding the topics' compared pairs (`topic_memo.PairsState`)
+
+
+class Previous(NamedTuple):
+    """What the newest analysis of a folder kept for the next one to start from: the
+    resolution's state, its candidate rows (`row`, by document id: those of the first
+    resolution), the rows as stored (`final_row`) and the topics' pairs (None: not kept)."""
+
+    state: Any
+    row: Any
+    final_row: Any
+    pairs: Any
+
+
 _INSERT = (
     "INSERT OR REPLACE INTO doc_cache(sha256, kind, version, data, created) "
     "VALUES (?, ?, 1, ?, datetime('now'))"
@@ -167,18 +181,22 @@ def _keep_state(
     if state is None:
         return
     conn.execute(_INSERT, (f"{key}/{STATE_PART}", KIND_PART, state.dump()))
+    memo = getattr(index, "pairs_memo", None)
+    if memo is not None and memo.found is not None:
+        conn.execute(_INSERT, (f"{key}/{PAIRS_PART}", KIND_PART, memo.found.dump()))
     conn.execute(_INSERT, (lineage_key(corpus.root, links), KIND_LINEAGE, key.encode()))
 
 
 def previous_resolution(
     conn: sqlite3.Connection | None, corpus: Corpus, links: Sequence[Any]
-) -> tuple[Any, Any] | None:
-    """The resolution's state kept by the newest analysis of this folder with these links
-    (under this code) and a reader of that analysis's candidate rows by document id; None
-    when there is none or it cannot be read (the resolution then starts over)."""
+) -> Previous | None:
+    """What the newest analysis of this folder with these links (under this code) kept for
+    the next one (`Previous`); None when there is none or it cannot be read (the resolution
+    then starts over)."""
     if conn is None:
         return None
     from reader.corpus.resolution_state import ResolutionState
+    from reader.corpus.topic_memo import PairsState
 
     try:
         row = conn.execute(
@@ -210,8 +228,18 @@ def previous_resolution(
                 (len(key) + 2, f"{key}/", f"{key}0", KIND_DOC),
             )
         }
-        rows.update(state.rows)
-        return state, rows.get
+        first = {**rows, **state.rows} if state.rows else rows
+        pairs = None
+        found = conn.execute(
+            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
+            (f"{key}/{PAIRS_PART}", KIND_PART),
+        ).fetchone()
+        if found is not None:
+            try:
+                pairs = PairsState.load(bytes(found[0]))
+            except ValueError:
+                pairs = None
+        return Previous(state, first.get, rows.get, pairs)
     except Exception:  # unreadable or damaged: start over
         return None
 

@@ -15,7 +15,7 @@ import sqlite3
 import zlib
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.corpus.candidates import Option
 from reader.corpus.document_units import Analysis
@@ -24,14 +24,11 @@ from reader.corpus.entity_facts import CorpusVocabulary, answers_hold
 from reader.corpus.gazetteer import gazetteer_for
 from reader.corpus.model import Corpus, Document
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
-from reader.corpus.resolution_state import (
-    REDO_SHARE,
-    IncrementalResolution,
-    PreviousRow,
-    ResolutionState,
-)
+from reader.corpus.resolution_state import REDO_SHARE, IncrementalResolution
 from reader.corpus.resolve import KeyMap
+from reader.corpus.stored_parts import decode_candidates
 from reader.corpus.text import UNSPACED_SCRIPTS
+from reader.corpus.topic_memo import PairsMemo
 from reader.store.index.entities import (
     _DAMAGED,
     _has_facts,
@@ -44,10 +41,12 @@ from reader.store.index.entities import (
 from reader.store.index.model import facts_version
 from reader.store.index.options_codec import _ARRAYS, _MARK, _SEP, StoredOptions, _column
 
-Previous = tuple[ResolutionState, PreviousRow]
 # What the last resolution did (documents, changed, chosen, incremental: 1 when it was updated
 # from a previous state): read by tests and benchmarks, never by the analysis itself.
 last_report: dict[str, int] = {}
+if TYPE_CHECKING:
+    from reader.store.analysis_store import Previous
+
 _SIZES = {"B": 1, "b": 1, "H": 2, "h": 2, "i": 4, "l": 8, "q": 8}
 
 
@@ -197,9 +196,9 @@ def _held(
     """(fingerprint, language, questions) by document of the options that held when the
     previous state was made and still hold unchecked: the same languages (so the same
     gazetteer), and none of their questions answered otherwise now."""
-    if previous is None or previous[0].vocabulary is None or previous[0].asked is None:
+    if previous is None or previous.state.vocabulary is None or previous.state.asked is None:
         return {}
-    state = previous[0]
+    state = previous.state
     if {s.language for s in state.docs.values()} != languages:
         return {}
     try:
@@ -215,6 +214,28 @@ def _held(
         if (not flipped and not every) or (flipped | every).isdisjoint(mine):
             out[d] = (s.fingerprint, s.language, mine)
     return out
+
+
+def _pairs_memo(
+    previous: Previous | None, index: EntityIndex, documents: Sequence[Document]
+) -> PairsMemo:
+    """What the topics' pairs start from: the previous ones, the documents whose candidate
+    rows changed since and their keys then (read from the previous rows)."""
+    if previous is None or previous.pairs is None:
+        return PairsMemo()
+    final_row = previous.final_row
+    rows = getattr(index.candidates, "row", None)
+    if rows is None:
+        return PairsMemo()
+    changed = {d.id for d in documents if final_row(d.id) != rows(d.id)}
+
+    def old_keys(doc_id: str) -> set[str] | None:
+        row = final_row(doc_id)
+        return None if row is None else {c.key for c in decode_candidates(row)} - {""}
+
+    memo = PairsMemo(previous.pairs, changed, old_keys)
+    memo.report = last_report  # says whether the pairs were updated too
+    return memo
 
 
 def stateful_entities(
@@ -243,7 +264,7 @@ def stateful_entities(
             if fp is None:
                 return None
             prints[d.id] = fp
-        state, row = previous if previous is not None else (None, None)
+        state, row = (previous.state, previous.row) if previous is not None else (None, None)
         if state is not None:
             known = state.docs
             changed = sum(
@@ -277,6 +298,7 @@ def stateful_entities(
             asked={d.id: asked.get((d.sha256, d.format), ()) for d in documents},
         )
         index.resolution_report = report  # type: ignore[attr-defined]
+        index.pairs_memo = _pairs_memo(previous if state is not None else None, index, documents)  # type: ignore[attr-defined]
         return index
     finally:
         contents.flush()

@@ -1,0 +1,150 @@
+"""The pairs of documents that topics compare, kept between analyses: after a few documents
+changed, only the documents the change can reach look for their neighbours again.
+
+A document's neighbours (`topic_pairs._best`) follow from its own keys, their document
+counts, their postings and their weights; a pair's similarity from the two documents' keys
+and weights. With the same documents in the same order, a key's count, postings and weight
+change only where a changed document gained or lost it. So the documents that changed, and
+those holding a key one of them gained or lost, look again; every other document keeps its
+neighbours, and a pair of two such documents its similarity. Different documents (added,
+removed, reordered) or a manifest: computed whole.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import NamedTuple
+
+from reader.corpus.topic_pairs import Pairs, _assembled, _best, _postings
+
+PAIRS_FORMAT = 1
+REDO_SHARE = 0.5  # from this share of documents to look at again, computed whole
+
+
+class PairsState(NamedTuple):
+    """The documents compared (ids, in order), each one's neighbours, and the pairs."""
+
+    ids: list[str]
+    best: list[list[int]]
+    pairs: Pairs
+
+    def dump(self) -> bytes:
+        header = zlib.compress(
+            json.dumps({"format": PAIRS_FORMAT, "ids": self.ids}).encode("utf-8"), 3
+        )
+        lengths = array("l", map(len, self.best))
+        flat = array("l", (j for js in self.best for j in js))
+        body = b"".join(
+            len(a.tobytes()).to_bytes(8, "little") + a.tobytes()
+            for a in (lengths, flat, self.pairs.first, self.pairs.second, self.pairs.sim)
+        )
+        return len(header).to_bytes(4, "little") + header + zlib.compress(body, 3)
+
+    @classmethod
+    def load(cls, blob: bytes) -> PairsState:
+        """The state `dump` wrote; ValueError when it is not one."""
+        try:
+            n = int.from_bytes(blob[:4], "little")
+            header = json.loads(zlib.decompress(blob[4 : 4 + n]).decode("utf-8"))
+            if header.get("format") != PAIRS_FORMAT:
+                raise ValueError("another format")
+            ids = [str(i) for i in header["ids"]]
+            body = zlib.decompress(blob[4 + n :])
+            arrays = []
+            pos = 0
+            for code in "lllld":
+                size = int.from_bytes(body[pos : pos + 8], "little")
+                a = array(code)
+                a.frombytes(body[pos + 8 : pos + 8 + size])
+                arrays.append(a)
+                pos += 8 + size
+            lengths, flat, first, second, sim = arrays
+            if len(lengths) != len(ids) or sum(lengths) != len(flat):
+                raise ValueError("damaged neighbours")
+            if not len(first) == len(second) == len(sim) or pos != len(body):
+                raise ValueError("damaged pairs")
+            best, at = [], 0
+            for size in lengths:
+                best.append(list(flat[at : at + size]))
+                at += size
+            if any(not 0 <= j < len(ids) for j in flat):
+                raise ValueError("a neighbour of no document")
+            pairs = Pairs()
+            pairs.first, pairs.second, pairs.sim = first, second, sim
+            return cls(ids, best, pairs)
+        except (zlib.error, UnicodeDecodeError, KeyError, TypeError, IndexError) as exc:
+            raise ValueError(f"not a pairs state: {exc}") from None
+
+
+class PairsMemo:
+    """What `topic_pairs.similar_pairs` may start from (`previous`, with `changed`: the ids of
+    the documents whose candidates changed since, and `old_keys(id)`: a document's keys
+    then, None when unknown), and what it found (`found`, kept with the analysis). `ids` (the
+    documents compared, in order) is set by the clustering; None: nothing kept."""
+
+    def __init__(
+        self,
+        previous: PairsState | None = None,
+        changed: Collection[str] | None = None,
+        old_keys: Callable[[str], set[str] | None] | None = None,
+    ) -> None:
+        self.previous, self.changed, self.old_keys = previous, changed, old_keys
+        self.ids: list[str] | None = None
+        self.found: PairsState | None = None
+        self.report: dict[str, int] = {}
+
+    def keep(self, best: list[list[int]], pairs: Pairs) -> None:
+        if self.ids is not None and len(self.ids) == len(best):
+            self.found = PairsState(list(self.ids), best, pairs)
+
+    def update(
+        self,
+        key_sets: Sequence[Collection[str]],
+        idf: Mapping[str, float],
+        limit: int,
+        neighbours: int,
+        postings_read: int,
+        small_side: float,
+    ) -> Pairs | None:
+        """The pairs from the previous ones (None: they cannot be used; compute them whole)."""
+        prev, ids = self.previous, self.ids
+        if prev is None or ids is None or self.changed is None or self.old_keys is None:
+            return None
+        if prev.ids != ids or len(ids) != len(key_sets):
+            return None
+        place = {d: i for i, d in enumerate(ids)}
+        changed = [place[d] for d in self.changed if d in place]
+        moved: set[str] = set()
+        for i in changed:
+            old = self.old_keys(ids[i])
+            if old is None:
+                return None
+            moved.update(old.symmetric_difference(key_sets[i]))
+        affected = set(changed)
+        if moved:
+            affected.update(i for i, keys in enumerate(key_sets) if not moved.isdisjoint(keys))
+        if len(affected) > REDO_SHARE * len(ids):
+            return None
+        df: Counter[str] = Counter()
+        for keys in key_sets:
+            df.update(keys)
+        wanted = {k for i in affected for k in key_sets[i]}
+        postings = _postings(key_sets, df, limit, wanted)
+        best = list(prev.best)
+        for i in affected:
+            best[i] = _best(i, key_sets[i], df, postings, idf, limit, neighbours, postings_read)
+        del postings, df, wanted
+        old = prev.pairs
+        known = dict(zip(zip(old.first, old.second, strict=True), old.sim, strict=True))
+
+        def similarity(i: int, j: int) -> float | None:
+            return None if i in affected or j in affected else known.get((i, j))
+
+        pairs = _assembled(best, key_sets, idf, small_side, similarity)
+        self.report.update(pairs_incremental=1, pairs_looked_again=len(affected))
+        self.keep(best, pairs)
+        return pairs
