@@ -92,6 +92,11 @@ class ResolutionState(NamedTuple):
                 values = getattr(s, name)
                 if name == "parts":
                     values = [x for pair in values for x in pair]
+                elif name == "alone":  # the few keys that are only parts of runs
+                    alone = set(values)
+                    values = [k for k in s.keys if k not in alone]
+                elif name == "chosen" and not s.again:  # the first choice
+                    values = ()
                 numbers.extend(map(at, values))
                 lengths.append(len(values))
             questions = asked.get(doc_id, ())
@@ -131,7 +136,14 @@ class ResolutionState(NamedTuple):
                     if name == "parts":
                         values = tuple(zip(values[::2], values[1::2], strict=True))
                     fields.append(values)
-                keys, alone, parts, counted, first, mine, chosen, questions = fields
+                keys, only_parts, parts, counted, first, mine, chosen, questions = fields
+                if only_parts:
+                    parted = set(only_parts)
+                    alone = tuple(k for k in keys if k not in parted)
+                else:
+                    alone = keys
+                if not again:
+                    chosen = first
                 asked[str(doc_id)] = questions
                 docs[str(doc_id)] = DocState(
                     str(language),

@@ -237,7 +237,12 @@ def entities_from_index(
             from reader.store.analysis_store import previous_resolution
             from reader.store.index.resolved import stateful_entities
 
-            return stateful_entities(conn, corpus, links, previous_resolution(conn, corpus, links))
+            try:
+                return stateful_entities(
+                    conn, corpus, links, previous_resolution(conn, corpus, links)
+                )
+            except _DAMAGED:  # a row changed while read, or damaged: without the state
+                pass
         return indexed_entities(conn, corpus, links)
     except (sqlite3.Error, StoreError):
         return None

@@ -3,18 +3,17 @@
 options changed, or whose keys changed standing, choose their candidates again.
 
 Every document's stored options are first brought up to date as `indexed_entities` does
-(those whose vocabulary answers no longer hold are computed again), but checked without being
-decoded: only the answers are read from a row (`row_answers`). A document's options are
-fingerprinted by their stored row; those of the documents to choose again are decoded.
+(those whose vocabulary answers no longer hold are computed again); a row that held when the
+previous state was made, and none of whose questions to the vocabulary is answered otherwise
+now, is not checked again (nor decoded). A document's options are fingerprinted by their
+stored row; only those of the documents to choose again are decoded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-import zlib
 from collections.abc import Sequence
-from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from reader.corpus.candidates import Option
@@ -39,7 +38,7 @@ from reader.store.index.entities import (
     corpus_vocabulary,
 )
 from reader.store.index.model import facts_version
-from reader.store.index.options_codec import _ARRAYS, _MARK, _SEP, StoredOptions, _column
+from reader.store.index.options_codec import StoredOptions
 
 # What the last resolution did (documents, changed, chosen, incremental: 1 when it was updated
 # from a previous state): read by tests and benchmarks, never by the analysis itself.
@@ -48,34 +47,6 @@ if TYPE_CHECKING:
     from reader.store.analysis_store import Previous
 
 _SIZES = {"B": 1, "b": 1, "H": 2, "h": 2, "i": 4, "l": 8, "q": 8}
-
-
-def row_answers(blob: bytes) -> tuple[str, str, dict[str, list[str]]] | None:
-    """(language, gazetteer, answers) of a stored options row without decoding its options;
-    None when they cannot be read so (an older format, an answer naming a key made from a
-    text): `StoredOptions` reads them then."""
-    if blob[: len(_MARK)] != _MARK:
-        return None
-    raw = zlib.decompress(blob[len(_MARK) :])
-    pos = 0
-    columns: dict[int, Any] = {}
-    for n in range(_ARRAYS):
-        if n in (0, 12, 13):
-            columns[n], pos = _column(raw, pos)
-        else:  # skipped: its type's size times its length
-            pos += 5 + _SIZES[chr(raw[pos])] * int.from_bytes(raw[pos + 1 : pos + 5], "little")
-    strings = raw[pos:].decode("utf-8").split(_SEP)
-    codes = list(accumulate(columns[13]))
-    if any(c < 0 for c in codes) or any(c < 0 for c in columns[0]):
-        return None
-    language, gaz = (strings[c] for c in columns[0])
-    words = iter([strings[c] for c in codes])
-    counts = columns[12]
-    answers = {
-        strings[counts[i]]: [next(words) for _ in range(counts[i + 1])]
-        for i in range(0, len(counts), 2)
-    }
-    return language, gaz, answers
 
 
 def _fingerprint(blob: bytes) -> str:
@@ -111,10 +82,11 @@ class _Contents:
             fp = _fingerprint(blob)
             if held is not None and fp == held[0] and d.language == held[1]:
                 self.asked[content] = held[2]
-                self.found[content] = (fp, blob)
+                self.found[content] = (fp, None)
                 return fp
-            if self._holds(d, blob):
-                self.found[content] = (fp, blob)
+            stored = self._holds(d, blob)
+            if stored is not None:
+                self.found[content] = (fp, stored)  # decoded: unpacked when read
                 return fp
         loaded = getattr(d, "loaded", True)
         made = self.maker.of(d)
@@ -128,29 +100,34 @@ class _Contents:
         self.found[content] = (fp, made)
         return fp
 
-    def _holds(self, d: Document, blob: bytes) -> bool:
+    def _holds(self, d: Document, blob: bytes) -> StoredOptions | None:
+        """The stored options of `d` when they hold under this vocabulary."""
         maker = self.maker
         try:
-            found = row_answers(blob)
-            if found is None:
-                stored = StoredOptions(blob)
-                found = (stored.language, stored.gaz, stored.answers)
+            stored = StoredOptions(blob)
         except _DAMAGED:
-            return False
-        language, gaz, answers = found
-        self.asked[(d.sha256, d.format)] = questions(answers)
-        return (
-            language == d.language
-            and gaz == maker.gaz_name
-            and answers_hold(answers, maker.vocab.vocabulary(d.language))
+            return None
+        self.asked[(d.sha256, d.format)] = questions(stored.answers)
+        holds = (
+            stored.language == d.language
+            and stored.gaz == maker.gaz_name
+            and answers_hold(stored.answers, maker.vocab.vocabulary(d.language))
         )
+        return stored if holds else None
 
     def read(self, d: Document) -> tuple[list[Option], Sequence[str]]:
         """`d`'s options and their texts (after `fingerprint`)."""
-        _, data = self.found[(d.sha256, d.format)]
-        if isinstance(data, bytes):
-            return StoredOptions(data).unpacked()
-        return data
+        content = (d.sha256, d.format)
+        fp, data = self.found[content]
+        if isinstance(data, StoredOptions):
+            self.found[content] = (fp, None)  # read once (the resolution keeps what it reads)
+            return data.unpacked()
+        if data is not None:
+            return data
+        row = _options_row(self.conn, d, self.version)  # the row fingerprinted (not kept)
+        if row is None or _fingerprint(bytes(row[0])) != fp:
+            raise ValueError(f"the options of {d.path} changed while read")
+        return StoredOptions(bytes(row[0])).unpacked()
 
     def flush(self) -> None:
         """Store the options computed."""
@@ -159,28 +136,30 @@ class _Contents:
 
 
 def questions(answers: dict[str, list[str]]) -> tuple[str, ...]:
-    """The questions of a row's answers (`answers_hold`), as "o:word", "p:word word",
-    "m:key", "i:word"."""
-    return tuple(f"{kind[0]}:{w}" for kind, words in answers.items() for w in words)
+    """The words a row's answers are about (`answers_hold`: whether a word is ordinary, a
+    pair of words a phrase, a name seen mid-sentence, a sentence starter), whatever the
+    question: a word whose answer changed to any question makes the row be checked."""
+    return tuple(dict.fromkeys(w for words in answers.values() for w in words))
 
 
 def changed_answers(
     before: CorpusVocabulary, after: CorpusVocabulary, languages: set[str]
 ) -> tuple[dict[str, set[str]], set[str]]:
-    """The questions `answers_hold` asks that the two vocabularies answer differently: by
-    language ("o:", "p:", "i:"), and for every language ("m:", names seen mid-sentence)."""
+    """The words of the questions `answers_hold` asks that the two vocabularies answer
+    differently: by language (ordinary words, phrases, sentence starters), and for every
+    language (names seen mid-sentence)."""
     by_language: dict[str, set[str]] = {}
     every: set[str] = set()
     for language in languages:
         a, b = before.vocabulary(language), after.vocabulary(language)
-        every.update(f"m:{k}" for k in a.mid_keys ^ b.mid_keys)
-        found = {f"p:{x} {y}" for x, y in a.lower_pairs ^ b.lower_pairs}
-        found.update(f"i:{w}" for w in a.initial_alone ^ b.initial_alone)
+        every.update(a.mid_keys ^ b.mid_keys)
+        found = {f"{x} {y}" for x, y in a.lower_pairs ^ b.lower_pairs}
+        found.update(a.initial_alone ^ b.initial_alone)
         words = {w for w, n in a.lower.items() if b.lower.get(w) != n}
         words.update(w for w, n in b.lower.items() if a.lower.get(w) != n)
         words.update(w for w, n in a.capital.items() if b.capital.get(w) != n)
         words.update(w for w, n in b.capital.items() if a.capital.get(w) != n)
-        found.update(f"o:{w}" for w in words if _ordinary(a, w) != _ordinary(b, w))
+        found.update(w for w in words if _ordinary(a, w) != _ordinary(b, w))
         by_language[language] = found
     return by_language, every
 
