@@ -30,6 +30,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from reader.corpus.entities import LONE_KEYS, _shared
@@ -39,7 +40,7 @@ from reader.corpus.resolve import KeyMap, select
 from reader.corpus.stored_parts import decode_candidates
 from reader.corpus.streamed_resolution import KEPT_DOCUMENTS, ReadOptions, StreamedResolution
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: the numbers as 32-bit
 # Corpora of at most this many documents keep the state (every document's candidates are
 # held decoded, as `StreamedResolution` holds them up to this size).
 STATE_DOCUMENTS = KEPT_DOCUMENTS
@@ -53,8 +54,8 @@ class DocState(NamedTuple):
     language: str
     fingerprint: str  # of its options (they are read again when it changes)
     keys: tuple[str, ...]  # the keys of its options
-    alone: tuple[str, ...]  # those of options that are not part of a run
-    parts: tuple[tuple[str, str], ...]  # (key, run) of the options that are parts of a run
+    parted: tuple[str, ...]  # those only of options that are parts of a run
+    parts: tuple[str, ...]  # key, run, key, run...: of the options that are parts of a run
     # the options made of parts (`GPU Nvidia`): their key and parts joined by `_JOIN` (whether
     # the run gives way to its parts compares the counts of these keys)
     counted: tuple[str, ...]
@@ -65,7 +66,7 @@ class DocState(NamedTuple):
 
 
 _JOIN = "\x1f"
-_FIELDS = ("keys", "alone", "parts", "counted", "first", "mine", "chosen")
+_FIELDS = ("keys", "parted", "parts", "counted", "first", "mine", "chosen")
 
 
 class ResolutionState(NamedTuple):
@@ -83,19 +84,14 @@ class ResolutionState(NamedTuple):
         """The state as bytes: a JSON header (strings, documents, lengths) and the numbers."""
         table = _Table()
         at = table.__getitem__
-        numbers = array("l")
+        numbers = array("i")
         meta: list[list[Any]] = []
         asked = self.asked or {}
         for doc_id, s in self.docs.items():
             lengths = []
             for name in _FIELDS:
                 values = getattr(s, name)
-                if name == "parts":
-                    values = [x for pair in values for x in pair]
-                elif name == "alone":  # the few keys that are only parts of runs
-                    alone = set(values)
-                    values = [k for k in s.keys if k not in alone]
-                elif name == "chosen" and not s.again:  # the first choice
+                if name == "chosen" and not s.again:  # the first choice
                     values = ()
                 numbers.extend(map(at, values))
                 lengths.append(len(values))
@@ -111,7 +107,7 @@ class ResolutionState(NamedTuple):
             "vocabulary": self.vocabulary,
         }
         head = zlib.compress(json.dumps(header, ensure_ascii=False).encode("utf-8"), 3)
-        body = zlib.compress(numbers.tobytes(), 3)
+        body = zlib.compress(numbers, 3)
         return len(head).to_bytes(4, "little") + head + body
 
     @classmethod
@@ -122,7 +118,7 @@ class ResolutionState(NamedTuple):
             header = json.loads(zlib.decompress(blob[4 : 4 + n]).decode("utf-8"))
             if header.get("format") != STATE_FORMAT:
                 raise ValueError("another format")
-            numbers = array("l")
+            numbers = array("i")
             numbers.frombytes(zlib.decompress(blob[4 + n :]))
             get = [str(s) for s in header["strings"]].__getitem__
             docs: dict[str, DocState] = {}
@@ -130,18 +126,13 @@ class ResolutionState(NamedTuple):
             pos = 0
             for doc_id, language, fingerprint, again, lengths in header["docs"]:
                 fields = []
-                for name, size in zip((*_FIELDS, "asked"), lengths, strict=True):
+                for _name, size in zip((*_FIELDS, "asked"), lengths, strict=True):
                     values = tuple(map(get, numbers[pos : pos + size]))
                     pos += size
-                    if name == "parts":
-                        values = tuple(zip(values[::2], values[1::2], strict=True))
                     fields.append(values)
-                keys, only_parts, parts, counted, first, mine, chosen, questions = fields
-                if only_parts:
-                    parted = set(only_parts)
-                    alone = tuple(k for k in keys if k not in parted)
-                else:
-                    alone = keys
+                keys, parted, parts, counted, first, mine, chosen, questions = fields
+                if len(parts) % 2:
+                    raise ValueError("a part without its run")
                 if not again:
                     chosen = first
                 asked[str(doc_id)] = questions
@@ -149,7 +140,7 @@ class ResolutionState(NamedTuple):
                     str(language),
                     str(fingerprint),
                     keys,
-                    alone,
+                    parted,
                     parts,
                     counted,
                     first,
@@ -181,9 +172,10 @@ def _tallies(states: Iterable[DocState]) -> tuple[Counter[str], set[str]]:
     parts: set[tuple[str, str, str]] = set()
     for s in states:
         df.update(s.keys)
-        alone.update(s.alone)
+        alone.update(s.keys if not s.parted else set(s.keys).difference(s.parted))
         lang = s.language
-        parts.update((key, parent, lang) for key, parent in s.parts)
+        flat = s.parts
+        parts.update(zip(flat[::2], flat[1::2], repeat(lang)))
     part_languages: dict[str, set[str]] = defaultdict(set)
     for key, parent, lang in parts:
         if df[parent] < 2:
@@ -375,8 +367,8 @@ class IncrementalResolution(StreamedResolution):
             d.language,
             "" if joined else self.fingerprints[d.id],  # "": chosen again next time
             tuple(dict.fromkeys(o[2] for o in opts)),
-            tuple(dict.fromkeys(o[2] for o in opts if not o[7])),
-            tuple(dict.fromkeys((o[2], o[8]) for o in opts if o[7])),
+            tuple({o[2] for o in opts if o[7]} - {o[2] for o in opts if not o[7]}),
+            tuple(x for pair in dict.fromkeys((o[2], o[8]) for o in opts if o[7]) for x in pair),
             tuple(dict.fromkeys(_JOIN.join((o[2], *o[6])) for o in opts if o[6])),
             (),
             (),

@@ -65,6 +65,7 @@ class _Contents:
         self.version = facts_version()
         self.found: dict[tuple[str, str], tuple[str, Any]] = {}  # content -> (print, data)
         self.asked: dict[tuple[str, str], tuple[str, ...]] = {}  # content -> its questions
+        self.made: set[tuple[str, str]] = set()  # contents whose options were computed here
 
     def fingerprint(
         self, d: Document, held: tuple[str, str, tuple[str, ...]] | None = None
@@ -85,8 +86,8 @@ class _Contents:
                 self.found[content] = (fp, None)
                 return fp
             stored = self._holds(d, blob)
-            if stored is not None:
-                self.found[content] = (fp, stored)  # decoded: unpacked when read
+            if stored is not None:  # decoded to be checked: what the resolution reads next
+                self.found[content] = (fp, stored.unpacked())
                 return fp
         loaded = getattr(d, "loaded", True)
         made = self.maker.of(d)
@@ -98,6 +99,7 @@ class _Contents:
         fp = _fingerprint(blob)
         self.asked[content] = questions(StoredOptions(blob).answers)
         self.found[content] = (fp, made)
+        self.made.add(content)  # not stored until `flush`: kept
         return fp
 
     def _holds(self, d: Document, blob: bytes) -> StoredOptions | None:
@@ -119,10 +121,9 @@ class _Contents:
         """`d`'s options and their texts (after `fingerprint`)."""
         content = (d.sha256, d.format)
         fp, data = self.found[content]
-        if isinstance(data, StoredOptions):
-            self.found[content] = (fp, None)  # read once (the resolution keeps what it reads)
-            return data.unpacked()
         if data is not None:
+            if content not in self.made:  # the resolution keeps what it reads, or reads again
+                self.found[content] = (fp, None)
             return data
         row = _options_row(self.conn, d, self.version)  # the row fingerprinted (not kept)
         if row is None or _fingerprint(bytes(row[0])) != fp:
