@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple
 
-from reader.corpus.topic_pairs import Pairs, _assembled, _best, _postings
+from reader.corpus.topic_pairs import Pairs, Similarity, _best, _postings
 
 PAIRS_FORMAT = 1
 REDO_SHARE = 0.5  # from this share of documents to look at again, computed whole
@@ -138,13 +139,57 @@ class PairsMemo:
         for i in affected:
             best[i] = _best(i, key_sets[i], df, postings, idf, limit, neighbours, postings_read)
         del postings, df, wanted
-        old = prev.pairs
-        known = dict(zip(zip(old.first, old.second, strict=True), old.sim, strict=True))
-
-        def similarity(i: int, j: int) -> float | None:
-            return None if i in affected or j in affected else known.get((i, j))
-
-        pairs = _assembled(best, key_sets, idf, small_side, similarity)
+        pairs = _patched(prev.pairs, best, affected, key_sets, idf, small_side)
         self.report.update(pairs_incremental=1, pairs_looked_again=len(affected))
         self.keep(best, pairs)
         return pairs
+
+
+def _patched(
+    old: Pairs,
+    best: list[list[int]],
+    affected: set[int],
+    key_sets: Sequence[Collection[str]],
+    idf: Mapping[str, float],
+    small_side: float,
+) -> Pairs:
+    """`topic_pairs._assembled` of `best` from the previous pairs: a document's row (its
+    pairs with later documents) is copied where it holds no affected document and no
+    affected document pairs with it now; the other rows are made again, the similarity of a
+    pair of two unaffected documents taken from before."""
+    n = len(key_sets)
+    first, second, sim = old.first, old.second, old.sim
+    starts = [bisect_left(first, i) for i in range(n + 1)]
+    again = set(affected)
+    for j in affected:
+        again.update(i for i in best[j] if i < j)
+    for i in range(n):
+        if i not in again and not affected.isdisjoint(second[starts[i] : starts[i + 1]]):
+            again.add(i)
+    rows: dict[int, list[int]] = {i: [] for i in again}
+    for i, js in enumerate(best):
+        for j in js:
+            a, b = (i, j) if i < j else (j, i)
+            row = rows.get(a)
+            if row is not None:
+                row.append(b)
+    similarity = Similarity(key_sets, idf, small_side)
+    out = Pairs()
+    for i in range(n):
+        lo, hi = starts[i], starts[i + 1]
+        if i not in again:
+            out.first.extend(first[lo:hi])
+            out.second.extend(second[lo:hi])
+            out.sim.extend(sim[lo:hi])
+            continue
+        js = sorted(set(rows[i]))
+        if not js:
+            continue
+        before = {} if i in affected else dict(zip(second[lo:hi], sim[lo:hi], strict=True))
+        keys_i = set(key_sets[i])
+        for j in js:
+            found = before.get(j) if j not in affected else None
+            out.first.append(i)
+            out.second.append(j)
+            out.sim.append(found if found is not None else similarity(i, j, keys_i))
+    return out

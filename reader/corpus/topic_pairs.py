@@ -15,7 +15,7 @@ import heapq
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from reader.corpus.disjoint import DisjointSets
@@ -134,15 +134,38 @@ def _best(
     return [j for _, j in best]
 
 
+class Similarity:
+    """The similarity of two documents by their keys' weights, leaning on the smaller one
+    (each document's total weight computed once)."""
+
+    def __init__(
+        self, key_sets: Sequence[Collection[str]], idf: Mapping[str, float], small_side: float
+    ) -> None:
+        self.key_sets, self.weight, self.small_side = key_sets, idf.__getitem__, small_side
+        self.mass: dict[int, float] = {}
+
+    def _mass(self, i: int) -> float:
+        m = self.mass.get(i)
+        if m is None:
+            m = self.mass[i] = math.fsum(map(self.weight, self.key_sets[i]))
+        return m
+
+    def __call__(self, i: int, j: int, keys_i: set[str]) -> float:
+        """Of documents `i` and `j` (`keys_i`: the keys of `i` as a set)."""
+        shared = math.fsum(map(self.weight, keys_i.intersection(self.key_sets[j])))
+        mass_i, mass_j = self._mass(i), self._mass(j)
+        small, large = (mass_i, mass_j) if mass_i <= mass_j else (mass_j, mass_i)
+        return shared / (small**self.small_side * large ** (1 - self.small_side))
+
+
 def _assembled(
     best: Sequence[Sequence[int]],
     key_sets: Sequence[Collection[str]],
     idf: Mapping[str, float],
     small_side: float,
-    known: Callable[[int, int], float | None] | None = None,
 ) -> Pairs:
     """Every pair of a document and one it is compared with, each once, with its
-    similarity (`known(i, j)`: the similarity of a pair that did not change, else None)."""
+    similarity."""
     n = len(key_sets)
     later: list[array | None] = [None] * n  # for each document, the later ones it pairs with
     for i, js in enumerate(best):
@@ -152,32 +175,16 @@ def _assembled(
             if found is None:
                 found = later[a] = array("l")
             found.append(b)
-    weight = idf.__getitem__
-    mass: dict[int, float] = {}
-
-    def mass_of(i: int) -> float:
-        m = mass.get(i)
-        if m is None:
-            m = mass[i] = math.fsum(map(weight, key_sets[i]))
-        return m
-
+    similarity = Similarity(key_sets, idf, small_side)
     out = Pairs()
     for i in range(n):
         found = later[i]
         if found is None:
             continue
         later[i] = None
-        keys_i: set[str] | None = None
+        keys_i = set(key_sets[i])
         for j in sorted(set(found)):
-            sim = known(i, j) if known is not None else None
-            if sim is None:
-                if keys_i is None:
-                    keys_i = set(key_sets[i])
-                shared = math.fsum(map(weight, keys_i.intersection(key_sets[j])))
-                mass_i, mass_j = mass_of(i), mass_of(j)
-                small, large = (mass_i, mass_j) if mass_i <= mass_j else (mass_j, mass_i)
-                sim = shared / (small**small_side * large ** (1 - small_side))
             out.first.append(i)
             out.second.append(j)
-            out.sim.append(sim)
+            out.sim.append(similarity(i, j, keys_i))
     return out
