@@ -1,12 +1,14 @@
 """The pairs of documents that topics compare, kept between analyses: after a few documents
 changed, only the documents the change can reach look for their neighbours again.
 
-A document's neighbours (`topic_pairs._best`) follow from its own keys, their document
-counts, their postings and their weights; a pair's similarity from the two documents' keys
-and weights. With the same documents in the same order, a key's count, postings and weight
-change only where a changed document gained or lost it. So the documents that changed, and
-those holding a key one of them gained or lost, look again; every other document keeps its
-neighbours, and a pair of two such documents its similarity. Different documents (added,
+A document's neighbours (`topic_pairs._best`) follow from its own keys, and the document
+counts, postings and weights of those of them that find partners (in 2 to `limit`
+documents); a pair's similarity from the two documents' keys and weights. With the same
+documents in the same order, a key's count, postings and weight change only where a changed
+document gained or lost it. So the documents that changed, and those holding such a key that
+finds partners (before or now), look for neighbours again; the pairs of those holding any
+such key are weighed again; every other document keeps its neighbours, and a pair of two
+such documents its similarity. Different documents (added,
 removed, reordered) or a manifest: computed whole.
 """
 
@@ -119,28 +121,45 @@ class PairsMemo:
             return None
         place = {d: i for i, d in enumerate(ids)}
         changed = [place[d] for d in self.changed if d in place]
-        moved: set[str] = set()
+        moved: set[str] = set()  # keys whose postings changed
+        gained: Counter[str] = Counter()  # how many more documents hold them
         for i in changed:
             old = self.old_keys(ids[i])
             if old is None:
                 return None
-            moved.update(old.symmetric_difference(key_sets[i]))
-        affected = set(changed)
-        if moved:
-            affected.update(i for i, keys in enumerate(key_sets) if not moved.isdisjoint(keys))
-        if len(affected) > REDO_SHARE * len(ids):
-            return None
+            new = set(key_sets[i])
+            moved.update(old ^ new)
+            gained.update(new - old)
+            gained.subtract(old - new)
         df: Counter[str] = Counter()
         for keys in key_sets:
             df.update(keys)
-        wanted = {k for i in affected for k in key_sets[i]}
+
+        def rare(n: int) -> bool:
+            return 2 <= n <= limit
+
+        # Neighbours change where a key that finds partners (before or now) moved; weights
+        # (so similarities) wherever a moved key is held.
+        finding = {k for k in moved if rare(df[k]) or rare(df[k] - gained[k])}
+        looking = set(changed)
+        weighed = set(changed)
+        if moved:
+            for i, keys in enumerate(key_sets):
+                if not moved.isdisjoint(keys):
+                    weighed.add(i)
+                    if not finding.isdisjoint(keys):
+                        looking.add(i)
+        if len(looking) > REDO_SHARE * len(ids):
+            return None
+        wanted = {k for i in looking for k in key_sets[i]}
         postings = _postings(key_sets, df, limit, wanted)
         best = list(prev.best)
-        for i in affected:
+        for i in looking:
             best[i] = _best(i, key_sets[i], df, postings, idf, limit, neighbours, postings_read)
         del postings, df, wanted
-        pairs = _patched(prev.pairs, best, affected, key_sets, idf, small_side)
-        self.report.update(pairs_incremental=1, pairs_looked_again=len(affected))
+        self.report.update(pairs_looked_again=len(looking), pairs_weighed_again=len(weighed))
+        pairs = _patched(prev.pairs, best, weighed, key_sets, idf, small_side, self.report)
+        self.report.update(pairs_incremental=1)
         self.keep(best, pairs)
         return pairs
 
@@ -152,6 +171,7 @@ def _patched(
     key_sets: Sequence[Collection[str]],
     idf: Mapping[str, float],
     small_side: float,
+    report: dict[str, int],
 ) -> Pairs:
     """`topic_pairs._assembled` of `best` from the previous pairs: a document's row (its
     pairs with later documents) is copied where it holds no affected document and no
@@ -166,6 +186,7 @@ def _patched(
     for i in range(n):
         if i not in again and not affected.isdisjoint(second[starts[i] : starts[i + 1]]):
             again.add(i)
+    report["pairs_rows_again"] = len(again)
     rows: dict[int, list[int]] = {i: [] for i in again}
     for i, js in enumerate(best):
         for j in js:
