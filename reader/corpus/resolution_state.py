@@ -106,8 +106,8 @@ class ResolutionState(NamedTuple):
             "rows": {d: row.hex() for d, row in self.rows.items()},
             "vocabulary": self.vocabulary,
         }
-        head = zlib.compress(json.dumps(header, ensure_ascii=False).encode("utf-8"), 3)
-        body = zlib.compress(numbers, 3)
+        head = zlib.compress(json.dumps(header, ensure_ascii=False).encode("utf-8"), 1)
+        body = zlib.compress(numbers, 1)
         return len(head).to_bytes(4, "little") + head + body
 
     @classmethod
@@ -284,8 +284,8 @@ class IncrementalResolution(StreamedResolution):
             opts, surfaces = self.options(d)
             filtered = self._filtered(opts, bad)
             found = select(filtered, shared_any, df)
-            keys = tuple(dict.fromkeys(o[2] for o in found))
-            mine = tuple(dict.fromkeys(o[2] for o in filtered if o[2] in shared_any))
+            keys = tuple({o[2] for o in found})
+            mine = tuple({o[2] for o in filtered} & shared_any)
             state[d.id] = state[d.id]._replace(first=keys, mine=mine, again=False, chosen=keys)
             rows[d.id] = self._row(d, opts, surfaces, found)
         first: Counter[str] = Counter()
@@ -317,7 +317,7 @@ class IncrementalResolution(StreamedResolution):
             chosen += d.id not in redo
             opts, surfaces = self.options(d)
             found = select(self._filtered(opts, bad), shared if again else shared_any, df)
-            keys = tuple(dict.fromkeys(o[2] for o in found))
+            keys = tuple({o[2] for o in found})
             state[d.id] = s._replace(again=again, chosen=keys)
             rows[d.id] = self._row(d, opts, surfaces, found)
         counts: Counter[str] = Counter()
@@ -362,14 +362,17 @@ class IncrementalResolution(StreamedResolution):
     def _sets(self, d: Document) -> DocState:
         """A document's sets from its options (its choices are filled in later)."""
         opts, _ = self.options(d)
-        joined = any(_JOIN in k for o in opts if o[6] for k in (o[2], *o[6]))
+        keys = {o[2] for o in opts}
+        runs = [o for o in opts if o[6]]
+        joined = any(_JOIN in k for o in runs for k in (o[2], *o[6]))
+        in_parts = [o for o in opts if o[7]]
         return DocState(
             d.language,
             "" if joined else self.fingerprints[d.id],  # "": chosen again next time
-            tuple(dict.fromkeys(o[2] for o in opts)),
-            tuple({o[2] for o in opts if o[7]} - {o[2] for o in opts if not o[7]}),
-            tuple(x for pair in dict.fromkeys((o[2], o[8]) for o in opts if o[7]) for x in pair),
-            tuple(dict.fromkeys(_JOIN.join((o[2], *o[6])) for o in opts if o[6])),
+            tuple(keys),
+            tuple({o[2] for o in in_parts} - {o[2] for o in opts if not o[7]}) if in_parts else (),
+            tuple(x for pair in {(o[2], o[8]) for o in in_parts} for x in pair),
+            tuple({_JOIN.join((o[2], *o[6])) for o in runs}),
             (),
             (),
             False,

@@ -45,7 +45,7 @@ class PairsState(NamedTuple):
             len(a.tobytes()).to_bytes(8, "little") + a.tobytes()
             for a in (lengths, flat, self.pairs.first, self.pairs.second, self.pairs.sim)
         )
-        return len(header).to_bytes(4, "little") + header + zlib.compress(body, 3)
+        return len(header).to_bytes(4, "little") + header + zlib.compress(body, 1)
 
     @classmethod
     def load(cls, blob: bytes) -> PairsState:
