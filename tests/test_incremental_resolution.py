@@ -130,3 +130,31 @@ def test_a_damaged_state_is_recomputed_whole(tmp_path, capsys) -> None:
     updated = outputs(root, db, capsys)
     assert resolved.last_report["incremental"] == 0  # the state could not be read
     assert updated == recomputed(root, db, tmp_path, capsys)
+
+
+class _Pipe:
+    def send(self, message) -> None:
+        pass
+
+
+def test_the_app_updates_the_analysis_the_cli_stored(tmp_path, capsys) -> None:
+    import threading
+
+    from reader.load_jobs import _load
+    from reader.store.db import connect
+    from reader.store.index import refresh_index
+
+    root = corpus(tmp_path, 9)
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    outputs(root, db, capsys)  # the CLI's analysis, its state kept
+    append(sorted(root.rglob("*.txt"))[0], "Zorvath Kimble met reporters in Lisbon.")
+    conn = connect(db)
+    refresh_index(conn, root, workers=1)  # the app's refresh job
+    conn.close()
+    resolved.last_report.clear()
+    _, _parts, from_index = _load(_Pipe(), threading.Event(), str(root), [], [], db)
+    assert from_index and resolved.last_report["incremental"] == 1
+    assert resolved.last_report["changed"] == 1
+    # what the app stored is what the CLI reads back, and what a full recompute prints
+    assert outputs(root, db, capsys) == recomputed(root, db, tmp_path, capsys)
