@@ -158,3 +158,26 @@ def test_the_app_updates_the_analysis_the_cli_stored(tmp_path, capsys) -> None:
     assert resolved.last_report["changed"] == 1
     # what the app stored is what the CLI reads back, and what a full recompute prints
     assert outputs(root, db, capsys) == recomputed(root, db, tmp_path, capsys)
+
+
+def test_a_dropped_analysis_leaves_nothing_to_start_from(tmp_path) -> None:
+    from reader.corpus.pipeline import analyse, analysis_parts_of
+    from reader.store.analysis_store import KEEP, keep_analysis, previous_resolution
+    from reader.store.db import connect
+    from reader.store.index import load_indexed_corpus
+    from reader.store.index.entities import entities_from_index
+
+    root = corpus(tmp_path, 6)
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    conn = connect(db)
+    found = load_indexed_corpus(conn, root)
+    lines = [[(f"name{n}", f"other{n}", True)] for n in range(KEEP + 1)]  # other links each
+    for links in lines:
+        analysis = analyse(found, links, [], entities=entities_from_index(conn, found, links))
+        assert keep_analysis(conn, found, links, [], analysis_parts_of(analysis))
+    assert previous_resolution(conn, found, lines[0]) is None  # its analysis was dropped
+    assert all(previous_resolution(conn, found, links) for links in lines[1:])
+    count = "SELECT count(*) FROM doc_cache WHERE kind = 'analysis.lineage'"
+    assert conn.execute(count).fetchone()[0] == KEEP
+    conn.close()

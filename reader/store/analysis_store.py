@@ -159,6 +159,10 @@ def keep_analysis(
             ]
             for gone in [*old, key]:
                 _drop(conn, gone)
+            conn.executemany(  # lines whose newest analysis was dropped: nothing to start from
+                "DELETE FROM doc_cache WHERE kind = ? AND data = ?",
+                [(KIND_LINEAGE, gone.encode()) for gone in old],
+            )
             conn.execute(_INSERT, (key, KIND, dumped.header))
             for items, kind in (
                 (dumped.parts.items(), KIND_PART),
