@@ -16,8 +16,12 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from reader.corpus.disjoint import DisjointSets
+
+if TYPE_CHECKING:
+    from reader.corpus.topic_memo import PairsMemo
 
 
 class Pairs:
@@ -59,55 +63,128 @@ def similar_pairs(
     neighbours: int,
     postings_read: int,
     small_side: float,
+    memo: PairsMemo | None = None,
 ) -> Pairs:
     """`topics.similarities` as `Pairs` (see there): each document with at most `neighbours`
-    others found through its rarest keys."""
+    others found through its rarest keys. With `memo` (`PairsMemo`) each document's
+    neighbours are kept in `memo.found`, and taken from `memo.previous` for the documents
+    that the changes since cannot reach."""
     n = len(key_sets)
     limit = max(rare_docs, int(2 * math.sqrt(n)))
+    if memo is not None:
+        found = memo.update(key_sets, idf, limit, neighbours, postings_read, small_side)
+        if found is not None:
+            return found
     df: Counter[str] = Counter()
     for keys in key_sets:
         df.update(keys)
-    # Postings of the keys that find partners only (most keys are in one document).
+    postings = _postings(key_sets, df, limit)
+    best = [
+        _best(i, keys, df, postings, idf, limit, neighbours, postings_read)
+        for i, keys in enumerate(key_sets)
+    ]
+    del postings, df
+    pairs = _assembled(best, key_sets, idf, small_side)
+    if memo is not None:
+        memo.keep(best, pairs)
+    return pairs
+
+
+def _postings(
+    key_sets: Sequence[Collection[str]],
+    df: Mapping[str, int],
+    limit: int,
+    wanted: Collection[str] | None = None,
+) -> dict[str, list[int]]:
+    """The documents of each key that finds partners (in 2 to `limit` documents; only those
+    of `wanted` when given): most keys are in one document."""
     postings: dict[str, list[int]] = defaultdict(list)
     for i, keys in enumerate(key_sets):
         for k in keys:
-            if 2 <= df[k] <= limit:
+            if 2 <= df[k] <= limit and (wanted is None or k in wanted):
                 postings[k].append(i)
+    return postings
+
+
+def _best(
+    i: int,
+    keys: Collection[str],
+    df: Mapping[str, int],
+    postings: Mapping[str, list[int]],
+    idf: Mapping[str, float],
+    limit: int,
+    neighbours: int,
+    postings_read: int,
+) -> list[int]:
+    """The documents document `i` is compared with: at most `neighbours` sharing the most
+    weight with it through its rarest keys (reading at most `postings_read` postings)."""
+    rare = sorted((df[k], k) for k in keys if 2 <= df[k] <= limit)
+    partial: dict[int, float] = defaultdict(float)
+    read = 0
+    for count, k in rare:
+        if read and read + count > postings_read:
+            break
+        read += count
+        w = idf[k]
+        for j in postings[k]:
+            partial[j] += w
+    partial.pop(i, None)
+    ranked = [(-w, j) for j, w in partial.items()]
+    best = heapq.nsmallest(neighbours, ranked) if len(ranked) > neighbours else ranked
+    return [j for _, j in best]
+
+
+class Similarity:
+    """The similarity of two documents by their keys' weights, leaning on the smaller one
+    (each document's total weight computed once)."""
+
+    def __init__(
+        self, key_sets: Sequence[Collection[str]], idf: Mapping[str, float], small_side: float
+    ) -> None:
+        self.key_sets, self.weight, self.small_side = key_sets, idf.__getitem__, small_side
+        self.mass: dict[int, float] = {}
+
+    def _mass(self, i: int) -> float:
+        m = self.mass.get(i)
+        if m is None:
+            m = self.mass[i] = math.fsum(map(self.weight, self.key_sets[i]))
+        return m
+
+    def __call__(self, i: int, j: int, keys_i: set[str]) -> float:
+        """Of documents `i` and `j` (`keys_i`: the keys of `i` as a set)."""
+        shared = math.fsum(map(self.weight, keys_i.intersection(self.key_sets[j])))
+        mass_i, mass_j = self._mass(i), self._mass(j)
+        small, large = (mass_i, mass_j) if mass_i <= mass_j else (mass_j, mass_i)
+        return shared / (small**self.small_side * large ** (1 - self.small_side))
+
+
+def _assembled(
+    best: Sequence[Sequence[int]],
+    key_sets: Sequence[Collection[str]],
+    idf: Mapping[str, float],
+    small_side: float,
+) -> Pairs:
+    """Every pair of a document and one it is compared with, each once, with its
+    similarity."""
+    n = len(key_sets)
     later: list[array | None] = [None] * n  # for each document, the later ones it pairs with
-    for i, keys in enumerate(key_sets):
-        rare = sorted((df[k], k) for k in keys if 2 <= df[k] <= limit)
-        partial: dict[int, float] = defaultdict(float)
-        read = 0
-        for count, k in rare:
-            if read and read + count > postings_read:
-                break
-            read += count
-            w = idf[k]
-            for j in postings[k]:
-                partial[j] += w
-        partial.pop(i, None)
-        ranked = [(-w, j) for j, w in partial.items()]
-        best = heapq.nsmallest(neighbours, ranked) if len(ranked) > neighbours else ranked
-        for _, j in best:
+    for i, js in enumerate(best):
+        for j in js:
             a, b = (i, j) if i < j else (j, i)
             found = later[a]
             if found is None:
                 found = later[a] = array("l")
             found.append(b)
-    del postings, df
-    weight = idf.__getitem__
-    mass = array("d", (math.fsum(map(weight, keys)) for keys in key_sets))
+    similarity = Similarity(key_sets, idf, small_side)
     out = Pairs()
     for i in range(n):
         found = later[i]
         if found is None:
             continue
         later[i] = None
-        keys_i, mass_i = set(key_sets[i]), mass[i]
+        keys_i = set(key_sets[i])
         for j in sorted(set(found)):
-            shared = math.fsum(map(weight, keys_i.intersection(key_sets[j])))
-            small, large = (mass_i, mass[j]) if mass_i <= mass[j] else (mass[j], mass_i)
             out.first.append(i)
             out.second.append(j)
-            out.sim.append(shared / (small**small_side * large ** (1 - small_side)))
+            out.sim.append(similarity(i, j, keys_i))
     return out

@@ -17,7 +17,7 @@ import hashlib
 import heapq
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -33,7 +33,7 @@ from reader.corpus.model import Corpus, Document
 from reader.corpus.topic_pairs import Pairs, similar_pairs
 
 if TYPE_CHECKING:
-    from reader.corpus.entities import Candidate, EntityIndex
+    from reader.corpus.entities import Candidate, Entity, EntityIndex
 
 DEFAULT_THRESHOLD = 0.25
 # How far the similarity leans on the smaller document: 1 = overlap coefficient (a short
@@ -150,9 +150,11 @@ def similarities(
     return _pairs(key_sets, idf).as_dict()
 
 
-def _pairs(key_sets: Sequence[Collection[str]], idf: Mapping[str, float]) -> Pairs:
+def _pairs(
+    key_sets: Sequence[Collection[str]], idf: Mapping[str, float], memo: Any = None
+) -> Pairs:
     return similar_pairs(
-        key_sets, idf, RARE_KEY_DOCS, NEIGHBOURS, NEIGHBOUR_POSTINGS, SMALL_SIDE_WEIGHT
+        key_sets, idf, RARE_KEY_DOCS, NEIGHBOURS, NEIGHBOUR_POSTINGS, SMALL_SIDE_WEIGHT, memo
     )
 
 
@@ -208,10 +210,13 @@ def _cluster_id(docs: Sequence[Document]) -> str:
 
 
 def _top_keys(
-    members: Sequence[str], index: EntityIndex, idf: Mapping[str, float]
+    members: Sequence[str],
+    index: EntityIndex,
+    idf: Mapping[str, float],
+    keep: Callable[[str], bool] | None = None,
 ) -> list[tuple[str, str]]:
     """(key, kind) of a topic's members: in most members, rarest in the corpus and most
-    often mentioned first."""
+    often mentioned first (only those `keep` keeps)."""
     docs: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
     kinds: dict[str, str] = {}
@@ -230,7 +235,8 @@ def _top_keys(
     def weight(k: str) -> float:
         return docs[k] * idf.get(k, 0.0) * (1 + math.log(mentions[k] / docs[k]))
 
-    ranked = sorted((k for k in docs if docs[k] >= need), key=lambda k: (-weight(k), k))
+    wanted = (k for k in docs if docs[k] >= need and (keep is None or keep(k)))
+    ranked = sorted(wanted, key=lambda k: (-weight(k), k))
     return [(k, kinds[k]) for k in ranked]
 
 
@@ -241,12 +247,20 @@ def _describe(
     index: EntityIndex,
 ) -> None:
     """Fill a topic's top entities and, unless it was named, its label."""
-    top = _top_keys(topic.documents, index, idf)
-    entities = [index.by_key(k) for k, _ in top]
-    topic.entities = [e.id for e in entities if e is not None][:TOP_ENTITIES]
+    shared: dict[str, Entity] = {}  # the keys of shared entities (the only ones shown)
+
+    def entity(k: str) -> bool:
+        e = index.by_key(k)
+        if e is not None:
+            shared[k] = e
+        return e is not None
+
+    top = _top_keys(topic.documents, index, idf, entity)
+    entities = [shared[k] for k, _ in top]
+    topic.entities = [e.id for e in entities][:TOP_ENTITIES]
     if topic.origin == "manifest" or topic.renamed:
         return
-    labelled = [(k, kind, e) for (k, kind), e in zip(top, entities, strict=True) if e]
+    labelled = [(k, kind, e) for (k, kind), e in zip(top, entities, strict=True)]
     good = [x for x in labelled if x[1] not in ("number", "date")] or labelled
     names: list[str] = []
     for _, _, e in good:
@@ -316,7 +330,12 @@ def cluster_topics(
     free = [d for d in documents if d.id not in assigned]
     key_sets = [keys[d.id] for d in free]
     del keys
-    pairs = _pairs(key_sets, idf).clustered(threshold)  # only those that can join clusters
+    # An index updated from an earlier analysis carries what the pairs may start from
+    # (`topic_memo.PairsMemo`); not with a manifest (its documents are not compared).
+    memo = getattr(index, "pairs_memo", None) if not assigned else None
+    if memo is not None:
+        memo.ids = [d.id for d in free]
+    pairs = _pairs(key_sets, idf, memo).clustered(threshold)  # only those that can join
     clusters = average_link_clusters(len(free), pairs, threshold)
     for cluster in clusters:
         members = [free[i] for i in cluster]

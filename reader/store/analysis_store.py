@@ -30,10 +30,41 @@ KIND_PART = f"{KIND}.part"  # `<analysis>/<name>`: entity order, topics before e
 KIND_DOC = f"{KIND}.doc"  # `<analysis>/<document id>`: the document's candidates
 KIND_ENTITY = f"{KIND}.entity"  # `<analysis>/<entity id>`: one shared entity
 ROW_KINDS = (KIND_PART, KIND_DOC, KIND_ENTITY)
+# `<lineage>`: the newest analysis of a folder with given links under this code (the one a
+# later analysis of it, after some files changed, is updated from)
+KIND_LINEAGE = f"{KIND}.lineage"
+STATE_PART = "resolution"  # the part holding the resolution's state (`ResolutionState`)
+PAIRS_PART = "pairs"  # the part holding the topics' compared pairs (`topic_memo.PairsState`)
+
+
+class Previous(NamedTuple):
+    """What the newest analysis of a folder kept for the next one to start from: the
+    resolution's state, its candidate rows (`row`, by document id: those of the first
+    resolution), the rows as stored (`final_row`) and the topics' pairs (None: not kept)."""
+
+    state: Any
+    row: Any
+    final_row: Any
+    pairs: Any
+
+
 _INSERT = (
     "INSERT OR REPLACE INTO doc_cache(sha256, kind, version, data, created) "
     "VALUES (?, ?, 1, ?, datetime('now'))"
 )
+
+
+def lineage_key(root: Any, links: Sequence[Any]) -> str:
+    """The name of the line of analyses of one folder with these links under this code: an
+    analysis of it can be updated from the previous one (`previous_resolution`)."""
+    import hashlib
+    import json
+
+    from reader.corpus.analysis_cache import FORMAT
+
+    h = hashlib.sha256(f"{FORMAT}\0{code_version()}\0{root}\0".encode())
+    h.update(json.dumps([list(x) for x in links], ensure_ascii=False, default=str).encode())
+    return h.hexdigest()
 
 
 def analysis_key(
@@ -128,6 +159,10 @@ def keep_analysis(
             ]
             for gone in [*old, key]:
                 _drop(conn, gone)
+            conn.executemany(  # lines whose newest analysis was dropped: nothing to start from
+                "DELETE FROM doc_cache WHERE kind = ? AND data = ?",
+                [(KIND_LINEAGE, gone.encode()) for gone in old],
+            )
             conn.execute(_INSERT, (key, KIND, dumped.header))
             for items, kind in (
                 (dumped.parts.items(), KIND_PART),
@@ -135,9 +170,82 @@ def keep_analysis(
                 (dumped.entities, KIND_ENTITY),
             ):
                 conn.executemany(_INSERT, ((f"{key}/{n}", kind, data) for n, data in items))
+            _keep_state(conn, corpus, links, key, parts[0])
         return True
     except Exception:
         return False
+
+
+def _keep_state(
+    conn: sqlite3.Connection, corpus: Corpus, links: Sequence[Any], key: str, index: Any
+) -> None:
+    """Keep the resolution's state an index carries (`resolution_state`) with the analysis
+    `key`, which becomes the one the next analysis of the folder is updated from."""
+    state = getattr(index, "resolution_state", None)
+    if state is None:
+        return
+    conn.execute(_INSERT, (f"{key}/{STATE_PART}", KIND_PART, state.dump()))
+    memo = getattr(index, "pairs_memo", None)
+    if memo is not None and memo.found is not None:
+        conn.execute(_INSERT, (f"{key}/{PAIRS_PART}", KIND_PART, memo.found.dump()))
+    conn.execute(_INSERT, (lineage_key(corpus.root, links), KIND_LINEAGE, key.encode()))
+
+
+def previous_resolution(
+    conn: sqlite3.Connection | None, corpus: Corpus, links: Sequence[Any]
+) -> Previous | None:
+    """What the newest analysis of this folder with these links (under this code) kept for
+    the next one (`Previous`); None when there is none or it cannot be read (the resolution
+    then starts over)."""
+    if conn is None:
+        return None
+    from reader.corpus.resolution_state import ResolutionState
+    from reader.corpus.topic_memo import PairsState
+
+    try:
+        row = conn.execute(
+            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
+            (lineage_key(corpus.root, links), KIND_LINEAGE),
+        ).fetchone()
+        if row is None:
+            return None
+        key = bytes(row[0]).decode("ascii")
+        if (
+            conn.execute(
+                "SELECT 1 FROM doc_cache WHERE sha256 = ? AND kind = ?", (key, KIND)
+            ).fetchone()
+            is None
+        ):
+            return None  # that analysis was dropped (its state goes with it)
+        found = conn.execute(
+            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
+            (f"{key}/{STATE_PART}", KIND_PART),
+        ).fetchone()
+        if found is None:
+            return None
+        state = ResolutionState.load(bytes(found[0]))
+        rows = {
+            str(doc_id): bytes(data)
+            for doc_id, data in conn.execute(
+                "SELECT substr(sha256, ?), data FROM doc_cache "
+                "WHERE sha256 > ? AND sha256 < ? AND kind = ?",
+                (len(key) + 2, f"{key}/", f"{key}0", KIND_DOC),
+            )
+        }
+        first = {**rows, **state.rows} if state.rows else rows
+        pairs = None
+        found = conn.execute(
+            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
+            (f"{key}/{PAIRS_PART}", KIND_PART),
+        ).fetchone()
+        if found is not None:
+            try:
+                pairs = PairsState.load(bytes(found[0]))
+            except ValueError:
+                pairs = None
+        return Previous(state, first.get, rows.get, pairs)
+    except Exception:  # unreadable or damaged: start over
+        return None
 
 
 def _drop(conn: sqlite3.Connection, key: str) -> None:

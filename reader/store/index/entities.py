@@ -230,7 +230,20 @@ def entities_from_index(
 
         if not index_status(conn, corpus.root).entities_complete:
             return None
-        return indexed_entities(conn, corpus, [tuple(x) for x in links])
+        links = [tuple(x) for x in links]
+        from reader.corpus.resolution_state import STATE_DOCUMENTS
+
+        if len(corpus.documents) <= STATE_DOCUMENTS:  # updated from the last analysis
+            from reader.store.analysis_store import previous_resolution
+            from reader.store.index.resolved import stateful_entities
+
+            try:
+                return stateful_entities(
+                    conn, corpus, links, previous_resolution(conn, corpus, links)
+                )
+            except _DAMAGED:  # a row changed while read, or damaged: without the state
+                pass
+        return indexed_entities(conn, corpus, links)
     except (sqlite3.Error, StoreError):
         return None
 

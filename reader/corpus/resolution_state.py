@@ -1,0 +1,390 @@
+"""The corpus-level resolution of entities kept between analyses, so that after a few files
+changed only the documents whose inputs changed choose their candidates again.
+
+`StreamedResolution` decides in three passes: the document frequency of every key (and which
+parts of runs are dropped), each document's choice with the keys shared by any option, then a
+second choice for the documents holding a key that choice no longer shares. Every decision is
+a function of one document's options and of a few corpus-wide sums of per-document sets. The
+state (`ResolutionState`) keeps, for every document, the sets it adds to those sums and what
+it chose (`DocState`); `IncrementalResolution` then
+
+1. recounts the sums from the kept sets, the changed documents' new ones replacing theirs;
+2. chooses again (second pass) only the documents that changed or hold a key whose standing
+   changed (shared by any option or not, a dropped part or not; for an option made of parts
+   (`GPU Nvidia`), the exact counts of its key and parts);
+3. chooses the third pass again only for documents whose need of it changed, or that need it
+   and hold a key whose sharing after the first choice changed;
+4. keeps every other document's candidate row as the previous analysis stored it.
+
+The shared entities are then summarised from all rows as before. With no previous state every
+document counts as changed: the same three passes as `StreamedResolution` (what its tests
+check), recording the state on the way. Links across scripts add options to some documents;
+the resolution made again with them is an incremental update of the first one (those
+documents changed), and the state kept for the next analysis is the first one's.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
+from typing import Any, NamedTuple
+
+from reader.corpus.entities import LONE_KEYS, _shared
+from reader.corpus.model import Document
+from reader.corpus.packed_entities import PackedEntityIndex
+from reader.corpus.resolve import KeyMap, select
+from reader.corpus.stored_parts import decode_candidates
+from reader.corpus.streamed_resolution import KEPT_DOCUMENTS, ReadOptions, StreamedResolution
+
+STATE_FORMAT = 2  # 2: the numbers as 32-bit
+# Corpora of at most this many documents keep the state (every document's candidates are
+# held decoded, as `StreamedResolution` holds them up to this size).
+STATE_DOCUMENTS = KEPT_DOCUMENTS
+# From this share of changed documents on, the previous state is not worth reading.
+REDO_SHARE = 0.5
+
+
+class DocState(NamedTuple):
+    """What one document adds to the corpus's sums, and what it chose."""
+
+    language: str
+    fingerprint: str  # of its options (they are read again when it changes)
+    keys: tuple[str, ...]  # the keys of its options
+    parted: tuple[str, ...]  # those only of options that are parts of a run
+    parts: tuple[str, ...]  # key, run, key, run...: of the options that are parts of a run
+    # the options made of parts (`GPU Nvidia`): their key and parts joined by `_JOIN` (whether
+    # the run gives way to its parts compares the counts of these keys)
+    counted: tuple[str, ...]
+    first: tuple[str, ...]  # the keys of its first choice
+    mine: tuple[str, ...]  # its keys shared by any option (after dropped parts)
+    again: bool  # chose a second time (holds a key the first choices no longer share)
+    chosen: tuple[str, ...]  # the keys of its final choice
+
+
+_JOIN = "\x1f"
+_FIELDS = ("keys", "parted", "parts", "counted", "first", "mine", "chosen")
+
+
+class ResolutionState(NamedTuple):
+    """Every document's `DocState`, by id; `rows`: candidate rows of the first resolution
+    where they differ from the stored analysis's (links across scripts changed them)."""
+
+    docs: dict[str, DocState]
+    rows: dict[str, bytes]
+    vocabulary: Any = None  # the vocabulary its documents' options were checked against (JSON)
+    # by document, the questions its options asked of the vocabulary ("o:word", see
+    # `reader.store.index.resolved`): they hold again unless one of those answers changed
+    asked: dict[str, tuple[str, ...]] | None = None
+
+    def dump(self) -> bytes:
+        """The state as bytes: a JSON header (strings, documents, lengths) and the numbers."""
+        table = _Table()
+        at = table.__getitem__
+        numbers = array("i")
+        meta: list[list[Any]] = []
+        asked = self.asked or {}
+        for doc_id, s in self.docs.items():
+            lengths = []
+            for name in _FIELDS:
+                values = getattr(s, name)
+                if name == "chosen" and not s.again:  # the first choice
+                    values = ()
+                numbers.extend(map(at, values))
+                lengths.append(len(values))
+            questions = asked.get(doc_id, ())
+            numbers.extend(map(at, questions))
+            lengths.append(len(questions))
+            meta.append([doc_id, s.language, s.fingerprint, int(s.again), lengths])
+        header = {
+            "format": STATE_FORMAT,
+            "strings": list(table),
+            "docs": meta,
+            "rows": {d: row.hex() for d, row in self.rows.items()},
+            "vocabulary": self.vocabulary,
+        }
+        head = zlib.compress(json.dumps(header, ensure_ascii=False).encode("utf-8"), 1)
+        body = zlib.compress(numbers, 1)
+        return len(head).to_bytes(4, "little") + head + body
+
+    @classmethod
+    def load(cls, blob: bytes) -> ResolutionState:
+        """The state `dump` wrote; ValueError when it is not one (or damaged)."""
+        try:
+            n = int.from_bytes(blob[:4], "little")
+            header = json.loads(zlib.decompress(blob[4 : 4 + n]).decode("utf-8"))
+            if header.get("format") != STATE_FORMAT:
+                raise ValueError("another format")
+            numbers = array("i")
+            numbers.frombytes(zlib.decompress(blob[4 + n :]))
+            get = [str(s) for s in header["strings"]].__getitem__
+            docs: dict[str, DocState] = {}
+            asked: dict[str, tuple[str, ...]] = {}
+            pos = 0
+            for doc_id, language, fingerprint, again, lengths in header["docs"]:
+                fields = []
+                for _name, size in zip((*_FIELDS, "asked"), lengths, strict=True):
+                    values = tuple(map(get, numbers[pos : pos + size]))
+                    pos += size
+                    fields.append(values)
+                keys, parted, parts, counted, first, mine, chosen, questions = fields
+                if len(parts) % 2:
+                    raise ValueError("a part without its run")
+                if not again:
+                    chosen = first
+                asked[str(doc_id)] = questions
+                docs[str(doc_id)] = DocState(
+                    str(language),
+                    str(fingerprint),
+                    keys,
+                    parted,
+                    parts,
+                    counted,
+                    first,
+                    mine,
+                    bool(again),
+                    chosen,
+                )
+            if pos != len(numbers):
+                raise ValueError("numbers left over")
+            rows = {str(d): bytes.fromhex(r) for d, r in header["rows"].items()}
+            return cls(docs, rows, header.get("vocabulary"), asked)
+        except (zlib.error, UnicodeDecodeError, KeyError, TypeError, IndexError) as exc:
+            raise ValueError(f"not a resolution state: {exc}") from None
+
+
+class _Table(dict[str, int]):
+    """Strings by their place, given on first use."""
+
+    def __missing__(self, text: str) -> int:
+        found = self[text] = len(self)
+        return found
+
+
+def _tallies(states: Iterable[DocState]) -> tuple[Counter[str], set[str]]:
+    """`StreamedResolution._counts` from the documents' kept sets: the document frequency of
+    every key once the parts of runs that do not count are dropped, and those parts' keys."""
+    df: Counter[str] = Counter()
+    alone: set[str] = set()
+    parts: set[tuple[str, str, str]] = set()
+    for s in states:
+        df.update(s.keys)
+        alone.update(s.keys if not s.parted else set(s.keys).difference(s.parted))
+        lang = s.language
+        flat = s.parts
+        parts.update(zip(flat[::2], flat[1::2], repeat(lang)))
+    part_languages: dict[str, set[str]] = defaultdict(set)
+    for key, parent, lang in parts:
+        if df[parent] < 2:
+            part_languages[key].add(lang)
+    bad = {key for key, _, _ in parts if key not in alone and len(part_languages.get(key, ())) <= 1}
+    for key in bad:
+        df.pop(key, None)
+    return df, bad
+
+
+def _changed_counts(old: Counter[str], new: Counter[str]) -> set[str]:
+    """The keys whose count differs."""
+    found = {k for k, n in new.items() if old.get(k) != n}
+    found.update(k for k in old if k not in new)
+    return found
+
+
+class _GivesWay:
+    """Whether an option made of parts gives way to its parts (`resolve.select`: each part in
+    more documents than the run) under other counts than before, for any of a document's
+    options (`DocState.counted`)."""
+
+    def __init__(self, before: Counter[str], after: Counter[str]) -> None:
+        self.before, self.after = before, after
+        self.changed = _changed_counts(before, after)
+
+    def __call__(self, counted: tuple[str, ...]) -> bool:
+        changed = self.changed
+        for joined in counted:
+            keys = joined.split(_JOIN)
+            if changed.isdisjoint(keys):
+                continue
+            if self._gives_way(self.before, keys) != self._gives_way(self.after, keys):
+                return True
+        return False
+
+    @staticmethod
+    def _gives_way(df: Counter[str], keys: list[str]) -> bool:
+        n = df.get(keys[0], 0)
+        return all(df.get(p, 0) > n for p in keys[1:])
+
+
+PreviousRow = Callable[[str], "bytes | None"]  # a document's candidate row of the last analysis
+
+
+class IncrementalResolution(StreamedResolution):
+    """`StreamedResolution` that records its state and, given the previous one, chooses again
+    only what the changes reach (see the module docstring). `fingerprints`: each document's
+    options' fingerprint; `previous_row(doc_id)`: its stored candidate row."""
+
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        read: ReadOptions,
+        keymap: KeyMap,
+        fingerprints: dict[str, str],
+        previous: ResolutionState | None = None,
+        previous_row: PreviousRow | None = None,
+    ) -> None:
+        super().__init__(documents, read, keymap)
+        self.fingerprints = fingerprints
+        self.previous = previous
+        self.previous_row: PreviousRow = previous_row or (lambda _doc: None)
+        self.dirty: set[str] = set()  # documents whose options gained extra ones
+        self.state: dict[str, DocState] = {}
+        self.kept_state: ResolutionState | None = None  # what the next analysis starts from
+        self.report: dict[str, int] = {}
+
+    # ----- the passes --------------------------------------------------------------------
+
+    def resolve(self) -> PackedEntityIndex:
+        docs = self.documents
+        prev = self.previous.docs if self.previous is not None else {}
+        state = self.state = {}
+        changed: set[str] = set()
+        for d in docs:
+            p = prev.get(d.id)
+            if (
+                p is None
+                or d.id in self.dirty
+                or p.fingerprint != self.fingerprints[d.id]
+                or p.language != d.language
+            ):
+                changed.add(d.id)
+                state[d.id] = self._sets(d)
+            else:
+                state[d.id] = p
+        df, bad = _tallies(state.values())
+        shared_any = _shared(df)
+        if prev:
+            df0, bad0 = _tallies(prev.values())
+            standing = (_shared(df0) ^ shared_any) | (bad0 ^ bad)
+            gives_way = _GivesWay(df0, df)
+            redo = changed | {
+                d.id
+                for d in docs
+                if not standing.isdisjoint(state[d.id].keys) or gives_way(state[d.id].counted)
+            }
+            del standing, gives_way, df0, bad0
+        else:
+            redo = {d.id for d in docs}
+        rows = self.rows
+        for d in docs:  # pass 2: the first choice
+            if d.id not in redo:
+                continue
+            opts, surfaces = self.options(d)
+            filtered = self._filtered(opts, bad)
+            found = select(filtered, shared_any, df)
+            keys = tuple({o[2] for o in found})
+            mine = tuple({o[2] for o in filtered} & shared_any)
+            state[d.id] = state[d.id]._replace(first=keys, mine=mine, again=False, chosen=keys)
+            rows[d.id] = self._row(d, opts, surfaces, found)
+        first: Counter[str] = Counter()
+        for s in state.values():
+            first.update(s.first)
+        shared = _shared(first)
+        dropped = shared_any - shared
+        if prev:
+            first0: Counter[str] = Counter()
+            for s in prev.values():
+                first0.update(s.first)
+            sharing = _shared(first0) ^ shared
+            del first0
+        else:
+            sharing = set()
+        del first
+        chosen = len(redo)
+        for d in docs:  # pass 3: the second choice, where a key is no longer shared
+            s = state[d.id]
+            again = not dropped.isdisjoint(s.mine)
+            if d.id in redo:
+                if not again:
+                    continue
+            elif again == s.again and not (again and not sharing.isdisjoint(s.keys)):
+                row = rows.get(d.id) or self.previous_row(d.id)
+                if row is not None:
+                    rows[d.id] = row
+                    continue
+            chosen += d.id not in redo
+            opts, surfaces = self.options(d)
+            found = select(self._filtered(opts, bad), shared if again else shared_any, df)
+            keys = tuple({o[2] for o in found})
+            state[d.id] = s._replace(again=again, chosen=keys)
+            rows[d.id] = self._row(d, opts, surfaces, found)
+        counts: Counter[str] = Counter()
+        for s in state.values():
+            counts.update(s.chosen)
+        twice = {k for k, n in counts.items() if n >= 2 and not k.startswith(LONE_KEYS)}
+        del counts, df, bad, shared_any, shared, dropped, sharing
+        self.report = {
+            "documents": len(docs),
+            "changed": len(changed),
+            "chosen": chosen,
+            "incremental": int(bool(prev)),
+        }
+        if len(docs) <= KEPT_DOCUMENTS:  # every document's candidates, decoded once
+            for d in docs:
+                if d.id not in self.known:
+                    self.known[d.id] = decode_candidates(rows[d.id])
+        return self._index(twice)
+
+    def again(self, extra: dict[str, list]) -> PackedEntityIndex:
+        """The index after the documents of `extra` gained these options: the first
+        resolution updated for them; the state kept is the first resolution's."""
+        first_rows = dict(self.rows)
+        kept = ResolutionState(self.state, {})
+        self.previous, self.previous_row = kept, first_rows.get
+        self.dirty = set(extra)
+        index = super().again(extra)
+        rows = self.rows
+        self.kept_state = ResolutionState(
+            kept.docs, {d: row for d, row in first_rows.items() if rows.get(d) != row}
+        )
+        return index
+
+    def stored_state(self) -> ResolutionState:
+        """The state the next analysis starts from."""
+        if self.kept_state is not None:
+            return self.kept_state
+        return ResolutionState(self.state, {})
+
+    # ----- helpers -----------------------------------------------------------------------
+
+    def _sets(self, d: Document) -> DocState:
+        """A document's sets from its options (its choices are filled in later)."""
+        opts, _ = self.options(d)
+        keys = {o[2] for o in opts}
+        runs = [o for o in opts if o[6]]
+        joined = any(_JOIN in k for o in runs for k in (o[2], *o[6]))
+        in_parts = [o for o in opts if o[7]]
+        return DocState(
+            d.language,
+            "" if joined else self.fingerprints[d.id],  # "": chosen again next time
+            tuple(keys),
+            tuple({o[2] for o in in_parts} - {o[2] for o in opts if not o[7]}) if in_parts else (),
+            tuple(x for pair in {(o[2], o[8]) for o in in_parts} for x in pair),
+            tuple({_JOIN.join((o[2], *o[6])) for o in runs}),
+            (),
+            (),
+            False,
+            (),
+        )
+
+    @staticmethod
+    def _filtered(opts: list, bad: set[str]) -> list:
+        return [o for o in opts if not (o[7] and o[2] in bad)] if bad else opts
+
+    def _row(self, doc: Document, opts: list, surfaces: Sequence[str], chosen: list) -> bytes:
+        row = super()._row(doc, opts, surfaces, chosen)
+        if doc.id not in self.kept:
+            self.known.pop(doc.id, None)  # decoded again from the new row when wanted
+        return row

@@ -1,0 +1,183 @@
+"""`topics` and `entities` after files changed, updated from the previous analysis's
+resolution state (`reader.corpus.resolution_state`), against a full recompute of the same
+store with every stored analysis deleted: the JSON must be byte for byte the same."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.store.index import resolved
+
+sys.path.insert(0, str(Path(__file__).parent / "bench"))
+import gen_corpus
+
+DATA = Path(__file__).parent / "data"
+# Names written into files by the edits (made up; each new to the generated corpus)
+NAMES = ["Zorvath Kimble", "Quillon Marsh", "Bereniko Tall", "Oszkar Vendl"]
+
+
+def outputs(root: Path, db: str, capsys) -> tuple[str, str]:
+    """The `topics --json` and `entities --json` of the folder with store `db`."""
+    out = []
+    for command in ("topics", "entities"):
+        assert main([command, str(root), "--json", "--db", db]) == 0
+        out.append(capsys.readouterr().out)
+    return out[0], out[1]
+
+
+def recomputed(root: Path, db: str, tmp_path: Path, capsys) -> tuple[str, str]:
+    """The same outputs from a copy of the store without any stored analysis (a new file
+    each time: a process keeps its readers of a store path open)."""
+    copy = tmp_path / f"full{len(list(tmp_path.glob('full*')))}.sqlite3"
+    source, conn = sqlite3.connect(db), sqlite3.connect(copy)
+    source.backup(conn)  # the store is in WAL mode: its file alone is not all of it
+    source.close()
+    with conn:
+        conn.execute("DELETE FROM doc_cache WHERE kind LIKE 'analysis%'")
+    conn.close()
+    found = outputs(root, str(copy), capsys)
+    assert resolved.last_report["incremental"] == 0
+    return found
+
+
+def corpus(tmp_path: Path, docs: int) -> Path:
+    """Generated vi/km/pt documents and the four-script stories of `scripts_dev` (Khmer and
+    Thai versions linked by sound to English ones: links across scripts)."""
+    root = tmp_path / "corpus"
+    gen_corpus.generate(root / "gen", docs, seed=5)
+    shutil.copytree(DATA / "entities" / "scripts_dev", root / "stories")
+    return root
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + f"\n\n{text}\n", encoding="utf-8")
+
+
+def edit(rng: random.Random, root: Path, step: int) -> str:
+    """One random edit of the folder; its description."""
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    kind = ["shared", "unshared", "added", "removed", "two"][step % 5]
+    if kind == "shared":  # a name new in one file, then in another: it becomes shared
+        name = NAMES[step % len(NAMES)]
+        a, b = rng.sample(files, 2)
+        append(a, f"{name} met reporters in Lisbon.")
+        append(b, f"Ông {name} nói chuyện tại Hà Nội.")
+        return f"{name} in {a.name} and {b.name}"
+    if kind == "unshared":  # a file that shared a name loses it
+        holders = [p for p in files if any(n in p.read_text(encoding="utf-8") for n in NAMES)]
+        target = holders[0] if holders else rng.choice(files)
+        text = target.read_text(encoding="utf-8")
+        for n in NAMES:
+            text = text.replace(n, "the visitor")
+        target.write_text(text, encoding="utf-8")
+        return f"names taken out of {target.name}"
+    if kind == "added":
+        source = rng.choice(files)
+        new = source.with_name(f"added_{step}{source.suffix}")
+        new.write_text(source.read_text(encoding="utf-8") + "\n\nNexora Quantum.\n", "utf-8")
+        return f"{new.name} added"
+    if kind == "removed":
+        gone = rng.choice(files)
+        gone.unlink()
+        return f"{gone.name} removed"
+    a, b = rng.sample(files, 2)
+    append(a, "Aurea Bank and Helix Pharma signed in Porto.")
+    append(b, "Quanta Rail chose Mekong Data.")
+    return f"{a.name} and {b.name} changed"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_after_random_edits_the_update_equals_a_full_recompute(tmp_path, capsys, seed) -> None:
+    root = corpus(tmp_path, 24)
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    outputs(root, db, capsys)  # the first analysis: computed whole, its state kept
+    assert resolved.last_report["incremental"] == 0
+    rng = random.Random(seed)
+    for step in range(6):
+        what = edit(rng, root, step)
+        resolved.last_report.clear()
+        updated = outputs(root, db, capsys)
+        report = dict(resolved.last_report)
+        assert report["incremental"] == 1, what  # updated, not recomputed
+        assert report["changed"] < report["documents"], what
+        if what.startswith(tuple(NAMES)) or what.startswith("names"):
+            # the same documents, a rare name: the topics' pairs were updated too
+            assert report.get("pairs_incremental") == 1, what
+        full = recomputed(root, db, tmp_path, capsys)
+        assert updated[0] == full[0], f"topics differ after: {what}"
+        assert updated[1] == full[1], f"entities differ after: {what}"
+
+
+def test_a_damaged_state_is_recomputed_whole(tmp_path, capsys) -> None:
+    root = corpus(tmp_path, 9)
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    outputs(root, db, capsys)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE doc_cache SET data = x'00ff' WHERE sha256 LIKE '%/resolution'")
+    conn.close()
+    append(sorted(root.rglob("*.txt"))[0], "Zorvath Kimble met reporters in Lisbon.")
+    updated = outputs(root, db, capsys)
+    assert resolved.last_report["incremental"] == 0  # the state could not be read
+    assert updated == recomputed(root, db, tmp_path, capsys)
+
+
+class _Pipe:
+    def send(self, message) -> None:
+        pass
+
+
+def test_the_app_updates_the_analysis_the_cli_stored(tmp_path, capsys) -> None:
+    import threading
+
+    from reader.load_jobs import _load
+    from reader.store.db import connect
+    from reader.store.index import refresh_index
+
+    root = corpus(tmp_path, 9)
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    outputs(root, db, capsys)  # the CLI's analysis, its state kept
+    append(sorted(root.rglob("*.txt"))[0], "Zorvath Kimble met reporters in Lisbon.")
+    conn = connect(db)
+    refresh_index(conn, root, workers=1)  # the app's refresh job
+    conn.close()
+    resolved.last_report.clear()
+    _, _parts, from_index = _load(_Pipe(), threading.Event(), str(root), [], [], db)
+    assert from_index and resolved.last_report["incremental"] == 1
+    assert resolved.last_report["changed"] == 1
+    # what the app stored is what the CLI reads back, and what a full recompute prints
+    assert outputs(root, db, capsys) == recomputed(root, db, tmp_path, capsys)
+
+
+def test_a_dropped_analysis_leaves_nothing_to_start_from(tmp_path) -> None:
+    from reader.corpus.pipeline import analyse, analysis_parts_of
+    from reader.store.analysis_store import KEEP, keep_analysis, previous_resolution
+    from reader.store.db import connect
+    from reader.store.index import load_indexed_corpus
+    from reader.store.index.entities import entities_from_index
+
+    root = corpus(tmp_path, 6)
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    conn = connect(db)
+    found = load_indexed_corpus(conn, root)
+    lines = [[(f"name{n}", f"other{n}", True)] for n in range(KEEP + 1)]  # other links each
+    for links in lines:
+        analysis = analyse(found, links, [], entities=entities_from_index(conn, found, links))
+        assert keep_analysis(conn, found, links, [], analysis_parts_of(analysis))
+    assert previous_resolution(conn, found, lines[0]) is None  # its analysis was dropped
+    assert all(previous_resolution(conn, found, links) for links in lines[1:])
+    count = "SELECT count(*) FROM doc_cache WHERE kind = 'analysis.lineage'"
+    assert conn.execute(count).fetchone()[0] == KEEP
+    conn.close()
