@@ -29,11 +29,13 @@ def analysed_corpus(
     threshold: float = DEFAULT_THRESHOLD,
     *,
     strict_manifest: bool = True,
+    refreshed: bool = False,
 ) -> Analysis:
     """The analysis of the corpus at `root` with the user's links and edits.
 
     UsageError for a broken `topics.toml` (with `strict_manifest`; else a warning of the
-    analysis), Refused when the store is refused.
+    analysis), Refused when the store is refused. `refreshed`: the caller has just brought
+    the index of `root` in store `db` up to date (`index`), so it is read as it is.
     """
     # Millions of small objects and no cycles among them: the cyclic collector would only
     # scan them again and again as the analysis grows (a third of the time on 5,000
@@ -41,14 +43,18 @@ def analysed_corpus(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _analysed_corpus(root, db, threshold, strict_manifest)
+        return _analysed_corpus(root, db, threshold, strict_manifest, refreshed)
     finally:
         if collecting:
             gc.enable()
 
 
 def _analysed_corpus(
-    root: Path, db: str | os.PathLike[str] | None, threshold: float, strict_manifest: bool
+    root: Path,
+    db: str | os.PathLike[str] | None,
+    threshold: float,
+    strict_manifest: bool,
+    refreshed: bool,
 ) -> Analysis:
     if strict_manifest:
         try:
@@ -57,7 +63,7 @@ def _analysed_corpus(
             raise UsageError(str(exc)) from exc
     try:
         links, edits = stored_user_edits(db)
-        corpus = read_corpus(root, db)
+        corpus = _indexed(root, db) if refreshed else read_corpus(root, db)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
     conn = _connection(db) if store_in_use(db) else None
@@ -100,6 +106,18 @@ def topic_of(found: Analysis, topic_id: str) -> Topic:
     known = ", ".join(t.id for t in found.topics[:8])
     more = " …" if len(found.topics) > 8 else ""
     raise UsageError(f"no topic {topic_id!r} (topics: {known}{more}; see `topics`)")
+
+
+def _indexed(root: Path, db: str | os.PathLike[str] | None):
+    """The corpus as the index in `db` has it, not refreshed."""
+    from reader.store.db import connect
+    from reader.store.index import load_indexed_corpus
+
+    conn = connect(db)
+    try:
+        return load_indexed_corpus(conn, root, lazy=True)
+    finally:
+        conn.close()
 
 
 def _connection(db: str | os.PathLike[str] | None):

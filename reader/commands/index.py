@@ -221,7 +221,7 @@ def _analyse(root: Path, db: str | None, quiet: bool) -> dict[str, float] | None
         sys.stderr.write("corpus-reader: finding shared entities and topics…\n")
     started = time.perf_counter()
     try:
-        found = analysed_corpus(root, db, strict_manifest=False)
+        found = analysed_corpus(root, db, strict_manifest=False, refreshed=True)
     except KeyboardInterrupt:
         sys.stderr.write(
             "corpus-reader: interrupted; the index is complete, entities and topics are "

@@ -16,7 +16,8 @@ stories, `--topic-sizes 6,12`) it prints:
   an earlier command is deleted first, so each computes entities and topics from the index):
   wall seconds, multiple of the floor (target <= 2x), peak memory (target < 400 MB);
 - one file changed (a sentence added), then `topics` again (it refreshes that file and
-  recomputes only the documents whose vocabulary answers changed; target <= 2x the floor);
+  updates the previous analysis: only documents whose options or keys' standing changed
+  choose again, only pairs near the change are compared again; target <= 2x the floor);
 - unless `--no-memory`: `topics` from the files in memory (the path without the index), and
   whether its JSON equals the JSON from the index.
 """
@@ -63,10 +64,11 @@ def command(argv: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
 
 
 def forget_analysis(db: Path) -> None:
-    """Drop stored analyses, so the next command finds entities and topics again."""
+    """Drop stored analyses (headers, rows, resolution states and their lineage), so the next
+    command finds entities and topics again from the index alone."""
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("DELETE FROM doc_cache WHERE kind = 'analysis'")
+        conn.execute("DELETE FROM doc_cache WHERE kind = 'analysis' OR kind LIKE 'analysis.%'")
     conn.close()
 
 
