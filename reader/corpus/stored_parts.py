@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from sys import intern
 from typing import Any
 
+import orjson
+
 from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence, entity_id
 from reader.corpus.entity_rows import StoredEntity, entity_fields, unzip
 from reader.corpus.topics import BaseTopics, Topic
@@ -362,7 +364,7 @@ def decode_candidates(row: bytes | None) -> list[Candidate]:
                 intern(str(c[4])),
                 _evidence(c, 5),
             )
-            for c in json.loads(zlib.decompress(row).decode("utf-8"))
+            for c in orjson.loads(zlib.decompress(row))
         ]
     except (ValueError, TypeError, IndexError, zlib.error, UnicodeDecodeError):
         return []
@@ -378,7 +380,7 @@ def _shared_mentions(
         return []
     try:
         found = []
-        for c in json.loads(zlib.decompress(row).decode("utf-8")):
+        for c in orjson.loads(zlib.decompress(row)):
             key = c[3]
             if key in wanted:
                 str(c[4])  # a row `decode_candidates` would refuse is refused here too
