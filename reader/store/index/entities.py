@@ -84,6 +84,22 @@ def _has_facts(conn: sqlite3.Connection, d: Document) -> bool:
     )
 
 
+def phonetic_analyses(
+    conn: sqlite3.Connection, documents: Sequence[Document]
+) -> list[Analysis] | None:
+    """What links across scripts need of the documents in scripts linked by sound: each one's
+    word bounds, read from its stored facts only when it has a partner (None when a document
+    lacks its facts)."""
+    analyses = []
+    for d in documents:
+        if d.script in PHONETIC_SCRIPTS:
+            if not _has_facts(conn, d):
+                return None
+            words = _StoredWords(conn, d) if d.script in UNSPACED_SCRIPTS else None
+            analyses.append(Analysis(d, [], [], words))  # type: ignore[arg-type]
+    return analyses
+
+
 class _StoredWords(Sequence[tuple[int, int]]):
     """A document's word bounds, read from its stored facts when first used."""
 
@@ -322,15 +338,9 @@ def indexed_entities(
     gc.disable()
     try:
         reader = _OptionReader(conn, documents, vocab)
-        analyses = []
-        for d in documents:
-            if d.script in PHONETIC_SCRIPTS:
-                if not _has_facts(conn, d):
-                    return None
-                # Links across scripts use a document's word bounds only when it has a
-                # partner: they are read from its facts then.
-                words = _StoredWords(conn, d) if d.script in UNSPACED_SCRIPTS else None
-                analyses.append(Analysis(d, [], [], words))  # type: ignore[arg-type]
+        analyses = phonetic_analyses(conn, documents)
+        if analyses is None:
+            return None
         try:
             return resolve_streamed(
                 documents, reader.read, analyses, links, groups, transliterate, gaz, reader.first

@@ -17,25 +17,21 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from reader.corpus.candidates import Option
-from reader.corpus.document_units import Analysis
 from reader.corpus.entities import EntityIndex
 from reader.corpus.entity_facts import CorpusVocabulary, answers_hold
 from reader.corpus.gazetteer import gazetteer_for
 from reader.corpus.model import Corpus, Document
-from reader.corpus.phonetic import PHONETIC_SCRIPTS
 from reader.corpus.resolution_state import REDO_SHARE, IncrementalResolution
 from reader.corpus.resolve import KeyMap
 from reader.corpus.stored_parts import decode_candidates
-from reader.corpus.text import UNSPACED_SCRIPTS
 from reader.corpus.topic_memo import PairsMemo
 from reader.store.index.entities import (
     _DAMAGED,
-    _has_facts,
     _keep_options,
     _Options,
     _options_row,
-    _StoredWords,
     corpus_vocabulary,
+    phonetic_analyses,
 )
 from reader.store.index.model import facts_version
 from reader.store.index.options_codec import StoredOptions
@@ -254,13 +250,9 @@ def stateful_entities(
             )
             if changed > REDO_SHARE * len(documents):
                 state = row = None
-        analyses = []
-        for d in documents:
-            if d.script in PHONETIC_SCRIPTS:
-                if not _has_facts(conn, d):
-                    return None
-                words = _StoredWords(conn, d) if d.script in UNSPACED_SCRIPTS else None
-                analyses.append(Analysis(d, [], [], words))  # type: ignore[arg-type]
+        analyses = phonetic_analyses(conn, documents)
+        if analyses is None:
+            return None
         resolution = IncrementalResolution(
             documents, contents.read, KeyMap(links), prints, state, row
         )
