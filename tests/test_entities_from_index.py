@@ -20,8 +20,8 @@ from reader.store.index.entities import (
     corpus_vocabulary,
     entities_from_index,
     indexed_entities,
-    prepare_entities,
 )
+from reader.store.index.prepare import prepare_entities
 
 DATA = Path(__file__).parent / "data"
 
@@ -245,3 +245,30 @@ def test_stored_options_read_back_the_same_in_the_column_and_the_row_formats() -
     packed["kind"].pop()
     with pytest.raises(ValueError):
         unpack_options(packed, 4)
+
+
+def test_an_unchanged_folder_is_not_checked_again_but_a_lost_options_row_is_made_again(
+    tmp_path, monkeypatch
+) -> None:
+    from reader.store.index import entities as index_entities
+
+    root = tmp_path / "corpus"
+    shutil.copytree(DATA / "topics" / "tuned", root)
+    conn = indexed(tmp_path, root)
+    total = len(load_indexed_corpus(conn, root).documents)
+    assert prepare_entities(conn, root) == total
+
+    def no_check(*_args):
+        raise AssertionError("a document's options were checked again")
+
+    with monkeypatch.context() as m:
+        m.setattr(index_entities._Options, "holds", no_check)
+        m.setattr(index_entities._Options, "of", no_check)
+        assert prepare_entities(conn, root) == 0
+    with conn:
+        conn.execute(
+            "DELETE FROM doc_cache WHERE rowid = "
+            "(SELECT min(rowid) FROM doc_cache WHERE kind LIKE 'index.options.%')"
+        )
+    assert prepare_entities(conn, root) == 1, "the lost row is made again"
+    assert prepare_entities(conn, root) == 0

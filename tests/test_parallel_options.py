@@ -13,6 +13,7 @@ from reader.cli import main
 from reader.store.db import connect
 from reader.store.index import entities as index_entities
 from reader.store.index import parallel_options, pool
+from reader.store.index.prepare import prepare_entities
 
 TUNED = Path(__file__).parent / "data" / "topics" / "tuned"
 
@@ -59,7 +60,7 @@ def test_options_made_in_workers_are_the_ones_one_process_makes(indexed, monkeyp
     )
     conn = connect(db)
     try:
-        assert index_entities.prepare_entities(conn, root, workers=2) == len(alone)
+        assert prepare_entities(conn, root, workers=2) == len(alone)
     finally:
         conn.close()
     assert started, "worker processes made them"
@@ -79,6 +80,6 @@ def test_nothing_to_make_starts_no_worker(indexed, monkeypatch):
     )
     conn = connect(db)
     try:
-        assert index_entities.prepare_entities(conn, root, workers=2) == 0
+        assert prepare_entities(conn, root, workers=2) == 0
     finally:
         conn.close()

@@ -180,8 +180,8 @@ def run_index(args: argparse.Namespace) -> int:
             cluster=args.cluster,
         )
         if not report.cancelled and not args.no_entities and args.phase != 1:
-            from reader.store.index.entities import prepare_entities
             from reader.store.index.pool import default_workers
+            from reader.store.index.prepare import prepare_entities
 
             prepare_entities(conn, root, workers=args.workers or default_workers())
     finally:

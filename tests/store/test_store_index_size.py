@@ -20,10 +20,10 @@ from reader.store.index.entities import (
     _Options,
     corpus_vocabulary,
     facts_blob,
-    prepare_entities,
 )
 from reader.store.index.model import _Result, _spans_blob, pack_words
 from reader.store.index.options_codec import StoredOptions, _json_row, options_row
+from reader.store.index.prepare import prepare_entities
 from reader.store.index.writer import _drop_content, _write_results
 
 DATA = Path(__file__).parent.parent / "data"

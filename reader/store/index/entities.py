@@ -20,7 +20,6 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from reader.corpus.candidates import Option
@@ -262,58 +261,6 @@ def entities_from_index(
         return indexed_entities(conn, corpus, links)
     except (sqlite3.Error, StoreError):
         return None
-
-
-def prepare_entities(
-    conn: sqlite3.Connection, root: str | Path, batch: int = 500, workers: int = 1
-) -> int:
-    """Bring the vocabulary and every document's options of an indexed folder up to date (the
-    end of phase 2: the next analysis only resolves); returns how many options were computed,
-    -1 when phase 2 is not complete. Documents are read `batch` at a time (bounded memory);
-    with `workers` > 1 many options to compute are computed in that many processes."""
-    from types import SimpleNamespace
-
-    from reader.store.index.read import load_indexed_corpus
-
-    key = corpus_root(root)
-    corpus = load_indexed_corpus(conn, key, lazy=True)  # texts read only where options are made
-    refs = [
-        SimpleNamespace(sha256=d.sha256, format=d.format, language=d.language)
-        for d in corpus.documents
-    ]
-    if not refs:
-        return -1
-    vocab = corpus_vocabulary(conn, SimpleNamespace(root=key, documents=refs))  # type: ignore[arg-type]
-    if vocab is None:
-        return -1
-    languages = frozenset(r.language for r in refs)
-    maker = _Options(conn, vocab, languages)
-    documents: Sequence[Document] = corpus.documents
-    if workers > 1:
-        from reader.store.index.parallel_options import _pending, _prepared_in_workers
-
-        documents = _pending(documents, maker)  # each checked once
-        spread = _prepared_in_workers(conn, key, documents, languages, workers)
-        if spread is not None:
-            return spread
-    done: set[tuple[str, str]] = set()
-    computed = 0
-    for d in documents:
-        if (d.sha256, d.format) in done:
-            continue
-        done.add((d.sha256, d.format))
-        if maker.of(d, build=False) is None:
-            return -1
-        unload = getattr(d, "unload", None)
-        if unload is not None:
-            unload()  # bounded memory: the text was needed for this document's options only
-        if len(maker.fresh) >= batch:
-            computed += len(maker.fresh)
-            _keep_options(conn, maker.fresh)
-            maker.fresh = []
-    computed += len(maker.fresh)
-    _keep_options(conn, maker.fresh)
-    return computed
 
 
 def indexed_entities(
