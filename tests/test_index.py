@@ -447,6 +447,25 @@ def test_progress_shows_a_rate_and_eta_only_once_they_mean_something():
     assert third.startswith("indexing 60/100 files  26 kB/s  ETA ")
 
 
+def test_a_step_without_a_count_shows_the_time_gone_by_on_a_terminal():
+    import io
+
+    from reader.commands.progress import ElapsedLine
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen, pipe = Terminal(), io.StringIO()
+    with ElapsedLine("finding topics", screen, interval=0.01):
+        time.sleep(0.1)
+    with ElapsedLine("finding topics", pipe, interval=0.01):
+        time.sleep(0.05)
+    assert screen.getvalue().count("\rcorpus-reader: finding topics… 0:00") >= 2
+    assert screen.getvalue().endswith("\n") and "\n" not in screen.getvalue()[:-1]
+    assert pipe.getvalue() == "corpus-reader: finding topics…\n", "a pipe gets one line"
+
+
 def test_refresh_corpus_runs_in_a_worker_thread_with_progress(corpus_dir, tmp_path):
     from reader.store.index import refresh_corpus
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sqlite3
 import sys
@@ -216,12 +217,14 @@ def _analyse(root: Path, db: str | None, quiet: bool) -> dict[str, float] | None
     import time
 
     from reader.commands.analysed import analysed_corpus
+    from reader.commands.progress import ElapsedLine
 
-    if not quiet:
-        sys.stderr.write("corpus-reader: finding shared entities and topics…\n")
     started = time.perf_counter()
     try:
-        found = analysed_corpus(root, db, strict_manifest=False, refreshed=True)
+        with (
+            contextlib.nullcontext() if quiet else ElapsedLine("finding shared entities and topics")
+        ):
+            found = analysed_corpus(root, db, strict_manifest=False, refreshed=True)
     except KeyboardInterrupt:
         sys.stderr.write(
             "corpus-reader: interrupted; the index is complete, entities and topics are "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,42 @@ class StderrProgress:
         if self._shown and self.tty:
             self.stream.write("\n")
             self.stream.flush()
+
+
+class ElapsedLine:
+    """`label…` on stderr and, on a terminal, the time gone by on that line each second while
+    a step with no count to show runs (`with ElapsedLine("finding topics"):`)."""
+
+    def __init__(self, label: str, stream: Any = None, interval: float = 1.0) -> None:
+        self.label, self.stream, self.interval = label, stream or sys.stderr, interval
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._tick, daemon=True)
+        self._started = time.monotonic()
+
+    def __enter__(self) -> ElapsedLine:
+        self.stream.write(f"corpus-reader: {self.label}…" + ("" if self.tty else "\n"))
+        self.stream.flush()
+        if self.tty:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self.tty:
+            self._thread.join()
+            self._show()
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def _tick(self) -> None:
+        while not self._done.wait(self.interval):
+            self._show()
+
+    def _show(self) -> None:
+        gone = _clock(time.monotonic() - self._started)
+        self.stream.write(f"\rcorpus-reader: {self.label}… {gone}")
+        self.stream.flush()
 
 
 def _clock(seconds: float) -> str:
