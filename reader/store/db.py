@@ -6,7 +6,8 @@ process waits for the first instead of failing half-way.
 
 Opening is careful. Before anything is written, the file is checked read-only: a file that is
 not SQLite, a corrupt file, or a schema newer than this app is refused with a `StoreError`
-whose message is one line, and the file is left byte-identical. Schema changes are the steps of
+whose message is one line, and the file is left byte-identical (`reader.store.store_checks`
+does the looking). Schema changes are the steps of
 `MIGRATIONS` in `reader/store/schema.py`.
 """
 
@@ -135,141 +136,6 @@ def _quiet_open(path: Path) -> bool:
         return False
 
 
-def _check_header(path: Path) -> None:
-    """Refuse a non-empty file that does not start with SQLite's magic string.
-
-    The header is read through SQLite, never with open() and close(): closing a descriptor of
-    the file drops every POSIX lock this process holds on it, so a store already open here
-    would lose its locks and another process could then delete the WAL under it (its later
-    writes would be lost). SQLite's own files keep those locks safe.
-    """
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a store file")
-    if not os.access(path, os.R_OK):
-        raise StoreError(f"{path}: cannot read the store: permission denied")
-    try:
-        probe = sqlite3.connect(
-            _uri(path, "ro", immutable=_quiet_open(path)), uri=True, isolation_level=None
-        )
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot read the store: {describe(exc)}") from exc
-    try:
-        probe.execute("PRAGMA schema_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        if "not a database" in str(exc) or "encrypted" in str(exc):
-            raise StoreError(f"{path}: not a SQLite file; refusing to touch it") from None
-        # a SQLite file with other damage: the integrity check says what is wrong
-    finally:
-        probe.close()
-
-
-def _look(path: Path, check: str, immutable: bool) -> tuple[int, list[str]]:
-    """(user_version, rows of the integrity pragma) from a read-only connection."""
-    try:
-        conn = sqlite3.connect(_uri(path, "ro", immutable), uri=True, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the store: {describe(exc, path)}") from exc
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        rows = _check_rows(conn, check)
-    except sqlite3.DatabaseError as exc:
-        reason = describe(exc, path)
-        if "not a database" in reason or "malformed" in reason:
-            message = f"{path}: the store file is corrupt ({reason}); left untouched"
-            raise StoreError(message) from exc
-        raise StoreError(f"{path}: cannot read the store: {reason}", _reason(reason)) from exc
-    finally:
-        conn.close()
-    return version, rows
-
-
-def _check_rows(conn: sqlite3.Connection, check: str) -> list[str]:
-    """Rows of the integrity pragma `check`; for USER_TABLES_CHECK, `quick_check` of each of the
-    reader's own tables (annotations, links, edits...) and "ok" when all are."""
-    if check != USER_TABLES_CHECK:
-        return [r[0] for r in conn.execute(f"PRAGMA {check}")]
-    tables = [
-        name
-        for (name,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
-        if not name.startswith(CACHE_TABLE_PREFIXES)
-    ]
-    problems: list[str] = []
-    for name in tables:
-        quoted = name.replace('"', '""')
-        problems += [r[0] for r in conn.execute(f'PRAGMA quick_check("{quoted}")') if r[0] != "ok"]
-    return problems or ["ok"]
-
-
-# Stores above FULL_CHECK_MAX_BYTES found sound by this process, with their file's and WAL's
-# (inode, size, mtime): a command opens its store three times, and each quick check of a
-# 100 MB store took 80 ms. Smaller stores are checked at every opening (cheap there). Only a
-# file untouched for SETTLED_NS before its check is remembered: a change after the check then
-# gives it a later mtime, however coarse the clock of the file system.
-_CHECKED: dict[tuple[str, str], tuple[tuple[int, ...], int]] = {}
-SETTLED_NS = 200_000_000
-
-
-def _file_state(path: Path) -> tuple[tuple[int, ...], int]:
-    """(inode, size, mtime of the file and of its WAL when not empty), and the latest mtime."""
-    st = path.stat()
-    state: tuple[int, ...] = (st.st_ino, st.st_size, st.st_mtime_ns)
-    latest = st.st_mtime_ns
-    try:
-        wal = path.with_name(path.name + "-wal").stat()
-    except OSError:
-        return state, latest
-    if wal.st_size:  # an empty WAL (a reader opened the store) holds nothing
-        state += (wal.st_size, wal.st_mtime_ns)
-        latest = max(latest, wal.st_mtime_ns)
-    return state, latest
-
-
-def _inspect(path: Path, check: str) -> int:
-    """`_inspected`, remembered for big stores (see `_CHECKED`)."""
-    if check == "integrity_check":
-        return _inspected(path, check)
-    key = (str(path.absolute()), check)
-    state, latest = _file_state(path)
-    known = _CHECKED.get(key)
-    if known is not None and known[0] == state:
-        return known[1]
-    settled = time.time_ns() - latest > SETTLED_NS
-    version = _inspected(path, check)
-    if settled:
-        _CHECKED[key] = (state, version)
-    return version
-
-
-def _inspected(path: Path, check: str) -> int:
-    """Read-only look at an existing file: its user_version, after an integrity check.
-
-    When no other connection is writing, the file is opened immutable, so a refused file gets
-    no -wal or -shm beside it and a full disk does not stop the look. Should a writer start
-    meanwhile and the look find a problem, it is looked at again the ordinary way."""
-    quiet = _quiet_open(path)
-    try:
-        version, rows = _look(path, check, immutable=quiet)
-    except StoreError:
-        if not quiet or _quiet_open(path):
-            raise
-        version, rows = _look(path, check, immutable=False)
-    if rows != ["ok"] and quiet and not _quiet_open(path):
-        version, rows = _look(path, check, immutable=False)
-    if rows != ["ok"]:
-        # one row may hold several problems, one a line, under a "*** in database" header
-        problems = [p for r in rows for p in str(r).splitlines() if p and not p.startswith("***")]
-        first = problems[0] if problems else "no answer"
-        count = f"{len(problems)} problems, first: " if len(problems) > 1 else ""
-        raise StoreError(f"{path}: the store file is corrupt ({count}{first}); left untouched")
-    if version > schema_version():
-        raise StoreError(
-            f"{path}: the store was written by a newer version of corpus-reader "
-            f"(schema {version}, this app knows {schema_version()}); please upgrade"
-        )
-    return version
-
-
 def _prepare_location(path: Path) -> None:
     """Make the parent folder of a new store, or explain why it cannot be made."""
     parent = path.parent
@@ -309,7 +175,9 @@ def connect(
     path = resolve_path(path)
     exists = path.exists()
     if exists:
-        _check_header(path)
+        from reader.store.store_checks import check_header, inspect_store
+
+        check_header(path)
         if mode != "ro":
             _check_writable(path)
         if check is None:
@@ -321,7 +189,7 @@ def connect(
                 if size > FULL_CHECK_MAX_BYTES
                 else "integrity_check"
             )
-        version = _inspect(path, check)
+        version = inspect_store(path, check)
     else:
         if mode == "ro":
             raise StoreError(f"{path}: no store file here")

@@ -389,6 +389,7 @@ def test_a_big_store_is_checked_once_a_process_until_it_changes(tmp_path, monkey
     """Three openings of an unchanged big store by one command check it once; any change to
     the file, even damage in place, and it is checked again (and refused)."""
     import reader.store.db as db
+    import reader.store.store_checks as store_checks
 
     monkeypatch.setattr(db, "FULL_CHECK_MAX_BYTES", 0)  # as a 100 MB store would be
     path = tmp_path / "s.sqlite3"
@@ -396,8 +397,8 @@ def test_a_big_store_is_checked_once_a_process_until_it_changes(tmp_path, monkey
     settled = time.time() - 5
     os.utime(path, (settled, settled))
     checks: list[str] = []
-    real = db._inspected
-    monkeypatch.setattr(db, "_inspected", lambda p, c: checks.append(c) or real(p, c))
+    real = store_checks._inspected
+    monkeypatch.setattr(store_checks, "_inspected", lambda p, c: checks.append(c) or real(p, c))
     for _ in range(3):
         db.connect(path, mode="ro").close()
     assert checks == ["quick_check"]
