@@ -110,10 +110,8 @@ def stored_analysis(
         return None
     try:
         key = analysis_key(corpus, links, edits, threshold)
-        row = conn.execute(
-            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?", (key, KIND)
-        ).fetchone()
-        if row is None:
+        header = _data(conn, key, KIND)
+        if header is None:
             return None
         path = _db_path(conn)
         if path is None:  # no file another connection could read: every row now
@@ -125,10 +123,10 @@ def stored_analysis(
                 if kind in rows:
                     rows[kind][sha.split("/", 1)[1]] = bytes(data)
             part, doc, entity = (InMemoryRows(rows[k]) for k in ROW_KINDS)
-            return load(bytes(row[0]), part, doc, entity)
+            return load(header, part, doc, entity)
         db = str(path.absolute())
         part, doc, entity = (StoredRow(db, key, k) for k in ROW_KINDS)
-        return load(bytes(row[0]), part, doc, entity)
+        return load(header, part, doc, entity)
     except Exception:  # unreadable or damaged: analyse again
         return None
 
@@ -203,27 +201,16 @@ def previous_resolution(
     from reader.corpus.topic_memo import PairsState
 
     try:
-        row = conn.execute(
-            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
-            (lineage_key(corpus.root, links), KIND_LINEAGE),
-        ).fetchone()
-        if row is None:
+        line = _data(conn, lineage_key(corpus.root, links), KIND_LINEAGE)
+        if line is None:
             return None
-        key = bytes(row[0]).decode("ascii")
-        if (
-            conn.execute(
-                "SELECT 1 FROM doc_cache WHERE sha256 = ? AND kind = ?", (key, KIND)
-            ).fetchone()
-            is None
-        ):
+        key = line.decode("ascii")
+        if _data(conn, key, KIND) is None:
             return None  # that analysis was dropped (its state goes with it)
-        found = conn.execute(
-            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
-            (f"{key}/{STATE_PART}", KIND_PART),
-        ).fetchone()
+        found = _data(conn, f"{key}/{STATE_PART}", KIND_PART)
         if found is None:
             return None
-        state = ResolutionState.load(bytes(found[0]))
+        state = ResolutionState.load(found)
         rows = {
             str(doc_id): bytes(data)
             for doc_id, data in conn.execute(
@@ -234,18 +221,23 @@ def previous_resolution(
         }
         first = {**rows, **state.rows} if state.rows else rows
         pairs = None
-        found = conn.execute(
-            "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?",
-            (f"{key}/{PAIRS_PART}", KIND_PART),
-        ).fetchone()
+        found = _data(conn, f"{key}/{PAIRS_PART}", KIND_PART)
         if found is not None:
             try:
-                pairs = PairsState.load(bytes(found[0]))
+                pairs = PairsState.load(found)
             except ValueError:
                 pairs = None
         return Previous(state, first.get, rows.get, pairs)
     except Exception:  # unreadable or damaged: start over
         return None
+
+
+def _data(conn: sqlite3.Connection, sha: str, kind: str) -> bytes | None:
+    """The data of one `doc_cache` row (None: no such row)."""
+    row = conn.execute(
+        "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ?", (sha, kind)
+    ).fetchone()
+    return bytes(row[0]) if row else None
 
 
 def _drop(conn: sqlite3.Connection, key: str) -> None:
