@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.ui.flow_layout import FlowLayout
 from reader.ui.panel_tree import PanelTree
 from reader.ui.theme import Theme
 
@@ -66,7 +67,7 @@ class AnnotationsPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.itemActivated.connect(self._activated)
         self.tree.leave.connect(self.leave)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps in a narrow dock rather than cutting the labels
         for label, slot in (
             ("Edit", self._edit),
             ("Delete", self._delete),

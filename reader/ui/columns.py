@@ -51,8 +51,14 @@ class ElidedLabel(QLabel):
         super().resizeEvent(event)
         self._elide()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()  # another font or padding: cut again for it
+
     def _elide(self) -> None:
-        width = max(40, self.width())
+        # the room inside the stylesheet's padding (the status bar's labels have 6 px a side)
+        width = max(20, self.contentsRect().width() - 2 * self.margin())
         self.setText(self.fontMetrics().elidedText(self.full_text, self.elide_mode, width))
 
 
@@ -101,6 +107,9 @@ class DocumentColumn(QFrame):
     def set_zoom(self, zoom: float) -> None:
         """Follow the reading size in the title."""
         self.title.setFont(font_for_script(self.doc.script, TITLE_POINT_SIZE + zoom * 0.5))
+        # a font set after the stylesheet loses its weight (600) until the label is polished again
+        self.title.style().unpolish(self.title)
+        self.title.style().polish(self.title)
         self.title.set_full_text(self.title.full_text)  # cut again for the new size
 
     def set_focused(self, focused: bool) -> None:

@@ -27,6 +27,7 @@ class EntitiesPanel(PanelTree):
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setSortingEnabled(False)
+        self.setHeaderLabels(["Entity", "Kind"])  # not Qt's lone `1` while a corpus loads
         self.itemActivated.connect(self._activated)
         self._ids: list[str] = []
 

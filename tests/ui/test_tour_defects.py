@@ -1,0 +1,67 @@
+"""Defects a reader met driving the window by keyboard under Xvfb (session 8's tour): each test
+fails on the code before its fix."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from reader.ui.theme import apply_theme
+from tests.ui.helpers import CTRL, empty_window, make_window, press, sora_topic
+
+
+def themed(w) -> None:
+    """Give the application the window's stylesheet, as the app does on start."""
+    apply_theme(QApplication.instance(), w.theme)
+    QApplication.processEvents()
+
+
+def test_the_status_bar_never_cuts_the_end_of_the_document_label_off(qtbot, tmp_path):
+    """The document label was shortened to the label's whole width while the stylesheet's
+    padding left less room: its end was clipped (`… the tourism sector [e`)."""
+    w = make_window(qtbot, tmp_path)
+    themed(w)
+    w.open_topic(sora_topic(w.analysis))
+    for width in (900, 1100, 1400):
+        w.resize(width, 800)
+        QApplication.processEvents()
+        for label in (w.doc_label, w.topic_label):
+            shown = label.fontMetrics().horizontalAdvance(label.text())
+            room = label.contentsRect().width() - 2 * label.margin()
+            assert shown <= room, f"{label.text()!r}: {shown} px drawn in {room} px"
+        assert w.doc_label.text().endswith(f"[{w.area.column.doc.language}]")
+
+
+def test_zooming_keeps_the_column_titles_bold(qtbot, tmp_path):
+    """Ctrl+= / Ctrl+0 gave the titles a new font and they lost the stylesheet's weight."""
+    w = make_window(qtbot, tmp_path)
+    themed(w)
+    w.open_topic(sora_topic(w.analysis))
+    titles = [c.title for c in w.area.columns]
+    assert all(t.fontInfo().bold() for t in titles)
+    press(qtbot, w, "=", CTRL)
+    QApplication.processEvents()
+    assert all(t.fontInfo().bold() for t in titles), "bold after zooming in"
+    press(qtbot, w, "0", CTRL)
+    QApplication.processEvents()
+    assert all(t.fontInfo().bold() for t in titles), "bold after the zoom reset"
+
+
+def test_the_annotations_panel_buttons_show_their_whole_labels(qtbot, tmp_path):
+    """At the dock's usual width the five buttons read `e-attac`, `xport.`, `nport.`."""
+    w = make_window(qtbot, tmp_path)
+    themed(w)
+    press(qtbot, w, "a", CTRL)
+    QApplication.processEvents()
+    buttons = w.annotations_panel.findChildren(QPushButton)
+    assert {b.text() for b in buttons} >= {"Re-attach", "Export…", "Import…"}
+    for b in buttons:
+        assert b.width() >= b.sizeHint().width(), f"{b.text()!r} clipped: {b.width()} px"
+        corner = b.mapTo(w.annotations_panel, b.rect().bottomRight())
+        assert corner.x() <= w.annotations_panel.width(), f"{b.text()!r} past the panel"
+
+
+def test_the_entities_panel_has_its_headings_before_any_topic_is_open(qtbot, tmp_path):
+    """While a corpus loads the entities panel showed a lone heading `1`."""
+    w = empty_window(qtbot, tmp_path)
+    head = w.entities_panel.headerItem()
+    assert [head.text(i) for i in range(w.entities_panel.columnCount())][:2] == ["Entity", "Kind"]
