@@ -19,6 +19,7 @@ MODE_TITLES = {
     "insert": "Insert mode — writing a note (and any text field)",
     "command": "Command mode — the palette",
     "mismatches": "Mismatches panel — while its list has the keyboard",
+    "lists": "Side panel lists (topics, entities, notes, mismatches) — while one has the keys",
 }
 
 

@@ -18,7 +18,9 @@ from reader.ui.state import config_dir
 MODES = ("normal", "visual", "insert", "command")
 # Panel sections: single keys read only while that panel's list has the keyboard (in normal
 # mode, with no count or chain pending), before the normal bindings.
-PANELS = ("mismatches",)
+# `lists` serves every side panel's list (topics, entities, annotations, mismatches), after
+# the panel's own section.
+PANELS = ("mismatches", "lists")
 SECTIONS = MODES + PANELS
 MODIFIERS = ("Ctrl", "Alt", "Meta", "Shift")
 _MODIFIER_ALIASES = {

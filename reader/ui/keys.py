@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from reader.ui.keymap import Keymap, KeymapError, load_keymap, parse_keyseq
 from reader.ui.modes import Mode, ModeManager
+from reader.ui.panel_tree import LIST_SECTION
 from reader.ui.registry import CommandRegistry
 
 if TYPE_CHECKING:
@@ -236,6 +237,11 @@ def panel_section(widget: QWidget | None) -> str | None:
     return None
 
 
+def _panel_sections(panel: str | None) -> tuple[str, ...]:
+    """The keymap sections a panel's list reads, in order: its own, then every list's."""
+    return (str(panel), LIST_SECTION) if panel and panel != LIST_SECTION else (LIST_SECTION,)
+
+
 def _owned_by_overlay(widget: QWidget | None) -> bool:
     """True inside a visible widget that reads its own keys (palette, help)."""
     while widget is not None:
@@ -324,7 +330,9 @@ class KeyDispatcher(QObject):
         if mode in (Mode.INSERT, Mode.COMMAND) or typing:
             section = mode.value if mode in (Mode.INSERT, Mode.COMMAND) else Mode.INSERT.value
             return self._single(section, names)
-        if self._panel_first(mode, panel) and self._single(str(panel), names):
+        if self._panel_first(mode, panel) and any(
+            self._single(section, names) for section in _panel_sections(panel)
+        ):
             return True
         return self._sequence(mode.value, names)
 
@@ -375,9 +383,10 @@ class KeyDispatcher(QObject):
             return False
         mode = self.modes.mode
         if self._panel_first(mode, panel):
-            bindings = self._bindings.get(str(panel), {})
-            if any((n,) in bindings for n in names):
-                return True
+            for section in _panel_sections(panel):
+                bindings = self._bindings.get(section, {})
+                if any((n,) in bindings for n in names):
+                    return True
         if mode in (Mode.INSERT, Mode.COMMAND) or typing:
             section = mode.value if mode in (Mode.INSERT, Mode.COMMAND) else Mode.INSERT.value
             bindings = self._bindings.get(section, {})

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeView, QWidget
 
 from reader.corpus.model import Document
 from reader.corpus.topics import Topic
+from reader.ui.panel_tree import LIST_SECTION
 
 TOPIC_ROLE = Qt.ItemDataRole.UserRole
 DOC_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -137,6 +138,7 @@ class TopicsPanel(QTreeView):
     """Activate a topic to read its documents side by side, a document to read it alone.
     Enter activates the current row (as a double click does); Escape emits `leave`."""
 
+    keymap_section = LIST_SECTION  # j/k move through the rows (keys.py)
     topic_chosen = Signal(int)
     document_chosen = Signal(str)
     leave = Signal()

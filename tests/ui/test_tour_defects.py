@@ -46,6 +46,53 @@ def test_zooming_keeps_the_column_titles_bold(qtbot, tmp_path):
     assert all(t.fontInfo().bold() for t in titles), "bold after the zoom reset"
 
 
+def test_j_and_k_move_through_the_topics_panel_not_the_hidden_column(qtbot, tmp_path):
+    """`t` gives the topics panel the keys; `j` then moved the reading cursor underneath."""
+    w = make_window(qtbot, tmp_path)
+    w.open_topic(0)
+    before = w.area.column.view.current
+    press(qtbot, w, "t")
+    panel = w.topics_panel
+    assert w.focusWidget() is panel
+    row = panel.currentIndex().row()
+    press(qtbot, w, "j")
+    assert panel.currentIndex().row() == row + 1
+    assert w.area.column.view.current == before, "the reading cursor stays where it was"
+    press(qtbot, w, "k")
+    assert panel.currentIndex().row() == row
+    press(qtbot, w, "\r")
+    assert w.session.topic_index == row
+
+
+def test_j_and_k_move_through_the_entities_and_annotations_lists(qtbot, tmp_path, store):
+    w = make_window(qtbot, tmp_path, store)
+    w.open_topic(sora_topic(w.analysis))
+    before = w.area.column.view.current
+    press(qtbot, w, "e", CTRL)
+    panel = w.entities_panel
+    assert w.focusWidget() is panel and panel.topLevelItemCount() > 2
+    first = panel.indexOfTopLevelItem(panel.currentItem())
+    press(qtbot, w, "jj")
+    assert panel.indexOfTopLevelItem(panel.currentItem()) == first + 2
+    press(qtbot, w, "k")
+    assert panel.indexOfTopLevelItem(panel.currentItem()) == first + 1
+    assert w.area.column.view.current == before
+    press(qtbot, w, "\x1b")  # Escape gives the keys back to the columns
+    press(qtbot, w, "a")
+    qtbot.keyClicks(w.note_editor.editor, "one")
+    press(qtbot, w, "\r", CTRL)
+    press(qtbot, w, "j")
+    press(qtbot, w, "a")
+    qtbot.keyClicks(w.note_editor.editor, "two")
+    press(qtbot, w, "\r", CTRL)
+    press(qtbot, w, "a", CTRL)
+    tree = w.annotations_panel.tree
+    assert w.focusWidget() is tree and tree.topLevelItemCount() == 2
+    row = tree.indexOfTopLevelItem(tree.currentItem())
+    press(qtbot, w, "j" if row == 0 else "k")
+    assert tree.indexOfTopLevelItem(tree.currentItem()) == 1 - row
+
+
 def test_the_annotations_panel_buttons_show_their_whole_labels(qtbot, tmp_path):
     """At the dock's usual width the five buttons read `e-attac`, `xport.`, `nport.`."""
     w = make_window(qtbot, tmp_path)

@@ -177,3 +177,21 @@ def confirm_open_link(w: MainWindow, href: str) -> None:
     )
     if answer == QMessageBox.StandardButton.Yes:
         QDesktopServices.openUrl(url)
+
+
+@command()
+def list_down(w: MainWindow, count: int = 1) -> None:
+    """Next row of the side panel list that has the keyboard (topics, entities, notes)"""
+    from reader.ui.panel_tree import step_list
+
+    if not step_list(w.focusWidget(), max(1, count)):
+        raise CommandError("No panel list has the keyboard (t, Ctrl+e, Ctrl+a give it one)")
+
+
+@command()
+def list_up(w: MainWindow, count: int = 1) -> None:
+    """Previous row of the side panel list that has the keyboard"""
+    from reader.ui.panel_tree import step_list
+
+    if not step_list(w.focusWidget(), -max(1, count)):
+        raise CommandError("No panel list has the keyboard (t, Ctrl+e, Ctrl+a give it one)")
