@@ -112,3 +112,28 @@ def test_the_entities_panel_has_its_headings_before_any_topic_is_open(qtbot, tmp
     w = empty_window(qtbot, tmp_path)
     head = w.entities_panel.headerItem()
     assert [head.text(i) for i in range(w.entities_panel.columnCount())][:2] == ["Entity", "Kind"]
+
+
+def test_exporting_from_the_app_writes_this_corpus_notes_only(qtbot, tmp_path, store):
+    """One store serves every corpus; Ctrl+s wrote the notes of the other corpora as well."""
+    import json
+
+    store.add("elsewhere/other.txt", "0" * 64, 0, 5, "Other", note="from another corpus")
+    w = make_window(qtbot, tmp_path, store)
+    w.open_topic(sora_topic(w.analysis))
+    press(qtbot, w, "a")
+    qtbot.keyClicks(w.note_editor.editor, "mine")
+    press(qtbot, w, "\r", CTRL)
+    assert [a.note for a in w.session.annotations] == ["mine"]
+    out, md = tmp_path / "notes.json", tmp_path / "notes.md"
+    assert w.registry.run(f"export {out}") and w.registry.run(f"export {md}")
+    items = json.loads(out.read_text(encoding="utf-8"))["first"]["items"]
+    bodies = [
+        b["value"]
+        for item in items
+        for b in (item["body"] if isinstance(item["body"], list) else [item["body"]])
+        if b.get("purpose") == "commenting"
+    ]
+    assert bodies == ["mine"]
+    assert "another corpus" not in md.read_text(encoding="utf-8")
+    assert "1 note of this corpus" in w.message_label.text_shown()

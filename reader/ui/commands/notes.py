@@ -6,6 +6,7 @@ announce `ChangeSet(ANNOTATIONS, ids)`; the window then re-reads the store once.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -273,12 +274,12 @@ def redo(w: MainWindow) -> None:
 
 @command()
 def export(w: MainWindow, path: str = "") -> None:
-    """Export notes: W3C Web Annotation JSON, or Markdown when the file ends in .md"""
+    """Export the notes of this corpus: W3C Web Annotation JSON, or Markdown (a .md file)"""
     from PySide6.QtWidgets import QFileDialog
 
     from reader.store import exchange
 
-    store = require_store(w)
+    require_store(w)
     if not path:
         path, _ = QFileDialog.getSaveFileName(
             w, "Export notes", "annotations.json", "W3C JSON (*.json *.jsonld);;Markdown (*.md)"
@@ -286,14 +287,19 @@ def export(w: MainWindow, path: str = "") -> None:
         if not path:
             return
     markdown = path.lower().endswith((".md", ".markdown"))
+    # the open corpus's notes, as the annotations panel lists them: never those of the other
+    # corpora the store holds (`corpus-reader export` writes them all)
+    notes = list(w.session.annotations)
     try:
-        text = (
-            exchange.export_markdown(store.list()) if markdown else exchange.export_w3c_json(store)
-        )
+        if markdown:
+            text = exchange.export_markdown(notes)
+        else:
+            text = json.dumps(exchange.export_w3c(notes), ensure_ascii=False, indent=2) + "\n"
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
         raise CommandError(f"Cannot write {path}: {exc.strerror or exc}") from exc
-    w.show_message(f"Exported notes to {path}")
+    count = f"{len(notes)} note{'' if len(notes) == 1 else 's'}"
+    w.show_message(f"Exported {count} of this corpus to {path}")
 
 
 @command(name="import")
