@@ -137,7 +137,7 @@ def extra_selections(self: DocumentView, first: int, last: int) -> list[QTextEdi
     for hit in self._hit_spans.overlapping(start, end):
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(t.search_current if hit == current_hit else t.search))
-        fmt.setForeground(QColor(t.text))
+        fmt.setForeground(QColor(t.search_text))
         add(hit[0], hit[1], fmt)
     if self.deco.selection:
         fmt = QTextCharFormat()

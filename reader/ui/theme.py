@@ -57,6 +57,7 @@ class Theme:
     gap: str
     search: str
     search_current: str
+    search_text: str  # the words of a hit (the dark theme's hits are bright: dark words)
     selection: str
     focus_entity: str
     tooltip: str
@@ -98,6 +99,7 @@ LIGHT = Theme(
     gap="#efe9dc",
     search="#fff06a",
     search_current="#ffb300",
+    search_text="#1f2328",
     selection="#b3d4ff",
     focus_entity="#1f2328",
     tooltip="#fffdf5",
@@ -117,8 +119,9 @@ DARK = Theme(
     current="#2b3a50",
     partner="#2b3f2e",
     gap="#2f2b24",
-    search="#7a6400",
-    search_current="#8a4a00",
+    search="#f0d55c",  # bright, as no entity colour of the dark theme is (those are deep)
+    search_current="#ff9a3d",
+    search_text="#1d1f23",
     selection="#264f78",
     focus_entity="#f5f5f5",
     tooltip="#2b2e33",

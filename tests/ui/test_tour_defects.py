@@ -3,9 +3,10 @@ fails on the code before its fix."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from reader.ui.theme import apply_theme
+from reader.ui.theme import apply_theme, contrast_ratio
 from tests.ui.helpers import CTRL, empty_window, make_window, press, sora_topic
 
 
@@ -137,3 +138,41 @@ def test_exporting_from_the_app_writes_this_corpus_notes_only(qtbot, tmp_path, s
     assert bodies == ["mine"]
     assert "another corpus" not in md.read_text(encoding="utf-8")
     assert "1 note of this corpus" in w.message_label.text_shown()
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* of an sRGB colour (D65)."""
+    c = QColor(colour)
+
+    def linear(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = linear(c.redF()), linear(c.greenF()), linear(c.blueF())
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(v: float) -> float:
+        return v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _delta_e(a: str, b: str) -> float:
+    return sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b), strict=True)) ** 0.5
+
+
+def test_search_hits_stand_apart_from_every_entity_colour_in_both_themes():
+    """In the dark theme a hit (#7a6400) looked like an amber entity (#6b4a00) and the current
+    hit (#8a4a00) like a peach one (#7a3d14): a reader could not tell hits from names."""
+    from reader.ui.theme import DARK, ENTITY_COLOURS, LIGHT
+
+    for theme, side in ((LIGHT, 0), (DARK, 1)):
+        for name in ("search", "search_current"):
+            colour = getattr(theme, name)
+            nearest = min(ENTITY_COLOURS, key=lambda pair: _delta_e(colour, pair[side]))[side]
+            assert _delta_e(colour, nearest) >= 25, (theme.name, name, colour, nearest)
+        assert _delta_e(theme.search, theme.search_current) >= 25, theme.name
+        for name in ("search", "search_current"):  # and the hit's words stay legible
+            ratio = contrast_ratio(QColor(theme.search_text), QColor(getattr(theme, name)))
+            assert ratio >= 4.5, (theme.name, name, ratio)
