@@ -176,3 +176,20 @@ def test_search_hits_stand_apart_from_every_entity_colour_in_both_themes():
         for name in ("search", "search_current"):  # and the hit's words stay legible
             ratio = contrast_ratio(QColor(theme.search_text), QColor(getattr(theme, name)))
             assert ratio >= 4.5, (theme.name, name, ratio)
+
+
+def test_importing_notes_of_another_corpus_says_they_are_not_shown_here(qtbot, tmp_path, store):
+    """`Imported …: 1 added` and nothing new anywhere: the note was on another corpus's file."""
+    from reader.store import exchange
+    from reader.store.annotations import Store
+
+    other = Store(tmp_path / "other.db")
+    other.add("elsewhere/other.txt", "0" * 64, 0, 5, "Other", note="from another corpus")
+    backup = tmp_path / "other.json"
+    backup.write_text(exchange.export_w3c_json(other), encoding="utf-8")
+    other.close()
+    w = make_window(qtbot, tmp_path, store)
+    assert w.registry.run(f"import {backup}")
+    said = w.message_label.text_shown()
+    assert "1 added" in said and "1 of them on documents not in this corpus" in said
+    assert w.session.annotations == []

@@ -325,4 +325,18 @@ def import_notes(w: MainWindow, path: str = "", restore: str = "") -> None:
         raise CommandError(f"Import refused, nothing changed: {exc}") from exc
     w.reanchor_annotations()
     w.ops.changed.emit(ChangeSet(ANNOTATIONS))
-    w.show_message(f"Imported {Path(path).name}: {result.summary()}", 12000)
+    said = f"Imported {Path(path).name}: {result.summary()}"
+    elsewhere = _outside_corpus(w, store, [*result.added, *result.updated, *result.restored])
+    if elsewhere:
+        said += f"; {elsewhere} of them on documents not in this corpus (not shown here)"
+    w.show_message(said, 12000)
+
+
+def _outside_corpus(w: MainWindow, store: Any, ids: list[str]) -> int:
+    """How many of these notes are on documents the open corpus does not hold."""
+    analysis = w.session.analysis
+    if analysis is None or not ids:
+        return 0
+    paths = {d.path for d in analysis.corpus.documents}
+    notes = (store.get(i) for i in ids)
+    return sum(1 for n in notes if n is not None and n.document not in paths)
