@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from reader.ui.window import MainWindow
 
 
+NO_LIMIT = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX (PySide6 does not export it)
+
+
 def available(window: QMainWindow) -> QRect | None:
     """The available area of the screen the window is on (or the primary screen)."""
     screen = window.screen() or QGuiApplication.primaryScreen()
@@ -24,9 +27,12 @@ def fit_window(window: QMainWindow) -> None:
     area = available(window)
     if area is None or area.width() <= 0 or area.height() <= 0:
         return
+    if window.isFullScreen():  # the whole screen, the panels' room too: no cap
+        window.setMaximumSize(NO_LIMIT, NO_LIMIT)
+        return
     if window.maximumWidth() != area.width() or window.maximumHeight() != area.height():
         window.setMaximumSize(area.width(), area.height())
-    if window.isMaximized() or window.isFullScreen():
+    if window.isMaximized():
         return
     geo = window.frameGeometry()
     width = min(window.width(), area.width())

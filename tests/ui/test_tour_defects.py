@@ -3,6 +3,7 @@ fails on the code before its fix."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -193,3 +194,23 @@ def test_importing_notes_of_another_corpus_says_they_are_not_shown_here(qtbot, t
     said = w.message_label.text_shown()
     assert "1 added" in said and "1 of them on documents not in this corpus" in said
     assert w.session.annotations == []
+
+
+def test_f11_goes_full_screen_over_the_whole_screen_and_back(qtbot, tmp_path, monkeypatch):
+    """No key went full screen; and a full-screen window was capped at the area beside the
+    desktop's panels on every resize."""
+    from PySide6.QtCore import QRect
+
+    from reader.ui import layout_guard
+
+    monkeypatch.setattr(layout_guard, "available", lambda window: QRect(0, 40, 1000, 700))
+    w = make_window(qtbot, tmp_path)
+    screen = w.screen().geometry()
+    press(qtbot, w, "\x1b")
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_F11)
+    qtbot.waitUntil(w.isFullScreen, timeout=3000)
+    w.fit_to_screen()  # as after any resize
+    assert w.maximumWidth() >= screen.width() and w.maximumHeight() >= screen.height()
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not w.isFullScreen(), timeout=3000)
+    assert w.maximumWidth() <= 1000 and w.maximumHeight() <= 700, "capped again"

@@ -64,3 +64,18 @@ def layout_reset(w: MainWindow) -> None:
     """Put the window right: within the screen, panels at their usual size, equal columns"""
     w.reset_layout()
     w.show_message("Layout reset")
+
+
+@command()
+def fullscreen(w: MainWindow) -> None:
+    """Full screen on or off"""
+    from reader.ui.layout_guard import NO_LIMIT
+
+    if w.isFullScreen():
+        w.showNormal()
+        w.fit_to_screen()
+        w.show_message("Full screen off")
+        return
+    w.setMaximumSize(NO_LIMIT, NO_LIMIT)  # it was capped at the area beside the panels
+    w.showFullScreen()
+    w.show_message("Full screen: F11 leaves it")
