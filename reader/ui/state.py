@@ -54,6 +54,7 @@ class ReaderState:
     zoom: float = 0.0  # points added to the base reading size
     sync: bool = True
     search_scope: str = "topic"
+    notes_folder: str = ""  # folder of the last notes export or import: the dialogs start there
     geometry: str = ""  # QMainWindow.saveGeometry, base64
     window_state: str = ""  # QMainWindow.saveState, base64
 

@@ -214,3 +214,32 @@ def test_f11_goes_full_screen_over_the_whole_screen_and_back(qtbot, tmp_path, mo
     qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: not w.isFullScreen(), timeout=3000)
     assert w.maximumWidth() <= 1000 and w.maximumHeight() <= 700, "capped again"
+
+
+def test_the_notes_dialogs_start_in_the_folder_used_last_never_the_launch_folder(
+    qtbot, tmp_path, store, monkeypatch
+):
+    """Ctrl+s proposed `annotations.json` in whatever folder the app was started from (a
+    source checkout, a corpus folder)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    home, launch, chosen = tmp_path / "home", tmp_path / "launch", tmp_path / "exports"
+    for folder in (home, launch, chosen):
+        folder.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(launch)
+    proposed: list[str] = []
+
+    def ask(_parent, _title, where, _filter):
+        proposed.append(where)
+        return "", ""  # the reader cancels
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", ask)
+    w = make_window(qtbot, tmp_path, store)
+    w.registry.run("export")
+    assert proposed[-1].startswith(str(home)), proposed[-1]
+    assert w.registry.run(f"export {chosen / 'mine.json'}")
+    w.registry.run("export")
+    w.registry.run("import")
+    assert proposed[-2].startswith(str(chosen)) and proposed[-1].startswith(str(chosen))

@@ -282,7 +282,10 @@ def export(w: MainWindow, path: str = "") -> None:
     require_store(w)
     if not path:
         path, _ = QFileDialog.getSaveFileName(
-            w, "Export notes", "annotations.json", "W3C JSON (*.json *.jsonld);;Markdown (*.md)"
+            w,
+            "Export notes",
+            str(_notes_folder(w) / "annotations.json"),
+            "W3C JSON (*.json *.jsonld);;Markdown (*.md)",
         )
         if not path:
             return
@@ -298,6 +301,7 @@ def export(w: MainWindow, path: str = "") -> None:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
         raise CommandError(f"Cannot write {path}: {exc.strerror or exc}") from exc
+    _remember_folder(w, path)
     count = f"{len(notes)} note{'' if len(notes) == 1 else 's'}"
     w.show_message(f"Exported {count} of this corpus to {path}")
 
@@ -312,7 +316,9 @@ def import_notes(w: MainWindow, path: str = "", restore: str = "") -> None:
 
     store = require_store(w)
     if not path:
-        path, _ = QFileDialog.getOpenFileName(w, "Import notes", "", "W3C JSON (*.json *.jsonld)")
+        path, _ = QFileDialog.getOpenFileName(
+            w, "Import notes", str(_notes_folder(w)), "W3C JSON (*.json *.jsonld)"
+        )
         if not path:
             return
     try:
@@ -323,6 +329,7 @@ def import_notes(w: MainWindow, path: str = "", restore: str = "") -> None:
         result = exchange.import_w3c(store, data, restore_deleted=restore == "restore")
     except Exception as exc:
         raise CommandError(f"Import refused, nothing changed: {exc}") from exc
+    _remember_folder(w, path)
     w.reanchor_annotations()
     w.ops.changed.emit(ChangeSet(ANNOTATIONS))
     said = f"Imported {Path(path).name}: {result.summary()}"
@@ -340,3 +347,15 @@ def _outside_corpus(w: MainWindow, store: Any, ids: list[str]) -> int:
     paths = {d.path for d in analysis.corpus.documents}
     notes = (store.get(i) for i in ids)
     return sum(1 for n in notes if n is not None and n.document not in paths)
+
+
+def _notes_folder(w: MainWindow) -> Path:
+    """Where the export and import dialogs start: the folder used last, else the home folder
+    (never the folder the app happened to be started from)."""
+    last = Path(w.state.notes_folder) if w.state.notes_folder else None
+    return last if last is not None and last.is_dir() else Path.home()
+
+
+def _remember_folder(w: MainWindow, path: str) -> None:
+    w.state.notes_folder = str(Path(path).resolve().parent)
+    w.schedule_save()
