@@ -59,3 +59,16 @@ def bound_docks(window: MainWindow, share: float) -> None:
     ):
         if dock.isVisible() and not dock.isFloating() and dock.width() > limit:
             window.resizeDocks([dock], [min(limit, 380)], Qt.Orientation.Horizontal)
+
+
+def tab_with_bottom_docks(window: QMainWindow, dock) -> None:
+    """Make `dock` (just added at the bottom) a tab beside the other bottom panel (mismatches,
+    concordance) rather than a strip split off its width, too narrow to read."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget
+
+    bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+    for other in window.findChildren(QDockWidget):
+        if other is not dock and not other.isFloating() and window.dockWidgetArea(other) == bottom:
+            window.tabifyDockWidget(other, dock)
+            return

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from reader.ui.theme import apply_theme, contrast_ratio
-from tests.ui.helpers import CTRL, empty_window, make_window, press, sora_topic
+from tests.ui.helpers import CTRL, SHIFT, empty_window, make_window, press, sora_topic
 
 
 def themed(w) -> None:
@@ -243,3 +243,21 @@ def test_the_notes_dialogs_start_in_the_folder_used_last_never_the_launch_folder
     w.registry.run("export")
     w.registry.run("import")
     assert proposed[-2].startswith(str(chosen)) and proposed[-1].startswith(str(chosen))
+
+
+def test_the_concordance_opened_beside_the_mismatches_panel_gets_the_whole_width(
+    qtbot, tmp_path
+):
+    """With the mismatches panel open, Ctrl+k split the bottom in two and the concordance got a
+    strip of about 100 px: its contexts and the Khmer passages a word a line."""
+    w = make_window(qtbot, tmp_path)
+    w.open_topic(sora_topic(w.analysis))
+    press(qtbot, w, "M", CTRL | SHIFT)
+    qtbot.waitUntil(lambda: w.mismatches.dock.isVisible(), timeout=5000)
+    press(qtbot, w, "\x1b")
+    press(qtbot, w, "k", CTRL)
+    QApplication.processEvents()
+    dock = w.concordance_dock
+    assert dock is not None and dock.isVisible()
+    assert dock.width() >= 0.6 * w.width(), f"concordance {dock.width()} px of {w.width()}"
+    assert w.mismatches.dock in w.tabifiedDockWidgets(dock), "the other bottom panel: a tab"

@@ -305,6 +305,7 @@ def concordance_view(w: MainWindow) -> Any:
         from PySide6.QtCore import Qt
 
         from reader.ui.concordance import ConcordanceView
+        from reader.ui.layout_guard import tab_with_bottom_docks
 
         view = ConcordanceView()
         view.owns_keyboard = True  # its table and query box read their own keys
@@ -312,6 +313,7 @@ def concordance_view(w: MainWindow) -> Any:
         view.closed.connect(w._concordance_closed)
         w.concordance = view
         w.concordance_dock = w._dock("Concordance", view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        tab_with_bottom_docks(w, w.concordance_dock)  # beside the mismatches panel: one tab each
         view.splitter.setOrientation(Qt.Orientation.Horizontal)
         view.splitter.setSizes([3000, 2000])
         height = max(240, w.height() * 2 // 5)
