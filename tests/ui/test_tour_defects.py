@@ -261,3 +261,19 @@ def test_the_concordance_opened_beside_the_mismatches_panel_gets_the_whole_width
     assert dock is not None and dock.isVisible()
     assert dock.width() >= 0.6 * w.width(), f"concordance {dock.width()} px of {w.width()}"
     assert w.mismatches.dock in w.tabifiedDockWidgets(dock), "the other bottom panel: a tab"
+
+
+def test_enter_on_an_empty_search_bar_says_the_search_was_cleared(qtbot, tmp_path):
+    """It said `No hits for “”` and left the old hits highlighted (`n` still stepped them)."""
+    w = make_window(qtbot, tmp_path)
+    w.open_topic(sora_topic(w.analysis))
+    press(qtbot, w, "/")
+    qtbot.keyClicks(w.search_bar.line, "Sora")
+    press(qtbot, w, "\r")
+    assert w.session.hits
+    press(qtbot, w, "/")
+    w.search_bar.line.clear()
+    press(qtbot, w, "\r")
+    assert not w.session.hits
+    said = w.message_label.text_shown()
+    assert "cleared" in said and "“”" not in said

@@ -148,6 +148,7 @@ def run_search(w: MainWindow, query: str, scope: str = "topic") -> list[SearchHi
         raise CommandError("No corpus loaded")
     query = query.strip()
     if not query:
+        w.session.set_hits([])  # the old hits' highlights go too
         return []
     if scope == "topic":
         docs = [c.doc for c in w.area.columns]
@@ -179,7 +180,10 @@ def submitted(w: MainWindow, query: str, scope: str) -> None:
     w.focus_columns()
     if not hits:
         w.search_bar.set_count(-1, 0)
-        w.show_message(f"No hits for “{query}”")
+        if query.strip():
+            w.show_message(f"No hits for “{query.strip()}”")
+        else:  # Enter on an empty search bar clears the hits
+            w.show_message("Search cleared: type words to search for")
         return
     goto_hit(w, 0)
 
