@@ -245,9 +245,7 @@ def test_the_notes_dialogs_start_in_the_folder_used_last_never_the_launch_folder
     assert proposed[-2].startswith(str(chosen)) and proposed[-1].startswith(str(chosen))
 
 
-def test_the_concordance_opened_beside_the_mismatches_panel_gets_the_whole_width(
-    qtbot, tmp_path
-):
+def test_the_concordance_opened_beside_the_mismatches_panel_gets_the_whole_width(qtbot, tmp_path):
     """With the mismatches panel open, Ctrl+k split the bottom in two and the concordance got a
     strip of about 100 px: its contexts and the Khmer passages a word a line."""
     w = make_window(qtbot, tmp_path)
