@@ -23,6 +23,7 @@ import icu
 from reader.corpus.entities import Candidate
 from reader.corpus.numbers_dates import number_value, scale_words
 from reader.corpus.text import match_key
+from reader.corpus.thai_era import era_years
 
 KINDS = ("number", "date", "name")
 NAME_KINDS = frozenset({"person_org", "place", "other"})
@@ -275,6 +276,9 @@ def text_values(text: str, lang: str) -> Values:
     plain: set[Decimal] = set()
     for m in _YEAR_SPAN.finditer(text):  # `2007-08`: the season ends in 2008
         values.add(Decimal(int(m.group(1)[:2] + m.group(2))))
+    for year in era_years(text, lang):  # `ปี 2568` (Thai) also states the year 2025
+        values.add(Decimal(year))
+        plain.add(Decimal(year))
     for m in _RAW_NUMBER.finditer(text):
         readings = _readings(m.group(), lang)
         plain |= readings

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 import icu
 
 from reader.corpus.gazetteer import month_names
+from reader.corpus.thai_era import ERA_LANGUAGES, common_era, era_year
 
 MIN_PLAIN_NUMBER = 10  # single-digit integers are too common to link documents
 _LATIN_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
@@ -202,6 +203,9 @@ def number_matches(text: str, lang: str, start: int = 0, end: int | None = None)
         stop = m.start() + len(raw)
         if scale is None or not scale.match(text, stop):
             key = _plain_key(raw, lang)  # no scale word after it: the key of the digits alone
+            if key and lang in ERA_LANGUAGES and len(raw) == 4:
+                year = era_year(text, m.start(), stop, lang)  # `ปี 2568` is the year 2025
+                key = number_key(Decimal(year)) if year is not None else key
             if key:
                 out.append(Match(m.start(), stop, key))
             elif key is None and any(c in _SPACE_GROUPS for c in raw):
@@ -473,7 +477,7 @@ def date_matches(text: str, lang: str, start: int = 0, end: int | None = None) -
             a, b = _num(groups.get("a")), _num(groups.get("b"))
             day, month_no = (a, b) if dp.day_first else (b, a)
             assert month_no is not None
-        key = _date_key(year, month_no, day)
+        key = _date_key(common_era(year, lang) if year else year, month_no, day)
         if key:  # the span leaves out a leading "day" word: `ngày 15.2` -> `15.2`
             s, e = m.span("span") if groups.get("span") else m.span()
             found.append(Match(s, e, key))
