@@ -3,6 +3,8 @@ reading view."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -62,6 +64,21 @@ class ElidedLabel(QLabel):
         self.setText(self.fontMetrics().elidedText(self.full_text, self.elide_mode, width))
 
 
+def version_labels(docs: Sequence[Document]) -> dict[str, str]:
+    """What names each version where the reader sees several: its language, numbered in
+    column order when the topic holds that language more than once (`en 1`, `en 2`, `km`)."""
+    counts = Counter(d.language for d in docs)
+    seen: Counter[str] = Counter()
+    out = {}
+    for d in docs:
+        if counts[d.language] > 1:
+            seen[d.language] += 1
+            out[d.id] = f"{d.language} {seen[d.language]}"
+        else:
+            out[d.id] = d.language
+    return out
+
+
 class DocumentColumn(QFrame):
     """One document: title, language and script badge, buttons, and the reading view."""
 
@@ -69,10 +86,13 @@ class DocumentColumn(QFrame):
     move_requested = Signal(int)
     focus_requested = Signal()
 
-    def __init__(self, doc: Document, view: DocumentView, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, doc: Document, view: DocumentView, parent: QWidget | None = None, label: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("column")
         self.doc = doc
+        self.label = label or doc.language  # `en 2` when the topic has two English versions
         self.view = view
         header = QHBoxLayout()
         header.setContentsMargins(8, 4, 4, 2)
@@ -80,7 +100,7 @@ class DocumentColumn(QFrame):
         self.title.setObjectName("columnTitle")
         self.title.setFont(font_for_script(doc.script, TITLE_POINT_SIZE))
         self.title.setToolTip(f"{doc.title}\n{doc.path}")
-        self.badge = QLabel(f"{doc.language} · {doc.script}")
+        self.badge = QLabel(f"{self.label} · {doc.script}")
         self.badge.setObjectName("badge")
         self.badge.setToolTip(f"language {doc.language}, script {doc.script}")
         header.addWidget(self.title, 1)

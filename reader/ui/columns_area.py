@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QWidget
 
-from reader.ui.columns import DocumentColumn
+from reader.ui.columns import DocumentColumn, version_labels
 from reader.ui.document_view import DocumentView
 from reader.ui.registry import CommandError
 
@@ -82,9 +82,10 @@ class ColumnsArea(QScrollArea):
         splitter.setHandleWidth(6)
         splitter.splitterMoved.connect(lambda *_: self.layout_changed.emit())
         self.columns = []
+        labels = version_labels(docs)
         for doc in docs:
             view = DocumentView(doc, theme, zoom)
-            column = DocumentColumn(doc, view)
+            column = DocumentColumn(doc, view, label=labels[doc.id])
             column.setMinimumWidth(MIN_COLUMN_WIDTH)
             view.passage_clicked.connect(lambda _i, c=column: self._clicked(c))
             view.hovered.connect(lambda off, pos, c=column: self.column_hovered.emit(c, off, pos))

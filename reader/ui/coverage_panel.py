@@ -4,6 +4,7 @@ small panel over the columns that the reader reads and dismisses (`zg`, Escape o
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -18,12 +19,21 @@ if TYPE_CHECKING:
     from reader.ui.window import MainWindow
 
 
-def coverage_lines(analysis: Analysis | None, docs: list[Document], alignment: Any) -> list[str]:
-    """One line per run of passages a version lacks, for every two of `docs`."""
+def coverage_lines(
+    analysis: Analysis | None,
+    docs: list[Document],
+    alignment: Any,
+    labels: Mapping[str, str] | None = None,
+) -> list[str]:
+    """One line per run of passages a version lacks, for every two of `docs` (named by
+    `labels`, document id -> what the column's badge says, else by `version_labels`)."""
     from reader.corpus.align.compare import coverage
 
     if analysis is None:
         return []
+    from reader.ui.columns import version_labels
+
+    labels = labels or version_labels(docs)  # `en 1 lacks ¶2 of en 2`: a language twice
     out = []
     for n, a in enumerate(docs):
         for b in docs[n + 1 :]:
@@ -34,7 +44,7 @@ def coverage_lines(analysis: Analysis | None, docs: list[Document], alignment: A
             for run in coverage(a, b, between):
                 lacking, of = (a, b) if run.lacking == a.id else (b, a)
                 out.append(
-                    f"{run.label(lacking.language, of.language)}"
+                    f"{run.label(labels[lacking.id], labels[of.id])}"
                     f"  ({lacking.title[:40]} / {of.title[:40]})"
                 )
     return out

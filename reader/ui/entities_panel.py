@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
 from reader.corpus.entities import Entity
 from reader.corpus.model import Document
+from reader.ui.columns import version_labels
 from reader.ui.panel_tree import PanelTree
 from reader.ui.theme import Theme
 
@@ -36,11 +37,13 @@ class EntitiesPanel(PanelTree):
         entities: list[tuple[Entity, Mapping[str, int]]],
         documents: list[Document],
         theme: Theme,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         """Entities of the open documents with their mentions in each (`topic_mentions`)."""
         self.clear()
         self._ids = [e.id for e, _ in entities]
-        headers = ["Entity", "Kind"] + [f"{d.language}" for d in documents]
+        labels = labels or version_labels(documents)  # `en 1`, `en 2`: a language twice
+        headers = ["Entity", "Kind"] + [labels[d.id] for d in documents]
         self.setColumnCount(len(headers))  # fewer documents than before: no stale columns
         self.setHeaderLabels(headers)
         for col, doc in enumerate(documents, 2):
@@ -52,7 +55,7 @@ class EntitiesPanel(PanelTree):
             item.setData(0, ENTITY_ROLE, ent.id)
             item.setBackground(0, QBrush(theme.entity_colour(ent.colour)))
             item.setForeground(0, QBrush(QColor(theme.text)))
-            where = ", ".join(f"{d.language} {counts.get(d.id, 0)}" for d in documents)
+            where = ", ".join(f"{labels[d.id]}: {counts.get(d.id, 0)}" for d in documents)
             item.setToolTip(0, f"{ent.label} ({ent.kind}) — {where}")
             for col in range(2, 2 + len(documents)):
                 item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight)

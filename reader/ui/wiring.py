@@ -352,7 +352,10 @@ def refresh_entities_panel(w: MainWindow) -> None:
     if analysis is None:
         return
     docs = [c.doc for c in w.area.columns]
-    w.entities_panel.set_entities(analysis.topic_mentions([d.id for d in docs]), docs, w.theme)
+    labels = {c.doc.id: c.label for c in w.area.columns}  # as the columns' badges say
+    w.entities_panel.set_entities(
+        analysis.topic_mentions([d.id for d in docs]), docs, w.theme, labels
+    )
     w.entities_panel.select_entity(w.session.focus_entity)
 
 

@@ -14,6 +14,7 @@ from reader.corpus.pipeline import analyse
 from reader.paths import seeds_dir
 from reader.store.alignment_links import all_links
 from reader.ui.window import MainWindow
+from reader.ui.wiring import refresh_entities_panel
 from tests.ui.helpers import CTRL, focus_doc, make_window, press, settle, sora_topic
 
 
@@ -238,7 +239,15 @@ def test_word_differences_and_what_a_version_lacks(qtbot, tmp_path, store):
 
     panel = w.central.findChild(CoveragePanel)
     assert panel is not None and panel.isVisible()
-    assert "pt lacks ¶7 of pt" in panel.browser.toPlainText()
+    # Two Portuguese versions: each is named as its column's badge names it, not both `pt`.
+    assert (a.label, b.label) in (("pt 1", "pt 2"), ("pt 2", "pt 1"))
+    assert a.badge.text().startswith(a.label + " · ")
+    assert f"{b.label} lacks ¶7 of {a.label}" in panel.browser.toPlainText()
+    w.area.move_column(w.area.columns[0], 1)  # moved columns keep their names
+    refresh_entities_panel(w)
+    headers = w.entities_panel.headerItem()
+    names = [headers.text(i) for i in range(2, headers.columnCount())]
+    assert sorted(names) == ["pt 1", "pt 2"] and names == [c.label for c in w.area.columns]
     qtbot.keyClick(panel.browser, Qt.Key.Key_Escape)
     assert not panel.isVisible()
 

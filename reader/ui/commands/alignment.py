@@ -325,5 +325,7 @@ def align_gaps(w: MainWindow) -> None:
         state.panel.close_panel()
         return
     _cursor(w)
-    lines = coverage_lines(w.session.analysis, [c.doc for c in w.area.visible_columns()], _shown(w))
+    shown = w.area.visible_columns()
+    labels = {c.doc.id: c.label for c in shown}
+    lines = coverage_lines(w.session.analysis, [c.doc for c in shown], _shown(w), labels)
     show_coverage(w, lines)
