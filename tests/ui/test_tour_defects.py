@@ -275,3 +275,18 @@ def test_enter_on_an_empty_search_bar_says_the_search_was_cleared(qtbot, tmp_pat
     assert not w.session.hits
     said = w.message_label.text_shown()
     assert "cleared" in said and "“”" not in said
+
+
+def test_moving_the_first_column_left_says_why_nothing_moved(qtbot, tmp_path):
+    """`<` on the first column (or `>` on the last) did nothing and said nothing."""
+    w = make_window(qtbot, tmp_path)
+    w.open_topic(sora_topic(w.analysis))
+    order = [c.doc.id for c in w.area.columns]
+    press(qtbot, w, "h" * len(order))
+    press(qtbot, w, "<")
+    assert "Already the first column" in w.message_label.text_shown()
+    assert [c.doc.id for c in w.area.columns] == order
+    press(qtbot, w, ">")
+    assert [c.doc.id for c in w.area.columns] == [order[1], order[0], *order[2:]]
+    press(qtbot, w, "l" * len(order) + ">")
+    assert "Already the last column" in w.message_label.text_shown()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reader.ui.commands import command
+from reader.ui.commands import CommandError, command
 
 if TYPE_CHECKING:
     from reader.ui.window import MainWindow
@@ -29,13 +29,25 @@ def columns_show_all(w: MainWindow) -> None:
 @command()
 def column_move_left(w: MainWindow) -> None:
     """Move the current column one place left"""
-    w.area.move_column(w.area.column, -1)
+    _move(w, -1)
 
 
 @command()
 def column_move_right(w: MainWindow) -> None:
     """Move the current column one place right"""
-    w.area.move_column(w.area.column, 1)
+    _move(w, 1)
+
+
+def _move(w: MainWindow, step: int) -> None:
+    """Move the current column, or say why it cannot go further (a key that does nothing
+    silently looks broken)."""
+    columns = w.area.columns
+    if not columns:
+        raise CommandError("No columns: open a topic first")
+    n = columns.index(w.area.column)
+    if not 0 <= n + step < len(columns):
+        raise CommandError(f"Already the {'first' if step < 0 else 'last'} column")
+    w.area.move_column(w.area.column, step)
 
 
 @command()
