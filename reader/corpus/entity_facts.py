@@ -190,10 +190,13 @@ class _RecordingOptions(DocumentOptions):
         memo_key = self.run_key(run)
         recorded: Answers = self.vocab.answers  # type: ignore[attr-defined]
         known = self._answers.get(memo_key)
-        if known is not None and memo_key in self._runs:
-            for kind, words in known.items():
+        found = self._runs.get(memo_key) if known is not None else None
+        if found is not None:  # a run met before: its options moved to where it starts
+            for kind, words in known.items():  # type: ignore[union-attr]
                 recorded[kind].extend(words)
-            return self._options_of(run, memo_key)
+            first = run[0].start
+            make = Option._make
+            return [make((first + s, first + e, *rest)) for s, e, rest in found]
         before = {k: len(v) for k, v in recorded.items()}
         found = self._options_of(run, memo_key)
         self._answers[memo_key] = {
