@@ -89,12 +89,16 @@ class CorpusVocabulary:
             target = counts[kind]
             for w, n in v[kind].items():
                 target[w] += n * times
-        for kind in ("pairs", "initial"):
-            target = counts[kind]
-            for w in v[kind]:
-                target[w] += times
-        for k in v["mid"]:
-            self.mid[k] += times
+        for target, members in (
+            (counts["pairs"], v["pairs"]),
+            (counts["initial"], v["initial"]),
+            (self.mid, v["mid"]),
+        ):
+            if times == 1:
+                target.update(members)  # counted in C, as the loop below counts
+            else:
+                for w in members:
+                    target[w] += times
         self._vocabs = None
 
     def to_json(self) -> dict[str, Any]:

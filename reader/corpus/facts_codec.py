@@ -145,9 +145,10 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     return w.blob()
 
 
-def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
+def decode_facts(blob: bytes, vocab: bool = True, analysis: bool = True) -> dict[str, Any]:
     """The facts `encode_facts` packed, as JSON would give them back (without "vocab", the
-    larger part, when `vocab` is False)."""
+    larger part, when `vocab` is False; with only "vocab" when `analysis` is False: what the
+    vocabulary counts is all a count needs)."""
     blob = bytes(blob)
     if blob[:1] == _JSON:
         try:
@@ -163,16 +164,16 @@ def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
     strings = r.strings
     lower = strings[:n_lower]
     capital, mid, initial = ([strings[i] for i in ids] for ids in named)
-    flat = list(accumulate(ranges))
-    b = list(accumulate(_interleave(gaps, lengths)))
-    w = list(accumulate(_interleave(word_gaps, word_lengths)))
-    facts: dict[str, Any] = {
-        "ranges": [list(x) for x in zip(flat[::2], flat[1::2], strict=True)],
-        "units": [
+    facts: dict[str, Any] = {}
+    if analysis:
+        flat = list(accumulate(ranges))
+        b = list(accumulate(_interleave(gaps, lengths)))
+        w = list(accumulate(_interleave(word_gaps, word_lengths)))
+        facts["ranges"] = [list(x) for x in zip(flat[::2], flat[1::2], strict=True)]
+        facts["units"] = [
             [s, e, f & 1, f >> 1 & 1] for s, e, f in zip(b[::2], b[1::2], flags, strict=True)
-        ],
-        "words": None if no_words else w,
-    }
+        ]
+        facts["words"] = None if no_words else w
     if vocab:
         facts["vocab"] = {
             "lower": dict(zip(lower, lower_n, strict=True)),
