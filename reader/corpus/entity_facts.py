@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from reader.corpus.candidates import DocumentOptions, Option
@@ -37,12 +38,12 @@ def document_facts(doc: Document) -> Facts:
     a = analyse(doc, vocab)
     return {
         "ranges": [list(r) for r in a.ranges],
-        "units": [[u.start, u.end, int(u.initial), int(u.distinctive)] for u in a.units],
-        "words": None if a.words is None else [x for w in a.words for x in w],
+        "units": [[s, e, int(i), int(d)] for s, e, _, i, d in a.units],
+        "words": None if a.words is None else list(chain.from_iterable(a.words)),
         "vocab": {
             "lower": dict(vocab.lower),
             "capital": dict(vocab.capital),
-            "pairs": sorted(f"{a} {b}" for a, b in vocab.lower_pairs),
+            "pairs": sorted(map(" ".join, vocab.lower_pairs)),
             "mid": sorted(vocab.mid_keys),
             "initial": sorted(vocab.initial_alone),
         },
