@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import pairwise
+from operator import itemgetter
 from typing import NamedTuple
 
 import icu
@@ -80,14 +81,14 @@ def _unit() -> re.Pattern[str]:
 
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(rf"[{WORD}]+")
-# The word-start check comes after the first letter so that `re` can skip ahead fast.
-_LOWER_WORD = re.compile(rf"[{LL}](?<![{WORD}].)[{WORD}]*")
 
 
 @cache
-def _lower_pair() -> re.Pattern[str]:
-    """Two lower-case words in a row (compiled when first used)."""
-    return re.compile(rf"([{LL}](?<![{WORD}].)[{WORD}]*) (?=([{LL}][{WORD}]*))")
+def _lower_words() -> re.Pattern[str]:
+    """Each lower-case word, and the lower-case word after it when one follows after a single
+    space (else ""): the words and their pairs in one pass (compiled when first used). The
+    word-start check comes after the first letter so that `re` can skip ahead fast."""
+    return re.compile(rf"([{LL}](?<![{WORD}].)[{WORD}]*)(?: (?=([{LL}][{WORD}]*)))?")
 
 
 _NEXT_LOWER = re.compile(rf" ([{LL}][{WORD}]*)")
@@ -220,8 +221,9 @@ class Vocabulary:
 
     def add_text(self, text: str, start: int, end: int, units: list[Unit]) -> None:
         """Count the words of `text[start:end]`, whose name units are `units`."""
-        self.lower.update(_LOWER_WORD.findall(text, start, end))
-        self.lower_pairs.update(_lower_pair().findall(text, start, end))
+        found = _lower_words().findall(text, start, end)
+        self.lower.update(map(itemgetter(0), found))
+        self.lower_pairs.update(filter(itemgetter(1), found))
         for u in units:
             if not u.initial:
                 self.capital[u.text.lower()] += 1
