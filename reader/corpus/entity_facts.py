@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from reader.corpus.candidates import DocumentOptions, Option
@@ -37,12 +38,12 @@ def document_facts(doc: Document) -> Facts:
     a = analyse(doc, vocab)
     return {
         "ranges": [list(r) for r in a.ranges],
-        "units": [[u.start, u.end, int(u.initial), int(u.distinctive)] for u in a.units],
-        "words": None if a.words is None else [x for w in a.words for x in w],
+        "units": [[s, e, int(i), int(d)] for s, e, _, i, d in a.units],
+        "words": None if a.words is None else list(chain.from_iterable(a.words)),
         "vocab": {
             "lower": dict(vocab.lower),
             "capital": dict(vocab.capital),
-            "pairs": sorted(f"{a} {b}" for a, b in vocab.lower_pairs),
+            "pairs": sorted(map(" ".join, vocab.lower_pairs)),
             "mid": sorted(vocab.mid_keys),
             "initial": sorted(vocab.initial_alone),
         },
@@ -89,12 +90,16 @@ class CorpusVocabulary:
             target = counts[kind]
             for w, n in v[kind].items():
                 target[w] += n * times
-        for kind in ("pairs", "initial"):
-            target = counts[kind]
-            for w in v[kind]:
-                target[w] += times
-        for k in v["mid"]:
-            self.mid[k] += times
+        for target, members in (
+            (counts["pairs"], v["pairs"]),
+            (counts["initial"], v["initial"]),
+            (self.mid, v["mid"]),
+        ):
+            if times == 1:
+                target.update(members)  # counted in C, as the loop below counts
+            else:
+                for w in members:
+                    target[w] += times
         self._vocabs = None
 
     def to_json(self) -> dict[str, Any]:
@@ -190,10 +195,13 @@ class _RecordingOptions(DocumentOptions):
         memo_key = self.run_key(run)
         recorded: Answers = self.vocab.answers  # type: ignore[attr-defined]
         known = self._answers.get(memo_key)
-        if known is not None and memo_key in self._runs:
-            for kind, words in known.items():
+        found = self._runs.get(memo_key) if known is not None else None
+        if found is not None:  # a run met before: its options moved to where it starts
+            for kind, words in known.items():  # type: ignore[union-attr]
                 recorded[kind].extend(words)
-            return self._options_of(run, memo_key)
+            first = run[0].start
+            make = Option._make
+            return [make((first + s, first + e, *rest)) for s, e, rest in found]
         before = {k: len(v) for k, v in recorded.items()}
         found = self._options_of(run, memo_key)
         self._answers[memo_key] = {

@@ -15,7 +15,7 @@ import zlib
 from array import array
 from functools import lru_cache
 from itertools import accumulate, chain
-from operator import sub
+from operator import itemgetter, methodcaller, sub
 from typing import Any
 
 from reader.corpus.text import match_key
@@ -85,7 +85,7 @@ _match_key = lru_cache(maxsize=65536)(match_key)
 
 def _mid_keys(capital: Any) -> list[str]:
     """The keys of the names a document has mid-sentence, from those names in lower case."""
-    return sorted({_match_key(w) for w in capital})
+    return sorted(set(map(_match_key, capital)))
 
 
 def _interleave(a: list[int], b: list[int]) -> list[int]:
@@ -97,7 +97,7 @@ def _interleave(a: list[int], b: list[int]) -> list[int]:
 
 
 def _strings_ok(strings: Any) -> bool:
-    return all(_SEP not in s for s in strings)
+    return _SEP not in "".join(strings)
 
 
 # --------------------------------------------------------------------------- facts
@@ -109,15 +109,13 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     lower, capital = v["lower"], v["capital"]
     ordered = sorted(lower)  # so that pairs, sorted, have first words in order
     index = {w: i for i, w in enumerate(ordered)}
-    firsts: list[int] = []
-    seconds: list[int] = []
-    for p in v["pairs"]:
-        a, _, b = p.partition(" ")
-        if a not in index or b not in index or f"{a} {b}" != p:
-            firsts = []
-            break
-        firsts.append(index[a])
-        seconds.append(index[b])
+    # Each pair "a b" as the numbers of its words (in C: no Python loop over the pairs);
+    # a pair that is not two words of `lower` around a space: JSON.
+    split = list(map(methodcaller("partition", " "), v["pairs"]))
+    firsts: list[Any] = list(map(index.get, map(itemgetter(0), split)))
+    seconds: list[Any] = list(map(index.get, map(itemgetter(2), split)))
+    if None in firsts or None in seconds or "" in map(itemgetter(1), split):
+        firsts = []
     strings_ok = _strings_ok(chain(lower, capital, v["mid"], v["initial"]))
     if (v["pairs"] and not firsts) or not strings_ok:
         return _JSON + zlib.compress(json.dumps(facts, ensure_ascii=False).encode(), LEVEL)
@@ -136,7 +134,7 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     segments = _deltas(words or [])
     w.ints(segments[::2])
     w.ints(segments[1::2])
-    w.ints([lower[x] for x in ordered])
+    w.ints(list(map(lower.__getitem__, ordered)))
     w.ints(list(capital.values()))
     w.ints(_deltas(firsts))
     w.ints(seconds)
@@ -145,9 +143,10 @@ def encode_facts(facts: dict[str, Any]) -> bytes:
     return w.blob()
 
 
-def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
+def decode_facts(blob: bytes, vocab: bool = True, analysis: bool = True) -> dict[str, Any]:
     """The facts `encode_facts` packed, as JSON would give them back (without "vocab", the
-    larger part, when `vocab` is False)."""
+    larger part, when `vocab` is False; with only "vocab" when `analysis` is False: what the
+    vocabulary counts is all a count needs)."""
     blob = bytes(blob)
     if blob[:1] == _JSON:
         try:
@@ -163,16 +162,16 @@ def decode_facts(blob: bytes, vocab: bool = True) -> dict[str, Any]:
     strings = r.strings
     lower = strings[:n_lower]
     capital, mid, initial = ([strings[i] for i in ids] for ids in named)
-    flat = list(accumulate(ranges))
-    b = list(accumulate(_interleave(gaps, lengths)))
-    w = list(accumulate(_interleave(word_gaps, word_lengths)))
-    facts: dict[str, Any] = {
-        "ranges": [list(x) for x in zip(flat[::2], flat[1::2], strict=True)],
-        "units": [
+    facts: dict[str, Any] = {}
+    if analysis:
+        flat = list(accumulate(ranges))
+        b = list(accumulate(_interleave(gaps, lengths)))
+        w = list(accumulate(_interleave(word_gaps, word_lengths)))
+        facts["ranges"] = [list(x) for x in zip(flat[::2], flat[1::2], strict=True)]
+        facts["units"] = [
             [s, e, f & 1, f >> 1 & 1] for s, e, f in zip(b[::2], b[1::2], flags, strict=True)
-        ],
-        "words": None if no_words else w,
-    }
+        ]
+        facts["words"] = None if no_words else w
     if vocab:
         facts["vocab"] = {
             "lower": dict(zip(lower, lower_n, strict=True)),

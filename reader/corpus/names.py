@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import pairwise
+from operator import itemgetter
 from typing import NamedTuple
 
 import icu
@@ -61,23 +62,33 @@ _LATIN_WORD = rf"{CASED}\d{MARKS}"
 
 @cache
 def _unit() -> re.Pattern[str]:
-    """A name unit (compiled when first used: 40 ms, which every import paid before)."""
+    """A name unit (compiled when first used: 40 ms, which every import paid before).
+
+    `_NAMEY` written so that the pattern starts with one character class: `re` then skips
+    ahead in C to a capital, a lower-case letter or a digit (a pattern that starts with the
+    word-start check is tried at every character). Its first character is taken, the check
+    looks behind it, and the branch of `_NAMEY` that starts with that kind of character goes
+    on (the three start with disjoint classes, so the matches are the same)."""
     return re.compile(
-        rf"(?<![{_LATIN_WORD}])(?:{_NAMEY})(?:['’][{LU}][{_LATIN_WORD}]*)?"
+        rf"[{LU}{LL}\d](?<![{_LATIN_WORD}].)"
+        rf"(?:(?<=[{LU}])[{CASED}\d{MARKS}]*"
+        rf"|(?<=[{LL}])[{LL}]*[{LU}\d][{CASED}\d{MARKS}]*"
+        rf"|(?<=\d)\d*[{CASED}]*[{LU}][{CASED}\d{MARKS}]*)"
+        rf"(?:['’][{LU}][{_LATIN_WORD}]*)?"
         rf"(?:-[{_LATIN_WORD}]+(?:\.\d+)?)*(?![{_LATIN_WORD}])"
     )
 
 
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(rf"[{WORD}]+")
-# The word-start check comes after the first letter so that `re` can skip ahead fast.
-_LOWER_WORD = re.compile(rf"[{LL}](?<![{WORD}].)[{WORD}]*")
 
 
 @cache
-def _lower_pair() -> re.Pattern[str]:
-    """Two lower-case words in a row (compiled when first used)."""
-    return re.compile(rf"([{LL}](?<![{WORD}].)[{WORD}]*) (?=([{LL}][{WORD}]*))")
+def _lower_words() -> re.Pattern[str]:
+    """Each lower-case word, and the lower-case word after it when one follows after a single
+    space (else ""): the words and their pairs in one pass (compiled when first used). The
+    word-start check comes after the first letter so that `re` can skip ahead fast."""
+    return re.compile(rf"([{LL}](?<![{WORD}].)[{WORD}]*)(?: (?=([{LL}][{WORD}]*)))?")
 
 
 _NEXT_LOWER = re.compile(rf" ([{LL}][{WORD}]*)")
@@ -143,10 +154,15 @@ def is_initial(text: str, pos: int, floor: int = 0) -> bool:
 def name_units(text: str, start: int, end: int) -> list[Unit]:
     """Name units of `text[start:end]`; a possessive `'s` is left out."""
     out = []
+    append, make = out.append, Unit._make
     for m in _unit().finditer(text, start, end):
         s, e = m.span()
-        word = m.group()
-        out.append(Unit(s, e, word, is_initial(text, s, start), is_distinctive(word)))
+        word = text[s:e]
+        rest = word[1:]
+        distinctive = rest != rest.lower() or (
+            not word.isalpha() and _DIGIT.search(word) is not None
+        )  # `is_distinctive`, inline: a document has hundreds
+        append(make((s, e, word, is_initial(text, s, start), distinctive)))
     return out
 
 
@@ -205,8 +221,9 @@ class Vocabulary:
 
     def add_text(self, text: str, start: int, end: int, units: list[Unit]) -> None:
         """Count the words of `text[start:end]`, whose name units are `units`."""
-        self.lower.update(_LOWER_WORD.findall(text, start, end))
-        self.lower_pairs.update(_lower_pair().findall(text, start, end))
+        found = _lower_words().findall(text, start, end)
+        self.lower.update(map(itemgetter(0), found))
+        self.lower_pairs.update(filter(itemgetter(1), found))
         for u in units:
             if not u.initial:
                 self.capital[u.text.lower()] += 1

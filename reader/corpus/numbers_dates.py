@@ -402,6 +402,9 @@ def _num(s: str | None) -> int | None:
 
 
 _DIGITS = re.compile(r"\d+")
+# A run of one, two or four digits (the check before it comes after its first digit, so that
+# `re` skips ahead fast).
+_DAY_MONTH_YEAR = re.compile(r"\d(?<!\d\d)(?:\d{3}|\d?)(?!\d)")
 
 
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
@@ -437,11 +440,14 @@ def _candidate_matches(
     """
     seen: dict[tuple[int, int], re.Match[str]] = {}
     at_digits, before_digits = _screens(lang)
-    for digits in _DIGITS.finditer(text, start, end):
+    # Every digit-first pattern starts with 1-2 (day, month) or 4 (year) digits: only such
+    # runs are looked at (a run cut by `start` is looked at whole, as `_DIGITS` gives it).
+    runs = _DIGITS if start and _DIGITS.match(text, start - 1) else _DAY_MONTH_YEAR
+    for digits in runs.finditer(text, start, end) if at_digits is not None else ():
         if digits.end() - digits.start() not in (1, 2, 4):
-            continue  # every digit-first pattern starts with 1-2 (day, month) or 4 (year)
+            continue
         pos = digits.start()
-        if at_digits is None or not at_digits.match(text, pos, end):
+        if not at_digits.match(text, pos, end):
             continue
         for pattern in dp.at_digits:
             m = pattern.match(text, pos, end)

@@ -59,16 +59,16 @@ def _load(blob: bytes) -> Any:
 
 
 def _facts(
-    conn: sqlite3.Connection, sha: str, fmt: str, vocab: bool = True
+    conn: sqlite3.Connection, sha: str, fmt: str, vocab: bool = True, analysis: bool = True
 ) -> dict[str, Any] | None:
     """The stored facts of one content (None: not there, older or damaged); without their
-    vocabulary when `vocab` is False."""
+    vocabulary when `vocab` is False, with only it when `analysis` is False."""
     row = conn.execute(
         "SELECT data FROM doc_cache WHERE sha256 = ? AND kind = ? AND version = ?",
         (sha, f"{KIND_FACTS}.{fmt}", facts_version()),
     ).fetchone()
     try:
-        return decode_facts(row[0], vocab) if row else None
+        return decode_facts(row[0], vocab, analysis) if row else None
     except _DAMAGED:
         return None
 
@@ -144,7 +144,7 @@ def corpus_vocabulary(conn: sqlite3.Connection, corpus: Corpus) -> CorpusVocabul
     changes = [(c, now[c] - before[c]) for c in now.keys() | before.keys() if now[c] != before[c]]
     gone: list[tuple[str, str]] = []
     for (sha, fmt), times in sorted(changes):
-        facts = _facts(conn, sha, fmt)
+        facts = _facts(conn, sha, fmt, analysis=False)
         if facts is None:
             if times > 0:
                 return None  # not analysed yet
@@ -165,7 +165,7 @@ def _rebuilt(
 ) -> CorpusVocabulary | None:
     vocab = CorpusVocabulary()
     for (sha, fmt), times in now.items():
-        facts = _facts(conn, sha, fmt)
+        facts = _facts(conn, sha, fmt, analysis=False)
         if facts is None:
             return None
         vocab.add(language[(sha, fmt)], facts, times)

@@ -123,15 +123,23 @@ def _ints(values: list[int]) -> bytes:
     """A column as the narrowest array that holds it, after its type code and length; the
     bytes of wider numbers by plane (all the low bytes, then the next...: deflate packs the
     high ones, mostly alike, to nearly nothing)."""
-    lo, hi = (min(values), max(values)) if values else (0, 0)
-    code = next((c for c, a, b in _CODES if a <= lo and hi <= b), "q")
+    code = _code(min(values), max(values)) if values else "B"
     data = array(code, values)
     if sys.byteorder != "little":
         data.byteswap()
     raw = data.tobytes()
     size = data.itemsize
-    planes = b"".join(raw[k::size] for k in range(size)) if size > 1 else raw
+    planes = b"".join([raw[k::size] for k in range(size)]) if size > 1 else raw
     return code.encode() + len(values).to_bytes(4, "little") + planes
+
+
+def _code(lo: int, hi: int) -> str:
+    """The first type of `_CODES` that holds every number from `lo` to `hi` ("q" if none)."""
+    if lo >= 0:
+        return "B" if hi <= 0xFF else "H" if hi <= 0xFFFF else "q"
+    if lo >= -0x80 and hi <= 0x7F:
+        return "b"
+    return "h" if lo >= -0x8000 and hi <= 0x7FFF else "q"
 
 
 def _column(raw: bytes, pos: int) -> tuple[array, int]:
@@ -191,31 +199,34 @@ def options_row(
     deflated. What can be made again from the rest is not stored: a start as the difference
     from the one before, a key made from the option's text by `name_key` (as most are), a
     surface key equal to the key, the text of an option inside an option shortly before it
-    (a slice of that one's text); flags in one number.
+    (a slice of that one's text); flags in one number. The fields are taken by column once
+    (`zip`), so most columns are made by C-level `map` calls.
     """
     if len(surfaces) != len(options):
         raise ValueError("one surface an option")
-    made = [o.key == name_key(t) for o, t in zip(options, surfaces, strict=True)]
-    stored = _Stored()
-    codes = _Codes(
-        list(dict.fromkeys(o.key for o, m in zip(options, made, strict=True) if m)), stored
+    o_start, o_end, o_key, o_kind, o_skey, o_fb, o_parts, o_part, o_parent, o_ev = (
+        zip(*options, strict=True) if options else [()] * len(Option._fields)
     )
+    made = list(map(_made, o_key, surfaces))
+    stored = _Stored()
+    codes = _Codes(list(dict.fromkeys(k for k, m in zip(o_key, made, strict=True) if m)), stored)
     at, stored_at = codes.__getitem__, stored.__getitem__
-    keys = list(map(at, [o.key for o in options]))
-    starts, sliced, texts = _text_codes(options, surfaces, stored_at)
+    keys = list(map(at, o_key))
+    starts, sliced, texts = _text_codes(o_start, o_end, surfaces, stored_at)
     groups = [k for k, v in answers.items() if v]
+    near = _near_codes(o_key, at)
     columns = [
         [stored_at(language), stored_at(gaz)],
         starts,
-        [o.end - o.start for o in options],
+        list(map(sub, o_end, o_start)),
         _differences(keys),
-        list(map(at, [o.kind for o in options])),
-        [_skey_code(o, at) for o in options],
-        [o.fallback | o.part << 1 | x << 2 for o, x in zip(options, sliced, strict=True)],
-        [len(o.parts) for o in options],
-        [_near(options, i, p, at) for i, o in enumerate(options) for p in o.parts],
-        [_near(options, i, o.parent, at) if o.parent else 0 for i, o in enumerate(options)],
-        list(map(at, [o.evidence for o in options])),
+        list(map(at, o_kind)),
+        [0 if s == k else _skey_code(s, at) for k, s in zip(o_key, o_skey, strict=True)],
+        [f | p << 1 | x << 2 for f, p, x in zip(o_fb, o_part, sliced, strict=True)],
+        list(map(len, o_parts)),
+        [near(i, p) for i, ps in enumerate(o_parts) if ps for p in ps],
+        [near(i, p) if p else 0 for i, p in enumerate(o_parent)],
+        list(map(at, o_ev)),
         texts,
         [x for k in groups for x in (stored_at(k), len(answers[k]))],
         _differences([at(w) for k in groups for w in answers[k]]),
@@ -225,6 +236,14 @@ def options_row(
         return _json_row(language, gaz, answers, options, surfaces)
     raw = b"".join(map(_ints, columns)) + table.encode("utf-8")
     return _MARK + zlib.compress(raw, LEVEL)
+
+
+def _made(key: str, text: str) -> bool:
+    """Whether `key` is the one `name_key` makes from `text`. A key with a colon (`num:`,
+    `date:`, `region:`) is not, from a text in ASCII without one: no transliteration asked."""
+    if ":" in key and text.isascii() and ":" not in text:
+        return False
+    return key == name_key(text)
 
 
 def _json_row(
@@ -252,15 +271,21 @@ NEAR = 8  # a key of an option this many places before or after one is referred 
 _NEAR_ORDER = [d for k in range(1, NEAR + 1) for d in (-k, k)]
 
 
-def _near(options: list[Option], i: int, key: str, at: Callable[[str], int]) -> int:
-    """A key of option `i` (its parent, a part) as the place of an option near it with that
-    key (-NEAR..NEAR, nearest first), else its place in the table beyond those numbers."""
-    n = len(options)
-    for d in _NEAR_ORDER:
-        if 0 <= i + d < n and options[i + d].key == key:
-            return d
-    code = at(key)
-    return code + NEAR + 1 if code >= 0 else code - NEAR
+def _near_codes(keys: tuple[str, ...], at: Callable[[str], int]) -> Callable[[int, str], int]:
+    """A function of option `i` and a key of it (its parent, a part): the place of an option
+    near it with that key (-NEAR..NEAR, nearest first), else the key's place in the table
+    beyond those numbers."""
+    n = len(keys)
+
+    def near(i: int, key: str) -> int:
+        for d in _NEAR_ORDER:
+            j = i + d
+            if 0 <= j < n and keys[j] == key:
+                return d
+        code = at(key)
+        return code + NEAR + 1 if code >= 0 else code - NEAR
+
+    return near
 
 
 def _differences(values: list[int]) -> list[int]:
@@ -268,16 +293,17 @@ def _differences(values: list[int]) -> list[int]:
     return list(map(sub, values, [0, *values[:-1]]))
 
 
-def _skey_code(o: Option, at: Callable[[str], int]) -> int:
-    """0: the surface key is the key; else its place in the table, stored ones from 1."""
-    if o.surface_key == o.key:
-        return 0
-    code = at(o.surface_key)
+def _skey_code(surface_key: str, at: Callable[[str], int]) -> int:
+    """A surface key other than the key: its place in the table, stored ones from 1."""
+    code = at(surface_key)
     return code + 1 if code >= 0 else code
 
 
 def _text_codes(
-    options: list[Option], surfaces: list[str], stored_at: Callable[[str], int]
+    o_start: tuple[int, ...],
+    o_end: tuple[int, ...],
+    surfaces: list[str],
+    stored_at: Callable[[str], int],
 ) -> tuple[list[int], list[int], list[int]]:
     """Starts and texts of the options. An option inside one shortly before it (whose text
     holds its text): its start within that one's, 1, and how many places before it is. Any
@@ -285,29 +311,29 @@ def _text_codes(
     after the place of the text before (new texts come in order: 1)."""
     starts, sliced, texts = [], [], []
     before = last = 0
-    for i, (o, text) in enumerate(zip(options, surfaces, strict=True)):
+    for i, (start, end, text) in enumerate(zip(o_start, o_end, surfaces, strict=True)):
         source = None
-        start, end = o.start, o.end
-        for j in range(i - 1, max(-1, i - 1 - LOOK_BACK), -1):  # the nearest first
-            p = options[j]
+        lo = i - LOOK_BACK if i > LOOK_BACK else 0
+        for j in range(i - 1, lo - 1, -1):  # the nearest first
+            p_start = o_start[j]
             if (
-                p.start <= start
-                and end <= p.end
-                and surfaces[j][start - p.start : end - p.start] == text
+                p_start <= start
+                and end <= o_end[j]
+                and surfaces[j][start - p_start : end - p_start] == text
             ):
                 source = j
                 break
         if source is None:
-            starts.append(o.start - before)
+            starts.append(start - before)
             sliced.append(0)
             place = stored_at(text)
             texts.append(place - last)
             last = place
         else:
-            starts.append(o.start - options[source].start)
+            starts.append(start - o_start[source])
             sliced.append(1)
             texts.append(i - source)
-        before = o.start
+        before = start
     return starts, sliced, texts
 
 
@@ -399,7 +425,7 @@ class StoredOptions:
 
 
 class _Near:
-    """Reads a `_near` code of option `i`."""
+    """Reads a `_near_codes` code of option `i`."""
 
     __slots__ = ("keys", "table")
 

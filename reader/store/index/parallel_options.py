@@ -26,11 +26,16 @@ _MAKERS: dict[tuple[str, str, int], Any] = {}  # in a worker: (store, folder, ru
 
 
 def options_in_workers(
-    db: str, key: str, documents: Sequence[Document], languages: frozenset[str], workers: int
+    db: str,
+    key: str,
+    documents: Sequence[Document],
+    languages: frozenset[str],
+    workers: int | Any,
 ) -> list[tuple[str, str, bytes]] | None:
     """The option rows of `documents` (one each per content, computed where their stored
-    ones no longer hold), computed in `workers` processes; None when a document has no facts
-    or the vocabulary is not stored (phase 2 not complete: nothing to do here)."""
+    ones no longer hold), computed in `workers` processes (a number, or a `LocalWorkers`
+    whose processes are used and left open); None when a document has no facts or the
+    vocabulary is not stored (phase 2 not complete: nothing to do here)."""
     from reader.store.index.pool import LocalWorkers, run_chunks
 
     rows: list[tuple[str, str, bytes]] = []
@@ -48,11 +53,12 @@ def options_in_workers(
         (db, key, stamp, languages, list(documents[i : i + CHUNK]))
         for i in range(0, len(documents), CHUNK)
     ]
-    pool = LocalWorkers(workers)
+    pool = workers if isinstance(workers, LocalWorkers) else LocalWorkers(workers)
     try:
         run_chunks(_chunk_options, chunks, take, lambda: False, workers=pool, count=len(chunks))
     finally:
-        pool.close()
+        if pool is not workers:
+            pool.close()
     return None if missing else rows
 
 
@@ -113,7 +119,7 @@ def _prepared_in_workers(
     key: str,
     pending: Sequence[Document],
     languages: frozenset[str],
-    workers: int,
+    workers: int | Any,
 ) -> int | None:
     """The options of `pending` documents computed in worker processes (None: too few to be
     worth it, or a store without a file); -1 when phase 2 is not complete."""

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from reader.corpus.model import Corpus, Document
 from reader.store.db import StoreError, transaction
@@ -25,12 +26,13 @@ KIND_PREPARED = "index.prepared"  # doc_cache row keyed by folder: the mark of `
 
 
 def prepare_entities(
-    conn: sqlite3.Connection, root: str | Path, batch: int = 500, workers: int = 1
+    conn: sqlite3.Connection, root: str | Path, batch: int = 500, workers: int | Any = 1
 ) -> int:
     """Bring the vocabulary and every document's options of an indexed folder up to date (the
     end of phase 2: the next analysis only resolves); returns how many options were computed,
     -1 when phase 2 is not complete. Documents are read `batch` at a time (bounded memory);
-    with `workers` > 1 many options to compute are computed in that many processes."""
+    with `workers` > 1 many options to compute are computed in that many processes
+    (`workers` may be a `pool.LocalWorkers` already started, which stays open)."""
     key = corpus_root(root)
     corpus = load_indexed_corpus(conn, key, lazy=True)  # texts read only where options are made
     refs = [
@@ -54,7 +56,7 @@ def _prepare(
     corpus: Corpus,
     refs: list[SimpleNamespace],
     batch: int,
-    workers: int,
+    workers: int | Any,
 ) -> int:
     vocab = corpus_vocabulary(conn, SimpleNamespace(root=key, documents=refs))  # type: ignore[arg-type]
     if vocab is None:
@@ -62,7 +64,7 @@ def _prepare(
     languages = frozenset(r.language for r in refs)
     maker = _Options(conn, vocab, languages)
     documents: Sequence[Document] = corpus.documents
-    if workers > 1:
+    if getattr(workers, "count", workers) > 1:
         from reader.store.index.parallel_options import _pending, _prepared_in_workers
 
         documents = _pending(documents, maker)  # each checked once

@@ -95,7 +95,7 @@ def refresh_index(
     conn: sqlite3.Connection,
     root: str | os.PathLike[str],
     *,
-    workers: int | None = None,
+    workers: int | LocalWorkers | None = None,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     entities: bool = True,
@@ -121,7 +121,11 @@ def refresh_index(
     if not Path(key).is_dir():
         raise NotADirectoryError(f"not a folder: {root}")
     report = IndexReport(root=key)
-    local = LocalWorkers(workers if workers is not None else default_workers())
+    local = (  # worker processes given by the caller stay for its next step (the options)
+        workers
+        if isinstance(workers, LocalWorkers)
+        else LocalWorkers(workers if workers is not None else default_workers())
+    )
     with _executor(cluster) as executor:
         run = _Run(conn, key, report, local, progress, cancel, executor)
         try:
@@ -130,7 +134,8 @@ def refresh_index(
             if entities and phase != 1 and not report.cancelled:
                 _phase2(run)
         finally:
-            local.close()
+            if local is not workers:
+                local.close()
     report.entities_pending = len(_pending_facts(conn, key))
     report.seconds = time.monotonic() - started
     return report
