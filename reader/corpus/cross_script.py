@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from reader.corpus.candidates import Analysis, Option
 from reader.corpus.disjoint import DisjointSets
 from reader.corpus.gazetteer import Gazetteer, gazetteer_for
+from reader.corpus.key_counts import key_counts
 from reader.corpus.model import Document
 from reader.corpus.passage_pairing import pair_passages
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
@@ -62,16 +63,16 @@ def cross_script_options(
     group_of = {d.id: sets.find(d.id) for d in documents}
     # The groups each key is chosen in: one group (most keys) held as its name, not a set.
     key_groups: dict[str, str | set[str]] = {}
-    for doc_id, cands in index.candidates.items():
+    for doc_id in index.candidates:
         group = group_of[doc_id]
-        for c in cands:
-            found = key_groups.get(c.key)
+        for key in key_counts(index, doc_id).mentions:
+            found = key_groups.get(key)
             if found is None:
-                key_groups[c.key] = group
+                key_groups[key] = group
             elif isinstance(found, set):
                 found.add(group)
             elif found != group:
-                key_groups[c.key] = {found, group}
+                key_groups[key] = {found, group}
     by_language: dict[str, list[Document]] = defaultdict(list)
     for d in documents:
         by_language[d.language].append(d)
@@ -130,7 +131,7 @@ def _partners(
     similar first (rare shared keys weighted by IDF, as topics are), at least PARTNER_MIN."""
     from reader.corpus.topics import SMALL_SIDE_WEIGHT, idf_weights
 
-    keys = {d.id: sorted({c.key for c in index.candidates.get(d.id, ())}) for d in documents}
+    keys = {d.id: sorted(key_counts(index, d.id).mentions) for d in documents}
     idf = idf_weights(list(keys.values()))
     mass = {i: sum(idf[k] for k in ks) for i, ks in keys.items()}
     script = {d.id: d.script for d in documents}
@@ -149,17 +150,27 @@ def _partners(
     out: dict[str, list[str]] = {}
     for t in targets:
         shared: dict[str, float] = defaultdict(float)
+        mine = t.script
+        check = mine in NAME_SCRIPTS  # else no document of the postings is in its script
         for k in keys[t.id]:
-            docs = postings.get(k, ())
-            if len(docs) <= limit:
+            docs = postings.get(k)
+            if docs is None or len(docs) > limit:
+                continue
+            w = idf[k]
+            if check:
                 for a in docs:
-                    if script[a] != t.script:
-                        shared[a] += idf[k]
+                    if script[a] != mine:
+                        shared[a] += w
+            else:
+                for a in docs:
+                    shared[a] += w
         scored = []
+        mass_t = mass[t.id]
         for a, s in shared.items():
             if allowed is not None and a not in allowed.get(t.id, ()):
                 continue
-            small, large = sorted((mass[a], mass[t.id]))
+            mass_a = mass[a]
+            small, large = (mass_a, mass_t) if mass_a <= mass_t else (mass_t, mass_a)
             sim = s / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
             if sim >= PARTNER_MIN:
                 scored.append((-sim, a))

@@ -25,7 +25,6 @@ documents changed), and the state kept for the next analysis is the first one's.
 
 from __future__ import annotations
 
-import json
 import zlib
 from array import array
 from collections import Counter, defaultdict
@@ -33,11 +32,12 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
 
+import orjson
+
 from reader.corpus.entities import LONE_KEYS, _shared
 from reader.corpus.model import Document
 from reader.corpus.packed_entities import PackedEntityIndex
 from reader.corpus.resolve import KeyMap, select
-from reader.corpus.stored_parts import decode_candidates
 from reader.corpus.streamed_resolution import KEPT_DOCUMENTS, ReadOptions, StreamedResolution
 
 STATE_FORMAT = 2  # 2: the numbers as 32-bit
@@ -106,7 +106,7 @@ class ResolutionState(NamedTuple):
             "rows": {d: row.hex() for d, row in self.rows.items()},
             "vocabulary": self.vocabulary,
         }
-        head = zlib.compress(json.dumps(header, ensure_ascii=False).encode("utf-8"), 1)
+        head = zlib.compress(orjson.dumps(header), 1)
         body = zlib.compress(numbers, 1)
         return len(head).to_bytes(4, "little") + head + body
 
@@ -115,7 +115,7 @@ class ResolutionState(NamedTuple):
         """The state `dump` wrote; ValueError when it is not one (or damaged)."""
         try:
             n = int.from_bytes(blob[:4], "little")
-            header = json.loads(zlib.decompress(blob[4 : 4 + n]).decode("utf-8"))
+            header = orjson.loads(zlib.decompress(blob[4 : 4 + n]))
             if header.get("format") != STATE_FORMAT:
                 raise ValueError("another format")
             numbers = array("i")
@@ -331,10 +331,6 @@ class IncrementalResolution(StreamedResolution):
             "chosen": chosen,
             "incremental": int(bool(prev)),
         }
-        if len(docs) <= KEPT_DOCUMENTS:  # every document's candidates, decoded once
-            for d in docs:
-                if d.id not in self.known:
-                    self.known[d.id] = decode_candidates(rows[d.id])
         return self._index(twice)
 
     def again(self, extra: dict[str, list]) -> PackedEntityIndex:

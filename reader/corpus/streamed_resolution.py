@@ -28,7 +28,7 @@ from typing import Any
 from reader.corpus.candidates import Option
 from reader.corpus.entities import LONE_KEYS, Candidate, _kind, _label, _shared
 from reader.corpus.model import Document
-from reader.corpus.packed_entities import PackedCandidates, PackedEntityIndex, Summary
+from reader.corpus.packed_entities import Entry, PackedCandidates, PackedEntityIndex, Summary
 from reader.corpus.resolve import KeyMap, select
 from reader.corpus.stored_parts import decode_candidates
 
@@ -62,6 +62,8 @@ class StreamedResolution:
         self.kept: dict[str, tuple[list[Option], Sequence[str]]] = {}
         self.known: dict[str, list[Candidate]] = {}  # the candidates of the documents kept
         self.room = KEPT_OPTIONS if len(documents) <= KEPT_DOCUMENTS else -1
+        # every document's `KeyCounts` (and while resolving, its row's lists), by document
+        self.counts: dict[str, Entry] | None = {} if len(documents) <= KEPT_DOCUMENTS else None
 
     def options(
         self, doc: Document, read: ReadOptions | None = None
@@ -183,10 +185,18 @@ class StreamedResolution:
     def _index(self, twice: set[str]) -> PackedEntityIndex:
         """The shared entities (`twice`: the keys chosen in two or more documents, but those
         never shared alone) from the rows."""
+        order = [d.id for d in self.documents]
+        candidates = PackedCandidates(order, self.rows, self.known, self.counts)
+        entry = candidates.entry
         stats: dict[str, list[Any]] = {}  # key -> [documents, mentions, kinds, surfaces]
         for d in self.documents:
-            for c in self._candidates(d.id):
-                key = c.key
+            _, counts, lists = entry(d.id, raw=True)
+            if twice.isdisjoint(counts.mentions):
+                continue
+            if lists is None:  # kept decoded (or a damaged row)
+                lists = [(c.start, c.end, c.text, c.key, c.kind) for c in self._candidates(d.id)]
+            for c in lists:
+                key = c[3]
                 if key not in twice:
                     continue
                 found = stats.get(key)
@@ -196,8 +206,8 @@ class StreamedResolution:
                 if not docs or docs[-1] != d.id:
                     docs.append(d.id)
                 found[1] += 1
-                found[2][c.kind] += 1
-                found[3][c.text] += 1
+                found[2][c[4]] += 1
+                found[3][c[2]] += 1
         languages = self.languages
         summaries: list[Summary] = [
             (
@@ -212,9 +222,14 @@ class StreamedResolution:
         ]
         del stats
         summaries.sort(key=lambda s: (-len(s[4]), -s[5], s[0]))
-        order = [d.id for d in self.documents]
-        candidates = PackedCandidates(order, self.rows, self.known)
         return PackedEntityIndex(summaries, candidates, languages)
+
+    def settle(self) -> None:
+        """Let go of the rows' lists kept while resolving (their `KeyCounts` stay)."""
+        if self.counts:
+            for doc_id, (row, counts, lists) in self.counts.items():
+                if lists is not None:
+                    self.counts[doc_id] = (row, counts, None)
 
 
 def resolve_streamed(
@@ -237,4 +252,5 @@ def resolve_streamed(
         extra = cross_script_options(documents, analyses, index, groups, gaz)
         if extra:
             index = resolution.again(extra)
+    resolution.settle()
     return index

@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from reader.corpus.key_counts import key_counts
 from reader.corpus.manifest import (  # noqa: F401  (MANIFEST_NAME, parse_manifest re-exported)
     MANIFEST_NAME,
     ManifestError,
@@ -217,27 +218,28 @@ def _top_keys(
 ) -> list[tuple[str, str]]:
     """(key, kind) of a topic's members: in most members, rarest in the corpus and most
     often mentioned first (only those `keep` keeps)."""
-    docs: Counter[str] = Counter()
-    mentions: Counter[str] = Counter()
-    kinds: dict[str, str] = {}
-    for doc_id in members:
-        found = index.candidates.get(doc_id, ())
-        keys = [c.key for c in found]
-        mentions.update(keys)
-        for c in found:
-            if c.key not in kinds:
-                kinds[c.key] = c.kind
-        docs.update(set(keys))
-    mentions.pop("", None)
-    docs.pop("", None)
+    counted = [key_counts(index, doc_id) for doc_id in members]
+    docs: Counter[str] | None = None  # in how many members (None: one member, in it)
+    if len(counted) == 1:  # its own counts, read as they are
+        mentions, kinds = counted[0]
+    else:
+        docs, mentions, kinds = Counter(), Counter(), {}
+        for found in counted:
+            mentions.update(found.mentions)
+            docs.update(found.mentions.keys())
+        for found in reversed(counted):  # the kind of a key's first mention in the first
+            kinds.update(found.kinds)
     need = 2 if len(members) > 1 else 1
-
-    def weight(k: str) -> float:
-        return docs[k] * idf.get(k, 0.0) * (1 + math.log(mentions[k] / docs[k]))
-
-    wanted = (k for k in docs if docs[k] >= need and (keep is None or keep(k)))
-    ranked = sorted(wanted, key=lambda k: (-weight(k), k))
-    return [(k, kinds[k]) for k in ranked]
+    weight, log = idf.get, math.log
+    ranked = []
+    for k, m in mentions.items():
+        if not k:
+            continue
+        n = docs[k] if docs is not None else 1
+        if n >= need and (keep is None or keep(k)):
+            ranked.append((-(n * weight(k, 0.0) * (1 + log(m / n))), k))
+    ranked.sort()  # in most members, rarest and most often mentioned first, then by key
+    return [(k, kinds[k]) for _, k in ranked]
 
 
 def _describe(
@@ -307,9 +309,7 @@ def cluster_topics(
     # quarter of a set's size).
     held: dict[str, str] = {}
     keys = {
-        d.id: tuple(
-            {held.setdefault(c.key, c.key) for c in index.candidates.get(d.id, ())} - _NO_KEY
-        )
+        d.id: tuple({held.setdefault(k, k) for k in key_counts(index, d.id).mentions} - _NO_KEY)
         for d in documents
     }
     del held
