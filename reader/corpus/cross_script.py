@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Analysis, Option
@@ -31,6 +32,7 @@ NAME_SCRIPTS = frozenset({"Latn", "Cyrl", "Grek"})  # names are found by their c
 MAX_SOURCES = 4  # a document is aligned with at most this many versions in other scripts
 PARTNER_MIN = 0.25  # the topic threshold: less similar versions are not compared
 RARE_KEY_DOCS = 10  # keys in more documents than this (or 2 sqrt(n)) do not make partners
+_NONE: list[str] = []
 
 
 def cross_script_options(
@@ -128,7 +130,12 @@ def _partners(
     groups: Sequence[Sequence[str]] | None,
 ) -> dict[str, list[str]]:
     """For each target, up to MAX_SOURCES versions in a cased script of another script, most
-    similar first (rare shared keys weighted by IDF, as topics are), at least PARTNER_MIN."""
+    similar first (rare shared keys weighted by IDF, as topics are), at least PARTNER_MIN.
+
+    A version's similarity is its shared weight over `small ** w * large ** (1 - w)` of the
+    two masses, at least the smaller mass: sharing `n` rare keys, it is at most `n` times
+    the rarest key's weight over that mass, and a version that cannot reach PARTNER_MIN so
+    is not weighed (most share one key and are far heavier than one key's weight)."""
     from reader.corpus.topics import SMALL_SIDE_WEIGHT, idf_weights
 
     keys = {d.id: sorted(key_counts(index, d.id).mentions) for d in documents}
@@ -148,27 +155,33 @@ def _partners(
     del wanted
     limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(len(documents))))
     out: dict[str, list[str]] = {}
+    held: dict[str, set[str]] = {}  # the keys of the documents weighed, as sets
     for t in targets:
-        shared: dict[str, float] = defaultdict(float)
         mine = t.script
-        check = mine in NAME_SCRIPTS  # else no document of the postings is in its script
-        for k in keys[t.id]:
-            docs = postings.get(k)
-            if docs is None or len(docs) > limit:
-                continue
-            w = idf[k]
-            if check:
-                for a in docs:
-                    if script[a] != mine:
-                        shared[a] += w
-            else:
-                for a in docs:
-                    shared[a] += w
-        scored = []
+        rare = [k for k in keys[t.id] if 0 < len(postings.get(k, _NONE)) <= limit]
+        if not rare:
+            continue
+        # How many rare keys each version shares with `t` (counted in C); its similarity is
+        # at most that many times the rarest one's weight over the smaller mass (see
+        # `_similar`), so only versions light enough, or a light target, are weighed.
+        shares = Counter(chain.from_iterable(postings[k] for k in rare))
+        reach = max(idf[k] for k in rare) * (1 + 1e-9) / PARTNER_MIN
         mass_t = mass[t.id]
-        for a, s in shared.items():
-            if allowed is not None and a not in allowed.get(t.id, ()):
+        if mass_t <= max(shares.values()) * reach:
+            weighed: Iterable[str] = shares
+        else:
+            weighed = [a for a, n in shares.items() if mass[a] <= n * reach]
+        scored = []
+        for a in weighed:
+            if script[a] == mine or (allowed is not None and a not in allowed.get(t.id, ())):
                 continue
+            theirs = held.get(a)
+            if theirs is None:
+                theirs = held[a] = set(keys[a])
+            s = 0.0  # the rare keys' weights added in the order of `t`'s keys
+            for k in rare:
+                if k in theirs:
+                    s += idf[k]
             mass_a = mass[a]
             small, large = (mass_a, mass_t) if mass_a <= mass_t else (mass_t, mass_a)
             sim = s / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
