@@ -82,26 +82,26 @@ class ResolutionState(NamedTuple):
 
     def dump(self) -> bytes:
         """The state as bytes: a JSON header (strings, documents, lengths) and the numbers."""
-        table = _Table()
-        at = table.__getitem__
-        numbers = array("i")
+        flat: list[str] = []  # every document's fields, one after the other
+        add = flat.extend
         meta: list[list[Any]] = []
         asked = self.asked or {}
         for doc_id, s in self.docs.items():
-            lengths = []
-            for name in _FIELDS:
-                values = getattr(s, name)
-                if name == "chosen" and not s.again:  # the first choice
-                    values = ()
-                numbers.extend(map(at, values))
-                lengths.append(len(values))
+            chosen = s.chosen if s.again else ()  # else the first choice
+            fields = (s.keys, s.parted, s.parts, s.counted, s.first, s.mine, chosen)
             questions = asked.get(doc_id, ())
-            numbers.extend(map(at, questions))
-            lengths.append(len(questions))
+            for values in fields:
+                add(values)
+            add(questions)
+            lengths = [*map(len, fields), len(questions)]
             meta.append([doc_id, s.language, s.fingerprint, int(s.again), lengths])
+        strings = dict.fromkeys(flat)  # by first use
+        place = {text: n for n, text in enumerate(strings)}
+        numbers = array("i", map(place.__getitem__, flat))
+        del flat, place
         header = {
             "format": STATE_FORMAT,
-            "strings": list(table),
+            "strings": list(strings),
             "docs": meta,
             "rows": {d: row.hex() for d, row in self.rows.items()},
             "vocabulary": self.vocabulary,
@@ -121,15 +121,18 @@ class ResolutionState(NamedTuple):
             numbers = array("i")
             numbers.frombytes(zlib.decompress(blob[4 + n :]))
             get = [str(s) for s in header["strings"]].__getitem__
+            texts = list(map(get, numbers))
             docs: dict[str, DocState] = {}
             asked: dict[str, tuple[str, ...]] = {}
             pos = 0
+            wanted = len(_FIELDS) + 1  # and the questions
             for doc_id, language, fingerprint, again, lengths in header["docs"]:
+                if len(lengths) != wanted:
+                    raise ValueError("another number of fields")
                 fields = []
-                for _name, size in zip((*_FIELDS, "asked"), lengths, strict=True):
-                    values = tuple(map(get, numbers[pos : pos + size]))
+                for size in lengths:
+                    fields.append(tuple(texts[pos : pos + size]))
                     pos += size
-                    fields.append(values)
                 keys, parted, parts, counted, first, mine, chosen, questions = fields
                 if len(parts) % 2:
                     raise ValueError("a part without its run")
@@ -154,14 +157,6 @@ class ResolutionState(NamedTuple):
             return cls(docs, rows, header.get("vocabulary"), asked)
         except (zlib.error, UnicodeDecodeError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not a resolution state: {exc}") from None
-
-
-class _Table(dict[str, int]):
-    """Strings by their place, given on first use."""
-
-    def __missing__(self, text: str) -> int:
-        found = self[text] = len(self)
-        return found
 
 
 def _tallies(states: Iterable[DocState]) -> tuple[Counter[str], set[str]]:

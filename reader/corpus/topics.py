@@ -247,18 +247,24 @@ def _describe(
     docs: Mapping[str, Document],
     idf: Mapping[str, float],
     index: EntityIndex,
+    by_key: Mapping[str, Entity] | None = None,
 ) -> None:
-    """Fill a topic's top entities and, unless it was named, its label."""
-    shared: dict[str, Entity] = {}  # the keys of shared entities (the only ones shown)
+    """Fill a topic's top entities and, unless it was named, its label (`by_key`: the
+    index's entities by key, when it holds them so)."""
+    if by_key is not None:
+        top = _top_keys(topic.documents, index, idf, by_key.__contains__)
+        entities = [by_key[k] for k, _ in top]
+    else:
+        shared: dict[str, Entity] = {}  # the keys of shared entities (the only ones shown)
 
-    def entity(k: str) -> bool:
-        e = index.by_key(k)
-        if e is not None:
-            shared[k] = e
-        return e is not None
+        def entity(k: str) -> bool:
+            e = index.by_key(k)
+            if e is not None:
+                shared[k] = e
+            return e is not None
 
-    top = _top_keys(topic.documents, index, idf, entity)
-    entities = [shared[k] for k, _ in top]
+        top = _top_keys(topic.documents, index, idf, entity)
+        entities = [shared[k] for k, _ in top]
     topic.entities = [e.id for e in entities][:TOP_ENTITIES]
     if topic.origin == "manifest" or topic.renamed:
         return
@@ -359,9 +365,12 @@ def edited_topics(
     topics = apply_edits(copies, edits, documents, warnings)
     docs = {d.id: d for d in documents}
     order = {d.id: n for n, d in enumerate(documents)}
+    from reader.corpus.entities import EntityIndex
+
+    by_key = index._by_key if type(index).by_key is EntityIndex.by_key else None
     for topic in topics:
         topic.documents.sort(key=order.__getitem__)
-        _describe(topic, docs, base.idf, index)
+        _describe(topic, docs, base.idf, index, by_key)
     topics.sort(key=lambda t: (t.origin != "manifest", -len(t.documents), order[t.documents[0]]))
     return Topics(topics, warnings)
 
