@@ -4,6 +4,7 @@ store with every stored analysis deleted: the JSON must be byte for byte the sam
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sqlite3
@@ -130,6 +131,38 @@ def test_a_damaged_state_is_recomputed_whole(tmp_path, capsys) -> None:
     updated = outputs(root, db, capsys)
     assert resolved.last_report["incremental"] == 0  # the state could not be read
     assert updated == recomputed(root, db, tmp_path, capsys)
+
+
+def _label(entities_json: str, key: str) -> str | None:
+    found = [e["label"] for e in json.loads(entities_json)["entities"] if e["key"] == key]
+    return found[0] if found else None
+
+
+def test_an_entitys_label_follows_its_mentions_after_an_update(tmp_path, capsys) -> None:
+    """Shared entities whose mentions did not change keep their label from the previous
+    analysis; one whose mentions changed is labelled again (here, by its spelling now most
+    used), and a damaged part of labels is no label at all."""
+    root = corpus(tmp_path, 12)
+    db = str(tmp_path / "store.sqlite3")
+    files = sorted(p for p in (root / "gen").rglob("*.txt") if p.name.startswith("vi_"))
+    append(files[0], "Hôm qua Zorvath Kimble đến Lisbon.")
+    append(files[1], "Hôm nay Zorvath Kimble đến Porto.")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    before = outputs(root, db, capsys)
+    assert _label(before[1], "zorvath kimble") == "Zorvath Kimble"
+    append(files[2], "Ông Zorváth Kimble, bà Zorváth Kimble và Zorváth Kimble ở Hà Nội.")
+    updated = outputs(root, db, capsys)
+    assert resolved.last_report["incremental"] == 1
+    assert _label(updated[1], "zorvath kimble") == "Zorváth Kimble"
+    assert updated == recomputed(root, db, tmp_path, capsys)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE doc_cache SET data = x'00ff' WHERE sha256 LIKE '%/labels'")
+    conn.close()
+    append(files[3], "Zorvath Kimble.")
+    again = outputs(root, db, capsys)
+    assert resolved.last_report["incremental"] == 1
+    assert again == recomputed(root, db, tmp_path, capsys)
 
 
 class _Pipe:

@@ -35,9 +35,11 @@ from typing import Any, NamedTuple
 import orjson
 
 from reader.corpus.entities import LONE_KEYS, _shared
+from reader.corpus.key_counts import counts_of, counts_of_raw, raw_candidates
 from reader.corpus.model import Document
-from reader.corpus.packed_entities import PackedEntityIndex
+from reader.corpus.packed_entities import PackedCandidates, PackedEntityIndex
 from reader.corpus.resolve import KeyMap, select
+from reader.corpus.stored_parts import decode_candidates
 from reader.corpus.streamed_resolution import KEPT_DOCUMENTS, ReadOptions, StreamedResolution
 
 STATE_FORMAT = 2  # 2: the numbers as 32-bit
@@ -229,11 +231,18 @@ class IncrementalResolution(StreamedResolution):
         fingerprints: dict[str, str],
         previous: ResolutionState | None = None,
         previous_row: PreviousRow | None = None,
+        final_row: PreviousRow | None = None,
+        labels: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(documents, read, keymap)
         self.fingerprints = fingerprints
         self.previous = previous
         self.previous_row: PreviousRow = previous_row or (lambda _doc: None)
+        # the stored analysis's rows and its shared entities' labels and kinds, by key: kept
+        # for the entities whose mentions did not change (the same documents, in order)
+        same = previous is not None and list(previous.docs) == [d.id for d in documents]
+        self.final_row = final_row if same else None
+        self.labels = labels if same else None
         self.dirty: set[str] = set()  # documents whose options gained extra ones
         self.state: dict[str, DocState] = {}
         self.kept_state: ResolutionState | None = None  # what the next analysis starts from
@@ -348,6 +357,23 @@ class IncrementalResolution(StreamedResolution):
             return self.kept_state
         return ResolutionState(self.state, {})
 
+    def _labels_kept(self, candidates: PackedCandidates) -> dict[str, tuple[str, str]]:
+        """The labels and kinds of the stored analysis's entities whose keys no document
+        whose row differs from its stored one names (in either row): the same mentions."""
+        labels, final_row = self.labels, self.final_row
+        if not labels or final_row is None:
+            return {}
+        rows = self.rows
+        moved: set[str] = set()
+        for d in self.documents:
+            row, before = rows[d.id], final_row(d.id)
+            if row is before or row == before:
+                continue
+            moved.update(candidates.entry(d.id, raw=True)[1].mentions)
+            if before is not None:
+                moved.update(_row_keys(before))
+        return {k: v for k, v in labels.items() if k not in moved}
+
     # ----- helpers -----------------------------------------------------------------------
 
     def _sets(self, d: Document) -> DocState:
@@ -379,3 +405,10 @@ class IncrementalResolution(StreamedResolution):
         if doc.id not in self.kept:
             self.known.pop(doc.id, None)  # decoded again from the new row when wanted
         return row
+
+
+def _row_keys(row: bytes) -> Iterable[str]:
+    """The keys a stored candidate row names."""
+    lists = raw_candidates(row)
+    counts = counts_of_raw(lists) if lists is not None else counts_of(decode_candidates(row))
+    return counts.mentions.keys()

@@ -13,8 +13,11 @@ Nothing here raises for a damaged, full or read-only store: a miss means analysi
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from collections.abc import Sequence
 from typing import Any, NamedTuple
+
+import orjson
 
 from reader.corpus.analysis_cache import KIND, InMemoryRows, code_version, dump, load, signature
 from reader.corpus.model import Corpus
@@ -35,17 +38,20 @@ ROW_KINDS = (KIND_PART, KIND_DOC, KIND_ENTITY)
 KIND_LINEAGE = f"{KIND}.lineage"
 STATE_PART = "resolution"  # the part holding the resolution's state (`ResolutionState`)
 PAIRS_PART = "pairs"  # the part holding the topics' compared pairs (`topic_memo.PairsState`)
+LABELS_PART = "labels"  # the part holding the shared entities' labels and kinds by key
 
 
 class Previous(NamedTuple):
     """What the newest analysis of a folder kept for the next one to start from: the
     resolution's state, its candidate rows (`row`, by document id: those of the first
-    resolution), the rows as stored (`final_row`) and the topics' pairs (None: not kept)."""
+    resolution), the rows as stored (`final_row`), the topics' pairs and its shared
+    entities' labels and kinds by key (`labels`) (None: not kept)."""
 
     state: Any
     row: Any
     final_row: Any
     pairs: Any
+    labels: dict[str, tuple[str, str]] | None = None
 
 
 _INSERT = (
@@ -183,6 +189,8 @@ def _keep_state(
     if state is None:
         return
     conn.execute(_INSERT, (f"{key}/{STATE_PART}", KIND_PART, state.dump()))
+    labels = {e.key: [e.label, e.kind] for e in index.entities}
+    conn.execute(_INSERT, (f"{key}/{LABELS_PART}", KIND_PART, zlib.compress(orjson.dumps(labels))))
     memo = getattr(index, "pairs_memo", None)
     if memo is not None and memo.found is not None:
         conn.execute(_INSERT, (f"{key}/{PAIRS_PART}", KIND_PART, memo.found.dump()))
@@ -227,9 +235,26 @@ def previous_resolution(
                 pairs = PairsState.load(found)
             except ValueError:
                 pairs = None
-        return Previous(state, first.get, rows.get, pairs)
+        return Previous(state, first.get, rows.get, pairs, _labels(conn, key))
     except Exception:  # unreadable or damaged: start over
         return None
+
+
+def _labels(conn: sqlite3.Connection, key: str) -> dict[str, tuple[str, str]] | None:
+    """The labels and kinds of analysis `key`'s shared entities (None: not kept, damaged)."""
+    found = _data(conn, f"{key}/{LABELS_PART}", KIND_PART)
+    if found is None:
+        return None
+    try:
+        data = orjson.loads(zlib.decompress(found))
+        if not all(type(v) is list and len(v) == 2 for v in data.values()):
+            return None
+        labels = {k: (v[0], v[1]) for k, v in data.items()}
+    except (ValueError, zlib.error, AttributeError):
+        return None
+    if not all(type(x) is str for pair in labels.values() for x in pair):
+        return None
+    return labels
 
 
 def _data(conn: sqlite3.Connection, sha: str, kind: str) -> bytes | None:

@@ -253,8 +253,16 @@ def stateful_entities(
         analyses = phonetic_analyses(conn, documents)
         if analyses is None:
             return None
+        kept = previous if state is not None else None
         resolution = IncrementalResolution(
-            documents, contents.read, KeyMap(links), prints, state, row
+            documents,
+            contents.read,
+            KeyMap(links),
+            prints,
+            state,
+            row,
+            kept.final_row if kept is not None else None,
+            kept.labels if kept is not None else None,
         )
         index = resolution.resolve()
         report = dict(resolution.report)
