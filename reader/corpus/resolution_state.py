@@ -164,23 +164,60 @@ class ResolutionState(NamedTuple):
 def _tallies(states: Iterable[DocState]) -> tuple[Counter[str], set[str]]:
     """`StreamedResolution._counts` from the documents' kept sets: the document frequency of
     every key once the parts of runs that do not count are dropped, and those parts' keys."""
-    df: Counter[str] = Counter()
-    alone: set[str] = set()
-    parts: set[tuple[str, str, str]] = set()
-    for s in states:
-        df.update(s.keys)
-        alone.update(s.keys if not s.parted else set(s.keys).difference(s.parted))
-        lang = s.language
+    return _Sums(states).tallies()
+
+
+class _Sums:
+    """The sums `_tallies` reads, as counts of documents: documents can be taken out and put
+    in (the sums after a few documents changed, from those before)."""
+
+    def __init__(self, states: Iterable[DocState]) -> None:
+        self.df: Counter[str] = Counter()  # documents holding each key
+        self.alone: Counter[str] = Counter()  # ... holding it not only as a part of a run
+        self.parts: Counter[tuple[str, str, str]] = Counter()  # ... (part, run, language)
+        for s in states:
+            self.add(s)
+
+    def add(self, s: DocState, times: int = 1) -> None:
+        """Count a document's sets in (`times` = -1: take them out)."""
+        keys = s.keys
+        alone = keys if not s.parted else set(keys).difference(s.parted)
         flat = s.parts
-        parts.update(zip(flat[::2], flat[1::2], repeat(lang)))
-    part_languages: dict[str, set[str]] = defaultdict(set)
-    for key, parent, lang in parts:
-        if df[parent] < 2:
-            part_languages[key].add(lang)
-    bad = {key for key, _, _ in parts if key not in alone and len(part_languages.get(key, ())) <= 1}
-    for key in bad:
-        df.pop(key, None)
-    return df, bad
+        parts = set(zip(flat[::2], flat[1::2], repeat(s.language))) if flat else ()
+        if times > 0:
+            self.df.update(keys)
+            self.alone.update(alone)
+            self.parts.update(parts)
+            return
+        sums: tuple[tuple[Counter[Any], Iterable[Any]], ...] = (
+            (self.df, keys),
+            (self.alone, alone),
+            (self.parts, parts),
+        )
+        for counts, items in sums:
+            for x in items:
+                n = counts[x] - 1
+                if n > 0:
+                    counts[x] = n
+                else:
+                    del counts[x]
+
+    def tallies(self) -> tuple[Counter[str], set[str]]:
+        """The document frequencies (a copy) and the parts' keys that do not count."""
+        df = Counter(self.df)
+        alone = self.alone
+        part_languages: dict[str, set[str]] = defaultdict(set)
+        for key, parent, lang in self.parts:
+            if df[parent] < 2:
+                part_languages[key].add(lang)
+        bad = {
+            key
+            for key, _, _ in self.parts
+            if key not in alone and len(part_languages.get(key, ())) <= 1
+        }
+        for key in bad:
+            df.pop(key, None)
+        return df, bad
 
 
 def _changed_counts(old: Counter[str], new: Counter[str]) -> set[str]:
@@ -267,10 +304,21 @@ class IncrementalResolution(StreamedResolution):
                 state[d.id] = self._sets(d)
             else:
                 state[d.id] = p
-        df, bad = _tallies(state.values())
+        if prev:  # the sums before, then with the changed documents' sets
+            sums = _Sums(prev.values())
+            df0, bad0 = sums.tallies()
+            for doc_id in changed:
+                if doc_id in prev:
+                    sums.add(prev[doc_id], -1)
+                sums.add(state[doc_id])
+            for doc_id in prev.keys() - state.keys():  # removed
+                sums.add(prev[doc_id], -1)
+            df, bad = sums.tallies()
+            del sums
+        else:
+            df, bad = _tallies(state.values())
         shared_any = _shared(df)
         if prev:
-            df0, bad0 = _tallies(prev.values())
             standing = (_shared(df0) ^ shared_any) | (bad0 ^ bad)
             gives_way = _GivesWay(df0, df)
             redo = changed | {
