@@ -25,14 +25,10 @@ documents changed), and the state kept for the next analysis is the first one's.
 
 from __future__ import annotations
 
-import zlib
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
-
-import orjson
 
 from reader.corpus.entities import LONE_KEYS, _shared
 from reader.corpus.key_counts import counts_of, counts_of_raw, raw_candidates
@@ -42,7 +38,6 @@ from reader.corpus.resolve import KeyMap, select
 from reader.corpus.stored_parts import decode_candidates
 from reader.corpus.streamed_resolution import KEPT_DOCUMENTS, ReadOptions, StreamedResolution
 
-STATE_FORMAT = 2  # 2: the numbers as 32-bit
 # Corpora of at most this many documents keep the state (every document's candidates are
 # held decoded, as `StreamedResolution` holds them up to this size).
 STATE_DOCUMENTS = KEPT_DOCUMENTS
@@ -68,7 +63,6 @@ class DocState(NamedTuple):
 
 
 _JOIN = "\x1f"
-_FIELDS = ("keys", "parted", "parts", "counted", "first", "mine", "chosen")
 
 
 class ResolutionState(NamedTuple):
@@ -82,83 +76,21 @@ class ResolutionState(NamedTuple):
     # `reader.store.index.resolved`): they hold again unless one of those answers changed
     asked: dict[str, tuple[str, ...]] | None = None
 
+    # a state read from bytes: what writing it again copies (`state_codec.Base`)
+    base: Any = None
+
     def dump(self) -> bytes:
-        """The state as bytes: a JSON header (strings, documents, lengths) and the numbers."""
-        flat: list[str] = []  # every document's fields, one after the other
-        add = flat.extend
-        meta: list[list[Any]] = []
-        asked = self.asked or {}
-        for doc_id, s in self.docs.items():
-            chosen = s.chosen if s.again else ()  # else the first choice
-            fields = (s.keys, s.parted, s.parts, s.counted, s.first, s.mine, chosen)
-            questions = asked.get(doc_id, ())
-            for values in fields:
-                add(values)
-            add(questions)
-            lengths = [*map(len, fields), len(questions)]
-            meta.append([doc_id, s.language, s.fingerprint, int(s.again), lengths])
-        strings = dict.fromkeys(flat)  # by first use
-        place = {text: n for n, text in enumerate(strings)}
-        numbers = array("i", map(place.__getitem__, flat))
-        del flat, place
-        header = {
-            "format": STATE_FORMAT,
-            "strings": list(strings),
-            "docs": meta,
-            "rows": {d: row.hex() for d, row in self.rows.items()},
-            "vocabulary": self.vocabulary,
-        }
-        head = zlib.compress(orjson.dumps(header), 1)
-        body = zlib.compress(numbers, 1)
-        return len(head).to_bytes(4, "little") + head + body
+        """The state as bytes (`state_codec`: a JSON header and the numbers in chunks)."""
+        from reader.corpus.state_codec import dump_state
+
+        return dump_state(self)
 
     @classmethod
     def load(cls, blob: bytes) -> ResolutionState:
         """The state `dump` wrote; ValueError when it is not one (or damaged)."""
-        try:
-            n = int.from_bytes(blob[:4], "little")
-            header = orjson.loads(zlib.decompress(blob[4 : 4 + n]))
-            if header.get("format") != STATE_FORMAT:
-                raise ValueError("another format")
-            numbers = array("i")
-            numbers.frombytes(zlib.decompress(blob[4 + n :]))
-            get = [str(s) for s in header["strings"]].__getitem__
-            texts = list(map(get, numbers))
-            docs: dict[str, DocState] = {}
-            asked: dict[str, tuple[str, ...]] = {}
-            pos = 0
-            wanted = len(_FIELDS) + 1  # and the questions
-            for doc_id, language, fingerprint, again, lengths in header["docs"]:
-                if len(lengths) != wanted:
-                    raise ValueError("another number of fields")
-                fields = []
-                for size in lengths:
-                    fields.append(tuple(texts[pos : pos + size]))
-                    pos += size
-                keys, parted, parts, counted, first, mine, chosen, questions = fields
-                if len(parts) % 2:
-                    raise ValueError("a part without its run")
-                if not again:
-                    chosen = first
-                asked[str(doc_id)] = questions
-                docs[str(doc_id)] = DocState(
-                    str(language),
-                    str(fingerprint),
-                    keys,
-                    parted,
-                    parts,
-                    counted,
-                    first,
-                    mine,
-                    bool(again),
-                    chosen,
-                )
-            if pos != len(numbers):
-                raise ValueError("numbers left over")
-            rows = {str(d): bytes.fromhex(r) for d, r in header["rows"].items()}
-            return cls(docs, rows, header.get("vocabulary"), asked)
-        except (zlib.error, UnicodeDecodeError, KeyError, TypeError, IndexError) as exc:
-            raise ValueError(f"not a resolution state: {exc}") from None
+        from reader.corpus.state_codec import load_state
+
+        return load_state(blob, cls, DocState)
 
 
 def _tallies(states: Iterable[DocState]) -> tuple[Counter[str], set[str]]:
@@ -283,6 +215,7 @@ class IncrementalResolution(StreamedResolution):
         self.dirty: set[str] = set()  # documents whose options gained extra ones
         self.state: dict[str, DocState] = {}
         self.kept_state: ResolutionState | None = None  # what the next analysis starts from
+        self.base = previous.base if previous is not None else None  # what its bytes copy
         self.report: dict[str, int] = {}
 
     # ----- the passes --------------------------------------------------------------------
@@ -395,7 +328,9 @@ class IncrementalResolution(StreamedResolution):
         index = super().again(extra)
         rows = self.rows
         self.kept_state = ResolutionState(
-            kept.docs, {d: row for d, row in first_rows.items() if rows.get(d) != row}
+            kept.docs,
+            {d: row for d, row in first_rows.items() if rows.get(d) != row},
+            base=self.base,
         )
         return index
 
@@ -403,7 +338,7 @@ class IncrementalResolution(StreamedResolution):
         """The state the next analysis starts from."""
         if self.kept_state is not None:
             return self.kept_state
-        return ResolutionState(self.state, {})
+        return ResolutionState(self.state, {}, base=self.base)
 
     def _labels_kept(self, candidates: PackedCandidates) -> dict[str, tuple[str, str]]:
         """The labels and kinds of the stored analysis's entities whose keys no document
