@@ -139,7 +139,7 @@ def _partners(
     from reader.corpus.topics import SMALL_SIDE_WEIGHT, idf_weights
 
     keys = {d.id: sorted(key_counts(index, d.id).mentions) for d in documents}
-    idf = idf_weights(list(keys.values()))
+    idf = idf_weights(list(keys.values()), distinct=True)
     mass = {i: sum(idf[k] for k in ks) for i, ks in keys.items()}
     script = {d.id: d.script for d in documents}
     allowed: dict[str, set[str]] | None = None

@@ -19,6 +19,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reader.corpus.key_counts import key_counts
@@ -124,11 +125,10 @@ def document_keys(candidates: Iterable[Candidate]) -> dict[str, str]:
     return keys
 
 
-def idf_weights(key_sets: Sequence[Iterable[str]]) -> dict[str, float]:
-    """Smoothed inverse document frequency: log((N + 1) / df), > 0 even for keys in every doc."""
-    df: Counter[str] = Counter()
-    for keys in key_sets:
-        df.update(set(keys))
+def idf_weights(key_sets: Sequence[Iterable[str]], distinct: bool = False) -> dict[str, float]:
+    """Smoothed inverse document frequency: log((N + 1) / df), > 0 even for keys in every doc
+    (`distinct`: each document's keys are given once, counted as they are)."""
+    df: Counter[str] = Counter(chain.from_iterable(key_sets if distinct else map(set, key_sets)))
     n = len(key_sets)
     return {k: math.log((n + 1) / c) for k, c in df.items()}
 
@@ -319,7 +319,7 @@ def cluster_topics(
         for d in documents
     }
     del held
-    idf = idf_weights([keys[d.id] for d in documents])
+    idf = idf_weights([keys[d.id] for d in documents], distinct=True)
     assigned = manifest_assignments(documents, manifest, warnings)
 
     topics: list[Topic] = []
