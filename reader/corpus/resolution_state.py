@@ -78,6 +78,7 @@ class ResolutionState(NamedTuple):
 
     # a state read from bytes: what writing it again copies (`state_codec.Base`)
     base: Any = None
+    sums: _Sums | None = None  # the sums of `docs` (None: counted from them when wanted)
 
     def dump(self) -> bytes:
         """The state as bytes (`state_codec`: a JSON header and the numbers in chunks)."""
@@ -90,7 +91,7 @@ class ResolutionState(NamedTuple):
         """The state `dump` wrote; ValueError when it is not one (or damaged)."""
         from reader.corpus.state_codec import load_state
 
-        return load_state(blob, cls, DocState)
+        return load_state(blob, cls, DocState, _Sums)
 
 
 def _tallies(states: Iterable[DocState]) -> tuple[Counter[str], set[str]]:
@@ -103,12 +104,16 @@ class _Sums:
     """The sums `_tallies` reads, as counts of documents: documents can be taken out and put
     in (the sums after a few documents changed, from those before)."""
 
-    def __init__(self, states: Iterable[DocState]) -> None:
+    def __init__(self, states: Iterable[DocState] = ()) -> None:
         self.df: Counter[str] = Counter()  # documents holding each key
         self.alone: Counter[str] = Counter()  # ... holding it not only as a part of a run
         self.parts: Counter[tuple[str, str, str]] = Counter()  # ... (part, run, language)
         for s in states:
             self.add(s)
+
+    def holds(self, states: Iterable[DocState]) -> bool:
+        """Whether these sums may be those of `states` (as many keys counted)."""
+        return sum(self.df.values()) == sum(len(s.keys) for s in states)
 
     def add(self, s: DocState, times: int = 1) -> None:
         """Count a document's sets in (`times` = -1: take them out)."""
@@ -215,6 +220,7 @@ class IncrementalResolution(StreamedResolution):
         self.dirty: set[str] = set()  # documents whose options gained extra ones
         self.state: dict[str, DocState] = {}
         self.kept_state: ResolutionState | None = None  # what the next analysis starts from
+        self.sums: _Sums | None = None  # the sums of `state`
         self.base = previous.base if previous is not None else None  # what its bytes copy
         self.report: dict[str, int] = {}
 
@@ -238,7 +244,10 @@ class IncrementalResolution(StreamedResolution):
             else:
                 state[d.id] = p
         if prev:  # the sums before, then with the changed documents' sets
-            sums = _Sums(prev.values())
+            sums = self.previous.sums  # type: ignore[union-attr]
+            if sums is None or not sums.holds(prev.values()):
+                sums = _Sums(prev.values())
+            self.previous = self.previous._replace(sums=None)  # type: ignore[union-attr]
             df0, bad0 = sums.tallies()
             for doc_id in changed:
                 if doc_id in prev:
@@ -247,9 +256,11 @@ class IncrementalResolution(StreamedResolution):
             for doc_id in prev.keys() - state.keys():  # removed
                 sums.add(prev[doc_id], -1)
             df, bad = sums.tallies()
-            del sums
         else:
-            df, bad = _tallies(state.values())
+            sums = _Sums(state.values())
+            df, bad = sums.tallies()
+        self.sums = sums  # for the next analysis (copied by `state_codec`)
+        del sums
         shared_any = _shared(df)
         if prev:
             standing = (_shared(df0) ^ shared_any) | (bad0 ^ bad)
@@ -322,6 +333,7 @@ class IncrementalResolution(StreamedResolution):
         """The index after the documents of `extra` gained these options: the first
         resolution updated for them; the state kept is the first resolution's."""
         first_rows = dict(self.rows)
+        sums = self.sums
         kept = ResolutionState(self.state, {})
         self.previous, self.previous_row = kept, first_rows.get
         self.dirty = set(extra)
@@ -331,6 +343,7 @@ class IncrementalResolution(StreamedResolution):
             kept.docs,
             {d: row for d, row in first_rows.items() if rows.get(d) != row},
             base=self.base,
+            sums=sums,
         )
         return index
 
@@ -338,7 +351,7 @@ class IncrementalResolution(StreamedResolution):
         """The state the next analysis starts from."""
         if self.kept_state is not None:
             return self.kept_state
-        return ResolutionState(self.state, {}, base=self.base)
+        return ResolutionState(self.state, {}, base=self.base, sums=self.sums)
 
     def _labels_kept(self, candidates: PackedCandidates) -> dict[str, tuple[str, str]]:
         """The labels and kinds of the stored analysis's entities whose keys no document

@@ -81,6 +81,9 @@ def dump_state(state: ResolutionState) -> bytes:
                 place[text] = len(strings)
                 strings.append(text)
         blobs.append(zlib.compress(array("i", map(place.__getitem__, flat)), 1))
+    sums = b""
+    if state.sums is not None:  # the sums of the documents' sets, as counts
+        sums = zlib.compress(_sums_numbers(state.sums, strings, place), 1)
     if base is None:
         table = len(strings)
     header = {
@@ -89,11 +92,53 @@ def dump_state(state: ResolutionState) -> bytes:
         "table": table,
         "docs": meta,
         "chunks": [len(b) for b in blobs],
+        "sums": [len(sums), *_sums_sizes(state.sums)],
         "rows": {d: row.hex() for d, row in state.rows.items()},
         "vocabulary": state.vocabulary,
     }
     head = zlib.compress(orjson.dumps(header), 1)
-    return len(head).to_bytes(4, "little") + head + b"".join(blobs)
+    return len(head).to_bytes(4, "little") + head + b"".join(blobs) + sums
+
+
+def _sums_sizes(sums: Any) -> list[int]:
+    if sums is None:
+        return [0, 0, 0]
+    return [len(sums.df), len(sums.alone), len(sums.parts)]
+
+
+def _sums_numbers(sums: Any, strings: list[str], place: dict[str, int]) -> array:
+    """df, alone and parts (`resolution_state._Sums`) as numbers: the strings (in the table,
+    new ones added), then the counts, of each in turn."""
+    flat: list[str] = [*sums.df, *sums.alone, *(x for triple in sums.parts for x in triple)]
+    for text in flat:
+        if text not in place:
+            place[text] = len(strings)
+            strings.append(text)
+    numbers = array("i", map(place.__getitem__, flat))
+    for counts in (sums.df, sums.alone, sums.parts):
+        numbers.extend(counts.values())
+    return numbers
+
+
+def _read_sums(packed: bytes, sizes: list[int], get: Callable[[int], str], make: Any) -> Any:
+    """The sums `_sums_numbers` wrote (made by `make()`, an empty `_Sums`)."""
+    numbers = array("i")
+    numbers.frombytes(zlib.decompress(packed))
+    n_df, n_alone, n_parts = (int(x) for x in sizes)
+    names = n_df + n_alone + 3 * n_parts
+    if len(numbers) != names + n_df + n_alone + n_parts:
+        raise ValueError("damaged sums")
+    texts = list(map(get, numbers[:names]))
+    counts = numbers[names:]
+    if min(counts, default=1) < 1:
+        raise ValueError("damaged sums")
+    sums = make()
+    sums.df.update(dict(zip(texts[:n_df], counts[:n_df], strict=True)))
+    at = n_df + n_alone
+    sums.alone.update(dict(zip(texts[n_df:at], counts[n_df:at], strict=True)))
+    triples = zip(texts[at::3], texts[at + 1 :: 3], texts[at + 2 :: 3], strict=True)
+    sums.parts.update(dict(zip(triples, counts[at:], strict=True)))
+    return sums
 
 
 def _same(state: ResolutionState, base: Base, group: tuple[str, ...]) -> bool:
@@ -105,10 +150,14 @@ def _same(state: ResolutionState, base: Base, group: tuple[str, ...]) -> bool:
 
 
 def load_state(
-    blob: bytes, make: Callable[..., ResolutionState], doc_state: Callable[..., DocState]
+    blob: bytes,
+    make: Callable[..., ResolutionState],
+    doc_state: Callable[..., DocState],
+    make_sums: Callable[[], Any],
 ) -> ResolutionState:
-    """The state `dump_state` wrote (made by `make(docs, rows, vocabulary, asked, base)`,
-    each document's by `doc_state`); ValueError when it is not one (or damaged)."""
+    """The state `dump_state` wrote (made by `make(docs, rows, vocabulary, asked, base,
+    sums)`, each document's by `doc_state`, the sums from `make_sums()`); ValueError when it
+    is not one (or damaged)."""
     try:
         n = int.from_bytes(blob[:4], "little")
         header = orjson.loads(zlib.decompress(blob[4 : 4 + n]))
@@ -161,10 +210,15 @@ def load_state(
             if pos != len(texts):
                 raise ValueError("numbers left over")
             chunks.append((tuple(str(g[0]) for g in group), packed))
+        sums_size, *sums_sizes = header["sums"]
+        sums = None
+        if sums_size:
+            sums = _read_sums(blob[at : at + int(sums_size)], sums_sizes, get, make_sums)
+            at += int(sums_size)
         if at != len(blob):
             raise ValueError("bytes left over")
         rows = {str(d): bytes.fromhex(r) for d, r in header["rows"].items()}
         base = Base(strings, int(header["table"]), chunks, docs, asked)
-        return make(docs, rows, header.get("vocabulary"), asked, base)
+        return make(docs, rows, header.get("vocabulary"), asked, base, sums)
     except (zlib.error, UnicodeDecodeError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a resolution state: {exc}") from None
