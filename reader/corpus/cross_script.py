@@ -140,7 +140,7 @@ def _partners(
 
     keys = {d.id: sorted(key_counts(index, d.id).mentions) for d in documents}
     idf = idf_weights(list(keys.values()), distinct=True)
-    mass = {i: sum(idf[k] for k in ks) for i, ks in keys.items()}
+    mass = {i: sum(map(idf.__getitem__, ks)) for i, ks in keys.items()}
     script = {d.id: d.script for d in documents}
     allowed: dict[str, set[str]] | None = None
     if groups is not None:

@@ -149,10 +149,13 @@ class PairsMemo:
         finding = {k for k in moved if rare(df[k]) or rare(df[k] - gained[k])}
         looking = set(changed)
         weighed = set(changed)
+        holders: dict[str, set[int]] = {k: set() for k in moved}  # the documents of each
         if moved:
             for i, keys in enumerate(key_sets):
                 if not moved.isdisjoint(keys):
                     weighed.add(i)
+                    for k in moved.intersection(keys):
+                        holders[k].add(i)
                     if not finding.isdisjoint(keys):
                         looking.add(i)
         if len(looking) > REDO_SHARE * len(ids):
@@ -164,7 +167,7 @@ class PairsMemo:
             best[i] = _best(i, key_sets[i], df, postings, idf, limit, neighbours, postings_read)
         del postings, df, wanted
         self.report.update(pairs_looked_again=len(looking), pairs_weighed_again=len(weighed))
-        unchanged = _Unchanged(set(changed), moved, key_sets)
+        unchanged = _Unchanged(set(changed), holders)
         pairs = _patched(
             prev.pairs, best, weighed, key_sets, idf, small_side, self.report, unchanged
         )
@@ -245,22 +248,17 @@ class _Unchanged:
     """Whether the keys two documents share weigh what they weighed: neither of them
     changed, and they share no key held by other documents now (its weight moved)."""
 
-    def __init__(
-        self, changed: set[int], moved: set[str], key_sets: Sequence[Collection[str]]
-    ) -> None:
-        self.changed, self.moved, self.key_sets = changed, moved, key_sets
+    def __init__(self, changed: set[int], holders: dict[str, set[int]]) -> None:
+        self.changed, self.holders = changed, holders  # the documents of each moved key
 
     def of(self, i: int, keys_i: set[str]) -> Callable[[int], bool] | None:
         """For document `i`, the test of a partner `j` (None: `i` changed)."""
         if i in self.changed:
             return None
-        mine = self.moved.intersection(keys_i)
-        changed, key_sets = self.changed, self.key_sets
+        mine = [self.holders[k] for k in self.holders.keys() & keys_i]
+        changed = self.changed
 
         def same(j: int) -> bool:
-            if j in changed:
-                return False
-            theirs = key_sets[j]
-            return not any(k in theirs for k in mine)
+            return j not in changed and not any(j in held for held in mine)
 
         return same
