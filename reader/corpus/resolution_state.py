@@ -31,7 +31,7 @@ from itertools import repeat
 from typing import Any, NamedTuple
 
 from reader.corpus.entities import LONE_KEYS, _shared
-from reader.corpus.key_counts import counts_of, counts_of_raw, raw_candidates
+from reader.corpus.key_counts import raw_candidates
 from reader.corpus.model import Document
 from reader.corpus.packed_entities import PackedCandidates, PackedEntityIndex
 from reader.corpus.resolve import KeyMap, select
@@ -354,8 +354,11 @@ class IncrementalResolution(StreamedResolution):
         return ResolutionState(self.state, {}, base=self.base, sums=self.sums)
 
     def _labels_kept(self, candidates: PackedCandidates) -> dict[str, tuple[str, str]]:
-        """The labels and kinds of the stored analysis's entities whose keys no document
-        whose row differs from its stored one names (in either row): the same mentions."""
+        """The labels and kinds of the stored analysis's entities whose mentions are the same:
+        every document whose row differs from its stored one mentions the key as it did
+        (the same surfaces as often, the same kinds as often and first met in the same
+        order: a label is the most used surface, a kind the most used kind, ties going to
+        the first met)."""
         labels, final_row = self.labels, self.final_row
         if not labels or final_row is None:
             return {}
@@ -365,9 +368,10 @@ class IncrementalResolution(StreamedResolution):
             row, before = rows[d.id], final_row(d.id)
             if row is before or row == before:
                 continue
-            moved.update(candidates.entry(d.id, raw=True)[1].mentions)
-            if before is not None:
-                moved.update(_row_keys(before))
+            lists = candidates.entry(d.id, raw=True)[2]
+            now = _mentions(lists if lists is not None else _lists(self._candidates(d.id)))
+            then = _mentions(_row_lists(before))
+            moved.update(k for k in now.keys() | then.keys() if now.get(k) != then.get(k))
         return {k: v for k, v in labels.items() if k not in moved}
 
     # ----- helpers -----------------------------------------------------------------------
@@ -403,8 +407,23 @@ class IncrementalResolution(StreamedResolution):
         return row
 
 
-def _row_keys(row: bytes) -> Iterable[str]:
-    """The keys a stored candidate row names."""
+def _lists(candidates: Iterable[Any]) -> list[tuple[Any, ...]]:
+    return [(c.start, c.end, c.text, c.key, c.kind) for c in candidates]
+
+
+def _row_lists(row: bytes | None) -> Sequence[Sequence[Any]]:
+    """A stored candidate row's candidates as lists (none for no row)."""
+    if not row:
+        return []
     lists = raw_candidates(row)
-    counts = counts_of_raw(lists) if lists is not None else counts_of(decode_candidates(row))
-    return counts.mentions.keys()
+    return lists if lists is not None else _lists(decode_candidates(row))
+
+
+def _mentions(lists: Iterable[Sequence[Any]]) -> dict[str, tuple[list[Any], dict[str, int]]]:
+    """By key, its kinds with how often (in the order first met) and its surfaces."""
+    found: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+    for c in lists:
+        kinds, surfaces = found.setdefault(c[3], ({}, {}))
+        kinds[c[4]] = kinds.get(c[4], 0) + 1
+        surfaces[c[2]] = surfaces.get(c[2], 0) + 1
+    return {k: (list(kinds.items()), surfaces) for k, (kinds, surfaces) in found.items()}
