@@ -217,6 +217,10 @@ class IncrementalResolution(StreamedResolution):
         same = previous is not None and list(previous.docs) == [d.id for d in documents]
         self.final_row = final_row if same else None
         self.labels = labels if same else None
+        self.languages_moved = same and any(
+            previous.docs[d.id].language != d.language  # type: ignore[union-attr]
+            for d in documents
+        )
         self.dirty: set[str] = set()  # documents whose options gained extra ones
         self.state: dict[str, DocState] = {}
         self.kept_state: ResolutionState | None = None  # what the next analysis starts from
@@ -346,6 +350,11 @@ class IncrementalResolution(StreamedResolution):
             sums=sums,
         )
         return index
+
+    def unchanged_entities(self) -> set[str]:
+        """The keys of the last index's entities that are those of the stored analysis (the
+        same mentions in the same documents of the same languages, in the same order)."""
+        return set() if self.languages_moved else set(self.kept_labels)
 
     def stored_state(self) -> ResolutionState:
         """The state the next analysis starts from."""

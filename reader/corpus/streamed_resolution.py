@@ -64,6 +64,7 @@ class StreamedResolution:
         self.room = KEPT_OPTIONS if len(documents) <= KEPT_DOCUMENTS else -1
         # every document's `KeyCounts` (and while resolving, its row's lists), by document
         self.counts: dict[str, Entry] | None = {} if len(documents) <= KEPT_DOCUMENTS else None
+        self.kept_labels: set[str] = set()  # the last index's entities labelled as before
 
     def options(
         self, doc: Document, read: ReadOptions | None = None
@@ -222,6 +223,7 @@ class StreamedResolution:
                     surfaces[c[2]] = surfaces.get(c[2], 0) + 1
         languages = self.languages
         summaries: list[Summary] = []
+        self.kept_labels = {k for k, found in stats.items() if found[2] is None}
         for key, (docs, n, kinds, surfaces) in stats.items():
             if kinds is None:
                 label, kind = kept[key]

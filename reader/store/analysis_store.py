@@ -52,6 +52,7 @@ class Previous(NamedTuple):
     final_row: Any
     pairs: Any
     labels: dict[str, tuple[str, str]] | None = None
+    key: str | None = None  # that analysis's name
 
 
 _INSERT = (
@@ -151,7 +152,9 @@ def keep_analysis(
         return False
     try:
         key = analysis_key(corpus, links, edits, threshold)
-        dumped = dump(*parts)
+        copy = getattr(parts[0], "unchanged_entities", None)  # (analysis, keys) from before
+        skip: set[str] = set()  # filled with the entities copied before the rows are made
+        dumped = dump(*parts, skip_entities=skip)
         with transaction(conn):
             old = [
                 sha
@@ -163,6 +166,8 @@ def keep_analysis(
             ]
             for gone in [*old, key]:
                 _drop(conn, gone)
+            if copy is not None and copy[0] not in old and copy[0] != key:
+                skip.update(_copy_entities(conn, copy[0], key, copy[1]))
             conn.executemany(  # lines whose newest analysis was dropped: nothing to start from
                 "DELETE FROM doc_cache WHERE kind = ? AND data = ?",
                 [(KIND_LINEAGE, gone.encode()) for gone in old],
@@ -235,7 +240,7 @@ def previous_resolution(
                 pairs = PairsState.load(found)
             except ValueError:
                 pairs = None
-        return Previous(state, first.get, rows.get, pairs, _labels(conn, key))
+        return Previous(state, first.get, rows.get, pairs, _labels(conn, key), key)
     except Exception:  # unreadable or damaged: start over
         return None
 
@@ -255,6 +260,27 @@ def _labels(conn: sqlite3.Connection, key: str) -> dict[str, tuple[str, str]] | 
     if not all(type(x) is str for pair in labels.values() for x in pair):
         return None
     return labels
+
+
+def _copy_entities(conn: sqlite3.Connection, source: str, key: str, keys: set[str]) -> set[str]:
+    """Copy the rows of the entities with these keys from analysis `source` to analysis
+    `key` (their rows are the same bytes); the ids of those copied."""
+    from reader.corpus.entities import entity_id
+
+    ids = [entity_id(k) for k in keys]
+    conn.execute(
+        "INSERT OR REPLACE INTO doc_cache(sha256, kind, version, data, created) "
+        "SELECT ? || substr(sha256, ?), kind, version, data, datetime('now') FROM doc_cache "
+        "WHERE kind = ? AND sha256 IN (SELECT ? || value FROM json_each(?))",
+        (f"{key}/", len(source) + 2, KIND_ENTITY, f"{source}/", orjson.dumps(ids).decode()),
+    )
+    return {
+        name
+        for (name,) in conn.execute(
+            "SELECT substr(sha256, ?) FROM doc_cache WHERE sha256 > ? AND sha256 < ? AND kind = ?",
+            (len(key) + 2, f"{key}/", f"{key}0", KIND_ENTITY),
+        )
+    }
 
 
 def _data(conn: sqlite3.Connection, sha: str, kind: str) -> bytes | None:
