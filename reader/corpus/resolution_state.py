@@ -225,6 +225,10 @@ class IncrementalResolution(StreamedResolution):
         self.state: dict[str, DocState] = {}
         self.kept_state: ResolutionState | None = None  # what the next analysis starts from
         self.sums: _Sums | None = None  # the sums of `state`
+        # since the stored analysis (`_labels_kept`): the documents whose rows changed, the
+        # keys they gained or lost
+        self.rows_changed: set[str] | None = None
+        self.counts_moved: set[str] | None = None
         self.base = previous.base if previous is not None else None  # what its bytes copy
         self.report: dict[str, int] = {}
 
@@ -369,19 +373,35 @@ class IncrementalResolution(StreamedResolution):
         order: a label is the most used surface, a kind the most used kind, ties going to
         the first met)."""
         labels, final_row = self.labels, self.final_row
+        self.rows_changed, self.counts_moved = None, None
         if not labels or final_row is None:
             return {}
         rows = self.rows
         moved: set[str] = set()
+        changed: set[str] = set()  # documents whose row differs from the stored one
+        counted: set[str] = set()  # keys such a document gained or lost
         for d in self.documents:
             row, before = rows[d.id], final_row(d.id)
             if row is before or row == before:
                 continue
+            changed.add(d.id)
             lists = candidates.entry(d.id, raw=True)[2]
             now = _mentions(lists if lists is not None else _lists(self._candidates(d.id)))
             then = _mentions(_row_lists(before))
             moved.update(k for k in now.keys() | then.keys() if now.get(k) != then.get(k))
+            counted.update(now.keys() ^ then.keys())
+        self.rows_changed, self.counts_moved = changed, counted
         return {k: v for k, v in labels.items() if k not in moved}
+
+    def description_changes(self, index: PackedEntityIndex) -> tuple[set[str], set[str]] | None:
+        """What changed since the stored analysis for the topics' descriptions
+        (`describe_memo`): the documents whose rows changed, and the keys whose number of
+        documents changed or whose shared entity changed (None: not known)."""
+        if self.rows_changed is None or self.counts_moved is None or self.labels is None:
+            return None
+        now = {e.key for e in index.entities}
+        entities = (now - self.kept_labels) | (self.labels.keys() - now)
+        return set(self.rows_changed), self.counts_moved | entities
 
     # ----- helpers -----------------------------------------------------------------------
 

@@ -368,9 +368,16 @@ def edited_topics(
     from reader.corpus.entities import EntityIndex
 
     by_key = index._by_key if type(index).by_key is EntityIndex.by_key else None
+    memo = getattr(index, "descriptions", None)  # `describe_memo.DescriptionMemo`
     for topic in topics:
         topic.documents.sort(key=order.__getitem__)
-        _describe(topic, docs, base.idf, index, by_key)
+        before = memo.get(topic, docs, index) if memo is not None else None
+        if before is None:
+            _describe(topic, docs, base.idf, index, by_key)
+            continue
+        topic.entities = before[1]
+        if not (topic.origin == "manifest" or topic.renamed):
+            topic.label = before[0]
     topics.sort(key=lambda t: (t.origin != "manifest", -len(t.documents), order[t.documents[0]]))
     return Topics(topics, warnings)
 

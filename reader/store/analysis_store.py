@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from reader.corpus.analysis_cache import KIND, InMemoryRows, code_version, dump, load, signature
+from reader.corpus.describe_memo import described, read_described
 from reader.corpus.model import Corpus
 from reader.corpus.pipeline import AnalysisParts
 from reader.corpus.topics import DEFAULT_THRESHOLD
@@ -39,6 +40,7 @@ KIND_LINEAGE = f"{KIND}.lineage"
 STATE_PART = "resolution"  # the part holding the resolution's state (`ResolutionState`)
 PAIRS_PART = "pairs"  # the part holding the topics' compared pairs (`topic_memo.PairsState`)
 LABELS_PART = "labels"  # the part holding the shared entities' labels and kinds by key
+DESCRIBED_PART = "described"  # the part holding the topics' descriptions (`describe_memo`)
 
 
 class Previous(NamedTuple):
@@ -53,6 +55,7 @@ class Previous(NamedTuple):
     pairs: Any
     labels: dict[str, tuple[str, str]] | None = None
     key: str | None = None  # that analysis's name
+    described: dict[str, Any] | None = None  # its topics' descriptions (`describe_memo`)
 
 
 _INSERT = (
@@ -179,14 +182,19 @@ def keep_analysis(
                 (dumped.entities, KIND_ENTITY),
             ):
                 conn.executemany(_INSERT, ((f"{key}/{n}", kind, data) for n, data in items))
-            _keep_state(conn, corpus, links, key, parts[0])
+            _keep_state(conn, corpus, links, key, parts[0], parts[2])
         return True
     except Exception:
         return False
 
 
 def _keep_state(
-    conn: sqlite3.Connection, corpus: Corpus, links: Sequence[Any], key: str, index: Any
+    conn: sqlite3.Connection,
+    corpus: Corpus,
+    links: Sequence[Any],
+    key: str,
+    index: Any,
+    topics: Sequence[Any],
 ) -> None:
     """Keep the resolution's state an index carries (`resolution_state`) with the analysis
     `key`, which becomes the one the next analysis of the folder is updated from."""
@@ -196,6 +204,8 @@ def _keep_state(
     conn.execute(_INSERT, (f"{key}/{STATE_PART}", KIND_PART, state.dump()))
     labels = {e.key: [e.label, e.kind] for e in index.entities}
     conn.execute(_INSERT, (f"{key}/{LABELS_PART}", KIND_PART, zlib.compress(orjson.dumps(labels))))
+    shas = {d.id: d.sha256 for d in corpus.documents}
+    conn.execute(_INSERT, (f"{key}/{DESCRIBED_PART}", KIND_PART, described(topics, shas)))
     memo = getattr(index, "pairs_memo", None)
     if memo is not None and memo.found is not None:
         conn.execute(_INSERT, (f"{key}/{PAIRS_PART}", KIND_PART, memo.found.dump()))
@@ -240,7 +250,8 @@ def previous_resolution(
                 pairs = PairsState.load(found)
             except ValueError:
                 pairs = None
-        return Previous(state, first.get, rows.get, pairs, _labels(conn, key), key)
+        told = read_described(_data(conn, f"{key}/{DESCRIBED_PART}", KIND_PART))
+        return Previous(state, first.get, rows.get, pairs, _labels(conn, key), key, told)
     except Exception:  # unreadable or damaged: start over
         return None
 
