@@ -47,7 +47,8 @@ def test_updated_pairs_are_the_pairs_computed_whole() -> None:
             if len(new) > 1 and rng.random() < 0.5:
                 new.discard(rng.choice(sorted(new)))
             after[i] = tuple(new)
-        memo = PairsMemo(state, [ids[i] for i in changed], lambda d: set(keys[ids.index(d)]))
+        before = dict(zip(ids, keys, strict=True))
+        memo = PairsMemo(state, [ids[i] for i in changed], lambda d, b=before: set(b[d]))
         memo.ids = ids
         found = _pairs(after, memo)
         updated += memo.report.get("pairs_incremental", 0)

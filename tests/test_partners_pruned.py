@@ -90,7 +90,7 @@ def test_partners_are_those_every_version_weighed_gives():
 
 
 def test_groups_limit_the_partners():
-    documents, keys, index = _corpus(7)
+    documents, _, index = _corpus(7)
     targets = [d for d in documents if d.script == "Khmr"]
     found = _partners(documents, index, targets, None)
     assert found
