@@ -32,8 +32,8 @@ MENTION_BATCH = 1_000_000  # mentions made at once when an entity's occurrences 
 DECODED_KEPT = 64  # documents whose decoded candidates are kept (pairs of versions, a topic)
 
 
-# A document's row, its `KeyCounts` and the lists the row holds (None: not kept, or a row
-# `raw_candidates` refuses)
+# A document's row, its `KeyCounts` and the lists the row holds (None: not asked for, kept
+# decoded, or a row `raw_candidates` refuses)
 Entry = tuple["bytes | None", KeyCounts, "list[list[Any]] | None"]
 
 
@@ -63,15 +63,17 @@ class PackedCandidates(Mapping[str, list[Candidate]]):
         return self.entry(doc_id)[1]
 
     def entry(self, doc_id: str, raw: bool = False) -> Entry:
-        """A document's `Entry` (`raw`: with the row's lists, unless it is kept decoded or
-        damaged)."""
+        """A document's `Entry`: its lists when its row was decoded for it, or with `raw`
+        (unless it is kept decoded or damaged)."""
         row = self._rows.get(doc_id)
         cache = self._counts
+        known = self._known.get(doc_id)
         if cache is not None:
             found = cache.get(doc_id)
-            if found is not None and found[0] is row and (not raw or found[2] is not None):
-                return found
-        known = self._known.get(doc_id)
+            if found is not None and found[0] is row:
+                if not raw or row is None or known is not None:
+                    return found
+                return row, found[1], raw_candidates(row)
         lists = None
         if known is not None:
             counts = counts_of(known)
@@ -80,10 +82,9 @@ class PackedCandidates(Mapping[str, list[Candidate]]):
         else:
             lists = raw_candidates(row)
             counts = counts_of_raw(lists) if lists is not None else counts_of(self[doc_id])
-        entry = (row, counts, lists)
         if cache is not None:
-            cache[doc_id] = entry
-        return entry
+            cache[doc_id] = (row, counts, None)  # the lists are not kept (memory)
+        return row, counts, lists
 
     def __getitem__(self, doc_id: str) -> list[Candidate]:
         found = self._known.get(doc_id)

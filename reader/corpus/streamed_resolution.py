@@ -62,7 +62,7 @@ class StreamedResolution:
         self.kept: dict[str, tuple[list[Option], Sequence[str]]] = {}
         self.known: dict[str, list[Candidate]] = {}  # the candidates of the documents kept
         self.room = KEPT_OPTIONS if len(documents) <= KEPT_DOCUMENTS else -1
-        # every document's `KeyCounts` (and while resolving, its row's lists), by document
+        # every document's `KeyCounts`, by document
         self.counts: dict[str, Entry] | None = {} if len(documents) <= KEPT_DOCUMENTS else None
         self.kept_labels: set[str] = set()  # the last index's entities labelled as before
 
@@ -195,7 +195,7 @@ class StreamedResolution:
         # key -> [documents, mentions, kinds, surfaces] (no kinds and surfaces: label kept)
         stats: dict[str, list[Any]] = {}
         for d in self.documents:
-            _, counts, lists = entry(d.id, raw=True)
+            _, counts, lists = entry(d.id)  # lists: when decoded now
             hits = twice.intersection(counts.mentions)
             if not hits:
                 continue
@@ -213,6 +213,8 @@ class StreamedResolution:
                     fresh[key] = found
             if fresh is None:
                 continue
+            if lists is None:
+                lists = entry(d.id, raw=True)[2]
             if lists is None:  # kept decoded (or a damaged row)
                 lists = [(c.start, c.end, c.text, c.key, c.kind) for c in self._candidates(d.id)]
             for c in lists:
@@ -241,13 +243,6 @@ class StreamedResolution:
         analysis (by key): none here (`IncrementalResolution` has them)."""
         return {}
 
-    def settle(self) -> None:
-        """Let go of the rows' lists kept while resolving (their `KeyCounts` stay)."""
-        if self.counts:
-            for doc_id, (row, counts, lists) in self.counts.items():
-                if lists is not None:
-                    self.counts[doc_id] = (row, counts, None)
-
 
 def resolve_streamed(
     documents: Sequence[Document],
@@ -269,5 +264,4 @@ def resolve_streamed(
         extra = cross_script_options(documents, analyses, index, groups, gaz)
         if extra:
             index = resolution.again(extra)
-    resolution.settle()
     return index

@@ -272,7 +272,6 @@ def stateful_entities(
         extra = cross_script_options(documents, analyses, index, None, gaz)
         if extra:
             index = resolution.again(extra)
-        resolution.settle()
         asked = contents.asked
         index.resolution_state = resolution.stored_state()._replace(  # type: ignore[attr-defined]
             vocabulary=vocab.to_json(),
