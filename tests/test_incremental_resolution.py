@@ -4,6 +4,7 @@ store with every stored analysis deleted: the JSON must be byte for byte the sam
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sqlite3
@@ -129,6 +130,77 @@ def test_a_damaged_state_is_recomputed_whole(tmp_path, capsys) -> None:
     append(sorted(root.rglob("*.txt"))[0], "Zorvath Kimble met reporters in Lisbon.")
     updated = outputs(root, db, capsys)
     assert resolved.last_report["incremental"] == 0  # the state could not be read
+    assert updated == recomputed(root, db, tmp_path, capsys)
+
+
+def _label(entities_json: str, key: str) -> str | None:
+    found = [e["label"] for e in json.loads(entities_json)["entities"] if e["key"] == key]
+    return found[0] if found else None
+
+
+def test_an_entitys_label_follows_its_mentions_after_an_update(tmp_path, capsys) -> None:
+    """Shared entities whose mentions did not change keep their label from the previous
+    analysis; one whose mentions changed is labelled again (here, by its spelling now most
+    used), and a damaged part of labels is no label at all."""
+    root = corpus(tmp_path, 12)
+    db = str(tmp_path / "store.sqlite3")
+    files = sorted(p for p in (root / "gen").rglob("*.txt") if p.name.startswith("vi_"))
+    append(files[0], "Hôm qua Zorvath Kimble đến Lisbon.")
+    append(files[1], "Hôm nay Zorvath Kimble đến Porto.")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    before = outputs(root, db, capsys)
+    assert _label(before[1], "zorvath kimble") == "Zorvath Kimble"
+    append(files[2], "Ông Zorváth Kimble, bà Zorváth Kimble và Zorváth Kimble ở Hà Nội.")
+    updated = outputs(root, db, capsys)
+    assert resolved.last_report["incremental"] == 1
+    assert _label(updated[1], "zorvath kimble") == "Zorváth Kimble"
+    assert updated == recomputed(root, db, tmp_path, capsys)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE doc_cache SET data = x'00ff' WHERE sha256 LIKE '%/labels'")
+    conn.close()
+    append(files[3], "Zorvath Kimble.")
+    again = outputs(root, db, capsys)
+    assert resolved.last_report["incremental"] == 1
+    assert again == recomputed(root, db, tmp_path, capsys)
+
+
+def test_a_retitled_document_is_described_anew_after_an_update(tmp_path, capsys) -> None:
+    """Topics whose documents did not change keep their description from the previous
+    analysis; one whose document's title changed (a letter of a plain word, so no candidate
+    moved) is labelled by its new title."""
+    root = corpus(tmp_path, 12)
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    topics, entities = outputs(root, db, capsys)
+    paths = {d["id"]: d["path"] for d in json.loads(entities)["documents"]}
+
+    def plain(title: str) -> int | None:  # a lower-case word early in the title
+        words = title.split(" ")[:6]
+        return next(
+            (n for n, w in enumerate(words) if len(w) >= 4 and w.isalpha() and w.islower()), None
+        )
+
+    alone = [t for t in json.loads(topics)["topics"] if len(t["documents"]) == 1]
+    topic = next(
+        t
+        for t in alone
+        if paths[t["documents"][0]].startswith("gen/") and plain(t["label"]) is not None
+    )
+    path = root / paths[topic["documents"][0]]
+    text = path.read_text(encoding="utf-8")
+    title, rest = text.split("\n", 1)
+    words = title.split(" ")
+    at = plain(title)
+    assert at is not None and topic["label"].startswith(" ".join(words[: at + 1]))
+    words[at] = words[at][:-1] + ("x" if words[at][-1] != "x" else "z")
+    path.write_text(" ".join(words) + "\n" + rest, encoding="utf-8")
+    updated = outputs(root, db, capsys)
+    assert resolved.last_report["incremental"] == 1
+    labels = {t["id"]: t["label"] for t in json.loads(updated[0])["topics"]}
+    assert labels[topic["id"]] != topic["label"]
+    assert labels[topic["id"]].startswith(" ".join(words[: at + 1]))
     assert updated == recomputed(root, db, tmp_path, capsys)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -86,9 +86,16 @@ class Dumped(NamedTuple):
     entities: Iterator[tuple[str, bytes]]
 
 
-def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: list[str]) -> Dumped:
+def dump(
+    index: EntityIndex,
+    base: BaseTopics,
+    topics: list[Topic],
+    warnings: list[str],
+    skip_entities: Collection[str] = (),
+) -> Dumped:
     """The parts of an analysis as compressed JSON, the rows streamed (never the whole
-    corpus's mentions at once)."""
+    corpus's mentions at once); no row for the entities of `skip_entities` (ids: stored
+    already, read when the rows are)."""
     columns, entity_columns = topic_columns(topics)
     header = {
         "format": FORMAT,
@@ -109,7 +116,9 @@ def dump(index: EntityIndex, base: BaseTopics, topics: list[Topic], warnings: li
     else:
         rows = ((d, candidate_row(cs)) for d, cs in index.candidates.items())
     position = {d: n for n, d in enumerate(index.candidates)}
-    entities = ((e.id, entity_row(e, position)) for e in index.entities)
+    entities = (
+        (e.id, entity_row(e, position)) for e in index.entities if e.id not in skip_entities
+    )
     # The header is read at every opening: plain JSON, as inflating 27 MB (100,000 topics)
     # would cost a quarter of a second each time.
     return Dumped(json.dumps(header, ensure_ascii=False).encode("utf-8"), parts, rows, entities)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Analysis, Option
 from reader.corpus.disjoint import DisjointSets
 from reader.corpus.gazetteer import Gazetteer, gazetteer_for
+from reader.corpus.key_counts import key_counts
 from reader.corpus.model import Document
 from reader.corpus.passage_pairing import pair_passages
 from reader.corpus.phonetic import PHONETIC_SCRIPTS
@@ -30,6 +32,7 @@ NAME_SCRIPTS = frozenset({"Latn", "Cyrl", "Grek"})  # names are found by their c
 MAX_SOURCES = 4  # a document is aligned with at most this many versions in other scripts
 PARTNER_MIN = 0.25  # the topic threshold: less similar versions are not compared
 RARE_KEY_DOCS = 10  # keys in more documents than this (or 2 sqrt(n)) do not make partners
+_NONE: list[str] = []
 
 
 def cross_script_options(
@@ -62,16 +65,16 @@ def cross_script_options(
     group_of = {d.id: sets.find(d.id) for d in documents}
     # The groups each key is chosen in: one group (most keys) held as its name, not a set.
     key_groups: dict[str, str | set[str]] = {}
-    for doc_id, cands in index.candidates.items():
+    for doc_id in index.candidates:
         group = group_of[doc_id]
-        for c in cands:
-            found = key_groups.get(c.key)
+        for key in key_counts(index, doc_id).mentions:
+            found = key_groups.get(key)
             if found is None:
-                key_groups[c.key] = group
+                key_groups[key] = group
             elif isinstance(found, set):
                 found.add(group)
             elif found != group:
-                key_groups[c.key] = {found, group}
+                key_groups[key] = {found, group}
     by_language: dict[str, list[Document]] = defaultdict(list)
     for d in documents:
         by_language[d.language].append(d)
@@ -127,12 +130,17 @@ def _partners(
     groups: Sequence[Sequence[str]] | None,
 ) -> dict[str, list[str]]:
     """For each target, up to MAX_SOURCES versions in a cased script of another script, most
-    similar first (rare shared keys weighted by IDF, as topics are), at least PARTNER_MIN."""
+    similar first (rare shared keys weighted by IDF, as topics are), at least PARTNER_MIN.
+
+    A version's similarity is its shared weight over `small ** w * large ** (1 - w)` of the
+    two masses, at least the smaller mass: sharing `n` rare keys, it is at most `n` times
+    the rarest key's weight over that mass, and a version that cannot reach PARTNER_MIN so
+    is not weighed (most share one key and are far heavier than one key's weight)."""
     from reader.corpus.topics import SMALL_SIDE_WEIGHT, idf_weights
 
-    keys = {d.id: sorted({c.key for c in index.candidates.get(d.id, ())}) for d in documents}
-    idf = idf_weights(list(keys.values()))
-    mass = {i: sum(idf[k] for k in ks) for i, ks in keys.items()}
+    keys = {d.id: sorted(key_counts(index, d.id).mentions) for d in documents}
+    idf = idf_weights(list(keys.values()), distinct=True)
+    mass = {i: sum(map(idf.__getitem__, ks)) for i, ks in keys.items()}
     script = {d.id: d.script for d in documents}
     allowed: dict[str, set[str]] | None = None
     if groups is not None:
@@ -147,19 +155,35 @@ def _partners(
     del wanted
     limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(len(documents))))
     out: dict[str, list[str]] = {}
+    held: dict[str, set[str]] = {}  # the keys of the documents weighed, as sets
     for t in targets:
-        shared: dict[str, float] = defaultdict(float)
-        for k in keys[t.id]:
-            docs = postings.get(k, ())
-            if len(docs) <= limit:
-                for a in docs:
-                    if script[a] != t.script:
-                        shared[a] += idf[k]
+        mine = t.script
+        rare = [k for k in keys[t.id] if 0 < len(postings.get(k, _NONE)) <= limit]
+        if not rare:
+            continue
+        # How many rare keys each version shares with `t` (counted in C); its similarity is
+        # at most that many times the rarest one's weight over the smaller mass (see
+        # `_similar`), so only versions light enough, or a light target, are weighed.
+        shares = Counter(chain.from_iterable(postings[k] for k in rare))
+        reach = max(idf[k] for k in rare) * (1 + 1e-9) / PARTNER_MIN
+        mass_t = mass[t.id]
+        if mass_t <= max(shares.values()) * reach:
+            weighed: Iterable[str] = shares
+        else:
+            weighed = [a for a, n in shares.items() if mass[a] <= n * reach]
         scored = []
-        for a, s in shared.items():
-            if allowed is not None and a not in allowed.get(t.id, ()):
+        for a in weighed:
+            if script[a] == mine or (allowed is not None and a not in allowed.get(t.id, ())):
                 continue
-            small, large = sorted((mass[a], mass[t.id]))
+            theirs = held.get(a)
+            if theirs is None:
+                theirs = held[a] = set(keys[a])
+            s = 0.0  # the rare keys' weights added in the order of `t`'s keys
+            for k in rare:
+                if k in theirs:
+                    s += idf[k]
+            mass_a = mass[a]
+            small, large = (mass_a, mass_t) if mass_a <= mass_t else (mass_t, mass_a)
             sim = s / (small**SMALL_SIDE_WEIGHT * large ** (1 - SMALL_SIDE_WEIGHT))
             if sim >= PARTNER_MIN:
                 scored.append((-sim, a))

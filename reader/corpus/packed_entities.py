@@ -25,30 +25,66 @@ from reader.corpus.entities import (
     entity_colour,
     entity_id,
 )
+from reader.corpus.key_counts import EMPTY, KeyCounts, counts_of, counts_of_raw, raw_candidates
 from reader.corpus.stored_parts import decode_candidates
 
 MENTION_BATCH = 1_000_000  # mentions made at once when an entity's occurrences are first used
 DECODED_KEPT = 64  # documents whose decoded candidates are kept (pairs of versions, a topic)
 
 
+# A document's row, its `KeyCounts` and the lists the row holds (None: not asked for, kept
+# decoded, or a row `raw_candidates` refuses)
+Entry = tuple["bytes | None", KeyCounts, "list[list[Any]] | None"]
+
+
 class PackedCandidates(Mapping[str, list[Candidate]]):
     """Every document's candidates as compressed rows (`stored_parts.candidate_row`), each
     decoded when asked for (but those of `known`, kept decoded); `row(doc_id)` gives the row
-    itself."""
+    itself, `key_counts(doc_id)` its `KeyCounts` (kept in `counts` when given, by document,
+    while its row is the same)."""
 
     def __init__(
         self,
         order: Sequence[str],
         rows: dict[str, bytes],
         known: dict[str, list[Candidate]] | None = None,
+        counts: dict[str, Entry] | None = None,
     ) -> None:
         self._order = list(order)
         self._rows = rows
         self._known = known or {}
+        self._counts = counts
         self._decoded: OrderedDict[str, list[Candidate]] = OrderedDict()
 
     def row(self, doc_id: str) -> bytes:
         return self._rows[doc_id]
+
+    def key_counts(self, doc_id: str) -> KeyCounts:
+        return self.entry(doc_id)[1]
+
+    def entry(self, doc_id: str, raw: bool = False) -> Entry:
+        """A document's `Entry`: its lists when its row was decoded for it, or with `raw`
+        (unless it is kept decoded or damaged)."""
+        row = self._rows.get(doc_id)
+        cache = self._counts
+        known = self._known.get(doc_id)
+        if cache is not None:
+            found = cache.get(doc_id)
+            if found is not None and found[0] is row:
+                if not raw or row is None or known is not None:
+                    return found
+                return row, found[1], raw_candidates(row)
+        lists = None
+        if known is not None:
+            counts = counts_of(known)
+        elif row is None:
+            counts = EMPTY
+        else:
+            lists = raw_candidates(row)
+            counts = counts_of_raw(lists) if lists is not None else counts_of(self[doc_id])
+        if cache is not None:
+            cache[doc_id] = (row, counts, None)  # the lists are not kept (memory)
+        return row, counts, lists
 
     def __getitem__(self, doc_id: str) -> list[Candidate]:
         found = self._known.get(doc_id)
@@ -73,7 +109,7 @@ class PackedCandidates(Mapping[str, list[Candidate]]):
     def __len__(self) -> int:
         return len(self._order)
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple:  # without the counts (made again where it is sent)
         return (PackedCandidates, (self._order, self._rows, self._known))
 
 

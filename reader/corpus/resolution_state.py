@@ -25,22 +25,19 @@ documents changed), and the state kept for the next analysis is the first one's.
 
 from __future__ import annotations
 
-import json
-import zlib
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
 
 from reader.corpus.entities import LONE_KEYS, _shared
+from reader.corpus.key_counts import raw_candidates
 from reader.corpus.model import Document
-from reader.corpus.packed_entities import PackedEntityIndex
+from reader.corpus.packed_entities import PackedCandidates, PackedEntityIndex
 from reader.corpus.resolve import KeyMap, select
 from reader.corpus.stored_parts import decode_candidates
 from reader.corpus.streamed_resolution import KEPT_DOCUMENTS, ReadOptions, StreamedResolution
 
-STATE_FORMAT = 2  # 2: the numbers as 32-bit
 # Corpora of at most this many documents keep the state (every document's candidates are
 # held decoded, as `StreamedResolution` holds them up to this size).
 STATE_DOCUMENTS = KEPT_DOCUMENTS
@@ -66,7 +63,6 @@ class DocState(NamedTuple):
 
 
 _JOIN = "\x1f"
-_FIELDS = ("keys", "parted", "parts", "counted", "first", "mine", "chosen")
 
 
 class ResolutionState(NamedTuple):
@@ -80,110 +76,85 @@ class ResolutionState(NamedTuple):
     # `reader.store.index.resolved`): they hold again unless one of those answers changed
     asked: dict[str, tuple[str, ...]] | None = None
 
+    # a state read from bytes: what writing it again copies (`state_codec.Base`)
+    base: Any = None
+    sums: _Sums | None = None  # the sums of `docs` (None: counted from them when wanted)
+
     def dump(self) -> bytes:
-        """The state as bytes: a JSON header (strings, documents, lengths) and the numbers."""
-        table = _Table()
-        at = table.__getitem__
-        numbers = array("i")
-        meta: list[list[Any]] = []
-        asked = self.asked or {}
-        for doc_id, s in self.docs.items():
-            lengths = []
-            for name in _FIELDS:
-                values = getattr(s, name)
-                if name == "chosen" and not s.again:  # the first choice
-                    values = ()
-                numbers.extend(map(at, values))
-                lengths.append(len(values))
-            questions = asked.get(doc_id, ())
-            numbers.extend(map(at, questions))
-            lengths.append(len(questions))
-            meta.append([doc_id, s.language, s.fingerprint, int(s.again), lengths])
-        header = {
-            "format": STATE_FORMAT,
-            "strings": list(table),
-            "docs": meta,
-            "rows": {d: row.hex() for d, row in self.rows.items()},
-            "vocabulary": self.vocabulary,
-        }
-        head = zlib.compress(json.dumps(header, ensure_ascii=False).encode("utf-8"), 1)
-        body = zlib.compress(numbers, 1)
-        return len(head).to_bytes(4, "little") + head + body
+        """The state as bytes (`state_codec`: a JSON header and the numbers in chunks)."""
+        from reader.corpus.state_codec import dump_state
+
+        return dump_state(self)
 
     @classmethod
     def load(cls, blob: bytes) -> ResolutionState:
         """The state `dump` wrote; ValueError when it is not one (or damaged)."""
-        try:
-            n = int.from_bytes(blob[:4], "little")
-            header = json.loads(zlib.decompress(blob[4 : 4 + n]).decode("utf-8"))
-            if header.get("format") != STATE_FORMAT:
-                raise ValueError("another format")
-            numbers = array("i")
-            numbers.frombytes(zlib.decompress(blob[4 + n :]))
-            get = [str(s) for s in header["strings"]].__getitem__
-            docs: dict[str, DocState] = {}
-            asked: dict[str, tuple[str, ...]] = {}
-            pos = 0
-            for doc_id, language, fingerprint, again, lengths in header["docs"]:
-                fields = []
-                for _name, size in zip((*_FIELDS, "asked"), lengths, strict=True):
-                    values = tuple(map(get, numbers[pos : pos + size]))
-                    pos += size
-                    fields.append(values)
-                keys, parted, parts, counted, first, mine, chosen, questions = fields
-                if len(parts) % 2:
-                    raise ValueError("a part without its run")
-                if not again:
-                    chosen = first
-                asked[str(doc_id)] = questions
-                docs[str(doc_id)] = DocState(
-                    str(language),
-                    str(fingerprint),
-                    keys,
-                    parted,
-                    parts,
-                    counted,
-                    first,
-                    mine,
-                    bool(again),
-                    chosen,
-                )
-            if pos != len(numbers):
-                raise ValueError("numbers left over")
-            rows = {str(d): bytes.fromhex(r) for d, r in header["rows"].items()}
-            return cls(docs, rows, header.get("vocabulary"), asked)
-        except (zlib.error, UnicodeDecodeError, KeyError, TypeError, IndexError) as exc:
-            raise ValueError(f"not a resolution state: {exc}") from None
+        from reader.corpus.state_codec import load_state
 
-
-class _Table(dict[str, int]):
-    """Strings by their place, given on first use."""
-
-    def __missing__(self, text: str) -> int:
-        found = self[text] = len(self)
-        return found
+        return load_state(blob, cls, DocState, _Sums)
 
 
 def _tallies(states: Iterable[DocState]) -> tuple[Counter[str], set[str]]:
     """`StreamedResolution._counts` from the documents' kept sets: the document frequency of
     every key once the parts of runs that do not count are dropped, and those parts' keys."""
-    df: Counter[str] = Counter()
-    alone: set[str] = set()
-    parts: set[tuple[str, str, str]] = set()
-    for s in states:
-        df.update(s.keys)
-        alone.update(s.keys if not s.parted else set(s.keys).difference(s.parted))
-        lang = s.language
+    return _Sums(states).tallies()
+
+
+class _Sums:
+    """The sums `_tallies` reads, as counts of documents: documents can be taken out and put
+    in (the sums after a few documents changed, from those before)."""
+
+    def __init__(self, states: Iterable[DocState] = ()) -> None:
+        self.df: Counter[str] = Counter()  # documents holding each key
+        self.alone: Counter[str] = Counter()  # ... holding it not only as a part of a run
+        self.parts: Counter[tuple[str, str, str]] = Counter()  # ... (part, run, language)
+        for s in states:
+            self.add(s)
+
+    def holds(self, states: Iterable[DocState]) -> bool:
+        """Whether these sums may be those of `states` (as many keys counted)."""
+        return sum(self.df.values()) == sum(len(s.keys) for s in states)
+
+    def add(self, s: DocState, times: int = 1) -> None:
+        """Count a document's sets in (`times` = -1: take them out)."""
+        keys = s.keys
+        alone = keys if not s.parted else set(keys).difference(s.parted)
         flat = s.parts
-        parts.update(zip(flat[::2], flat[1::2], repeat(lang)))
-    part_languages: dict[str, set[str]] = defaultdict(set)
-    for key, parent, lang in parts:
-        if df[parent] < 2:
-            part_languages[key].add(lang)
-    bad = {key for key, _, _ in parts if key not in alone and len(part_languages.get(key, ())) <= 1}
-    for key in bad:
-        df.pop(key, None)
-    return df, bad
+        parts = set(zip(flat[::2], flat[1::2], repeat(s.language))) if flat else ()
+        if times > 0:
+            self.df.update(keys)
+            self.alone.update(alone)
+            self.parts.update(parts)
+            return
+        sums: tuple[tuple[Counter[Any], Iterable[Any]], ...] = (
+            (self.df, keys),
+            (self.alone, alone),
+            (self.parts, parts),
+        )
+        for counts, items in sums:
+            for x in items:
+                n = counts[x] - 1
+                if n > 0:
+                    counts[x] = n
+                else:
+                    del counts[x]
+
+    def tallies(self) -> tuple[Counter[str], set[str]]:
+        """The document frequencies (a copy) and the parts' keys that do not count."""
+        df = Counter(self.df)
+        alone = self.alone
+        part_languages: dict[str, set[str]] = defaultdict(set)
+        for key, parent, lang in self.parts:
+            if df[parent] < 2:
+                part_languages[key].add(lang)
+        bad = {
+            key
+            for key, _, _ in self.parts
+            if key not in alone and len(part_languages.get(key, ())) <= 1
+        }
+        for key in bad:
+            df.pop(key, None)
+        return df, bad
 
 
 def _changed_counts(old: Counter[str], new: Counter[str]) -> set[str]:
@@ -234,14 +205,31 @@ class IncrementalResolution(StreamedResolution):
         fingerprints: dict[str, str],
         previous: ResolutionState | None = None,
         previous_row: PreviousRow | None = None,
+        final_row: PreviousRow | None = None,
+        labels: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(documents, read, keymap)
         self.fingerprints = fingerprints
         self.previous = previous
         self.previous_row: PreviousRow = previous_row or (lambda _doc: None)
+        # the stored analysis's rows and its shared entities' labels and kinds, by key: kept
+        # for the entities whose mentions did not change (the same documents, in order)
+        same = previous is not None and list(previous.docs) == [d.id for d in documents]
+        self.final_row = final_row if same else None
+        self.labels = labels if same else None
+        self.languages_moved = same and any(
+            previous.docs[d.id].language != d.language  # type: ignore[union-attr]
+            for d in documents
+        )
         self.dirty: set[str] = set()  # documents whose options gained extra ones
         self.state: dict[str, DocState] = {}
         self.kept_state: ResolutionState | None = None  # what the next analysis starts from
+        self.sums: _Sums | None = None  # the sums of `state`
+        # since the stored analysis (`_labels_kept`): the documents whose rows changed, the
+        # keys they gained or lost
+        self.rows_changed: set[str] | None = None
+        self.counts_moved: set[str] | None = None
+        self.base = previous.base if previous is not None else None  # what its bytes copy
         self.report: dict[str, int] = {}
 
     # ----- the passes --------------------------------------------------------------------
@@ -263,10 +251,26 @@ class IncrementalResolution(StreamedResolution):
                 state[d.id] = self._sets(d)
             else:
                 state[d.id] = p
-        df, bad = _tallies(state.values())
+        if prev:  # the sums before, then with the changed documents' sets
+            sums = self.previous.sums  # type: ignore[union-attr]
+            if sums is None or not sums.holds(prev.values()):
+                sums = _Sums(prev.values())
+            self.previous = self.previous._replace(sums=None)  # type: ignore[union-attr]
+            df0, bad0 = sums.tallies()
+            for doc_id in changed:
+                if doc_id in prev:
+                    sums.add(prev[doc_id], -1)
+                sums.add(state[doc_id])
+            for doc_id in prev.keys() - state.keys():  # removed
+                sums.add(prev[doc_id], -1)
+            df, bad = sums.tallies()
+        else:
+            sums = _Sums(state.values())
+            df, bad = sums.tallies()
+        self.sums = sums  # for the next analysis (copied by `state_codec`)
+        del sums
         shared_any = _shared(df)
         if prev:
-            df0, bad0 = _tallies(prev.values())
             standing = (_shared(df0) ^ shared_any) | (bad0 ^ bad)
             gives_way = _GivesWay(df0, df)
             redo = changed | {
@@ -331,31 +335,73 @@ class IncrementalResolution(StreamedResolution):
             "chosen": chosen,
             "incremental": int(bool(prev)),
         }
-        if len(docs) <= KEPT_DOCUMENTS:  # every document's candidates, decoded once
-            for d in docs:
-                if d.id not in self.known:
-                    self.known[d.id] = decode_candidates(rows[d.id])
         return self._index(twice)
 
     def again(self, extra: dict[str, list]) -> PackedEntityIndex:
         """The index after the documents of `extra` gained these options: the first
         resolution updated for them; the state kept is the first resolution's."""
         first_rows = dict(self.rows)
+        sums = self.sums
         kept = ResolutionState(self.state, {})
         self.previous, self.previous_row = kept, first_rows.get
         self.dirty = set(extra)
         index = super().again(extra)
         rows = self.rows
         self.kept_state = ResolutionState(
-            kept.docs, {d: row for d, row in first_rows.items() if rows.get(d) != row}
+            kept.docs,
+            {d: row for d, row in first_rows.items() if rows.get(d) != row},
+            base=self.base,
+            sums=sums,
         )
         return index
+
+    def unchanged_entities(self) -> set[str]:
+        """The keys of the last index's entities that are those of the stored analysis (the
+        same mentions in the same documents of the same languages, in the same order)."""
+        return set() if self.languages_moved else set(self.kept_labels)
 
     def stored_state(self) -> ResolutionState:
         """The state the next analysis starts from."""
         if self.kept_state is not None:
             return self.kept_state
-        return ResolutionState(self.state, {})
+        return ResolutionState(self.state, {}, base=self.base, sums=self.sums)
+
+    def _labels_kept(self, candidates: PackedCandidates) -> dict[str, tuple[str, str]]:
+        """The labels and kinds of the stored analysis's entities whose mentions are the same:
+        every document whose row differs from its stored one mentions the key as it did
+        (the same surfaces as often, the same kinds as often and first met in the same
+        order: a label is the most used surface, a kind the most used kind, ties going to
+        the first met)."""
+        labels, final_row = self.labels, self.final_row
+        self.rows_changed, self.counts_moved = None, None
+        if not labels or final_row is None:
+            return {}
+        rows = self.rows
+        moved: set[str] = set()
+        changed: set[str] = set()  # documents whose row differs from the stored one
+        counted: set[str] = set()  # keys such a document gained or lost
+        for d in self.documents:
+            row, before = rows[d.id], final_row(d.id)
+            if row is before or row == before:
+                continue
+            changed.add(d.id)
+            lists = candidates.entry(d.id, raw=True)[2]
+            now = _mentions(lists if lists is not None else _lists(self._candidates(d.id)))
+            then = _mentions(_row_lists(before))
+            moved.update(k for k in now.keys() | then.keys() if now.get(k) != then.get(k))
+            counted.update(now.keys() ^ then.keys())
+        self.rows_changed, self.counts_moved = changed, counted
+        return {k: v for k, v in labels.items() if k not in moved}
+
+    def description_changes(self, index: PackedEntityIndex) -> tuple[set[str], set[str]] | None:
+        """What changed since the stored analysis for the topics' descriptions
+        (`describe_memo`): the documents whose rows changed, and the keys whose number of
+        documents changed or whose shared entity changed (None: not known)."""
+        if self.rows_changed is None or self.counts_moved is None or self.labels is None:
+            return None
+        now = {e.key for e in index.entities}
+        entities = (now - self.kept_labels) | (self.labels.keys() - now)
+        return set(self.rows_changed), self.counts_moved | entities
 
     # ----- helpers -----------------------------------------------------------------------
 
@@ -388,3 +434,25 @@ class IncrementalResolution(StreamedResolution):
         if doc.id not in self.kept:
             self.known.pop(doc.id, None)  # decoded again from the new row when wanted
         return row
+
+
+def _lists(candidates: Iterable[Any]) -> list[tuple[Any, ...]]:
+    return [(c.start, c.end, c.text, c.key, c.kind) for c in candidates]
+
+
+def _row_lists(row: bytes | None) -> Sequence[Sequence[Any]]:
+    """A stored candidate row's candidates as lists (none for no row)."""
+    if not row:
+        return []
+    lists = raw_candidates(row)
+    return lists if lists is not None else _lists(decode_candidates(row))
+
+
+def _mentions(lists: Iterable[Sequence[Any]]) -> dict[str, tuple[list[Any], dict[str, int]]]:
+    """By key, its kinds with how often (in the order first met) and its surfaces."""
+    found: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+    for c in lists:
+        kinds, surfaces = found.setdefault(c[3], ({}, {}))
+        kinds[c[4]] = kinds.get(c[4], 0) + 1
+        surfaces[c[2]] = surfaces.get(c[2], 0) + 1
+    return {k: (list(kinds.items()), surfaces) for k, (kinds, surfaces) in found.items()}

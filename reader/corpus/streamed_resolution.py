@@ -28,7 +28,7 @@ from typing import Any
 from reader.corpus.candidates import Option
 from reader.corpus.entities import LONE_KEYS, Candidate, _kind, _label, _shared
 from reader.corpus.model import Document
-from reader.corpus.packed_entities import PackedCandidates, PackedEntityIndex, Summary
+from reader.corpus.packed_entities import Entry, PackedCandidates, PackedEntityIndex, Summary
 from reader.corpus.resolve import KeyMap, select
 from reader.corpus.stored_parts import decode_candidates
 
@@ -62,6 +62,9 @@ class StreamedResolution:
         self.kept: dict[str, tuple[list[Option], Sequence[str]]] = {}
         self.known: dict[str, list[Candidate]] = {}  # the candidates of the documents kept
         self.room = KEPT_OPTIONS if len(documents) <= KEPT_DOCUMENTS else -1
+        # every document's `KeyCounts`, by document
+        self.counts: dict[str, Entry] | None = {} if len(documents) <= KEPT_DOCUMENTS else None
+        self.kept_labels: set[str] = set()  # the last index's entities labelled as before
 
     def options(
         self, doc: Document, read: ReadOptions | None = None
@@ -182,39 +185,63 @@ class StreamedResolution:
 
     def _index(self, twice: set[str]) -> PackedEntityIndex:
         """The shared entities (`twice`: the keys chosen in two or more documents, but those
-        never shared alone) from the rows."""
-        stats: dict[str, list[Any]] = {}  # key -> [documents, mentions, kinds, surfaces]
+        never shared alone) from the rows: their documents and mentions from each
+        document's `KeyCounts`, their labels and kinds from their mentions (but those that
+        `_labels_kept` gives)."""
+        order = [d.id for d in self.documents]
+        candidates = PackedCandidates(order, self.rows, self.known, self.counts)
+        entry = candidates.entry
+        kept = self._labels_kept(candidates)
+        # key -> [documents, mentions, kinds, surfaces] (no kinds and surfaces: label kept)
+        stats: dict[str, list[Any]] = {}
         for d in self.documents:
-            for c in self._candidates(d.id):
-                key = c.key
-                if key not in twice:
-                    continue
+            _, counts, lists = entry(d.id)  # lists: when decoded now
+            hits = twice.intersection(counts.mentions)
+            if not hits:
+                continue
+            mentions = counts.mentions
+            fresh = None  # the keys whose kinds and surfaces are counted here
+            for key in hits:
                 found = stats.get(key)
                 if found is None:
-                    found = stats[key] = [[], 0, Counter(), Counter()]
-                docs = found[0]
-                if not docs or docs[-1] != d.id:
-                    docs.append(d.id)
-                found[1] += 1
-                found[2][c.kind] += 1
-                found[3][c.text] += 1
+                    found = stats[key] = [[], 0, None, None] if key in kept else [[], 0, {}, {}]
+                found[0].append(d.id)
+                found[1] += mentions[key]
+                if found[2] is not None:
+                    if fresh is None:
+                        fresh = {}
+                    fresh[key] = found
+            if fresh is None:
+                continue
+            if lists is None:
+                lists = entry(d.id, raw=True)[2]
+            if lists is None:  # kept decoded (or a damaged row)
+                lists = [(c.start, c.end, c.text, c.key, c.kind) for c in self._candidates(d.id)]
+            for c in lists:
+                found = fresh.get(c[3])
+                if found is not None:
+                    kinds, surfaces = found[2], found[3]
+                    kinds[c[4]] = kinds.get(c[4], 0) + 1
+                    surfaces[c[2]] = surfaces.get(c[2], 0) + 1
         languages = self.languages
-        summaries: list[Summary] = [
-            (
-                key,
-                _label(key, surfaces),
-                _kind(kinds),
-                sorted({languages.get(d, "") for d in docs}),
-                docs,
-                n,
+        summaries: list[Summary] = []
+        self.kept_labels = {k for k, found in stats.items() if found[2] is None}
+        for key, (docs, n, kinds, surfaces) in stats.items():
+            if kinds is None:
+                label, kind = kept[key]
+            else:
+                label, kind = _label(key, Counter(surfaces)), _kind(Counter(kinds))
+            summaries.append(
+                (key, label, kind, sorted({languages.get(d, "") for d in docs}), docs, n)
             )
-            for key, (docs, n, kinds, surfaces) in stats.items()
-        ]
         del stats
         summaries.sort(key=lambda s: (-len(s[4]), -s[5], s[0]))
-        order = [d.id for d in self.documents]
-        candidates = PackedCandidates(order, self.rows, self.known)
         return PackedEntityIndex(summaries, candidates, languages)
+
+    def _labels_kept(self, candidates: PackedCandidates) -> dict[str, tuple[str, str]]:
+        """The label and kind of shared entities whose mentions are those of an earlier
+        analysis (by key): none here (`IncrementalResolution` has them)."""
+        return {}
 
 
 def resolve_streamed(

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from reader.corpus.topic_pairs import Pairs, Similarity, _best, _postings
 
-PAIRS_FORMAT = 1
+PAIRS_FORMAT = 2  # 2: with the weight each pair shares
 REDO_SHARE = 0.5  # from this share of documents to look at again, computed whole
 
 
@@ -43,7 +43,7 @@ class PairsState(NamedTuple):
         flat = array("l", (j for js in self.best for j in js))
         body = b"".join(
             len(a.tobytes()).to_bytes(8, "little") + a.tobytes()
-            for a in (lengths, flat, self.pairs.first, self.pairs.second, self.pairs.sim)
+            for a in (lengths, flat, *_arrays(self.pairs))
         )
         return len(header).to_bytes(4, "little") + header + zlib.compress(body, 1)
 
@@ -59,16 +59,16 @@ class PairsState(NamedTuple):
             body = zlib.decompress(blob[4 + n :])
             arrays = []
             pos = 0
-            for code in "lllld":
+            for code in "lllldd":
                 size = int.from_bytes(body[pos : pos + 8], "little")
                 a = array(code)
                 a.frombytes(body[pos + 8 : pos + 8 + size])
                 arrays.append(a)
                 pos += 8 + size
-            lengths, flat, first, second, sim = arrays
+            lengths, flat, first, second, sim, shares = arrays
             if len(lengths) != len(ids) or sum(lengths) != len(flat):
                 raise ValueError("damaged neighbours")
-            if not len(first) == len(second) == len(sim) or pos != len(body):
+            if not len(first) == len(second) == len(sim) == len(shares) or pos != len(body):
                 raise ValueError("damaged pairs")
             best, at = [], 0
             for size in lengths:
@@ -77,10 +77,16 @@ class PairsState(NamedTuple):
             if any(not 0 <= j < len(ids) for j in flat):
                 raise ValueError("a neighbour of no document")
             pairs = Pairs()
-            pairs.first, pairs.second, pairs.sim = first, second, sim
+            pairs.first, pairs.second, pairs.sim, pairs.shares = first, second, sim, shares
             return cls(ids, best, pairs)
         except (zlib.error, UnicodeDecodeError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not a pairs state: {exc}") from None
+
+
+def _arrays(pairs: Pairs) -> tuple[array, ...]:
+    if pairs.shares is None:
+        raise ValueError("pairs without the weights they share")
+    return pairs.first, pairs.second, pairs.sim, pairs.shares
 
 
 class PairsMemo:
@@ -143,10 +149,13 @@ class PairsMemo:
         finding = {k for k in moved if rare(df[k]) or rare(df[k] - gained[k])}
         looking = set(changed)
         weighed = set(changed)
+        holders: dict[str, set[int]] = {k: set() for k in moved}  # the documents of each
         if moved:
             for i, keys in enumerate(key_sets):
                 if not moved.isdisjoint(keys):
                     weighed.add(i)
+                    for k in moved.intersection(keys):
+                        holders[k].add(i)
                     if not finding.isdisjoint(keys):
                         looking.add(i)
         if len(looking) > REDO_SHARE * len(ids):
@@ -158,7 +167,10 @@ class PairsMemo:
             best[i] = _best(i, key_sets[i], df, postings, idf, limit, neighbours, postings_read)
         del postings, df, wanted
         self.report.update(pairs_looked_again=len(looking), pairs_weighed_again=len(weighed))
-        pairs = _patched(prev.pairs, best, weighed, key_sets, idf, small_side, self.report)
+        unchanged = _Unchanged(set(changed), holders)
+        pairs = _patched(
+            prev.pairs, best, weighed, key_sets, idf, small_side, self.report, unchanged
+        )
         self.report.update(pairs_incremental=1)
         self.keep(best, pairs)
         return pairs
@@ -172,11 +184,13 @@ def _patched(
     idf: Mapping[str, float],
     small_side: float,
     report: dict[str, int],
+    unchanged: _Unchanged | None = None,
 ) -> Pairs:
     """`topic_pairs._assembled` of `best` from the previous pairs: a document's row (its
     pairs with later documents) is copied where it holds no affected document and no
     affected document pairs with it now; the other rows are made again, the similarity of a
-    pair of two unaffected documents taken from before."""
+    pair of two unaffected documents taken from before, and the weight a pair shares where
+    `unchanged` says it did not change (then only the masses are weighed again)."""
     n = len(key_sets)
     first, second, sim = old.first, old.second, old.sim
     starts = [bisect_left(first, i) for i in range(n + 1)]
@@ -195,22 +209,56 @@ def _patched(
             if row is not None:
                 row.append(b)
     similarity = Similarity(key_sets, idf, small_side)
-    out = Pairs()
+    shares = old.shares
+    out = Pairs(shares=True)
+    kept = out.shares
+    assert kept is not None and shares is not None
     for i in range(n):
         lo, hi = starts[i], starts[i + 1]
         if i not in again:
             out.first.extend(first[lo:hi])
             out.second.extend(second[lo:hi])
             out.sim.extend(sim[lo:hi])
+            kept.extend(shares[lo:hi])
             continue
         js = sorted(set(rows[i]))
         if not js:
             continue
-        before = {} if i in affected else dict(zip(second[lo:hi], sim[lo:hi], strict=True))
+        before = {j: at for at, j in enumerate(second[lo:hi], lo)}  # j -> its place
         keys_i = set(key_sets[i])
+        same = unchanged.of(i, keys_i) if unchanged is not None else None
         for j in js:
-            found = before.get(j) if j not in affected else None
             out.first.append(i)
             out.second.append(j)
-            out.sim.append(found if found is not None else similarity(i, j, keys_i))
+            at = before.get(j)
+            if at is not None and i not in affected and j not in affected:
+                out.sim.append(sim[at])
+                kept.append(shares[at])
+                continue
+            if at is not None and same is not None and same(j):
+                shared = shares[at]  # the same keys of the same weights: the masses moved
+            else:
+                shared = similarity.shared(j, keys_i)
+            kept.append(shared)
+            out.sim.append(similarity.of_shared(i, j, shared))
     return out
+
+
+class _Unchanged:
+    """Whether the keys two documents share weigh what they weighed: neither of them
+    changed, and they share no key held by other documents now (its weight moved)."""
+
+    def __init__(self, changed: set[int], holders: dict[str, set[int]]) -> None:
+        self.changed, self.holders = changed, holders  # the documents of each moved key
+
+    def of(self, i: int, keys_i: set[str]) -> Callable[[int], bool] | None:
+        """For document `i`, the test of a partner `j` (None: `i` changed)."""
+        if i in self.changed:
+            return None
+        mine = [self.holders[k] for k in self.holders.keys() & keys_i]
+        changed = self.changed
+
+        def same(j: int) -> bool:
+            return j not in changed and not any(j in held for held in mine)
+
+        return same

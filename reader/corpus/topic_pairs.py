@@ -26,12 +26,14 @@ if TYPE_CHECKING:
 
 class Pairs:
     """Pairs `(first[n], second[n])` of documents, first < second, in ascending order, with
-    their similarity `sim[n]`."""
+    their similarity `sim[n]` (and, when kept for an update, the weight of the keys they
+    share, `shares[n]`)."""
 
-    __slots__ = ("first", "second", "sim")
+    __slots__ = ("first", "second", "shares", "sim")
 
-    def __init__(self) -> None:
+    def __init__(self, shares: bool = False) -> None:
         self.first, self.second, self.sim = array("l"), array("l"), array("d")
+        self.shares: array | None = array("d") if shares else None
 
     def __len__(self) -> int:
         return len(self.sim)
@@ -84,7 +86,7 @@ def similar_pairs(
         for i, keys in enumerate(key_sets)
     ]
     del postings, df
-    pairs = _assembled(best, key_sets, idf, small_side)
+    pairs = _assembled(best, key_sets, idf, small_side, shares=memo is not None)
     if memo is not None:
         memo.keep(best, pairs)
     return pairs
@@ -152,7 +154,14 @@ class Similarity:
 
     def __call__(self, i: int, j: int, keys_i: set[str]) -> float:
         """Of documents `i` and `j` (`keys_i`: the keys of `i` as a set)."""
-        shared = math.fsum(map(self.weight, keys_i.intersection(self.key_sets[j])))
+        return self.of_shared(i, j, self.shared(j, keys_i))
+
+    def shared(self, j: int, keys_i: set[str]) -> float:
+        """The weight of the keys a document (`keys_i`, as a set) shares with document `j`."""
+        return math.fsum(map(self.weight, keys_i.intersection(self.key_sets[j])))
+
+    def of_shared(self, i: int, j: int, shared: float) -> float:
+        """The similarity of documents `i` and `j`, sharing keys of weight `shared`."""
         mass_i, mass_j = self._mass(i), self._mass(j)
         small, large = (mass_i, mass_j) if mass_i <= mass_j else (mass_j, mass_i)
         return shared / (small**self.small_side * large ** (1 - self.small_side))
@@ -163,9 +172,10 @@ def _assembled(
     key_sets: Sequence[Collection[str]],
     idf: Mapping[str, float],
     small_side: float,
+    shares: bool = False,
 ) -> Pairs:
     """Every pair of a document and one it is compared with, each once, with its
-    similarity."""
+    similarity (`shares`: and the weight of the keys it shares)."""
     n = len(key_sets)
     later: list[array | None] = [None] * n  # for each document, the later ones it pairs with
     for i, js in enumerate(best):
@@ -176,7 +186,8 @@ def _assembled(
                 found = later[a] = array("l")
             found.append(b)
     similarity = Similarity(key_sets, idf, small_side)
-    out = Pairs()
+    out = Pairs(shares)
+    kept = out.shares
     for i in range(n):
         found = later[i]
         if found is None:
@@ -186,5 +197,10 @@ def _assembled(
         for j in sorted(set(found)):
             out.first.append(i)
             out.second.append(j)
-            out.sim.append(similarity(i, j, keys_i))
+            if kept is None:
+                out.sim.append(similarity(i, j, keys_i))
+                continue
+            shared = similarity.shared(j, keys_i)
+            kept.append(shared)
+            out.sim.append(similarity.of_shared(i, j, shared))
     return out

@@ -19,8 +19,10 @@ import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from reader.corpus.key_counts import key_counts
 from reader.corpus.manifest import (  # noqa: F401  (MANIFEST_NAME, parse_manifest re-exported)
     MANIFEST_NAME,
     ManifestError,
@@ -123,11 +125,10 @@ def document_keys(candidates: Iterable[Candidate]) -> dict[str, str]:
     return keys
 
 
-def idf_weights(key_sets: Sequence[Iterable[str]]) -> dict[str, float]:
-    """Smoothed inverse document frequency: log((N + 1) / df), > 0 even for keys in every doc."""
-    df: Counter[str] = Counter()
-    for keys in key_sets:
-        df.update(set(keys))
+def idf_weights(key_sets: Sequence[Iterable[str]], distinct: bool = False) -> dict[str, float]:
+    """Smoothed inverse document frequency: log((N + 1) / df), > 0 even for keys in every doc
+    (`distinct`: each document's keys are given once, counted as they are)."""
+    df: Counter[str] = Counter(chain.from_iterable(key_sets if distinct else map(set, key_sets)))
     n = len(key_sets)
     return {k: math.log((n + 1) / c) for k, c in df.items()}
 
@@ -217,27 +218,28 @@ def _top_keys(
 ) -> list[tuple[str, str]]:
     """(key, kind) of a topic's members: in most members, rarest in the corpus and most
     often mentioned first (only those `keep` keeps)."""
-    docs: Counter[str] = Counter()
-    mentions: Counter[str] = Counter()
-    kinds: dict[str, str] = {}
-    for doc_id in members:
-        found = index.candidates.get(doc_id, ())
-        keys = [c.key for c in found]
-        mentions.update(keys)
-        for c in found:
-            if c.key not in kinds:
-                kinds[c.key] = c.kind
-        docs.update(set(keys))
-    mentions.pop("", None)
-    docs.pop("", None)
+    counted = [key_counts(index, doc_id) for doc_id in members]
+    docs: Counter[str] | None = None  # in how many members (None: one member, in it)
+    if len(counted) == 1:  # its own counts, read as they are
+        mentions, kinds = counted[0]
+    else:
+        docs, mentions, kinds = Counter(), Counter(), {}
+        for found in counted:
+            mentions.update(found.mentions)
+            docs.update(found.mentions.keys())
+        for found in reversed(counted):  # the kind of a key's first mention in the first
+            kinds.update(found.kinds)
     need = 2 if len(members) > 1 else 1
-
-    def weight(k: str) -> float:
-        return docs[k] * idf.get(k, 0.0) * (1 + math.log(mentions[k] / docs[k]))
-
-    wanted = (k for k in docs if docs[k] >= need and (keep is None or keep(k)))
-    ranked = sorted(wanted, key=lambda k: (-weight(k), k))
-    return [(k, kinds[k]) for k in ranked]
+    weight, log = idf.get, math.log
+    ranked = []
+    for k, m in mentions.items():
+        if not k:
+            continue
+        n = docs[k] if docs is not None else 1
+        if n >= need and (keep is None or keep(k)):
+            ranked.append((-(n * weight(k, 0.0) * (1 + log(m / n))), k))
+    ranked.sort()  # in most members, rarest and most often mentioned first, then by key
+    return [(k, kinds[k]) for _, k in ranked]
 
 
 def _describe(
@@ -245,18 +247,24 @@ def _describe(
     docs: Mapping[str, Document],
     idf: Mapping[str, float],
     index: EntityIndex,
+    by_key: Mapping[str, Entity] | None = None,
 ) -> None:
-    """Fill a topic's top entities and, unless it was named, its label."""
-    shared: dict[str, Entity] = {}  # the keys of shared entities (the only ones shown)
+    """Fill a topic's top entities and, unless it was named, its label (`by_key`: the
+    index's entities by key, when it holds them so)."""
+    if by_key is not None:
+        top = _top_keys(topic.documents, index, idf, by_key.__contains__)
+        entities = [by_key[k] for k, _ in top]
+    else:
+        shared: dict[str, Entity] = {}  # the keys of shared entities (the only ones shown)
 
-    def entity(k: str) -> bool:
-        e = index.by_key(k)
-        if e is not None:
-            shared[k] = e
-        return e is not None
+        def entity(k: str) -> bool:
+            e = index.by_key(k)
+            if e is not None:
+                shared[k] = e
+            return e is not None
 
-    top = _top_keys(topic.documents, index, idf, entity)
-    entities = [shared[k] for k, _ in top]
+        top = _top_keys(topic.documents, index, idf, entity)
+        entities = [shared[k] for k, _ in top]
     topic.entities = [e.id for e in entities][:TOP_ENTITIES]
     if topic.origin == "manifest" or topic.renamed:
         return
@@ -307,13 +315,11 @@ def cluster_topics(
     # quarter of a set's size).
     held: dict[str, str] = {}
     keys = {
-        d.id: tuple(
-            {held.setdefault(c.key, c.key) for c in index.candidates.get(d.id, ())} - _NO_KEY
-        )
+        d.id: tuple({held.setdefault(k, k) for k in key_counts(index, d.id).mentions} - _NO_KEY)
         for d in documents
     }
     del held
-    idf = idf_weights([keys[d.id] for d in documents])
+    idf = idf_weights([keys[d.id] for d in documents], distinct=True)
     assigned = manifest_assignments(documents, manifest, warnings)
 
     topics: list[Topic] = []
@@ -359,9 +365,19 @@ def edited_topics(
     topics = apply_edits(copies, edits, documents, warnings)
     docs = {d.id: d for d in documents}
     order = {d.id: n for n, d in enumerate(documents)}
+    from reader.corpus.entities import EntityIndex
+
+    by_key = index._by_key if type(index).by_key is EntityIndex.by_key else None
+    memo = getattr(index, "descriptions", None)  # `describe_memo.DescriptionMemo`
     for topic in topics:
         topic.documents.sort(key=order.__getitem__)
-        _describe(topic, docs, base.idf, index)
+        before = memo.get(topic, docs, index) if memo is not None else None
+        if before is None:
+            _describe(topic, docs, base.idf, index, by_key)
+            continue
+        topic.entities = before[1]
+        if not (topic.origin == "manifest" or topic.renamed):
+            topic.label = before[0]
     topics.sort(key=lambda t: (t.origin != "manifest", -len(t.documents), order[t.documents[0]]))
     return Topics(topics, warnings)
 

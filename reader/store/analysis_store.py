@@ -13,10 +13,14 @@ Nothing here raises for a damaged, full or read-only store: a miss means analysi
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+import orjson
+
 from reader.corpus.analysis_cache import KIND, InMemoryRows, code_version, dump, load, signature
+from reader.corpus.describe_memo import described, read_described
 from reader.corpus.model import Corpus
 from reader.corpus.pipeline import AnalysisParts
 from reader.corpus.topics import DEFAULT_THRESHOLD
@@ -35,17 +39,23 @@ ROW_KINDS = (KIND_PART, KIND_DOC, KIND_ENTITY)
 KIND_LINEAGE = f"{KIND}.lineage"
 STATE_PART = "resolution"  # the part holding the resolution's state (`ResolutionState`)
 PAIRS_PART = "pairs"  # the part holding the topics' compared pairs (`topic_memo.PairsState`)
+LABELS_PART = "labels"  # the part holding the shared entities' labels and kinds by key
+DESCRIBED_PART = "described"  # the part holding the topics' descriptions (`describe_memo`)
 
 
 class Previous(NamedTuple):
     """What the newest analysis of a folder kept for the next one to start from: the
     resolution's state, its candidate rows (`row`, by document id: those of the first
-    resolution), the rows as stored (`final_row`) and the topics' pairs (None: not kept)."""
+    resolution), the rows as stored (`final_row`), the topics' pairs and its shared
+    entities' labels and kinds by key (`labels`) (None: not kept)."""
 
     state: Any
     row: Any
     final_row: Any
     pairs: Any
+    labels: dict[str, tuple[str, str]] | None = None
+    key: str | None = None  # that analysis's name
+    described: dict[str, Any] | None = None  # its topics' descriptions (`describe_memo`)
 
 
 _INSERT = (
@@ -145,7 +155,9 @@ def keep_analysis(
         return False
     try:
         key = analysis_key(corpus, links, edits, threshold)
-        dumped = dump(*parts)
+        copy = getattr(parts[0], "unchanged_entities", None)  # (analysis, keys) from before
+        skip: set[str] = set()  # filled with the entities copied before the rows are made
+        dumped = dump(*parts, skip_entities=skip)
         with transaction(conn):
             old = [
                 sha
@@ -157,6 +169,8 @@ def keep_analysis(
             ]
             for gone in [*old, key]:
                 _drop(conn, gone)
+            if copy is not None and copy[0] not in old and copy[0] != key:
+                skip.update(_copy_entities(conn, copy[0], key, copy[1]))
             conn.executemany(  # lines whose newest analysis was dropped: nothing to start from
                 "DELETE FROM doc_cache WHERE kind = ? AND data = ?",
                 [(KIND_LINEAGE, gone.encode()) for gone in old],
@@ -168,14 +182,19 @@ def keep_analysis(
                 (dumped.entities, KIND_ENTITY),
             ):
                 conn.executemany(_INSERT, ((f"{key}/{n}", kind, data) for n, data in items))
-            _keep_state(conn, corpus, links, key, parts[0])
+            _keep_state(conn, corpus, links, key, parts[0], parts[2])
         return True
     except Exception:
         return False
 
 
 def _keep_state(
-    conn: sqlite3.Connection, corpus: Corpus, links: Sequence[Any], key: str, index: Any
+    conn: sqlite3.Connection,
+    corpus: Corpus,
+    links: Sequence[Any],
+    key: str,
+    index: Any,
+    topics: Sequence[Any],
 ) -> None:
     """Keep the resolution's state an index carries (`resolution_state`) with the analysis
     `key`, which becomes the one the next analysis of the folder is updated from."""
@@ -183,6 +202,10 @@ def _keep_state(
     if state is None:
         return
     conn.execute(_INSERT, (f"{key}/{STATE_PART}", KIND_PART, state.dump()))
+    labels = {e.key: [e.label, e.kind] for e in index.entities}
+    conn.execute(_INSERT, (f"{key}/{LABELS_PART}", KIND_PART, zlib.compress(orjson.dumps(labels))))
+    shas = {d.id: d.sha256 for d in corpus.documents}
+    conn.execute(_INSERT, (f"{key}/{DESCRIBED_PART}", KIND_PART, described(topics, shas)))
     memo = getattr(index, "pairs_memo", None)
     if memo is not None and memo.found is not None:
         conn.execute(_INSERT, (f"{key}/{PAIRS_PART}", KIND_PART, memo.found.dump()))
@@ -227,9 +250,48 @@ def previous_resolution(
                 pairs = PairsState.load(found)
             except ValueError:
                 pairs = None
-        return Previous(state, first.get, rows.get, pairs)
+        told = read_described(_data(conn, f"{key}/{DESCRIBED_PART}", KIND_PART))
+        return Previous(state, first.get, rows.get, pairs, _labels(conn, key), key, told)
     except Exception:  # unreadable or damaged: start over
         return None
+
+
+def _labels(conn: sqlite3.Connection, key: str) -> dict[str, tuple[str, str]] | None:
+    """The labels and kinds of analysis `key`'s shared entities (None: not kept, damaged)."""
+    found = _data(conn, f"{key}/{LABELS_PART}", KIND_PART)
+    if found is None:
+        return None
+    try:
+        data = orjson.loads(zlib.decompress(found))
+        if not all(type(v) is list and len(v) == 2 for v in data.values()):
+            return None
+        labels = {k: (v[0], v[1]) for k, v in data.items()}
+    except (ValueError, zlib.error, AttributeError):
+        return None
+    if not all(type(x) is str for pair in labels.values() for x in pair):
+        return None
+    return labels
+
+
+def _copy_entities(conn: sqlite3.Connection, source: str, key: str, keys: set[str]) -> set[str]:
+    """Copy the rows of the entities with these keys from analysis `source` to analysis
+    `key` (their rows are the same bytes); the ids of those copied."""
+    from reader.corpus.entities import entity_id
+
+    ids = [entity_id(k) for k in keys]
+    conn.execute(
+        "INSERT OR REPLACE INTO doc_cache(sha256, kind, version, data, created) "
+        "SELECT ? || substr(sha256, ?), kind, version, data, datetime('now') FROM doc_cache "
+        "WHERE kind = ? AND sha256 IN (SELECT ? || value FROM json_each(?))",
+        (f"{key}/", len(source) + 2, KIND_ENTITY, f"{source}/", orjson.dumps(ids).decode()),
+    )
+    return {
+        name
+        for (name,) in conn.execute(
+            "SELECT substr(sha256, ?) FROM doc_cache WHERE sha256 > ? AND sha256 < ? AND kind = ?",
+            (len(key) + 2, f"{key}/", f"{key}0", KIND_ENTITY),
+        )
+    }
 
 
 def _data(conn: sqlite3.Connection, sha: str, kind: str) -> bytes | None:

@@ -253,8 +253,16 @@ def stateful_entities(
         analyses = phonetic_analyses(conn, documents)
         if analyses is None:
             return None
+        kept = previous if state is not None else None
         resolution = IncrementalResolution(
-            documents, contents.read, KeyMap(links), prints, state, row
+            documents,
+            contents.read,
+            KeyMap(links),
+            prints,
+            state,
+            row,
+            kept.final_row if kept is not None else None,
+            kept.labels if kept is not None else None,
         )
         index = resolution.resolve()
         report = dict(resolution.report)
@@ -270,6 +278,13 @@ def stateful_entities(
             asked={d.id: asked.get((d.sha256, d.format), ()) for d in documents},
         )
         index.resolution_report = report  # type: ignore[attr-defined]
+        changes = resolution.description_changes(index) if kept is not None else None
+        if changes is not None and kept is not None and kept.described is not None:
+            from reader.corpus.describe_memo import DescriptionMemo
+
+            index.descriptions = DescriptionMemo(kept.described, *changes)  # type: ignore[attr-defined]
+        if kept is not None and kept.key is not None:  # entity rows copied when stored
+            index.unchanged_entities = (kept.key, resolution.unchanged_entities())  # type: ignore[attr-defined]
         index.pairs_memo = _pairs_memo(previous if state is not None else None, index, documents)  # type: ignore[attr-defined]
         return index
     finally:

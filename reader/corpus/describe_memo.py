@@ -1,0 +1,88 @@
+"""Topic descriptions (top entities and label) kept between analyses: after a few files
+changed, a topic with the same documents is described as before unless what its
+description reads changed.
+
+A topic's description (`topics._describe`) reads its documents' candidates (how often each
+key is mentioned, the kind of its first mention), the weight of their keys (from the number
+of documents holding each key, in a corpus of the same documents), which keys are shared
+entities with their labels, and its first document's title. So it is the previous one when
+the topic has the same documents, origin and renaming, none of them changed (its candidate
+row, or its text: the title), and none of them holds a key whose number of documents changed
+or whose shared entity changed (appeared, went, or was labelled or kinded anew).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from reader.corpus.key_counts import key_counts
+
+_JOIN = "\x1f"
+
+
+def described(topics: Sequence[Any], shas: Mapping[str, str]) -> bytes:
+    """The descriptions of `topics` (and the documents' hashes) as the stored part."""
+    found = {
+        _JOIN.join(t.documents): [t.origin, bool(t.renamed), t.label, list(t.entities)]
+        for t in topics
+    }
+    return zlib.compress(orjson.dumps({"topics": found, "shas": dict(shas)}), 1)
+
+
+def read_described(blob: bytes | None) -> dict[str, Any] | None:
+    """What `described` wrote (None: none or damaged)."""
+    if not blob:
+        return None
+    try:
+        data = orjson.loads(zlib.decompress(blob))
+        topics, shas = data["topics"], data["shas"]
+    except (ValueError, zlib.error, TypeError, KeyError):
+        return None
+    if type(topics) is not dict or type(shas) is not dict:
+        return None
+    return {"topics": topics, "shas": shas}
+
+
+class DescriptionMemo:
+    """The previous analysis's descriptions, with what changed since: `stale_docs` (their
+    rows changed), `stale_keys` (their number of documents or their entity changed)."""
+
+    def __init__(
+        self, previous: dict[str, Any], stale_docs: Collection[str], stale_keys: Collection[str]
+    ) -> None:
+        self.topics: dict[str, Any] = previous["topics"]
+        self.shas: dict[str, Any] = previous["shas"]
+        self.stale_docs = set(stale_docs)
+        self.stale_keys = set(stale_keys)
+        self.report = {"described_again": 0, "described_as_before": 0}
+
+    def get(self, topic: Any, docs: Mapping[str, Any], index: Any) -> tuple[str, list] | None:
+        """The previous (label, entities) of `topic` when they hold (see the module
+        docstring), else None."""
+        found = self.topics.get(_JOIN.join(topic.documents))
+        if (
+            found is None
+            or type(found) is not list
+            or len(found) != 4
+            or found[0] != topic.origin
+            or found[1] != bool(topic.renamed)
+            or not all(type(x) is str for x in found[3])
+            or type(found[2]) is not str
+        ):
+            return self._again()
+        stale_keys, stale_docs, shas = self.stale_keys, self.stale_docs, self.shas
+        for d in topic.documents:
+            if d in stale_docs or shas.get(d) != docs[d].sha256:
+                return self._again()
+            if not stale_keys.isdisjoint(key_counts(index, d).mentions):
+                return self._again()
+        self.report["described_as_before"] += 1
+        return found[2], list(found[3])
+
+    def _again(self) -> None:
+        self.report["described_again"] += 1
+        return None

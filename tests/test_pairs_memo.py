@@ -1,0 +1,58 @@
+"""The topics' compared pairs updated after a few documents changed (`topic_memo.PairsMemo`)
+must be those computed whole: the same pairs, similarities and shared weights, number for
+number (the update keeps the weight two documents share where neither changed and no key
+they share moved, and weighs only their masses again)."""
+
+from __future__ import annotations
+
+import random
+
+from reader.corpus.topic_memo import PairsMemo, PairsState
+from reader.corpus.topic_pairs import similar_pairs
+from reader.corpus.topics import (
+    NEIGHBOUR_POSTINGS,
+    NEIGHBOURS,
+    RARE_KEY_DOCS,
+    SMALL_SIDE_WEIGHT,
+    idf_weights,
+)
+
+
+def _pairs(key_sets, memo=None):
+    idf = idf_weights(key_sets)
+    return similar_pairs(
+        key_sets, idf, RARE_KEY_DOCS, NEIGHBOURS, NEIGHBOUR_POSTINGS, SMALL_SIDE_WEIGHT, memo
+    )
+
+
+def _numbers(pairs):
+    return list(pairs.first), list(pairs.second), list(pairs.sim), list(pairs.shares)
+
+
+def test_updated_pairs_are_the_pairs_computed_whole() -> None:
+    updated = 0
+    for seed in range(30):
+        rng = random.Random(seed)
+        words = [f"k{n}" for n in range(rng.randint(30, 120))]
+        ids = [f"d{n}" for n in range(rng.randint(20, 60))]
+        keys = [tuple(set(rng.sample(words, rng.randint(1, 12)))) for _ in ids]
+        memo = PairsMemo()
+        memo.ids = ids
+        _pairs(keys, memo)
+        state = PairsState.load(memo.found.dump())
+        after = list(keys)
+        changed = rng.sample(range(len(ids)), rng.randint(1, 2))
+        for i in changed:  # a key gained, one lost
+            new = set(after[i]) | {rng.choice(words)}
+            if len(new) > 1 and rng.random() < 0.5:
+                new.discard(rng.choice(sorted(new)))
+            after[i] = tuple(new)
+        before = dict(zip(ids, keys, strict=True))
+        memo = PairsMemo(state, [ids[i] for i in changed], lambda d, b=before: set(b[d]))
+        memo.ids = ids
+        found = _pairs(after, memo)
+        updated += memo.report.get("pairs_incremental", 0)
+        whole = PairsMemo()
+        whole.ids = ids
+        assert _numbers(found) == _numbers(_pairs(after, whole)), seed
+    assert updated > 15  # most were updates, not computed whole
