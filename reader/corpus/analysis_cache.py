@@ -42,11 +42,21 @@ KIND = "analysis"
 
 @cache
 def code_version() -> str:
-    """A hash of the analysis code: any change to it makes earlier cached analyses misses."""
+    """A hash of the analysis code: any change to it makes earlier cached analyses misses.
+
+    `reader/corpus` computes the analysis and `reader/store` keeps it (its stored form, the
+    state an update starts from): a change to either makes a stored analysis a miss.
+    """
+    return source_hash(Path(__file__).resolve().parents[1])
+
+
+def source_hash(package: Path) -> str:
+    """Hash of the Python sources under `package`'s `corpus` and `store` folders (names and
+    bytes)."""
     h = hashlib.sha256()
-    folder = Path(__file__).resolve().parent
-    for path in sorted(folder.rglob("*.py")):
-        h.update(path.read_bytes())
+    for folder in ("corpus", "store"):
+        for path in sorted((package / folder).rglob("*.py")):
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
 
 
