@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -15,6 +15,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from reader.corpus.text import dominant_script
+from reader.ui.fonts import font_for_script
+
+ITEM_POINT_SIZE = 11.0  # document titles in any script (the UI's own size is ~9 pt)
 
 
 class Chooser(QFrame):
@@ -50,9 +55,14 @@ class Chooser(QFrame):
     ) -> None:
         self.title.setText(title)
         self.list.clear()
+        fonts: dict[str, QFont] = {}
         for label, value in items:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, value)
+            script = dominant_script(label)  # titles in Khmer or Thai at a size to read
+            if script not in fonts:
+                fonts[script] = font_for_script(script, ITEM_POINT_SIZE)
+            item.setFont(fonts[script])
             self.list.addItem(item)
         self._on_pick = on_pick
         self._on_close = on_close

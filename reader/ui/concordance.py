@@ -33,7 +33,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 from reader.corpus.memory_search import MemorySearch
 from reader.corpus.model import Document
 from reader.corpus.search import Hit, QueryError, kwic
+from reader.ui.fonts import font_for_script
 
 SearchFn = Callable[[str, bool], Sequence[Hit]]
 AlignFn = Callable[[str, int], Mapping[str, Sequence[int]]]
@@ -61,15 +62,26 @@ COLUMNS = ("Document", "Left", "Hit", "Right")
 DOC, LEFT, MATCH, RIGHT = range(4)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CONTEXT = 48
+CONTEXT_POINT_SIZE = 11.0  # the contexts and parallel passages (the UI's own size is ~9 pt)
 _ROOT = QModelIndex()
 
 
 class ConcordanceModel(QAbstractTableModel):
-    """Rows of (hit, left, match, right); sort keys in SORT_ROLE."""
+    """Rows of (hit, left, match, right); sort keys in SORT_ROLE; the contexts in a font of
+    their document's script at a reading size (Khmer and Thai at the UI's 9 pt are hard to
+    read)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[Hit, str, str, str, str]] = []  # hit, doc label, left, match, right
+        self.script_of: Callable[[Hit], str] = lambda _hit: ""
+        self._fonts: dict[str, QFont] = {}
+
+    def font_for(self, script: str) -> QFont:
+        font = self._fonts.get(script)
+        if font is None:
+            font = self._fonts[script] = font_for_script(script, CONTEXT_POINT_SIZE)
+        return font
 
     def set_rows(self, rows: list[tuple[Hit, str, str, str, str]]) -> None:
         self.beginResetModel()
@@ -109,6 +121,8 @@ class ConcordanceModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{hit.path} [{hit.start}, {hit.end})"
+        if role == Qt.ItemDataRole.FontRole and col != DOC:
+            return self.font_for(self.script_of(hit))
         return None
 
     def hit(self, row: int) -> Hit:
@@ -175,6 +189,11 @@ class ConcordanceView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        # Rows tall enough for the tallest script's contexts (Khmer stacks consonants).
+        tallest = max(
+            QFontMetrics(self.model.font_for(sc)).lineSpacing() for sc in ("Latn", "Khmr", "Thai")
+        )
+        self.table.verticalHeader().setDefaultSectionSize(tallest + 6)
         self._left_delegate = _LeftContext(self.table)
         self.table.setItemDelegateForColumn(LEFT, self._left_delegate)
         header = self.table.horizontalHeader()
@@ -208,6 +227,7 @@ class ConcordanceView(QWidget):
             lambda current, _previous: self._show_parallel(current.row())
         )
         self.documents: dict[str, Document] = {}
+        self.model.script_of = lambda hit: getattr(self.documents.get(hit.doc), "script", "")
         self.search_fn: SearchFn | None = None
         self.align_fn: AlignFn | None = None
         self.set_documents(documents, search_fn, align_fn)
@@ -372,5 +392,9 @@ class ConcordanceView(QWidget):
             if not body:
                 body = ["<p><i>no aligned passage</i></p>"]
             heading = html.escape(f"{doc.language} — {doc.title or doc.path}")
-            parts.append(f"<p><small><b>{heading}</b></small></p>{''.join(body)}")
+            font = self.model.font_for(doc.script)
+            families = ", ".join(f"'{f}'" for f in font.families())
+            style = f"font-family: {html.escape(families)}; font-size: {CONTEXT_POINT_SIZE}pt"
+            text = "".join(body)
+            parts.append(f'<p><small><b>{heading}</b></small></p><div style="{style}">{text}</div>')
         self.parallel.setHtml("<hr/>".join(parts))

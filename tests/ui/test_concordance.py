@@ -120,3 +120,31 @@ def test_a_seed_topic_gives_a_parallel_concordance(seeds, qtbot):
         if len(w.parallel_passages()) > 1 and any(p for _, p in w.parallel_passages()[1:]):
             with_partners += 1
     assert with_partners > 0
+
+
+def test_khmer_contexts_are_drawn_in_a_khmer_font_at_a_reading_size(view, qtbot):
+    """At the UI's ~9 pt, stacked Khmer consonants in the rows were hard to read."""
+    from PySide6.QtGui import QFontInfo, QFontMetrics
+
+    from reader.ui.concordance import CONTEXT_POINT_SIZE, LEFT, MATCH
+    from reader.ui.fonts import SCRIPT_FAMILIES, register_bundled_fonts
+
+    register_bundled_fonts()
+    view.search("ដាណាំង")
+    assert view.hits() and all(h.doc == KM.id for h in view.hits())
+    index = view.proxy.index(0, MATCH)
+    font = index.data(Qt.ItemDataRole.FontRole)
+    assert font.pointSizeF() == CONTEXT_POINT_SIZE > view.table.font().pointSizeF()
+    assert set(font.families()) & set(SCRIPT_FAMILIES["Khmr"])
+    assert view.proxy.index(0, LEFT).data(Qt.ItemDataRole.FontRole) == font
+    row = view.table.rowHeight(0)
+    assert row >= QFontMetrics(font).lineSpacing(), "the row is as tall as the Khmer line"
+    assert QFontInfo(font).family() in SCRIPT_FAMILIES["Khmr"]
+    view.table.selectRow(0)  # the parallel pane: each version in its script's font too
+    block = view.parallel.document().begin()
+    while block.isValid() and (block.text().startswith("km —") or "ដាណាំង" not in block.text()):
+        block = block.next()  # past the headings to a Khmer passage
+    assert block.isValid()
+    shown = block.begin().fragment().charFormat().font()
+    assert shown.pointSizeF() == CONTEXT_POINT_SIZE
+    assert set(shown.families()) & set(SCRIPT_FAMILIES["Khmr"])

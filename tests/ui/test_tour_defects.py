@@ -290,3 +290,18 @@ def test_moving_the_first_column_left_says_why_nothing_moved(qtbot, tmp_path):
     assert [c.doc.id for c in w.area.columns] == [order[1], order[0], *order[2:]]
     press(qtbot, w, "l" * len(order) + ">")
     assert "Already the last column" in w.message_label.text_shown()
+
+
+def test_the_chooser_lists_titles_in_their_scripts_font_at_a_reading_size(qtbot, tmp_path):
+    """Khmer and Thai document titles in `o`'s list were at the UI's ~9 pt."""
+    from reader.ui.chooser import ITEM_POINT_SIZE
+    from reader.ui.fonts import SCRIPT_FAMILIES
+
+    w = make_window(qtbot, tmp_path)
+    items = [("កំពង់ផែដាណាំង", "km"), ("ท่าเรือดานัง", "th"), ("Cảng Đà Nẵng", "vi")]
+    w.chooser.open("Open a document", items, lambda _value: None)
+    fonts = {w.chooser.list.item(i).text(): w.chooser.list.item(i).font() for i in range(3)}
+    assert all(f.pointSizeF() == ITEM_POINT_SIZE > w.font().pointSizeF() for f in fonts.values())
+    assert set(fonts["កំពង់ផែដាណាំង"].families()) & set(SCRIPT_FAMILIES["Khmr"])
+    assert set(fonts["ท่าเรือดานัง"].families()) & set(SCRIPT_FAMILIES["Thai"])
+    w.chooser.close_chooser()
