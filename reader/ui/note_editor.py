@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from reader.ui.theme import DEFAULT_NOTE_COLOUR, NOTE_COLOURS
 
 QUOTE_PREVIEW = 160
+NOTE_POINT_SIZE = 11.0  # the note as typed and its preview (the UI's own size is ~9 pt)
 
 
 @cache
@@ -159,6 +160,10 @@ class NoteEditor(QWidget):
         self.editor.setTabChangesFocus(True)
         self.preview = SafeBrowser()
         self.preview.setObjectName("notePreview")
+        for widget in (self.editor, self.preview):  # a note in Khmer or Thai, at a size to read
+            font = widget.font()
+            font.setPointSizeF(NOTE_POINT_SIZE)
+            widget.setFont(font)
         self.preview.link_clicked.connect(self.link_clicked)
         self.tags = TagsEdit()
         self.colour = QComboBox()

@@ -305,3 +305,19 @@ def test_the_chooser_lists_titles_in_their_scripts_font_at_a_reading_size(qtbot,
     assert set(fonts["កំពង់ផែដាណាំង"].families()) & set(SCRIPT_FAMILIES["Khmr"])
     assert set(fonts["ท่าเรือดานัง"].families()) & set(SCRIPT_FAMILIES["Thai"])
     w.chooser.close_chooser()
+
+
+def test_a_note_is_typed_and_previewed_at_a_reading_size(qtbot, tmp_path, store):
+    """The note editor and its preview were at the UI's ~9 pt (a Khmer note hard to read)."""
+    from reader.ui.note_editor import NOTE_POINT_SIZE
+
+    w = make_window(qtbot, tmp_path, store)
+    themed(w)
+    w.open_topic(sora_topic(w.analysis))
+    press(qtbot, w, "a")
+    editor = w.note_editor
+    assert editor.isVisible()
+    editor.editor.insertPlainText("ប្រទេសចិន")  # QTest types ASCII only
+    for widget in (editor.editor, editor.preview):
+        assert widget.fontInfo().pointSizeF() >= NOTE_POINT_SIZE - 0.5 > w.fontInfo().pointSizeF()
+    qtbot.keyClick(editor.editor, Qt.Key.Key_Escape)
