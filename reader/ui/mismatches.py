@@ -128,7 +128,11 @@ class MismatchView(QObject):
         analysis, ids = w.session.analysis, w.area.ids()
         if analysis is None or len(ids) < 2 or w.session.single_doc:
             return None, None
-        known, alignment = analysis.alignments.get(analysis.align_key(ids))
+        try:
+            align_key = analysis.align_key(ids)
+        except KeyError:  # the columns are still another corpus's (a new one being opened)
+            return None, None
+        known, alignment = analysis.alignments.get(align_key)
         if not known:
             return None, None
         return (id(analysis), tuple(ids), id(alignment)), alignment

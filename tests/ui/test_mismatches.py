@@ -352,3 +352,25 @@ def test_the_help_names_the_keys_of_the_mismatches_panel(qtbot, tmp_path, altere
     text = w.help_widget.browser.toPlainText()
     assert "Mismatches panel — while its list has the keyboard" in text
     assert "mismatch-dismiss" in text.split("Mismatches panel")[1]
+
+
+def test_opening_another_corpus_with_the_panel_open_raises_nothing(qtbot, tmp_path, altered):
+    """With the panel open, a new corpus changed the topic while the columns were still the
+    old corpus's: looking up their alignment raised KeyError in the slot."""
+    w = _window(qtbot, tmp_path, altered)
+    press(qtbot, w, "M", CTRL | SHIFT)
+    _compared(qtbot, w)
+    other = tmp_path / "other"
+    other.mkdir()
+    for name, text in (
+        ("x.txt", "Lisboa abriu o porto.\n\nO porto cresce."),
+        ("y.txt", "Lisbon opened the port.\n\nThe port grows."),
+    ):
+        (other / name).write_text(text, encoding="utf-8")
+    with qtbot.captureExceptions() as raised:
+        w.set_analysis(analyse(load_corpus(other)))
+        QApplication.processEvents()
+        w.open_topic(0)
+        QApplication.processEvents()
+    assert raised == []
+    assert {c.doc.path for c in w.area.columns} <= {"x.txt", "y.txt"}
