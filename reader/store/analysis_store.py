@@ -41,6 +41,7 @@ STATE_PART = "resolution"  # the part holding the resolution's state (`Resolutio
 PAIRS_PART = "pairs"  # the part holding the topics' compared pairs (`topic_memo.PairsState`)
 LABELS_PART = "labels"  # the part holding the shared entities' labels and kinds by key
 DESCRIBED_PART = "described"  # the part holding the topics' descriptions (`describe_memo`)
+COUNTS_PART = "counts"  # the part holding the documents' `KeyCounts` (`key_counts.dump_counts`)
 
 
 class Previous(NamedTuple):
@@ -56,6 +57,7 @@ class Previous(NamedTuple):
     labels: dict[str, tuple[str, str]] | None = None
     key: str | None = None  # that analysis's name
     described: dict[str, Any] | None = None  # its topics' descriptions (`describe_memo`)
+    counts: Any = None  # its documents' `KeyCounts` (`key_counts.load_counts`)
 
 
 _INSERT = (
@@ -206,6 +208,13 @@ def _keep_state(
     conn.execute(_INSERT, (f"{key}/{LABELS_PART}", KIND_PART, zlib.compress(orjson.dumps(labels))))
     shas = {d.id: d.sha256 for d in corpus.documents}
     conn.execute(_INSERT, (f"{key}/{DESCRIBED_PART}", KIND_PART, described(topics, shas)))
+    counted = getattr(index.candidates, "counted", None)
+    if counted is not None:
+        from reader.corpus.key_counts import dump_counts
+
+        base = getattr(index, "counts_base", None)  # the counts read: chunks copied
+        data = dump_counts(counted(), base)
+        conn.execute(_INSERT, (f"{key}/{COUNTS_PART}", KIND_PART, data))
     memo = getattr(index, "pairs_memo", None)
     if memo is not None and memo.found is not None:
         conn.execute(_INSERT, (f"{key}/{PAIRS_PART}", KIND_PART, memo.found.dump()))
@@ -220,6 +229,7 @@ def previous_resolution(
     then starts over)."""
     if conn is None:
         return None
+    from reader.corpus.key_counts import load_counts
     from reader.corpus.resolution_state import ResolutionState
     from reader.corpus.topic_memo import PairsState
 
@@ -251,7 +261,8 @@ def previous_resolution(
             except ValueError:
                 pairs = None
         told = read_described(_data(conn, f"{key}/{DESCRIBED_PART}", KIND_PART))
-        return Previous(state, first.get, rows.get, pairs, _labels(conn, key), key, told)
+        counts = load_counts(_data(conn, f"{key}/{COUNTS_PART}", KIND_PART))
+        return Previous(state, first.get, rows.get, pairs, _labels(conn, key), key, told, counts)
     except Exception:  # unreadable or damaged: start over
         return None
 
