@@ -174,7 +174,19 @@ def test_an_entitys_label_follows_its_mentions_after_an_update(tmp_path, capsys)
     append(files[2], "Ông Zorváth Kimble, bà Zorváth Kimble và Zorváth Kimble ở Hà Nội.")
     updated = outputs(root, db, capsys)
     assert resolved.last_report["incremental"] == 1
+    # its kinds and surfaces were the previous analysis's, patched by the changed document
+    assert resolved.last_report["labels_patched"] >= 1
     assert _label(updated[1], "zorvath kimble") == "Zorváth Kimble"
+    assert updated == recomputed(root, db, tmp_path, capsys)
+    conn = sqlite3.connect(db)
+    with conn:  # kinds and surfaces unreadable: the labels are counted from the mentions
+        conn.execute("UPDATE doc_cache SET data = x'00ff' WHERE sha256 LIKE '%/mentions'")
+    conn.close()
+    append(files[2], "Zorvath Kimble, Zorvath Kimble, Zorvath Kimble.")
+    updated = outputs(root, db, capsys)
+    assert resolved.last_report["incremental"] == 1
+    assert resolved.last_report.get("labels_patched", 0) == 0
+    assert _label(updated[1], "zorvath kimble") == "Zorvath Kimble"
     assert updated == recomputed(root, db, tmp_path, capsys)
     conn = sqlite3.connect(db)
     with conn:

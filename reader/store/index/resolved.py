@@ -286,6 +286,7 @@ def stateful_entities(
             row,
             kept.final_row if kept is not None else None,
             kept.labels if kept is not None else None,
+            kept.totals if kept is not None else None,
         )
         counted = _counts_kept(resolution, kept, documents) if kept is not None else 0
         index = resolution.resolve()
