@@ -173,14 +173,20 @@ class _GivesWay:
     def __init__(self, before: Counter[str], after: Counter[str]) -> None:
         self.before, self.after = before, after
         self.changed = _changed_counts(before, after)
+        self.flips: dict[str, bool] = {}  # by joined option: the same for every document
 
     def __call__(self, counted: tuple[str, ...]) -> bool:
-        changed = self.changed
+        if not self.changed:
+            return False
+        flips = self.flips
         for joined in counted:
-            keys = joined.split(_JOIN)
-            if changed.isdisjoint(keys):
-                continue
-            if self._gives_way(self.before, keys) != self._gives_way(self.after, keys):
+            found = flips.get(joined)
+            if found is None:
+                keys = joined.split(_JOIN)
+                found = flips[joined] = not self.changed.isdisjoint(keys) and (
+                    self._gives_way(self.before, keys) != self._gives_way(self.after, keys)
+                )
+            if found:
                 return True
         return False
 
