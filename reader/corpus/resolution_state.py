@@ -204,6 +204,8 @@ class IncrementalResolution(StreamedResolution):
     only what the changes reach (see the module docstring). `fingerprints`: each document's
     options' fingerprint; `previous_row(doc_id)`: its stored candidate row."""
 
+    KEEP_TOTALS = True
+
     def __init__(
         self,
         documents: Sequence[Document],

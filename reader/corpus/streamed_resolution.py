@@ -44,6 +44,10 @@ class StreamedResolution:
     """Choose every document's options and summarise the shared entities, reading each
     document's options again in each pass (see the module docstring)."""
 
+    # whether the index made keeps its entities' kinds and surfaces (`mention_totals`, for
+    # the next analysis: only a resolution that records its state keeps them)
+    KEEP_TOTALS = False
+
     def __init__(
         self,
         documents: Sequence[Document],
@@ -231,16 +235,19 @@ class StreamedResolution:
         summaries: list[Summary] = []
         self.kept_labels = {k for k in stats if k in kept}
         before = self._totals_before()
-        totals: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        totals: dict[str, tuple[dict[str, int], dict[str, int]]] | None = None
+        if self.KEEP_TOTALS:
+            totals = {}
         for key, (docs, n, kinds, surfaces) in stats.items():
             if kinds is None and key in kept:
                 label, kind = kept[key]
-                if key in before:
+                if totals is not None and key in before:
                     totals[key] = before[key]
             else:
                 if kinds is None:
                     kinds, surfaces = patched[key]
-                totals[key] = (kinds, surfaces)
+                if totals is not None:
+                    totals[key] = (kinds, surfaces)
                 label, kind = _label(key, Counter(surfaces)), _kind(Counter(kinds))
             summaries.append(
                 (key, label, kind, sorted({languages.get(d, "") for d in docs}), docs, n)
@@ -248,7 +255,8 @@ class StreamedResolution:
         del stats
         summaries.sort(key=lambda s: (-len(s[4]), -s[5], s[0]))
         index = PackedEntityIndex(summaries, candidates, languages)
-        index.mention_totals = totals  # type: ignore[attr-defined]
+        if totals is not None:
+            index.mention_totals = totals  # type: ignore[attr-defined]
         return index
 
     def _labels_kept(self, candidates: PackedCandidates) -> dict[str, tuple[str, str]]:
