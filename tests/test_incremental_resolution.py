@@ -110,12 +110,33 @@ def test_after_random_edits_the_update_equals_a_full_recompute(tmp_path, capsys,
         report = dict(resolved.last_report)
         assert report["incremental"] == 1, what  # updated, not recomputed
         assert report["changed"] < report["documents"], what
+        # the unchanged documents' key counts came from the analysis before, not their rows
+        assert report["counts_kept"] > 0, what
         if what.startswith(tuple(NAMES)) or what.startswith("names"):
             # the same documents, a rare name: the topics' pairs were updated too
             assert report.get("pairs_incremental") == 1, what
         full = recomputed(root, db, tmp_path, capsys)
         assert updated[0] == full[0], f"topics differ after: {what}"
         assert updated[1] == full[1], f"entities differ after: {what}"
+
+
+def test_damaged_key_counts_are_counted_from_the_rows(tmp_path, capsys) -> None:
+    root = corpus(tmp_path, 9)
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    outputs(root, db, capsys)
+    conn = sqlite3.connect(db)
+    with conn:  # one number changed: the chunk's CRC or numbers no longer hold
+        blob = conn.execute("SELECT data FROM doc_cache WHERE sha256 LIKE '%/counts'").fetchone()[0]
+        conn.execute(
+            "UPDATE doc_cache SET data = ? WHERE sha256 LIKE '%/counts'", (blob[:-9] + b"x",)
+        )
+    conn.close()
+    append(sorted(root.rglob("*.txt"))[0], "Zorvath Kimble met reporters in Lisbon.")
+    updated = outputs(root, db, capsys)
+    assert resolved.last_report["incremental"] == 1
+    assert resolved.last_report["counts_kept"] == 0
+    assert updated == recomputed(root, db, tmp_path, capsys)
 
 
 def test_a_damaged_state_is_recomputed_whole(tmp_path, capsys) -> None:
@@ -153,7 +174,19 @@ def test_an_entitys_label_follows_its_mentions_after_an_update(tmp_path, capsys)
     append(files[2], "Ông Zorváth Kimble, bà Zorváth Kimble và Zorváth Kimble ở Hà Nội.")
     updated = outputs(root, db, capsys)
     assert resolved.last_report["incremental"] == 1
+    # its kinds and surfaces were the previous analysis's, patched by the changed document
+    assert resolved.last_report["labels_patched"] >= 1
     assert _label(updated[1], "zorvath kimble") == "Zorváth Kimble"
+    assert updated == recomputed(root, db, tmp_path, capsys)
+    conn = sqlite3.connect(db)
+    with conn:  # kinds and surfaces unreadable: the labels are counted from the mentions
+        conn.execute("UPDATE doc_cache SET data = x'00ff' WHERE sha256 LIKE '%/mentions'")
+    conn.close()
+    append(files[2], "Zorvath Kimble, Zorvath Kimble, Zorvath Kimble.")
+    updated = outputs(root, db, capsys)
+    assert resolved.last_report["incremental"] == 1
+    assert resolved.last_report.get("labels_patched", 0) == 0
+    assert _label(updated[1], "zorvath kimble") == "Zorvath Kimble"
     assert updated == recomputed(root, db, tmp_path, capsys)
     conn = sqlite3.connect(db)
     with conn:

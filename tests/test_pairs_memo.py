@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from reader.corpus.topic_memo import PairsMemo, PairsState
 from reader.corpus.topic_pairs import similar_pairs
 from reader.corpus.topics import (
@@ -56,3 +58,21 @@ def test_updated_pairs_are_the_pairs_computed_whole() -> None:
         whole.ids = ids
         assert _numbers(found) == _numbers(_pairs(after, whole)), seed
     assert updated > 15  # most were updates, not computed whole
+
+
+def test_the_stored_pairs_read_back_and_a_damaged_similarity_is_refused() -> None:
+    rng = random.Random(3)
+    words = [f"k{n}" for n in range(40)]
+    ids = [f"d{n}" for n in range(30)]
+    keys = [tuple(set(rng.sample(words, rng.randint(2, 10)))) for _ in ids]
+    memo = PairsMemo()
+    memo.ids = ids
+    _pairs(keys, memo)
+    blob = memo.found.dump()
+    state = PairsState.load(blob)
+    assert state.ids == ids and state.best == memo.found.best
+    assert _numbers(state.pairs) == _numbers(memo.found.pairs)
+    damaged = bytearray(blob)
+    damaged[-3] ^= 0x40  # a similarity or weight (stored uncompressed)
+    with pytest.raises(ValueError):
+        PairsState.load(bytes(damaged))

@@ -86,6 +86,15 @@ class PackedCandidates(Mapping[str, list[Candidate]]):
             cache[doc_id] = (row, counts, None)  # the lists are not kept (memory)
         return row, counts, lists
 
+    def counted(self) -> Iterator[tuple[str, bytes, KeyCounts]]:
+        """The documents whose `KeyCounts` are held for their current row (with it)."""
+        cache, rows = self._counts or {}, self._rows
+        for doc_id in self._order:
+            found = cache.get(doc_id)
+            row = rows.get(doc_id)
+            if found is not None and row is not None and found[0] is row:
+                yield doc_id, row, found[1]
+
     def __getitem__(self, doc_id: str) -> list[Candidate]:
         found = self._known.get(doc_id)
         if found is not None:

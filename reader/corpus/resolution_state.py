@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from reader.corpus.entities import LONE_KEYS, _shared
 from reader.corpus.key_counts import raw_candidates
+from reader.corpus.mention_totals import Totals, kind_certain, patched
 from reader.corpus.model import Document
 from reader.corpus.packed_entities import PackedCandidates, PackedEntityIndex
 from reader.corpus.resolve import KeyMap, select
@@ -172,14 +173,20 @@ class _GivesWay:
     def __init__(self, before: Counter[str], after: Counter[str]) -> None:
         self.before, self.after = before, after
         self.changed = _changed_counts(before, after)
+        self.flips: dict[str, bool] = {}  # by joined option: the same for every document
 
     def __call__(self, counted: tuple[str, ...]) -> bool:
-        changed = self.changed
+        if not self.changed:
+            return False
+        flips = self.flips
         for joined in counted:
-            keys = joined.split(_JOIN)
-            if changed.isdisjoint(keys):
-                continue
-            if self._gives_way(self.before, keys) != self._gives_way(self.after, keys):
+            found = flips.get(joined)
+            if found is None:
+                keys = joined.split(_JOIN)
+                found = flips[joined] = not self.changed.isdisjoint(keys) and (
+                    self._gives_way(self.before, keys) != self._gives_way(self.after, keys)
+                )
+            if found:
                 return True
         return False
 
@@ -197,6 +204,8 @@ class IncrementalResolution(StreamedResolution):
     only what the changes reach (see the module docstring). `fingerprints`: each document's
     options' fingerprint; `previous_row(doc_id)`: its stored candidate row."""
 
+    KEEP_TOTALS = True
+
     def __init__(
         self,
         documents: Sequence[Document],
@@ -207,6 +216,7 @@ class IncrementalResolution(StreamedResolution):
         previous_row: PreviousRow | None = None,
         final_row: PreviousRow | None = None,
         labels: dict[str, tuple[str, str]] | None = None,
+        totals: Totals | None = None,
     ) -> None:
         super().__init__(documents, read, keymap)
         self.fingerprints = fingerprints
@@ -217,6 +227,9 @@ class IncrementalResolution(StreamedResolution):
         same = previous is not None and list(previous.docs) == [d.id for d in documents]
         self.final_row = final_row if same else None
         self.labels = labels if same else None
+        # the stored analysis's shared entities' kinds and surfaces with how often each
+        self.totals = totals if same and labels is not None else None
+        self.deltas: dict[str, tuple[Counter[str], Counter[str]]] = {}  # since, by key
         self.languages_moved = same and any(
             previous.docs[d.id].language != d.language  # type: ignore[union-attr]
             for d in documents
@@ -374,6 +387,7 @@ class IncrementalResolution(StreamedResolution):
         the first met)."""
         labels, final_row = self.labels, self.final_row
         self.rows_changed, self.counts_moved = None, None
+        self.deltas = {}
         if not labels or final_row is None:
             return {}
         rows = self.rows
@@ -390,8 +404,41 @@ class IncrementalResolution(StreamedResolution):
             then = _mentions(_row_lists(before))
             moved.update(k for k in now.keys() | then.keys() if now.get(k) != then.get(k))
             counted.update(now.keys() ^ then.keys())
+            for sign, found in ((1, now), (-1, then)):
+                for k, (kinds, surfaces) in found.items():
+                    delta = self.deltas.get(k)
+                    if delta is None:
+                        delta = self.deltas[k] = (Counter(), Counter())
+                    for kind, n in kinds:
+                        delta[0][kind] += sign * n
+                    for surface, n in surfaces.items():
+                        delta[1][surface] += sign * n
         self.rows_changed, self.counts_moved = changed, counted
         return {k: v for k, v in labels.items() if k not in moved}
+
+    def _totals_patched(self, kept: dict[str, tuple[str, str]]) -> Totals:
+        """The kinds and surfaces of the stored analysis's shared entities whose mentions
+        changed (not `kept`), patched by what the changed documents' rows mention now and
+        mentioned then; a key whose kind would be decided by the order kinds are first met
+        (a tie) is left out (counted from its mentions)."""
+        before, deltas = self.totals, self.deltas
+        if not before or self.rows_changed is None:
+            return {}
+        out: Totals = {}
+        for key, (d_kinds, d_surfaces) in deltas.items():
+            found = before.get(key)
+            if found is None or key in kept:
+                continue
+            kinds = patched(found[0], d_kinds)
+            surfaces = patched(found[1], d_surfaces)
+            if kinds is None or surfaces is None or not kinds or not kind_certain(kinds):
+                continue
+            out[key] = (kinds, surfaces)
+        self.report["labels_patched"] = len(out)
+        return out
+
+    def _totals_before(self) -> Totals:
+        return self.totals or {}
 
     def description_changes(self, index: PackedEntityIndex) -> tuple[set[str], set[str]] | None:
         """What changed since the stored analysis for the topics' descriptions

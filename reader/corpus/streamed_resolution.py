@@ -44,6 +44,10 @@ class StreamedResolution:
     """Choose every document's options and summarise the shared entities, reading each
     document's options again in each pass (see the module docstring)."""
 
+    # whether the index made keeps its entities' kinds and surfaces (`mention_totals`, for
+    # the next analysis: only a resolution that records its state keeps them)
+    KEEP_TOTALS = False
+
     def __init__(
         self,
         documents: Sequence[Document],
@@ -192,7 +196,10 @@ class StreamedResolution:
         candidates = PackedCandidates(order, self.rows, self.known, self.counts)
         entry = candidates.entry
         kept = self._labels_kept(candidates)
-        # key -> [documents, mentions, kinds, surfaces] (no kinds and surfaces: label kept)
+        # the kinds and surfaces of the keys not kept whose totals are known from before
+        patched = self._totals_patched(kept)
+        # key -> [documents, mentions, kinds, surfaces] (no kinds and surfaces: label kept,
+        # or its totals patched)
         stats: dict[str, list[Any]] = {}
         for d in self.documents:
             _, counts, lists = entry(d.id)  # lists: when decoded now
@@ -204,7 +211,8 @@ class StreamedResolution:
             for key in hits:
                 found = stats.get(key)
                 if found is None:
-                    found = stats[key] = [[], 0, None, None] if key in kept else [[], 0, {}, {}]
+                    known = key in kept or key in patched
+                    found = stats[key] = [[], 0, None, None] if known else [[], 0, {}, {}]
                 found[0].append(d.id)
                 found[1] += mentions[key]
                 if found[2] is not None:
@@ -225,22 +233,46 @@ class StreamedResolution:
                     surfaces[c[2]] = surfaces.get(c[2], 0) + 1
         languages = self.languages
         summaries: list[Summary] = []
-        self.kept_labels = {k for k, found in stats.items() if found[2] is None}
+        self.kept_labels = {k for k in stats if k in kept}
+        before = self._totals_before()
+        totals: dict[str, tuple[dict[str, int], dict[str, int]]] | None = None
+        if self.KEEP_TOTALS:
+            totals = {}
         for key, (docs, n, kinds, surfaces) in stats.items():
-            if kinds is None:
+            if kinds is None and key in kept:
                 label, kind = kept[key]
+                if totals is not None and key in before:
+                    totals[key] = before[key]
             else:
+                if kinds is None:
+                    kinds, surfaces = patched[key]
+                if totals is not None:
+                    totals[key] = (kinds, surfaces)
                 label, kind = _label(key, Counter(surfaces)), _kind(Counter(kinds))
             summaries.append(
                 (key, label, kind, sorted({languages.get(d, "") for d in docs}), docs, n)
             )
         del stats
         summaries.sort(key=lambda s: (-len(s[4]), -s[5], s[0]))
-        return PackedEntityIndex(summaries, candidates, languages)
+        index = PackedEntityIndex(summaries, candidates, languages)
+        if totals is not None:
+            index.mention_totals = totals  # type: ignore[attr-defined]
+        return index
 
     def _labels_kept(self, candidates: PackedCandidates) -> dict[str, tuple[str, str]]:
         """The label and kind of shared entities whose mentions are those of an earlier
         analysis (by key): none here (`IncrementalResolution` has them)."""
+        return {}
+
+    def _totals_patched(
+        self, kept: dict[str, tuple[str, str]]
+    ) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+        """The kinds and surfaces of shared entities (by key, but those of `kept`) with how
+        often each, patched from an earlier analysis's: none here."""
+        return {}
+
+    def _totals_before(self) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+        """An earlier analysis's kinds and surfaces of its shared entities: none here."""
         return {}
 
 

@@ -41,6 +41,8 @@ STATE_PART = "resolution"  # the part holding the resolution's state (`Resolutio
 PAIRS_PART = "pairs"  # the part holding the topics' compared pairs (`topic_memo.PairsState`)
 LABELS_PART = "labels"  # the part holding the shared entities' labels and kinds by key
 DESCRIBED_PART = "described"  # the part holding the topics' descriptions (`describe_memo`)
+MENTIONS_PART = "mentions"  # the shared entities' kinds and surfaces with how often, by key
+COUNTS_PART = "counts"  # the part holding the documents' `KeyCounts` (`key_counts.dump_counts`)
 
 
 class Previous(NamedTuple):
@@ -56,6 +58,8 @@ class Previous(NamedTuple):
     labels: dict[str, tuple[str, str]] | None = None
     key: str | None = None  # that analysis's name
     described: dict[str, Any] | None = None  # its topics' descriptions (`describe_memo`)
+    counts: Any = None  # its documents' `KeyCounts` (`key_counts.load_counts`)
+    totals: Any = None  # its shared entities' kinds and surfaces, how often each, by key
 
 
 _INSERT = (
@@ -206,6 +210,17 @@ def _keep_state(
     conn.execute(_INSERT, (f"{key}/{LABELS_PART}", KIND_PART, zlib.compress(orjson.dumps(labels))))
     shas = {d.id: d.sha256 for d in corpus.documents}
     conn.execute(_INSERT, (f"{key}/{DESCRIBED_PART}", KIND_PART, described(topics, shas)))
+    totals = getattr(index, "mention_totals", None)
+    if totals is not None:
+        data = zlib.compress(orjson.dumps(totals), 1)
+        conn.execute(_INSERT, (f"{key}/{MENTIONS_PART}", KIND_PART, data))
+    counted = getattr(index.candidates, "counted", None)
+    if counted is not None:
+        from reader.corpus.key_counts import dump_counts
+
+        base = getattr(index, "counts_base", None)  # the counts read: chunks copied
+        data = dump_counts(counted(), base)
+        conn.execute(_INSERT, (f"{key}/{COUNTS_PART}", KIND_PART, data))
     memo = getattr(index, "pairs_memo", None)
     if memo is not None and memo.found is not None:
         conn.execute(_INSERT, (f"{key}/{PAIRS_PART}", KIND_PART, memo.found.dump()))
@@ -220,6 +235,7 @@ def previous_resolution(
     then starts over)."""
     if conn is None:
         return None
+    from reader.corpus.key_counts import load_counts
     from reader.corpus.resolution_state import ResolutionState
     from reader.corpus.topic_memo import PairsState
 
@@ -251,7 +267,10 @@ def previous_resolution(
             except ValueError:
                 pairs = None
         told = read_described(_data(conn, f"{key}/{DESCRIBED_PART}", KIND_PART))
-        return Previous(state, first.get, rows.get, pairs, _labels(conn, key), key, told)
+        counts = load_counts(_data(conn, f"{key}/{COUNTS_PART}", KIND_PART))
+        totals = _totals(conn, key)
+        labels = _labels(conn, key)
+        return Previous(state, first.get, rows.get, pairs, labels, key, told, counts, totals)
     except Exception:  # unreadable or damaged: start over
         return None
 
@@ -271,6 +290,29 @@ def _labels(conn: sqlite3.Connection, key: str) -> dict[str, tuple[str, str]] | 
     if not all(type(x) is str for pair in labels.values() for x in pair):
         return None
     return labels
+
+
+def _totals(conn: sqlite3.Connection, key: str) -> dict[str, Any] | None:
+    """The kinds and surfaces (how often each) of analysis `key`'s shared entities (None:
+    not kept, damaged)."""
+    found = _data(conn, f"{key}/{MENTIONS_PART}", KIND_PART)
+    if found is None:
+        return None
+    try:
+        data = orjson.loads(zlib.decompress(found))
+        out = {}
+        for k, (kinds, surfaces) in data.items():
+            if not (type(kinds) is dict and type(surfaces) is dict):
+                return None
+            out[k] = (kinds, surfaces)
+        counts = (
+            n for kinds, surfaces in out.values() for n in (*kinds.values(), *surfaces.values())
+        )
+        if not all(type(n) is int and n > 0 for n in counts):
+            return None
+        return out
+    except (ValueError, zlib.error, AttributeError, TypeError):
+        return None
 
 
 def _copy_entities(conn: sqlite3.Connection, source: str, key: str, keys: set[str]) -> set[str]:

@@ -20,6 +20,7 @@ from reader.corpus.candidates import Option
 from reader.corpus.entities import EntityIndex
 from reader.corpus.entity_facts import CorpusVocabulary, answers_hold
 from reader.corpus.gazetteer import gazetteer_for
+from reader.corpus.key_counts import stored_key_counts
 from reader.corpus.model import Corpus, Document
 from reader.corpus.resolution_state import REDO_SHARE, IncrementalResolution
 from reader.corpus.resolve import KeyMap
@@ -214,6 +215,28 @@ def _pairs_memo(
     return memo
 
 
+def _counts_kept(
+    resolution: IncrementalResolution, kept: Previous, documents: Sequence[Document]
+) -> None:
+    """Give the resolution the `KeyCounts` the previous analysis kept of the rows it keeps
+    (a document whose row is the stored one: no row decoded again for its counts); how
+    many it was given."""
+    cache = resolution.counts
+    if cache is None or not kept.counts:
+        return 0
+    stored, first, final = kept.counts, kept.row, kept.final_row
+    n = 0
+    for d in documents:
+        row = first(d.id)
+        if row is None or row is not final(d.id):
+            continue
+        counts = stored_key_counts(stored, d.id, row)
+        if counts is not None:
+            cache[d.id] = (row, counts, None)
+            n += 1
+    return n
+
+
 def stateful_entities(
     conn: sqlite3.Connection,
     corpus: Corpus,
@@ -263,9 +286,11 @@ def stateful_entities(
             row,
             kept.final_row if kept is not None else None,
             kept.labels if kept is not None else None,
+            kept.totals if kept is not None else None,
         )
+        counted = _counts_kept(resolution, kept, documents) if kept is not None else 0
         index = resolution.resolve()
-        report = dict(resolution.report)
+        report = dict(resolution.report, counts_kept=counted)
         last_report.clear()
         last_report.update(report)
         gaz = gazetteer_for(frozenset(d.language for d in documents))
@@ -278,6 +303,8 @@ def stateful_entities(
             asked={d.id: asked.get((d.sha256, d.format), ()) for d in documents},
         )
         index.resolution_report = report  # type: ignore[attr-defined]
+        if counted and kept is not None:  # storing copies the chunks of counts kept as read
+            index.counts_base = kept.counts  # type: ignore[attr-defined]
         changes = resolution.description_changes(index) if kept is not None else None
         if changes is not None and kept is not None and kept.described is not None:
             from reader.corpus.describe_memo import DescriptionMemo
