@@ -29,7 +29,7 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=3, help="how many seeds")
     args = parser.parse_args()
 
-    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEvent, QTimer
     from PySide6.QtWidgets import QApplication
 
     from reader.store.annotations import Store
@@ -70,6 +70,7 @@ def main() -> int:
                 QApplication.processEvents()
                 time.sleep(0.01)
 
+        widgets_before = len(QApplication.allWidgets())
         started = time.perf_counter()
         report = run_soak(w, keys=args.keys, seed=1000 + seed, settle=settle)
         timer.stop()
@@ -77,7 +78,8 @@ def main() -> int:
         print(
             f"seed {seed}: {report.keys} actions in {seconds:.0f} s, "
             f"{len(report.topics_seen)} topics visited, {len(report.problems)} problems, "
-            f"longest event-loop stall {worst[0]:.0f} ms (topic switches included)"
+            f"longest event-loop stall {worst[0]:.0f} ms (topic switches included); "
+            f"widgets {widgets_before} at the start, {len(QApplication.allWidgets())} at the end"
         )
         slowest = sorted(report.timings, reverse=True)[:5]
         print("    slowest actions:", ", ".join(f"{a} {t * 1000:.0f} ms" for t, a in slowest))
@@ -85,6 +87,9 @@ def main() -> int:
             print("   ", problem)
         failures += len(report.problems)
         w.close()
+        w.deleteLater()  # else the next seed's theme toggles re-polish this window's widgets too
+        QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         store.close()
     print("soak:", "passed" if not failures else f"{failures} problems")
     return 1 if failures else 0
