@@ -1,13 +1,13 @@
 """The corpus-wide sums an updated resolution starts from are those before with the changed
-documents' sets taken out and put in again (`resolution_state._Sums`): they must be the
-sums counted from every document again (`_tallies`), which decide which keys are shared
+documents' sets taken out and put in again (`resolution_sums.Sums`): they must be the
+sums counted from every document again (`tallies`), which decide which keys are shared
 and which parts of runs do not count."""
 
 from __future__ import annotations
 
 import random
 
-from reader.corpus.resolution_state import DocState, _Sums, _tallies
+from reader.corpus.resolution_sums import DocState, Sums, tallies
 
 
 def _state(rng: random.Random, language: str) -> DocState:
@@ -30,8 +30,8 @@ def test_sums_with_documents_taken_out_and_put_in_are_those_counted_again() -> N
                 after[doc_id] = _state(rng, rng.choice("ab"))  # changed
         for n in range(rng.randint(0, 3)):
             after[f"new{n}"] = _state(rng, rng.choice("ab"))  # added
-        sums = _Sums(before.values())
-        assert sums.tallies() == _tallies(before.values())
+        sums = Sums(before.values())
+        assert sums.tallies() == tallies(before.values())
         for doc_id, s in before.items():
             if after.get(doc_id) is not s:
                 sums.add(s, -1)
@@ -39,6 +39,6 @@ def test_sums_with_documents_taken_out_and_put_in_are_those_counted_again() -> N
             if before.get(doc_id) is not s:
                 sums.add(s)
         df, bad = sums.tallies()
-        expected_df, expected_bad = _tallies(after.values())
+        expected_df, expected_bad = tallies(after.values())
         assert (df, bad) == (expected_df, expected_bad), seed
         assert all(n > 0 for n in df.values())

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from reader.corpus import state_codec
-from reader.corpus.resolution_state import DocState, ResolutionState
+from reader.corpus.resolution_sums import DocState, ResolutionState
 
 
 def _doc(rng: random.Random, words: list[str]) -> DocState:

@@ -25,16 +25,22 @@ documents changed), and the state kept for the next analysis is the first one's.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
-from typing import Any, NamedTuple
+from typing import Any
 
 from reader.corpus.entities import LONE_KEYS, _shared
 from reader.corpus.key_counts import raw_candidates
 from reader.corpus.mention_totals import Totals, kind_certain, patched
 from reader.corpus.model import Document
 from reader.corpus.packed_entities import PackedCandidates, PackedEntityIndex
+from reader.corpus.resolution_sums import (
+    JOIN,
+    DocState,
+    GivesWay,
+    ResolutionState,
+    Sums,
+)
 from reader.corpus.resolve import KeyMap, select
 from reader.corpus.stored_parts import decode_candidates
 from reader.corpus.streamed_resolution import KEPT_DOCUMENTS, ReadOptions, StreamedResolution
@@ -44,156 +50,6 @@ from reader.corpus.streamed_resolution import KEPT_DOCUMENTS, ReadOptions, Strea
 STATE_DOCUMENTS = KEPT_DOCUMENTS
 # From this share of changed documents on, the previous state is not worth reading.
 REDO_SHARE = 0.5
-
-
-class DocState(NamedTuple):
-    """What one document adds to the corpus's sums, and what it chose."""
-
-    language: str
-    fingerprint: str  # of its options (they are read again when it changes)
-    keys: tuple[str, ...]  # the keys of its options
-    parted: tuple[str, ...]  # those only of options that are parts of a run
-    parts: tuple[str, ...]  # key, run, key, run...: of the options that are parts of a run
-    # the options made of parts (`GPU Nvidia`): their key and parts joined by `_JOIN` (whether
-    # the run gives way to its parts compares the counts of these keys)
-    counted: tuple[str, ...]
-    first: tuple[str, ...]  # the keys of its first choice
-    mine: tuple[str, ...]  # its keys shared by any option (after dropped parts)
-    again: bool  # chose a second time (holds a key the first choices no longer share)
-    chosen: tuple[str, ...]  # the keys of its final choice
-
-
-_JOIN = "\x1f"
-
-
-class ResolutionState(NamedTuple):
-    """Every document's `DocState`, by id; `rows`: candidate rows of the first resolution
-    where they differ from the stored analysis's (links across scripts changed them)."""
-
-    docs: dict[str, DocState]
-    rows: dict[str, bytes]
-    vocabulary: Any = None  # the vocabulary its documents' options were checked against (JSON)
-    # by document, the questions its options asked of the vocabulary ("o:word", see
-    # `reader.store.index.resolved`): they hold again unless one of those answers changed
-    asked: dict[str, tuple[str, ...]] | None = None
-
-    # a state read from bytes: what writing it again copies (`state_codec.Base`)
-    base: Any = None
-    sums: _Sums | None = None  # the sums of `docs` (None: counted from them when wanted)
-
-    def dump(self) -> bytes:
-        """The state as bytes (`state_codec`: a JSON header and the numbers in chunks)."""
-        from reader.corpus.state_codec import dump_state
-
-        return dump_state(self)
-
-    @classmethod
-    def load(cls, blob: bytes) -> ResolutionState:
-        """The state `dump` wrote; ValueError when it is not one (or damaged)."""
-        from reader.corpus.state_codec import load_state
-
-        return load_state(blob, cls, DocState, _Sums)
-
-
-def _tallies(states: Iterable[DocState]) -> tuple[Counter[str], set[str]]:
-    """`StreamedResolution._counts` from the documents' kept sets: the document frequency of
-    every key once the parts of runs that do not count are dropped, and those parts' keys."""
-    return _Sums(states).tallies()
-
-
-class _Sums:
-    """The sums `_tallies` reads, as counts of documents: documents can be taken out and put
-    in (the sums after a few documents changed, from those before)."""
-
-    def __init__(self, states: Iterable[DocState] = ()) -> None:
-        self.df: Counter[str] = Counter()  # documents holding each key
-        self.alone: Counter[str] = Counter()  # ... holding it not only as a part of a run
-        self.parts: Counter[tuple[str, str, str]] = Counter()  # ... (part, run, language)
-        for s in states:
-            self.add(s)
-
-    def holds(self, states: Iterable[DocState]) -> bool:
-        """Whether these sums may be those of `states` (as many keys counted)."""
-        return sum(self.df.values()) == sum(len(s.keys) for s in states)
-
-    def add(self, s: DocState, times: int = 1) -> None:
-        """Count a document's sets in (`times` = -1: take them out)."""
-        keys = s.keys
-        alone = keys if not s.parted else set(keys).difference(s.parted)
-        flat = s.parts
-        parts = set(zip(flat[::2], flat[1::2], repeat(s.language))) if flat else ()
-        if times > 0:
-            self.df.update(keys)
-            self.alone.update(alone)
-            self.parts.update(parts)
-            return
-        sums: tuple[tuple[Counter[Any], Iterable[Any]], ...] = (
-            (self.df, keys),
-            (self.alone, alone),
-            (self.parts, parts),
-        )
-        for counts, items in sums:
-            for x in items:
-                n = counts[x] - 1
-                if n > 0:
-                    counts[x] = n
-                else:
-                    del counts[x]
-
-    def tallies(self) -> tuple[Counter[str], set[str]]:
-        """The document frequencies (a copy) and the parts' keys that do not count."""
-        df = Counter(self.df)
-        alone = self.alone
-        part_languages: dict[str, set[str]] = defaultdict(set)
-        for key, parent, lang in self.parts:
-            if df[parent] < 2:
-                part_languages[key].add(lang)
-        bad = {
-            key
-            for key, _, _ in self.parts
-            if key not in alone and len(part_languages.get(key, ())) <= 1
-        }
-        for key in bad:
-            df.pop(key, None)
-        return df, bad
-
-
-def _changed_counts(old: Counter[str], new: Counter[str]) -> set[str]:
-    """The keys whose count differs."""
-    found = {k for k, n in new.items() if old.get(k) != n}
-    found.update(k for k in old if k not in new)
-    return found
-
-
-class _GivesWay:
-    """Whether an option made of parts gives way to its parts (`resolve.select`: each part in
-    more documents than the run) under other counts than before, for any of a document's
-    options (`DocState.counted`)."""
-
-    def __init__(self, before: Counter[str], after: Counter[str]) -> None:
-        self.before, self.after = before, after
-        self.changed = _changed_counts(before, after)
-        self.flips: dict[str, bool] = {}  # by joined option: the same for every document
-
-    def __call__(self, counted: tuple[str, ...]) -> bool:
-        if not self.changed:
-            return False
-        flips = self.flips
-        for joined in counted:
-            found = flips.get(joined)
-            if found is None:
-                keys = joined.split(_JOIN)
-                found = flips[joined] = not self.changed.isdisjoint(keys) and (
-                    self._gives_way(self.before, keys) != self._gives_way(self.after, keys)
-                )
-            if found:
-                return True
-        return False
-
-    @staticmethod
-    def _gives_way(df: Counter[str], keys: list[str]) -> bool:
-        n = df.get(keys[0], 0)
-        return all(df.get(p, 0) > n for p in keys[1:])
 
 
 PreviousRow = Callable[[str], "bytes | None"]  # a document's candidate row of the last analysis
@@ -237,7 +93,7 @@ class IncrementalResolution(StreamedResolution):
         self.dirty: set[str] = set()  # documents whose options gained extra ones
         self.state: dict[str, DocState] = {}
         self.kept_state: ResolutionState | None = None  # what the next analysis starts from
-        self.sums: _Sums | None = None  # the sums of `state`
+        self.sums: Sums | None = None  # the sums of `state`
         # since the stored analysis (`_labels_kept`): the documents whose rows changed, the
         # keys they gained or lost
         self.rows_changed: set[str] | None = None
@@ -267,7 +123,7 @@ class IncrementalResolution(StreamedResolution):
         if prev:  # the sums before, then with the changed documents' sets
             sums = self.previous.sums  # type: ignore[union-attr]
             if sums is None or not sums.holds(prev.values()):
-                sums = _Sums(prev.values())
+                sums = Sums(prev.values())
             self.previous = self.previous._replace(sums=None)  # type: ignore[union-attr]
             df0, bad0 = sums.tallies()
             for doc_id in changed:
@@ -278,14 +134,14 @@ class IncrementalResolution(StreamedResolution):
                 sums.add(prev[doc_id], -1)
             df, bad = sums.tallies()
         else:
-            sums = _Sums(state.values())
+            sums = Sums(state.values())
             df, bad = sums.tallies()
         self.sums = sums  # for the next analysis (copied by `state_codec`)
         del sums
         shared_any = _shared(df)
         if prev:
             standing = (_shared(df0) ^ shared_any) | (bad0 ^ bad)
-            gives_way = _GivesWay(df0, df)
+            gives_way = GivesWay(df0, df)
             redo = changed | {
                 d.id
                 for d in docs
@@ -457,7 +313,7 @@ class IncrementalResolution(StreamedResolution):
         opts, _ = self.options(d)
         keys = {o[2] for o in opts}
         runs = [o for o in opts if o[6]]
-        joined = any(_JOIN in k for o in runs for k in (o[2], *o[6]))
+        joined = any(JOIN in k for o in runs for k in (o[2], *o[6]))
         in_parts = [o for o in opts if o[7]]
         return DocState(
             d.language,
@@ -465,7 +321,7 @@ class IncrementalResolution(StreamedResolution):
             tuple(keys),
             tuple({o[2] for o in in_parts} - {o[2] for o in opts if not o[7]}) if in_parts else (),
             tuple(x for pair in {(o[2], o[8]) for o in in_parts} for x in pair),
-            tuple({_JOIN.join((o[2], *o[6])) for o in runs}),
+            tuple({JOIN.join((o[2], *o[6])) for o in runs}),
             (),
             (),
             False,

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 
 if TYPE_CHECKING:
-    from reader.corpus.resolution_state import DocState, ResolutionState
+    from reader.corpus.resolution_sums import DocState, ResolutionState
 
 STATE_FORMAT = 3  # 3: the numbers in chunks of documents
 CHUNK = 250  # documents a chunk
@@ -107,7 +107,7 @@ def _sums_sizes(sums: Any) -> list[int]:
 
 
 def _sums_numbers(sums: Any, strings: list[str], place: dict[str, int]) -> array:
-    """df, alone and parts (`resolution_state._Sums`) as numbers: the strings (in the table,
+    """df, alone and parts (`resolution_sums.Sums`) as numbers: the strings (in the table,
     new ones added), then the counts, of each in turn."""
     flat: list[str] = [*sums.df, *sums.alone, *(x for triple in sums.parts for x in triple)]
     for text in flat:
@@ -121,7 +121,7 @@ def _sums_numbers(sums: Any, strings: list[str], place: dict[str, int]) -> array
 
 
 def _read_sums(packed: bytes, sizes: list[int], get: Callable[[int], str], make: Any) -> Any:
-    """The sums `_sums_numbers` wrote (made by `make()`, an empty `_Sums`)."""
+    """The sums `_sums_numbers` wrote (made by `make()`, an empty `Sums`)."""
     numbers = array("i")
     numbers.frombytes(zlib.decompress(packed))
     n_df, n_alone, n_parts = (int(x) for x in sizes)
