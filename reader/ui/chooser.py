@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -15,9 +15,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from reader.corpus.text import dominant_script
-from reader.ui.fonts import font_for_script
 
 ITEM_POINT_SIZE = 11.0  # document titles in any script (the UI's own size is ~9 pt)
 
@@ -34,6 +31,11 @@ class Chooser(QFrame):
         self.line = QLineEdit()
         self.line.setObjectName("chooserLine")
         self.list = QListWidget()
+        # Titles in Khmer or Thai at a size to read (font fallback finds their glyphs); set
+        # once for the list, not per item: `o` lists every document of a corpus.
+        font = self.list.font()
+        font.setPointSizeF(ITEM_POINT_SIZE)
+        self.list.setFont(font)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.title)
@@ -55,14 +57,9 @@ class Chooser(QFrame):
     ) -> None:
         self.title.setText(title)
         self.list.clear()
-        fonts: dict[str, QFont] = {}
         for label, value in items:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, value)
-            script = dominant_script(label)  # titles in Khmer or Thai at a size to read
-            if script not in fonts:
-                fonts[script] = font_for_script(script, ITEM_POINT_SIZE)
-            item.setFont(fonts[script])
             self.list.addItem(item)
         self._on_pick = on_pick
         self._on_close = on_close

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from reader.ui.columns import version_labels
 from reader.ui.keys import key_names
 
 if TYPE_CHECKING:
@@ -31,8 +32,6 @@ def coverage_lines(
 
     if analysis is None:
         return []
-    from reader.ui.columns import version_labels
-
     labels = labels or version_labels(docs)  # `en 1 lacks ¶2 of en 2`: a language twice
     out = []
     for n, a in enumerate(docs):
