@@ -3,20 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
+from reader.ui.fonts import font_for_script
+
 ITEM_POINT_SIZE = 11.0  # document titles in any script (the UI's own size is ~9 pt)
+TALL_SCRIPTS = ("Latn", "Khmr", "Thai", "Mymr")  # scripts whose lines are the tallest
+
+
+def row_height(point_size: float) -> int:
+    """Height of a list row that holds a line of any script at `point_size`."""
+    return (
+        max(QFontMetrics(font_for_script(sc, point_size)).lineSpacing() for sc in TALL_SCRIPTS) + 4
+    )
+
+
+class _TallRows(QStyledItemDelegate):
+    """Rows at least `height` tall (the widget's own font is shorter than Khmer's)."""
+
+    def __init__(self, parent: QWidget, height: int) -> None:
+        super().__init__(parent)
+        self._height = height
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), self._height))
 
 
 class Chooser(QFrame):
@@ -36,6 +61,9 @@ class Chooser(QFrame):
         font = self.list.font()
         font.setPointSizeF(ITEM_POINT_SIZE)
         self.list.setFont(font)
+        # Rows as tall as a Khmer or Thai line (stacked marks), measured once for all rows.
+        self.list.setUniformItemSizes(True)
+        self.list.setItemDelegate(_TallRows(self.list, row_height(ITEM_POINT_SIZE)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.title)
