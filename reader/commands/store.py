@@ -23,6 +23,7 @@ from reader.cli import (
 from reader.corpus.loading import LoadError, document_from_bytes, find_files, load_document
 from reader.corpus.model import Document
 from reader.corpus.text import snap_to_graphemes
+from reader.plural import counted
 from reader.store.annotations import Annotation, AnnotationError, Store, check_color
 from reader.store.db import StoreError
 from reader.store.exchange import ExchangeError, import_file
@@ -134,7 +135,9 @@ def _span(doc: Document, args: argparse.Namespace) -> tuple[int, int]:
             pos = doc.text.find(needle, pos + 1)
         if found == 0:
             raise UsageError(f"{doc.path}: the quote does not occur in the reading text")
-        raise UsageError(f"{doc.path}: the quote occurs {found} time(s), not {args.occurrence}")
+        raise UsageError(
+            f"{doc.path}: the quote occurs {counted(found, 'time')}, not {args.occurrence}"
+        )
     if args.end is None:
         raise UsageError("--start needs --end")
     if not 0 <= args.start < args.end <= len(doc.text):
@@ -265,7 +268,7 @@ def run_annotations(args: argparse.Namespace) -> int:
     for warning in warnings:
         warn(warning)
     if read_only and changed:
-        warn(f"{len(changed)} annotation(s) re-anchored for this listing; not saved")
+        warn(f"{counted(len(changed), 'annotation')} re-anchored for this listing; not saved")
     if args.json:
         items = [{**a.to_json(), "file_missing": a.document in missing} for a in annotations]
         print_json({"annotations": items})

@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from reader.plural import counted
 from reader.ui.mismatch_marks import outline_colour
 from reader.ui.theme import LIGHT
 
@@ -210,7 +211,8 @@ class TopicStrip(QWidget):
         row = self.rows[self.row]
         if row.cells:
             cell = row.cells[self.cell]
-            extra = f", {cell.mismatches} mismatch(es)" if cell.mismatches else ""
+            many = cell.mismatches
+            extra = f", {counted(many, 'mismatch', 'mismatches')}" if many else ""
             self.setToolTip(f"{row.title}: passage {cell.passage + 1}, {cell.state}{extra}")
 
     def focusInEvent(self, event: QFocusEvent) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
+from reader.plural import counted
 from reader.ui.mismatch_marks import MarkSpan
 from reader.ui.mismatch_model import Shown, fingerprints
 from reader.ui.mismatch_panel import MismatchPanel, PanelRow
@@ -183,7 +184,10 @@ class MismatchView(QObject):
         self.redraw()
         if self.marks and not self._waiting and self.shown is not None:
             count = len(self.shown.order)
-            self.w.show_message(f"{count} mismatch(es) outlined — gm / gM step through them")
+            self.w.status.passing(
+                f"{counted(count, 'mismatch', 'mismatches')} outlined — gm / gM step through them",
+                over=("Mismatch outlines on", "Comparing the versions"),
+            )
         waiting, self._waiting = self._waiting, []
         for then in waiting:
             self._guard(then)
@@ -238,7 +242,8 @@ class MismatchView(QObject):
             return
         hidden = f" · hidden: {', '.join(sorted(self.hidden))}" if self.hidden else ""
         summary = (
-            f"{len(shown.order)} mismatch(es) between {len(shown.result.pairs)} aligned pair(s)"
+            f"{counted(len(shown.order), 'mismatch', 'mismatches')} between "
+            f"{counted(len(shown.result.pairs), 'aligned pair')}"
             f" of versions{hidden} · outlines {'on' if self.marks else 'off'} (M) · Enter jumps,"
             " d dismisses, Tab: the strips (arrows, Enter)"
         )

@@ -83,6 +83,15 @@ class StatusBar:
         else:
             self._timer.stop()
 
+    def passing(self, text: str, over: tuple[str, ...] = (), msecs: int = 5000) -> None:
+        """A message from work that finished in the background: shown unless another timed
+        message is still on screen (one starting with any of `over`, what it answers, is
+        replaced), so that "Hit 3 of 12" is not wiped by what a jump started."""
+        shown = self.message_label.full_text
+        if shown and self._timer.isActive() and not shown.startswith(over):
+            return
+        self.message(text, msecs)
+
     def error(self, text: str, colour: str) -> None:
         self.message_label.setStyleSheet(f"color: {colour};")
         self.message_label.set_message(text)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
+from reader.plural import counted
 from reader.ui.modes import Mode
 from reader.ui.ops import ALIGNMENT_LINKS, ANNOTATIONS, ENTITY_LINKS, TOPICS, ChangeSet
 from reader.ui.state import ReaderState
@@ -253,7 +254,9 @@ def place_after_new_analysis(w: MainWindow, analysis: Analysis, keep_view: bool)
     elif corpus.skipped:
         first = corpus.skipped[0]
         w.show_message(
-            f"{len(corpus.skipped)} file(s) skipped — first: {first.path}: {first.reason}", 10000
+            f"{counted(len(corpus.skipped), 'file')} skipped — first: {first.path}: "
+            f"{first.reason}",
+            10000,
         )
     if not corpus.documents:
         w.area.show_documents([], w.theme, w.zoom, set(), {}, None, None)

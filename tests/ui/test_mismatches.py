@@ -374,3 +374,20 @@ def test_opening_another_corpus_with_the_panel_open_raises_nothing(qtbot, tmp_pa
         QApplication.processEvents()
     assert raised == []
     assert {c.doc.path for c in w.area.columns} <= {"x.txt", "y.txt"}
+
+
+def test_a_comparison_that_lands_later_leaves_the_message_on_screen_alone(
+    qtbot, tmp_path, altered
+):
+    w = _window(qtbot, tmp_path, altered)
+    press(qtbot, w, "M", SHIFT)
+    _compared(qtbot, w)
+    assert "outlined" in w.message_label.text_shown(), "the answer to M replaces its placeholder"
+    other = next(i for i in range(len(altered.topics)) if i != sora_topic(altered))
+    w.open_topic(other)
+    w.open_topic(sora_topic(altered))  # as a jump to a search hit in another topic does
+    w.show_message("Hit 3 of 12")
+    first = w.mismatches.result
+    qtbot.waitUntil(lambda: w.mismatches.result is not first, timeout=30000)
+    QApplication.processEvents()
+    assert w.message_label.text_shown() == "Hit 3 of 12"
