@@ -19,3 +19,12 @@ def store_path(tmp_path: Path) -> Path:
 def store(store_path: Path) -> Iterator[Store]:
     with Store(store_path) as opened:
         yield opened
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    """A store with notes, tags and colours in Vietnamese and Khmer, one deleted."""
+    from import_items import fill
+
+    fill(store)
+    return store

@@ -1,8 +1,8 @@
-"""The persistent, incremental corpus index: refresh, load, search, interruption, CLI."""
+"""The persistent, incremental corpus index: refresh, load, interruption, CLI (search:
+`test_index_search.py`)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -22,88 +22,18 @@ from reader.store import index as index_mod
 from reader.store.db import connect
 from reader.store.index import (
     load_indexed_corpus,
-    open_indexed_corpus,
     refresh_index,
     search_index,
     stored_sentences,
 )
-
-BENCH = Path(__file__).parent / "bench"
-
-
-def _gen_module():
-    spec = importlib.util.spec_from_file_location("gen_corpus", BENCH / "gen_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
-
-
-FILES = {
-    "vi/cang.txt": "Cảng Đà Nẵng\n\nTrung Quốc và Việt Nam ký thỏa thuận về cảng Đà Nẵng.\n",
-    "km/tonle.txt": "ទន្លេមេគង្គ\n\nទឹកទន្លេមេគង្គឡើងខ្ពស់នៅភ្នំពេញកាលពីម្សិលមិញ។\n",
-    "pt/porto.md": "# O porto\n\nA China e o Vietname assinaram um acordo sobre o porto.\n",
-}
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
-@pytest.fixture
-def corpus_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    write(root, FILES)
-    return root
-
-
-@pytest.fixture
-def conn(tmp_path: Path):
-    c = connect(tmp_path / "store.sqlite3")
-    yield c
-    c.close()
-
-
-def paths_found(conn, root, query, **kw) -> list[str]:
-    return sorted({h.path for h in search_index(conn, root, query, **kw).hits})
-
-
-def bump_mtime(path: Path) -> None:
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
-
-
-def assert_consistent(db: Path) -> None:
-    """Every indexed file has its reading text and passages; FTS matches the passage table."""
-    c = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        c.execute("INSERT INTO index_fts(index_fts) VALUES('integrity-check')")
-    except sqlite3.OperationalError as exc:  # read-only: the FTS check needs a write handle
-        assert "readonly" in str(exc)
-    finally:
-        c.close()
-    c = sqlite3.connect(db)
-    try:
-        c.execute("INSERT INTO index_fts(index_fts) VALUES('integrity-check')")
-        missing = c.execute(
-            "SELECT f.path FROM index_files f WHERE f.error IS NULL AND NOT EXISTS "
-            "(SELECT 1 FROM doc_cache d WHERE d.sha256 = f.sha256 "
-            "AND d.kind = 'index.document.' || f.format)"
-        ).fetchall()
-        assert missing == []
-        fts = c.execute("SELECT count(*) FROM index_fts").fetchone()[0]
-        passages = c.execute("SELECT count(*) FROM index_passages").fetchone()[0]
-        assert fts == passages
-    finally:
-        c.close()
-
+from tests.index.helpers import (
+    FILES,
+    _gen_module,
+    assert_consistent,
+    bump_mtime,
+    paths_found,
+    write,
+)
 
 # --- schema --------------------------------------------------------------------------------
 
@@ -230,13 +160,6 @@ def test_two_folders_share_one_store_without_mixing(conn, corpus_dir, tmp_path):
 # --- workers, cancel, interruption ----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("generated")
-    _gen_module().generate(root, 120, seed=3)
-    return root
-
-
 def test_worker_processes_give_the_same_index_as_one_process(generated, tmp_path):
     one = connect(tmp_path / "one.sqlite3")
     two = connect(tmp_path / "two.sqlite3")
@@ -348,77 +271,7 @@ def test_interrupted_index_process_leaves_a_consistent_index_that_resumes(
     assert_consistent(db)
 
 
-# --- search over the index -----------------------------------------------------------------
-
-
-def test_index_search_filters_by_language_and_pages(conn, corpus_dir):
-    refresh_index(conn, corpus_dir)
-    assert paths_found(conn, corpus_dir, "porto") == ["pt/porto.md"]
-    assert paths_found(conn, corpus_dir, "cang", language="vi") == ["vi/cang.txt"]
-    assert paths_found(conn, corpus_dir, "cang", language="pt") == []
-    everything = search_index(conn, corpus_dir, "cang", limit=None)
-    assert everything.total == 2 == len(everything.hits)  # "Cảng" (title) and "cảng"
-    page = search_index(conn, corpus_dir, "cang", limit=1, offset=1)
-    assert page.total == 2
-    assert [(h.start, h.end) for h in page.hits] == [(h.start, h.end) for h in everything.hits[1:2]]
-
-
-def test_index_search_exact_and_in_word(conn, corpus_dir):
-    refresh_index(conn, corpus_dir)
-    assert search_index(conn, corpus_dir, "Đà Nẵng", exact=True).total == 2
-    assert search_index(conn, corpus_dir, "đà nẵng", exact=True).total == 0
-    result = search_index(conn, corpus_dir, "មេគង្គ")
-    text = load_indexed_corpus(conn, corpus_dir).by_path("km/tonle.txt").text
-    assert [text[h.start : h.end] for h in result.hits] == ["មេគង្គ", "មេគង្គ"]
-
-
-def test_open_indexed_corpus_builds_then_reuses(corpus_dir, tmp_path):
-    db = tmp_path / "s.sqlite3"
-    first = open_indexed_corpus(corpus_dir, db)
-    again = open_indexed_corpus(corpus_dir, db)
-    assert [d.text for d in first.documents] == [d.text for d in again.documents]
-    assert len(first.documents) == 3
-
-
 # --- command line --------------------------------------------------------------------------
-
-
-def test_cli_index_and_search_json_contract(corpus_dir, tmp_path, capsys):
-    db = str(tmp_path / "cli.sqlite3")
-    assert main(["index", str(corpus_dir), "--db", db, "--json", "--quiet"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["processed"] == 3 and report["files"] == 3
-    assert main(["search", "trung quoc", str(corpus_dir), "--db", db, "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert set(out) >= {"hits", "total"}
-    assert out["total"] == 1
-    [hit] = out["hits"]
-    assert {"doc", "start", "end", "snippet"} <= set(hit)
-    text = (corpus_dir / "vi/cang.txt").read_text("utf-8")
-    assert text[hit["start"] : hit["end"]] == "Trung Quốc"
-    assert "Trung Quốc" in hit["snippet"]
-    assert main(["search", "Trung Quoc", str(corpus_dir), "--db", db, "--json", "--exact"]) == 0
-    assert json.loads(capsys.readouterr().out)["total"] == 0
-
-
-def test_cli_search_refuses_an_empty_query(corpus_dir, tmp_path, capsys):
-    code = main(["search", "  !! ", str(corpus_dir), "--db", str(tmp_path / "s.db"), "--json"])
-    assert code == 2
-    assert "nothing to search for" in capsys.readouterr().err
-
-
-def test_cli_search_lang_takes_bcp47_tags_with_fallback(corpus_dir, tmp_path, capsys):
-    args = ["search", "trung quoc", str(corpus_dir), "--db", str(tmp_path / "l.db"), "--json"]
-    assert main([*args, "--lang", "vi"]) == 0
-    plain = json.loads(capsys.readouterr().out)["total"]
-    assert plain == 1
-    for tag in ("vi-VN", "vi_VN", "VI-Latn-VN"):
-        assert main([*args, "--lang", tag]) == 0
-        assert json.loads(capsys.readouterr().out)["total"] == plain, tag
-    with pytest.raises(SystemExit) as exit_:
-        main([*args, "--lang", "zz"])
-    assert exit_.value.code == 2
-    assert "unknown language: 'zz'" in capsys.readouterr().err
 
 
 def test_cli_index_reports_progress_on_stderr(corpus_dir, tmp_path, capsys):
@@ -484,86 +337,6 @@ def test_refresh_corpus_runs_in_a_worker_thread_with_progress(corpus_dir, tmp_pa
     thread.join(60)
     assert result and result[0].processed == 3
     assert seen[-1] == (3, 3)
-
-
-@pytest.mark.parametrize(
-    "query", ["nguyen", "ភ្នំពេញ", "lisboa porto", '"aurea bank"', "sa*", "មេគង្គ", "2024"]
-)
-def test_quick_search_path_agrees_with_looking_at_every_row(generated, tmp_path, query):
-    conn = connect(tmp_path / "q.sqlite3")
-    try:
-        refresh_index(conn, generated, workers=1, entities=False)
-        key = index_mod.corpus_root(generated)
-        assert index_mod._plain_corpus(conn, key)
-        for limit, offset in ((20, 0), (7, 5), (None, 0)):
-            quick = search_index(conn, generated, query, limit=limit, offset=offset)
-            q = quick.query
-            slow = index_mod._search_all_rows(conn, key, q, q.fts(), limit, offset)
-            assert quick.total == slow.total
-            assert [(h.path, h.start, h.end) for h in quick.hits] == [
-                (h.path, h.start, h.end) for h in slow.hits
-            ]
-    finally:
-        conn.close()
-
-
-def test_two_files_with_the_same_content_both_give_hits(conn, tmp_path):
-    root = tmp_path / "dups"
-    write(root, {"a.txt": FILES["vi/cang.txt"], "b/copy.txt": FILES["vi/cang.txt"]})
-    refresh_index(conn, root)
-    result = search_index(conn, root, "da nang", limit=None)
-    assert result.total == 4 == len(result.hits)
-    assert sorted({h.path for h in result.hits}) == ["a.txt", "b/copy.txt"]
-    (root / "b/copy.txt").unlink()
-    refresh_index(conn, root)
-    assert search_index(conn, root, "da nang").total == 2
-    assert index_mod._plain_corpus(conn, index_mod.corpus_root(root))
-
-
-def test_word_inside_a_compound_is_found_when_the_store_holds_two_folders(tmp_path, capsys):
-    # a second indexed folder (or two identical files) sends search down the every-row path
-    thai = "ประเทศไทยมีกรุงเทพมหานครเป็นเมืองหลวง\n"  # ICU keeps ประเทศไทย, กรุงเทพมหานคร whole
-    db = str(tmp_path / "two.sqlite3")
-    for name in ("one", "two"):
-        folder = tmp_path / name
-        folder.mkdir()
-        (folder / "th.txt").write_text(thai + name, encoding="utf-8")
-        assert main(["index", str(folder), "--db", db, "--quiet"]) == 0
-    capsys.readouterr()
-    for word in ("ไทย", "มหานคร"):
-        assert main(["search", word, str(tmp_path / "one"), "--db", db, "--json"]) == 0
-        data = json.loads(capsys.readouterr().out)
-        assert data["total"] == 1 and [h["text"] for h in data["hits"]] == [word]
-
-
-def test_total_counts_a_word_at_the_start_of_a_compound(tmp_path, capsys):
-    folder = tmp_path / "th"
-    folder.mkdir()
-    (folder / "th.txt").write_text("ประเทศไทยมีกรุงเทพมหานครเป็นเมืองหลวง\n", encoding="utf-8")
-    db = str(tmp_path / "one.sqlite3")
-    assert main(["search", "กรุงเทพ", str(folder), "--db", db, "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert [h["text"] for h in data["hits"]] == ["กรุงเทพ"] and data["total"] == 1
-
-
-@pytest.mark.parametrize(
-    "query", ["hà nội", "nội hà", "hà nội hà", "ha noi sai", "sai gon", "noi hai"]
-)
-def test_words_side_by_side_are_counted_as_the_passages_show_them(conn, tmp_path, query):
-    root = tmp_path / "side"
-    write(
-        root,
-        {
-            "a.txt": "Hà Nội Hà Nội. Nội Hà Nội, hà hà nội nội.\n\nSài Gòn, Hà Nội và Nội Bài.\n",
-            "b.txt": "Nội Bài gần Hà Nội. Sài Gòn xa Hà Nội.\n\nHà Nội Sài Gòn Hà Nội.\n",
-        },
-    )
-    refresh_index(conn, root)
-    key = index_mod.corpus_root(root)
-    quick = search_index(conn, root, query, limit=None)
-    q = quick.query
-    slow = index_mod._search_all_rows(conn, key, q, q.fts(), None, 0)
-    assert quick.total == slow.total == len(slow.hits)
 
 
 def test_interrupted_index_json_says_cancelled(generated_large, tmp_path):
