@@ -42,6 +42,7 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self.full_text = text
         self.elide_mode = elide
+        self._cuts: dict[tuple, str] = {}  # the last few cuts by what they were made for
         self.setMinimumWidth(40)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -61,7 +62,16 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         # the room inside the stylesheet's padding (the status bar's labels have 6 px a side)
         width = max(20, self.contentsRect().width() - 2 * self.margin())
-        self.setText(self.fontMetrics().elidedText(self.full_text, self.elide_mode, width))
+        wanted = (self.full_text, self.elide_mode, width, self.font().key())
+        cut = self._cuts.get(wanted)
+        if cut is None:  # a theme change re-polishes every label, passing through two fonts
+            if len(self._cuts) >= 4:
+                self._cuts.clear()
+            cut = self._cuts[wanted] = self.fontMetrics().elidedText(
+                self.full_text, self.elide_mode, width
+            )
+        if cut != self.text():
+            self.setText(cut)
 
 
 def version_labels(docs: Sequence[Document]) -> dict[str, str]:
