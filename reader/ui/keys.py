@@ -421,6 +421,11 @@ class KeyDispatcher(QObject):
         return root is not None and (widget is root or root.isAncestorOf(widget))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent):
+            # every event of the application comes here: `isinstance` costs a tenth of
+            # `type()` (the events are wrapped by their class; key presses and shortcut
+            # overrides are QKeyEvents)
+            return False
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
