@@ -24,6 +24,7 @@ from reader.store.index import (
     stored_sentences,
 )
 from reader.store.index.cluster import ClusterError, check_workers
+from tests.index.helpers import write
 
 FILES = {
     "vi/cang.txt": "Cảng Đà Nẵng\n\nTrung Quốc và Việt Nam ký thỏa thuận về cảng Đà Nẵng.\n",
@@ -38,13 +39,7 @@ FILES = {
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     root = tmp_path / "corpus"
-    for rel, content in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write(root, FILES)
     return root
 
 
