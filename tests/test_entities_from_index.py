@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,10 @@ def test_a_changed_deleted_or_added_file_updates_its_counts_and_the_entities(tmp
     corpus = load_indexed_corpus(conn, root)
     # the counts are those of the documents now there, made from their own words only
     assert corpus_vocabulary(conn, corpus).to_json() == rebuilt_vocabulary(corpus)
+    # and the contents they count, as stored (only the rows that changed were written)
+    counted = Counter((d.sha256, d.format, d.language) for d in corpus.documents)
+    rows = conn.execute("SELECT sha256, format, language, n FROM entity_vocab_docs").fetchall()
+    assert sorted(rows) == sorted((*content, n) for content, n in counted.items())
     recomputed = prepare_entities(conn, root)
     assert 2 <= recomputed < total // 2  # the changed and added files, and few others
     found = indexed_entities(conn, corpus)

@@ -286,3 +286,47 @@ def test_a_dropped_analysis_leaves_nothing_to_start_from(tmp_path) -> None:
     count = "SELECT count(*) FROM doc_cache WHERE kind = 'analysis.lineage'"
     assert conn.execute(count).fetchone()[0] == KEEP
     conn.close()
+
+
+def _languages_of(entities_json: str, key: str) -> list[str]:
+    found = [e["languages"] for e in json.loads(entities_json)["entities"] if e["key"] == key]
+    return found[0] if found else []
+
+
+def test_links_across_scripts_follow_each_update_of_a_state_in_many_chunks(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    """A state written in chunks of three documents (most of them copied, not read, by an
+    update): a name that links a Khmer and a Thai version to the English one by sound is
+    taken out of the English version (the link goes: Manchester is no longer shared in
+    Khmer and Thai), put back, the English file deleted and then written again as a new
+    file; after each, `topics` and `entities` are those of a full recompute (each step
+    leaves a folder not analysed before: an update each time)."""
+    from reader.corpus import state_codec
+
+    monkeypatch.setattr(state_codec, "CHUNK", 3)
+    root = corpus(tmp_path, 12)
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    before = outputs(root, db, capsys)
+    assert {"en", "km", "th"} <= set(_languages_of(before[1], "manchester"))
+    english = root / "stories" / "a_corbyn_en.txt"
+    text = english.read_text(encoding="utf-8")
+    steps = [  # each a folder not analysed before (else its stored analysis is read)
+        ("Manchester taken out", lambda: english.write_text(text.replace("Manchester", "town"))),
+        ("Manchester put back", lambda: english.write_text(text + "\n\nMay replied.\n")),
+        ("the English version deleted", english.unlink),
+        ("the English version new again", lambda: english.write_text(text + "\n\nNo.\n")),
+    ]
+    for what, change in steps:
+        change()
+        resolved.last_report.clear()
+        updated = outputs(root, db, capsys)
+        assert resolved.last_report["incremental"] == 1, what
+        assert updated == recomputed(root, db, tmp_path, capsys), what
+        languages = set(_languages_of(updated[1], "manchester"))
+        if what == "Manchester taken out":
+            assert not {"en", "km"} <= languages, what  # no English name to link to
+        else:
+            assert {"en", "km", "th"} <= languages or what.endswith("deleted"), what

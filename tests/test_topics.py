@@ -269,3 +269,15 @@ def test_pairs_compared_grow_with_the_documents_and_stories_stay_whole():
     clusters = average_link_clusters(len(key_sets), sims, 0.25)
     assert sorted(len(c) for c in clusters) == [30] * 40
     assert all(len({story_of[i] for i in c}) == 1 for c in clusters)
+
+
+def test_topics_of_a_big_corpus_are_those_of_a_small_one(tuned, monkeypatch):
+    """From `INTERNED_FROM` documents on, the keys topics compare are held once for the
+    corpus: the topics, their labels and weights are the same either way."""
+    from reader.corpus import topics as topics_module
+
+    corpus, index = tuned
+    small = find_topics(corpus.documents, index)
+    monkeypatch.setattr(topics_module, "INTERNED_FROM", 0)
+    big = find_topics(corpus.documents, index)
+    assert json.dumps(big.to_json()) == json.dumps(small.to_json())

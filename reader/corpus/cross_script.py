@@ -32,7 +32,6 @@ NAME_SCRIPTS = frozenset({"Latn", "Cyrl", "Grek"})  # names are found by their c
 MAX_SOURCES = 4  # a document is aligned with at most this many versions in other scripts
 PARTNER_MIN = 0.25  # the topic threshold: less similar versions are not compared
 RARE_KEY_DOCS = 10  # keys in more documents than this (or 2 sqrt(n)) do not make partners
-_NONE: list[str] = []
 
 
 def cross_script_options(
@@ -154,11 +153,13 @@ def _partners(
                     postings[k].append(d.id)
     del wanted
     limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(len(documents))))
+    rare_keys = {k for k, found in postings.items() if len(found) <= limit}
     out: dict[str, list[str]] = {}
     held: dict[str, set[str]] = {}  # the keys of the documents weighed, as sets
     for t in targets:
         mine = t.script
-        rare = [k for k in keys[t.id] if 0 < len(postings.get(k, _NONE)) <= limit]
+        # the target's rare keys in the order of its keys (sorted), found in C
+        rare = sorted(rare_keys.intersection(keys[t.id]))
         if not rare:
             continue
         # How many rare keys each version shares with `t` (counted in C); its similarity is

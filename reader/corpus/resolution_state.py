@@ -42,6 +42,7 @@ from reader.corpus.resolution_sums import (
     Sums,
 )
 from reader.corpus.resolve import KeyMap, select
+from reader.corpus.state_docs import Changed, PlainDocs, view
 from reader.corpus.stored_parts import decode_candidates
 from reader.corpus.streamed_resolution import KEPT_DOCUMENTS, ReadOptions, StreamedResolution
 
@@ -87,11 +88,11 @@ class IncrementalResolution(StreamedResolution):
         self.totals = totals if same and labels is not None else None
         self.deltas: dict[str, tuple[Counter[str], Counter[str]]] = {}  # since, by key
         self.languages_moved = same and any(
-            previous.docs[d.id].language != d.language  # type: ignore[union-attr]
+            view(previous.docs).language(d.id) != d.language  # type: ignore[union-attr]
             for d in documents
         )
         self.dirty: set[str] = set()  # documents whose options gained extra ones
-        self.state: dict[str, DocState] = {}
+        self.state: Changed = Changed([], None)
         self.kept_state: ResolutionState | None = None  # what the next analysis starts from
         self.sums: Sums | None = None  # the sums of `state`
         # since the stored analysis (`_labels_kept`): the documents whose rows changed, the
@@ -105,24 +106,23 @@ class IncrementalResolution(StreamedResolution):
 
     def resolve(self) -> PackedEntityIndex:
         docs = self.documents
-        prev = self.previous.docs if self.previous is not None else {}
-        state = self.state = {}
+        prev = view(self.previous.docs) if self.previous is not None else PlainDocs({})
+        # the states of the documents that change set over those read (`state_docs`)
+        state = self.state = Changed([d.id for d in docs], prev if prev else None)
         changed: set[str] = set()
         for d in docs:
-            p = prev.get(d.id)
+            fingerprint = prev.fingerprint(d.id)
             if (
-                p is None
+                fingerprint is None
                 or d.id in self.dirty
-                or p.fingerprint != self.fingerprints[d.id]
-                or p.language != d.language
+                or fingerprint != self.fingerprints[d.id]
+                or prev.language(d.id) != d.language
             ):
                 changed.add(d.id)
                 state[d.id] = self._sets(d)
-            else:
-                state[d.id] = p
         if prev:  # the sums before, then with the changed documents' sets
             sums = self.previous.sums  # type: ignore[union-attr]
-            if sums is None or not sums.holds(prev.values()):
+            if sums is None or not sums.holds_total(prev.key_total()):
                 sums = Sums(prev.values())
             self.previous = self.previous._replace(sums=None)  # type: ignore[union-attr]
             df0, bad0 = sums.tallies()
@@ -130,7 +130,7 @@ class IncrementalResolution(StreamedResolution):
                 if doc_id in prev:
                     sums.add(prev[doc_id], -1)
                 sums.add(state[doc_id])
-            for doc_id in prev.keys() - state.keys():  # removed
+            for doc_id in set(prev) - state.keys():  # removed
                 sums.add(prev[doc_id], -1)
             df, bad = sums.tallies()
         else:
@@ -139,15 +139,28 @@ class IncrementalResolution(StreamedResolution):
         self.sums = sums  # for the next analysis (copied by `state_codec`)
         del sums
         shared_any = _shared(df)
+        dropped0: set[str] = set()
         if prev:
-            standing = (_shared(df0) ^ shared_any) | (bad0 ^ bad)
+            shared_any0 = _shared(df0)
+            standing = (shared_any0 ^ shared_any) | (bad0 ^ bad)
             gives_way = GivesWay(df0, df)
+            # only documents holding such a key, or an option made of parts that gives way
+            # now and did not before (or the reverse), can choose otherwise
+            maybe = prev.docs_where("keys", standing.__contains__)
+            if gives_way.changed:
+                maybe |= prev.docs_where(
+                    "counted", lambda joined: JOIN in joined and gives_way((joined,))
+                )
             redo = changed | {
-                d.id
-                for d in docs
-                if not standing.isdisjoint(state[d.id].keys) or gives_way(state[d.id].counted)
+                d
+                for d in maybe
+                if d in state
+                and (not standing.isdisjoint(state[d].keys) or gives_way(state[d].counted))
             }
-            del standing, gives_way, df0, bad0
+            first0 = prev.field_counts("first")
+            shared0 = _shared(first0)
+            dropped0 = shared_any0 - shared0
+            del standing, gives_way, df0, bad0, maybe, first0, shared_any0
         else:
             redo = {d.id for d in docs}
         rows = self.rows
@@ -161,22 +174,26 @@ class IncrementalResolution(StreamedResolution):
             mine = tuple({o[2] for o in filtered} & shared_any)
             state[d.id] = state[d.id]._replace(first=keys, mine=mine, again=False, chosen=keys)
             rows[d.id] = self._row(d, opts, surfaces, found)
-        first: Counter[str] = Counter()
-        for s in state.values():
-            first.update(s.first)
-        shared = _shared(first)
+        shared = _shared(state.field_counts("first"))
         dropped = shared_any - shared
         if prev:
-            first0: Counter[str] = Counter()
-            for s in prev.values():
-                first0.update(s.first)
-            sharing = _shared(first0) ^ shared
-            del first0
+            sharing = shared0 ^ shared
+            # A document kept chose again (`again`) exactly when one of its shared keys was
+            # dropped then (`dropped0`): only those holding a key dropped now or then, not
+            # both, or a key whose sharing changed, may choose otherwise than they did.
+            looked = redo | state.docs_where("mine", (dropped ^ dropped0).__contains__)
+            looked |= state.docs_where("keys", sharing.__contains__)
+            del shared0
         else:
             sharing = set()
-        del first
+            looked = redo
         chosen = len(redo)
         for d in docs:  # pass 3: the second choice, where a key is no longer shared
+            if d.id not in looked:
+                row = rows.get(d.id) or self.previous_row(d.id)
+                if row is not None:
+                    rows[d.id] = row
+                    continue
             s = state[d.id]
             again = not dropped.isdisjoint(s.mine)
             if d.id in redo:
@@ -193,11 +210,9 @@ class IncrementalResolution(StreamedResolution):
             keys = tuple({o[2] for o in found})
             state[d.id] = s._replace(again=again, chosen=keys)
             rows[d.id] = self._row(d, opts, surfaces, found)
-        counts: Counter[str] = Counter()
-        for s in state.values():
-            counts.update(s.chosen)
+        counts = state.field_counts("chosen")
         twice = {k for k, n in counts.items() if n >= 2 and not k.startswith(LONE_KEYS)}
-        del counts, df, bad, shared_any, shared, dropped, sharing
+        del counts, df, bad, shared_any, shared, dropped, sharing, dropped0, looked
         self.report = {
             "documents": len(docs),
             "changed": len(changed),

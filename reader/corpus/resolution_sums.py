@@ -5,7 +5,7 @@ corpus-wide sums they add up to (`Sums`), and the whole state (`ResolutionState`
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import repeat
 from typing import Any, NamedTuple
 
@@ -34,12 +34,12 @@ class ResolutionState(NamedTuple):
     """Every document's `DocState`, by id; `rows`: candidate rows of the first resolution
     where they differ from the stored analysis's (links across scripts changed them)."""
 
-    docs: dict[str, DocState]
+    docs: Mapping[str, DocState]  # read from bytes: `state_docs.StoredDocs`
     rows: dict[str, bytes]
     vocabulary: Any = None  # the vocabulary its documents' options were checked against (JSON)
     # by document, the questions its options asked of the vocabulary ("o:word", see
     # `reader.store.index.resolved`): they hold again unless one of those answers changed
-    asked: dict[str, tuple[str, ...]] | None = None
+    asked: Mapping[str, tuple[str, ...]] | None = None
 
     # a state read from bytes: what writing it again copies (`state_codec.Base`)
     base: Any = None
@@ -78,7 +78,11 @@ class Sums:
 
     def holds(self, states: Iterable[DocState]) -> bool:
         """Whether these sums may be those of `states` (as many keys counted)."""
-        return sum(self.df.values()) == sum(len(s.keys) for s in states)
+        return self.holds_total(sum(len(s.keys) for s in states))
+
+    def holds_total(self, keys: int) -> bool:
+        """Whether these sums may be those of documents holding `keys` keys in all."""
+        return sum(self.df.values()) == keys
 
     def add(self, s: DocState, times: int = 1) -> None:
         """Count a document's sets in (`times` = -1: take them out)."""

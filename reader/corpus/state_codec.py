@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
@@ -40,8 +40,9 @@ class Base(NamedTuple):
     strings: list[str]
     table: int  # the table's size when it was last made from scratch
     chunks: list[tuple[tuple[str, ...], bytes]]
-    docs: dict[str, DocState]
-    asked: dict[str, tuple[str, ...]]
+    docs: Mapping[str, DocState]  # `state_docs.StoredDocs`: made when read
+    asked: Mapping[str, tuple[str, ...]]
+    meta: list[list[Any]] | None = None  # each document's entry of the header, in order
 
 
 def _fields(s: DocState, questions: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
@@ -63,15 +64,31 @@ def dump_state(state: ResolutionState) -> bytes:
     ids = list(state.docs)
     meta: list[list[Any]] = []
     blobs: list[bytes] = []
+    # an update's states over those read (`state_docs.Changed`): a chunk of documents whose
+    # states and questions are those read is copied without making their states
+    unchanged = getattr(state.docs, "unchanged", None)
+    if base is None or base.meta is None or getattr(state.docs, "base", None) is not base.docs:
+        unchanged = None
+    kept = getattr(asked, "kept", None)
     for start in range(0, len(ids), CHUNK):
         group = tuple(ids[start : start + CHUNK])
+        k = start // CHUNK
+        if (
+            unchanged is not None
+            and kept is not None
+            and k < len(old)
+            and old[k][0] == group
+            and all(unchanged(d) and kept(d) for d in group)
+        ):
+            meta.extend(base.meta[start : start + CHUNK])  # type: ignore[union-attr]
+            blobs.append(old[k][1])
+            continue
         fields = []
         for doc_id in group:
             s = state.docs[doc_id]
             found = _fields(s, asked.get(doc_id, ()))
             fields.append(found)
             meta.append([doc_id, s.language, s.fingerprint, int(s.again), [*map(len, found)]])
-        k = start // CHUNK
         if base is not None and k < len(old) and old[k][0] == group and _same(state, base, group):
             blobs.append(old[k][1])
             continue
@@ -156,19 +173,21 @@ def load_state(
     make_sums: Callable[[], Any],
 ) -> ResolutionState:
     """The state `dump_state` wrote (made by `make(docs, rows, vocabulary, asked, base,
-    sums)`, each document's by `doc_state`, the sums from `make_sums()`); ValueError when it
-    is not one (or damaged)."""
+    sums)`, each document's by `doc_state` when first read, the sums from `make_sums()`);
+    ValueError when it is not one (or damaged). Every chunk is checked (zlib) and its
+    numbers counted against the header here; a document's states are made when read
+    (`state_docs.StoredDocs`), a damaged one raising ValueError then."""
+    from reader.corpus.state_docs import StoredAsked, StoredDocs
+
     try:
         n = int.from_bytes(blob[:4], "little")
         header = orjson.loads(zlib.decompress(blob[4 : 4 + n]))
         if header.get("format") != STATE_FORMAT:
             raise ValueError("another format")
         strings = [str(s) for s in header["strings"]]
-        get = strings.__getitem__
         meta = header["docs"]
-        docs: dict[str, DocState] = {}
-        asked: dict[str, tuple[str, ...]] = {}
         chunks: list[tuple[tuple[str, ...], bytes]] = []
+        numbers_of: list[array] = []
         at = 4 + n
         sizes = header["chunks"]
         if len(sizes) != (len(meta) + CHUNK - 1) // CHUNK:
@@ -178,47 +197,72 @@ def load_state(
             at += int(size)
             numbers = array("i")
             numbers.frombytes(zlib.decompress(packed))
-            texts = list(map(get, numbers))
             group = meta[k * CHUNK : (k + 1) * CHUNK]
-            pos = 0
-            for doc_id, language, fingerprint, again, lengths in group:
-                if len(lengths) != _FIELDS:
+            for entry in group:
+                if len(entry) != 5 or len(entry[4]) != _FIELDS:
                     raise ValueError("another number of fields")
-                fields = []
-                for size_ in lengths:
-                    fields.append(tuple(texts[pos : pos + size_]))
-                    pos += size_
-                keys, parted, parts, counted, first, mine, chosen, questions = fields
-                if len(parts) % 2:
-                    raise ValueError("a part without its run")
-                if not again:
-                    chosen = first
-                doc_id = str(doc_id)
-                asked[doc_id] = questions
-                docs[doc_id] = doc_state(
-                    str(language),
-                    str(fingerprint),
-                    keys,
-                    parted,
-                    parts,
-                    counted,
-                    first,
-                    mine,
-                    bool(again),
-                    chosen,
-                )
-            if pos != len(texts):
+            if sum(int(x) for entry in group for x in entry[4]) != len(numbers):
                 raise ValueError("numbers left over")
+            numbers_of.append(numbers)
             chunks.append((tuple(str(g[0]) for g in group), packed))
         sums_size, *sums_sizes = header["sums"]
         sums = None
         if sums_size:
+            get = strings.__getitem__
             sums = _read_sums(blob[at : at + int(sums_size)], sums_sizes, get, make_sums)
             at += int(sums_size)
         if at != len(blob):
             raise ValueError("bytes left over")
         rows = {str(d): bytes.fromhex(r) for d, r in header["rows"].items()}
-        base = Base(strings, int(header["table"]), chunks, docs, asked)
+
+        def chunk_states(k: int) -> tuple[dict[str, DocState], dict[str, tuple[str, ...]]]:
+            try:
+                return _chunk_states(strings, meta, numbers_of[k], k, doc_state)
+            except (KeyError, TypeError, IndexError) as exc:
+                raise ValueError(f"not a resolution state: {exc}") from None
+
+        docs = StoredDocs(strings, meta, numbers_of, CHUNK, chunk_states)
+        asked = StoredAsked(docs)
+        base = Base(strings, int(header["table"]), chunks, docs, asked, meta)
         return make(docs, rows, header.get("vocabulary"), asked, base, sums)
     except (zlib.error, UnicodeDecodeError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a resolution state: {exc}") from None
+
+
+def _chunk_states(
+    strings: list[str],
+    meta: list[list[Any]],
+    numbers: array,
+    k: int,
+    doc_state: Callable[..., DocState],
+) -> tuple[dict[str, DocState], dict[str, tuple[str, ...]]]:
+    """The states and questions of chunk `k`'s documents."""
+    texts = list(map(strings.__getitem__, numbers))
+    docs: dict[str, DocState] = {}
+    asked: dict[str, tuple[str, ...]] = {}
+    pos = 0
+    for doc_id, language, fingerprint, again, lengths in meta[k * CHUNK : (k + 1) * CHUNK]:
+        fields = []
+        for size_ in lengths:
+            fields.append(tuple(texts[pos : pos + size_]))
+            pos += size_
+        keys, parted, parts, counted, first, mine, chosen, questions = fields
+        if len(parts) % 2:
+            raise ValueError("a part without its run")
+        if not again:
+            chosen = first
+        doc_id = str(doc_id)
+        asked[doc_id] = questions
+        docs[doc_id] = doc_state(
+            str(language),
+            str(fingerprint),
+            keys,
+            parted,
+            parts,
+            counted,
+            first,
+            mine,
+            bool(again),
+            chosen,
+        )
+    return docs, asked

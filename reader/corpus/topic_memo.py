@@ -20,6 +20,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
+from itertools import chain
 from typing import NamedTuple
 
 from reader.corpus.topic_pairs import Pairs, Similarity, _best, _postings
@@ -156,9 +157,7 @@ class PairsMemo:
             moved.update(old ^ new)
             gained.update(new - old)
             gained.subtract(old - new)
-        df: Counter[str] = Counter()
-        for keys in key_sets:
-            df.update(keys)
+        df: Counter[str] = Counter(chain.from_iterable(key_sets))  # each document's keys once
 
         def rare(n: int) -> bool:
             return 2 <= n <= limit

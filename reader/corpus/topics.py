@@ -134,6 +134,9 @@ def idf_weights(key_sets: Sequence[Iterable[str]], distinct: bool = False) -> di
 
 
 _NO_KEY = frozenset({""})
+# From this many documents on, the keys topics compare are held once for the corpus (below,
+# each document's counts are kept whole by the analysis anyway, strings and all)
+INTERNED_FROM = 8_000
 
 
 def similarities(
@@ -314,10 +317,13 @@ def cluster_topics(
     # documents name millions of keys, most of them in several documents; a tuple is a
     # quarter of a set's size).
     held: dict[str, str] = {}
-    keys = {
-        d.id: tuple({held.setdefault(k, k) for k in key_counts(index, d.id).mentions} - _NO_KEY)
-        for d in documents
-    }
+    if len(documents) < INTERNED_FROM:  # the same tuples, in the same order, not interned
+        keys = {d.id: tuple(set(key_counts(index, d.id).mentions) - _NO_KEY) for d in documents}
+    else:
+        keys = {
+            d.id: tuple({held.setdefault(k, k) for k in key_counts(index, d.id).mentions} - _NO_KEY)
+            for d in documents
+        }
     del held
     idf = idf_weights([keys[d.id] for d in documents], distinct=True)
     assigned = manifest_assignments(documents, manifest, warnings)

@@ -97,6 +97,8 @@ def _check_rows(conn: sqlite3.Connection, check: str) -> list[str]:
 # gives it a later mtime, however coarse the clock of the file system.
 _CHECKED: dict[tuple[str, str], tuple[tuple[int, ...], int]] = {}
 SETTLED_NS = 200_000_000
+# Every check found sound by this process (settled or not): what `written_here` may renew.
+_SOUND: dict[tuple[str, str], int] = {}
 
 
 def _file_state(path: Path) -> tuple[tuple[int, ...], int]:
@@ -126,9 +128,21 @@ def inspect_store(path: Path, check: str) -> int:
         return known[1]
     settled = time.time_ns() - latest > SETTLED_NS
     version = _inspected(path, check)
+    _SOUND[key] = version
     if settled:
         _CHECKED[key] = (state, version)
     return version
+
+
+def written_here(path: Path) -> None:
+    """The store at `path`, found sound by a check of this process, has since been written by
+    this process (a command refreshed its index): its file as it is now is remembered as
+    checked, so the command's next opening does not check again what it wrote itself (a
+    quick check of a 100 MB store is 70 ms)."""
+    name = str(path.absolute())
+    for (where, check), version in _SOUND.items():
+        if where == name:
+            _CHECKED[(where, check)] = (_file_state(path)[0], version)
 
 
 def _inspected(path: Path, check: str) -> int:

@@ -414,3 +414,37 @@ def test_a_big_store_is_checked_once_a_process_until_it_changes(tmp_path, monkey
     db.connect(fresh, mode="ro").close()
     db.connect(fresh, mode="ro").close()
     assert len(checks) == 4
+
+
+def test_a_store_written_by_its_own_command_is_not_checked_again(tmp_path, monkeypatch):
+    """A command that checked its big store, then wrote it (refreshing the index), opens it
+    again without checking what it wrote itself; a change made after that is checked (and
+    damage refused)."""
+    import reader.store.db as db
+    import reader.store.store_checks as store_checks
+
+    monkeypatch.setattr(db, "FULL_CHECK_MAX_BYTES", 0)
+    path = tmp_path / "s.sqlite3"
+    _filled_store(path)  # written just now: its check is not remembered as settled
+    checks: list[str] = []
+    real = store_checks._inspected
+    monkeypatch.setattr(store_checks, "_inspected", lambda p, c: checks.append(c) or real(p, c))
+    with Store(path) as store:
+        store.add("news/b.txt", SHA, 0, 5, "Hello", note="written by this command")
+    assert checks == ["quick_check"]
+    store_checks.written_here(path)
+    with Store(path) as store:
+        assert len(store.list()) == 41
+    assert checks == ["quick_check"]
+    size, mtime = path.stat().st_size, path.stat().st_mtime_ns
+    _scribble_over(path, "annotations")
+    os.utime(path, ns=(mtime, mtime + 1))
+    assert path.stat().st_size == size
+    _refused(path, "corrupt")
+    assert len(checks) == 2
+
+    other = tmp_path / "other.sqlite3"
+    _filled_store(other)
+    store_checks.written_here(other)  # never checked by this process: nothing remembered
+    db.connect(other, mode="ro").close()
+    assert len(checks) == 3

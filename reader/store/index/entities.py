@@ -136,8 +136,9 @@ def corpus_vocabulary(conn: sqlite3.Connection, corpus: Corpus) -> CorpusVocabul
     now = Counter((d.sha256, d.format) for d in corpus.documents)
     language = {(d.sha256, d.format): d.language for d in corpus.documents}
     vocab, before, was = _stored_vocabulary(conn, key, version)
+    stored = (before, was)  # the rows stored: only those that differ are written again
     if vocab is None:
-        vocab, before = CorpusVocabulary(), Counter()
+        vocab, before, stored = CorpusVocabulary(), Counter(), None
     language = {**was, **language}
     if before == now:
         return vocab
@@ -152,7 +153,7 @@ def corpus_vocabulary(conn: sqlite3.Connection, corpus: Corpus) -> CorpusVocabul
         vocab.add(language[(sha, fmt)], facts, times)
         if now[(sha, fmt)] == 0:
             gone.append((sha, fmt))
-    _keep_vocabulary(conn, key, vocab, now, language, gone)
+    _keep_vocabulary(conn, key, vocab, now, language, gone, stored)
     return vocab
 
 
@@ -201,20 +202,38 @@ def _keep_vocabulary(
     now: Counter[tuple[str, str]],
     language: dict[tuple[str, str], str],
     gone: Iterable[tuple[str, str]],
+    stored: tuple[Counter[tuple[str, str]], dict[tuple[str, str], str]] | None = None,
 ) -> None:
     """Store the counts and what they count (nothing lost when the store cannot be written:
-    the next run counts again)."""
+    the next run counts again); `stored`: the contents counted in the store and their
+    languages (only the rows of contents that differ are written)."""
+    if stored is None:
+        stale, fresh = None, list(now.items())
+    else:
+        before, was = stored
+
+        def moved(c: tuple[str, str]) -> bool:
+            return now.get(c, 0) != before.get(c, 0) or was.get(c) != language.get(c)
+
+        stale = [c for c in before if moved(c)]
+        fresh = [(c, n) for c, n in now.items() if moved(c)]
     try:
         with transaction(conn):
             conn.execute(
                 "INSERT OR REPLACE INTO entity_vocab (root, version, data) VALUES (?, ?, ?)",
                 (key, facts_version(), facts_blob(vocab.to_json())),
             )
-            conn.execute("DELETE FROM entity_vocab_docs WHERE root = ?", (key,))
+            if stale is None:
+                conn.execute("DELETE FROM entity_vocab_docs WHERE root = ?", (key,))
+            else:
+                conn.executemany(
+                    "DELETE FROM entity_vocab_docs WHERE root = ? AND sha256 = ? AND format = ?",
+                    [(key, sha, fmt) for sha, fmt in stale],
+                )
             conn.executemany(
                 "INSERT INTO entity_vocab_docs (root, sha256, format, language, n) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(key, sha, fmt, language[(sha, fmt)], n) for (sha, fmt), n in now.items()],
+                [(key, sha, fmt, language[(sha, fmt)], n) for (sha, fmt), n in fresh],
             )
             # The facts of contents no folder holds any more were kept for this: drop them.
             conn.executemany(

@@ -24,6 +24,7 @@ from reader.corpus.key_counts import stored_key_counts
 from reader.corpus.model import Corpus, Document
 from reader.corpus.resolution_state import REDO_SHARE, IncrementalResolution
 from reader.corpus.resolve import KeyMap
+from reader.corpus.state_docs import AskedView, Before, view
 from reader.corpus.stored_parts import decode_candidates
 from reader.corpus.topic_memo import PairsMemo
 from reader.store.index.entities import (
@@ -61,12 +62,10 @@ class _Contents:
         self.maker = _Options(conn, vocab, frozenset(d.language for d in documents))
         self.version = facts_version()
         self.found: dict[tuple[str, str], tuple[str, Any]] = {}  # content -> (print, data)
-        self.asked: dict[tuple[str, str], tuple[str, ...]] = {}  # content -> its questions
+        self.asked: dict[tuple[str, str], Any] = {}  # content -> its questions (or `Before`)
         self.made: set[tuple[str, str]] = set()  # contents whose options were computed here
 
-    def fingerprint(
-        self, d: Document, held: tuple[str, str, tuple[str, ...]] | None = None
-    ) -> str | None:
+    def fingerprint(self, d: Document, held: tuple[str, str, Before] | None = None) -> str | None:
         """The fingerprint of `d`'s up-to-date options (None: it has no facts). `held`: the
         fingerprint, language and questions of options known to hold under this vocabulary
         (not checked again)."""
@@ -169,14 +168,16 @@ def _ordinary(v: Any, w: str) -> bool:  # as `answers_hold` asks it
 
 def _held(
     previous: Previous | None, vocab: CorpusVocabulary, languages: set[str]
-) -> dict[str, tuple[str, str, tuple[str, ...]]]:
-    """(fingerprint, language, questions) by document of the options that held when the
-    previous state was made and still hold unchecked: the same languages (so the same
-    gazetteer), and none of their questions answered otherwise now."""
+) -> dict[str, tuple[str, str, Before]]:
+    """(fingerprint, language, its questions as before) by document of the options that
+    held when the previous state was made and still hold unchecked: the same languages (so
+    the same gazetteer), and none of their questions answered otherwise now (only the
+    documents asking about a word answered otherwise are read)."""
     if previous is None or previous.state.vocabulary is None or previous.state.asked is None:
         return {}
     state = previous.state
-    if {s.language for s in state.docs.values()} != languages:
+    docs = view(state.docs)
+    if {docs.language(d) for d in docs} != languages:
         return {}
     try:
         before = CorpusVocabulary.from_json(state.vocabulary)
@@ -184,13 +185,40 @@ def _held(
     except _DAMAGED:
         return {}
     asked = state.asked
+    flips = set(every).union(*changed.values())
+    if not flips:
+        asking: set[str] = set()
+    elif hasattr(docs, "numbers"):  # read from bytes: its questions are its eighth field
+        asking = docs.docs_where("asked", flips.__contains__)
+    else:
+        asking = {d for d in docs if not flips.isdisjoint(asked.get(d, ()))}
     out = {}
-    for d, s in state.docs.items():
-        mine = asked.get(d, ())
-        flipped = changed.get(s.language, set())
-        if (not flipped and not every) or (flipped | every).isdisjoint(mine):
-            out[d] = (s.fingerprint, s.language, mine)
+    for d in docs:
+        language = docs.language(d)
+        if d in asking:
+            flipped = changed.get(language, set())
+            if (flipped or every) and not (flipped | every).isdisjoint(asked.get(d, ())):
+                continue
+        out[d] = (docs.fingerprint(d), language, Before(d))
     return out
+
+
+def _questions(
+    asked: dict[tuple[str, str], Any], documents: Sequence[Document], previous: Previous | None
+) -> AskedView:
+    """By document, the questions of its options to the vocabulary: those read or made now,
+    or those the previous state kept for the document whose options held (`Before`: read
+    only when written again)."""
+    fresh: dict[str, tuple[str, ...]] = {}
+    from_before: dict[str, str] = {}
+    for d in documents:
+        found = asked.get((d.sha256, d.format), ())
+        if type(found) is Before:
+            from_before[d.id] = found.doc_id
+        else:
+            fresh[d.id] = found
+    before = previous.state.asked if previous is not None else None
+    return AskedView([d.id for d in documents], fresh, from_before, before)
 
 
 def _pairs_memo(
@@ -265,12 +293,8 @@ def stateful_entities(
             prints[d.id] = fp
         state, row = (previous.state, previous.row) if previous is not None else (None, None)
         if state is not None:
-            known = state.docs
-            changed = sum(
-                1
-                for d in documents
-                if (s := known.get(d.id)) is None or s.fingerprint != prints[d.id]
-            )
+            known = view(state.docs)
+            changed = sum(1 for d in documents if known.fingerprint(d.id) != prints[d.id])
             if changed > REDO_SHARE * len(documents):
                 state = row = None
         analyses = phonetic_analyses(conn, documents)
@@ -297,10 +321,9 @@ def stateful_entities(
         extra = cross_script_options(documents, analyses, index, None, gaz)
         if extra:
             index = resolution.again(extra)
-        asked = contents.asked
         index.resolution_state = resolution.stored_state()._replace(  # type: ignore[attr-defined]
             vocabulary=vocab.to_json(),
-            asked={d.id: asked.get((d.sha256, d.format), ()) for d in documents},
+            asked=_questions(contents.asked, documents, previous),
         )
         index.resolution_report = report  # type: ignore[attr-defined]
         if counted and kept is not None:  # storing copies the chunks of counts kept as read
