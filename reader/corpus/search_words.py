@@ -21,6 +21,7 @@ import icu
 
 from reader.corpus.model import Document, Passage
 from reader.corpus.text import (
+    _ASTRAL,
     UNSPACED_SCRIPTS,
     WORD_NONE_LIMIT,
     Utf16Map,
@@ -176,7 +177,8 @@ def text_tokens(text: str, language: str = "", offset: int = 0) -> list[tuple[st
 
 def utf16_len_differs(text: str) -> bool:
     """Whether `text` has characters outside the BMP (ICU offsets then differ from Python's)."""
-    return not text.isascii() and max(text) > "\uffff"
+    # One C-level regex scan (`max(text)` compared every character as a string: 0.1 ms a page).
+    return not text.isascii() and _ASTRAL.search(text) is not None
 
 
 def document_shadows(doc: Document) -> list[Shadow]:

@@ -140,9 +140,10 @@ class _Result:
     sentences: bytes = b""
     facts: bytes | None = None  # phase 2, packed JSON (`reader.corpus.entity_facts`)
     language: str = ""
-    # Per passage: index, start, end, words (FTS), inner suffixes (FTS), packed spans, packed
-    # words (both stored as they come, so the writing process does no compressing).
-    shadows: list[tuple[int, int, int, str, str, bytes, bytes]] = field(default_factory=list)
+    # Per passage: index, start, end, words (FTS), inner suffixes (FTS), the words and their
+    # spans packed (`pack_passage`: stored as it comes, so the writing process compresses
+    # nothing).
+    shadows: list[tuple[int, int, int, str, str, bytes]] = field(default_factory=list)
     meta: bytes = b""  # `_meta_json`
 
 
@@ -224,13 +225,78 @@ def unpack(blob: bytes) -> bytes:
     return zlib.decompress(blob, -15)
 
 
-def _spans_blob(spans: list[tuple[int, int]]) -> bytes:
-    """Token spans stored as the differences between successive offsets (small numbers that
-    zlib packs tight), 16 bits each when they fit."""
+def pack_passage(tokens: list[str], spans: list[tuple[int, int]]) -> bytes:
+    """A passage's search words and their spans, stored as one blob (one deflate call).
+
+    The words (UTF-8, single spaces), a NUL, then the spans: kind `g` when every word is as
+    long as its span (the usual case: then only the gaps between words are kept) or `d` (every
+    difference between successive offsets), an array type code, the first start (4 bytes,
+    little-endian) and the numbers, 1 byte each when they fit. Rows of this form have an empty
+    `spans` column; rows written before (session 9) keep their spans there (`_spans_flat`).
+    """
+    words = " ".join(tokens).encode("utf-8")
+    if not spans:
+        return pack(words + b"\0")
     flat = list(chain.from_iterable(spans))
-    deltas = list(map(sub, flat, [0, *flat]))
-    code = "H" if not deltas or max(deltas) < 65536 else "I"
-    return code.encode() + pack(array(code, deltas).tobytes())
+    deltas = list(map(sub, flat[1:], flat[:-1]))
+    if deltas[0::2] == list(map(len, tokens)):
+        kind, values = b"g", deltas[1::2]
+    else:
+        kind, values = b"d", deltas
+    code = _array_code(values)
+    head = kind + code.encode("ascii") + flat[0].to_bytes(4, "little")
+    return pack(b"".join((words, b"\0", head, array(code, values).tobytes())))
+
+
+def _array_code(values: list[int]) -> str:
+    if not values:
+        return "B"
+    low, high = min(values), max(values)
+    if low < 0:
+        return "i"
+    return "B" if high < 256 else "H" if high < 65536 else "I"
+
+
+def unpack_passage(blob: bytes, spans_blob: bytes = b"") -> tuple[str, BlobSpans]:
+    """The search words and spans of a stored passage (`words` and `spans` columns); no
+    words (no hits, no crash) when the blob is damaged."""
+    try:
+        data = unpack(blob)
+        raw, _, tail = data.partition(b"\0")
+        words = raw.decode("utf-8")
+    except (zlib.error, UnicodeDecodeError):
+        return "", BlobSpans(b"")
+    if spans_blob:  # a row written before session 9
+        return words, BlobSpans(spans_blob)
+    return words, BlobSpans.from_flat(_passage_flat(words, tail))
+
+
+def _passage_flat(words: str, tail: bytes) -> array:
+    """The offsets (start, end, start, end, ...) of a passage's words from `pack_passage`'s
+    tail; empty when it does not fit the words (a damaged row)."""
+    n = words.count(" ") + 1 if words else 0
+    if n == 0 or len(tail) < 6 or tail[:1] not in (b"g", b"d"):
+        return array("i")
+    code = tail[1:2].decode("ascii", "replace")
+    if code not in ("B", "H", "I", "i"):
+        return array("i")
+    values = array(code)
+    try:
+        values.frombytes(tail[6:])
+    except ValueError:
+        return array("i")
+    base = int.from_bytes(tail[2:6], "little")
+    if tail[:1] == b"g":
+        if len(values) != n - 1:
+            return array("i")
+        lengths = list(map(len, words.split(" ")))
+        pairs = chain.from_iterable(zip(values, lengths[1:], strict=True))
+        deltas = chain((base, lengths[0]), pairs)
+    else:
+        if len(values) != 2 * n - 1:
+            return array("i")
+        deltas = chain((base,), values)
+    return array("i", accumulate(deltas))
 
 
 def _spans_flat(blob: bytes) -> array:
@@ -243,15 +309,11 @@ def _spans_flat(blob: bytes) -> array:
     return array("i", accumulate(deltas))
 
 
-def pack_words(words: str) -> bytes:
-    """A stored shadow text (what FTS5 indexed), packed."""
-    return pack(words.encode("utf-8"))
-
-
 def unpack_words(blob: bytes) -> str:
-    """A shadow text back from its stored form; "" when damaged (no hits, no crash)."""
+    """The search words of a stored passage (`words` column, either form); "" when damaged
+    (no hits, no crash)."""
     try:
-        return unpack(blob).decode("utf-8")
+        return unpack(blob).partition(b"\0")[0].decode("utf-8")
     except (zlib.error, UnicodeDecodeError):
         return ""
 
@@ -268,6 +330,12 @@ class BlobSpans(Sequence[tuple[int, int]]):
             self._flat = array("i")  # damaged: no spans (its passage shows no hits), no crash
         if len(self._flat) % 2:
             self._flat = array("i")
+
+    @classmethod
+    def from_flat(cls, flat: array) -> BlobSpans:
+        spans = cls.__new__(cls)
+        spans._flat = flat if len(flat) % 2 == 0 else array("i")
+        return spans
 
     def fits(self, words: str) -> bool:
         """Whether there is one span per word of the shadow text `words` (else damaged)."""

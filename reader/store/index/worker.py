@@ -27,10 +27,9 @@ from reader.store.index.model import (
     _document_json,
     _meta_json,
     _Result,
-    _spans_blob,
     file_format,
     pack,
-    pack_words,
+    pack_passage,
 )
 
 # --- processing (runs in worker processes) -------------------------------------------------
@@ -111,8 +110,8 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
         if sh.tokens:
             p, words = doc.passages[sh.passage], sh.text
             inner = sh.inner_text if unspaced else ""
-            spans = _spans_blob(sh.spans)
-            rows.append((sh.passage, p.start, p.end, words, inner, spans, pack_words(words)))
+            packed = pack_passage(sh.tokens, sh.spans)
+            rows.append((sh.passage, p.start, p.end, words, inner, packed))
     return _Result(
         rel,
         size,
