@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import signal
 import threading
 from pathlib import Path
+
+import orjson
 
 from reader.corpus.loading import (
     MAX_FILE_BYTES,
@@ -120,7 +121,7 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
         fmt,
         document=_document_json(doc),
         meta=_meta_json(doc),
-        sentences=pack(json.dumps(sentences, separators=(",", ":")).encode("ascii")),
+        sentences=pack(orjson.dumps(sentences)),
         facts=_facts_blob(doc) if entities else None,
         language=doc.language,
         shadows=rows,
