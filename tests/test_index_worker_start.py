@@ -81,3 +81,31 @@ def test_forked_and_spawned_workers_give_the_index_of_one_process(generated, tmp
             conn.close()
     assert all(found["one"].values())
     assert found["forked"] == found["one"] == found["spawned"]
+
+
+def _ast_imports(source: str) -> list[str]:
+    """What `facts_version` followed before session 9: the imports `ast` finds."""
+    import ast
+
+    out: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.append(node.module)
+            out += [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            out += [a.name for a in node.names]
+    return out
+
+
+def test_the_facts_version_follows_the_imports_a_parser_finds() -> None:
+    """The version of stored facts hashes the modules entity finding imports, found by a
+    regex; on every module of `reader` it finds what a parser finds (else stored facts would be
+    kept after a change that alters them, or dropped for nothing)."""
+    from reader.store.index.model import _imports
+
+    top = HERE.parent / "reader"
+    modules = sorted(top.rglob("*.py"))
+    assert len(modules) > 100
+    for path in modules:
+        source = path.read_text("utf-8")
+        assert sorted(set(_imports(source))) == sorted(set(_ast_imports(source))), path
