@@ -253,7 +253,7 @@ def unpack(blob: bytes) -> bytes:
     return zlib.decompress(blob, -15)
 
 
-def pack_passage(tokens: list[str], spans: list[tuple[int, int]]) -> bytes:
+def pack_passage(tokens: list[str], spans: list[tuple[int, int]], text: str = "") -> bytes:
     """A passage's search words and their spans, stored as one blob (one deflate call).
 
     The words (UTF-8, single spaces), a NUL, then the spans: kind `g` when every word is as
@@ -261,8 +261,9 @@ def pack_passage(tokens: list[str], spans: list[tuple[int, int]]) -> bytes:
     difference between successive offsets), an array type code, the first start (4 bytes,
     little-endian) and the numbers, 1 byte each when they fit. Rows of this form have an empty
     `spans` column; rows written before (session 9) keep their spans there (`_spans_flat`).
+    `text`: the tokens joined by spaces, when the caller has it.
     """
-    words = " ".join(tokens).encode("utf-8")
+    words = (text or " ".join(tokens)).encode("utf-8")
     if not spans:
         return pack(words + b"\0", PASSAGE_LEVEL)
     flat = list(chain.from_iterable(spans))

@@ -111,7 +111,7 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
         if sh.tokens:
             p, words = doc.passages[sh.passage], sh.text
             inner = sh.inner_text if unspaced else ""
-            packed = pack_passage(sh.tokens, sh.spans)
+            packed = pack_passage(sh.tokens, sh.spans, words)
             rows.append((sh.passage, p.start, p.end, words, inner, packed))
     return _Result(
         rel,
