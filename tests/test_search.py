@@ -204,3 +204,17 @@ def test_one_pass_shadows_are_the_word_by_word_shadows(name, text):
         for tokens, _ in got
     ]
     assert has_unspaced(doc.text) == any(is_unspaced(t) for tokens, _ in got for t in tokens)
+
+
+def test_the_cache_of_folded_words_stays_bounded_and_folds_alike(monkeypatch):
+    """Shadows fold their words through a cache emptied when full: the keys are the same."""
+    from reader.corpus import search_words
+
+    monkeypatch.setattr(search_words, "FOLDED_MAX", 50)
+    monkeypatch.setattr(search_words, "_FOLDED", search_words._FoldedWords())
+    text = " ".join(f"Quốc{i} ĐÀ{i} Straße{i}" for i in range(200))
+    doc = document_from_bytes("a.txt", text.encode())
+    (shadow,) = search_words.document_shadows(doc)
+    assert len(search_words._FOLDED) <= 50
+    assert shadow.tokens == [search_words.fold_token(text[s:e]) for s, e in shadow.spans]
+    assert shadow.tokens[:3] == ["quoc0", "da0", "strasse0"]

@@ -96,8 +96,9 @@ def score_languages(text: str, script: str) -> dict[str, float]:
     """Score each candidate language of `script` for `text`; higher is likelier."""
     sample = text[:SAMPLE_CHARS].casefold()
     found = _TOKEN.findall(sample)
-    tokens = Counter(found)
     n_tokens = len(found)
+    languages_of = _languages_of_words(script)
+    tokens = Counter(filter(languages_of.__contains__, found))  # function words only
     # Letters of `script`: the ASCII ones (Latin) counted in one C-level pass over the bytes,
     # the others per distinct character (each is then tested once).
     non_ascii = {
@@ -110,8 +111,7 @@ def score_languages(text: str, script: str) -> dict[str, float]:
         n_letters += len(sample.encode("utf-8").translate(None, _NOT_ASCII_LETTERS))
     # Function words of every candidate counted in one pass over the distinct tokens.
     hits = dict.fromkeys(_candidates(script), 0)
-    languages_of = _languages_of_words(script)
-    for token in languages_of.keys() & tokens.keys():
+    for token in tokens:
         for lang in languages_of[token]:
             hits[lang] += tokens[token]
     scores: dict[str, float] = {}

@@ -21,7 +21,7 @@ from reader.store.index.entities import (
     corpus_vocabulary,
     facts_blob,
 )
-from reader.store.index.model import _Result, _spans_blob, pack_words
+from reader.store.index.model import _Result, pack_passage
 from reader.store.index.options_codec import StoredOptions, _json_row, options_row
 from reader.store.index.prepare import prepare_entities
 from reader.store.index.writer import _drop_content, _write_results
@@ -125,7 +125,7 @@ def test_dropping_a_content_keeps_one_whose_hash_starts_alike(tmp_path) -> None:
     for sha, word in zip(shas, ["ferry", "harbour"], strict=True):
         doc = document_from_bytes("a.txt", f"The {word} leaves at noon.\n".encode())
         rows = [
-            (sh.passage, 0, len(doc.text), sh.text, "", _spans_blob(sh.spans), pack_words(sh.text))
+            (sh.passage, 0, len(doc.text), sh.text, "", pack_passage(sh.tokens, sh.spans))
             for sh in document_shadows(doc)
         ]
         results.append(_Result(f"{word}.txt", 1, 1, sha, "text", language="en", shadows=rows))

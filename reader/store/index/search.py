@@ -21,6 +21,7 @@ from reader.store.index.model import (
     KIND_MIXED,
     BlobSpans,
     corpus_root,
+    unpack_passage,
     unpack_words,
 )
 from reader.store.index.read import _stored_text
@@ -98,12 +99,12 @@ def _total(
     if matched > COUNT_MAX and whole_words:
         return matched, False
     total = 0
-    for rowid, words in conn.execute(
+    for rowid, packed in conn.execute(
         "SELECT p.id, p.words FROM index_fts x JOIN index_passages p ON p.id = x.rowid "
         "WHERE index_fts MATCH ? LIMIT ?",
         (expr, COUNT_MAX),
     ):
-        total += count_in_shadow(q, unpack_words(words), partial(_spans_of, conn, rowid))
+        total += count_in_shadow(q, unpack_words(packed), partial(_spans_of, conn, rowid))
     return total, matched <= COUNT_MAX
 
 
@@ -114,9 +115,9 @@ def _spans_fit(spans: BlobSpans, words: str) -> bool:
 
 def _spans_of(conn: sqlite3.Connection, passage_id: int) -> BlobSpans:
     row = conn.execute(
-        "SELECT CAST(spans AS BLOB) FROM index_passages WHERE id = ?", (passage_id,)
+        "SELECT words, CAST(spans AS BLOB) FROM index_passages WHERE id = ?", (passage_id,)
     ).fetchone()
-    return BlobSpans(row[0] if row else b"")
+    return unpack_passage(*row)[1] if row else BlobSpans(b"")
 
 
 def _plain_corpus(conn: sqlite3.Connection, key: str) -> bool:
@@ -176,8 +177,7 @@ def _all_ranked(conn: sqlite3.Connection, key: str, q: Query, expr: str) -> list
     hits: list[Hit] = []
     ids: dict[str, str] = {}
     for path, passage, blob, packed, lang, score in rows:
-        words = unpack_words(packed)
-        spans = BlobSpans(blob)
+        words, spans = unpack_passage(packed, blob)
         if not _spans_fit(spans, words):
             continue  # a damaged row: its passage shows no hits rather than a crash
         doc = ids.get(path) or ids.setdefault(path, document_id(path))
@@ -219,9 +219,8 @@ def _ranked(
             ).fetchone()
             if row is None:
                 continue
-            path, passage, blob, words, lang = row
-            words = unpack_words(words)
-            spans = BlobSpans(blob)
+            path, passage, blob, packed, lang = row
+            words, spans = unpack_passage(packed, blob)
             if not _spans_fit(spans, words):
                 continue  # a damaged row: its passage shows no hits rather than a crash
             found = find_in_shadow(q, words, spans)
@@ -294,8 +293,7 @@ def _search_all_rows(
     stop = None if limit is None else offset + limit
     texts: dict[tuple[str, str], str] = {}
     for path, sha, fmt, passage, blob, packed, lang, score in rows:
-        words = unpack_words(packed)
-        spans = BlobSpans(blob)
+        words, spans = unpack_passage(packed, blob)
         if not _spans_fit(spans, words):
             continue  # a damaged row: its passage shows no hits rather than a crash
         text = None

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import signal
 import threading
 from pathlib import Path
+
+import orjson
 
 from reader.corpus.loading import (
     MAX_FILE_BYTES,
@@ -27,10 +28,9 @@ from reader.store.index.model import (
     _document_json,
     _meta_json,
     _Result,
-    _spans_blob,
     file_format,
     pack,
-    pack_words,
+    pack_passage,
 )
 
 # --- processing (runs in worker processes) -------------------------------------------------
@@ -111,8 +111,8 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
         if sh.tokens:
             p, words = doc.passages[sh.passage], sh.text
             inner = sh.inner_text if unspaced else ""
-            spans = _spans_blob(sh.spans)
-            rows.append((sh.passage, p.start, p.end, words, inner, spans, pack_words(words)))
+            packed = pack_passage(sh.tokens, sh.spans, words)
+            rows.append((sh.passage, p.start, p.end, words, inner, packed))
     return _Result(
         rel,
         size,
@@ -121,7 +121,7 @@ def _derive(doc: Document, rel: str, fmt: str, size: int, mtime_ns: int, entitie
         fmt,
         document=_document_json(doc),
         meta=_meta_json(doc),
-        sentences=pack(json.dumps(sentences, separators=(",", ":")).encode("ascii")),
+        sentences=pack(orjson.dumps(sentences)),
         facts=_facts_blob(doc) if entities else None,
         language=doc.language,
         shadows=rows,

@@ -169,8 +169,8 @@ def _write_results(conn: sqlite3.Connection, root: str, results: list[_Result], 
             cache_rows.append(
                 (r.sha256, f"{KIND_FACTS}.{r.format}", model.facts_version(), r.facts, now)
             )
-        for p, s, e, words, inner, blob, packed in r.shadows:
-            passage_rows.append((next_id, r.sha256, r.format, p, s, e, r.language, packed, blob))
+        for p, s, e, words, inner, packed in r.shadows:  # `spans` empty: they are in `packed`
+            passage_rows.append((next_id, r.sha256, r.format, p, s, e, r.language, packed, b""))
             fts_rows.append((next_id, words, inner, r.language))
             next_id += 1
     conn.executemany(
