@@ -4,6 +4,8 @@ can hang); both give the index one process gives (issue 13, phase 1, session 9).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 
 from reader.store.db import connect
 from reader.store.index import refresh_index, search_index
-from reader.store.index.pool import LocalWorkers, start_context
+from reader.store.index.pool import LocalWorkers
 from tests.index.helpers import _gen_module
 
 HERE = Path(__file__).parent
@@ -32,11 +34,25 @@ def _in_thread(fn):
     return out[0]
 
 
+_START_METHODS = """
+import threading
+from reader.store.index.pool import start_context
+print(start_context().get_start_method())
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+print(start_context().get_start_method())
+stop.set()
+"""
+
+
 def test_workers_are_forked_from_one_thread_and_spawned_beside_others() -> None:
-    if threading.active_count() != 1:
-        pytest.skip("the test runner itself runs other threads")
-    assert start_context().get_start_method() == "fork"
-    assert _in_thread(start_context).get_start_method() == "spawn"
+    # a fresh interpreter: the test runner itself may run other threads
+    done = subprocess.run(
+        [sys.executable, "-c", _START_METHODS], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["fork", "spawn"]
 
 
 def _hits(conn, root) -> dict[str, list[tuple[str, int, int]]]:
@@ -57,7 +73,13 @@ def test_forked_and_spawned_workers_give_the_index_of_one_process(generated, tmp
             conn.close()
 
     index("one", 1)
-    index("forked", 2)
+    # the command line, in a process of one thread: its workers are forked
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "index", str(generated), "--db", str(dbs["forked"]),
+         "--workers", "2", "--no-entities", "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
     pool = LocalWorkers(2)
     try:
         _in_thread(lambda: index("spawned", pool))
