@@ -34,14 +34,10 @@ def _strings_of(s: DocState, field: str) -> tuple[str, ...]:
     return getattr(s, field)
 
 
-class PlainDocs(Mapping[str, DocState]):
-    """States held in a dict, with the questions `StoredDocs` answers (by scanning)."""
+class _Delegated:
+    """`__iter__`, `__len__` and `__contains__` of the mapping `self.docs`."""
 
-    def __init__(self, docs: Mapping[str, DocState]) -> None:
-        self.docs = docs
-
-    def __getitem__(self, doc_id: str) -> DocState:
-        return self.docs[doc_id]
+    docs: Any
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.docs)
@@ -51,6 +47,33 @@ class PlainDocs(Mapping[str, DocState]):
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self.docs
+
+
+class _Listed:
+    """`__iter__`, `__len__` and `__contains__` of the documents `self.ids` (in their order),
+    `self.members` the same as a set."""
+
+    ids: list[str]
+    members: set[str]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.members
+
+
+class PlainDocs(_Delegated, Mapping[str, DocState]):
+    """States held in a dict, with the questions `StoredDocs` answers (by scanning)."""
+
+    def __init__(self, docs: Mapping[str, DocState]) -> None:
+        self.docs = docs
+
+    def __getitem__(self, doc_id: str) -> DocState:
+        return self.docs[doc_id]
 
     def language(self, doc_id: str) -> str | None:
         s = self.docs.get(doc_id)
@@ -191,7 +214,7 @@ def _named(numbers: Counter[int], strings: list[str]) -> Counter[str]:
     return counts
 
 
-class StoredAsked(Mapping[str, tuple[str, ...]]):
+class StoredAsked(_Delegated, Mapping[str, tuple[str, ...]]):
     """The questions of each document's options, of a state read from bytes (made with
     the chunk's states when one is asked for)."""
 
@@ -204,15 +227,6 @@ class StoredAsked(Mapping[str, tuple[str, ...]]):
             raise KeyError(doc_id)
         return found
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.docs)
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self.docs
-
 
 class Before(NamedTuple):
     """The questions a document's options asked in the previous state (not read yet)."""
@@ -220,7 +234,7 @@ class Before(NamedTuple):
     doc_id: str
 
 
-class AskedView(Mapping[str, tuple[str, ...]]):
+class AskedView(_Listed, Mapping[str, tuple[str, ...]]):
     """By document, the questions of its options: `fresh` ones, or those the previous
     state's `before` gave the document named in `from_before`."""
 
@@ -246,18 +260,12 @@ class AskedView(Mapping[str, tuple[str, ...]]):
             return ()
         raise KeyError(doc_id)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
     def kept(self, doc_id: str) -> bool:
         """Whether `doc_id`'s questions are its own of the previous state (not read)."""
         return self.from_before.get(doc_id) == doc_id and doc_id not in self.fresh
 
 
-class Changed(dict):
+class Changed(_Listed, dict):
     """The documents' states of an update: those set here (`dict`) over `base`'s, for the
     documents `ids` (in their order)."""
 
@@ -280,15 +288,6 @@ class Changed(dict):
             return self[doc_id]
         except KeyError:
             return default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self.members
 
     def keys(self) -> Any:  # type: ignore[override]
         return self.members
