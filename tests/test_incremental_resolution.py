@@ -9,6 +9,7 @@ import random
 import shutil
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -120,38 +121,48 @@ def test_after_random_edits_the_update_equals_a_full_recompute(tmp_path, capsys,
         assert updated[1] == full[1], f"entities differ after: {what}"
 
 
-def test_damaged_key_counts_are_counted_from_the_rows(tmp_path, capsys) -> None:
+def _damage(db: str, part: str, damaged: Callable[[bytes], bytes]) -> None:
+    """Replace the stored analysis part `part` (`counts`, `resolution`...) by `damaged(it)`."""
+    conn = sqlite3.connect(db)
+    with conn:
+        where = f"WHERE sha256 LIKE '%/{part}'"
+        blob = conn.execute(f"SELECT data FROM doc_cache {where}").fetchone()[0]
+        conn.execute(f"UPDATE doc_cache SET data = ? {where}", (damaged(bytes(blob)),))
+    conn.close()
+
+
+def _updated_after_damage(
+    tmp_path, capsys, part: str, damaged: Callable[[bytes], bytes]
+) -> tuple[dict, tuple[str, str], tuple[str, str]]:
+    """Index and analyse a corpus, damage a part of its stored analysis, change a file: the
+    update's report, its outputs and those of a recompute."""
     root = corpus(tmp_path, 9)
     db = str(tmp_path / "store.sqlite3")
     assert main(["index", str(root), "--db", db, "--quiet"]) == 0
     outputs(root, db, capsys)
-    conn = sqlite3.connect(db)
-    with conn:  # one number changed: the chunk's CRC or numbers no longer hold
-        blob = conn.execute("SELECT data FROM doc_cache WHERE sha256 LIKE '%/counts'").fetchone()[0]
-        conn.execute(
-            "UPDATE doc_cache SET data = ? WHERE sha256 LIKE '%/counts'", (blob[:-9] + b"x",)
-        )
-    conn.close()
+    _damage(db, part, damaged)
     append(sorted(root.rglob("*.txt"))[0], "Zorvath Kimble met reporters in Lisbon.")
     updated = outputs(root, db, capsys)
-    assert resolved.last_report["incremental"] == 1
-    assert resolved.last_report["counts_kept"] == 0
-    assert updated == recomputed(root, db, tmp_path, capsys)
+    report = dict(resolved.last_report)
+    return report, updated, recomputed(root, db, tmp_path, capsys)
+
+
+def test_damaged_key_counts_are_counted_from_the_rows(tmp_path, capsys) -> None:
+    # one number changed: the chunk's CRC or numbers no longer hold
+    report, updated, full = _updated_after_damage(
+        tmp_path, capsys, "counts", lambda blob: blob[:-9] + b"x"
+    )
+    assert report["incremental"] == 1
+    assert report["counts_kept"] == 0
+    assert updated == full
 
 
 def test_a_damaged_state_is_recomputed_whole(tmp_path, capsys) -> None:
-    root = corpus(tmp_path, 9)
-    db = str(tmp_path / "store.sqlite3")
-    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
-    outputs(root, db, capsys)
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute("UPDATE doc_cache SET data = x'00ff' WHERE sha256 LIKE '%/resolution'")
-    conn.close()
-    append(sorted(root.rglob("*.txt"))[0], "Zorvath Kimble met reporters in Lisbon.")
-    updated = outputs(root, db, capsys)
-    assert resolved.last_report["incremental"] == 0  # the state could not be read
-    assert updated == recomputed(root, db, tmp_path, capsys)
+    report, updated, full = _updated_after_damage(
+        tmp_path, capsys, "resolution", lambda _: b"\x00\xff"
+    )
+    assert report["incremental"] == 0  # the state could not be read
+    assert updated == full
 
 
 def _label(entities_json: str, key: str) -> str | None:
@@ -178,20 +189,15 @@ def test_an_entitys_label_follows_its_mentions_after_an_update(tmp_path, capsys)
     assert resolved.last_report["labels_patched"] >= 1
     assert _label(updated[1], "zorvath kimble") == "Zorváth Kimble"
     assert updated == recomputed(root, db, tmp_path, capsys)
-    conn = sqlite3.connect(db)
-    with conn:  # kinds and surfaces unreadable: the labels are counted from the mentions
-        conn.execute("UPDATE doc_cache SET data = x'00ff' WHERE sha256 LIKE '%/mentions'")
-    conn.close()
+    # kinds and surfaces unreadable: the labels are counted from the mentions
+    _damage(db, "mentions", lambda _: b"\x00\xff")
     append(files[2], "Zorvath Kimble, Zorvath Kimble, Zorvath Kimble.")
     updated = outputs(root, db, capsys)
     assert resolved.last_report["incremental"] == 1
     assert resolved.last_report.get("labels_patched", 0) == 0
     assert _label(updated[1], "zorvath kimble") == "Zorvath Kimble"
     assert updated == recomputed(root, db, tmp_path, capsys)
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute("UPDATE doc_cache SET data = x'00ff' WHERE sha256 LIKE '%/labels'")
-    conn.close()
+    _damage(db, "labels", lambda _: b"\x00\xff")
     append(files[3], "Zorvath Kimble.")
     again = outputs(root, db, capsys)
     assert resolved.last_report["incremental"] == 1
