@@ -82,7 +82,7 @@ class _FoldedWords(dict):
     def __missing__(self, token: str) -> str:
         if len(self) >= FOLDED_MAX:
             self.clear()
-        key = self[token] = fold_token(token)
+        key = self[token] = fold_token.__wrapped__(token)  # held here, not in both caches
         return key
 
 
