@@ -245,7 +245,7 @@ def _pairs_memo(
 
 def _counts_kept(
     resolution: IncrementalResolution, kept: Previous, documents: Sequence[Document]
-) -> None:
+) -> int:
     """Give the resolution the `KeyCounts` the previous analysis kept of the rows it keeps
     (a document whose row is the stored one: no row decoded again for its counts); how
     many it was given."""
