@@ -14,6 +14,9 @@ On a corpus of generated vi/km/pt documents (tests/bench/gen_corpus.py) it print
 - the warm index of the unchanged corpus as a fraction of cold (target <= 0.1x);
 - peak memory of the index process tree (target < 1 GB);
 - the store's size against the text it indexes (UTF-8 bytes of the reading texts; target <= 3x);
+- the least Python work phase 1 cannot leave out (`python_floor`: loading every file and one
+  ICU word pass over its passages, in one process), spread over the cores, as a multiple of
+  the floor: what `index --no-entities` cannot go below in Python;
 - `index --no-entities` and the full cold index with 1, 2, ... worker processes
   (`--phase1-only`: the floor and phase 1 only).
 """
@@ -29,6 +32,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import icu
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -69,6 +74,29 @@ def fts5_floor(root: Path, docs: list[list[str]], db: Path) -> tuple[float, floa
         )
     conn.close()
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+def python_floor(root: Path, docs: list[list[str]]) -> tuple[float, float]:
+    """CPU seconds, in one process, of the least Python work phase 1 cannot leave out: every
+    file loaded as the index loads it (read, decoded, its format read, passages, language),
+    then one ICU word-break pass over every passage with each word case-folded (the search
+    words). Nothing is stored, no sentences, no worker processes."""
+    cpu = time.process_time()
+    for path in find_files(root):
+        load_document(path, root)
+    loading = time.process_time() - cpu
+    breaker = icu.BreakIterator.createWordInstance(icu.Locale.getRoot())
+    cpu = time.process_time()
+    for passages in docs:
+        for text in passages:
+            breaker.setText(text)
+            start, spans = 0, []
+            for end in breaker:
+                if breaker.getRuleStatus() >= 100:  # a word, not spaces or punctuation
+                    spans.append((start, end))
+                start = end
+            [text[a:b].casefold() for a, b in spans]
+    return loading, time.process_time() - cpu
 
 
 def children_cpu() -> float:
@@ -127,6 +155,15 @@ def main() -> None:
         print(
             "FTS5 floor (read + bare unicode61 FTS5 of the same passages): "
             f"{floor:.2f} s wall, {floor_cpu:.2f} s CPU"
+        )
+
+        loading, words = python_floor(root, docs)
+        cores = os.cpu_count() or 1
+        least = (loading + words) / cores + floor
+        print(
+            f"least Python work (one process): loading {loading:.2f} s + ICU word pass "
+            f"{words:.2f} s CPU; spread over {cores} cores, plus the floor's FTS5 writes: "
+            f"{least:.2f} s = {least / floor:.1f}x floor"
         )
 
         def line(what: str, wall: float, mem: float, cpu: float, target: str = "") -> None:
