@@ -92,6 +92,9 @@ class Entity:
 
     def to_json(self) -> dict[str, object]:
         """The stable JSON shape (see README, `entities --json`)."""
+        occurrences = self.occurrences
+        # mentions read from a stored analysis make their JSON without an Occurrence each
+        as_json = getattr(occurrences, "as_json", None)
         return {
             "id": self.id,
             "key": self.key,
@@ -99,7 +102,7 @@ class Entity:
             "kind": self.kind,
             "languages": self.languages,
             "documents": self.documents,
-            "occurrences": [o.to_json() for o in self.occurrences],
+            "occurrences": as_json() if as_json else [o.to_json() for o in occurrences],
         }
 
 
