@@ -126,17 +126,18 @@ def refresh_index(
         if isinstance(workers, LocalWorkers)
         else LocalWorkers(workers if workers is not None else default_workers())
     )
+    pending = None
     with _executor(cluster) as executor:
         run = _Run(conn, key, report, local, progress, cancel, executor)
         try:
             if phase != 2:
                 _phase1(run)
             if entities and phase != 1 and not report.cancelled:
-                _phase2(run)
+                pending = _phase2(run)
         finally:
             if local is not workers:
                 local.close()
-    report.entities_pending = len(_pending_facts(conn, key))
+    report.entities_pending = len(_pending_facts(conn, key)) if pending is None else pending
     report.seconds = time.monotonic() - started
     return report
 
@@ -174,7 +175,7 @@ def _phase1(run: _Run) -> None:
     conn, key, report = run.conn, run.key, run.report
     folder = Path(key)
     known = _known_files(conn, key)
-    contents = _known_contents(conn)
+    contents: set[tuple[str, str]] | None = None  # read when a file is not current
     todo: list[_Todo] = []
     reused: list[tuple[str, int, int, str, str, str | None]] = []
     seen: set[str] = set()
@@ -201,6 +202,8 @@ def _phase1(run: _Run) -> None:
                 report.errors += 1
             continue
         fmt = file_format(rel)
+        if contents is None:
+            contents = _known_contents(conn)
         if contents and 0 < st.st_size <= MAX_FILE_BYTES:  # nothing known: nothing to reuse
             sha = worker._sha256_or_empty(Path(path))
             if (sha, fmt) in contents:
@@ -208,14 +211,15 @@ def _phase1(run: _Run) -> None:
                 continue
         todo.append(_Todo(rel, st.st_size, fmt))
     gone = [rel for rel in known if rel not in seen]
-    with _sigint_deferred(), transaction(conn):
-        if gone or reused or todo:
+    if gone or reused or todo:  # nothing changed: no write transaction
+        with _sigint_deferred(), transaction(conn):
             _mark_dirty(conn)
-        conn.executemany(
-            "DELETE FROM index_files WHERE root = ? AND path = ?", [(key, rel) for rel in gone]
-        )
-        for rel, size, mtime_ns, sha, fmt, error in reused:
-            _record_file(conn, key, rel, size, mtime_ns, sha, fmt, error)
+            conn.executemany(
+                "DELETE FROM index_files WHERE root = ? AND path = ?",
+                [(key, rel) for rel in gone],
+            )
+            for rel, size, mtime_ns, sha, fmt, error in reused:
+                _record_file(conn, key, rel, size, mtime_ns, sha, fmt, error)
     report.deleted = len(gone)
     report.reused = sum(1 for r in reused if r[5] is None)
     _process_all(run, todo)
@@ -342,12 +346,13 @@ def _pending_facts(conn: sqlite3.Connection, key: str) -> list[tuple[str, str, s
     ).fetchall()
 
 
-def _phase2(run: _Run) -> None:
-    """Entity candidates of the indexed documents that lack them."""
+def _phase2(run: _Run) -> int | None:
+    """Entity candidates of the indexed documents that lack them; 0 when none lacked them
+    (None: how many still lack them is to be counted)."""
     conn, report = run.conn, run.report
     todo = _pending_facts(conn, run.key)
     if not todo:
-        return
+        return 0
     total = len(todo)
     bytes_total = sum(size for *_, size in todo)
     sizes = {(sha, fmt): (rel, size) for rel, sha, fmt, size in todo}
@@ -408,6 +413,7 @@ def _phase2(run: _Run) -> None:
     except KeyboardInterrupt:
         batches.flush()
         raise
+    return None
 
 
 def index_status(conn: sqlite3.Connection, root: str | os.PathLike[str]) -> IndexStatus:
