@@ -92,7 +92,7 @@ class DerivedOccurrences(Sequence[Occurrence]):
         self._candidates, self._key, self._docs = candidates, key, documents
         self._mentions = mentions
         self._rows: list[Occurrence] | None = None
-        self._json: list[dict[str, object]] | None = None  # made by `as_json`, given once
+        self._json: list[tuple[Any, ...]] | None = None  # for `as_json` (`_json_of`), once
 
     @property
     def _documents(self) -> list[str]:
@@ -121,7 +121,7 @@ class DerivedOccurrences(Sequence[Occurrence]):
                 self._mentions.fill(self, as_json=True)
             found, self._json = self._json, None
             if found is not None:
-                return found
+                return _json_of(found)
         return [o.to_json() for o in self._made()]
 
     def __getitem__(self, i):  # type: ignore[no-untyped-def]
@@ -148,7 +148,7 @@ class _BatchedMentions:
     index's order, up to `BATCH_DOCUMENTS` (document, entity) pairs, in one pass over the rows
     of their documents (read `ROWS_AT_ONCE` at a time, decoded there, not kept): printing every
     entity of 100,000 documents holds one batch of mentions at a time. `as_json`: the
-    mentions as `Occurrence.to_json` gives them (no `Occurrence` made)."""
+    mentions as tuples `as_json` makes their JSON from (no `Occurrence` made)."""
 
     BATCH_DOCUMENTS = 300_000
 
@@ -194,8 +194,10 @@ class _BatchedMentions:
                 for c in done:
                     found = made.get(c.key)
                     if found is not None:
-                        o = Occurrence(d, c.start, c.end, c.text, c.evidence)
-                        found.append(o.to_json() if as_json else o)
+                        if as_json:
+                            found.append((d, c.start, c.end, c.text, c.evidence))
+                        else:
+                            found.append(Occurrence(d, c.start, c.end, c.text, c.evidence))
         for o in batch:
             if as_json:
                 o._json = made[o._key]
@@ -419,7 +421,8 @@ def _row_mentions(
     doc_id: str, row: bytes | None, made: Mapping[str, list[Any]], as_json: bool
 ) -> bool:
     """Add to `made` (lists by key) the mentions in a stored candidate row of its keys, as
-    `Occurrence`s or (`as_json`) their JSON, without a `Candidate` for every mention. False,
+    `Occurrence`s or (`as_json`) tuples (`_json_of`), without a `Candidate` for every one
+    (a tuple is the size of an `Occurrence`, a third of a dict of its JSON). False,
     adding none, when the row is not what `candidate_row` writes (read it with
     `decode_candidates`, which says what it holds); a missing row has none."""
     if not row:
@@ -429,22 +432,15 @@ def _row_mentions(
         return False
     get = made.get
     try:
-        if as_json:
+        if as_json:  # tuples (document, start, end, text[, evidence]): `_json_of`
             for c in raw:
                 found = get(c[3])
                 if found is not None:
-                    if len(c) > 5 and c[5]:
-                        found.append(
-                            {
-                                "doc": doc_id,
-                                "start": c[0],
-                                "end": c[1],
-                                "text": c[2],
-                                "evidence": c[5],
-                            }
-                        )
-                    else:
-                        found.append({"doc": doc_id, "start": c[0], "end": c[1], "text": c[2]})
+                    found.append(
+                        (doc_id, c[0], c[1], c[2], c[5])
+                        if len(c) > 5 and c[5]
+                        else (doc_id, c[0], c[1], c[2])
+                    )
         else:
             for c in raw:
                 found = get(c[3])
@@ -452,10 +448,21 @@ def _row_mentions(
                     found.append(Occurrence(doc_id, c[0], c[1], c[2], c[5] if len(c) > 5 else ""))
     except TypeError:  # a key that is not text: take back what this row added
         for found in made.values():
-            while found and (found[-1]["doc"] if as_json else found[-1].doc) == doc_id:
+            while found and (found[-1][0] if as_json else found[-1].doc) == doc_id:
                 found.pop()
         return False
     return True
+
+
+def _json_of(mentions: list[tuple[Any, ...]]) -> list[dict[str, object]]:
+    """`Occurrence.to_json` of mentions kept as tuples (document, start, end, text and
+    maybe evidence)."""
+    return [
+        {"doc": c[0], "start": c[1], "end": c[2], "text": c[3], "evidence": c[4]}
+        if len(c) > 4 and c[4]
+        else {"doc": c[0], "start": c[1], "end": c[2], "text": c[3]}
+        for c in mentions
+    ]
 
 
 def _evidence(row: list[Any], at: int) -> str:
