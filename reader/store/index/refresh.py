@@ -9,16 +9,15 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.corpus.loading import MAX_FILE_BYTES, corpus_entries, inside_root
 from reader.corpus.model import Corpus
 from reader.store.db import transaction
-from reader.store.index import model, worker
+from reader.store.index import model
 from reader.store.index.model import (
     CHUNK_FILES,
     COMMIT_FILES,
@@ -44,6 +43,13 @@ from reader.store.index.writer import (
     _write_results,
     collect_garbage,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+# `worker` (what processes a file: passages, search words, languages) and the process pool's
+# modules are imported when a file is to be processed: a refresh that finds the folder as
+# indexed never needs them (a tenth of a command's imports).
 
 # --- refresh -------------------------------------------------------------------------------
 
@@ -145,7 +151,12 @@ def refresh_index(
 @contextlib.contextmanager
 def _executor(cluster: str | Executor | None) -> Iterator[Executor | None]:
     """The executor of a cluster address (a Dask client's, closed afterwards), or as given."""
-    if cluster is None or isinstance(cluster, Executor):
+    if cluster is None:
+        yield None
+        return
+    from concurrent.futures import Executor
+
+    if isinstance(cluster, Executor):
         yield cluster
         return
     from reader.store.index.cluster import dask_executor
@@ -205,7 +216,7 @@ def _phase1(run: _Run) -> None:
         if contents is None:
             contents = _known_contents(conn)
         if contents and 0 < st.st_size <= MAX_FILE_BYTES:  # nothing known: nothing to reuse
-            sha = worker._sha256_or_empty(Path(path))
+            sha = _content_hash(Path(path))
             if (sha, fmt) in contents:
                 reused.append((rel, st.st_size, st.st_mtime_ns, sha, fmt, None))
                 continue
@@ -248,9 +259,17 @@ class _Batches:
         self.last = time.monotonic()
 
 
+def _content_hash(path: Path) -> str:
+    from reader.store.index import worker
+
+    return worker._sha256_or_empty(path)
+
+
 def _process_all(run: _Run, todo: list[_Todo]) -> None:
     if not todo:
         return
+    from reader.store.index import worker
+
     report, conn = run.report, run.conn
     bytes_total = sum(t.size for t in todo)
     clock = time.monotonic()
@@ -315,6 +334,8 @@ def _shipped(
 ) -> Iterator[list[tuple[str, bytes, int]]]:
     """Chunks of (path, bytes, mtime_ns) to send to a cluster, read as they are sent; a file
     too large or unreadable is processed here (it gets its reason without being shipped)."""
+    from reader.store.index import worker
+
     for chunk in chunks:
         items = []
         for rel in chunk:
@@ -353,6 +374,8 @@ def _phase2(run: _Run) -> int | None:
     todo = _pending_facts(conn, run.key)
     if not todo:
         return 0
+    from reader.store.index import worker
+
     total = len(todo)
     bytes_total = sum(size for *_, size in todo)
     sizes = {(sha, fmt): (rel, size) for rel, sha, fmt, size in todo}
