@@ -172,3 +172,26 @@ def test_damaged_candidate_rows_give_the_json_what_their_documents_hold(tmp_path
     assert mentions == expected
     assert {m["doc"] for m in mentions} == set(widest.documents) - {first, second}
     assert [m["text"] for m in mentions if m["doc"] == third] == ["Sor"]
+
+
+def test_printing_every_entity_reads_the_rows_a_chunk_at_a_time(tmp_path, monkeypatch):
+    """`entities --json` of a stored analysis reads the entities' and documents' rows a few
+    hundred to a query (`ROWS_AT_ONCE`), not one query a row; the JSON is the same."""
+    from reader.corpus import stored_parts
+    from reader.store.analysis_store import StoredRow
+
+    conn, corpus, found = _stored(tmp_path)
+    monkeypatch.setattr(stored_parts, "ROWS_AT_ONCE", 2)
+    asked: list[tuple[str, int]] = []
+    one, many = StoredRow.__call__, StoredRow.many
+    monkeypatch.setattr(StoredRow, "__call__", lambda s, n: asked.append((s.kind, 1)) or one(s, n))
+    monkeypatch.setattr(
+        StoredRow, "many", lambda s, ns: asked.append((s.kind, len(ns))) or many(s, ns)
+    )
+    index = stored_analysis(conn, corpus, [], [])[0]
+    assert [e.to_json() for e in index.entities] == [e.to_json() for e in found.index.entities]
+    entity_rows = [n for kind, n in asked if kind == "analysis.entity"]
+    doc_rows = [n for kind, n in asked if kind == "analysis.doc"]
+    assert sum(entity_rows) == len(found.index.entities) and max(entity_rows) == 2
+    assert sum(doc_rows) == len(corpus.documents) and max(doc_rows) == 2
+    assert len(doc_rows) == (len(corpus.documents) + 1) // 2  # no row read alone
