@@ -502,3 +502,29 @@ def test_a_store_changed_just_before_its_check_is_not_remembered_for_later(tmp_p
     _filled_store(path)  # written just now
     db.connect(path, mode="ro").close()
     assert not (tmp_path / "s.sqlite3-checked").exists()
+
+
+def test_index_checks_its_big_store_once_though_it_writes_it(tmp_path, monkeypatch):
+    """`index` checks the store it opens, then writes it (the changed files, the analysis):
+    what it wrote itself is not checked again when it reads it back for the analysis."""
+    import shutil
+
+    import reader.store.db as db
+    import reader.store.store_checks as store_checks
+    from reader.cli import main
+    from reader.paths import seeds_dir
+
+    monkeypatch.setattr(db, "FULL_CHECK_MAX_BYTES", 0)
+    root = tmp_path / "corpus"
+    shutil.copytree(seeds_dir(), root)
+    path = tmp_path / "s.sqlite3"
+    assert main(["index", str(root), "--db", str(path), "--quiet"]) == 0
+    changed = sorted(root.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    checks: list[str] = []
+    real = store_checks._inspected
+    monkeypatch.setattr(store_checks, "_inspected", lambda p, c: checks.append(c) or real(p, c))
+    monkeypatch.setattr(store_checks, "_CHECKED", {})  # as a new process
+    monkeypatch.setattr(store_checks, "_SOUND", {})
+    assert main(["index", str(root), "--db", str(path), "--quiet"]) == 0
+    assert checks == ["quick_check"]
