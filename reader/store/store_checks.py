@@ -141,7 +141,7 @@ def inspect_store(path: Path, check: str) -> int:
     _SOUND[key] = version
     if settled:
         _CHECKED[key] = (state, version)
-        if whole and check != USER_TABLES_CHECK:
+        if whole:
             _remember_checked(path, state, version)
     return version
 

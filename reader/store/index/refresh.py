@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 # `worker` (what processes a file: passages, search words, languages) and the process pool's
 # modules are imported when a file is to be processed: a refresh that finds the folder as
-# indexed never needs them (a tenth of a command's imports).
+# indexed never needs them (about 20 ms of imports).
 
 # --- refresh -------------------------------------------------------------------------------
 
