@@ -46,3 +46,20 @@ def test_entities_json_is_one_document(capsys, tmp_path):
 def test_json_printed_whole_is_what_python_writes(capsys, data):
     print_json(data)
     assert capsys.readouterr().out == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "utf-16"])
+def test_a_streamed_list_is_written_in_the_encoding_of_stdout(monkeypatch, encoding):
+    """To a UTF-8 stdout the items go as bytes; to any other the text is encoded as ever."""
+    import io
+    import sys
+
+    items = [{"text": "São Tomé\n", "n": 3}, {"docs": ["é", "x"]}]
+    head = {"documents": [{"id": "d1", "path": "ç.txt"}]}
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    monkeypatch.setattr(sys, "stdout", out)
+    print_json_stream(head, "entities", iter(items))
+    out.flush()
+    whole = json.dumps({**head, "entities": items}, ensure_ascii=False, indent=2) + "\n"
+    assert raw.getvalue() == whole.encode(encoding)

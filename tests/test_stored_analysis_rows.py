@@ -129,3 +129,69 @@ def test_an_entity_whose_document_places_are_damaged_has_no_documents(tmp_path):
     entity = stored_analysis(conn, corpus, [], [])[0].by_id(widest.id)
     assert entity.label == widest.label and entity.documents == []
     assert list(entity.occurrences) == []
+
+
+def test_damaged_candidate_rows_give_the_json_what_their_documents_hold(tmp_path):
+    """`entities --json` makes the mentions' JSON straight from the rows: a row that is not
+    what the analysis wrote (not compressed, a candidate cut short, a key that is not text)
+    gives an entity the mentions the document's candidates hold (none for the first two),
+    as its `Occurrence`s do."""
+    import zlib
+
+    from reader.corpus.entities import Occurrence
+
+    conn, corpus, found = _stored(tmp_path)
+    widest = max(found.index.entities, key=lambda e: len(e.documents))
+    first, second, third = widest.documents[:3]
+    key = widest.key
+    damaged = {
+        first: b"not a row",
+        second: zlib.compress(f'[[0, 4, "Sora", "{key}"]]'.encode()),
+        third: zlib.compress(f'[[0, 4, "Sor", "{key}", "x"], [5, 9, "S", ["?"], "x"]]'.encode()),
+    }
+    with conn:
+        for doc_id, data in damaged.items():
+            conn.execute(
+                "UPDATE doc_cache SET data = ? WHERE kind = ? AND sha256 LIKE ?",
+                (data, KIND_DOC, f"%/{doc_id}"),
+            )
+    printed = [e.to_json() for e in stored_analysis(conn, corpus, [], [])[0].entities]
+    made = stored_analysis(conn, corpus, [], [])[0]
+    as_made = [
+        {**e.to_json(), "occurrences": [o.to_json() for o in e.occurrences]} for e in made.entities
+    ]
+    assert printed == as_made
+    mentions = next(e for e in printed if e["key"] == key)["occurrences"]
+    held = made.candidates
+    expected = [
+        Occurrence(d, c.start, c.end, c.text, c.evidence).to_json()
+        for d in widest.documents
+        for c in held[d]
+        if c.key == key
+    ]
+    assert mentions == expected
+    assert {m["doc"] for m in mentions} == set(widest.documents) - {first, second}
+    assert [m["text"] for m in mentions if m["doc"] == third] == ["Sor"]
+
+
+def test_printing_every_entity_reads_the_rows_a_chunk_at_a_time(tmp_path, monkeypatch):
+    """`entities --json` of a stored analysis reads the entities' and documents' rows a few
+    hundred to a query (`ROWS_AT_ONCE`), not one query a row; the JSON is the same."""
+    from reader.corpus import stored_parts
+    from reader.store.analysis_store import StoredRow
+
+    conn, corpus, found = _stored(tmp_path)
+    monkeypatch.setattr(stored_parts, "ROWS_AT_ONCE", 2)
+    asked: list[tuple[str, int]] = []
+    one, many = StoredRow.__call__, StoredRow.many
+    monkeypatch.setattr(StoredRow, "__call__", lambda s, n: asked.append((s.kind, 1)) or one(s, n))
+    monkeypatch.setattr(
+        StoredRow, "many", lambda s, ns: asked.append((s.kind, len(ns))) or many(s, ns)
+    )
+    index = stored_analysis(conn, corpus, [], [])[0]
+    assert [e.to_json() for e in index.entities] == [e.to_json() for e in found.index.entities]
+    entity_rows = [n for kind, n in asked if kind == "analysis.entity"]
+    doc_rows = [n for kind, n in asked if kind == "analysis.doc"]
+    assert sum(entity_rows) == len(found.index.entities) and max(entity_rows) == 2
+    assert sum(doc_rows) == len(corpus.documents) and max(doc_rows) == 2
+    assert len(doc_rows) == (len(corpus.documents) + 1) // 2  # no row read alone

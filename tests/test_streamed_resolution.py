@@ -132,13 +132,21 @@ def test_a_stored_analysis_prints_every_entity_a_batch_of_mentions_at_a_time(
     made = []
     real = stored_parts._BatchedMentions.fill
     monkeypatch.setattr(
-        stored_parts._BatchedMentions, "fill", lambda self, w: made.append(1) or real(self, w)
+        stored_parts._BatchedMentions,
+        "fill",
+        lambda self, w, **kw: made.append(1) or real(self, w, **kw),
     )
-    assert as_json(stored) == expected
+    assert as_json(stored) == expected  # the JSON made from the rows (no Occurrence)
     assert 1 < len(made) < len(expected)  # in batches: more than one, fewer than entities
     assert not stored.candidates._done  # type: ignore[attr-defined]  # no document kept decoded
+    held = [e.occurrences for e in stored.entities if e.occurrences._json is not None]  # type: ignore[attr-defined]
+    assert not held  # each entity's JSON given once, then let go
+    made.clear()
+    occurrences = [[o.to_json() for o in e.occurrences] for e in stored.entities]
+    assert occurrences == [e["occurrences"] for e in expected]  # as Occurrences, the same
+    assert 1 < len(made) < len(expected)
     held = [e.occurrences for e in stored.entities if e.occurrences._rows is not None]  # type: ignore[attr-defined]
-    assert len(held) < len(expected)  # the last batch only
+    assert len(held) < len(expected)
 
 
 def test_a_big_corpus_is_printed_from_the_analysis_read_back_from_the_store(

@@ -19,16 +19,21 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
 import icu
 
-from reader.corpus.candidates import DocumentOptions, Option
-from reader.corpus.cross_script import cross_script_options
-from reader.corpus.document_units import Analysis, analyse
-from reader.corpus.gazetteer import Gazetteer, gazetteer_for, label_of
-from reader.corpus.model import Document
-from reader.corpus.names import Vocabulary
 from reader.corpus.resolve import KeyMap, _juxtaposed, document_frequency, select
+
+if TYPE_CHECKING:
+    from reader.corpus.candidates import Option
+    from reader.corpus.document_units import Analysis
+    from reader.corpus.gazetteer import Gazetteer
+    from reader.corpus.model import Document
+
+# What finds candidates (`candidates`, `gazetteer`, `names`, `document_units`, `cross_script`)
+# is imported where entities are found: reading them from a stored analysis needs only the
+# classes above (about 18 ms of imports).
 
 ENTITY_KINDS = ("person_org", "place", "number", "date", "other")
 COLOUR_COUNT = 12  # entity colours are indexes 0..COLOUR_COUNT-1, stable per key
@@ -92,6 +97,9 @@ class Entity:
 
     def to_json(self) -> dict[str, object]:
         """The stable JSON shape (see README, `entities --json`)."""
+        occurrences = self.occurrences
+        # mentions read from a stored analysis make their JSON without an Occurrence each
+        as_json = getattr(occurrences, "as_json", None)
         return {
             "id": self.id,
             "key": self.key,
@@ -99,7 +107,7 @@ class Entity:
             "kind": self.kind,
             "languages": self.languages,
             "documents": self.documents,
-            "occurrences": [o.to_json() for o in self.occurrences],
+            "occurrences": as_json() if as_json else [o.to_json() for o in occurrences],
         }
 
 
@@ -159,6 +167,11 @@ _RUN_KEYS_MAX = 200_000
 
 def document_candidates(doc: Document) -> list[Candidate]:
     """All candidates of one document on its own: non-overlapping, longest first, sorted."""
+    from reader.corpus.candidates import DocumentOptions
+    from reader.corpus.document_units import analyse
+    from reader.corpus.gazetteer import gazetteer_for
+    from reader.corpus.names import Vocabulary
+
     vocab = Vocabulary()
     analysis = analyse(doc, vocab)
     gaz = gazetteer_for(frozenset({doc.language}))
@@ -207,6 +220,11 @@ def _find_entities(
     transliterate: bool,
     progress: Callable[[int, int], None] | None = None,
 ) -> EntityIndex:
+    from reader.corpus.candidates import DocumentOptions
+    from reader.corpus.document_units import analyse
+    from reader.corpus.gazetteer import gazetteer_for
+    from reader.corpus.names import Vocabulary
+
     vocabs: dict[str, Vocabulary] = defaultdict(Vocabulary)
     analyses = []
     for n, doc in enumerate(documents):
@@ -246,6 +264,9 @@ def resolve_entities(
     of its options in order (the index keeps them): a candidate's surface is taken from there
     rather than from `Document.text`.
     """
+    from reader.corpus.cross_script import cross_script_options
+    from reader.corpus.gazetteer import gazetteer_for
+
     if gaz is None:
         gaz = gazetteer_for(frozenset(d.language for d in documents))
     keymap = KeyMap(links)
@@ -448,6 +469,8 @@ def _kind(kinds: Counter[str]) -> str:
 
 
 def _label(key: str, surfaces: Counter[str]) -> str:
+    from reader.corpus.gazetteer import label_of
+
     label = label_of(key)
     if label:
         return label

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
-from reader.corpus.candidates import Option
+if TYPE_CHECKING:  # options are tuples: read here, never made
+    from reader.corpus.candidates import Option
 
 
 def select(options: list[Option], shared: set[str], df: Counter[str] | None = None) -> list[Option]:

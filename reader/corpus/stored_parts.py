@@ -20,6 +20,7 @@ import orjson
 
 from reader.corpus.entities import Candidate, Entity, EntityIndex, Occurrence, entity_id
 from reader.corpus.entity_rows import StoredEntity, entity_fields, unzip
+from reader.corpus.key_counts import raw_candidates
 from reader.corpus.topics import BaseTopics, Topic
 
 Fetch = Callable[[str], "bytes | None"]  # a row of the stored analysis by name, None: gone
@@ -78,7 +79,7 @@ class DerivedOccurrences(Sequence[Occurrence]):
     `_BatchedMentions`), made with those of the entities after it in one pass over their
     documents, the batch before let go."""
 
-    __slots__ = ("_candidates", "_docs", "_key", "_mentions", "_rows")
+    __slots__ = ("_candidates", "_docs", "_json", "_key", "_mentions", "_rows")
 
     def __init__(
         self,
@@ -91,6 +92,7 @@ class DerivedOccurrences(Sequence[Occurrence]):
         self._candidates, self._key, self._docs = candidates, key, documents
         self._mentions = mentions
         self._rows: list[Occurrence] | None = None
+        self._json: list[tuple[Any, ...]] | None = None  # for `as_json` (`_json_of`), once
 
     @property
     def _documents(self) -> list[str]:
@@ -110,6 +112,17 @@ class DerivedOccurrences(Sequence[Occurrence]):
                 if c.key == key
             ]
         return self._rows
+
+    def as_json(self) -> list[dict[str, object]]:
+        """`[o.to_json() for o in self]`, made from the rows without an `Occurrence` for
+        each (with the entities after it, as `_made`); not kept once given."""
+        if self._rows is None and self._mentions is not None:
+            if self._json is None:
+                self._mentions.fill(self, as_json=True)
+            found, self._json = self._json, None
+            if found is not None:
+                return _json_of(found)
+        return [o.to_json() for o in self._made()]
 
     def __getitem__(self, i):  # type: ignore[no-untyped-def]
         return self._made()[i]
@@ -133,8 +146,9 @@ class DerivedOccurrences(Sequence[Occurrence]):
 class _BatchedMentions:
     """Makes the occurrences of the entities read so far from the one asked for on, in the
     index's order, up to `BATCH_DOCUMENTS` (document, entity) pairs, in one pass over the rows
-    of their documents (decoded there, not kept): printing every entity of 100,000 documents
-    holds one batch of mentions at a time."""
+    of their documents (read `ROWS_AT_ONCE` at a time, decoded there, not kept): printing every
+    entity of 100,000 documents holds one batch of mentions at a time. `as_json`: the
+    mentions as tuples `as_json` makes their JSON from (no `Occurrence` made)."""
 
     BATCH_DOCUMENTS = 300_000
 
@@ -142,12 +156,12 @@ class _BatchedMentions:
         self.index = index
         self.current: list[DerivedOccurrences] = []
 
-    def fill(self, wanted: DerivedOccurrences) -> None:
+    def fill(self, wanted: DerivedOccurrences, as_json: bool = False) -> None:
         candidates = self.index.candidates
         if not isinstance(candidates, RowCandidates):
             return  # made on their own from the candidates
         for old in self.current:
-            old._rows = None
+            old._rows = old._json = None
         ids = self.index.entity_ids()
         cache = self.index._cache
         start = self.index._position().get(entity_id(wanted._key))
@@ -163,26 +177,51 @@ class _BatchedMentions:
                 occ = e.occurrences
                 if not isinstance(occ, DerivedOccurrences) or occ._rows is not None:
                     continue
+                if occ._json is not None:
+                    continue
                 if total + len(occ._documents) > self.BATCH_DOCUMENTS:
                     break
                 batch.append(occ)
                 total += len(occ._documents)
-        made: dict[str, list[Occurrence]] = {o._key: [] for o in batch}
+        made: dict[str, list[Any]] = {o._key: [] for o in batch}
         order = candidates._position()
         docs = sorted({d for o in batch for d in o._documents if d in order}, key=order.get)
-        for d in docs:
+        for d, row in rows_of(candidates._rows, docs):
             done = candidates._done.get(d)
+            if done is None and not _row_mentions(d, row, made, as_json):
+                done = decode_candidates(row)  # not a row `candidate_row` writes
             if done is not None:
                 for c in done:
                     found = made.get(c.key)
                     if found is not None:
-                        found.append(Occurrence(d, c.start, c.end, c.text, c.evidence))
-                continue
-            for key, occurrence in _shared_mentions(d, candidates._rows(d), made):
-                made[key].append(occurrence)
+                        if as_json:
+                            found.append((d, c.start, c.end, c.text, c.evidence))
+                        else:
+                            found.append(Occurrence(d, c.start, c.end, c.text, c.evidence))
         for o in batch:
-            o._rows = made[o._key]
+            if as_json:
+                o._json = made[o._key]
+            else:
+                o._rows = made[o._key]
         self.current = batch
+
+
+ROWS_AT_ONCE = 512  # rows read by one query (`rows_of`)
+
+
+def rows_of(rows: Any, names: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+    """(name, `rows(name)`) for each name in order, read `ROWS_AT_ONCE` at a time when `rows`
+    can (`rows.many(names)`: the rows found, by name)."""
+    many = getattr(rows, "many", None)
+    if many is None:
+        for name in names:
+            yield name, rows(name)
+        return
+    for at in range(0, len(names), ROWS_AT_ONCE):
+        chunk = names[at : at + ROWS_AT_ONCE]
+        found = many(chunk)
+        for name in chunk:
+            yield name, found.get(name)
 
 
 _ENTITIES = EntityIndex.__dict__["entities"]
@@ -214,7 +253,11 @@ class StoredEntityIndex(EntityIndex):
     def _all(self) -> list[Entity]:
         found = _ENTITIES.__get__(self, StoredEntityIndex)
         if found is None:
-            found = [e for i in self.entity_ids() if (e := self.by_id(i)) is not None]
+            ids = self.entity_ids()
+            cache = self._cache
+            for i, row in rows_of(self._entity_rows, [i for i in ids if i not in cache]):
+                self._read(i, row)
+            found = [e for i in ids if (e := cache[i]) is not None]
             _ENTITIES.__set__(self, found)
         return found
 
@@ -238,9 +281,13 @@ class StoredEntityIndex(EntityIndex):
     def by_id(self, entity_id: str) -> Entity | None:
         if entity_id in self._cache:
             return self._cache[entity_id]
+        return self._read(entity_id, self._entity_rows(entity_id))
+
+    def _read(self, entity_id: str, row: bytes | None) -> Entity | None:
+        """The entity of its row (None: no row, or damaged), kept in `_cache`."""
         found = None
         try:
-            key, label, kind, langs, docs, colour = entity_fields(self._entity_rows(entity_id))
+            key, label, kind, langs, docs, colour = entity_fields(row)
             order = getattr(self.candidates, "_order", None)
             if isinstance(docs, tuple):
                 if order is None:
@@ -370,26 +417,52 @@ def decode_candidates(row: bytes | None) -> list[Candidate]:
         return []
 
 
-def _shared_mentions(
-    doc_id: str, row: bytes | None, wanted: Mapping[str, Any]
-) -> list[tuple[str, Occurrence]]:
-    """The occurrences in a stored candidate row of the keys `wanted`, with their keys, made
-    without a `Candidate` for every other mention (none for a missing or damaged row, as
-    `decode_candidates`)."""
+def _row_mentions(
+    doc_id: str, row: bytes | None, made: Mapping[str, list[Any]], as_json: bool
+) -> bool:
+    """Add to `made` (lists by key) the mentions in a stored candidate row of its keys, as
+    `Occurrence`s or (`as_json`) tuples (`_json_of`), without a `Candidate` for every one
+    (a tuple is the size of an `Occurrence`, a third of a dict of its JSON). False,
+    adding none, when the row is not what `candidate_row` writes (read it with
+    `decode_candidates`, which says what it holds); a missing row has none."""
     if not row:
-        return []
+        return True
+    raw = raw_candidates(row)
+    if raw is None:
+        return False
+    get = made.get
     try:
-        found = []
-        for c in orjson.loads(zlib.decompress(row)):
-            key = c[3]
-            if key in wanted:
-                str(c[4])  # a row `decode_candidates` would refuse is refused here too
-                found.append(
-                    (key, Occurrence(doc_id, int(c[0]), int(c[1]), str(c[2]), _evidence(c, 5)))
-                )
-        return found
-    except (ValueError, TypeError, IndexError, zlib.error, UnicodeDecodeError):
-        return []
+        if as_json:  # tuples (document, start, end, text[, evidence]): `_json_of`
+            for c in raw:
+                found = get(c[3])
+                if found is not None:
+                    found.append(
+                        (doc_id, c[0], c[1], c[2], c[5])
+                        if len(c) > 5 and c[5]
+                        else (doc_id, c[0], c[1], c[2])
+                    )
+        else:
+            for c in raw:
+                found = get(c[3])
+                if found is not None:
+                    found.append(Occurrence(doc_id, c[0], c[1], c[2], c[5] if len(c) > 5 else ""))
+    except TypeError:  # a key that is not text: take back what this row added
+        for found in made.values():
+            while found and (found[-1][0] if as_json else found[-1].doc) == doc_id:
+                found.pop()
+        return False
+    return True
+
+
+def _json_of(mentions: list[tuple[Any, ...]]) -> list[dict[str, object]]:
+    """`Occurrence.to_json` of mentions kept as tuples (document, start, end, text and
+    maybe evidence)."""
+    return [
+        {"doc": c[0], "start": c[1], "end": c[2], "text": c[3], "evidence": c[4]}
+        if len(c) > 4 and c[4]
+        else {"doc": c[0], "start": c[1], "end": c[2], "text": c[3]}
+        for c in mentions
+    ]
 
 
 def _evidence(row: list[Any], at: int) -> str:

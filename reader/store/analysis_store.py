@@ -111,6 +111,27 @@ class StoredRow(NamedTuple):
             return None
         return bytes(row[0]) if row else None
 
+    def many(self, names: Sequence[str]) -> dict[str, bytes]:
+        """The rows of `names` found, by name, in one query (`stored_parts.rows_of`)."""
+        try:
+            found = (
+                thread_reader(self.db)
+                .execute(
+                    "SELECT substr(sha256, ?), data FROM doc_cache WHERE kind = ? AND sha256 IN "
+                    "(SELECT ? || value FROM json_each(?))",
+                    (
+                        len(self.key) + 2,
+                        self.kind,
+                        f"{self.key}/",
+                        orjson.dumps(list(names)).decode(),
+                    ),
+                )
+                .fetchall()
+            )
+        except sqlite3.Error:
+            return {}
+        return {name: bytes(data) for name, data in found}
+
 
 def stored_analysis(
     conn: sqlite3.Connection | None,

@@ -448,3 +448,83 @@ def test_a_store_written_by_its_own_command_is_not_checked_again(tmp_path, monke
     store_checks.written_here(other)  # never checked by this process: nothing remembered
     db.connect(other, mode="ro").close()
     assert len(checks) == 3
+
+
+def test_a_big_store_found_sound_is_not_checked_whole_by_the_next_process(tmp_path, monkeypatch):
+    """A settled big store found sound is remembered beside it: the next process checks only
+    the reader's own tables while the file is as it was; written since (even with its mtime
+    set back), or with a WAL, it is checked whole again (and damage refused)."""
+    import reader.store.db as db
+    import reader.store.store_checks as store_checks
+
+    monkeypatch.setattr(db, "FULL_CHECK_MAX_BYTES", 0)
+    path = tmp_path / "s.sqlite3"
+    _filled_store(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO doc_cache (sha256, kind, version, data, created) VALUES (?, ?, 1, ?, '')",
+            [(f"{i:064x}", "index.document.text", b"x" * 3000) for i in range(40)],
+        )
+    conn.close()
+    settled = time.time() - 5
+    os.utime(path, (settled, settled))
+    checks: list[str] = []
+    real = store_checks._inspected
+    monkeypatch.setattr(store_checks, "_inspected", lambda p, c: checks.append(c) or real(p, c))
+
+    def next_process() -> None:  # what one process remembers, another does not
+        monkeypatch.setattr(store_checks, "_CHECKED", {})
+        monkeypatch.setattr(store_checks, "_SOUND", {})
+
+    db.connect(path, mode="ro").close()
+    assert checks == ["quick_check"]
+    assert (tmp_path / "s.sqlite3-checked").is_file()
+    next_process()
+    with Store(path) as store:
+        assert len(store.list()) == 40
+    assert checks == ["quick_check", "quick_check:user-tables"]
+
+    stat = path.stat()
+    _scribble_over(path, "doc_cache")  # the index: not among the reader's own tables
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same mtime, a new ctime
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns and path.stat().st_size == stat.st_size
+    next_process()
+    _refused(path, "corrupt")
+    assert checks[-1] == "quick_check"
+
+
+def test_a_store_changed_just_before_its_check_is_not_remembered_for_later(tmp_path, monkeypatch):
+    import reader.store.db as db
+
+    monkeypatch.setattr(db, "FULL_CHECK_MAX_BYTES", 0)
+    path = tmp_path / "s.sqlite3"
+    _filled_store(path)  # written just now
+    db.connect(path, mode="ro").close()
+    assert not (tmp_path / "s.sqlite3-checked").exists()
+
+
+def test_index_checks_its_big_store_once_though_it_writes_it(tmp_path, monkeypatch):
+    """`index` checks the store it opens, then writes it (the changed files, the analysis):
+    what it wrote itself is not checked again when it reads it back for the analysis."""
+    import shutil
+
+    import reader.store.db as db
+    import reader.store.store_checks as store_checks
+    from reader.cli import main
+    from reader.paths import seeds_dir
+
+    monkeypatch.setattr(db, "FULL_CHECK_MAX_BYTES", 0)
+    root = tmp_path / "corpus"
+    shutil.copytree(seeds_dir(), root)
+    path = tmp_path / "s.sqlite3"
+    assert main(["index", str(root), "--db", str(path), "--quiet"]) == 0
+    changed = sorted(root.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    checks: list[str] = []
+    real = store_checks._inspected
+    monkeypatch.setattr(store_checks, "_inspected", lambda p, c: checks.append(c) or real(p, c))
+    monkeypatch.setattr(store_checks, "_CHECKED", {})  # as a new process
+    monkeypatch.setattr(store_checks, "_SOUND", {})
+    assert main(["index", str(root), "--db", str(path), "--quiet"]) == 0
+    assert checks == ["quick_check"]

@@ -18,6 +18,11 @@ process), `writer` (results into SQLite), `refresh` (what changed, the worker po
 per-document work in this process, local worker processes or on a Dask cluster (`cluster`).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from reader.store.index.model import (
     PIPELINE,
     BlobSpans,
@@ -44,14 +49,36 @@ from reader.store.index.refresh import (
     refresh_corpus,
     refresh_index,
 )
-from reader.store.index.search import (
-    SearchResult,
-    _plain_corpus,
-    _search_all_rows,
-    search_index,
-)
-from reader.store.index.worker import process_file
 from reader.store.index.writer import collect_garbage
+
+if TYPE_CHECKING:
+    from reader.store.index.search import (
+        SearchResult,
+        _plain_corpus,
+        _search_all_rows,
+        search_index,
+    )
+    from reader.store.index.worker import process_file
+
+# Names of `search` and `worker`, imported when first asked for: a command that reads the
+# index as it is (`topics`, `entities`) needs neither.
+_LAZY = {
+    "SearchResult": "search",
+    "_plain_corpus": "search",
+    "_search_all_rows": "search",
+    "search_index": "search",
+    "process_file": "worker",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PIPELINE",

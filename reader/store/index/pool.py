@@ -7,15 +7,14 @@ them; nothing here touches the store.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.store.index import worker
+if TYPE_CHECKING:  # imported when work is run: a command with nothing to index never is
+    import multiprocessing
+    from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 INLINE_MAX_CHUNKS = 3  # this few chunks: no worker processes (starting them costs ~0.5 s)
 IN_FLIGHT = 8  # chunks queued per worker, so none waits while the parent writes a batch
@@ -38,6 +37,10 @@ class LocalWorkers:
 
     def executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            from reader.store.index import worker  # before a fork: the workers have it
+
             self._pool = ProcessPoolExecutor(
                 self.count, mp_context=start_context(), initializer=worker._worker_init
             )
@@ -55,6 +58,8 @@ def start_context() -> multiprocessing.context.BaseContext:
     worker is a new interpreter that imports them again: 0.2-0.5 s before its first document,
     while the command waits); spawned when other threads run (the app), since a child forked
     while another thread holds a lock can hang."""
+    import multiprocessing
+
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -115,6 +120,9 @@ def _run_on(
     in_flight: int,
     left: list[Any] | None = None,
 ) -> bool:
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     running: dict[Future[list[Any]], Any] = {}
 
     def fill() -> None:

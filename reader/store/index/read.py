@@ -13,7 +13,7 @@ from typing import Any
 from reader.corpus.facts_codec import decode_facts
 from reader.corpus.model import Corpus, Document, Skipped
 from reader.store.db import StoreError, transaction
-from reader.store.index import model, worker
+from reader.store.index import model
 from reader.store.index.model import (
     _DAMAGED,
     KIND_DOCUMENT,
@@ -23,7 +23,6 @@ from reader.store.index.model import (
     corpus_root,
     unpack,
 )
-from reader.store.index.writer import _sigint_deferred, _write_result
 
 # --- reading -------------------------------------------------------------------------------
 
@@ -83,6 +82,9 @@ def load_indexed_corpus(
 def _recompute(conn: sqlite3.Connection, key: str, rels: list[str], corpus: Corpus) -> None:
     """Documents whose cached data cannot be read, processed again from their files (and
     written back when the store can be written), with one warning for all of them."""
+    from reader.store.index import worker  # what processes a file: not imported to read one
+    from reader.store.index.writer import _sigint_deferred, _write_result
+
     results = [worker.process_file(key, rel) for rel in rels]
     for r in results:
         if r.error:
