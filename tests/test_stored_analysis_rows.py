@@ -37,6 +37,37 @@ def test_the_stored_analysis_reads_each_documents_mentions_from_its_row(tmp_path
     assert fresh.by_key("no such key") is None
 
 
+def test_a_topics_entities_come_in_the_same_order_without_decoding_their_documents(tmp_path):
+    """The entities panel of an opened topic sorts by how many documents share each entity:
+    a stored entity tells that from the count beside its documents, decoding none."""
+    from reader.corpus.pipeline import Analysis
+
+    conn, corpus, found = _stored(tmp_path)
+    index, base, topics, warnings = stored_analysis(conn, corpus, [], [])
+    stored = Analysis(corpus, index, base, topics, warnings)
+    for topic in found.topics:
+        mentions = stored.topic_mentions(topic.documents)
+        expected = found.topic_mentions(topic.documents)
+        assert [(e.key, dict(c)) for e, c in mentions] == [
+            (e.key, dict(c)) for e, c in expected
+        ]
+    shared = [e for e in index.entities if len(e.documents) > 1]
+    assert shared and all(e.document_count() == len(e.documents) for e in shared)
+    untouched = stored_analysis(conn, corpus, [], [])[0].by_key(shared[0].key)
+    assert untouched.document_count() == len(shared[0].documents)
+    assert not _decoded(untouched), "its documents were not decoded to count them"
+
+
+def _decoded(entity) -> bool:
+    from reader.corpus.entity_rows import _DOCUMENTS
+
+    try:
+        _DOCUMENTS.__get__(entity, type(entity))
+    except AttributeError:
+        return False
+    return True
+
+
 def test_an_analysis_crosses_to_another_process_without_its_mentions(tmp_path):
     conn, corpus, found = _stored(tmp_path)
     parts = stored_analysis(conn, corpus, [], [])

@@ -110,6 +110,10 @@ class Entity:
             "occurrences": as_json() if as_json else [o.to_json() for o in occurrences],
         }
 
+    def document_count(self) -> int:
+        """`len(self.documents)` (a stored entity's without decoding its list)."""
+        return len(self.documents)
+
 
 @dataclass(slots=True)
 class EntityIndex:

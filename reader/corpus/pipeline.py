@@ -137,7 +137,7 @@ class Analysis:
             if len(per_doc) >= least:
                 ent = by_key[key]
                 n = sum(per_doc.values())
-                found.append((-n, ent.label.casefold(), -len(ent.documents), key, ent, per_doc))
+                found.append((-n, ent.label.casefold(), -ent.document_count(), key, ent, per_doc))
         found.sort(key=lambda x: x[:4])
         return [(x[4], x[5]) for x in found]
 
