@@ -48,9 +48,7 @@ def test_a_topics_entities_come_in_the_same_order_without_decoding_their_documen
     for topic in found.topics:
         mentions = stored.topic_mentions(topic.documents)
         expected = found.topic_mentions(topic.documents)
-        assert [(e.key, dict(c)) for e, c in mentions] == [
-            (e.key, dict(c)) for e, c in expected
-        ]
+        assert [(e.key, dict(c)) for e, c in mentions] == [(e.key, dict(c)) for e, c in expected]
     shared = [e for e in index.entities if len(e.documents) > 1]
     assert shared and all(e.document_count() == len(e.documents) for e in shared)
     untouched = stored_analysis(conn, corpus, [], [])[0].by_key(shared[0].key)
