@@ -364,12 +364,20 @@ def test_a_huge_store_still_refuses_damage_to_the_readers_own_tables(tmp_path, m
     _refused(path, "corrupt")
 
 
-def test_a_huge_store_opens_without_reading_its_whole_index(tmp_path, monkeypatch):
-    """Above WHOLE_CHECK_MAX_BYTES only the reader's own tables are checked at opening: a
-    damaged index page (a cache `index --rebuild` makes again) does not refuse the notes."""
-    import reader.store.db as db
+def _settled_and_watched(path: Path, monkeypatch) -> list[str]:
+    """The store's file left alone for 5 s; the list the integrity checks run are noted in."""
+    import reader.store.store_checks as store_checks
 
-    path = tmp_path / "s.sqlite3"
+    settled = time.time() - 5
+    os.utime(path, (settled, settled))
+    checks: list[str] = []
+    real = store_checks._inspected
+    monkeypatch.setattr(store_checks, "_inspected", lambda p, c: checks.append(c) or real(p, c))
+    return checks
+
+
+def _filled_store_with_index_rows(path: Path) -> None:
+    """A store of 40 notes and 40 cached index texts (pages past the reader's own tables)."""
     _filled_store(path)
     conn = sqlite3.connect(path)
     with conn:
@@ -378,6 +386,15 @@ def test_a_huge_store_opens_without_reading_its_whole_index(tmp_path, monkeypatc
             [(f"{i:064x}", "index.document.text", b"x" * 3000) for i in range(40)],
         )
     conn.close()
+
+
+def test_a_huge_store_opens_without_reading_its_whole_index(tmp_path, monkeypatch):
+    """Above WHOLE_CHECK_MAX_BYTES only the reader's own tables are checked at opening: a
+    damaged index page (a cache `index --rebuild` makes again) does not refuse the notes."""
+    import reader.store.db as db
+
+    path = tmp_path / "s.sqlite3"
+    _filled_store_with_index_rows(path)
     _scribble_over(path, "doc_cache")
     _refused(path, "corrupt")  # a whole-file check sees it
     monkeypatch.setattr(db, "WHOLE_CHECK_MAX_BYTES", 0)
@@ -389,16 +406,11 @@ def test_a_big_store_is_checked_once_a_process_until_it_changes(tmp_path, monkey
     """Three openings of an unchanged big store by one command check it once; any change to
     the file, even damage in place, and it is checked again (and refused)."""
     import reader.store.db as db
-    import reader.store.store_checks as store_checks
 
     monkeypatch.setattr(db, "FULL_CHECK_MAX_BYTES", 0)  # as a 100 MB store would be
     path = tmp_path / "s.sqlite3"
     _filled_store(path)
-    settled = time.time() - 5
-    os.utime(path, (settled, settled))
-    checks: list[str] = []
-    real = store_checks._inspected
-    monkeypatch.setattr(store_checks, "_inspected", lambda p, c: checks.append(c) or real(p, c))
+    checks = _settled_and_watched(path, monkeypatch)
     for _ in range(3):
         db.connect(path, mode="ro").close()
     assert checks == ["quick_check"]
@@ -459,19 +471,8 @@ def test_a_big_store_found_sound_is_not_checked_whole_by_the_next_process(tmp_pa
 
     monkeypatch.setattr(db, "FULL_CHECK_MAX_BYTES", 0)
     path = tmp_path / "s.sqlite3"
-    _filled_store(path)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.executemany(
-            "INSERT INTO doc_cache (sha256, kind, version, data, created) VALUES (?, ?, 1, ?, '')",
-            [(f"{i:064x}", "index.document.text", b"x" * 3000) for i in range(40)],
-        )
-    conn.close()
-    settled = time.time() - 5
-    os.utime(path, (settled, settled))
-    checks: list[str] = []
-    real = store_checks._inspected
-    monkeypatch.setattr(store_checks, "_inspected", lambda p, c: checks.append(c) or real(p, c))
+    _filled_store_with_index_rows(path)
+    checks = _settled_and_watched(path, monkeypatch)
 
     def next_process() -> None:  # what one process remembers, another does not
         monkeypatch.setattr(store_checks, "_CHECKED", {})
