@@ -168,7 +168,7 @@ def _entities_complete(store: Any, corpus: Any) -> bool:
     if store is None:
         return False
     try:
-        from reader.store.index.refresh import index_status
+        from reader.store.index.status import index_status
 
         return index_status(store, corpus.root).entities_complete
     except Exception:

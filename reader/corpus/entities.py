@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import cache
 from typing import TYPE_CHECKING
 
-import icu
-
+from reader.corpus.entity_labels import entity_kind, entity_label
 from reader.corpus.resolve import KeyMap, _juxtaposed, document_frequency, select
 
 if TYPE_CHECKING:
@@ -452,8 +448,8 @@ def _build_entities(
             Entity(
                 id=entity_id(key),
                 key=key,
-                label=_label(key, surfaces),
-                kind=_kind(kinds),
+                label=entity_label(key, surfaces),
+                kind=entity_kind(kinds),
                 languages=sorted({languages.get(d, "") for d in docs}),
                 documents=docs,
                 occurrences=[Occurrence(d, c.start, c.end, c.text, c.evidence) for d, c in occ],
@@ -462,42 +458,3 @@ def _build_entities(
         )
     entities.sort(key=lambda e: (-len(e.documents), -len(e.occurrences), e.key))
     return entities
-
-
-def _kind(kinds: Counter[str]) -> str:
-    """The most common kind; a name that is a place in half its mentions is a place (`in Palu`
-    marks a place, `Palu said` does not mark a person)."""
-    if kinds.get("place", 0) * 2 >= sum(kinds.values()):
-        return "place"
-    return kinds.most_common(1)[0][0]
-
-
-def _label(key: str, surfaces: Counter[str]) -> str:
-    from reader.corpus.gazetteer import label_of
-
-    label = label_of(key)
-    if label:
-        return label
-    surface = max(surfaces.items(), key=lambda kv: (kv[1], kv[0].isascii(), kv[0]))[0]
-    if key.startswith("num:"):
-        return number_label(key, surface)
-    return surface
-
-
-def number_label(key: str, surface: str) -> str:
-    """A number entity's label shows the value it stands for: `11 million`, not the `11` of
-    `11 million` (`num:11000000`); a number written in full keeps its surface."""
-    value = Decimal(key[4:])
-    if _DIGITS.sub("", surface).lstrip("0") == _DIGITS.sub("", format(value, "f")).lstrip("0"):
-        return surface
-    return _compact().format(float(value)) if value >= 1000 else format(value.normalize(), "f")
-
-
-_DIGITS = re.compile(r"\D")
-
-
-@cache
-def _compact() -> icu.CompactDecimalFormat:
-    fmt = icu.CompactDecimalFormat.createInstance(icu.Locale("en"), icu.UNumberCompactStyle.LONG)
-    fmt.setMaximumSignificantDigits(6)
-    return fmt

@@ -27,8 +27,8 @@ def patched(before: dict[str, int], delta: Counter[str]) -> dict[str, int] | Non
 
 
 def kind_certain(kinds: dict[str, int]) -> bool:
-    """Whether `entities._kind` of these counts does not depend on their order: a place in
-    half the mentions, or one kind more often than any other."""
+    """Whether `entity_labels.entity_kind` of these counts does not depend on their order: a
+    place in half the mentions, or one kind more often than any other."""
     if kinds.get("place", 0) * 2 >= sum(kinds.values()):
         return True
     top = sorted(kinds.values(), reverse=True)

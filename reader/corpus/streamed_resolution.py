@@ -26,7 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from reader.corpus.candidates import Option
-from reader.corpus.entities import LONE_KEYS, Candidate, _kind, _label, _shared
+from reader.corpus.entities import LONE_KEYS, Candidate, _shared
+from reader.corpus.entity_labels import entity_kind, entity_label
 from reader.corpus.model import Document
 from reader.corpus.packed_entities import Entry, PackedCandidates, PackedEntityIndex, Summary
 from reader.corpus.resolve import KeyMap, select
@@ -248,7 +249,7 @@ class StreamedResolution:
                     kinds, surfaces = patched[key]
                 if totals is not None:
                     totals[key] = (kinds, surfaces)
-                label, kind = _label(key, Counter(surfaces)), _kind(Counter(kinds))
+                label, kind = entity_label(key, Counter(surfaces)), entity_kind(Counter(kinds))
             summaries.append(
                 (key, label, kind, sorted({languages.get(d, "") for d in docs}), docs, n)
             )

@@ -13,8 +13,9 @@ interrupted run (Ctrl+C, a killed process, a GUI cancel) leaves a consistent ind
 next run continues.
 
 The parts: `model` (what is stored and reported), `worker` (one file processed, in a worker
-process), `writer` (results into SQLite), `refresh` (what changed, the worker pool), `read`
-(documents back from the index) and `search` (full-text search); `pool` runs the
+process), `writer` (results into SQLite), `refresh` (what changed, the worker pool), `status`
+(how far a folder's index is, from the store alone), `read` (documents back from the index)
+and `search` (full-text search); `pool` runs the
 per-document work in this process, local worker processes or on a Dask cluster (`cluster`).
 """
 
@@ -39,16 +40,13 @@ from reader.store.index.read import (
     stored_sentences,
 )
 from reader.store.index.refresh import (
-    IndexStatus,
     _is_current,
     _known_files,
-    forget_corpus,
-    index_status,
-    known_corpus,
     open_indexed_corpus,
     refresh_corpus,
     refresh_index,
 )
+from reader.store.index.status import IndexStatus, forget_corpus, index_status, known_corpus
 from reader.store.index.writer import collect_garbage
 
 if TYPE_CHECKING:

@@ -260,7 +260,7 @@ def entities_from_index(
     if conn is None or not corpus.documents:
         return None
     try:
-        from reader.store.index.refresh import index_status
+        from reader.store.index.status import index_status
 
         if not index_status(conn, corpus.root).entities_complete:
             return None
