@@ -8,7 +8,7 @@ import pickle
 import sqlite3
 
 from reader.corpus.loading import load_corpus
-from reader.corpus.pipeline import analyse, analysis_parts_of
+from reader.corpus.pipeline import Analysis, analyse, analysis_parts_of
 from reader.paths import seeds_dir
 from reader.store.analysis_store import KIND_DOC, keep_analysis, stored_analysis
 from reader.store.db import connect
@@ -40,8 +40,6 @@ def test_the_stored_analysis_reads_each_documents_mentions_from_its_row(tmp_path
 def test_a_topics_entities_come_in_the_same_order_without_decoding_their_documents(tmp_path):
     """The entities panel of an opened topic sorts by how many documents share each entity:
     a stored entity tells that from the count beside its documents, decoding none."""
-    from reader.corpus.pipeline import Analysis
-
     conn, corpus, found = _stored(tmp_path)
     index, base, topics, warnings = stored_analysis(conn, corpus, [], [])
     stored = Analysis(corpus, index, base, topics, warnings)
