@@ -70,17 +70,33 @@ def test_a_changed_file_drops_the_listing_and_the_next_opening_shows_the_change(
     assert paths == ["b.md", "c.txt", "d.txt"]
 
 
-def _columns_row(data: dict, titles: bytes) -> bytes:
-    columns = json.dumps(data).encode()
-    return struct.pack("<I", len(columns)) + columns + titles
+def _with_head(blob: bytes, change) -> bytes:
+    """The stored row with its JSON head changed by `change` (the packed columns kept)."""
+    (length,) = struct.unpack_from("<I", blob)
+    head = json.loads(blob[4 : 4 + length])
+    changed = json.dumps(change(head)).encode()
+    return struct.pack("<I", len(changed)) + changed + blob[4 + length :]
+
+
+def _shorter_chars(blob: bytes) -> bytes:
+    """One document's number of characters cut from the packed columns."""
+    (length,) = struct.unpack_from("<I", blob)
+    head = json.loads(blob[4 : 4 + length])
+    at = 4 + length + sum(head["sizes"][:7])  # the columns before `chars`
+    head["sizes"][7] -= 8
+    changed = json.dumps(head).encode()
+    rest = blob[4 + length : at] + blob[at + 8 :]
+    return struct.pack("<I", len(changed)) + changed + rest
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda data, titles: b"\x78\x9c\x03\x00",  # no columns at all
-        lambda data, titles: _columns_row({**data, "chars": data["chars"][1:]}, titles),
-        lambda data, titles: _columns_row({**data, "script": [[], [7, 8, 9]]}, titles),
+        lambda blob: b"\x78\x9c\x03\x00",  # no columns at all
+        _shorter_chars,
+        lambda blob: _with_head(blob, lambda h: {**h, "tables": {**h["tables"], "script": []}}),
+        lambda blob: _with_head(blob, lambda h: {**h, "count": h["count"] + 1}),
+        lambda blob: blob[: len(blob) // 3],  # cut short
     ],
 )
 def test_a_damaged_listing_is_made_again_from_the_index(indexed, damage):
@@ -89,10 +105,7 @@ def test_a_damaged_listing_is_made_again_from_the_index(indexed, damage):
     conn = sqlite3.connect(db)
     with conn:
         (blob,) = conn.execute("SELECT data FROM index_listing").fetchone()
-        (length,) = struct.unpack_from("<I", blob)
-        data = json.loads(blob[4 : 4 + length])
-        damaged = damage(data, blob[4 + length :])
-        conn.execute("UPDATE index_listing SET data = ?", (damaged,))
+        conn.execute("UPDATE index_listing SET data = ?", (damage(bytes(blob)),))
     conn.close()
     again = _lazy(root, db)
     assert _seen(again) == _seen(first)
