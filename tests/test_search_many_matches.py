@@ -101,3 +101,46 @@ def test_cli_shows_a_lower_bound_with_a_plus(indexed, low_limits, capsys):
     assert "+ hits" in last and "matching passages" in last
     assert main(["search", "da nang", str(root), "--db", str(db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total_exact"] is False
+
+
+def _two_pass(monkeypatch, conn, root, query, **kw):
+    """The same search counted first, then ranked: no bound of the matches to try one pass."""
+    counts = search_mod._vocabulary_counts
+    with monkeypatch.context() as m:
+        m.setattr(search_mod, "_vocabulary_counts", lambda c, q: (counts(c, q)[0], 0))
+        return search_index(conn, root, query, **kw)
+
+
+@pytest.mark.parametrize("query", ["nguyen", "ភ្នំពេញ"])
+def test_one_word_page_is_found_in_one_pass_and_is_the_two_pass_page(
+    indexed, low_limits, monkeypatch, query
+):
+    root, _db, conn = indexed
+    passes = []
+    made = search_mod._one_pass_page
+    monkeypatch.setattr(
+        search_mod, "_one_pass_page", lambda *a: passes.append(made(*a)[1]) or made(*a)
+    )
+    page = search_index(conn, root, query, limit=10)
+    assert passes and passes[0] is not None, "the page came from the one pass"
+    again = _two_pass(monkeypatch, conn, root, query, limit=10)
+    assert page.hits == again.hits and len(page.hits) == 10
+    assert (page.total, page.total_exact, page.matched, page.ranked) == (
+        again.total,
+        again.total_exact,
+        again.matched,
+        again.ranked,
+    )
+
+
+def test_a_vocabulary_bound_far_above_the_matches_falls_back_to_the_same_page(
+    indexed, low_limits, monkeypatch
+):
+    root, _db, conn = indexed
+    counts = search_mod._vocabulary_counts
+    monkeypatch.setattr(
+        search_mod, "_vocabulary_counts", lambda c, q: (counts(c, q)[0], counts(c, q)[1] * 5)
+    )
+    page = search_index(conn, root, "ភ្នំពេញ", limit=10)
+    again = _two_pass(monkeypatch, conn, root, "ភ្នំពេញ", limit=10)
+    assert page.hits == again.hits and page.ranked == again.ranked and page.matched > 30
