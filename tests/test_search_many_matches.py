@@ -144,3 +144,9 @@ def test_a_vocabulary_bound_far_above_the_matches_falls_back_to_the_same_page(
     page = search_index(conn, root, "ភ្នំពេញ", limit=10)
     again = _two_pass(monkeypatch, conn, root, "ភ្នំពេញ", limit=10)
     assert page.hits == again.hits and page.ranked == again.ranked and page.matched > 30
+
+
+def test_a_phrase_matching_nothing_is_an_exact_zero(indexed):
+    root, _db, conn = indexed
+    found = search_index(conn, root, '"nguyen nguyen nguyen"', limit=10)
+    assert (found.hits, found.total, found.total_exact, found.matched) == ([], 0, True, 0)

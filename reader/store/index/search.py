@@ -86,6 +86,8 @@ def search_index(
     if n_matched is None:
         matched = conn.execute("SELECT count(*) FROM index_fts WHERE index_fts MATCH ?", (expr,))
         n_matched = int(matched.fetchone()[0])
+    if n_matched == 0:  # nothing to rank or count (a phrase of common words: no more passes)
+        return SearchResult([], 0, q, True, 0, None)
     hits, ranked = _page(conn, key, q, expr, limit, offset, n_matched)
     total, total_exact = _total(conn, q, expr, counted, n_matched)
     return SearchResult(hits, total, q, total_exact, n_matched, ranked)
