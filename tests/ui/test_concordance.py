@@ -43,6 +43,9 @@ def same_index(doc_id: str, passage: int) -> dict[str, list[int]]:
 
 @pytest.fixture
 def view(qtbot):
+    from reader.ui.fonts import register_bundled_fonts
+
+    register_bundled_fonts()  # as the app does before any window: Qt lists them from then on
     w = ConcordanceView([VI, PT, KM], align_fn=same_index)
     qtbot.addWidget(w)
     w.resize(900, 600)
