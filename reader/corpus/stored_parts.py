@@ -239,7 +239,7 @@ class StoredEntityIndex(EntityIndex):
         candidates: Mapping[str, list[Candidate]],
         entity_rows: Fetch,
         fetch: Fetch,
-        languages: dict[str, str],
+        languages: Mapping[str, str],
     ) -> None:
         self.candidates = candidates  # type: ignore[assignment]
         self._languages, self._by_key = languages, {}
