@@ -169,3 +169,19 @@ def test_titles_are_decoded_a_chunk_at_a_time_and_a_damaged_chunk_costs_only_its
     assert column.of(2000, "x.txt") == titles[2000], "the other chunks read"
     with pytest.raises(ValueError):
         lazy_read.ChunkedTitles(packed, len(titles) + 2000)
+
+
+def test_documents_share_one_source_of_their_folder_and_the_lookups_come_made(indexed):
+    """100,000 documents open without a source object each nor a later pass for `by_id`;
+    a document asked for its source gets its own, which reads its text."""
+    root, db = indexed
+    _lazy(root, db)
+    corpus = _lazy(root, db)
+    folders = {id(d._src) for d in corpus.documents}
+    assert len(folders) == 1 and isinstance(corpus.documents[0]._src, lazy_read.StoredFolder)
+    assert len(corpus._ids) == len(corpus._paths) == len(corpus.documents)
+    for doc in corpus.documents:
+        assert corpus.by_id(doc.id) is doc and corpus.by_path(doc.path) is doc
+        source = doc._source
+        assert (source.rel, source.sha256, source.format) == (doc.path, doc.sha256, doc.format)
+        assert source.load().text == doc.text

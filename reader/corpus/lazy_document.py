@@ -58,11 +58,21 @@ class DocumentSource(Protocol):
     def load(self) -> Document: ...
 
 
+class DocumentSources:
+    """The sources of many documents (a folder's listing in the index), each made when a
+    document first asks for its own (`source_of`)."""
+
+    __slots__ = ()
+
+    def source_of(self, doc: LazyDocument) -> DocumentSource:
+        raise NotImplementedError
+
+
 class LazyDocument(Document):
     """A document read from its source on first use of `text`, `passages`, `links` or
     `warnings` (see the module docstring)."""
 
-    __slots__ = ("_chars", "_loaded", "_passage_count", "_source", "_titles")
+    __slots__ = ("_chars", "_loaded", "_passage_count", "_src", "_titles")
 
     def __init__(
         self,
@@ -95,6 +105,17 @@ class LazyDocument(Document):
             for name, value in zip(_LAZY, (text or "", passages, links, warnings), strict=True):
                 _SLOTS[name].__set__(self, value if value is not None else [])
             self._chars, self._passage_count = len(self.text), len(self.passages)
+
+    @property
+    def _source(self) -> DocumentSource | None:
+        """Where its contents are: given, or made by the listing's `DocumentSources` when
+        first asked for (100,000 documents open without a source object each)."""
+        src = self._src
+        return src.source_of(self) if isinstance(src, DocumentSources) else src
+
+    @_source.setter
+    def _source(self, value: DocumentSource | None) -> None:
+        self._src = value
 
     # ------------------------------------------------------------------ lazily read fields
 
@@ -227,7 +248,7 @@ def stored_document(
     encoding: str,
     chars: int,
     passage_count: int,
-    source: DocumentSource,
+    source: DocumentSource | DocumentSources,
 ) -> LazyDocument:
     """A lazy document with its source and its title's place in a listing's titles, made
     without `__init__`'s keywords (an index opens 100,000 of them; this takes a third of the
@@ -236,7 +257,7 @@ def stored_document(
     doc.id, doc.path, doc._titles = id, path, title
     doc.language, doc.script, doc.sha256 = language, script, sha256
     doc.format, doc.encoding = format, encoding
-    doc._source, doc._chars, doc._passage_count, doc._loaded = source, chars, passage_count, False
+    doc._src, doc._chars, doc._passage_count, doc._loaded = source, chars, passage_count, False
     _SET_ABS_PATH(doc, None)
     return doc
 

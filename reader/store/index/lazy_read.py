@@ -22,7 +22,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.corpus.lazy_document import TitleColumn, stored_document
+from reader.corpus.lazy_document import DocumentSources, LazyDocument, TitleColumn, stored_document
 from reader.corpus.model import Corpus, Document, Skipped
 from reader.store.db import StoreError, _db_path, thread_reader, transaction
 from reader.store.index.model import (
@@ -76,6 +76,22 @@ class StoredContent(NamedTuple):
         if r.sha256 != self.sha256:
             raise ValueError("the file changed since it was indexed; open the folder again")
         return _document_from_json(self.rel, r.sha256, r.format, r.document, abs_path)
+
+
+class StoredFolder(DocumentSources):
+    """The sources of an indexed folder's documents in store `db`: a document's
+    `StoredContent` made from its path, hash and format when first asked for."""
+
+    __slots__ = ("db", "root")
+
+    def __init__(self, db: str, root: str) -> None:
+        self.db, self.root = db, root
+
+    def source_of(self, doc: LazyDocument) -> StoredContent:
+        return StoredContent(self.db, self.root, doc.path, doc.sha256, doc.format)
+
+    def __reduce__(self) -> tuple:
+        return (StoredFolder, (self.db, self.root))
 
 
 LISTING_VERSION = 4  # the form of an `index_listing` row: 2, the titles apart; 3, the titles
@@ -132,6 +148,7 @@ def _made_corpus(listing: Listing, key: str, db_path: str) -> Corpus:
     columns = listing.documents
     rows = zip(*(columns[c] for c in (*_COLUMNS, *_NUMBERS)), strict=True)
     titles = TitleColumn(listing.titles, len(columns["path"]))
+    folder = StoredFolder(db_path, key)
     corpus.documents.extend(
         stored_document(
             doc_id,
@@ -144,10 +161,13 @@ def _made_corpus(listing: Listing, key: str, db_path: str) -> Corpus:
             encoding,
             chars,
             count,
-            StoredContent(db_path, key, rel, sha, fmt),
+            folder,
         )
         for at, (rel, doc_id, sha, fmt, language, script, encoding, chars, count) in enumerate(rows)
     )
+    # the lookups by id and path made here, from the columns, not by the first `by_id`
+    corpus._ids = dict(zip(columns["id"], corpus.documents, strict=True))
+    corpus._paths = dict(zip(columns["path"], corpus.documents, strict=True))
     return corpus
 
 
