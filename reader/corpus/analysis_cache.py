@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from reader.corpus.chunked_texts import ChunkedTexts
 from reader.corpus.entities import EntityIndex
 from reader.corpus.entity_rows import entity_row, unzip, zipped
 from reader.corpus.model import Corpus
@@ -29,14 +30,15 @@ from reader.corpus.stored_parts import (
     candidate_row,
     topic_row,
 )
-from reader.corpus.topic_columns import topic_columns, topics_from_columns
+from reader.corpus.topic_columns import topic_columns, topic_labels, topics_from_columns
 from reader.corpus.topics import BaseTopics, Topic
 
-FORMAT = 8  # 3: candidates and occurrences carry their `evidence` (empty: left out); 6: a
+FORMAT = 9  # 3: candidates and occurrences carry their `evidence` (empty: left out); 6: a
 # header (documents, topics), named parts (entity order, topics before edits, key weights), a
 # row a document (its candidates) and a row a shared entity, each read when used; 7: the
 # header's topics by column (`topic_columns`); 8: an entity's documents as their places in the
-# header's order, apart from its fields (`entity_row`)
+# header's order, apart from its fields (`entity_row`); 9: the topics' labels apart, in chunks
+# (`topic_labels`)
 KIND = "analysis"
 
 
@@ -119,6 +121,7 @@ def dump(
         "base": zipped([[topic_row(t) for t in base.topics], base.warnings]),
         "idf": zipped(dict(base.idf)),
         "topic_entities": zipped(entity_columns),
+        "topic_labels": topic_labels(topics),
     }
     packed = getattr(index.candidates, "row", None)  # rows made already (`PackedCandidates`)
     if packed is not None:
@@ -151,7 +154,11 @@ def load(
         languages = _languages_of(documents, data["languages"])
         candidates = RowCandidates(documents, rows)
         index = StoredEntityIndex(candidates, entity_rows, fetch, languages)
-        topics = topics_from_columns(data["topics"], lambda: unzip(fetch("topic_entities")))
+        topics = topics_from_columns(
+            data["topics"],
+            lambda: unzip(fetch("topic_entities")),
+            lambda count: ChunkedTexts(fetch("topic_labels") or b"", count),
+        )
         return index, StoredBaseTopics(fetch), topics, [str(w) for w in data["warnings"]]
     except (
         zlib.error,

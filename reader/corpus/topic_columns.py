@@ -8,10 +8,12 @@ first topic of a 100,000-document corpus sooner by a second).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import Any
 
+from reader.corpus.chunked_texts import packed_texts
 from reader.corpus.topics import Topic
 
 
@@ -25,7 +27,6 @@ def topic_columns(topics: Sequence[Topic]) -> tuple[dict[str, Any], dict[str, An
         flat_entities.extend(entities.setdefault(e, len(entities)) for e in t.entities)
     columns = {
         "id": [t.id for t in topics],
-        "label": [t.label for t in topics],
         "ndocs": [len(t.documents) for t in topics],
         "docs": [d for t in topics for d in t.documents],
         "origin": [origins.setdefault(t.origin, len(origins)) for t in topics],
@@ -40,13 +41,25 @@ def topic_columns(topics: Sequence[Topic]) -> tuple[dict[str, Any], dict[str, An
     return columns, entity_columns
 
 
-def topics_from_columns(data: dict[str, Any], entity_columns: Callable[[], Any]) -> list[Topic]:
+def topic_labels(topics: Sequence[Topic]) -> bytes:
+    """The topics' labels, kept apart from their columns in chunks (`chunked_texts`): 100,000
+    labels are most of what the columns would hold, and an opening shows a few of them."""
+    return packed_texts([t.label for t in topics])
+
+
+def topics_from_columns(
+    data: dict[str, Any],
+    entity_columns: Callable[[], Any],
+    labels: Callable[[int], Sequence[str]],
+) -> list[Topic]:
     """The topics `topic_columns` wrote; `entity_columns()` gives the second dict (read when
     a topic's entities are first asked for: only `topics --json` and edits want them; when it
-    is gone or damaged no topic has entities). ValueError (or KeyError, TypeError,
-    IndexError) when the columns are not that (a damaged or foreign row)."""
-    ids, labels = data["id"], data["label"]
-    _strings(ids, labels, data["docs"], data["origins"])
+    is gone or damaged no topic has entities); `labels(count)` their labels (read when the
+    first is asked for; gone or damaged, a topic's label is its id). ValueError (or
+    KeyError, TypeError, IndexError) when the columns are not that (a damaged or foreign
+    row)."""
+    ids = data["id"]
+    _strings(ids, data["docs"], data["origins"])
     origin_names = data["origins"]
     documents = _split(data["docs"], data["ndocs"])
     origins = list(map(origin_names.__getitem__, data["origin"]))
@@ -54,10 +67,37 @@ def topics_from_columns(data: dict[str, Any], entity_columns: Callable[[], Any])
     for i in data["renamed"]:
         renamed[i] = True
     n = len(ids)
-    if not n == len(labels) == len(documents) == len(origins):
+    if not n == len(documents) == len(origins):
         raise ValueError("topic columns of unequal lengths")
-    lazy, sources = [None] * n, [_Entities(entity_columns, n)] * n
-    return list(map(StoredTopic, ids, labels, documents, lazy, origins, renamed, sources, range(n)))
+    lazy, sources, named = [None] * n, [_Entities(entity_columns, n)] * n, [_Labels(labels, n)] * n
+    return list(
+        map(StoredTopic, ids, lazy, documents, lazy, origins, renamed, sources, range(n), named)
+    )
+
+
+class _Labels:
+    """Every topic's label, read when the first is asked for."""
+
+    __slots__ = ("_labels", "_n", "_read")
+
+    def __init__(self, read: Callable[[int], Sequence[str]], n: int) -> None:
+        self._read, self._n = read, n
+        self._labels: Sequence[str] | None = None
+
+    def of(self, at: int) -> str | None:
+        """The `at`th label (None: gone or damaged)."""
+        if self._labels is None:
+            try:
+                self._labels = self._read(self._n)
+                if len(self._labels) != self._n:
+                    raise ValueError("labels of other topics")
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
+                self._labels = []
+        try:
+            found = self._labels[at] if at < len(self._labels) else None
+        except (ValueError, TypeError, KeyError, IndexError, zlib.error):
+            found = None  # a damaged chunk
+        return found if isinstance(found, str) else None
 
 
 class _Entities:
@@ -89,31 +129,46 @@ class _Entities:
 
 
 _ENTITIES = Topic.__dict__["entities"]  # the field's slot
+_LABEL = Topic.__dict__["label"]
 
 
 class StoredTopic(Topic):
     """A topic read from a stored analysis: a `Topic` in every way (equal to one with the
     same fields), its `entities` made from the stored columns when first used."""
 
-    __slots__ = ("_at", "_source")
+    __slots__ = ("_at", "_labels", "_source")
 
     def __init__(
         self,
         id: str,
-        label: str,
+        label: str | None,
         documents: list[str],
         entities: list[str] | None = None,
         origin: str = "clusters",
         renamed: bool = False,
         source: _Entities | None = None,
         at: int = 0,
+        labels: _Labels | None = None,
     ) -> None:
-        """A topic's fields; its entities (None) the `at`th of `source`."""
-        self.id, self.label, self.documents = id, label, documents
+        """A topic's fields; its entities (None) the `at`th of `source`, its label (None) the
+        `at`th of `labels`."""
+        self.id, self.documents = id, documents
         self.origin, self.renamed = origin, renamed
-        self._source, self._at = source, at
+        self._source, self._at, self._labels = source, at, labels
+        if label is not None or labels is None:
+            _LABEL.__set__(self, label if label is not None else id)
         if entities is not None or source is None:
             _ENTITIES.__set__(self, entities if entities is not None else [])
+
+    def _label(self) -> str:
+        try:
+            return _LABEL.__get__(self, StoredTopic)
+        except AttributeError:  # not asked for yet
+            found = self._labels.of(self._at) if self._labels is not None else None
+            _LABEL.__set__(self, found if found is not None else self.id)
+            return _LABEL.__get__(self, StoredTopic)
+
+    label = property(_label, _LABEL.__set__)  # type: ignore[assignment]
 
     def _entities(self) -> list[str]:
         try:

@@ -17,11 +17,12 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Callable, Sequence
-from itertools import accumulate
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from reader.corpus.chunked_texts import ChunkedTexts as ChunkedTitles
+from reader.corpus.chunked_texts import packed_texts as packed_titles
 from reader.corpus.lazy_document import DocumentSources, LazyDocument, TitleColumn, stored_document
 from reader.corpus.model import Corpus, Document, Skipped
 from reader.store.db import StoreError, _db_path, thread_reader, transaction
@@ -288,58 +289,6 @@ def _packed_column(name: str, values: list) -> tuple[bytes, list[str] | None]:
             packed.byteswap()
         return packed.tobytes(), table
     return "\0".join(values).encode("utf-8"), None
-
-
-_CHUNK = 1024  # titles a chunk
-
-
-def packed_titles(titles: list[str]) -> bytes:
-    """The titles in chunks of `_CHUNK`, each deflated on its own after a table of their
-    sizes: the first title a window shows inflates one chunk (1 ms), not 100,000 titles
-    (120 ms)."""
-    chunks = [
-        zlib.compress(json.dumps(titles[i : i + _CHUNK], ensure_ascii=False).encode("utf-8"), 1)
-        for i in range(0, len(titles), _CHUNK)
-    ]
-    sizes = array("I", map(len, chunks))
-    if sys.byteorder != "little":
-        sizes.byteswap()
-    return _LENGTH.pack(len(chunks)) + sizes.tobytes() + b"".join(chunks)
-
-
-class ChunkedTitles(Sequence[str]):
-    """The `count` titles `packed_titles` made, each chunk decoded when one of its titles is
-    first asked for (ValueError, or another error of a damaged row, for a damaged chunk)."""
-
-    def __init__(self, data: bytes, count: int) -> None:
-        if len(data) < _LENGTH.size:
-            raise ValueError("no titles")
-        (chunks,) = _LENGTH.unpack_from(data)
-        if chunks != -(-count // _CHUNK):
-            raise ValueError("titles for another number of documents")
-        sizes = array("I")
-        sizes.frombytes(data[_LENGTH.size : _LENGTH.size + 4 * chunks])
-        if sys.byteorder != "little":
-            sizes.byteswap()
-        self._data, self._count, self._done = data, count, {}
-        self._starts = list(accumulate(sizes, initial=_LENGTH.size + 4 * chunks))
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, at):  # type: ignore[no-untyped-def]
-        if not isinstance(at, int) or not 0 <= at < self._count:
-            raise IndexError(at)
-        chunk, within = divmod(at, _CHUNK)
-        titles = self._done.get(chunk)
-        if titles is None:
-            start, end = self._starts[chunk], self._starts[chunk + 1]
-            titles = json.loads(zlib.decompress(self._data[start:end]))
-            wanted = min(_CHUNK, self._count - chunk * _CHUNK)
-            if len(titles) != wanted or not set(map(type, titles)) <= {str}:
-                raise ValueError("a damaged chunk of titles")
-            self._done[chunk] = titles
-        return titles[within]
 
 
 def _data_version(conn: sqlite3.Connection) -> int:
