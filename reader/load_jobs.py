@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -260,13 +261,20 @@ def _indexed_entities(conn: Any, corpus: Any, links: list) -> Any:
         return None
 
 
+CANCEL_POLL_S = 0.05  # how often a job in a child process looks whether it was cancelled
+
+
 def _index(conn: Any, cancel: Any, root: str, db: str) -> Any:
     from reader.store.index import IndexProgress, refresh_corpus
 
     stop = threading.Event()
 
     def watch_cancel() -> None:
-        cancel.wait()
+        # Polled, never waited on: a process that ends while it waits on a multiprocessing
+        # Event leaves a sleeper nobody wakes, and the app's `set()` (a Cancel, the window
+        # closing) would then wait for it for ever.
+        while not cancel.is_set():
+            time.sleep(CANCEL_POLL_S)
         stop.set()
 
     threading.Thread(target=watch_cancel, daemon=True).start()
