@@ -175,3 +175,27 @@ def test_a_vocabulary_bound_a_little_above_the_matches_ranks_a_smaller_sample_in
     )
     scores = [h.score for h in page.hits]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_words_count_from_the_vocabulary_follows_files_deleted_and_changed(tmp_path, capsys):
+    """A whole word's matching passages come from FTS5's vocabulary, not a pass over them:
+    after a refresh that deletes and changes files, they are still the passages FTS5 finds."""
+    from tests.indexed_texts import index_texts
+
+    texts = {f"{n}.txt": f"Nguyen met Tran.\n\nNguyen left {n}.\n" for n in range(6)}
+    root, db = index_texts(tmp_path, texts)
+    (root / "0.txt").unlink()
+    (root / "1.txt").write_text("Nguyen and Nguyen.\n\nNguyen again.\n\nTran.\n", "utf-8")
+    assert main(["index", str(root), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    conn = connect(db)
+    try:
+        for word in ("nguyen", "tran", "left"):
+            found = search_index(conn, root, word, limit=5)
+            fts = conn.execute(
+                "SELECT count(*) FROM index_fts WHERE index_fts MATCH ?", (found.query.fts(),)
+            ).fetchone()[0]
+            assert found.matched == fts > 0, word
+            assert found.total == _every_hit(conn, root, word).total
+    finally:
+        conn.close()
