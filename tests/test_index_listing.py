@@ -142,7 +142,7 @@ def test_titles_are_read_when_first_asked_for_and_damaged_ones_are_file_names(in
     titles = [d.title for d in first.documents]
     again = _lazy(root, db)
     column, _at = again.documents[0]._titles
-    assert column._titles is None, "no title read at opening"
+    assert column._texts is None, "no title read at opening"
     assert [d.title for d in again.documents] == titles
     conn = sqlite3.connect(db)
     with conn:  # the titles' part of the row damaged, the columns whole
@@ -155,20 +155,20 @@ def test_titles_are_read_when_first_asked_for_and_damaged_ones_are_file_names(in
 
 
 def test_titles_are_decoded_a_chunk_at_a_time_and_a_damaged_chunk_costs_only_its_own():
-    from reader.corpus.lazy_document import TitleColumn
+    from reader.corpus.chunked_texts import ChunkedTexts, TextColumn, packed_texts
 
     titles = [f"Tiêu đề {i} ចំណងជើង" for i in range(2500)] + ["", "[Video] 特朗普"]
-    packed = lazy_read.packed_titles(titles)
-    chunked = lazy_read.ChunkedTitles(packed, len(titles))
+    packed = packed_texts(titles)
+    chunked = ChunkedTexts(packed, len(titles))
     assert chunked[2501] == "[Video] 特朗普" and len(chunked._done) == 1, "one chunk read"
     assert list(chunked) == titles
     first_chunk_end = chunked._starts[1]
     damaged = packed[: first_chunk_end - 4] + b"\x00" * 4 + packed[first_chunk_end:]
-    column = TitleColumn(lambda: lazy_read.ChunkedTitles(damaged, len(titles)), len(titles))
-    assert column.of(5, "dir/five.txt") == "five", "its chunk damaged: the file's name"
-    assert column.of(2000, "x.txt") == titles[2000], "the other chunks read"
+    column = TextColumn(lambda: ChunkedTexts(damaged, len(titles)), len(titles))
+    assert column.of(5) is None, "its chunk damaged: none (a document's title: its file's name)"
+    assert column.of(2000) == titles[2000], "the other chunks read"
     with pytest.raises(ValueError):
-        lazy_read.ChunkedTitles(packed, len(titles) + 2000)
+        ChunkedTexts(packed, len(titles) + 2000)
 
 
 def test_documents_share_one_source_of_their_folder_and_the_lookups_come_made(indexed):

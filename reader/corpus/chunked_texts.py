@@ -10,8 +10,9 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
+from typing import Any
 
 _LENGTH = struct.Struct("<I")
 _CHUNK = 1024  # texts a chunk
@@ -64,3 +65,31 @@ class ChunkedTexts(Sequence[str]):
                 raise ValueError("a damaged chunk of texts")
             self._done[chunk] = texts
         return texts[within]
+
+
+class TextColumn:
+    """Texts of many things (a listing's document titles, an analysis's topic labels), read
+    when the first is asked for: `read()` gives them all (a sequence that may decode them in
+    parts, `ChunkedTexts`). A text that cannot be had (`read` fails, gives another number of
+    them, or a damaged chunk) is None: the caller says what stands in for it."""
+
+    __slots__ = ("_count", "_read", "_texts")
+
+    def __init__(self, read: Callable[[], Any], count: int) -> None:
+        self._read, self._count = read, count
+        self._texts: Sequence[str] | None = None
+
+    def of(self, at: int) -> str | None:
+        if self._texts is None:
+            try:
+                texts = self._read()
+                if len(texts) != self._count:
+                    raise ValueError("texts of another number of things")
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
+                texts = []
+            self._texts = texts
+        try:
+            found = self._texts[at] if at < len(self._texts) else None
+        except (ValueError, TypeError, KeyError, IndexError, zlib.error):
+            found = None  # a damaged chunk
+        return found if isinstance(found, str) else None

@@ -10,45 +10,16 @@ reads the text itself, from the same source).
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
+from reader.corpus.chunked_texts import TextColumn
 from reader.corpus.model import Document, Link, Passage
 
 _LAZY = ("text", "passages", "links", "warnings")
 _SLOTS = {name: Document.__dict__[name] for name in _LAZY}
 _ABS_PATH = Document.__dict__["abs_path"]
 _TITLE = Document.__dict__["title"]
-
-
-class TitleColumn:
-    """The titles of the documents of one listing, kept encoded until one is first asked for
-    (opening 100,000 documents reads no title but the ones shown). `read()` gives them all
-    (a sequence that may decode them in parts); when it fails or gives something else, a
-    title is its file's name."""
-
-    __slots__ = ("_count", "_read", "_titles")
-
-    def __init__(self, read: Callable[[], Any], count: int) -> None:
-        self._read, self._count = read, count
-        self._titles: list[str] | None = None
-
-    def of(self, at: int, path: str) -> str:
-        if self._titles is None:
-            try:
-                titles = self._read()
-                if len(titles) != self._count:
-                    raise ValueError("not the listing's titles")
-            except (ValueError, TypeError, KeyError, IndexError, zlib.error):
-                titles = []
-            self._titles = titles
-        try:
-            found = self._titles[at] if at < len(self._titles) else None
-        except (ValueError, TypeError, KeyError, IndexError, zlib.error):
-            found = None  # a damaged chunk of a stored listing
-        return found if isinstance(found, str) else PurePosixPath(path).stem
 
 
 class DocumentSource(Protocol):
@@ -158,7 +129,9 @@ class LazyDocument(Document):
             return _TITLE.__get__(self, LazyDocument)
         except AttributeError:
             column, at = self._titles
-            found = column.of(at, self.path)
+            found = column.of(at)
+            if found is None:  # the listing's titles gone or damaged: the file's name
+                found = PurePosixPath(self.path).stem
             _TITLE.__set__(self, found)
             return found
 
@@ -240,7 +213,7 @@ _SET_ABS_PATH = _ABS_PATH.__set__
 def stored_document(
     id: str,
     path: str,
-    title: tuple[TitleColumn, int],
+    title: tuple[TextColumn, int],
     language: str,
     script: str,
     sha256: str,

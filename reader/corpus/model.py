@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,6 +168,12 @@ class Corpus:
         if len(self._ids) != len(self.documents) or len(self._paths) != len(self.documents):
             self._ids = {d.id: d for d in self.documents}
             self._paths = {d.path: d for d in self.documents}
+
+    def make_lookups(self, ids: Sequence[str], paths: Sequence[str]) -> None:
+        """The lookups by id and path from the documents' ids and paths in their order (a
+        caller holding them as columns: no pass over 100,000 documents at the first `by_id`)."""
+        self._ids = dict(zip(ids, self.documents, strict=True))
+        self._paths = dict(zip(paths, self.documents, strict=True))
 
     def by_id(self, doc_id: str) -> Document:
         """The document with this id (KeyError when there is none)."""

@@ -8,12 +8,11 @@ first topic of a 100,000-document corpus sooner by a second).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import Any
 
-from reader.corpus.chunked_texts import packed_texts
+from reader.corpus.chunked_texts import TextColumn, packed_texts
 from reader.corpus.topics import Topic
 
 
@@ -69,35 +68,11 @@ def topics_from_columns(
     n = len(ids)
     if not n == len(documents) == len(origins):
         raise ValueError("topic columns of unequal lengths")
-    lazy, sources, named = [None] * n, [_Entities(entity_columns, n)] * n, [_Labels(labels, n)] * n
+    named = [TextColumn(lambda: labels(n), n)] * n
+    lazy, sources = [None] * n, [_Entities(entity_columns, n)] * n
     return list(
         map(StoredTopic, ids, lazy, documents, lazy, origins, renamed, sources, range(n), named)
     )
-
-
-class _Labels:
-    """Every topic's label, read when the first is asked for."""
-
-    __slots__ = ("_labels", "_n", "_read")
-
-    def __init__(self, read: Callable[[int], Sequence[str]], n: int) -> None:
-        self._read, self._n = read, n
-        self._labels: Sequence[str] | None = None
-
-    def of(self, at: int) -> str | None:
-        """The `at`th label (None: gone or damaged)."""
-        if self._labels is None:
-            try:
-                self._labels = self._read(self._n)
-                if len(self._labels) != self._n:
-                    raise ValueError("labels of other topics")
-            except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
-                self._labels = []
-        try:
-            found = self._labels[at] if at < len(self._labels) else None
-        except (ValueError, TypeError, KeyError, IndexError, zlib.error):
-            found = None  # a damaged chunk
-        return found if isinstance(found, str) else None
 
 
 class _Entities:
@@ -148,7 +123,7 @@ class StoredTopic(Topic):
         renamed: bool = False,
         source: _Entities | None = None,
         at: int = 0,
-        labels: _Labels | None = None,
+        labels: TextColumn | None = None,
     ) -> None:
         """A topic's fields; its entities (None) the `at`th of `source`, its label (None) the
         `at`th of `labels`."""

@@ -21,9 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.corpus.chunked_texts import ChunkedTexts as ChunkedTitles
-from reader.corpus.chunked_texts import packed_texts as packed_titles
-from reader.corpus.lazy_document import DocumentSources, LazyDocument, TitleColumn, stored_document
+from reader.corpus.chunked_texts import ChunkedTexts, TextColumn, packed_texts
+from reader.corpus.lazy_document import DocumentSources, LazyDocument, stored_document
 from reader.corpus.model import Corpus, Document, Skipped
 from reader.store.db import StoreError, _db_path, thread_reader, transaction
 from reader.store.index.model import (
@@ -96,7 +95,7 @@ class StoredFolder(DocumentSources):
 
 
 LISTING_VERSION = 4  # the form of an `index_listing` row: 2, the titles apart; 3, the titles
-# in chunks (`ChunkedTitles`); 4, the columns packed (`_column`) after a small JSON head
+# in chunks (`ChunkedTexts`); 4, the columns packed (`_column`) after a small JSON head
 
 
 class Listing(NamedTuple):
@@ -148,7 +147,7 @@ def _made_corpus(listing: Listing, key: str, db_path: str) -> Corpus:
     corpus.skipped.extend(Skipped(rel, error) for rel, error in listing.skipped)
     columns = listing.documents
     rows = zip(*(columns[c] for c in (*_COLUMNS, *_NUMBERS)), strict=True)
-    titles = TitleColumn(listing.titles, len(columns["path"]))
+    titles = TextColumn(listing.titles, len(columns["path"]))
     folder = StoredFolder(db_path, key)
     corpus.documents.extend(
         stored_document(
@@ -166,9 +165,7 @@ def _made_corpus(listing: Listing, key: str, db_path: str) -> Corpus:
         )
         for at, (rel, doc_id, sha, fmt, language, script, encoding, chars, count) in enumerate(rows)
     )
-    # the lookups by id and path made here, from the columns, not by the first `by_id`
-    corpus._ids = dict(zip(columns["id"], corpus.documents, strict=True))
-    corpus._paths = dict(zip(columns["path"], corpus.documents, strict=True))
+    corpus.make_lookups(columns["id"], columns["path"])
     return corpus
 
 
@@ -247,7 +244,7 @@ def _stored_listing(conn: sqlite3.Connection, key: str) -> Listing | None:
             columns[name] = _column(name, part, n, tables.get(name))
         titles = blob[at:]
         skipped = [(str(rel), str(error)) for rel, error in head["skipped"]]
-        return Listing(columns, lambda: ChunkedTitles(titles, n), skipped, True)
+        return Listing(columns, lambda: ChunkedTexts(titles, n), skipped, True)
     except (sqlite3.Error, struct.error, zlib.error, ValueError, TypeError, KeyError, IndexError):
         return None
 
@@ -312,7 +309,7 @@ def _keep_listing(conn: sqlite3.Connection, key: str, listing: Listing, seen: in
     count = len(listing.documents["path"])
     head = {"count": count, "sizes": sizes, "tables": tables, "skipped": listing.skipped}
     packed_head = json.dumps(head, ensure_ascii=False).encode("utf-8")
-    titles = packed_titles(listing.titles())
+    titles = packed_texts(listing.titles())
     blob = _LENGTH.pack(len(packed_head)) + packed_head + b"".join(parts) + titles
     try:
         waited = conn.execute("PRAGMA busy_timeout").fetchone()[0]

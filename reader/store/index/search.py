@@ -6,6 +6,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 
 from reader.corpus.loading import document_id
 from reader.corpus.search import (
@@ -130,11 +131,8 @@ def _one_pass_page(
     matched, sampled = int(row[0]), (row[1] or "").split()
     if matched <= RANK_MAX or matched // stride < RANK_MAX // 2:
         return matched, None
-    scored = sorted(
-        zip(map(float, sampled[1::2]), map(int, sampled[::2]), strict=True),
-        key=lambda r: r[0],
-    )
-    hits, _ = _hits_of(conn, key, q, [(rowid, score) for score, rowid in scored], stop)
+    scored = zip(map(int, sampled[::2]), map(float, sampled[1::2]), strict=True)
+    hits, _ = _hits_of(conn, key, q, sorted(scored, key=itemgetter(1)), stop)
     return matched, hits if len(hits) >= stop else None
 
 
