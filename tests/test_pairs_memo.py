@@ -60,6 +60,39 @@ def test_updated_pairs_are_the_pairs_computed_whole() -> None:
     assert updated > 15  # most were updates, not computed whole
 
 
+def _same_masses(updated, whole) -> bool:
+    """Every document weighed whole has the same mass in the update (which may keep more)."""
+    return all(w != w or u == w for u, w in zip(updated.mass, whole.mass, strict=True))
+
+
+def test_pairs_updated_again_and_again_keep_their_masses_right() -> None:
+    """Each update starts from the state the previous update stored: the masses it kept
+    for the documents no change reached are still those computed whole."""
+    for seed in range(12):
+        rng = random.Random(100 + seed)
+        words = [f"k{n}" for n in range(rng.randint(30, 80))]
+        ids = [f"d{n}" for n in range(rng.randint(20, 50))]
+        keys = [tuple(set(rng.sample(words, rng.randint(1, 10)))) for _ in ids]
+        memo = PairsMemo()
+        memo.ids = ids
+        _pairs(keys, memo)
+        for _ in range(4):
+            state = PairsState.load(memo.found.dump())
+            assert state.pairs.mass is not None and len(state.pairs.mass) == len(ids)
+            before = dict(zip(ids, keys, strict=True))
+            i = rng.randrange(len(ids))
+            keys = list(keys)
+            keys[i] = tuple(set(keys[i]) ^ {rng.choice(words)}) or (words[0],)
+            memo = PairsMemo(state, [ids[i]], lambda d, b=before: set(b[d]))
+            memo.ids = ids
+            found = _pairs(keys, memo)
+            whole = PairsMemo()
+            whole.ids = ids
+            expected = _pairs(keys, whole)
+            assert _numbers(found) == _numbers(expected), seed
+            assert _same_masses(found, expected), seed
+
+
 def test_the_stored_pairs_read_back_and_a_damaged_similarity_is_refused() -> None:
     rng = random.Random(3)
     words = [f"k{n}" for n in range(40)]
@@ -72,6 +105,10 @@ def test_the_stored_pairs_read_back_and_a_damaged_similarity_is_refused() -> Non
     state = PairsState.load(blob)
     assert state.ids == ids and state.best == memo.found.best
     assert _numbers(state.pairs) == _numbers(memo.found.pairs)
+    assert all(  # NaN: a document in no pair, not weighed
+        a == b or (a != a and b != b)
+        for a, b in zip(state.pairs.mass, memo.found.pairs.mass, strict=True)
+    )
     damaged = bytearray(blob)
     damaged[-3] ^= 0x40  # a similarity or weight (stored uncompressed)
     with pytest.raises(ValueError):

@@ -25,7 +25,8 @@ from typing import NamedTuple
 
 from reader.corpus.topic_pairs import Pairs, Similarity, _best, _postings
 
-PAIRS_FORMAT = 3  # 2: with the weight each pair shares; 3: the doubles not compressed
+# 2: with the weight each pair shares; 3: the doubles not compressed; 4: each document's mass
+PAIRS_FORMAT = 4
 REDO_SHARE = 0.5  # from this share of documents to look at again, computed whole
 
 
@@ -47,7 +48,8 @@ class PairsState(NamedTuple):
         flat = array("l", (j for js in self.best for j in js))
         first, second, sim, shares = _arrays(self.pairs)
         packed = zlib.compress(_framed((lengths, flat, first, second)), 1)
-        doubles = _framed((sim, shares))  # with their CRC (zlib checks the rest)
+        mass = self.pairs.mass if self.pairs.mass is not None else array("d")
+        doubles = _framed((sim, shares, mass))  # with their CRC (zlib checks the rest)
         return (
             len(header).to_bytes(4, "little")
             + header
@@ -74,17 +76,19 @@ class PairsState(NamedTuple):
             body = zlib.decompress(blob[at + 8 : at + 8 + size]) + doubles
             arrays = []
             pos = 0
-            for code in "lllldd":
+            for code in "llllddd":
                 size = int.from_bytes(body[pos : pos + 8], "little")
                 a = array(code)
                 a.frombytes(body[pos + 8 : pos + 8 + size])
                 arrays.append(a)
                 pos += 8 + size
-            lengths, flat, first, second, sim, shares = arrays
+            lengths, flat, first, second, sim, shares, mass = arrays
             if len(lengths) != len(ids) or sum(lengths) != len(flat):
                 raise ValueError("damaged neighbours")
             if not len(first) == len(second) == len(sim) == len(shares) or pos != len(body):
                 raise ValueError("damaged pairs")
+            if len(mass) not in (0, len(ids)):
+                raise ValueError("damaged masses")
             best, at = [], 0
             for size in lengths:
                 best.append(list(flat[at : at + size]))
@@ -93,6 +97,7 @@ class PairsState(NamedTuple):
                 raise ValueError("a neighbour of no document")
             pairs = Pairs()
             pairs.first, pairs.second, pairs.sim, pairs.shares = first, second, sim, shares
+            pairs.mass = mass if len(mass) else None
             return cls(ids, best, pairs)
         except (zlib.error, UnicodeDecodeError, KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"not a pairs state: {exc}") from None
@@ -138,6 +143,7 @@ class PairsMemo:
         neighbours: int,
         postings_read: int,
         small_side: float,
+        df: Counter[str] | None = None,
     ) -> Pairs | None:
         """The pairs from the previous ones (None: they cannot be used; compute them whole)."""
         prev, ids = self.previous, self.ids
@@ -157,7 +163,8 @@ class PairsMemo:
             moved.update(old ^ new)
             gained.update(new - old)
             gained.subtract(old - new)
-        df: Counter[str] = Counter(chain.from_iterable(key_sets))  # each document's keys once
+        if df is None:
+            df = Counter(chain.from_iterable(key_sets))  # each document's keys once
 
         def rare(n: int) -> bool:
             return 2 <= n <= limit
@@ -208,7 +215,8 @@ def _patched(
     pairs with later documents) is copied where it holds no affected document and no
     affected document pairs with it now; the other rows are made again, the similarity of a
     pair of two unaffected documents taken from before, and the weight a pair shares where
-    `unchanged` says it did not change (then only the masses are weighed again)."""
+    `unchanged` says it did not change (then only the masses are weighed again). A
+    document's mass is taken from before unless it is affected."""
     n = len(key_sets)
     first, second, sim = old.first, old.second, old.sim
     starts = [bisect_left(first, i) for i in range(n + 1)]
@@ -226,7 +234,10 @@ def _patched(
             row = rows.get(a)
             if row is not None:
                 row.append(b)
-    similarity = Similarity(key_sets, idf, small_side)
+    known = None
+    if old.mass is not None and len(old.mass) == n:
+        known = {i: m for i, m in enumerate(old.mass) if m == m and i not in affected}
+    similarity = Similarity(key_sets, idf, small_side, known)
     shares = old.shares
     out = Pairs(shares=True)
     kept = out.shares
@@ -259,6 +270,7 @@ def _patched(
                 shared = similarity.shared(j, keys_i)
             kept.append(shared)
             out.sim.append(similarity.of_shared(i, j, shared))
+    out.mass = similarity.masses(n)
     return out
 
 

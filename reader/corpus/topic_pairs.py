@@ -16,6 +16,7 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from reader.corpus.disjoint import DisjointSets
@@ -27,13 +28,15 @@ if TYPE_CHECKING:
 class Pairs:
     """Pairs `(first[n], second[n])` of documents, first < second, in ascending order, with
     their similarity `sim[n]` (and, when kept for an update, the weight of the keys they
-    share, `shares[n]`)."""
+    share, `shares[n]`, and each document's total weight, `mass[i]`: NaN where it was not
+    weighed)."""
 
-    __slots__ = ("first", "second", "shares", "sim")
+    __slots__ = ("first", "mass", "second", "shares", "sim")
 
     def __init__(self, shares: bool = False) -> None:
         self.first, self.second, self.sim = array("l"), array("l"), array("d")
         self.shares: array | None = array("d") if shares else None
+        self.mass: array | None = None
 
     def __len__(self) -> int:
         return len(self.sim)
@@ -66,20 +69,21 @@ def similar_pairs(
     postings_read: int,
     small_side: float,
     memo: PairsMemo | None = None,
+    df: Counter[str] | None = None,
 ) -> Pairs:
     """`topics.similarities` as `Pairs` (see there): each document with at most `neighbours`
     others found through its rarest keys. With `memo` (`PairsMemo`) each document's
     neighbours are kept in `memo.found`, and taken from `memo.previous` for the documents
-    that the changes since cannot reach."""
+    that the changes since cannot reach. `df`: in how many of them each key is, when known
+    (each document's keys are distinct)."""
     n = len(key_sets)
     limit = max(rare_docs, int(2 * math.sqrt(n)))
+    if df is None:
+        df = Counter(chain.from_iterable(key_sets))
     if memo is not None:
-        found = memo.update(key_sets, idf, limit, neighbours, postings_read, small_side)
+        found = memo.update(key_sets, idf, limit, neighbours, postings_read, small_side, df)
         if found is not None:
             return found
-    df: Counter[str] = Counter()
-    for keys in key_sets:
-        df.update(keys)
     postings = _postings(key_sets, df, limit)
     best = [
         _best(i, keys, df, postings, idf, limit, neighbours, postings_read)
@@ -138,13 +142,24 @@ def _best(
 
 class Similarity:
     """The similarity of two documents by their keys' weights, leaning on the smaller one
-    (each document's total weight computed once)."""
+    (each document's total weight computed once, or taken from `known`)."""
 
     def __init__(
-        self, key_sets: Sequence[Collection[str]], idf: Mapping[str, float], small_side: float
+        self,
+        key_sets: Sequence[Collection[str]],
+        idf: Mapping[str, float],
+        small_side: float,
+        known: Mapping[int, float] | None = None,
     ) -> None:
         self.key_sets, self.weight, self.small_side = key_sets, idf.__getitem__, small_side
-        self.mass: dict[int, float] = {}
+        self.mass: dict[int, float] = dict(known) if known else {}
+
+    def masses(self, n: int) -> array:
+        """The total weight of documents 0..n-1 as far as weighed (NaN: not weighed)."""
+        out = array("d", [math.nan]) * n
+        for i, m in self.mass.items():
+            out[i] = m
+        return out
 
     def _mass(self, i: int) -> float:
         m = self.mass.get(i)
@@ -203,4 +218,6 @@ def _assembled(
             shared = similarity.shared(j, keys_i)
             kept.append(shared)
             out.sim.append(similarity.of_shared(i, j, shared))
+    if kept is not None:
+        out.mass = similarity.masses(n)
     return out

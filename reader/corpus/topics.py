@@ -128,9 +128,17 @@ def document_keys(candidates: Iterable[Candidate]) -> dict[str, str]:
 def idf_weights(key_sets: Sequence[Iterable[str]], distinct: bool = False) -> dict[str, float]:
     """Smoothed inverse document frequency: log((N + 1) / df), > 0 even for keys in every doc
     (`distinct`: each document's keys are given once, counted as they are)."""
-    df: Counter[str] = Counter(chain.from_iterable(key_sets if distinct else map(set, key_sets)))
-    n = len(key_sets)
-    return {k: math.log((n + 1) / c) for k, c in df.items()}
+    return idf_of(document_frequencies(key_sets, distinct), len(key_sets))
+
+
+def document_frequencies(key_sets: Iterable[Iterable[str]], distinct: bool = False) -> Counter[str]:
+    """In how many of the documents each key is (`distinct`: see `idf_weights`)."""
+    return Counter(chain.from_iterable(key_sets if distinct else map(set, key_sets)))
+
+
+def idf_of(df: Mapping[str, int], n: int) -> dict[str, float]:
+    """`idf_weights` from the document frequencies `df` of `n` documents (made in C)."""
+    return dict(zip(df, map(math.log, map((n + 1).__truediv__, df.values())), strict=True))
 
 
 _NO_KEY = frozenset({""})
@@ -155,10 +163,13 @@ def similarities(
 
 
 def _pairs(
-    key_sets: Sequence[Collection[str]], idf: Mapping[str, float], memo: Any = None
+    key_sets: Sequence[Collection[str]],
+    idf: Mapping[str, float],
+    memo: Any = None,
+    df: Counter[str] | None = None,
 ) -> Pairs:
     return similar_pairs(
-        key_sets, idf, RARE_KEY_DOCS, NEIGHBOURS, NEIGHBOUR_POSTINGS, SMALL_SIDE_WEIGHT, memo
+        key_sets, idf, RARE_KEY_DOCS, NEIGHBOURS, NEIGHBOUR_POSTINGS, SMALL_SIDE_WEIGHT, memo, df
     )
 
 
@@ -325,7 +336,8 @@ def cluster_topics(
             for d in documents
         }
     del held
-    idf = idf_weights([keys[d.id] for d in documents], distinct=True)
+    df = document_frequencies([keys[d.id] for d in documents], distinct=True)
+    idf = idf_of(df, len(documents))
     assigned = manifest_assignments(documents, manifest, warnings)
 
     topics: list[Topic] = []
@@ -347,7 +359,10 @@ def cluster_topics(
     memo = getattr(index, "pairs_memo", None) if not assigned else None
     if memo is not None:
         memo.ids = [d.id for d in free]
-    pairs = _pairs(key_sets, idf, memo).clustered(threshold)  # only those that can join
+    if assigned:  # the pairs count the keys of the documents compared only
+        df = None
+    pairs = _pairs(key_sets, idf, memo, df).clustered(threshold)  # only those that can join
+    del df
     clusters = average_link_clusters(len(free), pairs, threshold)
     for cluster in clusters:
         members = [free[i] for i in cluster]
