@@ -253,6 +253,19 @@ def _patched(
         js = sorted(set(rows[i]))
         if not js:
             continue
+        if unchanged is not None and i not in affected and js == second[lo:hi].tolist():
+            # The same partners, copied in bulk. `i` holds no key whose weight moved, and a
+            # changed partner gained or lost only such keys: what they share is the same;
+            # only an affected partner's mass moved.
+            out.first.extend(first[lo:hi])
+            out.second.extend(second[lo:hi])
+            kept.extend(shares[lo:hi])
+            sims = sim[lo:hi]
+            for j in affected.intersection(js):
+                at = js.index(j)
+                sims[at] = similarity.of_shared(i, j, shares[lo + at])
+            out.sim.extend(sims)
+            continue
         before = {j: at for at, j in enumerate(second[lo:hi], lo)}  # j -> its place
         keys_i = set(key_sets[i])
         same = unchanged.of(i, keys_i) if unchanged is not None else None

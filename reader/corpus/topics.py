@@ -19,7 +19,8 @@ import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
+from operator import mul, neg
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reader.corpus.key_counts import key_counts
@@ -243,13 +244,19 @@ def _top_keys(
             docs.update(found.mentions.keys())
         for found in reversed(counted):  # the kind of a key's first mention in the first
             kinds.update(found.kinds)
-    need = 2 if len(members) > 1 else 1
+    if docs is None:  # one member: each score -(1 * w * (1 + log(m / 1))), made in C
+        ks = [k for k in (mentions if keep is None else filter(keep, mentions)) if k]
+        ws = map(idf.get, ks, repeat(0.0))
+        grown = map((1.0).__add__, map(math.log, map(mentions.__getitem__, ks)))
+        ranked = sorted(zip(map(neg, map(mul, ws, grown)), ks, strict=True))
+        return [(k, kinds[k]) for _, k in ranked]
+    need = 2
     weight, log = idf.get, math.log
     ranked = []
     for k, m in mentions.items():
         if not k:
             continue
-        n = docs[k] if docs is not None else 1
+        n = docs[k]
         if n >= need and (keep is None or keep(k)):
             ranked.append((-(n * weight(k, 0.0) * (1 + log(m / n))), k))
     ranked.sort()  # in most members, rarest and most often mentioned first, then by key
