@@ -52,17 +52,33 @@ class DescriptionMemo:
     rows changed), `stale_keys` (their number of documents or their entity changed)."""
 
     def __init__(
-        self, previous: dict[str, Any], stale_docs: Collection[str], stale_keys: Collection[str]
+        self,
+        previous: dict[str, Any],
+        stale_docs: Collection[str],
+        stale_keys: Collection[str],
+        standing_keys: Collection[str] = (),
     ) -> None:
         self.topics: dict[str, Any] = previous["topics"]
         self.shas: dict[str, Any] = previous["shas"]
         self.stale_docs = set(stale_docs)
         self.stale_keys = set(stale_keys)
-        self.report = {"described_again": 0, "described_as_before": 0}
+        # of the stale keys, those shared entities now if and only if before
+        self.standing_keys = set(standing_keys)
+        self.report = {"described_again": 0, "described_as_before": 0, "reranked": 0}
 
-    def get(self, topic: Any, docs: Mapping[str, Any], index: Any) -> tuple[str, list] | None:
+    def get(
+        self,
+        topic: Any,
+        docs: Mapping[str, Any],
+        index: Any,
+        idf: Mapping[str, float] | None = None,
+        by_key: Mapping[str, Any] | None = None,
+    ) -> tuple[str, list] | None:
         """The previous (label, entities) of `topic` when they hold (see the module
-        docstring), else None."""
+        docstring), else None. With the corpus's `idf` and its entities `by_key`, a
+        one-document topic named by its title, whose stale keys kept their standing (shared
+        entities before and now, or neither), is ranked again from its previous top
+        entities (`_reranked`)."""
         found = self.topics.get(_JOIN.join(topic.documents))
         if (
             found is None
@@ -78,11 +94,64 @@ class DescriptionMemo:
         for d in topic.documents:
             if d in stale_docs or shas.get(d) != docs[d].sha256:
                 return self._again()
-            if not stale_keys.isdisjoint(key_counts(index, d).mentions):
-                return self._again()
+            mentions = key_counts(index, d).mentions
+            if not stale_keys.isdisjoint(mentions):
+                if idf is None or by_key is None or len(topic.documents) != 1:
+                    return self._again()
+                if not docs[d].title:  # its label is made of its entities' names
+                    return self._again()
+                held = stale_keys.intersection(mentions)
+                ranked = _reranked(found[3], held, self.standing_keys, mentions, idf, by_key)
+                if ranked is None:
+                    return self._again()
+                self.report["reranked"] += 1
+                return found[2], ranked
         self.report["described_as_before"] += 1
         return found[2], list(found[3])
 
     def _again(self) -> None:
         self.report["described_again"] += 1
         return None
+
+
+def _reranked(
+    before: list[str],
+    held: set[str],
+    standing: set[str],
+    mentions: Mapping[str, int],
+    idf: Mapping[str, float],
+    by_key: Mapping[str, Any],
+) -> list[str] | None:
+    """A one-document topic's top entities (`topics._describe`) from its previous ones
+    (`before`, ids), when the stale keys it holds (`held`) are shared entities now if and
+    only if they were before (`standing`: their weight, or label, moved). The other keys
+    keep their scores and order, so the top is the same keys ranked again unless a
+    reweighed key outside it now ranks above its last, or one inside it could have fallen
+    below a key outside it (it is not above one of its keys that kept its score). None:
+    described again."""
+    from reader.corpus.topics import TOP_ENTITIES, one_member_ranking
+
+    if not held <= standing:
+        return None
+    ids: dict[str, str] = {}
+    for k in mentions:
+        e = by_key.get(k) if k else None
+        if e is not None:
+            ids[e.id] = k
+    keys = [ids.get(i) for i in before]
+    if None in keys or len(set(keys)) != len(keys):
+        return None
+    listed = set(keys)
+    ranked = one_member_ranking(keys, mentions, idf)
+    outside = [k for k in held - listed if k in by_key]
+    if len(keys) < TOP_ENTITIES:  # every one of its entities was listed
+        if outside:
+            return None
+    else:
+        kept = [r for r in ranked if r[1] not in held]
+        if any(r[1] in held for r in ranked) and (not kept or ranked[-1] not in kept):
+            # a reweighed key is last: one outside the list may rank above it now
+            return None
+        if outside and min(one_member_ranking(outside, mentions, idf)) < ranked[-1]:
+            return None
+    return [by_key[k].id for _, k in ranked]

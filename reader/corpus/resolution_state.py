@@ -311,15 +311,20 @@ class IncrementalResolution(StreamedResolution):
     def _totals_before(self) -> Totals:
         return self.totals or {}
 
-    def description_changes(self, index: PackedEntityIndex) -> tuple[set[str], set[str]] | None:
+    def description_changes(
+        self, index: PackedEntityIndex
+    ) -> tuple[set[str], set[str], set[str]] | None:
         """What changed since the stored analysis for the topics' descriptions
-        (`describe_memo`): the documents whose rows changed, and the keys whose number of
-        documents changed or whose shared entity changed (None: not known)."""
+        (`describe_memo`): the documents whose rows changed, the keys whose number of
+        documents changed or whose shared entity changed, and of those the keys that are a
+        shared entity now if and only if they were before (their weight or label moved;
+        None: not known)."""
         if self.rows_changed is None or self.counts_moved is None or self.labels is None:
             return None
         now = {e.key for e in index.entities}
-        entities = (now - self.kept_labels) | (self.labels.keys() - now)
-        return set(self.rows_changed), self.counts_moved | entities
+        came_or_went = now ^ self.labels.keys()
+        stale = self.counts_moved | (now - self.kept_labels) | came_or_went
+        return set(self.rows_changed), stale, stale - came_or_went
 
     # ----- helpers -----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections.abc import Callable, Mapping
+from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
@@ -93,10 +94,7 @@ def dump_state(state: ResolutionState) -> bytes:
             blobs.append(old[k][1])
             continue
         flat = [x for found in fields for values in found for x in values]
-        for text in flat:
-            if text not in place:
-                place[text] = len(strings)
-                strings.append(text)
+        _add_strings(flat, strings, place)
         blobs.append(zlib.compress(array("i", map(place.__getitem__, flat)), 1))
     sums = b""
     if state.sums is not None:  # the sums of the documents' sets, as counts
@@ -117,6 +115,17 @@ def dump_state(state: ResolutionState) -> bytes:
     return len(head).to_bytes(4, "little") + head + b"".join(blobs) + sums
 
 
+def _add_strings(texts: list[str], strings: list[str], place: dict[str, int]) -> None:
+    """Append to the table (`strings`, `place`: text -> its number) the texts it lacks, in
+    the order they first come (found by set operations: an update adds few or none)."""
+    missing = set(texts).difference(place)
+    if not missing:
+        return
+    new = [t for t in dict.fromkeys(texts) if t in missing]
+    place.update(zip(new, range(len(strings), len(strings) + len(new)), strict=True))
+    strings.extend(new)
+
+
 def _sums_sizes(sums: Any) -> list[int]:
     if sums is None:
         return [0, 0, 0]
@@ -126,11 +135,8 @@ def _sums_sizes(sums: Any) -> list[int]:
 def _sums_numbers(sums: Any, strings: list[str], place: dict[str, int]) -> array:
     """df, alone and parts (`resolution_sums.Sums`) as numbers: the strings (in the table,
     new ones added), then the counts, of each in turn."""
-    flat: list[str] = [*sums.df, *sums.alone, *(x for triple in sums.parts for x in triple)]
-    for text in flat:
-        if text not in place:
-            place[text] = len(strings)
-            strings.append(text)
+    flat: list[str] = [*sums.df, *sums.alone, *chain.from_iterable(sums.parts)]
+    _add_strings(flat, strings, place)
     numbers = array("i", map(place.__getitem__, flat))
     for counts in (sums.df, sums.alone, sums.parts):
         numbers.extend(counts.values())

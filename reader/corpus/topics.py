@@ -33,6 +33,7 @@ from reader.corpus.manifest import (  # noqa: F401  (MANIFEST_NAME, parse_manife
     read_manifest,
 )
 from reader.corpus.model import Corpus, Document
+from reader.corpus.topic_edits import apply_edits
 from reader.corpus.topic_pairs import Pairs, similar_pairs
 
 if TYPE_CHECKING:
@@ -244,12 +245,9 @@ def _top_keys(
             docs.update(found.mentions.keys())
         for found in reversed(counted):  # the kind of a key's first mention in the first
             kinds.update(found.kinds)
-    if docs is None:  # one member: each score -(1 * w * (1 + log(m / 1))), made in C
+    if docs is None:  # one member: its own counts
         ks = [k for k in (mentions if keep is None else filter(keep, mentions)) if k]
-        ws = map(idf.get, ks, repeat(0.0))
-        grown = map((1.0).__add__, map(math.log, map(mentions.__getitem__, ks)))
-        ranked = sorted(zip(map(neg, map(mul, ws, grown)), ks, strict=True))
-        return [(k, kinds[k]) for _, k in ranked]
+        return [(k, kinds[k]) for _, k in one_member_ranking(ks, mentions, idf)]
     need = 2
     weight, log = idf.get, math.log
     ranked = []
@@ -261,6 +259,16 @@ def _top_keys(
             ranked.append((-(n * weight(k, 0.0) * (1 + log(m / n))), k))
     ranked.sort()  # in most members, rarest and most often mentioned first, then by key
     return [(k, kinds[k]) for _, k in ranked]
+
+
+def one_member_ranking(
+    keys: Sequence[str], mentions: Mapping[str, int], idf: Mapping[str, float]
+) -> list[tuple[float, str]]:
+    """`_top_keys`'s (score, key) of keys of a one-member topic (`mentions`: its counts),
+    sorted: each score -(1 * w * (1 + log(m / 1))), made in C."""
+    ws = map(idf.get, keys, repeat(0.0))
+    grown = map((1.0).__add__, map(math.log, map(mentions.__getitem__, keys)))
+    return sorted(zip(map(neg, map(mul, ws, grown)), keys, strict=True))
 
 
 def _describe(
@@ -399,7 +407,7 @@ def edited_topics(
     memo = getattr(index, "descriptions", None)  # `describe_memo.DescriptionMemo`
     for topic in topics:
         topic.documents.sort(key=order.__getitem__)
-        before = memo.get(topic, docs, index) if memo is not None else None
+        before = memo.get(topic, docs, index, base.idf, by_key) if memo is not None else None
         if before is None:
             _describe(topic, docs, base.idf, index, by_key)
             continue
@@ -423,63 +431,6 @@ def find_topics(
     """
     base = cluster_topics(documents, index, threshold, manifest)
     return edited_topics(base, documents, index, edits)
-
-
-def _edit_parts(edit: Any) -> tuple[str, Mapping[str, Any]]:
-    op, args = edit
-    if not isinstance(op, str) or not isinstance(args, Mapping):
-        raise TypeError
-    return op, args
-
-
-def apply_edits(
-    topics: list[Topic],
-    edits: Iterable[TopicEdit | tuple[str, Mapping[str, Any]]],
-    documents: Sequence[Document],
-    warnings: list[str],
-) -> list[Topic]:
-    """Replay user edits in order; an edit that no longer fits is skipped with a warning."""
-    by_id = {t.id: t for t in topics}
-    by_path = {d.path: d.id for d in documents}
-    ids = {d.id for d in documents}
-    for n, edit in enumerate(edits, 1):
-        try:
-            op, args = _edit_parts(edit)
-        except (TypeError, ValueError):
-            warnings.append(f"edit {n}: not an (op, args) record; skipped")
-            continue
-        if op == "move":
-            ref, target = str(args.get("document", "")), str(args.get("topic", ""))
-            doc_id = by_path.get(ref, ref if ref in ids else None)
-            if doc_id is None or not target:
-                warnings.append(f"edit {n}: move needs a known document and a topic; skipped")
-                continue
-            for t in by_id.values():
-                if doc_id in t.documents:
-                    t.documents.remove(doc_id)
-            if target not in by_id:
-                label = str(args.get("label") or "")
-                by_id[target] = Topic(target, label, [], origin="user", renamed=bool(label))
-            by_id[target].documents.append(doc_id)
-        elif op == "rename":
-            topic, label = by_id.get(str(args.get("topic", ""))), str(args.get("label", "")).strip()
-            if topic is None or not label:
-                warnings.append(f"edit {n}: rename of an unknown topic or to no name; skipped")
-                continue
-            topic.label, topic.renamed = label, True
-        elif op == "merge":
-            source = by_id.get(str(args.get("source", "")))
-            target = by_id.get(str(args.get("target", "")))
-            if source is None or target is None or source is target:
-                warnings.append(f"edit {n}: merge needs two known topics; skipped")
-                continue
-            target.documents.extend(source.documents)
-            source.documents.clear()
-        else:
-            warnings.append(f"edit {n}: unknown operation {op!r}; skipped")
-            continue
-        by_id = {i: t for i, t in by_id.items() if t.documents}
-    return list(by_id.values())
 
 
 def topics_for_corpus(

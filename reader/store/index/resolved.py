@@ -332,7 +332,10 @@ def stateful_entities(
         if changes is not None and kept is not None and kept.described is not None:
             from reader.corpus.describe_memo import DescriptionMemo
 
-            index.descriptions = DescriptionMemo(kept.described, *changes)  # type: ignore[attr-defined]
+            memo = DescriptionMemo(kept.described, *changes)
+            last_report.update(memo.report)
+            memo.report = last_report  # what the topics' descriptions took from before
+            index.descriptions = memo  # type: ignore[attr-defined]
         if kept is not None and kept.key is not None:  # entity rows copied when stored
             index.unchanged_entities = (kept.key, resolution.unchanged_entities())  # type: ignore[attr-defined]
         index.pairs_memo = _pairs_memo(previous if state is not None else None, index, documents)  # type: ignore[attr-defined]
