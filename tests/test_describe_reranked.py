@@ -16,6 +16,10 @@ def _top(mentions, idf, by_key) -> list[str]:
     return [by_key[k].id for _, k in one_member_ranking(keys, mentions, idf)][:TOP_ENTITIES]
 
 
+def _key_of(by_key) -> dict[str, str]:
+    return {e.id: k for k, e in by_key.items()}
+
+
 def test_reranked_tops_are_the_tops_described_whole() -> None:
     answered = refused = 0
     for seed in range(3000):
@@ -29,7 +33,7 @@ def test_reranked_tops_are_the_tops_described_whole() -> None:
         after = dict(idf)
         for k in held:  # a key in one more or one fewer document: its weight moves a little
             after[k] = idf[k] * rng.choice([0.8, 0.95, 1.05, 1.3])
-        found = _reranked(before, held, held, mentions, after, by_key)
+        found = _reranked(before, held, held, _key_of(by_key), mentions, after, by_key)
         if found is None:
             refused += 1
             continue
@@ -43,8 +47,8 @@ def test_a_key_whose_entity_changed_is_never_reranked() -> None:
     by_key = {k: SimpleNamespace(id=f"e{k}") for k in mentions}
     idf = {"a": 1.0, "b": 2.0}
     before = _top(mentions, idf, by_key)
-    assert _reranked(before, {"a"}, set(), mentions, idf, by_key) is None
-    assert _reranked(before, {"a"}, {"a"}, mentions, idf, by_key) == before
+    assert _reranked(before, {"a"}, set(), _key_of(by_key), mentions, idf, by_key) is None
+    assert _reranked(before, {"a"}, {"a"}, _key_of(by_key), mentions, idf, by_key) == before
 
 
 def test_topics_after_a_common_entity_gains_a_document_are_those_of_a_recompute(

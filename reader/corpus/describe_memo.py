@@ -65,6 +65,7 @@ class DescriptionMemo:
         # of the stale keys, those shared entities now if and only if before
         self.standing_keys = set(standing_keys)
         self.report = {"described_again": 0, "described_as_before": 0, "reranked": 0}
+        self._key_of: tuple[Mapping[str, Any], dict[str, str]] | None = None
 
     def get(
         self,
@@ -101,7 +102,12 @@ class DescriptionMemo:
                 if not docs[d].title:  # its label is made of its entities' names
                     return self._again()
                 held = stale_keys.intersection(mentions)
-                ranked = _reranked(found[3], held, self.standing_keys, mentions, idf, by_key)
+                if self._key_of is None or self._key_of[0] is not by_key:
+                    self._key_of = (by_key, {e.id: k for k, e in by_key.items()})
+                key_of = self._key_of[1]
+                ranked = _reranked(
+                    found[3], held, self.standing_keys, key_of, mentions, idf, by_key
+                )
                 if ranked is None:
                     return self._again()
                 self.report["reranked"] += 1
@@ -118,28 +124,24 @@ def _reranked(
     before: list[str],
     held: set[str],
     standing: set[str],
+    key_of: Mapping[str, str],
     mentions: Mapping[str, int],
     idf: Mapping[str, float],
     by_key: Mapping[str, Any],
 ) -> list[str] | None:
     """A one-document topic's top entities (`topics._describe`) from its previous ones
-    (`before`, ids), when the stale keys it holds (`held`) are shared entities now if and
-    only if they were before (`standing`: their weight, or label, moved). The other keys
-    keep their scores and order, so the top is the same keys ranked again unless a
-    reweighed key outside it now ranks above its last, or one inside it could have fallen
-    below a key outside it (it is not above one of its keys that kept its score). None:
-    described again."""
+    (`before`, ids; `key_of`: each entity's key by its id), when the stale keys it holds
+    (`held`) are shared entities now if and only if they were before (`standing`: their
+    weight, or label, moved). The other keys keep their scores and order, so the top is
+    the same keys ranked again unless a reweighed key outside it now ranks above its last,
+    or one inside it could have fallen below a key outside it (it is not above one of its
+    keys that kept its score). None: described again."""
     from reader.corpus.topics import TOP_ENTITIES, one_member_ranking
 
     if not held <= standing:
         return None
-    ids: dict[str, str] = {}
-    for k in mentions:
-        e = by_key.get(k) if k else None
-        if e is not None:
-            ids[e.id] = k
-    keys = [ids.get(i) for i in before]
-    if None in keys or len(set(keys)) != len(keys):
+    keys = list(map(key_of.get, before))
+    if None in keys or len(set(keys)) != len(keys) or not mentions.keys() >= set(keys):
         return None
     listed = set(keys)
     ranked = one_member_ranking(keys, mentions, idf)
