@@ -105,9 +105,16 @@ def _postings(
     """The documents of each key that finds partners (in 2 to `limit` documents; only those
     of `wanted` when given): most keys are in one document."""
     postings: dict[str, list[int]] = defaultdict(list)
+    if wanted is not None:  # a few keys: each document's found by a set operation in C
+        rare = {k for k in wanted if 2 <= df[k] <= limit}
+        if rare:
+            for i, keys in enumerate(key_sets):
+                for k in rare.intersection(keys):
+                    postings[k].append(i)
+        return postings
     for i, keys in enumerate(key_sets):
         for k in keys:
-            if 2 <= df[k] <= limit and (wanted is None or k in wanted):
+            if 2 <= df[k] <= limit:
                 postings[k].append(i)
     return postings
 
