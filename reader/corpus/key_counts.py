@@ -188,7 +188,8 @@ def stored_key_counts(stored: StoredCounts, doc_id: str, row: bytes) -> KeyCount
     get = stored.chunks[found[2]][0].__getitem__
     try:
         keys = list(map(get, numbers[:size]))
-        mentions = Counter(dict(zip(keys, numbers[size : 2 * size], strict=True)))
+        mentions: Counter[str] = Counter()
+        dict.update(mentions, zip(keys, numbers[size : 2 * size], strict=True))  # no copy
         order = map(keys.__getitem__, numbers[2 * size : 3 * size])
         kinds = dict(zip(order, map(get, numbers[3 * size :]), strict=True))
     except (IndexError, TypeError, ValueError):

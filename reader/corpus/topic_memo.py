@@ -45,7 +45,7 @@ class PairsState(NamedTuple):
             json.dumps({"format": PAIRS_FORMAT, "ids": self.ids}).encode("utf-8"), 3
         )
         lengths = array("l", map(len, self.best))
-        flat = array("l", (j for js in self.best for j in js))
+        flat = array("l", chain.from_iterable(self.best))
         first, second, sim, shares = _arrays(self.pairs)
         packed = zlib.compress(_framed((lengths, flat, first, second)), 1)
         mass = self.pairs.mass if self.pairs.mass is not None else array("d")
@@ -93,7 +93,7 @@ class PairsState(NamedTuple):
             for size in lengths:
                 best.append(list(flat[at : at + size]))
                 at += size
-            if any(not 0 <= j < len(ids) for j in flat):
+            if flat and not 0 <= min(flat) <= max(flat) < len(ids):
                 raise ValueError("a neighbour of no document")
             pairs = Pairs()
             pairs.first, pairs.second, pairs.sim, pairs.shares = first, second, sim, shares
