@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from types import SimpleNamespace
 
-from reader.corpus.describe_memo import _reranked
+from reader.corpus.describe_memo import _keys_by_id, _reranked
 from reader.corpus.topics import TOP_ENTITIES, one_member_ranking
 
 
@@ -17,7 +17,7 @@ def _top(mentions, idf, by_key) -> list[str]:
 
 
 def _key_of(by_key) -> dict[str, str]:
-    return {e.id: k for k, e in by_key.items()}
+    return _keys_by_id(by_key)
 
 
 def test_reranked_tops_are_the_tops_described_whole() -> None:
@@ -49,6 +49,31 @@ def test_a_key_whose_entity_changed_is_never_reranked() -> None:
     before = _top(mentions, idf, by_key)
     assert _reranked(before, {"a"}, set(), _key_of(by_key), mentions, idf, by_key) is None
     assert _reranked(before, {"a"}, {"a"}, _key_of(by_key), mentions, idf, by_key) == before
+
+
+def test_two_keys_of_one_entity_id_are_described_anew() -> None:
+    """Entity ids are short hashes: when two keys share one, the previous top cannot say
+    which key it listed, and the topic is described anew."""
+    keys = [f"k{n}" for n in range(10)]
+    mentions = dict.fromkeys(keys, 1)
+    by_key = {k: SimpleNamespace(id=f"e{k}") for k in keys}
+    by_key["k1"] = by_key["k9"] = SimpleNamespace(id="eX")
+    idf = {k: 10.0 - n for n, k in enumerate(keys)}
+    before = _top(mentions, idf, by_key)
+    after = dict(idf, k0=9.5)
+    assert "eX" in before
+    assert _reranked(before, {"k0"}, {"k0"}, _key_of(by_key), mentions, after, by_key) is None
+
+
+def test_a_stored_top_longer_than_a_topic_shows_is_cut() -> None:
+    keys = [f"k{n}" for n in range(TOP_ENTITIES + 3)]
+    mentions = dict.fromkeys(keys, 1)
+    by_key = {k: SimpleNamespace(id=f"e{k}") for k in keys}
+    idf = {k: 1.0 + n for n, k in enumerate(keys)}
+    every = [by_key[k].id for _, k in one_member_ranking(keys, mentions, idf)]
+    top = f"k{TOP_ENTITIES + 2}"  # the heaviest key moved
+    found = _reranked(every, {top}, {top}, _key_of(by_key), mentions, idf, by_key)
+    assert found == _top(mentions, idf, by_key)
 
 
 def test_topics_after_a_common_entity_gains_a_document_are_those_of_a_recompute(

@@ -103,7 +103,7 @@ class DescriptionMemo:
                     return self._again()
                 held = stale_keys.intersection(mentions)
                 if self._key_of is None or self._key_of[0] is not by_key:
-                    self._key_of = (by_key, {e.id: k for k, e in by_key.items()})
+                    self._key_of = (by_key, _keys_by_id(by_key))
                 key_of = self._key_of[1]
                 ranked = _reranked(
                     found[3], held, self.standing_keys, key_of, mentions, idf, by_key
@@ -156,4 +156,18 @@ def _reranked(
             return None
         if outside and min(one_member_ranking(outside, mentions, idf)) < ranked[-1]:
             return None
-    return [by_key[k].id for _, k in ranked]
+    return [by_key[k].id for _, k in ranked][:TOP_ENTITIES]
+
+
+def _keys_by_id(by_key: Mapping[str, Any]) -> dict[str, str]:
+    """Each shared entity's key by its id, but for ids two keys share (a 40-bit hash can
+    collide: such a topic is described anew)."""
+    found: dict[str, str] = {}
+    twice: set[str] = set()
+    for k, e in by_key.items():
+        if e.id in found:
+            twice.add(e.id)
+        found[e.id] = k
+    for i in twice:
+        del found[i]
+    return found
