@@ -31,16 +31,28 @@ def _numbers(pairs):
     return list(pairs.first), list(pairs.second), list(pairs.sim), list(pairs.shares)
 
 
+def _random_corpus(rng, words: tuple[int, int], docs: tuple[int, int], most: int):
+    """Words, document ids and each document's keys (1 to `most` of the words)."""
+    vocabulary = [f"k{n}" for n in range(rng.randint(*words))]
+    ids = [f"d{n}" for n in range(rng.randint(*docs))]
+    keys = [tuple(set(rng.sample(vocabulary, rng.randint(1, most)))) for _ in ids]
+    return vocabulary, ids, keys
+
+
+def _kept(ids, keys) -> PairsMemo:
+    """The memo of pairs computed whole, with what it keeps for the next update."""
+    memo = PairsMemo()
+    memo.ids = ids
+    _pairs(keys, memo)
+    return memo
+
+
 def test_updated_pairs_are_the_pairs_computed_whole() -> None:
     updated = 0
     for seed in range(30):
         rng = random.Random(seed)
-        words = [f"k{n}" for n in range(rng.randint(30, 120))]
-        ids = [f"d{n}" for n in range(rng.randint(20, 60))]
-        keys = [tuple(set(rng.sample(words, rng.randint(1, 12)))) for _ in ids]
-        memo = PairsMemo()
-        memo.ids = ids
-        _pairs(keys, memo)
+        words, ids, keys = _random_corpus(rng, (30, 120), (20, 60), 12)
+        memo = _kept(ids, keys)
         state = PairsState.load(memo.found.dump())
         after = list(keys)
         changed = rng.sample(range(len(ids)), rng.randint(1, 2))
@@ -54,9 +66,7 @@ def test_updated_pairs_are_the_pairs_computed_whole() -> None:
         memo.ids = ids
         found = _pairs(after, memo)
         updated += memo.report.get("pairs_incremental", 0)
-        whole = PairsMemo()
-        whole.ids = ids
-        assert _numbers(found) == _numbers(_pairs(after, whole)), seed
+        assert _numbers(found) == _numbers(_kept(ids, after).found.pairs), seed
     assert updated > 15  # most were updates, not computed whole
 
 
@@ -70,12 +80,8 @@ def test_pairs_updated_again_and_again_keep_their_masses_right() -> None:
     for the documents no change reached are still those computed whole."""
     for seed in range(12):
         rng = random.Random(100 + seed)
-        words = [f"k{n}" for n in range(rng.randint(30, 80))]
-        ids = [f"d{n}" for n in range(rng.randint(20, 50))]
-        keys = [tuple(set(rng.sample(words, rng.randint(1, 10)))) for _ in ids]
-        memo = PairsMemo()
-        memo.ids = ids
-        _pairs(keys, memo)
+        words, ids, keys = _random_corpus(rng, (30, 80), (20, 50), 10)
+        memo = _kept(ids, keys)
         for _ in range(4):
             state = PairsState.load(memo.found.dump())
             assert state.pairs.mass is not None and len(state.pairs.mass) == len(ids)
@@ -86,9 +92,7 @@ def test_pairs_updated_again_and_again_keep_their_masses_right() -> None:
             memo = PairsMemo(state, [ids[i]], lambda d, b=before: set(b[d]))
             memo.ids = ids
             found = _pairs(keys, memo)
-            whole = PairsMemo()
-            whole.ids = ids
-            expected = _pairs(keys, whole)
+            expected = _kept(ids, keys).found.pairs
             assert _numbers(found) == _numbers(expected), seed
             assert _same_masses(found, expected), seed
 
@@ -98,9 +102,7 @@ def test_the_stored_pairs_read_back_and_a_damaged_similarity_is_refused() -> Non
     words = [f"k{n}" for n in range(40)]
     ids = [f"d{n}" for n in range(30)]
     keys = [tuple(set(rng.sample(words, rng.randint(2, 10)))) for _ in ids]
-    memo = PairsMemo()
-    memo.ids = ids
-    _pairs(keys, memo)
+    memo = _kept(ids, keys)
     blob = memo.found.dump()
     state = PairsState.load(blob)
     assert state.ids == ids and state.best == memo.found.best
@@ -109,7 +111,9 @@ def test_the_stored_pairs_read_back_and_a_damaged_similarity_is_refused() -> Non
         a == b or (a != a and b != b)
         for a, b in zip(state.pairs.mass, memo.found.pairs.mass, strict=True)
     )
-    damaged = bytearray(blob)
-    damaged[-3] ^= 0x40  # a similarity or weight (stored uncompressed)
-    with pytest.raises(ValueError):
-        PairsState.load(bytes(damaged))
+    masses = 8 * len(ids)  # the last bytes, after the similarities and the weights shared
+    for at in (-3, -masses - 3):  # a mass, a weight shared (stored uncompressed)
+        damaged = bytearray(blob)
+        damaged[at] ^= 0x40
+        with pytest.raises(ValueError):
+            PairsState.load(bytes(damaged))
