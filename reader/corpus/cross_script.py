@@ -12,7 +12,8 @@ import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import chain
+from itertools import chain, compress
+from operator import le
 from typing import TYPE_CHECKING
 
 from reader.corpus.candidates import Analysis, Option
@@ -148,9 +149,8 @@ def _partners(
     postings: dict[str, list[str]] = defaultdict(list)
     for d in documents:
         if d.script in NAME_SCRIPTS:
-            for k in keys[d.id]:
-                if k in wanted:
-                    postings[k].append(d.id)
+            for k in wanted.intersection(keys[d.id]):  # each key's documents in order
+                postings[k].append(d.id)
     del wanted
     limit = max(RARE_KEY_DOCS, int(2 * math.sqrt(len(documents))))
     rare_keys = {k for k, found in postings.items() if len(found) <= limit}
@@ -165,13 +165,14 @@ def _partners(
         # How many rare keys each version shares with `t` (counted in C); its similarity is
         # at most that many times the rarest one's weight over the smaller mass (see
         # `_similar`), so only versions light enough, or a light target, are weighed.
-        shares = Counter(chain.from_iterable(postings[k] for k in rare))
-        reach = max(idf[k] for k in rare) * (1 + 1e-9) / PARTNER_MIN
+        shares = Counter(chain.from_iterable(map(postings.__getitem__, rare)))
+        reach = max(map(idf.__getitem__, rare)) * (1 + 1e-9) / PARTNER_MIN
         mass_t = mass[t.id]
         if mass_t <= max(shares.values()) * reach:
             weighed: Iterable[str] = shares
-        else:
-            weighed = [a for a, n in shares.items() if mass[a] <= n * reach]
+        else:  # mass[a] <= n * reach, compared in C
+            light = map(le, map(mass.__getitem__, shares), map(reach.__rmul__, shares.values()))
+            weighed = list(compress(shares, light))
         scored = []
         for a in weighed:
             if script[a] == mine or (allowed is not None and a not in allowed.get(t.id, ())):
