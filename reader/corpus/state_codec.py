@@ -59,7 +59,7 @@ def dump_state(state: ResolutionState) -> bytes:
         base = None  # the table has grown (strings no longer used): made again
     strings = list(base.strings) if base is not None else []
     table = base.table if base is not None else 0
-    place = {text: n for n, text in enumerate(strings)}
+    place = dict(zip(strings, range(len(strings)), strict=True))
     old = base.chunks if base is not None else []
     asked = state.asked or {}
     ids = list(state.docs)

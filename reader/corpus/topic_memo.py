@@ -151,7 +151,7 @@ class PairsMemo:
             return None
         if prev.ids != ids or len(ids) != len(key_sets):
             return None
-        place = {d: i for i, d in enumerate(ids)}
+        place = dict(zip(ids, range(len(ids)), strict=True))
         changed = [place[d] for d in self.changed if d in place]
         moved: set[str] = set()  # keys whose postings changed
         gained: Counter[str] = Counter()  # how many more documents hold them
