@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from reader.corpus.key_counts import key_counts
+from reader.corpus.topics import TOP_ENTITIES, one_member_ranking
 
 _JOIN = "\x1f"
 
@@ -136,8 +137,6 @@ def _reranked(
     the same keys ranked again unless a reweighed key outside it now ranks above its last,
     or one inside it could have fallen below a key outside it (it is not above one of its
     keys that kept its score). None: described again."""
-    from reader.corpus.topics import TOP_ENTITIES, one_member_ranking
-
     if not held <= standing:
         return None
     keys = list(map(key_of.get, before))
@@ -150,9 +149,7 @@ def _reranked(
         if outside:
             return None
     else:
-        kept = [r for r in ranked if r[1] not in held]
-        if any(r[1] in held for r in ranked) and (not kept or ranked[-1] not in kept):
-            # a reweighed key is last: one outside the list may rank above it now
+        if ranked[-1][1] in held:  # a reweighed key is last: one outside may rank above it
             return None
         if outside and min(one_member_ranking(outside, mentions, idf)) < ranked[-1]:
             return None

@@ -235,27 +235,24 @@ def _top_keys(
     """(key, kind) of a topic's members: in most members, rarest in the corpus and most
     often mentioned first (only those `keep` keeps)."""
     counted = [key_counts(index, doc_id) for doc_id in members]
-    docs: Counter[str] | None = None  # in how many members (None: one member, in it)
-    if len(counted) == 1:  # its own counts, read as they are
+    if len(counted) == 1:  # one member: its own counts, read as they are
         mentions, kinds = counted[0]
-    else:
-        docs, mentions, kinds = Counter(), Counter(), {}
-        for found in counted:
-            mentions.update(found.mentions)
-            docs.update(found.mentions.keys())
-        for found in reversed(counted):  # the kind of a key's first mention in the first
-            kinds.update(found.kinds)
-    if docs is None:  # one member: its own counts
         ks = [k for k in (mentions if keep is None else filter(keep, mentions)) if k]
         return [(k, kinds[k]) for _, k in one_member_ranking(ks, mentions, idf)]
-    need = 2
+    docs: Counter[str] = Counter()  # in how many members
+    mentions, kinds = Counter(), {}
+    for found in counted:
+        mentions.update(found.mentions)
+        docs.update(found.mentions.keys())
+    for found in reversed(counted):  # the kind of a key's first mention in the first
+        kinds.update(found.kinds)
     weight, log = idf.get, math.log
     ranked = []
     for k, m in mentions.items():
         if not k:
             continue
         n = docs[k]
-        if n >= need and (keep is None or keep(k)):
+        if n >= 2 and (keep is None or keep(k)):  # in two members at least
             ranked.append((-(n * weight(k, 0.0) * (1 + log(m / n))), k))
     ranked.sort()  # in most members, rarest and most often mentioned first, then by key
     return [(k, kinds[k]) for _, k in ranked]
